@@ -1,0 +1,64 @@
+package io.gadgetflow.api.gadget;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Optional;
+
+/** The type of a gadget parameter, as a string in {@code spec.parameters}. */
+public enum ParameterType {
+  @JsonProperty("string")
+  STRING {
+    @Override
+    Optional<String> check(String value) {
+      return Optional.empty();
+    }
+  },
+  @JsonProperty("bool")
+  BOOL {
+    @Override
+    Optional<String> check(String value) {
+      return value.equals("true") || value.equals("false")
+          ? Optional.empty()
+          : Optional.of("expected true or false");
+    }
+  },
+  @JsonProperty("int")
+  INT {
+    @Override
+    Optional<String> check(String value) {
+      return parseLong(value).isPresent() ? Optional.empty() : Optional.of("expected an integer");
+    }
+  },
+  @JsonProperty("uint")
+  UINT {
+    @Override
+    Optional<String> check(String value) {
+      return parseLong(value).filter(v -> v >= 0).isPresent()
+          ? Optional.empty()
+          : Optional.of("expected an unsigned integer");
+    }
+  },
+  /** A comma-separated list of unsigned integers, such as ports. */
+  @JsonProperty("uint-list")
+  UINT_LIST {
+    @Override
+    Optional<String> check(String value) {
+      for (String item : value.split(",", -1)) {
+        if (UINT.check(item.strip()).isPresent()) {
+          return Optional.of("expected a comma-separated list of unsigned integers");
+        }
+      }
+      return Optional.empty();
+    }
+  };
+
+  /** Why {@code value} is not of this type, or empty when it is. */
+  abstract Optional<String> check(String value);
+
+  static Optional<Long> parseLong(String value) {
+    try {
+      return Optional.of(Long.parseLong(value.strip()));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+}

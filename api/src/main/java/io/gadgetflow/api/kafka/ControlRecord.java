@@ -1,0 +1,37 @@
+package io.gadgetflow.api.kafka;
+
+import io.gadgetflow.api.trace.Operation;
+import io.gadgetflow.api.trace.OutputMode;
+import io.gadgetflow.api.trace.TraceFilter;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A value of the {@code gadget.control} topic: what one Trace wants of its node, and the last
+ * operation asked of it. The key is {@link #traceUid()}; a tombstone means the Trace is gone.
+ *
+ * @param running whether the gadget should be running once {@link #operation()} has been applied; a
+ *     node agent that restarts brings its gadgets in line with this
+ * @param operationId unique per operation; a node answers each id at most once
+ */
+public record ControlRecord(
+    String traceNamespace,
+    String traceName,
+    String traceUid,
+    long generation,
+    String node,
+    String gadget,
+    TraceFilter filter,
+    OutputMode outputMode,
+    String output,
+    Map<String, String> parameters,
+    Operation operation,
+    String operationId,
+    boolean running,
+    Instant time) {
+
+  public ControlRecord {
+    parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+    filter = filter == null ? new TraceFilter(null, null, null, null) : filter;
+  }
+}

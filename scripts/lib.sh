@@ -1,0 +1,47 @@
+# Shared by ./gadgetflow and .ci/run: finding a JDK 25 and preparing this machine.
+# shellcheck shell=bash
+
+GADGETFLOW_CACHE="${GADGETFLOW_CACHE:-$HOME/.cache/gadgetflow}"
+
+# Debian packages the build and the tests need: clang, llvm and bpftool compile the BPF programs
+# against the running kernel's BTF; libbpf1 is loaded by the node agent through FFM.
+GADGETFLOW_DEBIAN_PACKAGES=(clang llvm libbpf-dev libbpf1 bpftool)
+
+die() {
+  echo "gadgetflow: $*" >&2
+  exit 1
+}
+
+# Sets JAVA_HOME to a JDK 25: JAVA_HOME when it is one, otherwise the first under /usr/lib/jvm.
+use_jdk25() {
+  local candidate
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*25*; do
+    if [[ -n "$candidate" && -x "$candidate/bin/javac" ]] \
+      && "$candidate/bin/java" -version 2>&1 | grep -qE 'version "25[."]'; then
+      export JAVA_HOME="$candidate"
+      export PATH="$JAVA_HOME/bin:$PATH"
+      return 0
+    fi
+  done
+  die "no JDK 25 found (looked at JAVA_HOME and /usr/lib/jvm/*25*); install one, e.g. temurin-25-jdk"
+}
+
+install_debian_packages() {
+  local missing=()
+  local package
+  for package in "${GADGETFLOW_DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$package")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  echo "gadgetflow: installing Debian packages: ${missing[*]}" >&2
+  [[ $EUID -eq 0 ]] || die "installing ${missing[*]} needs root"
+  apt-get update -q >&2 || die "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >&2 \
+    || die "apt-get install ${missing[*]} failed"
+}
+
+prepare_machine() {
+  install_debian_packages
+  use_jdk25
+}
