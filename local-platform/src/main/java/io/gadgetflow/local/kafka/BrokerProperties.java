@@ -1,0 +1,55 @@
+package io.gadgetflow.local.kafka;
+
+import java.nio.file.Path;
+import java.util.Properties;
+
+/** The server.properties of a single node that is both KRaft controller and broker. */
+final class BrokerProperties {
+  static final int NODE_ID = 1;
+  static final String CONTROLLER_LISTENER = "CONTROLLER";
+  private static final String CLIENT_LISTENER = "PLAINTEXT";
+
+  /**
+   * Kafka's default of 128 MiB, allocated up front for each cleaner thread, is sized for brokers
+   * compacting large topics; the control topic holds one small record per trace.
+   */
+  private static final int CLEANER_DEDUPE_BUFFER_BYTES = 16 * 1024 * 1024;
+
+  private BrokerProperties() {}
+
+  static Properties singleNode(Path dataDir, int clientPort, int controllerPort) {
+    String clientEndpoint = CLIENT_LISTENER + "://" + LoopbackPorts.HOST + ":" + clientPort;
+    String controllerEndpoint =
+        CONTROLLER_LISTENER + "://" + LoopbackPorts.HOST + ":" + controllerPort;
+    Properties properties = new Properties();
+    properties.setProperty("process.roles", "broker,controller");
+    properties.setProperty("node.id", Integer.toString(NODE_ID));
+    // A static voter set keeps the controller's address out of the formatted storage, so the
+    // controller can take a fresh free port on every start.
+    properties.setProperty(
+        "controller.quorum.voters", NODE_ID + "@" + LoopbackPorts.HOST + ":" + controllerPort);
+    properties.setProperty("controller.listener.names", CONTROLLER_LISTENER);
+    properties.setProperty("listeners", clientEndpoint + "," + controllerEndpoint);
+    properties.setProperty("advertised.listeners", clientEndpoint);
+    properties.setProperty("inter.broker.listener.name", CLIENT_LISTENER);
+    properties.setProperty(
+        "listener.security.protocol.map",
+        CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+    properties.setProperty("log.dirs", dataDir.toString());
+
+    // Internal topics default to three replicas, which one broker cannot host.
+    properties.setProperty("offsets.topic.replication.factor", "1");
+    properties.setProperty("transaction.state.log.replication.factor", "1");
+    properties.setProperty("transaction.state.log.min.isr", "1");
+    properties.setProperty("share.coordinator.state.topic.replication.factor", "1");
+    properties.setProperty("share.coordinator.state.topic.min.isr", "1");
+
+    // Waiting for more group members to join only delays a single-machine platform and its tests.
+    properties.setProperty("group.initial.rebalance.delay.ms", "0");
+    // The contract's topics are created explicitly; a misspelt topic name must not create another.
+    properties.setProperty("auto.create.topics.enable", "false");
+    properties.setProperty(
+        "log.cleaner.dedupe.buffer.size", Integer.toString(CLEANER_DEDUPE_BUFFER_BYTES));
+    return properties;
+  }
+}

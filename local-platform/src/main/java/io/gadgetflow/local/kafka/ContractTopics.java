@@ -1,0 +1,93 @@
+package io.gadgetflow.local.kafka;
+
+import io.gadgetflow.api.kafka.TopicNames;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+
+/**
+ * The Kafka contract's three topics (DESIGN.md section 3) as a broker should hold them. The choices
+ * of partitions, retention and compaction are explained in docs/kafka.md.
+ *
+ * @param names topic names
+ * @param controlPartitions partitions of the compacted control topic
+ * @param statusPartitions partitions of the node report topic
+ * @param eventsPartitions partitions of the raw event topic, the one with volume
+ */
+public record ContractTopics(
+    TopicNames names, int controlPartitions, int statusPartitions, int eventsPartitions) {
+
+  public static final ContractTopics DEFAULTS = new ContractTopics(TopicNames.DEFAULTS, 1, 3, 6);
+
+  static final Duration STATUS_RETENTION = Duration.ofDays(1);
+  static final Duration EVENTS_RETENTION = Duration.ofDays(1);
+  static final long EVENTS_RETENTION_BYTES_PER_PARTITION = 256L * 1024 * 1024;
+
+  /**
+   * The log cleaner never compacts the active segment, so with Kafka's default of a week a small
+   * control topic would keep every superseded record for days.
+   */
+  static final Duration CONTROL_SEGMENT_ROLL = Duration.ofHours(1);
+
+  /**
+   * Retention by size deletes whole closed segments only, so segments must be well below the size
+   * bound or a partition grows to Kafka's default segment size (1 GiB) before anything goes.
+   */
+  static final int EVENTS_SEGMENT_BYTES = 64 * 1024 * 1024;
+
+  /** A single broker holds one copy of everything. */
+  private static final short REPLICATION_FACTOR = 1;
+
+  public ContractTopics {
+    Objects.requireNonNull(names, "names");
+    requirePositive(controlPartitions, "controlPartitions");
+    requirePositive(statusPartitions, "statusPartitions");
+    requirePositive(eventsPartitions, "eventsPartitions");
+  }
+
+  public ContractTopics withNames(TopicNames names) {
+    return new ContractTopics(names, controlPartitions, statusPartitions, eventsPartitions);
+  }
+
+  public List<NewTopic> newTopics() {
+    return List.of(
+        new NewTopic(names.control(), controlPartitions, REPLICATION_FACTOR)
+            .configs(
+                Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_COMPACT,
+                    TopicConfig.SEGMENT_MS_CONFIG,
+                    millis(CONTROL_SEGMENT_ROLL))),
+        new NewTopic(names.status(), statusPartitions, REPLICATION_FACTOR)
+            .configs(
+                Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    millis(STATUS_RETENTION))),
+        new NewTopic(names.events(), eventsPartitions, REPLICATION_FACTOR)
+            .configs(
+                Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    millis(EVENTS_RETENTION),
+                    TopicConfig.RETENTION_BYTES_CONFIG,
+                    Long.toString(EVENTS_RETENTION_BYTES_PER_PARTITION),
+                    TopicConfig.SEGMENT_BYTES_CONFIG,
+                    Integer.toString(EVENTS_SEGMENT_BYTES))));
+  }
+
+  private static String millis(Duration duration) {
+    return Long.toString(duration.toMillis());
+  }
+
+  private static void requirePositive(int partitions, String name) {
+    if (partitions < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1, was " + partitions);
+    }
+  }
+}

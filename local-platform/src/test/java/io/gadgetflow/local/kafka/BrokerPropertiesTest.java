@@ -1,0 +1,21 @@
+package io.gadgetflow.local.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import kafka.server.KafkaConfig;
+import org.junit.jupiter.api.Test;
+
+class BrokerPropertiesTest {
+
+  @Test
+  void kafkaAcceptsTheSingleNodeConfiguration() {
+    KafkaConfig config =
+        KafkaConfig.fromProps(BrokerProperties.singleNode(Path.of("/var/kafka"), 19092, 19093));
+
+    assertThat(config.nodeId()).isEqualTo(BrokerProperties.NODE_ID);
+    assertThat(config.getString("advertised.listeners")).isEqualTo("PLAINTEXT://127.0.0.1:19092");
+    assertThat(config.getList("controller.quorum.voters")).containsExactly("1@127.0.0.1:19093");
+    assertThat(config.getBoolean("auto.create.topics.enable")).isFalse();
+  }
+}
