@@ -1,0 +1,58 @@
+package io.gadgetflow.controller;
+
+import io.gadgetflow.api.config.Settings;
+import io.gadgetflow.api.kafka.TopicNames;
+import io.gadgetflow.controller.leader.LeaderElection;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Everything the controller can be told, with the defaults it runs on when told nothing.
+ *
+ * @param watchNamespace the only namespace whose Traces are reconciled, or null for all
+ * @param leaseNamespace namespace of the {@code Lease} that elects one acting replica
+ * @param identity this replica's name in the Lease; unique per replica
+ * @param operationTimeout how long a node may take to answer an operation before the Trace shows an
+ *     error
+ * @param deletionTimeout how long deletion waits for the node to confirm the gadget stopped
+ * @param leaseTiming how the Lease is held; a standby acts at most its duration after a leader dies
+ */
+public record ControllerConfig(
+    String kafkaBootstrapServers,
+    TopicNames topics,
+    String watchNamespace,
+    String leaseNamespace,
+    String leaseName,
+    String identity,
+    Duration operationTimeout,
+    Duration deletionTimeout,
+    LeaderElection.Timing leaseTiming) {
+
+  public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
+  public static final String DEFAULT_LEASE_NAME = "gadgetflow-controller";
+  public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_DELETION_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * Reads {@code GADGETFLOW_*} variables: {@code KAFKA_BOOTSTRAP_SERVERS}, {@code TOPIC_CONTROL},
+   * {@code TOPIC_STATUS}, {@code TOPIC_EVENTS}, {@code WATCH_NAMESPACE}, {@code LEASE_NAMESPACE},
+   * {@code LEASE_NAME}, {@code IDENTITY}, {@code OPERATION_TIMEOUT_SECONDS}, {@code
+   * DELETION_TIMEOUT_SECONDS}.
+   */
+  public static ControllerConfig fromEnvironment(Map<String, String> env, String hostName) {
+    Settings settings = new Settings(env);
+    return new ControllerConfig(
+        settings.string("KAFKA_BOOTSTRAP_SERVERS", DEFAULT_KAFKA_BOOTSTRAP_SERVERS),
+        new TopicNames(
+            settings.string("TOPIC_CONTROL", TopicNames.DEFAULTS.control()),
+            settings.string("TOPIC_STATUS", TopicNames.DEFAULTS.status()),
+            settings.string("TOPIC_EVENTS", TopicNames.DEFAULTS.events())),
+        settings.optional("WATCH_NAMESPACE").orElse(null),
+        settings.string("LEASE_NAMESPACE", "gadget"),
+        settings.string("LEASE_NAME", DEFAULT_LEASE_NAME),
+        settings.string("IDENTITY", hostName),
+        settings.seconds("OPERATION_TIMEOUT_SECONDS", DEFAULT_OPERATION_TIMEOUT),
+        settings.seconds("DELETION_TIMEOUT_SECONDS", DEFAULT_DELETION_TIMEOUT),
+        LeaderElection.Timing.DEFAULT);
+  }
+}

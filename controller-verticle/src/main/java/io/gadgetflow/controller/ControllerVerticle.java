@@ -1,0 +1,151 @@
+package io.gadgetflow.controller;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gadgetflow.api.kafka.NodeReport;
+import io.gadgetflow.controller.kafka.ControlPublisher;
+import io.gadgetflow.controller.kafka.NodeReportConsumer;
+import io.gadgetflow.controller.kube.TraceInformer;
+import io.gadgetflow.controller.kube.TraceRepository;
+import io.gadgetflow.controller.leader.LeaderElection;
+import io.gadgetflow.controller.reconcile.ReconcileQueue;
+import io.gadgetflow.controller.reconcile.TraceReconciler;
+import io.gadgetflow.controller.status.NodeReportHandler;
+import io.gadgetflow.controller.status.PendingAnswers;
+import io.gadgetflow.controller.status.PendingAnswers.Awaited;
+import io.gadgetflow.controller.status.StatusWriter;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Trace controller. Every replica campaigns for the Lease; the one holding it watches Traces,
+ * hands operations to nodes through Kafka and writes node reports into Trace status.
+ */
+public final class ControllerVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ControllerVerticle.class);
+  private static final int KUBERNETES_WORKERS = 8;
+
+  private final ControllerConfig config;
+  private final KubernetesClient client;
+  private final Clock clock;
+
+  private WorkerExecutor kubernetesWorkers;
+  private ControlPublisher control;
+  private NodeReportConsumer reports;
+  private StatusWriter statusWriter;
+  private TraceRepository traces;
+  private LeaderElection leaderElection;
+  private Acting acting;
+
+  public ControllerVerticle(ControllerConfig config, KubernetesClient client, Clock clock) {
+    this.config = config;
+    this.client = client;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    LOG.info("Controller {} starting with {}", config.identity(), config);
+    kubernetesWorkers =
+        vertx.createSharedWorkerExecutor("gadgetflow-kubernetes", KUBERNETES_WORKERS);
+    control =
+        ControlPublisher.create(vertx, config.kafkaBootstrapServers(), config.topics().control());
+    reports =
+        NodeReportConsumer.create(vertx, config.kafkaBootstrapServers(), config.topics().status());
+    traces = new TraceRepository(client, kubernetesWorkers);
+    statusWriter = new StatusWriter(traces);
+    leaderElection =
+        LeaderElection.start(
+            client,
+            config.leaseNamespace(),
+            config.leaseName(),
+            config.identity(),
+            config.leaseTiming(),
+            context,
+            this::startActing,
+            this::stopActing);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    leaderElection.stop();
+    stopActing();
+    return Future.join(control.close(), reports.close())
+        .eventually(() -> kubernetesWorkers.close());
+  }
+
+  /** Whether this replica currently holds the Lease and acts. */
+  public boolean isActing() {
+    return acting != null;
+  }
+
+  private void startActing() {
+    if (acting != null) {
+      return;
+    }
+    LOG.info("Controller {} now acts on Traces", config.identity());
+    acting = new Acting();
+    acting
+        .start()
+        .onFailure(
+            e -> {
+              LOG.error(
+                  "Controller {} could not start acting: {}", config.identity(), e.toString());
+              stopActing();
+            });
+  }
+
+  private void stopActing() {
+    if (acting == null) {
+      return;
+    }
+    LOG.info("Controller {} stops acting on Traces", config.identity());
+    acting.stop();
+    acting = null;
+  }
+
+  /** What exists only while this replica holds the Lease. */
+  private final class Acting {
+    private final PendingAnswers pendingAnswers = new PendingAnswers(vertx, this::onDeadline);
+    private final TraceReconciler reconciler =
+        new TraceReconciler(config, traces, statusWriter, control, pendingAnswers, clock);
+    private final ReconcileQueue queue = new ReconcileQueue(vertx, this::reconcile);
+    private final TraceInformer informer =
+        new TraceInformer(client, config.watchNamespace(), context, queue::enqueue);
+    private final NodeReportHandler reportHandler =
+        new NodeReportHandler(
+            informer, statusWriter, pendingAnswers, this::onDeletionSettled, clock);
+
+    Future<Void> start() {
+      return informer.start().compose(synced -> reports.subscribe(this::onReport));
+    }
+
+    void stop() {
+      queue.stop();
+      pendingAnswers.clear();
+      informer.close();
+      reports.unsubscribe();
+    }
+
+    private Future<Void> reconcile(String key) {
+      return informer.get(key).map(reconciler::reconcile).orElse(Future.succeededFuture());
+    }
+
+    private void onReport(NodeReport report) {
+      reportHandler.onReport(report);
+    }
+
+    private void onDeadline(Awaited awaited) {
+      reportHandler.onDeadline(awaited);
+    }
+
+    private void onDeletionSettled(Awaited awaited) {
+      reconciler.deletionSettled(awaited.operationId());
+      queue.enqueue(awaited.traceKey());
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.gadgetflow.controller.kube;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.gadgetflow.api.trace.Trace;
+import io.gadgetflow.api.trace.TraceStatus;
+import io.gadgetflow.controller.reconcile.TracePatch;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+
+/**
+ * Writes to Traces. fabric8 calls block, so they run on a worker pool and come back as futures on
+ * the caller's context; calls for different Traces may run in parallel.
+ */
+public final class TraceRepository {
+  private final KubernetesClient client;
+  private final WorkerExecutor worker;
+
+  public TraceRepository(KubernetesClient client, WorkerExecutor worker) {
+    this.client = client;
+    this.worker = worker;
+  }
+
+  public Future<Trace> patch(Trace trace, TracePatch patch) {
+    String json = patch.toJson();
+    return worker.executeBlocking(
+        () -> resource(trace).patch(PatchContext.of(PatchType.JSON), json), false);
+  }
+
+  /** Replaces the whole status through the status subresource. */
+  public Future<Trace> replaceStatus(Trace trace, TraceStatus status) {
+    String json =
+        "[{\"op\":\"add\",\"path\":\"/status\",\"value\":"
+            + client.getKubernetesSerialization().asJson(status)
+            + "}]";
+    return worker.executeBlocking(
+        () -> resource(trace).subresource("status").patch(PatchContext.of(PatchType.JSON), json),
+        false);
+  }
+
+  private Resource<Trace> resource(Trace trace) {
+    return client
+        .resources(Trace.class)
+        .inNamespace(trace.getMetadata().getNamespace())
+        .withName(trace.getMetadata().getName());
+  }
+}

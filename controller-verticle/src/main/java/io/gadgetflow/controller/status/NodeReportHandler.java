@@ -1,0 +1,95 @@
+package io.gadgetflow.controller.status;
+
+import io.gadgetflow.api.kafka.NodeReport;
+import io.gadgetflow.api.trace.Operation;
+import io.gadgetflow.api.trace.Trace;
+import io.gadgetflow.controller.kube.TraceInformer;
+import io.gadgetflow.controller.status.PendingAnswers.Awaited;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns what nodes report, and what they fail to report in time, into Trace status. A report for a
+ * deletion's stop lets the deletion finish.
+ */
+public final class NodeReportHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeReportHandler.class);
+
+  private final TraceInformer traces;
+  private final StatusWriter statusWriter;
+  private final PendingAnswers pendingAnswers;
+  private final Consumer<Awaited> onDeletionSettled;
+  private final Clock clock;
+
+  public NodeReportHandler(
+      TraceInformer traces,
+      StatusWriter statusWriter,
+      PendingAnswers pendingAnswers,
+      Consumer<Awaited> onDeletionSettled,
+      Clock clock) {
+    this.traces = traces;
+    this.statusWriter = statusWriter;
+    this.pendingAnswers = pendingAnswers;
+    this.onDeletionSettled = onDeletionSettled;
+    this.clock = clock;
+  }
+
+  public Future<Void> onReport(NodeReport report) {
+    Optional<Awaited> answered = pendingAnswers.answered(report.operationId());
+    answered.filter(NodeReportHandler::isDeletion).ifPresent(onDeletionSettled);
+    Optional<Trace> trace = traces.byUid(report.traceUid());
+    if (trace.isEmpty() || trace.get().isMarkedForDeletion()) {
+      return Future.succeededFuture();
+    }
+    return statusWriter
+        .write(
+            trace.get(),
+            TraceStatuses.afterReport(
+                trace.get().getStatus(),
+                report,
+                trace.get().getMetadata().getGeneration(),
+                clock.instant()))
+        .onFailure(
+            e ->
+                LOG.warn(
+                    "Trace {}: could not write the report of node {}: {}",
+                    TraceInformer.keyOf(trace.get()),
+                    report.node(),
+                    e.toString()));
+  }
+
+  /** The node did not answer in time: a deletion goes ahead, any other operation shows why. */
+  public Future<Void> onDeadline(Awaited awaited) {
+    if (isDeletion(awaited)) {
+      LOG.warn(
+          "Trace {}: node {} did not confirm the stop; deleting anyway",
+          awaited.traceKey(),
+          awaited.node());
+      onDeletionSettled.accept(awaited);
+      return Future.succeededFuture();
+    }
+    Optional<Trace> trace = traces.get(awaited.traceKey());
+    if (trace.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String message =
+        "Node \"%s\" did not answer operation \"%s\": is a GadgetFlow node agent running there?"
+            .formatted(awaited.node(), awaited.operation());
+    LOG.warn("Trace {}: {}", awaited.traceKey(), message);
+    return statusWriter.write(
+        trace.get(),
+        TraceStatuses.afterSilence(
+            trace.get().getStatus(),
+            message,
+            trace.get().getMetadata().getGeneration(),
+            clock.instant()));
+  }
+
+  private static boolean isDeletion(Awaited awaited) {
+    return awaited.operation().equals(Operation.DELETE.annotationValue());
+  }
+}
