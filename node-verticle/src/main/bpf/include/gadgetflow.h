@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What every GadgetFlow program shares: the `events` ring buffer, the per-CPU `lost` counter and
+ * the mount-namespace filter. User space relies on these names (see io.gadgetflow.node.gadget).
+ */
+#ifndef GADGETFLOW_H
+#define GADGETFLOW_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+
+#define GADGET_COMM_LEN 16
+
+/* User space may resize the ring before load; it must stay a power of two of whole pages. */
+#define GADGET_DEFAULT_RING_BYTES (256 * 1024)
+
+/* Upper bound on the mount namespaces one trace selects; user space writes them before events flow. */
+#define GADGET_MAX_MOUNT_NS 1024
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, GADGET_DEFAULT_RING_BYTES);
+} events SEC(".maps");
+
+/* Per CPU so that a full ring, when it hurts most, does not add cache-line contention. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, GADGET_MAX_MOUNT_NS);
+	__type(key, __u64);
+	__type(value, __u8);
+} mount_ns_filter SEC(".maps");
+
+const volatile bool filter_by_mount_ns = false;
+
+/*
+ * The first bytes of every event record; user space decodes it once for all gadgets
+ * (io.gadgetflow.node.gadget.EventHeader), so its layout is part of the contract.
+ */
+struct gadget_event_header {
+	__u64 boot_timestamp_ns;
+	__u64 mount_ns_id;
+	__u32 pid;
+	__u32 uid;
+	char comm[GADGET_COMM_LEN];
+};
+_Static_assert(sizeof(struct gadget_event_header) == 40, "user space decodes a 40-byte header");
+
+static __always_inline void gadget_count_lost(void)
+{
+	__u32 zero = 0;
+	__u64 *counter = bpf_map_lookup_elem(&lost, &zero);
+
+	if (counter)
+		*counter += 1;
+}
+
+/* Reserves ring space, or counts the event as lost: a full ring must never be silent. */
+static __always_inline void *gadget_reserve(__u64 size)
+{
+	void *record = bpf_ringbuf_reserve(&events, size, 0);
+
+	if (!record)
+		gadget_count_lost();
+	return record;
+}
+
+/* Copies a variable-length event into the ring, or counts it as lost. */
+static __always_inline void gadget_output(void *data, __u64 size)
+{
+	if (bpf_ringbuf_output(&events, data, size, 0) != 0)
+		gadget_count_lost();
+}
+
+static __always_inline __u64 gadget_current_mount_ns_id(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	return BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+}
+
+/* Whether the current task's mount namespace is one the trace selected (all, when not filtering). */
+static __always_inline bool gadget_should_trace(void)
+{
+	__u64 mount_ns_id;
+
+	if (!filter_by_mount_ns)
+		return true;
+	mount_ns_id = gadget_current_mount_ns_id();
+	return bpf_map_lookup_elem(&mount_ns_filter, &mount_ns_id) != NULL;
+}
+
+static __always_inline void gadget_fill_header(struct gadget_event_header *header)
+{
+	header->boot_timestamp_ns = bpf_ktime_get_boot_ns();
+	header->mount_ns_id = gadget_current_mount_ns_id();
+	header->pid = bpf_get_current_pid_tgid() >> 32;
+	header->uid = (__u32)bpf_get_current_uid_gid();
+	bpf_get_current_comm(header->comm, sizeof(header->comm));
+}
+
+#endif /* GADGETFLOW_H */

@@ -1,0 +1,110 @@
+package io.gadgetflow.node.bpf;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.VarHandle;
+
+/** A program of a {@link BpfObject}. */
+public final class BpfProgram {
+  /** {@code struct bpf_test_run_opts} of libbpf 1.1. */
+  private static final StructLayout TEST_RUN_OPTIONS =
+      MemoryLayout.structLayout(
+          JAVA_LONG.withName("sz"),
+          ADDRESS.withName("data_in"),
+          ADDRESS.withName("data_out"),
+          JAVA_INT.withName("data_size_in"),
+          JAVA_INT.withName("data_size_out"),
+          ADDRESS.withName("ctx_in"),
+          ADDRESS.withName("ctx_out"),
+          JAVA_INT.withName("ctx_size_in"),
+          JAVA_INT.withName("ctx_size_out"),
+          JAVA_INT.withName("retval"),
+          JAVA_INT.withName("repeat"),
+          JAVA_INT.withName("duration"),
+          JAVA_INT.withName("flags"),
+          JAVA_INT.withName("cpu"),
+          JAVA_INT.withName("batch_size"));
+
+  private static final VarHandle TEST_RUN_SIZE = field("sz");
+  private static final VarHandle TEST_RUN_DATA_IN = field("data_in");
+  private static final VarHandle TEST_RUN_DATA_SIZE_IN = field("data_size_in");
+  private static final VarHandle TEST_RUN_RETVAL = field("retval");
+  private static final VarHandle TEST_RUN_REPEAT = field("repeat");
+  private static final VarHandle TEST_RUN_DURATION = field("duration");
+
+  private final BpfObject owner;
+  private final MemorySegment program;
+  private final String name;
+
+  BpfProgram(BpfObject owner, MemorySegment program, String name) {
+    this.owner = owner;
+    this.program = program;
+    this.name = name;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Where libbpf attaches it, e.g. {@code tracepoint/syscalls/sys_enter_execve}. */
+  public String sectionName() {
+    return Libbpf.programSectionName(program);
+  }
+
+  /** Whether load loads it (the default). */
+  public boolean autoload() {
+    return Libbpf.programAutoload(program);
+  }
+
+  /** Before load: a program not loaded is not attached by {@link BpfObject#attachAll()}. */
+  public void setAutoload(boolean autoload) {
+    owner.requireOpened();
+    Libbpf.programSetAutoload(program, autoload);
+  }
+
+  public int fd() {
+    owner.requireLoaded();
+    return Libbpf.programFd(program);
+  }
+
+  /** Attaches where the section name says; the object closes the link at the latest. */
+  public BpfLink attach() {
+    owner.requireLoaded();
+    return owner.attached(new BpfLink(name, Libbpf.programAttach(program)));
+  }
+
+  /**
+   * Runs the program in the kernel {@code repeat} times on {@code data} ({@code BPF_PROG_TEST_RUN};
+   * e.g. for a socket filter, a packet starting with its 14-byte Ethernet header).
+   */
+  public TestRunResult testRun(byte[] data, int repeat) {
+    int programFd = fd();
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment options = arena.allocate(TEST_RUN_OPTIONS);
+      TEST_RUN_SIZE.set(options, 0L, TEST_RUN_OPTIONS.byteSize());
+      TEST_RUN_DATA_IN.set(options, 0L, arena.allocateFrom(JAVA_BYTE, data));
+      TEST_RUN_DATA_SIZE_IN.set(options, 0L, data.length);
+      TEST_RUN_REPEAT.set(options, 0L, repeat);
+      Libbpf.progTestRunOpts(programFd, options);
+      return new TestRunResult(
+          (int) TEST_RUN_RETVAL.get(options, 0L), (int) TEST_RUN_DURATION.get(options, 0L));
+    }
+  }
+
+  /**
+   * @param returnValue what the program returned (on the last run)
+   * @param averageNanos the kernel's average duration of one run
+   */
+  public record TestRunResult(int returnValue, int averageNanos) {}
+
+  private static VarHandle field(String name) {
+    return TEST_RUN_OPTIONS.varHandle(MemoryLayout.PathElement.groupElement(name));
+  }
+}

@@ -1,0 +1,207 @@
+package io.gadgetflow.node.bpf;
+
+import static io.gadgetflow.node.bpf.NativeCalls.callState;
+import static io.gadgetflow.node.bpf.NativeCalls.downcall;
+import static io.gadgetflow.node.bpf.NativeCalls.downcallCapturingErrno;
+import static io.gadgetflow.node.bpf.NativeCalls.lastErrno;
+import static io.gadgetflow.node.bpf.NativeCalls.unexpected;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * The few libc calls the BPF runtime needs. System calls return their result, or {@code -errno}
+ * when they fail, so that callers on hot paths decide how to react without an exception.
+ */
+final class Libc {
+  static final int PROT_READ = 0x1;
+  static final int PROT_WRITE = 0x2;
+  static final int MAP_SHARED = 0x01;
+  static final int EPOLL_CLOEXEC = 0x80000;
+  static final int EPOLL_CTL_ADD = 1;
+  static final int EPOLLIN = 0x001;
+  static final int EFD_NONBLOCK = 0x800;
+  static final int EFD_CLOEXEC = 0x80000;
+  static final int EINTR = 4;
+  static final int CLOCK_REALTIME = 0;
+  static final int CLOCK_BOOTTIME = 7;
+  private static final int SC_PAGESIZE = 30;
+  private static final long MAP_FAILED = -1L;
+
+  private static final SymbolLookup LIBC = NativeCalls.libc();
+
+  private static final MethodHandle MMAP =
+      downcallCapturingErrno(
+          LIBC,
+          "mmap",
+          FunctionDescriptor.of(
+              ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+  private static final MethodHandle MUNMAP =
+      downcallCapturingErrno(LIBC, "munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+  private static final MethodHandle EPOLL_CREATE1 =
+      downcallCapturingErrno(LIBC, "epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  private static final MethodHandle EPOLL_CTL =
+      downcallCapturingErrno(
+          LIBC,
+          "epoll_ctl",
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+  private static final MethodHandle EPOLL_WAIT =
+      downcallCapturingErrno(
+          LIBC,
+          "epoll_wait",
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+  private static final MethodHandle EVENTFD =
+      downcallCapturingErrno(LIBC, "eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  private static final MethodHandle WRITE =
+      downcallCapturingErrno(
+          LIBC, "write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+  private static final MethodHandle CLOSE =
+      downcallCapturingErrno(LIBC, "close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  private static final MethodHandle MOUNT =
+      downcallCapturingErrno(
+          LIBC,
+          "mount",
+          FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+  private static final MethodHandle CLOCK_GETTIME =
+      downcallCapturingErrno(
+          LIBC, "clock_gettime", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+  private static final MethodHandle SYSCONF =
+      downcall(LIBC, "sysconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+  private static final MethodHandle VSNPRINTF =
+      downcall(
+          LIBC, "vsnprintf", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
+  private static final MethodHandle STRERROR =
+      downcall(LIBC, "strerror", FunctionDescriptor.of(NativeCalls.C_STRING, JAVA_INT));
+
+  static final long PAGE_SIZE = sysconf(SC_PAGESIZE);
+
+  private Libc() {}
+
+  /** Returns the mapping's address, or {@code -errno}. */
+  static long mmap(long length, int protection, int flags, int fd, long offset) {
+    try {
+      MemorySegment address =
+          (MemorySegment)
+              MMAP.invokeExact(
+                  callState(), MemorySegment.NULL, length, protection, flags, fd, offset);
+      return address.address() == MAP_FAILED ? -lastErrno() : address.address();
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  static int munmap(long address, long length) {
+    try {
+      return orErrno(
+          (int) MUNMAP.invokeExact(callState(), MemorySegment.ofAddress(address), length));
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  static int epollCreate1(int flags) {
+    try {
+      return orErrno((int) EPOLL_CREATE1.invokeExact(callState(), flags));
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  static int epollCtl(int epollFd, int operation, int fd, MemorySegment event) {
+    try {
+      return orErrno((int) EPOLL_CTL.invokeExact(callState(), epollFd, operation, fd, event));
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  static int epollWait(int epollFd, MemorySegment events, int maxEvents, int timeoutMillis) {
+    try {
+      return orErrno(
+          (int) EPOLL_WAIT.invokeExact(callState(), epollFd, events, maxEvents, timeoutMillis));
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  static int eventfd(int initialValue, int flags) {
+    try {
+      return orErrno((int) EVENTFD.invokeExact(callState(), initialValue, flags));
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  static long write(int fd, MemorySegment bytes) {
+    try {
+      long written = (long) WRITE.invokeExact(callState(), fd, bytes, bytes.byteSize());
+      return written < 0 ? -lastErrno() : written;
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  static int close(int fd) {
+    try {
+      return orErrno((int) CLOSE.invokeExact(callState(), fd));
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  static int mount(
+      MemorySegment source, MemorySegment target, MemorySegment fileSystemType, long flags) {
+    try {
+      return orErrno(
+          (int)
+              MOUNT.invokeExact(
+                  callState(), source, target, fileSystemType, flags, MemorySegment.NULL));
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** Fills a {@code struct timespec} (two longs: seconds, nanoseconds). */
+  static int clockGettime(int clock, MemorySegment timespec) {
+    try {
+      return orErrno((int) CLOCK_GETTIME.invokeExact(callState(), clock, timespec));
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** {@code vsnprintf}; {@code vaList} is the pointer a variadic callback received. */
+  static int vsnprintf(
+      MemorySegment buffer, long size, MemorySegment format, MemorySegment vaList) {
+    try {
+      return (int) VSNPRINTF.invokeExact(buffer, size, format, vaList);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  static String strerror(int errno) {
+    try {
+      return ((MemorySegment) STRERROR.invokeExact(errno)).getString(0);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  private static long sysconf(int name) {
+    try {
+      return (long) SYSCONF.invokeExact(name);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  private static int orErrno(int result) {
+    return result < 0 ? -lastErrno() : result;
+  }
+}

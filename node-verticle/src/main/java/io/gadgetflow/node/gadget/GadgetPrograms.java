@@ -1,0 +1,21 @@
+package io.gadgetflow.node.gadget;
+
+import io.gadgetflow.node.gadget.trace.exec.ExecGadget;
+import io.gadgetflow.node.gadget.trace.open.OpenGadget;
+import java.util.List;
+import java.util.Optional;
+
+/** The gadgets of the catalogue this node agent can run, by their Trace {@code gadget} name. */
+public final class GadgetPrograms {
+  private static final List<GadgetProgram> ALL = List.of(ExecGadget.PROGRAM, OpenGadget.PROGRAM);
+
+  private GadgetPrograms() {}
+
+  public static Optional<GadgetProgram> find(String gadgetName) {
+    return ALL.stream().filter(program -> program.name().equals(gadgetName)).findFirst();
+  }
+
+  public static List<GadgetProgram> all() {
+    return ALL;
+  }
+}

@@ -1,0 +1,339 @@
+package io.gadgetflow.node.gadget;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Writes one JSON event at a time into a reused byte buffer: the decoders' output, appended to by
+ * the enricher, handed to Kafka. Nothing is allocated per event once the buffer has grown to fit.
+ *
+ * <p>Strings from the kernel are C strings of unknown encoding. Valid UTF-8 is copied, anything
+ * else becomes U+FFFD, as Go's encoding/json does for Inspektor Gadget: an event is never dropped
+ * or rejected for the bytes of a file or command name, which anyone can choose.
+ */
+public final class JsonEventWriter {
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] REPLACEMENT_CHARACTER = {(byte) 0xef, (byte) 0xbf, (byte) 0xbd};
+
+  /** The longest a byte or char can become: a \\u00XX escape. */
+  private static final int MAX_ENCODED_BYTES_PER_UNIT = 6;
+
+  private static final int MAX_LONG_DIGITS = 20;
+
+  private byte[] buffer = new byte[4096];
+
+  /** The part of a string that needs encoding byte by byte, moved out of the buffer's way. */
+  private byte[] slowPathBytes = new byte[256];
+
+  private int length;
+  private boolean commaNeeded;
+  private long stringsWithInvalidUtf8;
+
+  /** Starts a new event, discarding the previous one. */
+  public void beginObject() {
+    length = 0;
+    append((byte) '{');
+    commaNeeded = false;
+  }
+
+  public void endObject() {
+    append((byte) '}');
+    commaNeeded = true;
+  }
+
+  public void field(JsonName name, long value) {
+    name(name);
+    appendLong(value);
+  }
+
+  /** A C {@code __u32}. */
+  public void unsignedField(JsonName name, int value) {
+    field(name, Integer.toUnsignedLong(value));
+  }
+
+  public void field(JsonName name, String value) {
+    name(name);
+    appendString(value);
+  }
+
+  /**
+   * A C string: the bytes at {@code offset} up to the first NUL, or {@code maxBytes} of them when
+   * there is none.
+   */
+  public void cStringField(JsonName name, MemorySegment source, long offset, int maxBytes) {
+    name(name);
+    appendCString(source, offset, maxBytes);
+  }
+
+  public void beginArrayField(JsonName name) {
+    name(name);
+    append((byte) '[');
+    commaNeeded = false;
+  }
+
+  /**
+   * Appends a C string element to the open array.
+   *
+   * @return the bytes it took in {@code source}, its NUL included when there was one
+   */
+  public int cStringElement(MemorySegment source, long offset, int maxBytes) {
+    comma();
+    int consumed = appendCString(source, offset, maxBytes);
+    commaNeeded = true;
+    return consumed;
+  }
+
+  public void endArray() {
+    append((byte) ']');
+    commaNeeded = true;
+  }
+
+  /** The event's bytes are {@code buffer()[0..length())}; valid until the next write. */
+  public byte[] buffer() {
+    return buffer;
+  }
+
+  public int length() {
+    return length;
+  }
+
+  public byte[] toByteArray() {
+    return Arrays.copyOf(buffer, length);
+  }
+
+  /** How many strings so far had bytes that are not UTF-8 (written as U+FFFD). */
+  public long stringsWithInvalidUtf8() {
+    return stringsWithInvalidUtf8;
+  }
+
+  @Override
+  public String toString() {
+    return new String(buffer, 0, length, StandardCharsets.UTF_8);
+  }
+
+  private void name(JsonName name) {
+    comma();
+    byte[] encoded = name.quotedWithColon;
+    ensureCapacity(encoded.length);
+    System.arraycopy(encoded, 0, buffer, length, encoded.length);
+    length += encoded.length;
+    commaNeeded = true;
+  }
+
+  private void comma() {
+    if (commaNeeded) {
+      append((byte) ',');
+    }
+  }
+
+  private void appendLong(long value) {
+    ensureCapacity(MAX_LONG_DIGITS);
+    if (value == Long.MIN_VALUE) {
+      byte[] digits = Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+      System.arraycopy(digits, 0, buffer, length, digits.length);
+      length += digits.length;
+      return;
+    }
+    if (value < 0) {
+      buffer[length++] = '-';
+      value = -value;
+    }
+    int end = length + digitCount(value);
+    for (int i = end - 1; i >= length; i--) {
+      buffer[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    length = end;
+  }
+
+  private static int digitCount(long positive) {
+    int digits = 1;
+    for (long limit = 10; digits < 19 && positive >= limit; limit *= 10) {
+      digits++;
+    }
+    return digits;
+  }
+
+  /**
+   * Copies the raw bytes first, because most kernel strings are printable ASCII and then the copy
+   * is the whole job; only from the first other byte on does it encode byte by byte.
+   */
+  private int appendCString(MemorySegment source, long offset, int maxBytes) {
+    int available = (int) Math.max(0, Math.min(maxBytes, source.byteSize() - offset));
+    ensureCapacity(available * MAX_ENCODED_BYTES_PER_UNIT + 2);
+    buffer[length++] = '"';
+    int start = length;
+    MemorySegment.copy(source, JAVA_BYTE, offset, buffer, start, available);
+    int end = start + available;
+    int i = start;
+    while (i < end && isPlainAscii(buffer[i])) {
+      i++;
+    }
+    int consumed;
+    if (i == end || buffer[i] == 0) {
+      length = i;
+      consumed = i - start + (i < end ? 1 : 0);
+    } else {
+      int stringEnd = i;
+      while (stringEnd < end && buffer[stringEnd] != 0) {
+        stringEnd++;
+      }
+      consumed = stringEnd - start + (stringEnd < end ? 1 : 0);
+      int restLength = stringEnd - i;
+      if (slowPathBytes.length < restLength) {
+        slowPathBytes = new byte[Math.max(restLength, slowPathBytes.length * 2)];
+      }
+      System.arraycopy(buffer, i, slowPathBytes, 0, restLength);
+      length = i;
+      encodeBytes(slowPathBytes, restLength);
+    }
+    buffer[length++] = '"';
+    return consumed;
+  }
+
+  private static boolean isPlainAscii(byte b) {
+    return b >= 0x20 && b != '"' && b != '\\';
+  }
+
+  /** Escapes and validates; the buffer already has room for the worst case. */
+  private void encodeBytes(byte[] bytes, int count) {
+    boolean invalid = false;
+    int i = 0;
+    while (i < count) {
+      int b = bytes[i] & 0xff;
+      if (b < 0x80) {
+        appendEscapedAscii(b);
+        i++;
+        continue;
+      }
+      int sequenceLength = validUtf8SequenceLength(bytes, i, count);
+      if (sequenceLength == 0) {
+        System.arraycopy(REPLACEMENT_CHARACTER, 0, buffer, length, REPLACEMENT_CHARACTER.length);
+        length += REPLACEMENT_CHARACTER.length;
+        invalid = true;
+        i++;
+      } else {
+        System.arraycopy(bytes, i, buffer, length, sequenceLength);
+        length += sequenceLength;
+        i += sequenceLength;
+      }
+    }
+    if (invalid) {
+      stringsWithInvalidUtf8++;
+    }
+  }
+
+  /** The length of the well-formed UTF-8 sequence at {@code i} (Unicode table 3-7), or 0. */
+  private static int validUtf8SequenceLength(byte[] bytes, int i, int count) {
+    int b0 = bytes[i] & 0xff;
+    int length;
+    int secondMin = 0x80;
+    int secondMax = 0xbf;
+    if (b0 >= 0xc2 && b0 <= 0xdf) {
+      length = 2;
+    } else if (b0 >= 0xe0 && b0 <= 0xef) {
+      length = 3;
+      if (b0 == 0xe0) {
+        secondMin = 0xa0;
+      } else if (b0 == 0xed) {
+        secondMax = 0x9f;
+      }
+    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+      length = 4;
+      if (b0 == 0xf0) {
+        secondMin = 0x90;
+      } else if (b0 == 0xf4) {
+        secondMax = 0x8f;
+      }
+    } else {
+      return 0;
+    }
+    if (i + length > count) {
+      return 0;
+    }
+    int b1 = bytes[i + 1] & 0xff;
+    if (b1 < secondMin || b1 > secondMax) {
+      return 0;
+    }
+    for (int k = 2; k < length; k++) {
+      int continuation = bytes[i + k] & 0xff;
+      if (continuation < 0x80 || continuation > 0xbf) {
+        return 0;
+      }
+    }
+    return length;
+  }
+
+  private void appendEscapedAscii(int c) {
+    switch (c) {
+      case '"' -> appendEscape('"');
+      case '\\' -> appendEscape('\\');
+      case '\n' -> appendEscape('n');
+      case '\r' -> appendEscape('r');
+      case '\t' -> appendEscape('t');
+      case '\b' -> appendEscape('b');
+      case '\f' -> appendEscape('f');
+      default -> {
+        if (c < 0x20) {
+          buffer[length++] = '\\';
+          buffer[length++] = 'u';
+          buffer[length++] = '0';
+          buffer[length++] = '0';
+          buffer[length++] = HEX[c >> 4];
+          buffer[length++] = HEX[c & 0xf];
+        } else {
+          buffer[length++] = (byte) c;
+        }
+      }
+    }
+  }
+
+  private void appendEscape(char escaped) {
+    buffer[length++] = '\\';
+    buffer[length++] = (byte) escaped;
+  }
+
+  private void appendString(String value) {
+    ensureCapacity(value.length() * MAX_ENCODED_BYTES_PER_UNIT + 2);
+    buffer[length++] = '"';
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x80) {
+        appendEscapedAscii(c);
+      } else if (c < 0x800) {
+        buffer[length++] = (byte) (0xc0 | (c >> 6));
+        buffer[length++] = (byte) (0x80 | (c & 0x3f));
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
+        int codePoint = Character.toCodePoint(c, value.charAt(++i));
+        buffer[length++] = (byte) (0xf0 | (codePoint >> 18));
+        buffer[length++] = (byte) (0x80 | ((codePoint >> 12) & 0x3f));
+        buffer[length++] = (byte) (0x80 | ((codePoint >> 6) & 0x3f));
+        buffer[length++] = (byte) (0x80 | (codePoint & 0x3f));
+      } else if (Character.isSurrogate(c)) {
+        System.arraycopy(REPLACEMENT_CHARACTER, 0, buffer, length, REPLACEMENT_CHARACTER.length);
+        length += REPLACEMENT_CHARACTER.length;
+      } else {
+        buffer[length++] = (byte) (0xe0 | (c >> 12));
+        buffer[length++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+        buffer[length++] = (byte) (0x80 | (c & 0x3f));
+      }
+    }
+    buffer[length++] = '"';
+  }
+
+  private void append(byte b) {
+    ensureCapacity(1);
+    buffer[length++] = b;
+  }
+
+  private void ensureCapacity(int more) {
+    if (length + more > buffer.length) {
+      buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + more));
+    }
+  }
+}

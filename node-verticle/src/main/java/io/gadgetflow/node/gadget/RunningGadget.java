@@ -1,0 +1,140 @@
+package io.gadgetflow.node.gadget;
+
+import io.gadgetflow.node.bpf.BootClock;
+import io.gadgetflow.node.bpf.BpfObject;
+import io.gadgetflow.node.bpf.BpfProgram;
+import io.gadgetflow.node.bpf.PerCpuCounter;
+import io.gadgetflow.node.bpf.RingBufferReader;
+import io.gadgetflow.node.bpf.Tracefs;
+
+/**
+ * A gadget's BPF program loaded, attached and producing events, with everything needed to consume
+ * them: the ring reader (the caller runs it on a thread of its own), a decoder, the lost-event
+ * counter, and the mount namespace filter. Closing it stops the events and frees all of it.
+ */
+public final class RunningGadget implements AutoCloseable {
+  private static final String EVENTS_MAP = "events";
+  private static final String LOST_MAP = "lost";
+  private static final String MOUNT_NS_FILTER_MAP = "mount_ns_filter";
+  private static final String FILTER_SWITCH = "filter_by_mount_ns";
+
+  private final GadgetProgram program;
+  private final BpfObject object;
+  private final RingBufferReader events;
+  private final PerCpuCounter lost;
+  private final MountNamespaceFilter mountNamespaceFilter;
+  private final EventDecoder decoder;
+  private final boolean filtering;
+
+  private RunningGadget(
+      GadgetProgram program,
+      BpfObject object,
+      RingBufferReader events,
+      PerCpuCounter lost,
+      MountNamespaceFilter mountNamespaceFilter,
+      EventDecoder decoder,
+      boolean filtering) {
+    this.program = program;
+    this.object = object;
+    this.events = events;
+    this.lost = lost;
+    this.mountNamespaceFilter = mountNamespaceFilter;
+    this.decoder = decoder;
+    this.filtering = filtering;
+  }
+
+  /** Loads and attaches the program; selected mount namespaces are in place before it runs. */
+  public static RunningGadget start(GadgetProgram program, GadgetOptions options) {
+    Tracefs.ensureMounted();
+    BpfObject object = BpfObject.openResource(program.objectResource());
+    RingBufferReader events = null;
+    PerCpuCounter lost = null;
+    MountNamespaceFilter filter = null;
+    try {
+      object.map(EVENTS_MAP).setMaxEntries(options.ringBufferBytes());
+      object.setConstant(FILTER_SWITCH, options.filterByMountNamespace());
+      for (BpfProgram bpfProgram : object.programs()) {
+        if (program.optionalPrograms().contains(bpfProgram.name())
+            && !Tracefs.hasTracepointOf(bpfProgram.sectionName())) {
+          bpfProgram.setAutoload(false);
+        }
+      }
+      object.load();
+      filter = new MountNamespaceFilter(object.map(MOUNT_NS_FILTER_MAP));
+      for (long mountNamespaceId : options.mountNamespaceIds()) {
+        filter.select(mountNamespaceId);
+      }
+      events = RingBufferReader.open(object.map(EVENTS_MAP));
+      lost = new PerCpuCounter(object.map(LOST_MAP));
+      object.attachAll();
+      EventDecoder decoder = program.newDecoder().apply(BootClock.epochOffsetNanos());
+      return new RunningGadget(
+          program, object, events, lost, filter, decoder, options.filterByMountNamespace());
+    } catch (RuntimeException e) {
+      RuntimeException cleanupFailure = closeAll(events, lost, filter, object);
+      if (cleanupFailure != null) {
+        e.addSuppressed(cleanupFailure);
+      }
+      throw e;
+    }
+  }
+
+  public GadgetProgram program() {
+    return program;
+  }
+
+  /** Poll it from one platform thread; {@link #close()} wakes that thread up. */
+  public RingBufferReader events() {
+    return events;
+  }
+
+  /** For the thread that polls {@link #events()}; decoders are not thread-safe. */
+  public EventDecoder decoder() {
+    return decoder;
+  }
+
+  /** Events the kernel dropped because the ring was full, since the start. */
+  public long lostEvents() {
+    return lost.sum();
+  }
+
+  /** Only for a gadget started with {@link GadgetOptions#filterByMountNamespace()}. */
+  public MountNamespaceFilter mountNamespaceFilter() {
+    if (!filtering) {
+      throw new IllegalStateException(program.name() + " was started without a filter");
+    }
+    return mountNamespaceFilter;
+  }
+
+  /**
+   * Wakes the reader thread and waits for its poll to return, then detaches the programs and frees
+   * everything. Idempotent.
+   */
+  @Override
+  public void close() {
+    RuntimeException failure = closeAll(events, lost, mountNamespaceFilter, object);
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** Closes every one of them; returns the first failure, the others suppressed in it. */
+  private static RuntimeException closeAll(AutoCloseable... resources) {
+    RuntimeException failure = null;
+    for (AutoCloseable resource : resources) {
+      if (resource == null) {
+        continue;
+      }
+      try {
+        resource.close();
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    return failure;
+  }
+}

@@ -1,0 +1,57 @@
+package io.gadgetflow.node.gadget.trace.open;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+
+import io.gadgetflow.node.gadget.EventDecoder;
+import io.gadgetflow.node.gadget.EventHeader;
+import io.gadgetflow.node.gadget.JsonEventWriter;
+import io.gadgetflow.node.gadget.JsonName;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Decodes {@code struct open_event} of src/main/bpf/trace/open/program.bpf.c into opensnoop's
+ * event: pid, uid, comm, fd, ret, err, path. The kernel sends only the return value; fd and err are
+ * derived from it as Inspektor Gadget does.
+ */
+public final class OpenEventDecoder implements EventDecoder {
+  private static final long RET_OFFSET = 40;
+  private static final long PATH_OFFSET = 44;
+  private static final int PATH_BYTES = 256;
+  private static final int RECORD_BYTES = (int) PATH_OFFSET + PATH_BYTES;
+
+  private static final JsonName FD = JsonName.of("fd");
+  private static final JsonName RET = JsonName.of("ret");
+  private static final JsonName ERR = JsonName.of("err");
+  private static final JsonName PATH = JsonName.of("path");
+
+  private final long bootToEpochNanos;
+  private long malformedRecords;
+
+  /** {@code bootToEpochNanos}: see {@link io.gadgetflow.node.bpf.BootClock#epochOffsetNanos()}. */
+  public OpenEventDecoder(long bootToEpochNanos) {
+    this.bootToEpochNanos = bootToEpochNanos;
+  }
+
+  @Override
+  public boolean decode(MemorySegment ring, long offset, int length, JsonEventWriter out) {
+    if (!EventHeader.fits(ring, offset, length, RECORD_BYTES)) {
+      malformedRecords++;
+      return false;
+    }
+    int ret = ring.get(JAVA_INT_UNALIGNED, offset + RET_OFFSET);
+    EventHeader.beginEvent(ring, offset, bootToEpochNanos, out);
+    EventHeader.writePid(ring, offset, out);
+    EventHeader.writeUid(ring, offset, out);
+    EventHeader.writeComm(ring, offset, out);
+    out.field(FD, ret >= 0 ? ret : -1);
+    out.field(RET, ret);
+    out.field(ERR, ret >= 0 ? 0 : -(long) ret);
+    out.cStringField(PATH, ring, offset + PATH_OFFSET, PATH_BYTES);
+    return true;
+  }
+
+  @Override
+  public long malformedRecords() {
+    return malformedRecords;
+  }
+}

@@ -1,0 +1,36 @@
+package io.gadgetflow.node.gadget;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/** Builds synthetic event records as the BPF programs lay them out, for decoder tests. */
+public final class EventRecords {
+  public static final long BOOT_NANOS = 5_000_000_000L;
+  public static final long MOUNT_NS_ID = 4026531841L;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private EventRecords() {}
+
+  /** A buffer positioned after a {@code struct gadget_event_header} it holds. */
+  public static ByteBuffer withHeader(int recordBytes, int pid, int uid, String comm) {
+    ByteBuffer record = ByteBuffer.allocate(recordBytes).order(ByteOrder.nativeOrder());
+    record.putLong(BOOT_NANOS).putLong(MOUNT_NS_ID).putInt(pid).putInt(uid);
+    byte[] commBytes = comm.getBytes(StandardCharsets.UTF_8);
+    record.put(commBytes, 0, Math.min(commBytes.length, EventHeader.COMM_BYTES));
+    record.position(EventHeader.BYTES);
+    return record;
+  }
+
+  public static JsonNode parse(JsonEventWriter out) {
+    try {
+      return JSON.readTree(out.toByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException("not JSON: " + out, e);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package io.gadgetflow.node.gadget;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Facts about this JVM's process, and short-lived child processes to trace. */
+public final class TestProcesses {
+  private TestProcesses() {}
+
+  /** Runs a command to its end; returns its pid. */
+  public static long run(String... command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).inheritIO().start();
+    int exitCode = process.waitFor();
+    if (exitCode != 0) {
+      throw new AssertionError(String.join(" ", command) + " exited with " + exitCode);
+    }
+    return process.pid();
+  }
+
+  public static long currentUid() throws IOException {
+    return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+  }
+
+  /** The inode number in {@code /proc/self/ns/mnt -> mnt:[4026531841]}. */
+  public static long currentMountNamespace() throws IOException {
+    String link = Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString();
+    return Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']')));
+  }
+}
