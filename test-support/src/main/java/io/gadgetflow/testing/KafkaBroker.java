@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -68,6 +70,60 @@ public final class KafkaBroker {
    * @throws AssertionError when fewer than {@code count} records arrive within {@code timeout}
    */
   public List<ConsumerRecord<String, String>> consume(String topic, int count, Duration timeout) {
+    return consumeMatching(topic, record -> true, count, timeout);
+  }
+
+  /**
+   * Reads {@code topic} from the beginning of every partition, without a consumer group, until at
+   * least {@code count} records match, and returns the matching records in the order read.
+   *
+   * @throws AssertionError when fewer than {@code count} match within {@code timeout}
+   */
+  public List<ConsumerRecord<String, String>> consumeMatching(
+      String topic,
+      Predicate<ConsumerRecord<String, String>> matching,
+      int count,
+      Duration timeout) {
+    List<ConsumerRecord<String, String>> matched = new ArrayList<>();
+    read(
+        topic,
+        timeout,
+        record -> {
+          if (matching.test(record)) {
+            matched.add(record);
+          }
+          return matched.size() >= count;
+        },
+        () -> "%d of %d matching records".formatted(matched.size(), count) + matched);
+    return matched;
+  }
+
+  /**
+   * Reads {@code topic} from the beginning of every partition, without a consumer group, up to and
+   * including the first record that is {@code last}, and returns every record read.
+   *
+   * @throws AssertionError when no record is {@code last} within {@code timeout}
+   */
+  public List<ConsumerRecord<String, String>> consumeUntil(
+      String topic, Predicate<ConsumerRecord<String, String>> last, Duration timeout) {
+    List<ConsumerRecord<String, String>> read = new ArrayList<>();
+    read(
+        topic,
+        timeout,
+        record -> {
+          read.add(record);
+          return last.test(record);
+        },
+        () -> "no last record among " + read.size() + " read");
+    return read;
+  }
+
+  /** Hands records to {@code done} in order until it returns true. */
+  private void read(
+      String topic,
+      Duration timeout,
+      Predicate<ConsumerRecord<String, String>> done,
+      Supplier<String> whatArrived) {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(
@@ -83,25 +139,18 @@ public final class KafkaBroker {
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      List<ConsumerRecord<String, String>> records = new ArrayList<>();
-      while (records.size() < count) {
+      while (true) {
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
           throw new AssertionError(
-              "Expected "
-                  + count
-                  + " records from topic "
-                  + topic
-                  + " within "
-                  + timeout
-                  + " but got "
-                  + records.size()
-                  + ": "
-                  + records);
+              "Topic %s within %s: %s".formatted(topic, timeout, whatArrived.get()));
         }
-        consumer.poll(Duration.ofNanos(remaining)).forEach(records::add);
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofNanos(remaining))) {
+          if (done.test(record)) {
+            return;
+          }
+        }
       }
-      return records;
     }
   }
 }

@@ -24,6 +24,7 @@ public final class RunningGadget implements AutoCloseable {
   private final PerCpuCounter lost;
   private final MountNamespaceFilter mountNamespaceFilter;
   private final EventDecoder decoder;
+  private final long bootToEpochNanos;
   private final boolean filtering;
 
   private RunningGadget(
@@ -33,6 +34,7 @@ public final class RunningGadget implements AutoCloseable {
       PerCpuCounter lost,
       MountNamespaceFilter mountNamespaceFilter,
       EventDecoder decoder,
+      long bootToEpochNanos,
       boolean filtering) {
     this.program = program;
     this.object = object;
@@ -40,6 +42,7 @@ public final class RunningGadget implements AutoCloseable {
     this.lost = lost;
     this.mountNamespaceFilter = mountNamespaceFilter;
     this.decoder = decoder;
+    this.bootToEpochNanos = bootToEpochNanos;
     this.filtering = filtering;
   }
 
@@ -67,9 +70,17 @@ public final class RunningGadget implements AutoCloseable {
       events = RingBufferReader.open(object.map(EVENTS_MAP));
       lost = new PerCpuCounter(object.map(LOST_MAP));
       object.attachAll();
-      EventDecoder decoder = program.newDecoder().apply(BootClock.epochOffsetNanos());
+      long bootToEpochNanos = BootClock.epochOffsetNanos();
+      EventDecoder decoder = program.newDecoder().apply(bootToEpochNanos);
       return new RunningGadget(
-          program, object, events, lost, filter, decoder, options.filterByMountNamespace());
+          program,
+          object,
+          events,
+          lost,
+          filter,
+          decoder,
+          bootToEpochNanos,
+          options.filterByMountNamespace());
     } catch (RuntimeException e) {
       RuntimeException cleanupFailure = closeAll(events, lost, filter, object);
       if (cleanupFailure != null) {
@@ -91,6 +102,11 @@ public final class RunningGadget implements AutoCloseable {
   /** For the thread that polls {@link #events()}; decoders are not thread-safe. */
   public EventDecoder decoder() {
     return decoder;
+  }
+
+  /** What the decoder adds to the kernel's boot-time clock to make event times epoch times. */
+  public long bootToEpochNanos() {
+    return bootToEpochNanos;
   }
 
   /** Events the kernel dropped because the ring was full, since the start. */

@@ -1,0 +1,58 @@
+package io.gadgetflow.node;
+
+import io.gadgetflow.api.config.Settings;
+import io.gadgetflow.api.kafka.TopicNames;
+import io.gadgetflow.node.gadget.GadgetOptions;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Everything a node agent can be told, with the defaults it runs on when told nothing.
+ *
+ * @param nodeName the Kubernetes node this agent serves; Traces name it in {@code spec.node}
+ * @param ringBufferBytes each gadget's kernel ring buffer, a power of two
+ * @param eventQueueCapacity events waiting for Kafka; more are counted as lost, never block the
+ *     ring reader
+ * @param reportInterval how often running gadgets' counters are reported when they changed
+ */
+public record NodeConfig(
+    String nodeName,
+    String kafkaBootstrapServers,
+    TopicNames topics,
+    int ringBufferBytes,
+    int eventQueueCapacity,
+    Duration reportInterval) {
+
+  public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
+  public static final int DEFAULT_EVENT_QUEUE_CAPACITY = 65_536;
+  public static final Duration DEFAULT_REPORT_INTERVAL = Duration.ofSeconds(2);
+
+  /**
+   * Reads {@code GADGETFLOW_*} variables: {@code NODE_NAME}, {@code KAFKA_BOOTSTRAP_SERVERS},
+   * {@code TOPIC_CONTROL}, {@code TOPIC_STATUS}, {@code TOPIC_EVENTS}, {@code RING_BUFFER_BYTES},
+   * {@code EVENT_QUEUE_CAPACITY}, {@code REPORT_INTERVAL_SECONDS}.
+   */
+  public static NodeConfig fromEnvironment(Map<String, String> env, String hostName) {
+    Settings settings = new Settings(env);
+    return new NodeConfig(
+        settings.string("NODE_NAME", hostName),
+        settings.string("KAFKA_BOOTSTRAP_SERVERS", DEFAULT_KAFKA_BOOTSTRAP_SERVERS),
+        new TopicNames(
+            settings.string("TOPIC_CONTROL", TopicNames.DEFAULTS.control()),
+            settings.string("TOPIC_STATUS", TopicNames.DEFAULTS.status()),
+            settings.string("TOPIC_EVENTS", TopicNames.DEFAULTS.events())),
+        settings.integer("RING_BUFFER_BYTES", GadgetOptions.DEFAULT_RING_BUFFER_BYTES),
+        settings.integer("EVENT_QUEUE_CAPACITY", DEFAULT_EVENT_QUEUE_CAPACITY),
+        settings.seconds("REPORT_INTERVAL_SECONDS", DEFAULT_REPORT_INTERVAL));
+  }
+
+  public static NodeConfig defaults(String nodeName, String kafkaBootstrapServers) {
+    return new NodeConfig(
+        nodeName,
+        kafkaBootstrapServers,
+        TopicNames.DEFAULTS,
+        GadgetOptions.DEFAULT_RING_BUFFER_BYTES,
+        DEFAULT_EVENT_QUEUE_CAPACITY,
+        DEFAULT_REPORT_INTERVAL);
+  }
+}

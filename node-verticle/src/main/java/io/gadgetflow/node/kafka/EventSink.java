@@ -1,0 +1,141 @@
+package io.gadgetflow.node.kafka;
+
+import io.gadgetflow.node.NodeConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries events from ring reader threads to Kafka. Readers hand events to a bounded queue and
+ * never wait: an event that does not fit is refused, and the reader counts it as lost. One sender
+ * thread drains the queue into a batching, compressing producer.
+ */
+public final class EventSink implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EventSink.class);
+  private static final int SEND_BATCH = 4096;
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+  private record QueuedEvent(
+      EventStream stream, long id, long epochNanos, byte[] json, Callback outcome) {}
+
+  private final Producer<byte[], byte[]> producer;
+  private final String topic;
+  private final BlockingQueue<QueuedEvent> queue;
+  private final Thread sender;
+  private volatile boolean closing;
+
+  EventSink(Producer<byte[], byte[]> producer, String topic, int capacity) {
+    this.producer = producer;
+    this.topic = topic;
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.sender = Thread.ofPlatform().name("gadgetflow-event-sender").start(this::sendUntilClosed);
+  }
+
+  public static EventSink create(NodeConfig config) {
+    Map<String, Object> producerConfig =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            config.kafkaBootstrapServers(),
+            ProducerConfig.CLIENT_ID_CONFIG,
+            "gadgetflow-node-" + config.nodeName(),
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.LINGER_MS_CONFIG,
+            5,
+            ProducerConfig.BATCH_SIZE_CONFIG,
+            256 * 1024,
+            ProducerConfig.COMPRESSION_TYPE_CONFIG,
+            "lz4",
+            ProducerConfig.BUFFER_MEMORY_CONFIG,
+            64L * 1024 * 1024);
+    return new EventSink(
+        new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer()),
+        config.topics().events(),
+        config.eventQueueCapacity());
+  }
+
+  /**
+   * Queues one event without waiting.
+   *
+   * @return false when the queue is full; the event is then the caller's to count as lost
+   */
+  public boolean offer(EventStream stream, long epochNanos, byte[] json) {
+    return offer(stream, epochNanos, json, stream);
+  }
+
+  /** Queues a warning about lost events; its fate is counted apart from the trace's events. */
+  public boolean offerLossWarning(EventStream stream, long epochNanos, byte[] json) {
+    return offer(stream, epochNanos, json, stream.lossWarnings());
+  }
+
+  private boolean offer(EventStream stream, long epochNanos, byte[] json, Callback outcome) {
+    return !closing
+        && queue.offer(new QueuedEvent(stream, stream.nextId(), epochNanos, json, outcome));
+  }
+
+  private void sendUntilClosed() {
+    List<QueuedEvent> batch = new ArrayList<>(SEND_BATCH);
+    try {
+      while (!closing || !queue.isEmpty()) {
+        QueuedEvent first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, SEND_BATCH - 1);
+        for (QueuedEvent event : batch) {
+          send(event);
+        }
+        batch.clear();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.error("Event sender stopped: {}", e.toString(), e);
+    }
+  }
+
+  private void send(QueuedEvent event) {
+    try {
+      producer.send(
+          new ProducerRecord<>(
+              topic,
+              null,
+              event.epochNanos() / 1_000_000,
+              event.stream().key(),
+              event.json(),
+              event.stream().headers(event.id(), event.epochNanos())),
+          event.outcome());
+    } catch (KafkaException e) {
+      // Refused before it was queued (e.g. too large): the same as a failed send.
+      event.outcome().onCompletion(null, e);
+    }
+  }
+
+  /** Sends what is queued, waits for Kafka's acknowledgements, then stops. */
+  @Override
+  public void close() {
+    closing = true;
+    try {
+      sender.join(CLOSE_TIMEOUT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    producer.close(CLOSE_TIMEOUT);
+  }
+}

@@ -1,0 +1,272 @@
+package io.gadgetflow.node.trace;
+
+import io.gadgetflow.api.kafka.ControlRecord;
+import io.gadgetflow.api.kafka.EventCounters;
+import io.gadgetflow.api.kafka.NodeReport;
+import io.gadgetflow.api.trace.TraceState;
+import io.gadgetflow.node.NodeConfig;
+import io.gadgetflow.node.control.ControlReader;
+import io.gadgetflow.node.gadget.GadgetOptions;
+import io.gadgetflow.node.gadget.GadgetProgram;
+import io.gadgetflow.node.gadget.GadgetPrograms;
+import io.gadgetflow.node.kafka.EventSink;
+import io.gadgetflow.node.kafka.StatusReporter;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs this node's share of the control topic: starts and stops gadgets per trace, answers each
+ * operation once on the status topic, and after a restart brings back the traces that should be
+ * running. Used from the agent's event loop only; loading and unloading BPF programs blocks, so it
+ * runs on a worker pool, one operation of a trace after another.
+ */
+public final class TraceSupervisor implements ControlReader.Listener {
+  private static final Logger LOG = LoggerFactory.getLogger(TraceSupervisor.class);
+
+  /** What this node knows of one trace. */
+  private static final class Trace {
+    ControlRecord desired;
+    TraceSession session;
+    NodeReport lastAnswer;
+    Future<Void> work = Future.succeededFuture();
+
+    void then(Callable<Future<Void>> step) {
+      work =
+          work.transform(
+              previous -> {
+                try {
+                  return step.call();
+                } catch (Exception e) {
+                  return Future.failedFuture(e);
+                }
+              });
+    }
+
+    boolean busy() {
+      return !work.isComplete();
+    }
+  }
+
+  private final NodeConfig config;
+  private final WorkerExecutor workers;
+  private final EventSink sink;
+  private final StatusReporter reporter;
+  private final Clock clock;
+  private final Map<String, Trace> traces = new HashMap<>();
+  private boolean caughtUp;
+
+  public TraceSupervisor(
+      NodeConfig config,
+      WorkerExecutor workers,
+      EventSink sink,
+      StatusReporter reporter,
+      Clock clock) {
+    this.config = config;
+    this.workers = workers;
+    this.sink = sink;
+    this.reporter = reporter;
+    this.clock = clock;
+  }
+
+  @Override
+  public void onRecord(String traceUid, ControlRecord record) {
+    if (record == null || !config.nodeName().equals(record.node())) {
+      Trace gone = traces.remove(traceUid);
+      if (gone != null) {
+        gone.then(() -> stopSession(gone).mapEmpty());
+      }
+      return;
+    }
+    Trace trace = traces.computeIfAbsent(traceUid, uid -> new Trace());
+    trace.desired = record;
+    if (caughtUp) {
+      trace.then(() -> apply(trace, record));
+    }
+  }
+
+  /** Every record that existed at start was read: resume the traces that should be running. */
+  @Override
+  public void onCaughtUp() {
+    if (caughtUp) {
+      return;
+    }
+    caughtUp = true;
+    List<Trace> resumed = traces.values().stream().filter(t -> t.desired.running()).toList();
+    LOG.info(
+        "Node {}: control topic read, {} traces known, resuming {}",
+        config.nodeName(),
+        traces.size(),
+        resumed.size());
+    resumed.forEach(trace -> trace.then(() -> start(trace, trace.desired)));
+  }
+
+  /** Reports the counters of running gadgets that changed since their last report. */
+  public void reportCounters() {
+    for (Trace trace : traces.values()) {
+      if (trace.session == null || trace.busy() || trace.lastAnswer == null) {
+        continue;
+      }
+      EventCounters counters = trace.session.counters();
+      if (!counters.equals(trace.lastAnswer.counters())) {
+        NodeReport last = trace.lastAnswer;
+        trace.lastAnswer =
+            new NodeReport(
+                last.node(),
+                last.traceUid(),
+                last.operationId(),
+                last.state(),
+                last.output(),
+                last.operationError(),
+                last.operationWarning(),
+                counters,
+                clock.instant());
+        reporter.report(trace.lastAnswer);
+      }
+    }
+  }
+
+  /** Stops every gadget of this node, e.g. when the agent shuts down. */
+  public Future<Void> stopAll() {
+    List<Future<Void>> stops = new ArrayList<>();
+    for (Trace trace : traces.values()) {
+      trace.then(() -> stopSession(trace).mapEmpty());
+      stops.add(trace.work);
+    }
+    traces.clear();
+    return Future.join(stops).mapEmpty();
+  }
+
+  private Future<Void> apply(Trace trace, ControlRecord record) {
+    if (trace.lastAnswer != null && record.operationId().equals(trace.lastAnswer.operationId())) {
+      // A republished or re-read operation: answer it again, do not run it again.
+      return reporter.report(trace.lastAnswer);
+    }
+    LOG.info(
+        "Trace {}/{}: operation {} ({})",
+        record.traceNamespace(),
+        record.traceName(),
+        record.operation().annotationValue(),
+        record.operationId());
+    return switch (record.operation()) {
+      case START -> start(trace, record);
+      case STOP -> stop(trace, record);
+      case DELETE -> delete(trace, record);
+      case GENERATE, COLLECT ->
+          answer(
+              trace,
+              record,
+              null,
+              "Unsupported operation \"%s\" for gadget \"%s\""
+                  .formatted(record.operation().annotationValue(), record.gadget()),
+              null,
+              EventCounters.NONE);
+    };
+  }
+
+  private Future<Void> start(Trace trace, ControlRecord record) {
+    if (trace.session != null) {
+      return answer(trace, record, TraceState.STARTED, null, null, trace.session.counters());
+    }
+    Optional<GadgetProgram> program = GadgetPrograms.find(record.gadget());
+    if (program.isEmpty()) {
+      return answer(
+          trace,
+          record,
+          null,
+          "Gadget \"%s\" is not available on node \"%s\""
+              .formatted(record.gadget(), config.nodeName()),
+          null,
+          EventCounters.NONE);
+    }
+    GadgetOptions options =
+        GadgetOptions.unfiltered().withRingBufferBytes(config.ringBufferBytes());
+    String warning =
+        record.filter().isEmpty()
+            ? null
+            : "Container filters are not applied by this node agent yet: every process of the node"
+                + " is traced";
+    return workers
+        .executeBlocking(
+            () -> TraceSession.start(record, program.get(), options, sink, config.nodeName()),
+            false)
+        .transform(
+            started -> {
+              if (started.failed()) {
+                LOG.warn(
+                    "Trace {}/{}: gadget {} did not start: {}",
+                    record.traceNamespace(),
+                    record.traceName(),
+                    record.gadget(),
+                    started.cause().getMessage());
+                return answer(
+                    trace,
+                    record,
+                    null,
+                    "Failed to start gadget \"%s\": %s"
+                        .formatted(record.gadget(), started.cause().getMessage()),
+                    null,
+                    EventCounters.NONE);
+              }
+              trace.session = started.result();
+              return answer(trace, record, TraceState.STARTED, null, warning, EventCounters.NONE);
+            });
+  }
+
+  private Future<Void> stop(Trace trace, ControlRecord record) {
+    if (trace.session == null) {
+      return answer(trace, record, null, "Not started", null, EventCounters.NONE);
+    }
+    return stopSession(trace)
+        .compose(counters -> answer(trace, record, TraceState.STOPPED, null, null, counters));
+  }
+
+  private Future<Void> delete(Trace trace, ControlRecord record) {
+    return stopSession(trace)
+        .compose(counters -> answer(trace, record, null, null, null, counters));
+  }
+
+  /** Stops the trace's gadget if it runs; completes with its last counters. */
+  private Future<EventCounters> stopSession(Trace trace) {
+    TraceSession session = trace.session;
+    if (session == null) {
+      return Future.succeededFuture(EventCounters.NONE);
+    }
+    trace.session = null;
+    return workers.executeBlocking(
+        () -> {
+          session.close();
+          return session.counters();
+        },
+        false);
+  }
+
+  private Future<Void> answer(
+      Trace trace,
+      ControlRecord record,
+      TraceState state,
+      String error,
+      String warning,
+      EventCounters counters) {
+    trace.lastAnswer =
+        new NodeReport(
+            config.nodeName(),
+            record.traceUid(),
+            record.operationId(),
+            state,
+            null,
+            error,
+            warning,
+            counters,
+            clock.instant());
+    return reporter.report(trace.lastAnswer);
+  }
+}
