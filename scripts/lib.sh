@@ -43,7 +43,17 @@ install_debian_packages() {
     || die "apt-get install ${missing[*]} failed"
 }
 
+# Builds etcd and kube-apiserver from their Go modules (once; later runs return at once) and tells
+# the Java code where they are: the local control plane and the tests read this variable.
+prepare_control_plane() {
+  local built
+  built="$("$(dirname "${BASH_SOURCE[0]}")/../k8s/control-plane/build.sh")" \
+    || die "building etcd and kube-apiserver failed (k8s/control-plane/build.sh)"
+  export GADGETFLOW_CONTROL_PLANE_BIN="${built##*$'\n'}"
+}
+
 prepare_machine() {
   install_debian_packages
   use_jdk25
+  prepare_control_plane
 }

@@ -1,5 +1,6 @@
 package io.gadgetflow.local.kafka;
 
+import io.gadgetflow.local.LoopbackPorts;
 import java.nio.file.Path;
 import java.util.Properties;
 

@@ -1,5 +1,7 @@
 package io.gadgetflow.local.kafka;
 
+import io.gadgetflow.local.LoopbackPorts;
+import java.net.BindException;
 import java.time.Duration;
 import java.util.Map;
 import kafka.server.KafkaConfig;
@@ -35,8 +37,7 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   public static EmbeddedKafka start(EmbeddedKafkaConfig config) {
     long startNanos = System.nanoTime();
-    int clientPort =
-        config.port() == 0 ? LoopbackPorts.freePort() : LoopbackPorts.requireFree(config.port());
+    int clientPort = config.port() == 0 ? LoopbackPorts.freePort() : requireFree(config.port());
     String bootstrapServers = LoopbackPorts.HOST + ":" + clientPort;
     KafkaStorage.requireNotInUse(config.dataDir());
     boolean formatted = KafkaStorage.formatIfNeeded(config.dataDir());
@@ -91,6 +92,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       new KafkaTopics(admin).ensure(config.topics().newTopics(), config.startTimeout());
+    }
+  }
+
+  /**
+   * Checks before Kafka starts, because a bind failure inside the broker surfaces only after
+   * storage formatting and controller start-up, wrapped in exceptions that name no port.
+   */
+  private static int requireFree(int port) {
+    try {
+      LoopbackPorts.requireFree(port);
+      return port;
+    } catch (BindException e) {
+      throw new PortInUseException(LoopbackPorts.HOST, port, e);
     }
   }
 

@@ -1,0 +1,262 @@
+package io.gadgetflow.local.kube;
+
+import io.gadgetflow.local.LoopbackPorts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.stream.Stream;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The control plane's credentials as PEM files in one directory: a certificate authority, the API
+ * server's serving certificate, the administrator's client certificate and the key pair that signs
+ * service account tokens. Created once and reused, so a kubeconfig and the service account tokens
+ * of an earlier start stay valid.
+ */
+final class ClusterCertificates {
+  /** The administrator is in the group that RBAC lets do anything, as kubeadm's admin is. */
+  private static final String ADMIN_USER = "gadgetflow-admin";
+
+  private static final String ADMIN_GROUP = "system:masters";
+
+  /** Long, because these certificates never leave the machine and nothing here renews them. */
+  private static final Duration VALIDITY = Duration.ofDays(3650);
+
+  /** Tolerates a clock that moved back a little since the certificates were made. */
+  private static final Duration BACKDATING = Duration.ofHours(1);
+
+  /**
+   * What pods use to reach the API server: the first address of the service range that the command
+   * line gives kube-apiserver, and the in-cluster names of the {@code kubernetes} service.
+   */
+  private static final List<GeneralName> API_SERVER_NAMES =
+      List.of(
+          new GeneralName(GeneralName.iPAddress, LoopbackPorts.HOST),
+          new GeneralName(GeneralName.dNSName, "localhost"),
+          new GeneralName(GeneralName.iPAddress, "10.0.0.1"),
+          new GeneralName(GeneralName.dNSName, "kubernetes"),
+          new GeneralName(GeneralName.dNSName, "kubernetes.default"),
+          new GeneralName(GeneralName.dNSName, "kubernetes.default.svc"),
+          new GeneralName(GeneralName.dNSName, "kubernetes.default.svc.cluster.local"));
+
+  private static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
+
+  private final Path directory;
+
+  private ClusterCertificates(Path directory) {
+    this.directory = directory;
+  }
+
+  /** The credentials in {@code directory}, made now unless all of them are there already. */
+  static ClusterCertificates loadOrCreate(Path directory) {
+    ClusterCertificates certificates = new ClusterCertificates(directory);
+    if (!certificates.complete()) {
+      certificates.create();
+    }
+    return certificates;
+  }
+
+  Path caCertificate() {
+    return directory.resolve("ca.crt");
+  }
+
+  Path apiServerCertificate() {
+    return directory.resolve("apiserver.crt");
+  }
+
+  Path apiServerKey() {
+    return directory.resolve("apiserver.key");
+  }
+
+  Path adminCertificate() {
+    return directory.resolve("admin.crt");
+  }
+
+  Path adminKey() {
+    return directory.resolve("admin.key");
+  }
+
+  Path serviceAccountPublicKey() {
+    return directory.resolve("service-account.pub");
+  }
+
+  Path serviceAccountKey() {
+    return directory.resolve("service-account.key");
+  }
+
+  private Stream<Path> files() {
+    return Stream.of(
+        caCertificate(),
+        apiServerCertificate(),
+        apiServerKey(),
+        adminCertificate(),
+        adminKey(),
+        serviceAccountPublicKey(),
+        serviceAccountKey());
+  }
+
+  private boolean complete() {
+    return files().allMatch(Files::isRegularFile);
+  }
+
+  /** Makes all of them anew: a partial set is what an interrupted creation leaves. */
+  private void create() {
+    try {
+      Files.createDirectories(directory);
+      // Removed first and written last, so until the new set is whole, complete() finds it missing
+      // and a creation cut short is redone on the next start, never mixed with an older set.
+      Files.deleteIfExists(caCertificate());
+      KeyPair ca = newKeyPair();
+      X500Name caName = new X500Name("CN=gadgetflow-local-ca");
+      X509CertificateHolder caCertificate = selfSignedAuthority(caName, ca);
+
+      KeyPair apiServer = newKeyPair();
+      X509v3CertificateBuilder apiServerBuilder =
+          leaf(caName, new X500Name("CN=kube-apiserver"), apiServer.getPublic(), ca.getPublic());
+      apiServerBuilder.addExtension(
+          Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+      apiServerBuilder.addExtension(
+          Extension.subjectAlternativeName,
+          false,
+          new GeneralNames(API_SERVER_NAMES.toArray(GeneralName[]::new)));
+
+      KeyPair admin = newRsaKeyPair();
+      X509v3CertificateBuilder adminBuilder =
+          leaf(
+              caName,
+              new X500Name("O=" + ADMIN_GROUP + ",CN=" + ADMIN_USER),
+              admin.getPublic(),
+              ca.getPublic());
+      adminBuilder.addExtension(
+          Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+
+      KeyPair serviceAccount = newKeyPair();
+
+      writeKey(apiServerKey(), apiServer.getPrivate());
+      writePem(apiServerCertificate(), "CERTIFICATE", sign(apiServerBuilder, ca.getPrivate()));
+      writeKey(adminKey(), admin.getPrivate());
+      writePem(adminCertificate(), "CERTIFICATE", sign(adminBuilder, ca.getPrivate()));
+      writeKey(serviceAccountKey(), serviceAccount.getPrivate());
+      writePem(serviceAccountPublicKey(), "PUBLIC KEY", serviceAccount.getPublic().getEncoded());
+      writePem(caCertificate(), "CERTIFICATE", caCertificate.getEncoded());
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot write the control plane's certificates to " + directory, e);
+    } catch (GeneralSecurityException | OperatorCreationException e) {
+      throw new IllegalStateException("Cannot create the control plane's certificates", e);
+    }
+  }
+
+  /**
+   * ECDSA P-256: as strong as RSA 3072, and generated in a millisecond rather than a tenth of a
+   * second.
+   */
+  private static KeyPair newKeyPair() throws GeneralSecurityException {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    return generator.generateKeyPair();
+  }
+
+  /**
+   * For the administrator's key, which clients read from the kubeconfig: the fabric8 client (7.5)
+   * reads a PKCS #8 key as RSA unless told otherwise, and kubeconfigs do not say.
+   */
+  private static KeyPair newRsaKeyPair() throws GeneralSecurityException {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    return generator.generateKeyPair();
+  }
+
+  private static X509CertificateHolder selfSignedAuthority(X500Name name, KeyPair keyPair)
+      throws GeneralSecurityException, CertIOException, OperatorCreationException {
+    X509v3CertificateBuilder builder = builder(name, name, keyPair.getPublic());
+    JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+    builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+    builder.addExtension(
+        Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+    builder.addExtension(
+        Extension.subjectKeyIdentifier,
+        false,
+        extensions.createSubjectKeyIdentifier(keyPair.getPublic()));
+    return builder.build(
+        new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(keyPair.getPrivate()));
+  }
+
+  private static X509v3CertificateBuilder leaf(
+      X500Name issuer, X500Name subject, PublicKey subjectKey, PublicKey issuerKey)
+      throws GeneralSecurityException, CertIOException {
+    X509v3CertificateBuilder builder = builder(issuer, subject, subjectKey);
+    JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+    builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+    builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+    builder.addExtension(
+        Extension.authorityKeyIdentifier,
+        false,
+        extensions.createAuthorityKeyIdentifier(issuerKey));
+    return builder;
+  }
+
+  private static X509v3CertificateBuilder builder(
+      X500Name issuer, X500Name subject, PublicKey subjectKey) {
+    Instant now = Instant.now();
+    return new JcaX509v3CertificateBuilder(
+        issuer,
+        new BigInteger(128, new SecureRandom()),
+        Date.from(now.minus(BACKDATING)),
+        Date.from(now.plus(VALIDITY)),
+        subject,
+        subjectKey);
+  }
+
+  private static byte[] sign(X509v3CertificateBuilder builder, PrivateKey issuerKey)
+      throws IOException, OperatorCreationException {
+    return builder
+        .build(new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(issuerKey))
+        .getEncoded();
+  }
+
+  /** PKCS #8, which kube-apiserver, kubectl and the fabric8 client all read. */
+  private static void writeKey(Path file, PrivateKey key) throws IOException {
+    writePem(file, "PRIVATE KEY", key.getEncoded());
+  }
+
+  private static void writePem(Path file, String type, byte[] der) throws IOException {
+    OwnerOnlyFiles.write(
+        file,
+        "-----BEGIN "
+            + type
+            + "-----\n"
+            + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+            + "\n-----END "
+            + type
+            + "-----\n");
+  }
+}

@@ -1,0 +1,51 @@
+package io.gadgetflow.local.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ControlPlaneCommandsTest {
+  @TempDir Path dataDir;
+
+  @Test
+  void etcdListensOnLoopbackOnly() {
+    List<String> command =
+        ControlPlaneCommands.etcd(Path.of("/opt/etcd"), dataDir.resolve("etcd"), 2379, 2380);
+
+    assertThat(command.getFirst()).isEqualTo("/opt/etcd");
+    assertThat(command)
+        .contains(
+            "--data-dir=" + dataDir.resolve("etcd"),
+            "--listen-client-urls=http://127.0.0.1:2379",
+            "--advertise-client-urls=http://127.0.0.1:2379",
+            "--listen-peer-urls=http://127.0.0.1:2380",
+            "--initial-advertise-peer-urls=http://127.0.0.1:2380",
+            "--initial-cluster=gadgetflow=http://127.0.0.1:2380");
+  }
+
+  @Test
+  void theApiServerListensOnLoopbackAndTrustsTheClusterAuthority() {
+    ClusterCertificates certificates = ClusterCertificates.loadOrCreate(dataDir.resolve("pki"));
+
+    List<String> command =
+        ControlPlaneCommands.kubeApiServer(
+            Path.of("/opt/kube-apiserver"), certificates, 2379, 6443);
+
+    assertThat(command.getFirst()).isEqualTo("/opt/kube-apiserver");
+    assertThat(command)
+        .contains(
+            "--bind-address=127.0.0.1",
+            "--advertise-address=127.0.0.1",
+            "--secure-port=6443",
+            "--etcd-servers=http://127.0.0.1:2379",
+            "--tls-cert-file=" + certificates.apiServerCertificate(),
+            "--tls-private-key-file=" + certificates.apiServerKey(),
+            "--client-ca-file=" + certificates.caCertificate(),
+            "--authorization-mode=RBAC",
+            "--service-account-key-file=" + certificates.serviceAccountPublicKey(),
+            "--service-account-signing-key-file=" + certificates.serviceAccountKey());
+  }
+}
