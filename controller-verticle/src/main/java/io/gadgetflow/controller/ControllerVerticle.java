@@ -38,7 +38,9 @@ public final class ControllerVerticle extends VerticleBase {
   private StatusWriter statusWriter;
   private TraceRepository traces;
   private LeaderElection leaderElection;
-  private Acting acting;
+
+  /** Set and cleared on the verticle's context; read by health checks from anywhere. */
+  private volatile Acting acting;
 
   public ControllerVerticle(ControllerConfig config, KubernetesClient client, Clock clock) {
     this.config = config;

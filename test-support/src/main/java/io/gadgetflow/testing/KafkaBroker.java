@@ -118,6 +118,24 @@ public final class KafkaBroker {
     return read;
   }
 
+  /** How many records {@code topic} holds now, over all partitions. */
+  public long recordCount(String topic) {
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+            new StringDeserializer(),
+            new StringDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(partition -> new TopicPartition(topic, partition.partition()))
+              .toList();
+      long end = consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+      long begin =
+          consumer.beginningOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+      return end - begin;
+    }
+  }
+
   /** Hands records to {@code done} in order until it returns true. */
   private void read(
       String topic,

@@ -1,0 +1,344 @@
+package io.gadgetflow.controller;
+
+import static io.gadgetflow.controller.Harness.TIMEOUT;
+import static io.gadgetflow.controller.Harness.hasOperationAnnotation;
+import static io.gadgetflow.controller.Harness.runTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.gadgetflow.api.kafka.NodeReport;
+import io.gadgetflow.api.trace.Trace;
+import io.gadgetflow.api.trace.TraceState;
+import io.gadgetflow.controller.kube.TraceRepository;
+import io.gadgetflow.controller.reconcile.PendingOperation;
+import io.gadgetflow.controller.reconcile.TracePatch;
+import io.gadgetflow.testing.KafkaBroker;
+import io.gadgetflow.testing.KubectlResult;
+import io.gadgetflow.testing.KubernetesCluster;
+import io.gadgetflow.testing.WithKafka;
+import io.gadgetflow.testing.WithKubernetes;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The Trace lifecycle against a real API server, a real broker and a real node agent. */
+@WithKafka
+@WithKubernetes
+class ControllerIT {
+  Harness platform;
+  String node;
+
+  @BeforeEach
+  void startPlatform(KubernetesCluster cluster, KafkaBroker kafka) throws Exception {
+    node = InetAddress.getLocalHost().getHostName();
+    platform = new Harness(cluster, kafka, cluster.createNamespace("controller"));
+  }
+
+  @AfterEach
+  void stopPlatform() {
+    platform.close();
+  }
+
+  /** The seed's flow, verbatim, in namespace gadget with this machine's node name. */
+  @Test
+  void annotationsStartAndStopExecTracingAndDeletionStopsTheNode(
+      KubernetesCluster cluster, KafkaBroker kafka) throws Exception {
+    platform.close();
+    platform = new Harness(cluster, kafka, Trace.DEFAULT_NAMESPACE);
+    platform.deploy(platform.controller("controller-0"));
+    platform.deployNode(node);
+    String name = "exec-" + UUID.randomUUID().toString().substring(0, 8);
+
+    platform.apply(platform.manifest(name, node, "execsnoop")).requireSuccess();
+    platform.annotate(name, "start");
+    Trace started =
+        platform.awaitTrace(
+            name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.STARTED);
+    String uid = started.getMetadata().getUid();
+    assertThat(started.getMetadata().getFinalizers()).contains(Trace.FINALIZER);
+
+    String marker = "gadgetflow-controller-" + UUID.randomUUID();
+    runTrue(marker);
+    assertThat(
+            platform.kafka.consumeMatching(
+                platform.topics.events(),
+                r -> r.key().equals(uid) && r.value().contains(marker),
+                1,
+                TIMEOUT))
+        .hasSize(1);
+    Trace counted = platform.awaitTrace(name, t -> t.getStatus().getEvents() > 0);
+    assertThat(counted.getStatus().getLostEvents()).isZero();
+
+    platform.annotate(name, "stop");
+    Trace stopped =
+        platform.awaitTrace(
+            name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.STOPPED);
+    assertThat(stopped.getStatus().getOperationError()).isNull();
+    assertThat(stopped.getStatus().getConditions())
+        .singleElement()
+        .satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"));
+
+    cluster.kubectl("delete", "-n", Trace.DEFAULT_NAMESPACE, "trace/" + name).requireSuccess();
+    assertThat(platform.trace(name).get()).isNull();
+    assertThat(platform.answer(uid, uid + "/delete").operationError()).isNull();
+  }
+
+  static Stream<Arguments> invalidTraces() {
+    return Stream.of(
+        Arguments.of("nosuchsnoop", "Manual", "Stream", "", "Unknown gadget \"nosuchsnoop\""),
+        Arguments.of(
+            "execsnoop",
+            "Auto",
+            "Stream",
+            "",
+            "Unsupported RunMode \"Auto\" for gadget \"execsnoop\""),
+        Arguments.of(
+            "execsnoop",
+            "Manual",
+            "Status",
+            "",
+            "Unsupported OutputMode \"Status\" for gadget \"execsnoop\""),
+        Arguments.of(
+            "execsnoop",
+            "Manual",
+            "Stream",
+            "parameters:\n  bogus: \"1\"",
+            "Unknown parameter \"bogus\" for gadget \"execsnoop\""));
+  }
+
+  @ParameterizedTest
+  @MethodSource("invalidTraces")
+  void invalidTracesShowInspektorGadgetsErrorAndKeepTheAnnotation(
+      String gadget, String runMode, String outputMode, String extraSpec, String error) {
+    platform.deploy(platform.controller("controller-0"));
+    String name = "invalid-" + UUID.randomUUID().toString().substring(0, 8);
+    platform
+        .apply(platform.manifest(name, node, gadget, runMode, outputMode, extraSpec))
+        .requireSuccess();
+    platform.annotate(name, "start");
+
+    Trace refused =
+        platform.awaitTrace(
+            name, t -> t.getStatus() != null && error.equals(t.getStatus().getOperationError()));
+
+    assertThat(hasOperationAnnotation(refused)).isTrue();
+    assertThat(refused.getStatus().getState()).isNull();
+    assertThat(refused.getStatus().getConditions().getFirst().getReason()).isEqualTo("InvalidSpec");
+  }
+
+  @Test
+  void anOperationTheGadgetLacksIsConsumedAndRefused() {
+    platform.deploy(platform.controller("controller-0"));
+    platform.deployNode(node);
+    String name = "explode";
+    platform.apply(platform.manifest(name, node, "execsnoop")).requireSuccess();
+    platform.annotate(name, "explode");
+
+    Trace refused =
+        platform.awaitTrace(
+            name,
+            t ->
+                t.getStatus() != null
+                    && "Unsupported operation \"explode\" for gadget \"execsnoop\""
+                        .equals(t.getStatus().getOperationError()));
+
+    assertThat(hasOperationAnnotation(refused)).isFalse();
+    platform.awaitTrace(name, t -> !PendingOperation.isRecordedOn(t));
+  }
+
+  @Test
+  void theApiServerRejectsWhatTheSchemaForbids() {
+    KubectlResult bogusMode =
+        platform.apply(platform.manifest("bogus", node, "execsnoop", "Manual", "Bogus", ""));
+    KubectlResult wrongType =
+        platform.apply(
+            platform.manifest("wrongtype", node, "execsnoop", "Manual", "Stream", "parameters: 5"));
+
+    assertThat(bogusMode.exitCode()).isNotZero();
+    assertThat(bogusMode.stderr())
+        .contains("spec.outputMode")
+        .contains("Unsupported value: \"Bogus\"");
+    assertThat(wrongType.exitCode()).isNotZero();
+    assertThat(wrongType.stderr()).contains("spec.parameters").contains("must be of type object");
+  }
+
+  @Test
+  void aNodeWithoutAnAgentGivesAnErrorAndDeletionDoesNotHang() {
+    platform.deploy(platform.controller("controller-0"));
+    String name = "ghost";
+    platform.apply(platform.manifest(name, "ghost-node", "execsnoop")).requireSuccess();
+    platform.annotate(name, "start");
+
+    Trace silent =
+        platform.awaitTrace(
+            name, t -> t.getStatus() != null && t.getStatus().getOperationError() != null);
+
+    assertThat(silent.getStatus().getOperationError())
+        .isEqualTo(
+            "Node \"ghost-node\" did not answer operation \"start\": is a GadgetFlow node agent"
+                + " running there?");
+    assertThat(silent.getStatus().getConditions().getFirst().getReason())
+        .isEqualTo("NodeDidNotAnswer");
+    platform.trace(name).delete();
+    platform.trace(name).waitUntilCondition(Objects::isNull, TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  @Test
+  void deletionWaitsForADeadNodeOnlyAsLongAsTheTimeout() {
+    platform.deploy(platform.controller("controller-0"));
+    String agent = platform.deployNode("doomed-node");
+    String name = "doomed";
+    platform.apply(platform.manifest(name, "doomed-node", "execsnoop")).requireSuccess();
+    platform.annotate(name, "start");
+    platform.awaitTrace(name, t -> state(t) == TraceState.STARTED);
+    platform.undeploy(agent);
+
+    long deleting = System.nanoTime();
+    platform.trace(name).delete();
+    platform.trace(name).waitUntilCondition(Objects::isNull, TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+    assertThat(System.nanoTime() - deleting)
+        .isGreaterThanOrEqualTo(Harness.DELETION_TIMEOUT.toNanos());
+  }
+
+  @Test
+  void operationsAnnotatedBackToBackBothRunInOrder() {
+    platform.deploy(platform.controller("controller-0"));
+    platform.deployNode(node);
+    String name = "twice";
+    platform.apply(platform.manifest(name, node, "execsnoop")).requireSuccess();
+
+    platform.annotate(name, "start");
+    platform.awaitTrace(name, t -> !hasOperationAnnotation(t));
+    platform.annotate(name, "stop");
+    Trace stopped = platform.awaitTrace(name, t -> state(t) == TraceState.STOPPED);
+
+    List<NodeReport> answers = platform.answers(stopped.getMetadata().getUid(), 2);
+    assertThat(answers)
+        .extracting(NodeReport::state)
+        .startsWith(TraceState.STARTED, TraceState.STOPPED);
+  }
+
+  @Test
+  void aPatchBuiltFromAStaleCopyCannotRemoveANewerOperation() {
+    String name = "stale";
+    platform.apply(platform.manifest(name, node, "execsnoop")).requireSuccess();
+    platform.annotate(name, "start");
+    Trace stale = platform.trace(name).get();
+    platform
+        .cluster
+        .kubectl(
+            "annotate",
+            "--overwrite",
+            "-n",
+            platform.namespace,
+            "trace/" + name,
+            Trace.OPERATION_ANNOTATION + "=stop")
+        .requireSuccess();
+
+    TraceRepository repository =
+        new TraceRepository(
+            platform.cluster.client(), platform.vertx.createSharedWorkerExecutor("test-kube"));
+    assertThatThrownBy(
+            () ->
+                Harness.await(
+                    repository.patch(
+                        stale, TracePatch.of(stale).removeAnnotation(Trace.OPERATION_ANNOTATION))))
+        .hasRootCauseInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("code=422");
+
+    assertThat(platform.trace(name).get().getMetadata().getAnnotations())
+        .containsEntry(Trace.OPERATION_ANNOTATION, "stop");
+  }
+
+  @Test
+  void aRestartedControllerRunsWhatWasAnnotatedMeanwhileAndNothingTwice() {
+    String controller = platform.deploy(platform.controller("controller-0"));
+    platform.deployNode(node);
+    String name = "restart";
+    platform.apply(platform.manifest(name, node, "execsnoop")).requireSuccess();
+    platform.annotate(name, "start");
+    String uid =
+        platform.awaitTrace(name, t -> state(t) == TraceState.STARTED).getMetadata().getUid();
+
+    platform.undeploy(controller);
+    platform.annotate(name, "stop");
+    platform.deploy(platform.controller("controller-1"));
+
+    platform.awaitTrace(name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.STOPPED);
+    assertThat(platform.kafka.recordCount(platform.topics.control())).isEqualTo(2);
+    assertThat(platform.answers(uid, 2))
+        .extracting(NodeReport::state)
+        .startsWith(TraceState.STARTED, TraceState.STOPPED);
+  }
+
+  @Test
+  void anOperationTakenButNotPublishedBeforeACrashIsPublishedAfterRestart() {
+    platform.deployNode(node);
+    String name = "crashed";
+    platform
+        .apply(
+            platform
+                .manifest(name, node, "execsnoop")
+                .replace(
+                    "metadata:\n  name: " + name,
+                    "metadata:\n  name: "
+                        + name
+                        + "\n  annotations:\n    "
+                        + PendingOperation.ANNOTATION
+                        + ": start/taken-before-crash\n  finalizers:\n    - "
+                        + Trace.FINALIZER))
+        .requireSuccess();
+
+    platform.deploy(platform.controller("controller-after-crash"));
+
+    Trace started =
+        platform.awaitTrace(
+            name, t -> state(t) == TraceState.STARTED && !PendingOperation.isRecordedOn(t));
+    assertThat(platform.answer(started.getMetadata().getUid(), "taken-before-crash").state())
+        .isEqualTo(TraceState.STARTED);
+  }
+
+  @Test
+  void aSecondReplicaStandsByAndTakesOverWhenTheFirstStops() {
+    ControllerVerticle first = platform.controller("controller-a");
+    String firstDeployment = platform.deploy(first);
+    awaitActing(first);
+    ControllerVerticle second = platform.controller("controller-b");
+    platform.deploy(second);
+    platform.deployNode(node);
+    String name = "replicas";
+    platform.apply(platform.manifest(name, node, "execsnoop")).requireSuccess();
+    platform.annotate(name, "start");
+    platform.awaitTrace(name, t -> state(t) == TraceState.STARTED);
+    assertThat(second.isActing()).isFalse();
+
+    platform.undeploy(firstDeployment);
+    awaitActing(second);
+    platform.annotate(name, "stop");
+
+    platform.awaitTrace(name, t -> state(t) == TraceState.STOPPED);
+  }
+
+  private void awaitActing(ControllerVerticle controller) {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!controller.isActing()) {
+      assertThat(System.nanoTime()).as("controller acting in time").isLessThan(deadline);
+      Harness.await(platform.vertx.timer(50, TimeUnit.MILLISECONDS));
+    }
+  }
+
+  private static TraceState state(Trace trace) {
+    return trace.getStatus() == null ? null : trace.getStatus().getState();
+  }
+}

@@ -1,0 +1,209 @@
+package io.gadgetflow.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.gadgetflow.api.json.Json;
+import io.gadgetflow.api.kafka.NodeReport;
+import io.gadgetflow.api.kafka.TopicNames;
+import io.gadgetflow.api.trace.Trace;
+import io.gadgetflow.controller.leader.LeaderElection;
+import io.gadgetflow.node.NodeConfig;
+import io.gadgetflow.node.NodeVerticle;
+import io.gadgetflow.testing.KafkaBroker;
+import io.gadgetflow.testing.KubectlResult;
+import io.gadgetflow.testing.KubernetesCluster;
+import io.vertx.core.Deployable;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The whole platform for one test: a controller (or two) and a node agent in one Vert.x, on topics
+ * and a namespace of the test's own, against the run's real API server and broker.
+ */
+final class Harness implements AutoCloseable {
+  static final Duration TIMEOUT = Duration.ofSeconds(40);
+  static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(4);
+  static final Duration DELETION_TIMEOUT = Duration.ofSeconds(4);
+
+  final KubernetesCluster cluster;
+  final KafkaBroker kafka;
+  final String namespace;
+  final TopicNames topics;
+  final Vertx vertx = Vertx.vertx();
+
+  Harness(KubernetesCluster cluster, KafkaBroker kafka, String namespace) {
+    this.cluster = cluster;
+    this.kafka = kafka;
+    this.namespace = namespace;
+    this.topics =
+        new TopicNames(
+            kafka.createTopic("control"), kafka.createTopic("status"), kafka.createTopic("events"));
+  }
+
+  ControllerVerticle controller(String identity) {
+    ControllerConfig config =
+        new ControllerConfig(
+            kafka.bootstrapServers(),
+            topics,
+            namespace,
+            namespace,
+            ControllerConfig.DEFAULT_LEASE_NAME,
+            identity,
+            OPERATION_TIMEOUT,
+            DELETION_TIMEOUT,
+            new LeaderElection.Timing(
+                Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)));
+    return new ControllerVerticle(config, cluster.client(), Clock.systemUTC());
+  }
+
+  String deploy(Deployable verticle) {
+    return await(vertx.deployVerticle(verticle));
+  }
+
+  void undeploy(String deployment) {
+    await(vertx.undeploy(deployment));
+  }
+
+  String deployNode(String nodeName) {
+    NodeConfig defaults = NodeConfig.defaults(nodeName, kafka.bootstrapServers());
+    return deploy(
+        new NodeVerticle(
+            new NodeConfig(
+                nodeName,
+                defaults.kafkaBootstrapServers(),
+                topics,
+                defaults.ringBufferBytes(),
+                defaults.eventQueueCapacity(),
+                Duration.ofMillis(200)),
+            Clock.systemUTC()));
+  }
+
+  /** A stream Trace manifest, the way a user writes one. */
+  String manifest(String name, String node, String gadget) {
+    return manifest(name, node, gadget, "Manual", "Stream", "");
+  }
+
+  /** A Trace manifest; {@code extraSpec} is YAML added to the spec. */
+  String manifest(
+      String name,
+      String node,
+      String gadget,
+      String runMode,
+      String outputMode,
+      String extraSpec) {
+    return """
+        apiVersion: gadget.kinvolk.io/v1alpha1
+        kind: Trace
+        metadata:
+          name: %s
+        spec:
+          node: %s
+          gadget: %s
+          runMode: %s
+          outputMode: %s
+        %s"""
+        .formatted(name, node, gadget, runMode, outputMode, extraSpec.indent(2));
+  }
+
+  KubectlResult apply(String manifest) {
+    return cluster.kubectlWithInput(manifest, "apply", "-n", namespace, "-f", "-");
+  }
+
+  void annotate(String name, String operation) {
+    cluster
+        .kubectl(
+            "annotate",
+            "-n",
+            namespace,
+            "trace/" + name,
+            Trace.OPERATION_ANNOTATION + "=" + operation)
+        .requireSuccess();
+  }
+
+  Resource<Trace> trace(String name) {
+    return cluster.client().resources(Trace.class).inNamespace(namespace).withName(name);
+  }
+
+  Trace awaitTrace(String name, Predicate<Trace> condition) {
+    return trace(name)
+        .waitUntilCondition(
+            t -> t != null && condition.test(t), TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  static boolean hasOperationAnnotation(Trace trace) {
+    Map<String, String> annotations = trace.getMetadata().getAnnotations();
+    return annotations != null && annotations.containsKey(Trace.OPERATION_ANNOTATION);
+  }
+
+  /**
+   * The node's answers to the first {@code count} operations of one trace, in order; counter
+   * updates that repeat an answer are left out.
+   */
+  List<NodeReport> answers(String traceUid, int count) {
+    Set<String> answered = new HashSet<>();
+    List<NodeReport> answers = new ArrayList<>();
+    kafka.consumeMatching(
+        topics.status(),
+        record -> {
+          if (!record.key().equals(traceUid)) {
+            return false;
+          }
+          NodeReport report =
+              Json.decode(record.value().getBytes(StandardCharsets.UTF_8), NodeReport.class);
+          if (!answered.add(report.operationId())) {
+            return false;
+          }
+          answers.add(report);
+          return true;
+        },
+        count,
+        TIMEOUT);
+    return answers;
+  }
+
+  /** The node's answer to one operation. */
+  NodeReport answer(String traceUid, String operationId) {
+    String record =
+        kafka
+            .consumeMatching(
+                topics.status(),
+                r -> r.key().equals(traceUid) && r.value().contains("\"" + operationId + "\""),
+                1,
+                TIMEOUT)
+            .getFirst()
+            .value();
+    return Json.decode(record.getBytes(StandardCharsets.UTF_8), NodeReport.class);
+  }
+
+  static long runTrue(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("/bin/true"));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).start();
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return process.pid();
+  }
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    await(vertx.close());
+  }
+}
