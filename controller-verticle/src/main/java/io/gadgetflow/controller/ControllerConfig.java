@@ -55,4 +55,17 @@ public record ControllerConfig(
         settings.seconds("DELETION_TIMEOUT_SECONDS", DEFAULT_DELETION_TIMEOUT),
         LeaderElection.Timing.DEFAULT);
   }
+
+  public ControllerConfig withKafkaBootstrapServers(String servers) {
+    return new ControllerConfig(
+        servers,
+        topics,
+        watchNamespace,
+        leaseNamespace,
+        leaseName,
+        identity,
+        operationTimeout,
+        deletionTimeout,
+        leaseTiming);
+  }
 }

@@ -55,4 +55,9 @@ public record NodeConfig(
         DEFAULT_EVENT_QUEUE_CAPACITY,
         DEFAULT_REPORT_INTERVAL);
   }
+
+  public NodeConfig withKafkaBootstrapServers(String servers) {
+    return new NodeConfig(
+        nodeName, servers, topics, ringBufferBytes, eventQueueCapacity, reportInterval);
+  }
 }

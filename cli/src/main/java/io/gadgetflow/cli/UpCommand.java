@@ -1,0 +1,86 @@
+package io.gadgetflow.cli;
+
+import io.gadgetflow.api.trace.Trace;
+import io.gadgetflow.cli.platform.LocalPlatform;
+import io.gadgetflow.cli.platform.LocalPlatformOptions;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gadgetflow up}: the whole platform on this machine, until Ctrl-C. */
+@Command(
+    name = "up",
+    description = "Run the whole platform on this machine until Ctrl-C.",
+    mixinStandardHelpOptions = true)
+final class UpCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--kafka-bootstrap",
+      paramLabel = "HOST:PORT",
+      description = "Use this Kafka instead of the embedded broker.")
+  String kafkaBootstrapServers;
+
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description = "Use this cluster instead of a local control plane.")
+  Path kubeconfig;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    String node = HostName.get();
+    LocalPlatform platform =
+        LocalPlatform.start(
+            new LocalPlatformOptions(kafkaBootstrapServers, kubeconfig, node),
+            step -> {
+              err.println("gadgetflow: " + step + " ...");
+              err.flush();
+            });
+    printReady(out, platform, node);
+    RunUntilStopped.block(platform, err);
+    return 0;
+  }
+
+  private static void printReady(PrintWriter out, LocalPlatform platform, String node) {
+    out.printf(
+        """
+        GadgetFlow is up: Kafka at %1$s, node agent for node %2$s.
+
+          export KUBECONFIG=%3$s
+
+        Trace the processes this machine starts:
+
+          kubectl apply -f - <<'EOF'
+          apiVersion: %4$s
+          kind: Trace
+          metadata:
+            name: exec
+            namespace: %5$s
+          spec:
+            node: %2$s
+            gadget: execsnoop
+            runMode: Manual
+            outputMode: Stream
+          EOF
+          kubectl annotate -n %5$s trace/exec %6$s=start
+          kubectl get -n %5$s trace exec
+
+        Events arrive on the Kafka topic gadget.events (e.g. kcat -C -b %1$s -t gadget.events).
+        Press Ctrl-C to stop everything.
+        """,
+        platform.kafkaBootstrapServers(),
+        node,
+        platform.kubeconfig(),
+        Trace.API_VERSION,
+        Trace.DEFAULT_NAMESPACE,
+        Trace.OPERATION_ANNOTATION);
+    out.flush();
+  }
+}

@@ -1,0 +1,156 @@
+package io.gadgetflow.cli.platform;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.gadgetflow.controller.ControllerConfig;
+import io.gadgetflow.controller.ControllerVerticle;
+import io.gadgetflow.local.kafka.ContractTopics;
+import io.gadgetflow.local.kafka.EmbeddedKafka;
+import io.gadgetflow.local.kafka.EmbeddedKafkaConfig;
+import io.gadgetflow.local.kafka.KafkaTopics;
+import io.gadgetflow.local.kube.GadgetFlowResources;
+import io.gadgetflow.local.kube.LocalControlPlane;
+import io.gadgetflow.local.kube.LocalControlPlaneConfig;
+import io.gadgetflow.node.NodeConfig;
+import io.gadgetflow.node.NodeVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * The whole platform in this process: Kafka (embedded or given), Kubernetes (a local control plane
+ * or a given cluster), the controller and this machine's node agent. Closing it stops what it
+ * started, last started first.
+ */
+public final class LocalPlatform implements AutoCloseable {
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private String kafkaBootstrapServers;
+  private Path kubeconfig;
+
+  private LocalPlatform() {}
+
+  /**
+   * Starts every part, saying on {@code progress} what it waits for.
+   *
+   * @throws PlatformException when a part cannot start; what did start is stopped again
+   */
+  public static LocalPlatform start(LocalPlatformOptions options, Consumer<String> progress) {
+    HostChecks.requireNodeAgentPrivileges();
+    LocalPlatform platform = new LocalPlatform();
+    try {
+      platform.startKafka(options, progress);
+      KubernetesClient client = platform.startKubernetes(options, progress);
+      platform.startVerticles(options, client, progress);
+      return platform;
+    } catch (RuntimeException e) {
+      platform.close();
+      throw e instanceof PlatformException ? e : new PlatformException(e.getMessage(), e);
+    }
+  }
+
+  public String kafkaBootstrapServers() {
+    return kafkaBootstrapServers;
+  }
+
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  private void startKafka(LocalPlatformOptions options, Consumer<String> progress) {
+    if (options.kafkaBootstrapServers() != null) {
+      progress.accept("creating the GadgetFlow topics on Kafka " + options.kafkaBootstrapServers());
+      kafkaBootstrapServers = options.kafkaBootstrapServers();
+      try (Admin admin =
+          Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrapServers))) {
+        new KafkaTopics(admin).ensure(ContractTopics.DEFAULTS.newTopics(), READY_TIMEOUT);
+      }
+      return;
+    }
+    EmbeddedKafkaConfig config = EmbeddedKafkaConfig.defaults();
+    progress.accept("starting Kafka (data in " + config.dataDir() + ")");
+    EmbeddedKafka kafka = EmbeddedKafka.start(config);
+    started.push(kafka);
+    kafkaBootstrapServers = kafka.bootstrapServers();
+  }
+
+  private KubernetesClient startKubernetes(
+      LocalPlatformOptions options, Consumer<String> progress) {
+    KubernetesClient client;
+    if (options.kubeconfig() != null) {
+      progress.accept("installing the Trace CRD into the cluster of " + options.kubeconfig());
+      kubeconfig = options.kubeconfig();
+      client = new KubernetesClientBuilder().withConfig(readKubeconfig(kubeconfig)).build();
+      started.push(client);
+      GadgetFlowResources.install(client, READY_TIMEOUT);
+    } else {
+      LocalControlPlaneConfig config = LocalControlPlaneConfig.defaults();
+      progress.accept("starting etcd and kube-apiserver (data in " + config.dataDir() + ")");
+      LocalControlPlane controlPlane = LocalControlPlane.start(config);
+      started.push(controlPlane);
+      kubeconfig = controlPlane.kubeconfig();
+      client = controlPlane.newClient();
+      started.push(client);
+    }
+    return client;
+  }
+
+  private void startVerticles(
+      LocalPlatformOptions options, KubernetesClient client, Consumer<String> progress) {
+    Vertx vertx = Vertx.vertx();
+    started.push(() -> await(vertx.close()));
+    progress.accept("starting the controller and the node agent for node " + options.nodeName());
+    ControllerConfig controller =
+        ControllerConfig.fromEnvironment(System.getenv(), options.nodeName())
+            .withKafkaBootstrapServers(kafkaBootstrapServers);
+    NodeConfig node =
+        NodeConfig.fromEnvironment(System.getenv(), options.nodeName())
+            .withKafkaBootstrapServers(kafkaBootstrapServers);
+    await(vertx.deployVerticle(new ControllerVerticle(controller, client, Clock.systemUTC())));
+    await(vertx.deployVerticle(new NodeVerticle(node, Clock.systemUTC())));
+  }
+
+  private static Config readKubeconfig(Path path) {
+    try {
+      return Config.fromKubeconfig(Files.readString(path));
+    } catch (IOException e) {
+      throw new PlatformException("cannot read the kubeconfig " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new PlatformException(e.getMessage(), e);
+    }
+  }
+
+  /** Stops every part this platform started, the last started first. */
+  @Override
+  public synchronized void close() {
+    while (!started.isEmpty()) {
+      try {
+        started.pop().close();
+      } catch (Exception e) {
+        System.err.println("gadgetflow: while stopping: " + e.getMessage());
+      }
+    }
+  }
+}
