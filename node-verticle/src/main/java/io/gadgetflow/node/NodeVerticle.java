@@ -45,7 +45,7 @@ public final class NodeVerticle extends VerticleBase {
     controlReader = ControlReader.start(config, context, supervisor);
     reportTimer =
         vertx.setPeriodic(config.reportInterval().toMillis(), id -> supervisor.reportCounters());
-    return Future.succeededFuture();
+    return controlReader.positioned();
   }
 
   @Override

@@ -5,6 +5,8 @@ import io.gadgetflow.api.json.MalformedRecordException;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.node.NodeConfig;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,7 @@ public final class ControlReader implements AutoCloseable {
   private final Listener listener;
   private final AtomicLong malformedRecords = new AtomicLong();
   private final Thread thread;
+  private final Promise<Void> positioned;
   private volatile boolean closed;
 
   private ControlReader(NodeConfig config, Context context, Listener listener) {
@@ -65,6 +68,7 @@ public final class ControlReader implements AutoCloseable {
     this.topic = config.topics().control();
     this.context = context;
     this.listener = listener;
+    this.positioned = Promise.promise();
     this.thread = Thread.ofPlatform().name("gadgetflow-control-reader").unstarted(this::run);
   }
 
@@ -72,6 +76,14 @@ public final class ControlReader implements AutoCloseable {
     ControlReader reader = new ControlReader(config, context, listener);
     reader.thread.start();
     return reader;
+  }
+
+  /**
+   * Completes once the reader knows where the topic ended when it started: records written after
+   * that are operations to run, records before it the state to resume.
+   */
+  public Future<Void> positioned() {
+    return positioned.future();
   }
 
   /** Records that could not be decoded and were skipped. */
@@ -100,6 +112,7 @@ public final class ControlReader implements AutoCloseable {
   private void follow() {
     List<TopicPartition> partitions = assignAll();
     Map<TopicPartition, Long> endAtStart = consumer.endOffsets(partitions);
+    context.runOnContext(v -> positioned.tryComplete());
     boolean caughtUp = false;
     while (!closed) {
       if (!caughtUp && reached(endAtStart)) {
