@@ -1,5 +1,6 @@
 package io.gadgetflow.controller.reconcile;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gadgetflow.api.gadget.GadgetCatalog;
 import io.gadgetflow.api.gadget.GadgetDescriptor;
 import io.gadgetflow.api.kafka.ControlRecord;
@@ -18,7 +19,9 @@ import io.gadgetflow.controller.status.StatusWriter;
 import io.gadgetflow.controller.status.TraceStatuses;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TraceReconciler {
   private static final Logger LOG = LoggerFactory.getLogger(TraceReconciler.class);
+  private static final int REMEMBERED_OPERATIONS = 10_000;
+  private static final int UNPROCESSABLE = 422;
 
   private final ControllerConfig config;
   private final TraceRepository traces;
@@ -42,6 +47,20 @@ public final class TraceReconciler {
   private final PendingAnswers pendingAnswers;
   private final Clock clock;
   private final Set<String> settledDeletions = new HashSet<>();
+
+  /**
+   * Operation ids this replica handed to Kafka. The watch cache can still show a Trace with its
+   * pending operation after we removed it; this keeps such a stale copy from publishing the
+   * operation a second time.
+   */
+  private final Set<String> handedOver =
+      Collections.newSetFromMap(
+          new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+              return size() > REMEMBERED_OPERATIONS;
+            }
+          });
 
   public TraceReconciler(
       ControllerConfig config,
@@ -149,6 +168,9 @@ public final class TraceReconciler {
       LOG.warn("Trace {}: dropping a malformed pending-operation annotation", key(trace));
       return forgetPendingOperation(trace);
     }
+    if (handedOver.contains(pending.get().id())) {
+      return forgetPendingOperation(trace);
+    }
     GadgetDescriptor gadget = GadgetCatalog.find(trace.getSpec().getGadget()).orElseThrow();
     Optional<String> unsupported =
         TraceValidator.validateOperation(gadget, pending.get().operation());
@@ -166,6 +188,7 @@ public final class TraceReconciler {
         .publish(controlRecord(trace, operation, pending.id(), running))
         .onSuccess(
             v -> {
+              handedOver.add(pending.id());
               LOG.info(
                   "Trace {}: operation {} ({}) handed to node {}",
                   key(trace),
@@ -178,10 +201,17 @@ public final class TraceReconciler {
             });
   }
 
+  /** Removes the pending-operation record; one already removed (by an earlier pass) is fine. */
   private Future<Void> forgetPendingOperation(Trace trace) {
     return traces
         .patch(trace, TracePatch.of(trace).removeAnnotation(PendingOperation.ANNOTATION))
-        .mapEmpty();
+        .<Void>mapEmpty()
+        .recover(
+            e ->
+                e instanceof KubernetesClientException rejected
+                        && rejected.getCode() == UNPROCESSABLE
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(e));
   }
 
   /** Whether the gadget should be running once {@code operation} is done. */
