@@ -1,8 +1,8 @@
 package io.gadgetflow.local.kafka;
 
+import io.gadgetflow.local.DataHome;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -34,7 +34,7 @@ public record EmbeddedKafkaConfig(
   /** Kafka's usual port, data under the user's XDG data directory, the contract's topics. */
   public static EmbeddedKafkaConfig defaults() {
     return new EmbeddedKafkaConfig(
-        defaultDataDir(System.getenv(), Path.of(System.getProperty("user.home"))),
+        DataHome.current().resolve("kafka"),
         DEFAULT_PORT,
         ContractTopics.DEFAULTS,
         DEFAULT_START_TIMEOUT);
@@ -50,18 +50,5 @@ public record EmbeddedKafkaConfig(
 
   public EmbeddedKafkaConfig withTopics(ContractTopics topics) {
     return new EmbeddedKafkaConfig(dataDir, port, topics, startTimeout);
-  }
-
-  /**
-   * {@code $XDG_DATA_HOME/gadgetflow/kafka}, or {@code ~/.local/share/gadgetflow/kafka} when that
-   * variable is unset or, which the XDG specification says to ignore, relative.
-   */
-  static Path defaultDataDir(Map<String, String> environment, Path userHome) {
-    String xdgDataHome = environment.get("XDG_DATA_HOME");
-    Path dataHome =
-        xdgDataHome != null && !xdgDataHome.isBlank() && Path.of(xdgDataHome).isAbsolute()
-            ? Path.of(xdgDataHome)
-            : userHome.resolve(".local/share");
-    return dataHome.resolve("gadgetflow/kafka");
   }
 }

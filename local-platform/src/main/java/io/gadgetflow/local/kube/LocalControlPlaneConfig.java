@@ -1,8 +1,8 @@
 package io.gadgetflow.local.kube;
 
+import io.gadgetflow.local.DataHome;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -56,9 +56,7 @@ public record LocalControlPlaneConfig(
    * @throws ControlPlaneStartException when the programs cannot be found
    */
   public static LocalControlPlaneConfig defaults() {
-    return inDirectory(
-        ControlPlaneBinaries.fromEnvironment(),
-        defaultDataDir(System.getenv(), Path.of(System.getProperty("user.home"))));
+    return inDirectory(ControlPlaneBinaries.fromEnvironment(), DataHome.current().resolve("kube"));
   }
 
   /** Data in {@code dataDir}, the kubeconfig beside it, otherwise the defaults. */
@@ -85,19 +83,6 @@ public record LocalControlPlaneConfig(
   public LocalControlPlaneConfig withStartTimeout(Duration startTimeout) {
     return new LocalControlPlaneConfig(
         binaries, dataDir, kubeconfig, apiServerPort, startTimeout, stopTimeout);
-  }
-
-  /**
-   * {@code $XDG_DATA_HOME/gadgetflow/kube}, or {@code ~/.local/share/gadgetflow/kube} when that
-   * variable is unset or, which the XDG specification says to ignore, relative.
-   */
-  static Path defaultDataDir(Map<String, String> environment, Path userHome) {
-    String xdgDataHome = environment.get("XDG_DATA_HOME");
-    Path dataHome =
-        xdgDataHome != null && !xdgDataHome.isBlank() && Path.of(xdgDataHome).isAbsolute()
-            ? Path.of(xdgDataHome)
-            : userHome.resolve(".local/share");
-    return dataHome.resolve("gadgetflow/kube");
   }
 
   private static void requirePositive(Duration duration, String name) {

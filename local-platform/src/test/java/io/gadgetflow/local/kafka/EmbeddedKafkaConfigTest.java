@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EmbeddedKafkaConfigTest {
@@ -18,24 +17,6 @@ class EmbeddedKafkaConfigTest {
     assertThat(config.port()).isEqualTo(9092);
     assertThat(config.topics()).isEqualTo(ContractTopics.DEFAULTS);
     assertThat(config.dataDir()).endsWithRaw(Path.of("gadgetflow/kafka"));
-  }
-
-  @Test
-  void dataLivesUnderLocalShareWithoutXdgDataHome() {
-    assertThat(EmbeddedKafkaConfig.defaultDataDir(Map.of(), HOME))
-        .isEqualTo(Path.of("/home/ada/.local/share/gadgetflow/kafka"));
-  }
-
-  @Test
-  void dataLivesUnderXdgDataHomeWhenItIsAbsolute() {
-    assertThat(EmbeddedKafkaConfig.defaultDataDir(Map.of("XDG_DATA_HOME", "/data"), HOME))
-        .isEqualTo(Path.of("/data/gadgetflow/kafka"));
-  }
-
-  @Test
-  void relativeXdgDataHomeIsIgnoredAsTheSpecificationSays() {
-    assertThat(EmbeddedKafkaConfig.defaultDataDir(Map.of("XDG_DATA_HOME", "data"), HOME))
-        .isEqualTo(Path.of("/home/ada/.local/share/gadgetflow/kafka"));
   }
 
   @Test

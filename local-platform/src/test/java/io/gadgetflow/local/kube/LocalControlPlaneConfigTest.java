@@ -5,29 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LocalControlPlaneConfigTest {
   private static final Path HOME = Path.of("/home/ada");
   private static final ControlPlaneBinaries BINARIES =
       new ControlPlaneBinaries(Path.of("/opt/cp/etcd"), Path.of("/opt/cp/kube-apiserver"));
-
-  @Test
-  void dataGoesUnderTheXdgDataHome() {
-    assertThat(LocalControlPlaneConfig.defaultDataDir(Map.of("XDG_DATA_HOME", "/data/ada"), HOME))
-        .isEqualTo(Path.of("/data/ada/gadgetflow/kube"));
-  }
-
-  @Test
-  void withoutAnAbsoluteXdgDataHomeDataGoesUnderLocalShare() {
-    Path expected = Path.of("/home/ada/.local/share/gadgetflow/kube");
-    assertThat(LocalControlPlaneConfig.defaultDataDir(Map.of(), HOME)).isEqualTo(expected);
-    assertThat(LocalControlPlaneConfig.defaultDataDir(Map.of("XDG_DATA_HOME", "data"), HOME))
-        .isEqualTo(expected);
-    assertThat(LocalControlPlaneConfig.defaultDataDir(Map.of("XDG_DATA_HOME", " "), HOME))
-        .isEqualTo(expected);
-  }
 
   @Test
   void aDirectoryHoldsTheKubeconfigUnlessItIsPutElsewhere() {
