@@ -51,7 +51,11 @@ final class UpCommand implements Callable<Integer> {
   private static void printReady(PrintWriter out, LocalPlatform platform, String node) {
     out.printf(
         """
-        GadgetFlow is up: Kafka at %1$s, node agent for node %2$s.
+        GadgetFlow is up. Open the dashboard:
+
+          %7$s
+
+        Kafka at %1$s, node agent for node %2$s.
 
           export KUBECONFIG=%3$s
 
@@ -80,7 +84,8 @@ final class UpCommand implements Callable<Integer> {
         platform.kubeconfig(),
         Trace.API_VERSION,
         Trace.DEFAULT_NAMESPACE,
-        Trace.OPERATION_ANNOTATION);
+        Trace.OPERATION_ANNOTATION,
+        platform.dashboardUrl());
     out.flush();
   }
 }

@@ -18,6 +18,14 @@ final class VerticleRunner {
    */
   static int run(Deployable verticle, AutoCloseable resources, PrintWriter err)
       throws InterruptedException {
+    return run(verticle, resources, err, () -> {});
+  }
+
+  /**
+   * @param started runs once the verticle is deployed, e.g. to say where to reach it
+   */
+  static int run(Deployable verticle, AutoCloseable resources, PrintWriter err, Runnable started)
+      throws InterruptedException {
     Vertx vertx = Vertx.vertx();
     try {
       await(vertx.deployVerticle(verticle));
@@ -25,6 +33,7 @@ final class VerticleRunner {
       await(vertx.close());
       throw e;
     }
+    started.run();
     RunUntilStopped.block(
         () -> {
           try {

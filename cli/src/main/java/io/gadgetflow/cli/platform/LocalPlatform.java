@@ -14,6 +14,8 @@ import io.gadgetflow.local.kube.LocalControlPlane;
 import io.gadgetflow.local.kube.LocalControlPlaneConfig;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.NodeVerticle;
+import io.gadgetflow.web.WebConfig;
+import io.gadgetflow.web.WebVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -31,8 +33,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The whole platform in this process: Kafka (embedded or given), Kubernetes (a local control plane
- * or a given cluster), the controller and this machine's node agent. Closing it stops what it
- * started, last started first.
+ * or a given cluster), the controller, this machine's node agent and the web UI. Closing it stops
+ * what it started, last started first.
  */
 public final class LocalPlatform implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
@@ -40,6 +42,7 @@ public final class LocalPlatform implements AutoCloseable {
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private String kafkaBootstrapServers;
   private Path kubeconfig;
+  private String dashboardUrl;
 
   private LocalPlatform() {}
 
@@ -68,6 +71,11 @@ public final class LocalPlatform implements AutoCloseable {
 
   public Path kubeconfig() {
     return kubeconfig;
+  }
+
+  /** Where the user opens the dashboard; it carries the token that lets them in. */
+  public String dashboardUrl() {
+    return dashboardUrl;
   }
 
   private void startKafka(LocalPlatformOptions options, Consumer<String> progress) {
@@ -121,6 +129,14 @@ public final class LocalPlatform implements AutoCloseable {
             .withKafkaBootstrapServers(kafkaBootstrapServers);
     await(vertx.deployVerticle(new ControllerVerticle(controller, client, Clock.systemUTC())));
     await(vertx.deployVerticle(new NodeVerticle(node, Clock.systemUTC())));
+    progress.accept("starting the web UI");
+    WebConfig webConfig =
+        WebConfig.fromEnvironment(System.getenv())
+            .withKafkaBootstrapServers(kafkaBootstrapServers)
+            .forLocalPlatform(options.nodeName());
+    WebVerticle web = new WebVerticle(webConfig, client, Clock.systemUTC());
+    await(vertx.deployVerticle(web));
+    dashboardUrl = web.dashboardUrl();
   }
 
   private static Config readKubeconfig(Path path) {

@@ -1,0 +1,142 @@
+package io.gadgetflow.web.access;
+
+import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview;
+import io.fabric8.kubernetes.api.model.authentication.TokenReview;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
+import io.fabric8.kubernetes.api.model.authentication.UserInfo;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gadgetflow.web.rest.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells who sent a request. In a cluster, the request's bearer token is reviewed by the API server
+ * (TokenReview), exactly as the API server would review it itself. In local mode the only accepted
+ * token is the launch token, and its bearer acts as the server's kubeconfig identity.
+ */
+public final class Authenticator {
+  private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
+  static final Duration REVIEW_CACHE_TIME = Duration.ofSeconds(10);
+  private static final int REVIEW_CACHE_ENTRIES = 10_000;
+
+  private final KubernetesClient client;
+  private final WorkerExecutor workers;
+  private final LocalToken localToken;
+  private final Caller localCaller;
+  private final ExpiringCache<String, Caller> reviewed;
+
+  private Authenticator(
+      KubernetesClient client,
+      WorkerExecutor workers,
+      LocalToken localToken,
+      Caller localCaller,
+      Clock clock) {
+    this.client = client;
+    this.workers = workers;
+    this.localToken = localToken;
+    this.localCaller = localCaller;
+    this.reviewed = new ExpiringCache<>(REVIEW_CACHE_TIME, REVIEW_CACHE_ENTRIES, clock);
+  }
+
+  /** Reviews every token with the API server; {@code client} may create TokenReviews. */
+  public static Authenticator forCluster(
+      KubernetesClient client, WorkerExecutor workers, Clock clock) {
+    return new Authenticator(client, workers, null, null, clock);
+  }
+
+  /**
+   * Accepts only {@code token}, as the identity of {@code client}'s kubeconfig, which it asks the
+   * API server for (SelfSubjectReview) so that the dashboard can say who the user acts as.
+   */
+  public static Future<Authenticator> forLocal(
+      KubernetesClient client, WorkerExecutor workers, LocalToken token, Clock clock) {
+    return workers
+        .executeBlocking(() -> kubeconfigIdentity(client))
+        .map(caller -> new Authenticator(client, workers, token, caller, clock));
+  }
+
+  public boolean isLocal() {
+    return localToken != null;
+  }
+
+  /**
+   * @return the caller, or a failed future with a 401 {@link ApiException}
+   */
+  public Future<Caller> authenticate(Optional<String> token) {
+    if (token.isEmpty()) {
+      return Future.failedFuture(
+          ApiException.unauthenticated(
+              isLocal()
+                  ? "Missing token: open the dashboard URL that gadgetflow printed"
+                  : "Missing bearer token: send Authorization: Bearer <Kubernetes token>"));
+    }
+    if (isLocal()) {
+      return localToken.matches(token.get())
+          ? Future.succeededFuture(localCaller)
+          : Future.failedFuture(
+              ApiException.unauthenticated(
+                  "Invalid token: open the dashboard URL that gadgetflow printed when it started"));
+    }
+    String key = fingerprint(token.get());
+    Optional<Caller> cached = reviewed.get(key);
+    if (cached.isPresent()) {
+      return Future.succeededFuture(cached.get());
+    }
+    return workers
+        .executeBlocking(() -> review(token.get()))
+        .map(
+            caller -> {
+              reviewed.put(key, caller);
+              return caller;
+            });
+  }
+
+  private Caller review(String token) {
+    TokenReview review =
+        client
+            .authentication()
+            .v1()
+            .tokenReviews()
+            .create(new TokenReviewBuilder().withNewSpec().withToken(token).endSpec().build());
+    if (review.getStatus() == null || !Boolean.TRUE.equals(review.getStatus().getAuthenticated())) {
+      String why = review.getStatus() == null ? null : review.getStatus().getError();
+      throw ApiException.unauthenticated(
+          "Invalid token: the Kubernetes API server did not accept it"
+              + (why == null || why.isBlank() ? "" : " (" + why + ")"));
+    }
+    UserInfo user = review.getStatus().getUser();
+    return new Caller(user.getUsername(), user.getUid(), user.getGroups(), user.getExtra(), false);
+  }
+
+  private static Caller kubeconfigIdentity(KubernetesClient client) {
+    try {
+      SelfSubjectReview review =
+          client.authentication().v1().selfSubjectReviews().create(new SelfSubjectReview());
+      UserInfo user = review.getStatus().getUserInfo();
+      return Caller.kubeconfigIdentity(user.getUsername(), user.getGroups());
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot ask the API server who the kubeconfig's user is: {}", e.toString());
+      return Caller.kubeconfigIdentity("the kubeconfig's user", List.of());
+    }
+  }
+
+  private static String fingerprint(String token) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+}

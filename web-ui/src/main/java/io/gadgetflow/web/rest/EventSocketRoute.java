@@ -1,0 +1,130 @@
+package io.gadgetflow.web.rest;
+
+import io.gadgetflow.api.trace.Trace;
+import io.gadgetflow.web.WebConfig;
+import io.gadgetflow.web.access.OriginCheck;
+import io.gadgetflow.web.access.TraceAccess;
+import io.gadgetflow.web.kube.TraceStore;
+import io.gadgetflow.web.live.EventReplay;
+import io.gadgetflow.web.live.EventSocket;
+import io.gadgetflow.web.live.WatchedTrace;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * {@code GET .../traces/<name>/events} upgraded to a websocket: one trace's events, the last few
+ * replayed first, then live. Everything is checked before the upgrade, so a refused client gets an
+ * ordinary HTTP error: the page's origin, the caller's token, their right to {@code get} the Trace,
+ * and that the Trace exists.
+ *
+ * <p>Query parameters: {@code replay} (how many earlier events, 0 to {@value
+ * WebConfig#MAX_REPLAY_EVENTS}) and {@code since} (RFC 3339 time; replay only events from then on;
+ * default the Trace's creation).
+ */
+final class EventSocketRoute {
+  private final Vertx vertx;
+  private final WebConfig config;
+  private final TraceStore store;
+  private final RequestAccess access;
+  private final OriginCheck originCheck;
+  private final EventReplay replay;
+
+  EventSocketRoute(
+      Vertx vertx,
+      WebConfig config,
+      TraceStore store,
+      RequestAccess access,
+      OriginCheck originCheck,
+      EventReplay replay) {
+    this.vertx = vertx;
+    this.config = config;
+    this.store = store;
+    this.access = access;
+    this.originCheck = originCheck;
+    this.replay = replay;
+  }
+
+  void mount(Router router) {
+    router.get(TraceRoutes.TRACE + "/events").handler(this::connect);
+  }
+
+  private void connect(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    if (!request.canUpgradeToWebSocket()) {
+      throw ApiException.badRequest("This endpoint is a websocket: connect with Upgrade");
+    }
+    originCheck
+        .refusal(request)
+        .ifPresent(
+            why -> {
+              throw ApiException.forbidden(why);
+            });
+    String namespace = KubernetesNames.requireNamespace(ctx.pathParam("namespace"));
+    String name = KubernetesNames.requireTraceName(ctx.pathParam("name"));
+    int count = replayCount(ctx.queryParams().get("replay"));
+    Instant askedSince = since(ctx.queryParams().get("since"));
+    access
+        .allow(ctx, TraceAccess.onOne(TraceAccess.GET, namespace, name))
+        .compose(v -> store.get(namespace, name))
+        .compose(
+            trace -> request.toWebSocket().map(socket -> open(socket, trace, count, askedSince)))
+        .onFailure(
+            e -> {
+              if (!ctx.response().headWritten()) {
+                ctx.fail(e);
+              }
+            });
+  }
+
+  private EventSocket open(ServerWebSocket socket, Trace trace, int count, Instant askedSince) {
+    String uid = trace.getMetadata().getUid();
+    Instant since =
+        askedSince != null ? askedSince : Instant.parse(trace.getMetadata().getCreationTimestamp());
+    WatchedTrace watched =
+        new WatchedTrace(
+            trace.getMetadata().getNamespace(),
+            trace.getMetadata().getName(),
+            uid,
+            trace.getSpec().getGadget(),
+            trace.getSpec().getNode());
+    return EventSocket.open(
+        vertx,
+        socket,
+        watched,
+        config.socketQueueEvents(),
+        count,
+        () -> replay.lastEvents(uid, since, count));
+  }
+
+  private int replayCount(String value) {
+    if (value == null) {
+      return config.replayEvents();
+    }
+    try {
+      int count = Integer.parseInt(value.strip());
+      if (count >= 0 && count <= WebConfig.MAX_REPLAY_EVENTS) {
+        return count;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw ApiException.invalid(
+        "replay", "must be a whole number from 0 to " + WebConfig.MAX_REPLAY_EVENTS);
+  }
+
+  private static Instant since(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(value.strip());
+    } catch (DateTimeParseException e) {
+      throw ApiException.invalid("since", "must be an RFC 3339 time such as 2026-11-25T10:15:30Z");
+    }
+  }
+}

@@ -1,0 +1,241 @@
+package io.gadgetflow.web;
+
+import static io.gadgetflow.web.WebPlatform.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.gadgetflow.api.trace.OutputMode;
+import io.gadgetflow.api.trace.RunMode;
+import io.gadgetflow.api.trace.Trace;
+import io.gadgetflow.api.trace.TraceSpec;
+import io.gadgetflow.api.trace.TraceStatus;
+import io.gadgetflow.testing.KafkaBroker;
+import io.gadgetflow.testing.KubernetesCluster;
+import io.gadgetflow.testing.WithKafka;
+import io.gadgetflow.testing.WithKubernetes;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedCondition;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real headless Chromium (Debian's, driven through Debian's chromedriver, both
+ * installed by scripts/lib.sh; nothing is downloaded), in local mode as {@code gadgetflow up} runs
+ * it, with the real controller, node agent, API server and broker behind it.
+ */
+@WithKafka
+@WithKubernetes
+class DashboardBrowserIT {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  static final Path SCREENSHOTS = Path.of("target");
+
+  static WebPlatform platform;
+  static WebDriver browser;
+
+  /** What the browser showed when a test failed, to read beside the failure. */
+  @RegisterExtension
+  static final TestWatcher KEEP_FAILED_PAGE =
+      new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+          String name = context.getRequiredTestMethod().getName();
+          try {
+            screenshot("failed-" + name + ".png");
+            Files.writeString(
+                SCREENSHOTS.resolve("failed-" + name + ".html"), browser.getPageSource());
+          } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
+          }
+        }
+      };
+
+  @BeforeAll
+  static void start(KubernetesCluster cluster, KafkaBroker kafka) throws Exception {
+    String node = InetAddress.getLocalHost().getHostName();
+    platform =
+        new WebPlatform(cluster, kafka, cluster.createNamespace("browser"), node)
+            .withControllerAndNodeAgent()
+            .withWeb(true, WebConfig.DEFAULT_SOCKET_QUEUE_EVENTS);
+    ChromeDriverService driver =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
+    ChromeOptions options =
+        new ChromeOptions()
+            .setBinary(CHROMIUM.toFile())
+            .addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-dev-shm-usage",
+                "--window-size=1440,1000");
+    browser = new ChromeDriver(driver, options);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    platform.close();
+  }
+
+  @Test
+  void startsExecFromTheFormShowsTheCommandLiveAndStopsIt() throws Exception {
+    String name = "exec-" + UUID.randomUUID().toString().substring(0, 6);
+    open(platform.namespace);
+    WebDriverWait wait = new WebDriverWait(browser, TIMEOUT);
+    wait.until(
+        ExpectedConditions.presenceOfElementLocated(
+            By.cssSelector("#gadget option[value='execsnoop']")));
+    new Select(browser.findElement(By.id("gadget"))).selectByValue("execsnoop");
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("node"), platform.node));
+    new Select(browser.findElement(By.id("node"))).selectByVisibleText(platform.node);
+    browser.findElement(By.id("trace-name")).sendKeys(name);
+    browser.findElement(By.id("start")).click();
+
+    wait.until(stateOf(name, "Started"));
+    wait.until(
+        ExpectedConditions.presenceOfElementLocated(By.cssSelector(".connections .conn.live")));
+    String marker = "gadgetflow-browser-" + UUID.randomUUID();
+    runTrue(marker);
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"), marker));
+
+    WebElement filter = browser.findElement(By.id("event-filter"));
+    filter.sendKeys(marker);
+    wait.until(
+        d ->
+            d.findElements(By.cssSelector("#events tbody tr.event")).size() == 1
+                && d.findElement(By.cssSelector("#events tbody tr.event"))
+                    .getText()
+                    .contains(marker));
+    // Selenium's clear() sends no input event; deleting the text as a person would does.
+    filter.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
+    runShell("uname -r; id -u; date +%s", "gadgetflow-browser-shell");
+    wait.until(d -> d.findElements(By.cssSelector("#events tbody tr.event")).size() >= 5);
+    screenshot("dashboard.png");
+
+    browser.findElement(By.id("pause")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".stats .paused")));
+    browser.findElement(By.id("pause")).click();
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector(".stats .paused")));
+
+    browser
+        .findElement(By.cssSelector("tr[data-trace='" + name + "'] button[data-operation='stop']"))
+        .click();
+    wait.until(stateOf(name, "Stopped"));
+    assertThat(
+            browser.findElements(
+                By.cssSelector("tr[data-trace='" + name + "'] + tr.row-message .field-error")))
+        .isEmpty();
+  }
+
+  @Test
+  void theLatencyHistogramOfAProfileGadgetIsDrawnAsBars() throws Exception {
+    // No profile gadget exists yet: the Trace gets the output one would write, in a namespace no
+    // controller watches, so that nothing else writes its status.
+    String namespace = platform.cluster.createNamespace("histogram");
+    String fixture = fixture("fixtures/biolatency-status-output.json");
+    Trace trace = new Trace();
+    trace.setMetadata(
+        new ObjectMetaBuilder().withName("biolatency").withNamespace(namespace).build());
+    TraceSpec spec = new TraceSpec();
+    spec.setNode(platform.node);
+    spec.setGadget("biolatency");
+    spec.setRunMode(RunMode.MANUAL);
+    spec.setOutputMode(OutputMode.STATUS);
+    trace.setSpec(spec);
+    Trace created = platform.cluster.client().resource(trace).create();
+    TraceStatus status = new TraceStatus();
+    status.setOutput(fixture);
+    created.setStatus(status);
+    platform.cluster.client().resource(created).updateStatus();
+
+    open(namespace);
+    WebDriverWait wait = new WebDriverWait(browser, TIMEOUT);
+    wait.until(
+            ExpectedConditions.elementToBeClickable(By.cssSelector("tr[data-trace='biolatency']")))
+        .click();
+    List<WebElement> bars =
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#histogram rect"), 13));
+
+    List<Integer> expected =
+        new JsonObject(fixture)
+            .getJsonArray("data").stream()
+                .map(bin -> ((JsonObject) bin).getInteger("count"))
+                .toList();
+    assertThat(bars.stream().map(bar -> Integer.parseInt(bar.getDomAttribute("data-count"))))
+        .containsExactlyElementsOf(expected);
+    assertThat(bars.get(6).getSize().getHeight())
+        .as("the most frequent interval is the tallest bar")
+        .isGreaterThan(bars.get(5).getSize().getHeight());
+    assertThat(browser.findElement(By.cssSelector(".histogram figcaption")).getText())
+        .isEqualTo("1,874 samples by usecs interval");
+    screenshot("histogram.png");
+  }
+
+  /** Opens the dashboard as the person who ran it would: the printed URL, with its token. */
+  private static void open(String namespace) {
+    String url = platform.web.dashboardUrl();
+    int fragment = url.indexOf('#');
+    browser.get(url.substring(0, fragment) + "?namespace=" + namespace + url.substring(fragment));
+  }
+
+  private static ExpectedCondition<Boolean> stateOf(String name, String state) {
+    return d -> {
+      List<WebElement> badges =
+          d.findElements(By.cssSelector("tr[data-trace='" + name + "'] .badge"));
+      return !badges.isEmpty() && state.equals(badges.getFirst().getDomAttribute("data-state"));
+    };
+  }
+
+  private static void screenshot(String file) throws IOException {
+    byte[] png = ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES);
+    Files.createDirectories(SCREENSHOTS);
+    Files.write(SCREENSHOTS.resolve(file), png);
+  }
+
+  private static String fixture(String resource) throws IOException {
+    try (InputStream in = DashboardBrowserIT.class.getClassLoader().getResourceAsStream(resource)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+    }
+  }
+
+  /** Runs {@code script} in sh, named {@code name} ($0), which execs a few processes. */
+  private static void runShell(String script, String name) throws Exception {
+    Process process = new ProcessBuilder("/bin/sh", "-c", script, name).start();
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+  }
+
+  private static void runTrue(String argument) throws Exception {
+    Process process = new ProcessBuilder("/bin/true", argument).start();
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+  }
+}
