@@ -4,19 +4,19 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.gadgetflow.api.kafka.CloudEventHeaders;
 import io.gadgetflow.api.kafka.ControlRecord;
-import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * One trace's events on their way to Kafka: the record key (the trace uid, so a trace's events stay
  * in order on one partition), CloudEvents headers encoded once, and what became of each event.
- * {@link #nextId()} is called by the trace's ring reader thread only; the counters are updated by
- * Kafka's sender thread.
+ * {@link #nextId()} is called by the trace's ring reader thread only, {@link #headers} by the
+ * sink's sender thread only; the counters are updated by Kafka's sender thread.
  */
 public final class EventStream implements Callback {
   private static final Header SPEC_VERSION =
@@ -26,19 +26,20 @@ public final class EventStream implements Callback {
 
   private final String traceUid;
   private final byte[] key;
-  private final String idPrefix;
+  private final byte[] idPrefix;
   private final Header source;
   private final Header type;
   private final Header subject;
   private final LongAdder delivered = new LongAdder();
   private final LongAdder failed = new LongAdder();
   private final Callback lossWarnings = (metadata, exception) -> {};
+  private final Rfc3339Time times = new Rfc3339Time();
   private long sequence;
 
   public EventStream(String nodeName, ControlRecord trace) {
     this.traceUid = trace.traceUid();
     this.key = bytes(trace.traceUid());
-    this.idPrefix = trace.traceUid() + ":";
+    this.idPrefix = bytes(trace.traceUid() + ":");
     this.source =
         new RecordHeader(CloudEventHeaders.SOURCE, bytes("/gadgetflow/nodes/" + nodeName));
     this.type =
@@ -62,17 +63,19 @@ public final class EventStream implements Callback {
     return key;
   }
 
-  RecordHeaders headers(long id, long epochNanos) {
-    return new RecordHeaders(
-        new Header[] {
-          SPEC_VERSION,
-          new RecordHeader(CloudEventHeaders.ID, bytes(idPrefix + id)),
-          source,
-          type,
-          new RecordHeader(CloudEventHeaders.TIME, bytes(rfc3339(epochNanos))),
-          subject,
-          CONTENT_TYPE
-        });
+  /**
+   * The CloudEvents headers of one event. A plain list: the producer's record copies it into
+   * headers of its own anyway, so building those here would only copy them twice.
+   */
+  List<Header> headers(long id, long epochNanos) {
+    return Arrays.asList(
+        SPEC_VERSION,
+        new RecordHeader(CloudEventHeaders.ID, id(id)),
+        source,
+        type,
+        new RecordHeader(CloudEventHeaders.TIME, times.format(epochNanos)),
+        subject,
+        CONTENT_TYPE);
   }
 
   /** Where the outcome of warnings about lost events goes: they are not the trace's events. */
@@ -99,10 +102,22 @@ public final class EventStream implements Callback {
     }
   }
 
-  private static String rfc3339(long epochNanos) {
-    return Instant.ofEpochSecond(
-            Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L))
-        .toString();
+  /** {@code <trace uid>:<id>}, written straight into bytes. */
+  private byte[] id(long id) {
+    if (id < 0) {
+      return bytes(new String(idPrefix, UTF_8) + id);
+    }
+    int digits = 1;
+    for (long rest = id / 10; rest > 0; rest /= 10) {
+      digits++;
+    }
+    byte[] value = Arrays.copyOf(idPrefix, idPrefix.length + digits);
+    long rest = id;
+    for (int i = value.length - 1; i >= idPrefix.length; i--) {
+      value[i] = (byte) ('0' + rest % 10);
+      rest /= 10;
+    }
+    return value;
   }
 
   private static byte[] bytes(String value) {

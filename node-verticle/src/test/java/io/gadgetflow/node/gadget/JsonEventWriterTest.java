@@ -31,6 +31,21 @@ class JsonEventWriterTest {
   }
 
   @Test
+  void writesNumbersOfEveryLength() {
+    long power = 1;
+    for (int digits = 1; digits <= 19; digits++, power *= 10) {
+      for (long value : new long[] {power - 1, power, power + 1, 2 * power, 9 * power}) {
+        for (long signed : new long[] {value, -value}) {
+          out.beginObject();
+          out.field(NUMBER, signed);
+          out.endObject();
+          assertThat(out.toString()).isEqualTo("{\"number\":" + signed + "}");
+        }
+      }
+    }
+  }
+
+  @Test
   void separatesFieldsAndArrayElements() {
     out.beginObject();
     out.field(NUMBER, 1);

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Node-path benchmark: ring buffer -> decode -> JSON -> Kafka (acks=all) through GadgetFlow's own
+# TraceSession and EventSink, under a rising event rate, against a real KRaft broker on this
+# machine. The agent's JVM runs on core 1 alone; the broker's JVM and the event generator on core 0.
+# Needs root (it loads BPF programs) and two cores.
+#
+#   bench/nodepath/run.sh [SECONDS [RATES [RING_BYTES [PERIOD_MICROS]]]]
+#
+# defaults: 10 s per step; rates 100000,200000,...,1500000 events/s; the agent's default ring
+# (256 KiB); the generator writes what is due every 100 us. AGENT_HEAP sets the agent's -Xmx (128m).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/lib.sh
+use_jdk25
+
+seconds="${1:-10}"
+rates="${2:-100000,200000,300000,400000,500000,600000,700000,800000,900000,1000000,1100000,1200000,1300000,1400000,1500000}"
+ring_bytes="${3:-262144}"
+period_micros="${4:-100}"
+
+out=bench/nodepath/target
+mkdir -p "$out"
+command -v cc >/dev/null || die "no C compiler: install the Debian package gcc (or clang)"
+command -v taskset >/dev/null || die "taskset missing: install the Debian package util-linux"
+(($(nproc --all) >= 2)) || die "needs two cores: one for the agent, one for the broker"
+
+# The agent's code and the generator program (a test BPF program) come from node-verticle's build;
+# the broker from local-platform, on node-verticle's test class path.
+./mvnw -B -q -pl node-verticle -am test-compile dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/$out/classpath"
+cc -O2 -Wall -o "$out/execgen_driver" bench/nodepath/execgen_driver.c
+
+# Compiled ahead, not run from source: the source launcher would put javac in the measured JVM.
+classpath="node-verticle/target/classes:node-verticle/target/test-classes:$(cat "$out/classpath")"
+rm -rf "$out/classes"
+javac -nowarn -d "$out/classes" -cp "$classpath" \
+  bench/nodepath/NodePathBench.java bench/nodepath/Broker.java
+
+# AGENT_JAVA_OPTS: extra options for the agent's JVM, e.g. -XX:StartFlightRecording=...
+# shellcheck disable=SC2086
+exec taskset -c 1 java --enable-native-access=ALL-UNNAMED \
+  "-Xmx${AGENT_HEAP:-128m}" ${AGENT_JAVA_OPTS:-} \
+  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -cp "$out/classes:$classpath" \
+  NodePathBench "$out/execgen_driver" "$seconds" "$rates" "$ring_bytes" "$period_micros"

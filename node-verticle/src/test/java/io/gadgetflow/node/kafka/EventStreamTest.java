@@ -1,0 +1,78 @@
+package io.gadgetflow.node.kafka;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gadgetflow.api.kafka.ControlRecord;
+import io.gadgetflow.api.trace.Operation;
+import io.gadgetflow.api.trace.OutputMode;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Test;
+
+class EventStreamTest {
+  private static final String UID = "6f1c2a9e-0b7d-4a53-9d59-3e2f1c0b8a71";
+
+  private final EventStream stream =
+      new EventStream(
+          "node-1",
+          new ControlRecord(
+              "gadget",
+              "exec",
+              UID,
+              1,
+              "node-1",
+              "execsnoop",
+              null,
+              OutputMode.STREAM,
+              null,
+              Map.of(),
+              Operation.START,
+              "op-1",
+              true,
+              Instant.EPOCH));
+
+  @Test
+  void carriesTheCloudEventsHeadersInOrder() {
+    List<Header> headers = stream.headers(42, 1_795_601_076_143_759_629L);
+
+    assertThat(headers)
+        .extracting(Header::key, header -> new String(header.value(), UTF_8))
+        .containsExactly(
+            tuple("ce_specversion", "1.0"),
+            tuple("ce_id", UID + ":42"),
+            tuple("ce_source", "/gadgetflow/nodes/node-1"),
+            tuple("ce_type", "io.gadgetflow.execsnoop"),
+            tuple("ce_time", "2026-11-25T10:04:36.143759629Z"),
+            tuple("ce_subject", "traces/gadget/exec"),
+            tuple("content-type", "application/json"));
+  }
+
+  @Test
+  void idsAreTheTraceUidAndTheSequenceNumber() {
+    for (long id :
+        new long[] {0, 9, 10, 99, 100, 123_456_789, Long.MAX_VALUE, -1, Long.MIN_VALUE}) {
+      assertThat(new String(stream.headers(id, 0).get(1).value(), UTF_8)).isEqualTo(UID + ":" + id);
+    }
+    assertThat(stream.nextId()).isZero();
+    assertThat(stream.nextId()).isOne();
+  }
+
+  @Test
+  void aProducerRecordKeepsTheHeadersAsGiven() {
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(
+            "gadget.events", null, 0L, stream.key(), new byte[0], stream.headers(7, 0));
+
+    assertThat(record.headers().toArray()).hasSize(7);
+    assertThat(new String(record.headers().lastHeader("ce_time").value(), UTF_8))
+        .isEqualTo("1970-01-01T00:00:00Z");
+  }
+
+  private static org.assertj.core.groups.Tuple tuple(Object... values) {
+    return org.assertj.core.groups.Tuple.tuple(values);
+  }
+}
