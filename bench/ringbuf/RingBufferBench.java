@@ -17,9 +17,9 @@ import java.util.Locale;
 
 /**
  * Drains a pre-filled ring of 32-byte records with GadgetFlow's Java reader and with libbpf's
- * ring_buffer__consume (a C program, run once per round), alternating, and prints both rates.
- * Both sides fill the ring with the same test program through BPF_PROG_TEST_RUN and add up the
- * first word of every record, so each drain reads every record and can be checked.
+ * ring_buffer__consume (a C program, run once per round), alternating, and prints both rates. Both
+ * sides fill the ring with the same test program through BPF_PROG_TEST_RUN and add up the first
+ * word of every record, so each drain reads every record and can be checked.
  *
  * <p>Run by bench/ringbuf/run.sh: RingBufferBench OBJECT LIBBPF_CONSUME [ROUNDS [RING_BYTES
  * [FILLS]]]

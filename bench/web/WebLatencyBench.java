@@ -101,8 +101,7 @@ public final class WebLatencyBench {
 
       System.out.printf(
           "%-34s %9s %9s %8s %8s %8s %8s %8s %7s%n",
-          "step", "sent", "received", "dropped", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
-          "cpu %");
+          "step", "sent", "received", "dropped", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "cpu %");
       Trace synthetic = create(client, "synthetic", node, false);
       String uid = synthetic.getMetadata().getUid();
       String path = "/api/v1/namespaces/" + NAMESPACE + "/traces/synthetic/events?replay=0";
@@ -146,12 +145,18 @@ public final class WebLatencyBench {
   static KafkaProducer<String, String> nodeLikeProducer(String bootstrapServers) {
     return new KafkaProducer<>(
         Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-            ProducerConfig.LINGER_MS_CONFIG, 5,
-            ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-            ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.LINGER_MS_CONFIG,
+            5,
+            ProducerConfig.BATCH_SIZE_CONFIG,
+            256 * 1024,
+            ProducerConfig.COMPRESSION_TYPE_CONFIG,
+            "lz4"),
         new StringSerializer(),
         new StringSerializer());
   }
