@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs reconciles so that one Trace is never reconciled twice at once, while different Traces
- * proceed in parallel. A change that arrives during a reconcile runs it once more afterwards; a
+ * proceed in parallel. A change that arrives during a reconcile runs it once more afterwards, at
+ * once even when the reconcile failed (it most likely failed because of that change); otherwise a
  * failed reconcile is retried with a growing delay. Used only from one event loop.
  */
 public final class ReconcileQueue {
@@ -55,8 +56,13 @@ public final class ReconcileQueue {
             if (dirty.remove(key)) {
               enqueue(key);
             }
+          } else if (dirty.remove(key) && !failures.containsKey(key)) {
+            // The Trace changed while this pass ran, the likely reason its guarded patch failed:
+            // the new version is reconciled at once, and only a second failure waits.
+            failures.put(key, 0);
+            LOG.debug("Trace {}: changed during a failed reconcile, reconciling again", key);
+            enqueue(key);
           } else {
-            dirty.remove(key);
             retryLater(key, outcome.cause());
           }
         });
@@ -69,6 +75,7 @@ public final class ReconcileQueue {
   }
 
   private void retryLater(String key, Throwable cause) {
+    dirty.remove(key);
     int attempt = failures.merge(key, 1, Integer::sum);
     long delay =
         Math.min(LAST_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(attempt - 1, 16));

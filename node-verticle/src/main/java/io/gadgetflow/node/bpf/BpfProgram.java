@@ -39,6 +39,11 @@ public final class BpfProgram {
   private static final VarHandle TEST_RUN_REPEAT = field("repeat");
   private static final VarHandle TEST_RUN_DURATION = field("duration");
 
+  private static final int E2BIG = 7;
+
+  /** {@code BPF_TRACE_MAX_PROGS}: a tracepoint's perf event runs at most this many programs. */
+  private static final int KERNEL_PROGRAMS_PER_TRACEPOINT = 64;
+
   private final BpfObject owner;
   private final MemorySegment program;
   private final String name;
@@ -77,7 +82,17 @@ public final class BpfProgram {
   /** Attaches where the section name says; the object closes the link at the latest. */
   public BpfLink attach() {
     owner.requireLoaded();
-    return owner.attached(new BpfLink(name, Libbpf.programAttach(program)));
+    try {
+      return owner.attached(new BpfLink(name, Libbpf.programAttach(program)));
+    } catch (LibbpfException e) {
+      if (e.errno() == E2BIG) {
+        throw e.explained(
+            "the kernel runs at most %d BPF programs on one tracepoint and %s has that many: stop"
+                    .formatted(KERNEL_PROGRAMS_PER_TRACEPOINT, sectionName())
+                + " other traces of this gadget on this node");
+      }
+      throw e;
+    }
   }
 
   /**

@@ -16,6 +16,17 @@ public final class LibbpfException extends RuntimeException {
     this.libbpfLog = List.copyOf(libbpfLog);
   }
 
+  private LibbpfException(String message, LibbpfException cause) {
+    super(message, cause);
+    this.errno = cause.errno;
+    this.libbpfLog = cause.libbpfLog;
+  }
+
+  /** The same failure, its message led by what it means for the user. */
+  LibbpfException explained(String meaning) {
+    return new LibbpfException(meaning + " (" + getMessage() + ")", this);
+  }
+
   public int errno() {
     return errno;
   }

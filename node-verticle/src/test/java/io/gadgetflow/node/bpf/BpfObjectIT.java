@@ -6,10 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BpfObjectIT {
   private static final String RING_WRITER = "bpf/test/ringwriter/program.bpf.o";
+
+  /** A tracepoint program on sys_enter_getpriority, which nothing else on this machine traces. */
+  private static final String EXEC_GENERATOR = "bpf/test/execgen/program.bpf.o";
 
   @Test
   void findsProgramsAndMapsByName() {
@@ -74,6 +79,33 @@ class BpfObjectIT {
           .hasMessageContaining("errno 17");
       assertThat(filter.delete(key)).isTrue();
       assertThat(filter.delete(key)).isFalse();
+    }
+  }
+
+  @Test
+  void theKernelsLimitOfProgramsPerTracepointIsExplained() {
+    List<BpfObject> attached = new ArrayList<>();
+    try {
+      LibbpfException refused = null;
+      for (int i = 0; i <= 64 && refused == null; i++) {
+        BpfObject object = BpfObject.openResource(EXEC_GENERATOR);
+        attached.add(object);
+        object.load();
+        try {
+          object.attachAll();
+        } catch (LibbpfException e) {
+          refused = e;
+        }
+      }
+      assertThat(refused).isNotNull();
+      assertThat(refused.errno()).isEqualTo(7);
+      assertThat(refused)
+          .hasMessageStartingWith(
+              "the kernel runs at most 64 BPF programs on one tracepoint and"
+                  + " tracepoint/syscalls/sys_enter_getpriority has that many")
+          .hasMessageContaining("Argument list too long");
+    } finally {
+      attached.forEach(BpfObject::close);
     }
   }
 }

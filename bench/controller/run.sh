@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Operation latency benchmark: time from writing the operation annotation to the Trace's status
+# showing Started (start) or Stopped (stop), for 1 Trace at a time and for many at once, against a
+# real API server, a real broker, the controller and a real node agent in one process. Needs root
+# (the node agent loads eBPF programs).
+#
+#   bench/controller/run.sh [CONCURRENT[,CONCURRENT...] [SINGLE_ROUNDS]]
+#   defaults: 60 then 200 Traces at once, 30 rounds of 1
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/lib.sh
+prepare_machine
+
+# cli's jar lists every module and dependency on its class path.
+./mvnw -B -q -pl cli -am install -DskipTests
+exec java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+  -Dlog4j2.level=warn \
+  -cp "cli/target/gadgetflow.jar:cli/target/lib/*" \
+  bench/controller/OperationLatencyBench.java "$@"
