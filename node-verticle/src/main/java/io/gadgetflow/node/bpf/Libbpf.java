@@ -69,6 +69,11 @@ final class Libbpf {
   private static final MethodHandle LINK_DESTROY =
       downcall(LIBBPF, "bpf_link__destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
+  private static final MethodHandle LINK_FD =
+      downcall(LIBBPF, "bpf_link__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+  private static final MethodHandle ITER_CREATE =
+      downcall(LIBBPF, "bpf_iter_create", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
   private static final MethodHandle MAP_FD =
       downcall(LIBBPF, "bpf_map__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
   private static final MethodHandle MAP_NAME =
@@ -262,6 +267,25 @@ final class Libbpf {
     LibbpfLog.callStarts();
     try {
       checked((int) LINK_DESTROY.invokeExact(link), "bpf_link__destroy");
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  static int linkFd(MemorySegment link) {
+    LibbpfLog.callStarts();
+    try {
+      return checked((int) LINK_FD.invokeExact(link), "bpf_link__fd");
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** A new file descriptor whose reads run an iterator program once, start to end. */
+  static int iterCreate(int linkFd) {
+    LibbpfLog.callStarts();
+    try {
+      return checked((int) ITER_CREATE.invokeExact(linkFd), "bpf_iter_create");
     } catch (Throwable t) {
       throw unexpected(t);
     }

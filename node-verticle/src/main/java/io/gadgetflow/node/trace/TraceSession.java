@@ -6,6 +6,7 @@ import io.gadgetflow.api.kafka.EventCounters;
 import io.gadgetflow.node.bpf.RingBufferReader;
 import io.gadgetflow.node.gadget.EventHeader;
 import io.gadgetflow.node.gadget.GadgetOptions;
+import io.gadgetflow.node.gadget.GadgetParameters;
 import io.gadgetflow.node.gadget.GadgetProgram;
 import io.gadgetflow.node.gadget.JsonEventWriter;
 import io.gadgetflow.node.gadget.JsonName;
@@ -58,7 +59,9 @@ public final class TraceSession implements AutoCloseable {
       GadgetOptions options,
       EventSink sink,
       String nodeName) {
-    RunningGadget gadget = RunningGadget.start(program, options);
+    RunningGadget gadget =
+        RunningGadget.start(
+            program, options, new GadgetParameters(program.descriptor(), trace.parameters()));
     TraceSession session =
         new TraceSession(gadget, sink, new EventStream(nodeName, trace), nodeName);
     session.reader.start();
