@@ -1,5 +1,7 @@
 package io.gadgetflow.node.gadget;
 
+import io.gadgetflow.node.gadget.profile.blockio.BlockIoGadget;
+import io.gadgetflow.node.gadget.snapshot.process.ProcessGadget;
 import io.gadgetflow.node.gadget.trace.exec.ExecGadget;
 import io.gadgetflow.node.gadget.trace.open.OpenGadget;
 import io.gadgetflow.node.gadget.trace.signal.SignalGadget;
@@ -10,7 +12,13 @@ import java.util.Optional;
 /** The gadgets of the catalogue this node agent can run, by their Trace {@code gadget} name. */
 public final class GadgetPrograms {
   private static final List<GadgetProgram> ALL =
-      List.of(ExecGadget.PROGRAM, OpenGadget.PROGRAM, SignalGadget.PROGRAM, TcpGadget.PROGRAM);
+      List.of(
+          ExecGadget.PROGRAM,
+          OpenGadget.PROGRAM,
+          SignalGadget.PROGRAM,
+          TcpGadget.PROGRAM,
+          BlockIoGadget.PROGRAM,
+          ProcessGadget.PROGRAM);
 
   private GadgetPrograms() {}
 

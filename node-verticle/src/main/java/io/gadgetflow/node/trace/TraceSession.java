@@ -15,6 +15,7 @@ import io.gadgetflow.node.gadget.RunningGadget;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.kafka.EventStream;
 import java.lang.foreign.MemorySegment;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -66,6 +67,14 @@ public final class TraceSession implements AutoCloseable {
         new TraceSession(gadget, sink, new EventStream(nodeName, trace), nodeName);
     session.reader.start();
     return session;
+  }
+
+  /**
+   * What the gadget gathered in the kernel so far, as {@code status.output} (for a gadget that has
+   * such a result); blocks for the reading.
+   */
+  public Optional<String> readResult() {
+    return gadget.program().result().map(result -> result.read(gadget));
   }
 
   /** What was delivered to Kafka and what was lost, since the start. */
