@@ -29,7 +29,7 @@ public final class GadgetCatalog {
           "exec",
           "Trace new processes (execve)",
           Set.of(START, STOP),
-          Set.of(OutputMode.STREAM),
+          Set.of(OutputMode.STREAM, OutputMode.FILE),
           true,
           List.of(),
           List.of(
@@ -47,7 +47,7 @@ public final class GadgetCatalog {
           "open",
           "Trace files opened (open, openat)",
           Set.of(START, STOP),
-          Set.of(OutputMode.STREAM),
+          Set.of(OutputMode.STREAM, OutputMode.FILE),
           true,
           List.of(),
           List.of(
@@ -66,7 +66,7 @@ public final class GadgetCatalog {
           "signal",
           "Trace signals sent to processes",
           Set.of(START, STOP),
-          Set.of(OutputMode.STREAM),
+          Set.of(OutputMode.STREAM, OutputMode.FILE),
           true,
           List.of(
               ParameterDescriptor.of(
@@ -96,7 +96,7 @@ public final class GadgetCatalog {
           "tcp",
           "Trace TCP connect, accept and close",
           Set.of(START, STOP),
-          Set.of(OutputMode.STREAM),
+          Set.of(OutputMode.STREAM, OutputMode.FILE),
           true,
           List.of(),
           List.of(

@@ -4,6 +4,7 @@ import io.gadgetflow.api.gadget.GadgetCategory;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
 import io.gadgetflow.api.kafka.NodeReport;
+import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.control.ControlReader;
@@ -196,7 +197,17 @@ public final class TraceSupervisor implements ControlReader.Listener {
                 + " is traced";
     return workers
         .executeBlocking(
-            () -> TraceSession.start(record, program.get(), options, sink, config.nodeName()),
+            () ->
+                TraceSession.start(
+                    record,
+                    program.get(),
+                    options,
+                    sink,
+                    config.nodeName(),
+                    record.outputMode() == OutputMode.FILE
+                        ? Optional.of(
+                            FileOutputPath.check(record.output(), config.fileOutputDirectory()))
+                        : Optional.empty()),
             false)
         .transform(
             started -> {
@@ -211,8 +222,10 @@ public final class TraceSupervisor implements ControlReader.Listener {
                     trace,
                     record,
                     null,
-                    "Failed to start gadget \"%s\": %s"
-                        .formatted(record.gadget(), started.cause().getMessage()),
+                    started.cause() instanceof FileOutputPath.Refused refused
+                        ? refused.getMessage()
+                        : "Failed to start gadget \"%s\": %s"
+                            .formatted(record.gadget(), started.cause().getMessage()),
                     null,
                     EventCounters.NONE);
               }
