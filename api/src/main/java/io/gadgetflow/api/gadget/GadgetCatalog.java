@@ -1,6 +1,7 @@
 package io.gadgetflow.api.gadget;
 
 import static io.gadgetflow.api.trace.Operation.COLLECT;
+import static io.gadgetflow.api.trace.Operation.GENERATE;
 import static io.gadgetflow.api.trace.Operation.START;
 import static io.gadgetflow.api.trace.Operation.STOP;
 
@@ -142,8 +143,21 @@ public final class GadgetCatalog {
               new EventField("uid", Type.UINT, 6, "user id"),
               new EventField("gid", Type.UINT, 6, "group id")));
 
+  public static final GadgetDescriptor SECCOMP =
+      new GadgetDescriptor(
+          "seccomp",
+          GadgetCategory.ADVISE,
+          "seccomp-profile",
+          "Record the system calls of the selected containers and generate a seccomp profile",
+          Set.of(START, GENERATE, STOP),
+          Set.of(OutputMode.STATUS, OutputMode.EXTERNAL_RESOURCE),
+          true,
+          List.of(),
+          List.of());
+
   private static final Map<String, GadgetDescriptor> BY_NAME =
-      List.of(EXECSNOOP, OPENSNOOP, SIGSNOOP, TCPTRACER, BIOLATENCY, PROCESS_COLLECTOR).stream()
+      List.of(EXECSNOOP, OPENSNOOP, SIGSNOOP, TCPTRACER, BIOLATENCY, PROCESS_COLLECTOR, SECCOMP)
+          .stream()
           .collect(Collectors.toUnmodifiableMap(GadgetDescriptor::name, Function.identity()));
 
   private GadgetCatalog() {}

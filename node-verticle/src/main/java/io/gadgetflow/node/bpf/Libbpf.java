@@ -116,6 +116,11 @@ final class Libbpf {
           FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
   private static final MethodHandle MAP_DELETE_ELEM =
       downcall(LIBBPF, "bpf_map_delete_elem", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+  private static final MethodHandle MAP_GET_NEXT_KEY =
+      downcall(
+          LIBBPF,
+          "bpf_map_get_next_key",
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
   private static final MethodHandle PROG_TEST_RUN_OPTS =
       downcall(
           LIBBPF, "bpf_prog_test_run_opts", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
@@ -415,6 +420,15 @@ final class Libbpf {
   static int mapDeleteElem(int mapFd, MemorySegment key) {
     try {
       return (int) MAP_DELETE_ELEM.invokeExact(mapFd, key);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** 0, or {@code -errno} (-ENOENT after the last key). */
+  static int mapGetNextKey(int mapFd, MemorySegment key, MemorySegment nextKey) {
+    try {
+      return (int) MAP_GET_NEXT_KEY.invokeExact(mapFd, key, nextKey);
     } catch (Throwable t) {
       throw unexpected(t);
     }

@@ -1,5 +1,6 @@
 package io.gadgetflow.node.gadget;
 
+import io.gadgetflow.node.gadget.advise.seccomp.SeccompGadget;
 import io.gadgetflow.node.gadget.profile.blockio.BlockIoGadget;
 import io.gadgetflow.node.gadget.snapshot.process.ProcessGadget;
 import io.gadgetflow.node.gadget.trace.exec.ExecGadget;
@@ -18,7 +19,8 @@ public final class GadgetPrograms {
           SignalGadget.PROGRAM,
           TcpGadget.PROGRAM,
           BlockIoGadget.PROGRAM,
-          ProcessGadget.PROGRAM);
+          ProcessGadget.PROGRAM,
+          SeccompGadget.PROGRAM);
 
   private GadgetPrograms() {}
 
