@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gadgetflow.testing.KubectlResult;
 import io.gadgetflow.testing.KubernetesCluster;
+import io.gadgetflow.testing.SeccompProfileCrd;
 import io.gadgetflow.testing.WithKubernetes;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,8 @@ class InstallManifestsIT {
 
   @BeforeAll
   static void installIdentitiesAndPermissions(KubernetesCluster cluster) {
+    // kubectl auth can-i only answers for resource types the API server knows.
+    SeccompProfileCrd.install(cluster);
     cluster
         .kubectl(
             "apply",

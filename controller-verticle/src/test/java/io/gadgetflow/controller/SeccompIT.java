@@ -13,11 +13,10 @@ import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubernetesCluster;
+import io.gadgetflow.testing.SeccompProfileCrd;
 import io.gadgetflow.testing.WithKafka;
 import io.gadgetflow.testing.WithKubernetes;
-import java.io.InputStream;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -51,7 +50,7 @@ class SeccompIT {
   void startPlatform(KubernetesCluster cluster, KafkaBroker kafka) throws Exception {
     this.cluster = cluster;
     node = InetAddress.getLocalHost().getHostName();
-    installSeccompProfileCrd(cluster);
+    SeccompProfileCrd.install(cluster);
     platform = new Harness(cluster, kafka, cluster.createNamespace("seccomp"));
     platform.deploy(platform.controller("controller-0"));
     platform.deployNode(node);
@@ -147,21 +146,6 @@ class SeccompIT {
     List<String> names = new ArrayList<>();
     profile.get("syscalls").get(0).get("names").forEach(n -> names.add(n.asText()));
     return names;
-  }
-
-  private static void installSeccompProfileCrd(KubernetesCluster cluster) throws Exception {
-    String crd;
-    try (InputStream in = SeccompIT.class.getResourceAsStream("/seccompprofile-crd.yaml")) {
-      crd = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    cluster.kubectlWithInput(crd, "apply", "-f", "-").requireSuccess();
-    cluster
-        .kubectl(
-            "wait",
-            "--for=condition=Established",
-            "--timeout=60s",
-            "crd/seccompprofiles.security-profiles-operator.x-k8s.io")
-        .requireSuccess();
   }
 
   private static String unique(String prefix) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gadgetflow.node.gadget.EventRecords;
 import io.gadgetflow.node.gadget.JsonEventWriter;
+import io.gadgetflow.node.gadget.JsonName;
+import io.gadgetflow.testing.RecordSchemas;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
@@ -47,7 +49,9 @@ class SignalEventDecoderTest {
 
   private JsonNode decode(ByteBuffer record, int length) {
     assertThat(decoder.decode(MemorySegment.ofArray(record.array()), 0, length, out)).isTrue();
+    out.field(JsonName.of("node"), "node-1");
     out.endObject();
+    RecordSchemas.assertValid("event-sigsnoop.json", out.toString());
     return EventRecords.parse(out);
   }
 }
