@@ -155,9 +155,9 @@ public final class TraceSession implements AutoCloseable {
     long epochNanos = System.currentTimeMillis() * 1_000_000;
     LostEventsWarning.begin(writer, epochNanos, lost - lossesWarned);
     enrich();
-    file.ifPresent(lines -> lines.appendLine(writer.buffer(), writer.length()));
     if (sink.offerLossWarning(stream, epochNanos, writer.toByteArray())) {
       lossesWarned = lost;
+      file.ifPresent(lines -> lines.appendLine(writer.buffer(), writer.length()));
     }
   }
 

@@ -60,11 +60,6 @@ public final class TraceSupervisor implements ControlReader.Listener {
     }
   }
 
-  /** Inspektor Gadget's warning when a snapshot's filter selects no container. */
-  static final String NO_CONTAINER_MATCHES = "No container matches the requested filter";
-
-  private static final String EMPTY_JSON_ARRAY = "[]";
-
   private final NodeConfig config;
   private final WorkerExecutor workers;
   private final EventSink sink;
@@ -333,17 +328,13 @@ public final class TraceSupervisor implements ControlReader.Listener {
                     null,
                     EventCounters.NONE);
               }
-              String warning =
-                  options.filterByMountNamespace() && EMPTY_JSON_ARRAY.equals(collected.result())
-                      ? NO_CONTAINER_MATCHES
-                      : null;
               return answer(
                   trace,
                   record,
                   TraceState.COMPLETED,
                   collected.result(),
                   null,
-                  warning,
+                  SnapshotWarning.of(options, collected.result()).orElse(null),
                   EventCounters.NONE);
             });
   }
