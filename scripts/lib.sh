@@ -5,8 +5,11 @@ GADGETFLOW_CACHE="${GADGETFLOW_CACHE:-$HOME/.cache/gadgetflow}"
 
 # Debian packages the build and the tests need: clang, llvm and bpftool compile the BPF programs
 # against the running kernel's BTF; libbpf1 is loaded by the node agent through FFM; chromium and
-# chromium-driver run the web UI's browser tests (the test tools never download a browser).
-GADGETFLOW_DEBIAN_PACKAGES=(clang llvm libbpf-dev libbpf1 bpftool chromium chromium-driver)
+# chromium-driver run the web UI's browser tests (the test tools never download a browser);
+# libseccomp2 names system calls for the seccomp advisor, and gcc with libseccomp-dev builds the
+# launcher its test applies generated profiles with.
+GADGETFLOW_DEBIAN_PACKAGES=(clang llvm libbpf-dev libbpf1 bpftool chromium chromium-driver
+  libseccomp2 libseccomp-dev gcc)
 
 die() {
   echo "gadgetflow: $*" >&2

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gadgetflow.testing.KubectlResult;
 import io.gadgetflow.testing.KubernetesCluster;
+import io.gadgetflow.testing.SeccompProfileCrd;
 import io.gadgetflow.testing.WithKubernetes;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,8 @@ class InstallManifestsIT {
 
   @BeforeAll
   static void installIdentitiesAndPermissions(KubernetesCluster cluster) {
+    // kubectl auth can-i only answers for resource types the API server knows.
+    SeccompProfileCrd.install(cluster);
     cluster
         .kubectl(
             "apply",
@@ -62,12 +65,26 @@ class InstallManifestsIT {
         Arguments.of(
             controller, false, "update leases.coordination.k8s.io/someone-else -n gadget"));
     cases.add(Arguments.of(controller, false, "list pods --all-namespaces"));
+    cases.add(
+        Arguments.of(
+            controller, true, "create seccompprofiles.security-profiles-operator.x-k8s.io -n app"));
+    cases.add(
+        Arguments.of(
+            controller, true, "patch seccompprofiles.security-profiles-operator.x-k8s.io -n app"));
+    cases.add(
+        Arguments.of(
+            controller,
+            false,
+            "delete seccompprofiles.security-profiles-operator.x-k8s.io -n app"));
     cases.add(Arguments.of(controller, false, "get secrets -n gadget"));
     String node = "gadgetflow-node";
     cases.add(Arguments.of(node, true, "watch pods --all-namespaces"));
     cases.add(Arguments.of(node, false, "patch traces.gadget.kinvolk.io -n gadget"));
     cases.add(Arguments.of(node, false, "list traces.gadget.kinvolk.io -n gadget"));
     cases.add(Arguments.of(node, false, "create pods -n default"));
+    cases.add(
+        Arguments.of(
+            node, false, "create seccompprofiles.security-profiles-operator.x-k8s.io -n app"));
     cases.add(Arguments.of(node, false, "get secrets -n gadget"));
     String web = "gadgetflow-web";
     cases.add(Arguments.of(web, true, "create tokenreviews.authentication.k8s.io"));

@@ -7,6 +7,7 @@ import io.gadgetflow.controller.kafka.NodeReportConsumer;
 import io.gadgetflow.controller.kube.TraceInformer;
 import io.gadgetflow.controller.kube.TraceRepository;
 import io.gadgetflow.controller.leader.LeaderElection;
+import io.gadgetflow.controller.output.SeccompProfileWriter;
 import io.gadgetflow.controller.reconcile.ReconcileQueue;
 import io.gadgetflow.controller.reconcile.TraceReconciler;
 import io.gadgetflow.controller.status.NodeReportHandler;
@@ -37,6 +38,7 @@ public final class ControllerVerticle extends VerticleBase {
   private NodeReportConsumer reports;
   private StatusWriter statusWriter;
   private TraceRepository traces;
+  private SeccompProfileWriter seccompProfiles;
   private LeaderElection leaderElection;
 
   /** Set and cleared on the verticle's context; read by health checks from anywhere. */
@@ -59,6 +61,7 @@ public final class ControllerVerticle extends VerticleBase {
         NodeReportConsumer.create(vertx, config.kafkaBootstrapServers(), config.topics().status());
     traces = new TraceRepository(client, kubernetesWorkers);
     statusWriter = new StatusWriter(traces);
+    seccompProfiles = new SeccompProfileWriter(client, kubernetesWorkers);
     leaderElection =
         LeaderElection.start(
             client,
@@ -120,7 +123,12 @@ public final class ControllerVerticle extends VerticleBase {
         new TraceInformer(client, config.watchNamespace(), context, queue::enqueue);
     private final NodeReportHandler reportHandler =
         new NodeReportHandler(
-            informer, statusWriter, pendingAnswers, this::onDeletionSettled, clock);
+            informer,
+            seccompProfiles,
+            statusWriter,
+            pendingAnswers,
+            this::onDeletionSettled,
+            clock);
 
     Future<Void> start() {
       return informer.start().compose(synced -> reports.subscribe(this::onReport));

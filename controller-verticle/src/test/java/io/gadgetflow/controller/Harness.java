@@ -17,6 +17,7 @@ import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,6 +77,11 @@ final class Harness implements AutoCloseable {
   }
 
   String deployNode(String nodeName) {
+    return deployNode(nodeName, NodeConfig.DEFAULT_FILE_OUTPUT_DIRECTORY);
+  }
+
+  /** A node agent whose {@code outputMode: File} traces write below {@code fileOutputDirectory}. */
+  String deployNode(String nodeName, Path fileOutputDirectory) {
     NodeConfig defaults = NodeConfig.defaults(nodeName, kafka.bootstrapServers());
     return deploy(
         new NodeVerticle(
@@ -85,7 +91,8 @@ final class Harness implements AutoCloseable {
                 topics,
                 defaults.ringBufferBytes(),
                 defaults.eventQueueCapacity(),
-                Duration.ofMillis(200)),
+                Duration.ofMillis(200),
+                fileOutputDirectory),
             Clock.systemUTC()));
   }
 

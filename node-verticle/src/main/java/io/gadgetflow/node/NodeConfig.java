@@ -3,6 +3,7 @@ package io.gadgetflow.node;
 import io.gadgetflow.api.config.Settings;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.node.gadget.GadgetOptions;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -14,6 +15,7 @@ import java.util.Map;
  * @param eventQueueCapacity events waiting for Kafka; more are counted as lost, never block the
  *     ring reader
  * @param reportInterval how often running gadgets' counters are reported when they changed
+ * @param fileOutputDirectory the only directory {@code outputMode: File} traces may write to
  */
 public record NodeConfig(
     String nodeName,
@@ -21,16 +23,36 @@ public record NodeConfig(
     TopicNames topics,
     int ringBufferBytes,
     int eventQueueCapacity,
-    Duration reportInterval) {
+    Duration reportInterval,
+    Path fileOutputDirectory) {
 
   public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
   public static final int DEFAULT_EVENT_QUEUE_CAPACITY = 65_536;
   public static final Duration DEFAULT_REPORT_INTERVAL = Duration.ofSeconds(2);
+  public static final Path DEFAULT_FILE_OUTPUT_DIRECTORY = Path.of("/var/lib/gadgetflow/output");
+
+  /** With the default file output directory. */
+  public NodeConfig(
+      String nodeName,
+      String kafkaBootstrapServers,
+      TopicNames topics,
+      int ringBufferBytes,
+      int eventQueueCapacity,
+      Duration reportInterval) {
+    this(
+        nodeName,
+        kafkaBootstrapServers,
+        topics,
+        ringBufferBytes,
+        eventQueueCapacity,
+        reportInterval,
+        DEFAULT_FILE_OUTPUT_DIRECTORY);
+  }
 
   /**
    * Reads {@code GADGETFLOW_*} variables: {@code NODE_NAME}, {@code KAFKA_BOOTSTRAP_SERVERS},
    * {@code TOPIC_CONTROL}, {@code TOPIC_STATUS}, {@code TOPIC_EVENTS}, {@code RING_BUFFER_BYTES},
-   * {@code EVENT_QUEUE_CAPACITY}, {@code REPORT_INTERVAL_SECONDS}.
+   * {@code EVENT_QUEUE_CAPACITY}, {@code REPORT_INTERVAL_SECONDS}, {@code FILE_OUTPUT_DIRECTORY}.
    */
   public static NodeConfig fromEnvironment(Map<String, String> env, String hostName) {
     Settings settings = new Settings(env);
@@ -43,7 +65,9 @@ public record NodeConfig(
             settings.string("TOPIC_EVENTS", TopicNames.DEFAULTS.events())),
         settings.integer("RING_BUFFER_BYTES", GadgetOptions.DEFAULT_RING_BUFFER_BYTES),
         settings.integer("EVENT_QUEUE_CAPACITY", DEFAULT_EVENT_QUEUE_CAPACITY),
-        settings.seconds("REPORT_INTERVAL_SECONDS", DEFAULT_REPORT_INTERVAL));
+        settings.seconds("REPORT_INTERVAL_SECONDS", DEFAULT_REPORT_INTERVAL),
+        Path.of(
+            settings.string("FILE_OUTPUT_DIRECTORY", DEFAULT_FILE_OUTPUT_DIRECTORY.toString())));
   }
 
   public static NodeConfig defaults(String nodeName, String kafkaBootstrapServers) {
@@ -58,6 +82,23 @@ public record NodeConfig(
 
   public NodeConfig withKafkaBootstrapServers(String servers) {
     return new NodeConfig(
-        nodeName, servers, topics, ringBufferBytes, eventQueueCapacity, reportInterval);
+        nodeName,
+        servers,
+        topics,
+        ringBufferBytes,
+        eventQueueCapacity,
+        reportInterval,
+        fileOutputDirectory);
+  }
+
+  public NodeConfig withFileOutputDirectory(Path directory) {
+    return new NodeConfig(
+        nodeName,
+        kafkaBootstrapServers,
+        topics,
+        ringBufferBytes,
+        eventQueueCapacity,
+        reportInterval,
+        directory);
   }
 }

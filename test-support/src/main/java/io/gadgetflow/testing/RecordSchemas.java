@@ -27,6 +27,8 @@ public final class RecordSchemas {
           "event-common.json",
           "event-execsnoop.json",
           "event-opensnoop.json",
+          "event-sigsnoop.json",
+          "event-tcptracer.json",
           "node-report.json",
           "control-record.json");
   private static final SchemaRepository REPOSITORY = load();

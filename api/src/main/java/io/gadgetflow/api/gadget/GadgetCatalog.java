@@ -1,5 +1,7 @@
 package io.gadgetflow.api.gadget;
 
+import static io.gadgetflow.api.trace.Operation.COLLECT;
+import static io.gadgetflow.api.trace.Operation.GENERATE;
 import static io.gadgetflow.api.trace.Operation.START;
 import static io.gadgetflow.api.trace.Operation.STOP;
 
@@ -18,6 +20,8 @@ import java.util.stream.Collectors;
  * agent runs what it names, and the web UI and CLI render it.
  */
 public final class GadgetCatalog {
+  /** The largest pid Linux can hand out (PID_MAX_LIMIT on 64-bit). */
+  private static final long PID_MAX = 4_194_304L;
 
   public static final GadgetDescriptor EXECSNOOP =
       new GadgetDescriptor(
@@ -26,7 +30,7 @@ public final class GadgetCatalog {
           "exec",
           "Trace new processes (execve)",
           Set.of(START, STOP),
-          Set.of(OutputMode.STREAM),
+          Set.of(OutputMode.STREAM, OutputMode.FILE),
           true,
           List.of(),
           List.of(
@@ -44,7 +48,7 @@ public final class GadgetCatalog {
           "open",
           "Trace files opened (open, openat)",
           Set.of(START, STOP),
-          Set.of(OutputMode.STREAM),
+          Set.of(OutputMode.STREAM, OutputMode.FILE),
           true,
           List.of(),
           List.of(
@@ -56,8 +60,104 @@ public final class GadgetCatalog {
               new EventField("err", Type.INT, 4, "errno when the open failed, else 0"),
               new EventField("path", Type.STRING, 40, "path as passed to open")));
 
+  public static final GadgetDescriptor SIGSNOOP =
+      new GadgetDescriptor(
+          "sigsnoop",
+          GadgetCategory.TRACE,
+          "signal",
+          "Trace signals sent to processes",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STREAM, OutputMode.FILE),
+          true,
+          List.of(
+              ParameterDescriptor.of(
+                  "signal", ParameterType.SIGNAL, "", "only this signal, e.g. SIGKILL or 9"),
+              ParameterDescriptor.of(
+                      "pid", ParameterType.UINT, "0", "only signals sent by this process (0: any)")
+                  .withRange(0L, PID_MAX),
+              ParameterDescriptor.of(
+                  "failed", ParameterType.BOOL, "false", "only signals that failed to be sent"),
+              ParameterDescriptor.of(
+                  "kill-only",
+                  ParameterType.BOOL,
+                  "false",
+                  "only signals sent by the kill, tkill and tgkill system calls")),
+          List.of(
+              new EventField("pid", Type.UINT, 7, "sender process id"),
+              new EventField("uid", Type.UINT, 6, "sender user id"),
+              new EventField("comm", Type.STRING, 16, "sender command name"),
+              new EventField("signal", Type.STRING, 9, "signal name, e.g. SIGKILL"),
+              new EventField("tpid", Type.UINT, 7, "target process id"),
+              new EventField("ret", Type.INT, 4, "0, or the negative errno of the sending")));
+
+  public static final GadgetDescriptor TCPTRACER =
+      new GadgetDescriptor(
+          "tcptracer",
+          GadgetCategory.TRACE,
+          "tcp",
+          "Trace TCP connect, accept and close",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STREAM, OutputMode.FILE),
+          true,
+          List.of(),
+          List.of(
+              new EventField("operation", Type.STRING, 7, "connect, accept or close"),
+              new EventField("pid", Type.UINT, 7, "process id"),
+              new EventField("uid", Type.UINT, 6, "user id"),
+              new EventField("comm", Type.STRING, 16, "command name"),
+              new EventField("ipversion", Type.UINT, 2, "4 or 6"),
+              new EventField("saddr", Type.STRING, 16, "local address"),
+              new EventField("daddr", Type.STRING, 16, "remote address"),
+              new EventField("sport", Type.UINT, 7, "local port"),
+              new EventField("dport", Type.UINT, 7, "remote port")));
+
+  public static final GadgetDescriptor BIOLATENCY =
+      new GadgetDescriptor(
+          "biolatency",
+          GadgetCategory.PROFILE,
+          "block-io",
+          "Histogram of block device I/O latency, from issue to completion",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STATUS),
+          false,
+          List.of(),
+          List.of());
+
+  public static final GadgetDescriptor PROCESS_COLLECTOR =
+      new GadgetDescriptor(
+          "process-collector",
+          GadgetCategory.SNAPSHOT,
+          "process",
+          "List the processes running on the node",
+          Set.of(COLLECT),
+          Set.of(OutputMode.STATUS),
+          true,
+          List.of(
+              ParameterDescriptor.of(
+                  "show-threads", ParameterType.BOOL, "false", "one entry per thread")),
+          List.of(
+              new EventField("comm", Type.STRING, 16, "command name"),
+              new EventField("pid", Type.UINT, 7, "process id"),
+              new EventField("tid", Type.UINT, 7, "thread id"),
+              new EventField("ppid", Type.UINT, 7, "parent process id"),
+              new EventField("uid", Type.UINT, 6, "user id"),
+              new EventField("gid", Type.UINT, 6, "group id")));
+
+  public static final GadgetDescriptor SECCOMP =
+      new GadgetDescriptor(
+          "seccomp",
+          GadgetCategory.ADVISE,
+          "seccomp-profile",
+          "Record the system calls of the selected containers and generate a seccomp profile",
+          Set.of(START, GENERATE, STOP),
+          Set.of(OutputMode.STATUS, OutputMode.EXTERNAL_RESOURCE),
+          true,
+          List.of(),
+          List.of());
+
   private static final Map<String, GadgetDescriptor> BY_NAME =
-      List.of(EXECSNOOP, OPENSNOOP).stream()
+      List.of(EXECSNOOP, OPENSNOOP, SIGSNOOP, TCPTRACER, BIOLATENCY, PROCESS_COLLECTOR, SECCOMP)
+          .stream()
           .collect(Collectors.toUnmodifiableMap(GadgetDescriptor::name, Function.identity()));
 
   private GadgetCatalog() {}

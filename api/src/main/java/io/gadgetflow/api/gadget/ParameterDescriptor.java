@@ -25,7 +25,9 @@ public record ParameterDescriptor(
   public ParameterDescriptor {
     allowedValues = allowedValues == null ? List.of() : List.copyOf(allowedValues);
     if ((min != null || max != null)
-        && (type == ParameterType.STRING || type == ParameterType.BOOL)) {
+        && (type == ParameterType.STRING
+            || type == ParameterType.BOOL
+            || type == ParameterType.SIGNAL)) {
       throw new IllegalArgumentException("a range needs a numeric parameter: " + name);
     }
   }

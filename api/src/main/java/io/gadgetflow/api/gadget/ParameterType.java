@@ -49,6 +49,16 @@ public enum ParameterType {
       }
       return Optional.empty();
     }
+  },
+  /** A signal number or name, such as {@code 9}, {@code SIGKILL} or {@code kill}. */
+  @JsonProperty("signal")
+  SIGNAL {
+    @Override
+    Optional<String> check(String value) {
+      return Signals.parse(value).isPresent()
+          ? Optional.empty()
+          : Optional.of("expected a signal number (1-64) or name such as SIGKILL");
+    }
   };
 
   /** Why {@code value} is not of this type, or empty when it is. */

@@ -24,4 +24,22 @@ public record NodeReport(
   public NodeReport {
     counters = counters == null ? EventCounters.NONE : counters;
   }
+
+  public NodeReport withOutput(String newOutput) {
+    return new NodeReport(
+        node,
+        traceUid,
+        operationId,
+        state,
+        newOutput,
+        operationError,
+        operationWarning,
+        counters,
+        time);
+  }
+
+  public NodeReport withOperationError(String error) {
+    return new NodeReport(
+        node, traceUid, operationId, state, output, error, operationWarning, counters, time);
+  }
 }

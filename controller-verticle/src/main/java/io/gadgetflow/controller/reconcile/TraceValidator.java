@@ -5,8 +5,10 @@ import io.gadgetflow.api.gadget.GadgetDescriptor;
 import io.gadgetflow.api.gadget.ParameterDescriptor;
 import io.gadgetflow.api.json.WireNames;
 import io.gadgetflow.api.trace.Operation;
+import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.RunMode;
 import io.gadgetflow.api.trace.TraceSpec;
+import io.gadgetflow.controller.output.ExternalResourceName;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,6 +38,12 @@ public final class TraceValidator {
     }
     if (!gadget.supportsFilter() && spec.getFilter() != null && !spec.getFilter().isEmpty()) {
       return Optional.of("Invalid filter: Filtering is not supported");
+    }
+    if (spec.getOutputMode() == OutputMode.EXTERNAL_RESOURCE) {
+      Optional<String> invalidOutput = ExternalResourceName.validate(spec.getOutput());
+      if (invalidOutput.isPresent()) {
+        return invalidOutput;
+      }
     }
     if (spec.getNode() == null || spec.getNode().isBlank()) {
       return error("Missing node for gadget \"%s\"", gadget.name());

@@ -2,8 +2,10 @@ package io.gadgetflow.controller.status;
 
 import io.gadgetflow.api.kafka.NodeReport;
 import io.gadgetflow.api.trace.Operation;
+import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.controller.kube.TraceInformer;
+import io.gadgetflow.controller.output.SeccompProfileWriter;
 import io.gadgetflow.controller.status.PendingAnswers.Awaited;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -19,7 +21,10 @@ import org.slf4j.LoggerFactory;
 public final class NodeReportHandler {
   private static final Logger LOG = LoggerFactory.getLogger(NodeReportHandler.class);
 
+  private static final String GENERATE = Operation.GENERATE.annotationValue();
+
   private final TraceInformer traces;
+  private final SeccompProfileWriter seccompProfiles;
   private final StatusWriter statusWriter;
   private final PendingAnswers pendingAnswers;
   private final Consumer<Awaited> onDeletionSettled;
@@ -27,11 +32,13 @@ public final class NodeReportHandler {
 
   public NodeReportHandler(
       TraceInformer traces,
+      SeccompProfileWriter seccompProfiles,
       StatusWriter statusWriter,
       PendingAnswers pendingAnswers,
       Consumer<Awaited> onDeletionSettled,
       Clock clock) {
     this.traces = traces;
+    this.seccompProfiles = seccompProfiles;
     this.statusWriter = statusWriter;
     this.pendingAnswers = pendingAnswers;
     this.onDeletionSettled = onDeletionSettled;
@@ -45,19 +52,46 @@ public final class NodeReportHandler {
     if (trace.isEmpty() || trace.get().isMarkedForDeletion()) {
       return Future.succeededFuture();
     }
+    if (trace.get().getSpec().getOutputMode() != OutputMode.EXTERNAL_RESOURCE) {
+      return writeStatus(trace.get(), report);
+    }
+    // The output goes to its own resource, never into the status (nor again with each counter
+    // update that repeats the answer).
+    NodeReport withoutOutput = report.withOutput(null);
+    boolean generated =
+        answered.filter(awaited -> awaited.operation().equals(GENERATE)).isPresent()
+            && report.output() != null
+            && report.operationError() == null;
+    if (!generated) {
+      return writeStatus(trace.get(), withoutOutput);
+    }
+    return seccompProfiles
+        .write(trace.get(), report.output())
+        .transform(
+            written ->
+                writeStatus(
+                    trace.get(),
+                    written.succeeded()
+                        ? withoutOutput
+                        : withoutOutput.withOperationError(
+                            "Failed to write %s \"%s\": %s"
+                                .formatted(
+                                    SeccompProfileWriter.KIND,
+                                    trace.get().getSpec().getOutput(),
+                                    written.cause().getMessage()))));
+  }
+
+  private Future<Void> writeStatus(Trace trace, NodeReport report) {
     return statusWriter
         .write(
-            trace.get(),
+            trace,
             TraceStatuses.afterReport(
-                trace.get().getStatus(),
-                report,
-                trace.get().getMetadata().getGeneration(),
-                clock.instant()))
+                trace.getStatus(), report, trace.getMetadata().getGeneration(), clock.instant()))
         .onFailure(
             e ->
                 LOG.warn(
                     "Trace {}: could not write the report of node {}: {}",
-                    TraceInformer.keyOf(trace.get()),
+                    TraceInformer.keyOf(trace),
                     report.node(),
                     e.toString()));
   }

@@ -94,4 +94,43 @@ class TraceValidatorTest {
     assertThat(TraceValidator.validateOperation(GadgetCatalog.EXECSNOOP, "explode"))
         .contains("Unsupported operation \"explode\" for gadget \"execsnoop\"");
   }
+
+  @Test
+  void anExternalResourceNeedsANamespaceAndAName() {
+    TraceSpec spec = execSpec();
+    spec.setGadget("seccomp");
+    spec.setOutputMode(OutputMode.EXTERNAL_RESOURCE);
+
+    for (String invalid : new String[] {null, "profile", "a/b/c", "Upper/case", "/name", "ns/"}) {
+      spec.setOutput(invalid);
+      assertThat(TraceValidator.validate(spec))
+          .as(invalid)
+          .hasValueSatisfying(error -> assertThat(error).endsWith("expected <namespace>/<name>"));
+    }
+    spec.setOutput("team-a/web.profile");
+    assertThat(TraceValidator.validate(spec)).isEmpty();
+  }
+
+  @Test
+  void parametersAreCheckedWithTheirGadgetsRules() {
+    TraceSpec spec = execSpec();
+    spec.setGadget("sigsnoop");
+    spec.setParameters(Map.of("signal", "SIGKILL", "pid", "4194305"));
+
+    assertThat(TraceValidator.validate(spec))
+        .contains(
+            "Invalid value \"4194305\" for parameter \"pid\" of gadget \"sigsnoop\":"
+                + " 4194305 is out of range [0, 4194304]");
+  }
+
+  @Test
+  void aGadgetThatSeesTheWholeNodeRefusesAFilter() {
+    TraceSpec spec = execSpec();
+    spec.setGadget("biolatency");
+    spec.setOutputMode(OutputMode.STATUS);
+    spec.setFilter(new TraceFilter("default", null, null, null));
+
+    assertThat(TraceValidator.validate(spec))
+        .contains("Invalid filter: Filtering is not supported");
+  }
 }

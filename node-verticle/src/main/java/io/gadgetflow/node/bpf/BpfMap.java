@@ -87,6 +87,19 @@ public final class BpfMap {
     return true;
   }
 
+  /**
+   * Copies the key after {@code key} into {@code nextKey}, or the first key when {@code key} is
+   * {@link MemorySegment#NULL}; false after the last.
+   */
+  public boolean nextKey(MemorySegment key, MemorySegment nextKey) {
+    int result = Libbpf.mapGetNextKey(fd(), key, nextKey);
+    if (result == -Libbpf.ENOENT) {
+      return false;
+    }
+    Libbpf.checked(result, "next key of map " + name);
+    return true;
+  }
+
   BpfObject owner() {
     return owner;
   }

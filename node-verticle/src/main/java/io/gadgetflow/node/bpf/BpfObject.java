@@ -165,6 +165,15 @@ public final class BpfObject implements AutoCloseable {
     }
   }
 
+  /** The link of a program attached by {@link #attachAll()}. */
+  public BpfLink link(String programName) {
+    return links.stream()
+        .filter(link -> link.programName().equals(programName))
+        .findFirst()
+        .orElseThrow(
+            () -> new IllegalArgumentException(programName + " of " + name + " is not attached"));
+  }
+
   /** Detaches every link and unloads the programs and maps. Idempotent. */
   @Override
   public void close() {

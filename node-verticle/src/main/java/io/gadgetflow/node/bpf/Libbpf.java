@@ -69,6 +69,11 @@ final class Libbpf {
   private static final MethodHandle LINK_DESTROY =
       downcall(LIBBPF, "bpf_link__destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
+  private static final MethodHandle LINK_FD =
+      downcall(LIBBPF, "bpf_link__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+  private static final MethodHandle ITER_CREATE =
+      downcall(LIBBPF, "bpf_iter_create", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
   private static final MethodHandle MAP_FD =
       downcall(LIBBPF, "bpf_map__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
   private static final MethodHandle MAP_NAME =
@@ -111,6 +116,11 @@ final class Libbpf {
           FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
   private static final MethodHandle MAP_DELETE_ELEM =
       downcall(LIBBPF, "bpf_map_delete_elem", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+  private static final MethodHandle MAP_GET_NEXT_KEY =
+      downcall(
+          LIBBPF,
+          "bpf_map_get_next_key",
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
   private static final MethodHandle PROG_TEST_RUN_OPTS =
       downcall(
           LIBBPF, "bpf_prog_test_run_opts", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
@@ -267,6 +277,25 @@ final class Libbpf {
     }
   }
 
+  static int linkFd(MemorySegment link) {
+    LibbpfLog.callStarts();
+    try {
+      return checked((int) LINK_FD.invokeExact(link), "bpf_link__fd");
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** A new file descriptor whose reads run an iterator program once, start to end. */
+  static int iterCreate(int linkFd) {
+    LibbpfLog.callStarts();
+    try {
+      return checked((int) ITER_CREATE.invokeExact(linkFd), "bpf_iter_create");
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
   static int mapFd(MemorySegment map) {
     LibbpfLog.callStarts();
     try {
@@ -391,6 +420,15 @@ final class Libbpf {
   static int mapDeleteElem(int mapFd, MemorySegment key) {
     try {
       return (int) MAP_DELETE_ELEM.invokeExact(mapFd, key);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** 0, or {@code -errno} (-ENOENT after the last key). */
+  static int mapGetNextKey(int mapFd, MemorySegment key, MemorySegment nextKey) {
+    try {
+      return (int) MAP_GET_NEXT_KEY.invokeExact(mapFd, key, nextKey);
     } catch (Throwable t) {
       throw unexpected(t);
     }

@@ -60,6 +60,9 @@ final class Libc {
   private static final MethodHandle WRITE =
       downcallCapturingErrno(
           LIBC, "write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+  private static final MethodHandle READ =
+      downcallCapturingErrno(
+          LIBC, "read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
   private static final MethodHandle CLOSE =
       downcallCapturingErrno(LIBC, "close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
   private static final MethodHandle MOUNT =
@@ -141,6 +144,16 @@ final class Libc {
     try {
       long written = (long) WRITE.invokeExact(callState(), fd, bytes, bytes.byteSize());
       return written < 0 ? -lastErrno() : written;
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** Bytes read into {@code buffer} (0 at the end), or {@code -errno}. */
+  static long read(int fd, MemorySegment buffer) {
+    try {
+      long read = (long) READ.invokeExact(callState(), fd, buffer, buffer.byteSize());
+      return read < 0 ? -lastErrno() : read;
     } catch (Throwable t) {
       throw unexpected(t);
     }

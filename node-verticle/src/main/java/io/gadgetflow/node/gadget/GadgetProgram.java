@@ -1,6 +1,7 @@
 package io.gadgetflow.node.gadget;
 
 import io.gadgetflow.api.gadget.GadgetDescriptor;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongFunction;
 
@@ -12,15 +13,45 @@ import java.util.function.LongFunction;
  * @param newDecoder makes a decoder, given the offset from boot to epoch time
  * @param optionalPrograms programs left out where the kernel lacks their tracepoint (e.g. open(2)
  *     on arm64) instead of failing the gadget
+ * @param setup applies the trace's parameters to the opened object, before it loads
+ * @param result for gadgets that answer with {@code status.output} (profile, snapshot, advise):
+ *     reads it from the kernel
  */
 public record GadgetProgram(
     GadgetDescriptor descriptor,
     String objectResource,
     LongFunction<EventDecoder> newDecoder,
-    Set<String> optionalPrograms) {
+    Set<String> optionalPrograms,
+    ProgramSetup setup,
+    Optional<StatusOutput> result) {
 
   public GadgetProgram {
     optionalPrograms = Set.copyOf(optionalPrograms);
+  }
+
+  /** A stream gadget without parameters. */
+  public GadgetProgram(
+      GadgetDescriptor descriptor,
+      String objectResource,
+      LongFunction<EventDecoder> newDecoder,
+      Set<String> optionalPrograms) {
+    this(
+        descriptor,
+        objectResource,
+        newDecoder,
+        optionalPrograms,
+        ProgramSetup.NONE,
+        Optional.empty());
+  }
+
+  public GadgetProgram withSetup(ProgramSetup programSetup) {
+    return new GadgetProgram(
+        descriptor, objectResource, newDecoder, optionalPrograms, programSetup, result);
+  }
+
+  public GadgetProgram withResult(StatusOutput statusOutput) {
+    return new GadgetProgram(
+        descriptor, objectResource, newDecoder, optionalPrograms, setup, Optional.of(statusOutput));
   }
 
   public String name() {

@@ -1,13 +1,26 @@
 package io.gadgetflow.node.gadget;
 
+import io.gadgetflow.node.gadget.advise.seccomp.SeccompGadget;
+import io.gadgetflow.node.gadget.profile.blockio.BlockIoGadget;
+import io.gadgetflow.node.gadget.snapshot.process.ProcessGadget;
 import io.gadgetflow.node.gadget.trace.exec.ExecGadget;
 import io.gadgetflow.node.gadget.trace.open.OpenGadget;
+import io.gadgetflow.node.gadget.trace.signal.SignalGadget;
+import io.gadgetflow.node.gadget.trace.tcp.TcpGadget;
 import java.util.List;
 import java.util.Optional;
 
 /** The gadgets of the catalogue this node agent can run, by their Trace {@code gadget} name. */
 public final class GadgetPrograms {
-  private static final List<GadgetProgram> ALL = List.of(ExecGadget.PROGRAM, OpenGadget.PROGRAM);
+  private static final List<GadgetProgram> ALL =
+      List.of(
+          ExecGadget.PROGRAM,
+          OpenGadget.PROGRAM,
+          SignalGadget.PROGRAM,
+          TcpGadget.PROGRAM,
+          BlockIoGadget.PROGRAM,
+          ProcessGadget.PROGRAM,
+          SeccompGadget.PROGRAM);
 
   private GadgetPrograms() {}
 

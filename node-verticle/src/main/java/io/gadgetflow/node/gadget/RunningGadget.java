@@ -1,6 +1,8 @@
 package io.gadgetflow.node.gadget;
 
 import io.gadgetflow.node.bpf.BootClock;
+import io.gadgetflow.node.bpf.BpfLink;
+import io.gadgetflow.node.bpf.BpfMap;
 import io.gadgetflow.node.bpf.BpfObject;
 import io.gadgetflow.node.bpf.BpfProgram;
 import io.gadgetflow.node.bpf.PerCpuCounter;
@@ -46,8 +48,14 @@ public final class RunningGadget implements AutoCloseable {
     this.filtering = filtering;
   }
 
-  /** Loads and attaches the program; selected mount namespaces are in place before it runs. */
+  /** Loads and attaches the program with its parameters' defaults. */
   public static RunningGadget start(GadgetProgram program, GadgetOptions options) {
+    return start(program, options, GadgetParameters.defaults(program.descriptor()));
+  }
+
+  /** Loads and attaches the program; selected mount namespaces are in place before it runs. */
+  public static RunningGadget start(
+      GadgetProgram program, GadgetOptions options, GadgetParameters parameters) {
     Tracefs.ensureMounted();
     BpfObject object = BpfObject.openResource(program.objectResource());
     RingBufferReader events = null;
@@ -62,6 +70,7 @@ public final class RunningGadget implements AutoCloseable {
           bpfProgram.setAutoload(false);
         }
       }
+      program.setup().beforeLoad(object, parameters);
       object.load();
       filter = new MountNamespaceFilter(object.map(MOUNT_NS_FILTER_MAP));
       for (long mountNamespaceId : options.mountNamespaceIds()) {
@@ -92,6 +101,21 @@ public final class RunningGadget implements AutoCloseable {
 
   public GadgetProgram program() {
     return program;
+  }
+
+  /** A map of the gadget's own, for its {@link StatusOutput}. */
+  public BpfMap map(String mapName) {
+    return object.map(mapName);
+  }
+
+  /** Runs the gadget's iterator program once; see {@link BpfLink#readIterator()}. */
+  public byte[] readIterator(String programName) {
+    return object.link(programName).readIterator();
+  }
+
+  /** Whether the kernel drops events of unselected mount namespaces. */
+  public boolean filtering() {
+    return filtering;
   }
 
   /** Poll it from one platform thread; {@link #close()} wakes that thread up. */

@@ -6,6 +6,7 @@ import io.gadgetflow.api.kafka.EventCounters;
 import io.gadgetflow.node.bpf.RingBufferReader;
 import io.gadgetflow.node.gadget.EventHeader;
 import io.gadgetflow.node.gadget.GadgetOptions;
+import io.gadgetflow.node.gadget.GadgetParameters;
 import io.gadgetflow.node.gadget.GadgetProgram;
 import io.gadgetflow.node.gadget.JsonEventWriter;
 import io.gadgetflow.node.gadget.JsonName;
@@ -14,6 +15,8 @@ import io.gadgetflow.node.gadget.RunningGadget;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.kafka.EventStream;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,6 +36,9 @@ public final class TraceSession implements AutoCloseable {
   private final JsonEventWriter writer = new JsonEventWriter();
   private final Thread reader;
 
+  /** For {@code outputMode: File}: every event is also appended here. */
+  private final Optional<EventFile> file;
+
   /** Written by the reader thread only. */
   private volatile long queueDrops;
 
@@ -40,8 +46,14 @@ public final class TraceSession implements AutoCloseable {
   private long nextLossCheckNanos;
   private volatile EventCounters finalCounters;
 
-  private TraceSession(RunningGadget gadget, EventSink sink, EventStream stream, String nodeName) {
+  private TraceSession(
+      RunningGadget gadget,
+      EventSink sink,
+      EventStream stream,
+      String nodeName,
+      Optional<EventFile> file) {
     this.gadget = gadget;
+    this.file = file;
     this.sink = sink;
     this.stream = stream;
     this.nodeName = nodeName;
@@ -58,11 +70,42 @@ public final class TraceSession implements AutoCloseable {
       GadgetOptions options,
       EventSink sink,
       String nodeName) {
-    RunningGadget gadget = RunningGadget.start(program, options);
+    return start(trace, program, options, sink, nodeName, Optional.empty());
+  }
+
+  /**
+   * As {@link #start(ControlRecord, GadgetProgram, GadgetOptions, EventSink, String)}, also
+   * appending every event to {@code outputFile}, a path already checked.
+   */
+  static TraceSession start(
+      ControlRecord trace,
+      GadgetProgram program,
+      GadgetOptions options,
+      EventSink sink,
+      String nodeName,
+      Optional<Path> outputFile) {
+    Optional<EventFile> file = outputFile.map(EventFile::append);
+    RunningGadget gadget;
+    try {
+      gadget =
+          RunningGadget.start(
+              program, options, new GadgetParameters(program.descriptor(), trace.parameters()));
+    } catch (RuntimeException e) {
+      file.ifPresent(EventFile::close);
+      throw e;
+    }
     TraceSession session =
-        new TraceSession(gadget, sink, new EventStream(nodeName, trace), nodeName);
+        new TraceSession(gadget, sink, new EventStream(nodeName, trace), nodeName, file);
     session.reader.start();
     return session;
+  }
+
+  /**
+   * What the gadget gathered in the kernel so far, as {@code status.output} (for a gadget that has
+   * such a result); blocks for the reading.
+   */
+  public Optional<String> readResult() {
+    return gadget.program().result().map(result -> result.read(gadget));
   }
 
   /** What was delivered to Kafka and what was lost, since the start. */
@@ -70,12 +113,14 @@ public final class TraceSession implements AutoCloseable {
     EventCounters closed = finalCounters;
     return closed != null
         ? closed
-        : new EventCounters(stream.delivered(), gadget.lostEvents() + queueDrops + stream.failed());
+        : new EventCounters(
+            stream.delivered(), gadget.lostEvents() + queueDrops + stream.failed() + fileLosses());
   }
 
   private void readUntilClosed() {
     while (gadget.events().poll(this::onRecord, POLL_TIMEOUT_MILLIS) != RingBufferReader.CLOSED) {
       warnAboutLosses();
+      file.ifPresent(EventFile::flush);
     }
   }
 
@@ -85,6 +130,7 @@ public final class TraceSession implements AutoCloseable {
     }
     long epochNanos = EventHeader.bootTimestampNanos(ring, offset) + gadget.bootToEpochNanos();
     enrich();
+    file.ifPresent(lines -> lines.appendLine(writer.buffer(), writer.length()));
     if (!sink.offer(stream, epochNanos, writer.toByteArray())) {
       queueDrops++;
     }
@@ -111,7 +157,13 @@ public final class TraceSession implements AutoCloseable {
     enrich();
     if (sink.offerLossWarning(stream, epochNanos, writer.toByteArray())) {
       lossesWarned = lost;
+      file.ifPresent(lines -> lines.appendLine(writer.buffer(), writer.length()));
     }
+  }
+
+  /** Written by the reader thread; read without a lock, a count that may lag a little. */
+  private long fileLosses() {
+    return file.map(EventFile::failedLines).orElse(0L);
   }
 
   /** Detaches the gadget, waits for the reader to finish, and keeps the last counters. */
@@ -127,7 +179,9 @@ public final class TraceSession implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    file.ifPresent(EventFile::close);
     finalCounters =
-        new EventCounters(stream.delivered(), kernelLost + queueDrops + stream.failed());
+        new EventCounters(
+            stream.delivered(), kernelLost + queueDrops + stream.failed() + fileLosses());
   }
 }

@@ -1,14 +1,18 @@
 package io.gadgetflow.node.trace;
 
+import io.gadgetflow.api.gadget.GadgetCategory;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
 import io.gadgetflow.api.kafka.NodeReport;
+import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.control.ControlReader;
 import io.gadgetflow.node.gadget.GadgetOptions;
+import io.gadgetflow.node.gadget.GadgetParameters;
 import io.gadgetflow.node.gadget.GadgetProgram;
 import io.gadgetflow.node.gadget.GadgetPrograms;
+import io.gadgetflow.node.gadget.RunningGadget;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.kafka.StatusReporter;
 import io.vertx.core.Future;
@@ -160,15 +164,8 @@ public final class TraceSupervisor implements ControlReader.Listener {
       case START -> start(trace, record);
       case STOP -> stop(trace, record);
       case DELETE -> delete(trace, record);
-      case GENERATE, COLLECT ->
-          answer(
-              trace,
-              record,
-              null,
-              "Unsupported operation \"%s\" for gadget \"%s\""
-                  .formatted(record.operation().annotationValue(), record.gadget()),
-              null,
-              EventCounters.NONE);
+      case GENERATE -> generate(trace, record);
+      case COLLECT -> collect(trace, record);
     };
   }
 
@@ -187,8 +184,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
           null,
           EventCounters.NONE);
     }
-    GadgetOptions options =
-        GadgetOptions.unfiltered().withRingBufferBytes(config.ringBufferBytes());
+    GadgetOptions options = optionsFor(record);
     String warning =
         record.filter().isEmpty()
             ? null
@@ -196,7 +192,17 @@ public final class TraceSupervisor implements ControlReader.Listener {
                 + " is traced";
     return workers
         .executeBlocking(
-            () -> TraceSession.start(record, program.get(), options, sink, config.nodeName()),
+            () ->
+                TraceSession.start(
+                    record,
+                    program.get(),
+                    options,
+                    sink,
+                    config.nodeName(),
+                    record.outputMode() == OutputMode.FILE
+                        ? Optional.of(
+                            FileOutputPath.check(record.output(), config.fileOutputDirectory()))
+                        : Optional.empty()),
             false)
         .transform(
             started -> {
@@ -211,8 +217,10 @@ public final class TraceSupervisor implements ControlReader.Listener {
                     trace,
                     record,
                     null,
-                    "Failed to start gadget \"%s\": %s"
-                        .formatted(record.gadget(), started.cause().getMessage()),
+                    started.cause() instanceof FileOutputPath.Refused refused
+                        ? refused.getMessage()
+                        : "Failed to start gadget \"%s\": %s"
+                            .formatted(record.gadget(), started.cause().getMessage()),
                     null,
                     EventCounters.NONE);
               }
@@ -225,8 +233,129 @@ public final class TraceSupervisor implements ControlReader.Listener {
     if (trace.session == null) {
       return answer(trace, record, null, "Not started", null, EventCounters.NONE);
     }
+    if (GadgetPrograms.find(record.gadget())
+        .map(program -> program.descriptor().category() == GadgetCategory.PROFILE)
+        .orElse(false)) {
+      // A profile's report is what the kernel gathered up to the stop: read it, then unload.
+      TraceSession session = trace.session;
+      return workers
+          .executeBlocking(() -> session.readResult().orElse(null), false)
+          .transform(
+              report ->
+                  stopSession(trace)
+                      .compose(
+                          counters ->
+                              report.succeeded()
+                                  ? answer(
+                                      trace,
+                                      record,
+                                      TraceState.COMPLETED,
+                                      report.result(),
+                                      null,
+                                      null,
+                                      counters)
+                                  : answer(
+                                      trace,
+                                      record,
+                                      TraceState.STOPPED,
+                                      null,
+                                      failure("read the report of", record, report.cause()),
+                                      null,
+                                      counters)));
+    }
     return stopSession(trace)
         .compose(counters -> answer(trace, record, TraceState.STOPPED, null, null, counters));
+  }
+
+  /** Writes a running gadget's result (e.g. a seccomp profile); the state stays as it is. */
+  private Future<Void> generate(Trace trace, ControlRecord record) {
+    if (trace.session == null) {
+      return answer(trace, record, null, "Not started", null, EventCounters.NONE);
+    }
+    TraceSession session = trace.session;
+    return workers
+        .executeBlocking(() -> session.readResult().orElse(null), false)
+        .transform(
+            generated ->
+                generated.succeeded()
+                    ? answer(
+                        trace, record, null, generated.result(), null, null, session.counters())
+                    : answer(
+                        trace,
+                        record,
+                        null,
+                        failure("generate the output of", record, generated.cause()),
+                        null,
+                        session.counters()));
+  }
+
+  /** Runs a snapshot gadget once: load, read, unload. */
+  private Future<Void> collect(Trace trace, ControlRecord record) {
+    Optional<GadgetProgram> found =
+        GadgetPrograms.find(record.gadget()).filter(program -> program.result().isPresent());
+    if (found.isEmpty()) {
+      return answer(
+          trace,
+          record,
+          null,
+          "Gadget \"%s\" is not available on node \"%s\""
+              .formatted(record.gadget(), config.nodeName()),
+          null,
+          EventCounters.NONE);
+    }
+    GadgetProgram program = found.get();
+    GadgetOptions options = optionsFor(record);
+    return workers
+        .executeBlocking(
+            () -> {
+              try (RunningGadget gadget =
+                  RunningGadget.start(
+                      program,
+                      options,
+                      new GadgetParameters(program.descriptor(), record.parameters()))) {
+                return program.result().orElseThrow().read(gadget);
+              }
+            },
+            false)
+        .transform(
+            collected -> {
+              if (collected.failed()) {
+                return answer(
+                    trace,
+                    record,
+                    null,
+                    failure("collect with", record, collected.cause()),
+                    null,
+                    EventCounters.NONE);
+              }
+              return answer(
+                  trace,
+                  record,
+                  TraceState.COMPLETED,
+                  collected.result(),
+                  null,
+                  SnapshotWarning.of(options, collected.result()).orElse(null),
+                  EventCounters.NONE);
+            });
+  }
+
+  /**
+   * How this node runs a trace's gadget. Every process of the node for now: the container registry
+   * turns the trace's filter into mount namespaces here.
+   */
+  private GadgetOptions optionsFor(ControlRecord record) {
+    return GadgetOptions.unfiltered().withRingBufferBytes(config.ringBufferBytes());
+  }
+
+  private String failure(String action, ControlRecord record, Throwable cause) {
+    LOG.warn(
+        "Trace {}/{}: could not {} gadget {}: {}",
+        record.traceNamespace(),
+        record.traceName(),
+        action,
+        record.gadget(),
+        cause.toString());
+    return "Failed to %s gadget \"%s\": %s".formatted(action, record.gadget(), cause.getMessage());
   }
 
   private Future<Void> delete(Trace trace, ControlRecord record) {
@@ -256,13 +385,24 @@ public final class TraceSupervisor implements ControlReader.Listener {
       String error,
       String warning,
       EventCounters counters) {
+    return answer(trace, record, state, null, error, warning, counters);
+  }
+
+  private Future<Void> answer(
+      Trace trace,
+      ControlRecord record,
+      TraceState state,
+      String output,
+      String error,
+      String warning,
+      EventCounters counters) {
     trace.lastAnswer =
         new NodeReport(
             config.nodeName(),
             record.traceUid(),
             record.operationId(),
             state,
-            null,
+            output,
             error,
             warning,
             counters,

@@ -1,0 +1,185 @@
+package io.gadgetflow.controller;
+
+import static io.gadgetflow.controller.Harness.hasOperationAnnotation;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gadgetflow.api.json.Json;
+import io.gadgetflow.api.trace.Trace;
+import io.gadgetflow.api.trace.TraceState;
+import io.gadgetflow.testing.KafkaBroker;
+import io.gadgetflow.testing.KubernetesCluster;
+import io.gadgetflow.testing.WithKafka;
+import io.gadgetflow.testing.WithKubernetes;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gadgets whose answers cross the controller (a profile's report at stop, a snapshot at
+ * collect), through a real API server, a real broker and a real node agent on this machine.
+ */
+@WithKafka
+@WithKubernetes
+class GadgetsIT {
+  private static final int DIRECT_IO_BLOCKS = 256;
+
+  @TempDir Path directory;
+
+  Harness platform;
+  String node;
+
+  @BeforeEach
+  void startPlatform(KubernetesCluster cluster, KafkaBroker kafka) throws Exception {
+    node = InetAddress.getLocalHost().getHostName();
+    platform = new Harness(cluster, kafka, cluster.createNamespace("gadgets"));
+    platform.deploy(platform.controller("controller-0"));
+    platform.deployNode(node);
+  }
+
+  @AfterEach
+  void stopPlatform() {
+    platform.close();
+  }
+
+  @Test
+  void blockIoLatencyReportsItsHistogramInTheStatusAtStop() throws Exception {
+    String name = unique("biolatency");
+    platform
+        .apply(platform.manifest(name, node, "biolatency", "Manual", "Status", ""))
+        .requireSuccess();
+    platform.annotate(name, "start");
+    platform.awaitTrace(name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.STARTED);
+
+    // Each O_DIRECT block, written then read, is a request to this machine's disk.
+    Path file = directory.resolve("direct-io.bin");
+    run("dd", "if=/dev/zero", "of=" + file, "bs=4096", "count=" + DIRECT_IO_BLOCKS, "oflag=direct");
+    run("dd", "if=" + file, "of=/dev/null", "bs=4096", "iflag=direct");
+
+    platform.annotate(name, "stop");
+    Trace completed =
+        platform.awaitTrace(
+            name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.COMPLETED);
+
+    assertThat(completed.getStatus().getOperationError()).isNull();
+    JsonNode report = Json.mapper().readTree(completed.getStatus().getOutput());
+    assertThat(report.get("valType").asText()).isEqualTo("usecs");
+    assertThat(report.get("data").get(0).get("intervalStart").asLong()).isZero();
+    long requests =
+        StreamSupport.stream(report.get("data").spliterator(), false)
+            .mapToLong(interval -> interval.get("count").asLong())
+            .sum();
+    assertThat(requests).isGreaterThanOrEqualTo(2 * DIRECT_IO_BLOCKS);
+
+    // A new start clears the last report.
+    platform.annotate(name, "start");
+    Trace restarted =
+        platform.awaitTrace(
+            name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.STARTED);
+    assertThat(restarted.getStatus().getOutput()).isNull();
+  }
+
+  @Test
+  void blockIoLatencyRejectsAFilter() {
+    String name = unique("biolatency");
+    platform
+        .apply(
+            platform.manifest(
+                name, node, "biolatency", "Manual", "Status", "filter:\n  namespace: default"))
+        .requireSuccess();
+    platform.annotate(name, "start");
+
+    Trace refused =
+        platform.awaitTrace(
+            name,
+            t ->
+                t.getStatus() != null
+                    && "Invalid filter: Filtering is not supported"
+                        .equals(t.getStatus().getOperationError()));
+    assertThat(refused.getStatus().getState()).isNull();
+  }
+
+  @Test
+  void processCollectorAnswersCollectWithTheProcessesOfTheNode() throws Exception {
+    String processes = unique("processes");
+    String threads = unique("threads");
+    platform
+        .apply(platform.manifest(processes, node, "process-collector", "Manual", "Status", ""))
+        .requireSuccess();
+    platform
+        .apply(
+            platform.manifest(
+                threads,
+                node,
+                "process-collector",
+                "Manual",
+                "Status",
+                "parameters:\n  show-threads: \"true\""))
+        .requireSuccess();
+    platform.annotate(processes, "collect");
+    platform.annotate(threads, "collect");
+
+    long pid = ProcessHandle.current().pid();
+    assertThat(entriesOf(collected(processes), pid)).hasSize(1);
+    // A JVM has a main thread, GC and compiler threads at the least.
+    assertThat(entriesOf(collected(threads), pid)).hasSizeGreaterThan(3);
+  }
+
+  @Test
+  void sigsnoopRefusesAnUnknownSignal() {
+    String name = unique("sigsnoop");
+    platform
+        .apply(
+            platform.manifest(
+                name, node, "sigsnoop", "Manual", "Stream", "parameters:\n  signal: SIGFOO"))
+        .requireSuccess();
+    platform.annotate(name, "start");
+
+    platform.awaitTrace(
+        name,
+        t ->
+            t.getStatus() != null
+                && ("Invalid value \"SIGFOO\" for parameter \"signal\" of gadget \"sigsnoop\":"
+                        + " expected a signal number (1-64) or name such as SIGKILL")
+                    .equals(t.getStatus().getOperationError()));
+  }
+
+  private JsonNode collected(String name) throws IOException {
+    Trace completed =
+        platform.awaitTrace(
+            name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.COMPLETED);
+    assertThat(completed.getStatus().getOperationError()).isNull();
+    assertThat(completed.getStatus().getOperationWarning()).isNull();
+    return Json.mapper().readTree(completed.getStatus().getOutput());
+  }
+
+  private static List<JsonNode> entriesOf(JsonNode processes, long pid) {
+    assertThat(processes.isArray()).isTrue();
+    return StreamSupport.stream(processes.spliterator(), false)
+        .filter(process -> process.get("pid").asLong() == pid)
+        .toList();
+  }
+
+  private static void run(String... command) throws Exception {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(String.join(" ", command)).isZero();
+  }
+
+  private static String unique(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static TraceState state(Trace trace) {
+    return trace.getStatus() == null ? null : trace.getStatus().getState();
+  }
+}

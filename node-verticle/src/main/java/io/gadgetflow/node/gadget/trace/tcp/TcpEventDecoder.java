@@ -1,0 +1,91 @@
+package io.gadgetflow.node.gadget.trace.tcp;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+import io.gadgetflow.node.gadget.EventDecoder;
+import io.gadgetflow.node.gadget.EventHeader;
+import io.gadgetflow.node.gadget.JsonEventWriter;
+import io.gadgetflow.node.gadget.JsonName;
+import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * Decodes {@code struct tcp_event} of src/main/bpf/trace/tcp/program.bpf.c into tcptracer's event:
+ * operation, pid, uid, comm, ipversion, saddr, daddr, sport, dport.
+ */
+public final class TcpEventDecoder implements EventDecoder {
+  private static final long OPERATION_OFFSET = 40;
+  private static final long IP_VERSION_OFFSET = 41;
+  private static final long SPORT_OFFSET = 42;
+  private static final long DPORT_OFFSET = 44;
+  private static final long SADDR_OFFSET = 48;
+  private static final long DADDR_OFFSET = 64;
+  private static final int RECORD_BYTES = 80;
+
+  /** Indexed by {@code TCP_OPERATION_*} of the program. */
+  private static final String[] OPERATIONS = {"connect", "accept", "close"};
+
+  private static final JsonName OPERATION = JsonName.of("operation");
+  private static final JsonName IP_VERSION = JsonName.of("ipversion");
+  private static final JsonName SADDR = JsonName.of("saddr");
+  private static final JsonName DADDR = JsonName.of("daddr");
+  private static final JsonName SPORT = JsonName.of("sport");
+  private static final JsonName DPORT = JsonName.of("dport");
+
+  private final long bootToEpochNanos;
+  private long malformedRecords;
+
+  public TcpEventDecoder(long bootToEpochNanos) {
+    this.bootToEpochNanos = bootToEpochNanos;
+  }
+
+  @Override
+  public boolean decode(MemorySegment ring, long offset, int length, JsonEventWriter out) {
+    if (!EventHeader.fits(ring, offset, length, RECORD_BYTES)) {
+      malformedRecords++;
+      return false;
+    }
+    int operation = ring.get(JAVA_BYTE, offset + OPERATION_OFFSET);
+    int ipVersion = ring.get(JAVA_BYTE, offset + IP_VERSION_OFFSET);
+    if (operation < 0 || operation >= OPERATIONS.length || (ipVersion != 4 && ipVersion != 6)) {
+      malformedRecords++;
+      return false;
+    }
+    int addressBytes = ipVersion == 4 ? 4 : 16;
+    InetAddress source = address(ring, offset + SADDR_OFFSET, addressBytes);
+    InetAddress destination = address(ring, offset + DADDR_OFFSET, addressBytes);
+    EventHeader.beginEvent(ring, offset, bootToEpochNanos, out);
+    out.field(OPERATION, OPERATIONS[operation]);
+    EventHeader.writePid(ring, offset, out);
+    EventHeader.writeUid(ring, offset, out);
+    EventHeader.writeComm(ring, offset, out);
+    // An IPv6 socket talking IPv4 (as Java's do) has IPv4-mapped addresses: say what is on the
+    // wire.
+    out.field(IP_VERSION, source instanceof Inet4Address ? 4 : 6);
+    out.field(SADDR, source.getHostAddress());
+    out.field(DADDR, destination.getHostAddress());
+    out.field(SPORT, Short.toUnsignedInt(ring.get(JAVA_SHORT_UNALIGNED, offset + SPORT_OFFSET)));
+    out.field(DPORT, Short.toUnsignedInt(ring.get(JAVA_SHORT_UNALIGNED, offset + DPORT_OFFSET)));
+    return true;
+  }
+
+  /**
+   * The kernel keeps addresses in network order, as {@link InetAddress} reads them; an IPv4-mapped
+   * IPv6 address becomes an {@link Inet4Address}.
+   */
+  private static InetAddress address(MemorySegment ring, long offset, int bytes) {
+    try {
+      return InetAddress.getByAddress(ring.asSlice(offset, bytes).toArray(JAVA_BYTE));
+    } catch (UnknownHostException impossible) {
+      throw new IllegalStateException("an address of 4 or 16 bytes is always valid", impossible);
+    }
+  }
+
+  @Override
+  public long malformedRecords() {
+    return malformedRecords;
+  }
+}

@@ -1,0 +1,109 @@
+package io.gadgetflow.node.trace;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code outputMode: File} copy of a trace's events: JSON lines appended to a file on the node.
+ * Written by the trace's ring reader thread only. A line that cannot be written is counted, never
+ * thrown at the reader.
+ */
+final class EventFile implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EventFile.class);
+  private static final int BUFFER_BYTES = 64 * 1024;
+
+  private final Path path;
+  private final OutputStream out;
+  private volatile long failedLines;
+  private long unflushedLines;
+  private boolean broken;
+
+  private EventFile(Path path, OutputStream out) {
+    this.path = path;
+    this.out = out;
+  }
+
+  /**
+   * Opens {@code path} for appending, creating it if needed; a symbolic link there is refused, as
+   * it could point anywhere.
+   */
+  static EventFile append(Path path) {
+    try {
+      return new EventFile(
+          path,
+          new BufferedOutputStream(
+              Files.newOutputStream(
+                  path,
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.APPEND,
+                  StandardOpenOption.WRITE,
+                  LinkOption.NOFOLLOW_LINKS),
+              BUFFER_BYTES));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open " + path + " for appending", e);
+    }
+  }
+
+  void appendLine(byte[] json, int length) {
+    if (broken) {
+      failedLines++;
+      return;
+    }
+    try {
+      out.write(json, 0, length);
+      out.write('\n');
+      unflushedLines++;
+    } catch (IOException e) {
+      unflushedLines++;
+      fail(e);
+    }
+  }
+
+  /** Hands what is buffered to the kernel, so readers of the file see events as they come. */
+  void flush() {
+    if (broken) {
+      return;
+    }
+    try {
+      out.flush();
+      unflushedLines = 0;
+    } catch (IOException e) {
+      fail(e);
+    }
+  }
+
+  /** Lines that did not make it into the file. */
+  long failedLines() {
+    return failedLines;
+  }
+
+  @Override
+  public void close() {
+    flush();
+    try {
+      out.close();
+    } catch (IOException e) {
+      LOG.warn("Closing event file {} failed: {}", path, e.toString());
+    }
+  }
+
+  /**
+   * A file that failed once (disk full, gone) is not tried again for every event; what was buffered
+   * but not written is counted as lost with the lines that follow.
+   */
+  private void fail(IOException e) {
+    broken = true;
+    failedLines += unflushedLines;
+    unflushedLines = 0;
+    LOG.warn(
+        "Event file {} failed, its further events are counted as lost: {}", path, e.toString());
+  }
+}
