@@ -1,0 +1,126 @@
+package io.gadgetflow.cli.kubectl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gadgetflow.api.gadget.GadgetCatalog;
+import io.gadgetflow.api.gadget.GadgetDescriptor;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The command tree made from a catalogue, and what the plugin says about wrong command lines. */
+class KubectlGadgetCommandTest {
+  final StringWriter out = new StringWriter();
+  final StringWriter err = new StringWriter();
+
+  int run(List<GadgetDescriptor> catalogue, String... args) {
+    return KubectlGadgetCommand.execute(
+        catalogue, Map.of(), args, new PrintWriter(out, true), new PrintWriter(err, true));
+  }
+
+  /** Fixed, so these tests stay true while the real catalogue grows. */
+  static final List<GadgetDescriptor> TRACE_ONLY =
+      List.of(GadgetCatalog.EXECSNOOP, GadgetCatalog.OPENSNOOP);
+
+  @Test
+  void everyCategoryIsACommandAndEveryGadgetOneBelowIt() {
+    CommandLine tree = KubectlGadgetCommand.commandLine(TRACE_ONLY, Map.of());
+
+    assertThat(tree.getSubcommands().keySet())
+        .containsExactly(
+            "trace",
+            "profile",
+            "snapshot",
+            "top",
+            "advise",
+            "list-gadgets",
+            "deploy",
+            "undeploy",
+            "version");
+    assertThat(tree.getSubcommands().get("trace").getSubcommands().keySet())
+        .containsExactly("exec", "open");
+    assertThat(tree.getSubcommands().get("profile").getSubcommands()).isEmpty();
+  }
+
+  @Test
+  void aNewGadgetIsANewCommandWithItsParametersAsOptions() {
+    List<GadgetDescriptor> catalogue =
+        List.of(GadgetCatalog.EXECSNOOP, TestGadgets.BIOLATENCY, TestGadgets.PROCESS_COLLECTOR);
+
+    assertThat(run(catalogue, "snapshot", "process", "--help")).isZero();
+
+    assertThat(out.toString())
+        .contains("Snapshot the processes (gadget process-collector).")
+        .contains("--show-threads=BOOL")
+        .contains("--podname");
+  }
+
+  @Test
+  void aGadgetThatRejectsFiltersHasNoFilterFlags() {
+    assertThat(run(List.of(TestGadgets.BIOLATENCY), "profile", "block-io", "--help")).isZero();
+
+    assertThat(out.toString()).doesNotContain("--namespace").contains("--node");
+  }
+
+  @Test
+  void anUnknownGadgetNamesTheGadgetsOfItsCategory() {
+    assertThat(run(TRACE_ONLY, "trace", "nosuch")).isEqualTo(2);
+
+    assertThat(err.toString())
+        .isEqualTo(
+            "kubectl-gadget: no gadget \"trace nosuch\" is in the catalogue: its trace gadgets are"
+                + " exec, open (kubectl gadget list-gadgets shows them all)\n");
+  }
+
+  @Test
+  void aCategoryWithoutGadgetsSaysSoForAnyCommandBelowIt() {
+    assertThat(run(TRACE_ONLY, "advise", "seccomp-profile", "start")).isEqualTo(2);
+
+    assertThat(err.toString())
+        .isEqualTo(
+            "kubectl-gadget: no gadget \"advise seccomp-profile\" is in the catalogue: it has no"
+                + " advise gadget yet (kubectl gadget list-gadgets shows them all)\n");
+  }
+
+  @Test
+  void badFlagValuesAreOneLineAndExitWith2BeforeAnyConnection() {
+    List<String[]> mistakes =
+        List.of(
+            new String[] {"trace", "exec", "-o", "yaml"},
+            new String[] {"trace", "exec", "--timeout", "-3"},
+            new String[] {"trace", "exec", "-l", "app"},
+            new String[] {"trace", "exec", "--bogus"},
+            new String[] {"bogus"});
+    for (String[] mistake : mistakes) {
+      err.getBuffer().setLength(0);
+
+      assertThat(run(GadgetCatalog.all(), mistake)).as(String.join(" ", mistake)).isEqualTo(2);
+      assertThat(err.toString().lines()).as(String.join(" ", mistake)).hasSize(1);
+    }
+  }
+
+  @Test
+  void aParameterValueIsCheckedAgainstItsDescriptor() {
+    int status =
+        run(List.of(TestGadgets.PROCESS_COLLECTOR), "snapshot", "process", "--show-threads=maybe");
+
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(
+            "kubectl-gadget: Invalid value for option '--show-threads': expected true or false\n");
+  }
+
+  @Test
+  void listGadgetsPrintsTheCatalogue() {
+    assertThat(run(TRACE_ONLY, "list-gadgets")).isZero();
+
+    assertThat(out.toString().lines())
+        .containsExactly(
+            "COMMAND          GADGET             OUTPUT            DESCRIPTION",
+            "trace exec       execsnoop          Stream            Trace new processes (execve)",
+            "trace open       opensnoop          Stream            Trace files opened (open, openat)");
+  }
+}
