@@ -1,6 +1,7 @@
 package io.gadgetflow.cli.kubectl;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gadgetflow.api.event.CommonEventFields;
 import io.gadgetflow.api.event.EventType;
 import io.gadgetflow.api.gadget.EventField;
@@ -25,6 +26,7 @@ final class ColumnsPrinter implements EventPrinter {
   private final List<EventField> columns;
   private final PrintWriter out;
   private final PrintWriter err;
+  private boolean headerPrinted;
 
   ColumnsPrinter(List<EventField> columns, PrintWriter out, PrintWriter err) {
     this.columns = List.copyOf(columns);
@@ -34,6 +36,7 @@ final class ColumnsPrinter implements EventPrinter {
 
   @Override
   public void header() {
+    headerPrinted = true;
     List<String> names = new ArrayList<>();
     for (EventField column : columns) {
       names.add(column.name().toUpperCase(Locale.ROOT));
@@ -59,18 +62,45 @@ final class ColumnsPrinter implements EventPrinter {
           event.path(CommonEventFields.MESSAGE).asText(""));
       return;
     }
-    List<String> values = new ArrayList<>();
-    for (EventField column : columns) {
-      values.add(text(event.get(column.name()), column.type()));
-    }
-    out.println(row(values));
+    out.println(row(values(event)));
   }
 
-  /** The node's name on a line of its own, then its output as the gadget wrote it. */
+  private List<String> values(JsonNode record) {
+    List<String> values = new ArrayList<>();
+    for (EventField column : columns) {
+      values.add(text(record.get(column.name()), column.type()));
+    }
+    return values;
+  }
+
+  /**
+   * A histogram is drawn under the node's name; a list of records (a snapshot) becomes rows of the
+   * table, the node filled in where a record lacks it; any other output is printed as the gadget
+   * wrote it, under the node's name.
+   */
   @Override
   public void result(String node, String output) {
+    JsonNode parsed;
+    try {
+      parsed = Json.mapper().readTree(output);
+    } catch (IOException notJson) {
+      parsed = null;
+    }
+    if (parsed != null && parsed.isArray()) {
+      if (!headerPrinted) {
+        header();
+      }
+      for (JsonNode record : parsed) {
+        if (record instanceof ObjectNode fields && !fields.has(CommonEventFields.NODE)) {
+          fields.put(CommonEventFields.NODE, node);
+        }
+        out.println(row(values(record)));
+      }
+      return;
+    }
     out.println("NODE " + node);
-    out.println(output);
+    HistogramText.render(parsed)
+        .ifPresentOrElse(lines -> lines.forEach(out::println), () -> out.println(output));
   }
 
   private String row(List<String> values) {

@@ -75,4 +75,44 @@ class EventPrinterTest {
             "{\"node\":\"n1\",\"output\":{\"valType\":\"usecs\",\"data\":[]}}",
             "{\"node\":\"n2\",\"output\":\"not json\"}");
   }
+
+  @Test
+  void aHistogramIsDrawnUnderItsNodeInColumns() {
+    printer("columns")
+        .result(
+            "n1",
+            """
+            {"valType":"usecs","data":[{"count":2,"intervalStart":0,"intervalEnd":1},\
+            {"count":8,"intervalStart":2,"intervalEnd":3},{"count":0,"intervalStart":4,"intervalEnd":7}]}""");
+
+    assertThat(out.toString().lines())
+        .containsExactly(
+            "NODE n1",
+            "               usecs : count    distribution",
+            "        0 -> 1         : 2        |**********                              |",
+            "        2 -> 3         : 8        |****************************************|",
+            "        4 -> 7         : 0        |                                        |");
+  }
+
+  @Test
+  void aSnapshotsRecordsAreRowsOfOneTableWithTheirNode() {
+    EventPrinter columns = printer("custom-columns=node,pid,comm");
+
+    columns.result("n1", "[{\"pid\":1,\"comm\":\"init\"},{\"pid\":2,\"comm\":\"kthreadd\"}]");
+    columns.result("n2", "[{\"pid\":1,\"comm\":\"systemd\",\"node\":\"n2\"}]");
+
+    assertThat(out.toString().lines())
+        .containsExactly(
+            "NODE             PID     COMM",
+            "n1               1       init",
+            "n1               2       kthreadd",
+            "n2               1       systemd");
+  }
+
+  @Test
+  void anOutputThatIsNeitherIsPrintedAsItIs() {
+    printer("columns").result("n1", "{\"syscalls\":[\"read\"]}");
+
+    assertThat(out.toString().lines()).containsExactly("NODE n1", "{\"syscalls\":[\"read\"]}");
+  }
 }
