@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,7 +40,13 @@ public final class KubectlGadgetCommand implements Runnable {
   @Spec CommandSpec spec;
 
   public static void main(String[] args) {
-    if (!Arrays.asList(args).contains("--verbose")) {
+    if (Arrays.asList(args).contains("--verbose")) {
+      // The command ends the JVM itself; Log4j's own hook would only warn that it came too late.
+      System.setProperty("log4j.shutdownHookEnabled", "false");
+      // Set up now, before Kafka and the Kubernetes client log from two threads at once, which
+      // SLF4J answers with a page of warnings about loggers it substituted meanwhile.
+      LoggerFactory.getILoggerFactory();
+    } else {
       System.setProperty("slf4j.provider", SILENT_LOGGING);
       // SLF4J would otherwise say on stderr which provider it loads.
       System.setProperty("slf4j.internal.verbosity", "WARN");
