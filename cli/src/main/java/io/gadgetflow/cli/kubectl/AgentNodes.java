@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -78,6 +79,27 @@ public final class AgentNodes {
     return new Found(
         fromStatusTopic(kafkaBootstrapServers, statusTopic, now.minus(STATUS_WINDOW)),
         "reports on " + statusTopic + " since " + now.minus(STATUS_WINDOW));
+  }
+
+  /**
+   * The nodes to run on, as {@link #discover} finds them, said on {@code progress}.
+   *
+   * @throws CommandFailure when no node is found
+   */
+  static List<String> require(
+      String requested,
+      KubernetesClient client,
+      String kafkaBootstrapServers,
+      String statusTopic,
+      Consumer<String> progress) {
+    Found nodes = discover(requested, client, kafkaBootstrapServers, statusTopic, Instant.now());
+    if (nodes.names().isEmpty()) {
+      throw new CommandFailure(
+          "no node is known to run a GadgetFlow node agent: the cluster has no Node objects and no agent reported on %s in the last %dh; name one with --node"
+              .formatted(statusTopic, STATUS_WINDOW.toHours()));
+    }
+    progress.accept("nodes from " + nodes.source() + ": " + String.join(", ", nodes.names()));
+    return nodes.names();
   }
 
   static List<String> fromNodeObjects(KubernetesClient client) {

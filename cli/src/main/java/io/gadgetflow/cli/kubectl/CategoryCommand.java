@@ -40,7 +40,11 @@ final class CategoryCommand implements Runnable {
                 ? "No %s gadget is in the catalogue yet.".formatted(category.folderName())
                 : "Run a %s gadget.".formatted(category.folderName()));
     for (GadgetDescriptor gadget : gadgets) {
-      commandLine.addSubcommand(gadget.command(), GadgetCommand.commandLine(gadget, env));
+      commandLine.addSubcommand(
+          gadget.command(),
+          GadgetPlan.isAdvisor(gadget)
+              ? AdviceCommand.commandLine(gadget, env)
+              : GadgetCommand.commandLine(gadget, env));
     }
     return commandLine;
   }

@@ -1,16 +1,12 @@
 package io.gadgetflow.cli.kubectl;
 
 import io.gadgetflow.api.gadget.GadgetDescriptor;
-import io.gadgetflow.api.gadget.ParameterDescriptor;
-import io.gadgetflow.api.json.WireNames;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceFilter;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -21,7 +17,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -77,26 +72,8 @@ final class GadgetCommand implements Callable<Integer> {
     if (gadget.supportsFilter()) {
       spec.addMixin("filter", CommandSpec.forAnnotatedObject(command.filter));
     }
-    for (ParameterDescriptor parameter : gadget.parameters()) {
-      spec.addOption(
-          OptionSpec.builder("--" + parameter.name())
-              .paramLabel(WireNames.of(parameter.type()).toUpperCase(Locale.ROOT))
-              .description(describe(parameter))
-              .type(String.class)
-              .build());
-    }
+    GadgetParameters.addOptions(spec, gadget);
     return commandLine;
-  }
-
-  private static String describe(ParameterDescriptor parameter) {
-    StringBuilder text = new StringBuilder(parameter.description());
-    if (!parameter.allowedValues().isEmpty()) {
-      text.append(" One of ").append(String.join(", ", parameter.allowedValues())).append('.');
-    }
-    if (parameter.defaultValue() != null && !parameter.defaultValue().isEmpty()) {
-      text.append(" (default: ").append(parameter.defaultValue()).append(')');
-    }
-    return text.toString();
   }
 
   @Override
@@ -112,7 +89,7 @@ final class GadgetCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(commandLine, "-o: " + e.getMessage());
     }
-    Map<String, String> parameters = parameters(commandLine);
+    Map<String, String> parameters = GadgetParameters.given(spec, gadget);
     GadgetPlan plan = GadgetPlan.of(gadget);
     TopicNames topics = KafkaOptions.topics(env);
     String kafkaBootstrap = kafka.bootstrap(env);
@@ -144,22 +121,12 @@ final class GadgetCommand implements Callable<Integer> {
     TraceFilter traceFilter =
         gadget.supportsFilter() ? filter.toFilter(connected.defaultNamespace()) : null;
     String namespace = Trace.DEFAULT_NAMESPACE;
-    for (String leftover : LeftoverTraces.delete(connected.client(), namespace)) {
-      err.printf(
-          "kubectl-gadget: deleted Trace %s/%s, left behind by an earlier run that ended without cleaning up%n",
-          namespace, leftover);
-    }
-    AgentNodes.Found nodes =
-        AgentNodes.discover(
-            node, connected.client(), kafkaBootstrap, topics.status(), Instant.now());
-    if (nodes.names().isEmpty()) {
-      throw new CommandFailure(
-          "no node is known to run a GadgetFlow node agent: the cluster has no Node objects and no agent reported on %s in the last %dh; name one with --node (gadgetflow up names its node after its machine)"
-              .formatted(topics.status(), AgentNodes.STATUS_WINDOW.toHours()));
-    }
-    progress.accept("nodes from " + nodes.source() + ": " + String.join(", ", nodes.names()));
+    LeftoverTraces.deleteReporting(connected.client(), namespace, err);
+    List<String> nodes =
+        AgentNodes.require(node, connected.client(), kafkaBootstrap, topics.status(), progress);
     EventTopic events = join(opening);
-    TraceGroup group = new TraceGroup(connected.client(), namespace, LeftoverTraces.thisProcess());
+    TraceGroup group =
+        TraceGroup.create(connected.client(), namespace, LeftoverTraces.thisProcess());
     try (TraceBoard board = TraceBoard.watch(connected.client(), namespace, group.traceId())) {
       return new GadgetRun(
               gadget,
@@ -171,28 +138,8 @@ final class GadgetCommand implements Callable<Integer> {
               out,
               err,
               progress)
-          .run(nodes.names(), traceFilter, parameters, Duration.ofSeconds(timeoutSeconds));
+          .run(nodes, traceFilter, parameters, Duration.ofSeconds(timeoutSeconds));
     }
-  }
-
-  /** The gadget parameters given on the command line, checked against the descriptor. */
-  private Map<String, String> parameters(CommandLine commandLine) {
-    Map<String, String> parameters = new LinkedHashMap<>();
-    for (ParameterDescriptor parameter : gadget.parameters()) {
-      OptionSpec option = spec.findOption("--" + parameter.name());
-      if (!commandLine.getParseResult().hasMatchedOption(option)) {
-        continue;
-      }
-      String value = option.getValue();
-      Optional<String> problem = parameter.validate(value);
-      if (problem.isPresent()) {
-        throw new ParameterException(
-            commandLine,
-            "Invalid value for option '--%s': %s".formatted(parameter.name(), problem.get()));
-      }
-      parameters.put(parameter.name(), value);
-    }
-    return parameters;
   }
 
   private static EventTopic join(CompletableFuture<EventTopic> opening) {

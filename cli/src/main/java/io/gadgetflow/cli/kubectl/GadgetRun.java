@@ -104,10 +104,7 @@ final class GadgetRun {
           runFor(duration);
         }
       } else {
-        failed = true;
-        err.printf(
-            "kubectl-gadget: %s %s runs on no node%n",
-            gadget.category().folderName(), gadget.command());
+        reportRunsNowhere();
       }
     } catch (InterruptedException | InterruptException stopRequested) {
       progress.accept("stopping");
@@ -119,12 +116,79 @@ final class GadgetRun {
     } finally {
       lifecycle.beginEnding();
       group.seal();
-      end();
+      end(true);
       lifecycle.ended();
       out.flush();
       err.flush();
     }
     return failed ? 1 : 0;
+  }
+
+  /**
+   * The first half of an advisor's run ({@code advise ... start}): starts the gadget on {@code
+   * nodes} and leaves its Traces running for {@link #finish} in a later command. When it runs on no
+   * node, or the process is asked to stop meanwhile, the Traces are stopped and deleted instead.
+   *
+   * @return the exit status: 0 when the gadget runs on a node, else 1
+   */
+  int start(List<String> nodes, TraceFilter filter, Map<String, String> parameters) {
+    RunLifecycle lifecycle = new RunLifecycle(Thread.currentThread());
+    lifecycle.onShutdown(ENDING_GRACE, this::deleteAsLastResort);
+    boolean running = false;
+    try {
+      create(nodes, filter, parameters);
+      running = awaitRunning();
+      if (!running) {
+        reportRunsNowhere();
+      }
+    } catch (InterruptedException | InterruptException stopRequested) {
+      progress.accept("stopping");
+    } catch (CommandFailure e) {
+      if (!Thread.currentThread().isInterrupted()) {
+        throw e;
+      }
+    } finally {
+      boolean stopRequested = lifecycle.beginEnding();
+      group.seal();
+      running = running && !stopRequested;
+      if (!running) {
+        end(false);
+      }
+      lifecycle.ended();
+      out.flush();
+      err.flush();
+    }
+    return running ? 0 : 1;
+  }
+
+  /**
+   * The second half of an advisor's run ({@code advise ... stop}): generates the results of the
+   * Traces an earlier {@link #start} left running, prints them, stops the gadget and deletes the
+   * Traces.
+   *
+   * @param nodeByTraceName the group's Traces, by name, with their node
+   * @return the exit status: 0 when the Traces are gone, else 1
+   */
+  int finish(Map<String, String> nodeByTraceName) {
+    nodeByTrace.putAll(nodeByTraceName);
+    RunLifecycle lifecycle = new RunLifecycle(Thread.currentThread());
+    lifecycle.onShutdown(ENDING_GRACE, this::deleteAsLastResort);
+    lifecycle.beginEnding();
+    try {
+      end(true);
+    } finally {
+      lifecycle.ended();
+      out.flush();
+      err.flush();
+    }
+    return failed ? 1 : 0;
+  }
+
+  private void reportRunsNowhere() {
+    failed = true;
+    err.printf(
+        "kubectl-gadget: %s %s runs on no node%n",
+        gadget.category().folderName(), gadget.command());
   }
 
   private void create(List<String> nodes, TraceFilter filter, Map<String, String> parameters)
@@ -215,38 +279,83 @@ final class GadgetRun {
     out.flush();
   }
 
-  /** Stops what runs, prints status results, deletes the Traces and waits until they are gone. */
-  private void end() {
-    Map<String, Trace> before = board.snapshot();
+  /**
+   * Stops what runs, prints the results (unless the run was cut short before it began), deletes the
+   * Traces and waits until they are gone.
+   */
+  private void end(boolean withResults) {
+    Map<String, Trace> traces = board.snapshot();
     List<String> running =
-        nodeByTrace.keySet().stream().filter(name -> isRunning(before.get(name))).toList();
-    Map<String, Trace> traces =
-        plan.runsUntilStopped() && !running.isEmpty() ? stop(running) : before;
-    if (plan.reportsInStatus()) {
-      TraceState done = plan.runsUntilStopped() ? plan.stoppedState() : plan.runningState();
-      for (Map.Entry<String, String> created : nodeByTrace.entrySet()) {
-        TraceStatus status = status(traces.get(created.getKey()));
-        if (status != null && status.getState() == done && status.getOutput() != null) {
-          printer.result(created.getValue(), status.getOutput());
-        }
-      }
-      out.flush();
+        nodeByTrace.keySet().stream().filter(name -> isRunning(traces.get(name))).toList();
+    Map<String, Trace> last = traces;
+    if (withResults && plan.generatesBeforeStop() && !running.isEmpty()) {
+      last = generate(running);
+      printResults(last, plan.runningState());
+    }
+    if (plan.runsUntilStopped() && !running.isEmpty()) {
+      last = stop(running);
+    }
+    if (withResults && plan.reportsInStatus() && !plan.generatesBeforeStop()) {
+      printResults(last, plan.runsUntilStopped() ? plan.stoppedState() : plan.runningState());
     }
     delete();
   }
 
-  private Map<String, Trace> stop(List<String> running) {
-    List<String> asked = new ArrayList<>();
-    for (String name : running) {
-      try {
-        group.ask(name, Operation.STOP);
-        asked.add(name);
-      } catch (KubernetesClientException e) {
-        err.printf(
-            "kubectl-gadget: cannot stop Trace %s/%s: %s%n",
-            group.namespace(), name, KubernetesErrors.reason(e));
+  /** Prints each node's {@code status.output} from its Trace in state {@code done}. */
+  private void printResults(Map<String, Trace> traces, TraceState done) {
+    for (Map.Entry<String, String> created : nodeByTrace.entrySet()) {
+      TraceStatus status = status(traces.get(created.getKey()));
+      if (status != null && status.getState() == done && hasOutput(status)) {
+        printer.result(created.getValue(), status.getOutput());
       }
     }
+    out.flush();
+  }
+
+  /**
+   * Asks the running Traces to generate their results and waits until each has an output or an
+   * error. Starting cleared the output, so an output seen now is the answer to this request.
+   */
+  private Map<String, Trace> generate(List<String> running) {
+    List<String> asked = askAll(running, Operation.GENERATE);
+    Map<String, Trace> traces = board.snapshot();
+    try {
+      traces =
+          board.awaitUntil(
+              seen -> asked.stream().allMatch(name -> isGenerated(seen.get(name))),
+              Instant.now().plus(START_TIMEOUT));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    reportNews(traces);
+    for (String name : asked) {
+      if (!isGenerated(traces.get(name))) {
+        err.printf(
+            "kubectl-gadget: node %s: Trace %s/%s generated nothing within %ds%n",
+            nodeByTrace.get(name), group.namespace(), name, START_TIMEOUT.toSeconds());
+      }
+    }
+    return traces;
+  }
+
+  private List<String> askAll(List<String> names, Operation operation) {
+    List<String> asked = new ArrayList<>();
+    for (String name : names) {
+      try {
+        group.ask(name, operation);
+        asked.add(name);
+      } catch (KubernetesClientException e) {
+        failed = true;
+        err.printf(
+            "kubectl-gadget: cannot ask Trace %s/%s to %s: %s%n",
+            group.namespace(), name, operation.annotationValue(), KubernetesErrors.reason(e));
+      }
+    }
+    return asked;
+  }
+
+  private Map<String, Trace> stop(List<String> running) {
+    List<String> asked = askAll(running, Operation.STOP);
     Instant deadline = Instant.now().plus(STOP_TIMEOUT);
     Map<String, Trace> traces = board.snapshot();
     try {
@@ -370,6 +479,15 @@ final class GadgetRun {
     return status == null
         || status.getState() == plan.stoppedState()
         || status.getOperationError() != null;
+  }
+
+  private static boolean isGenerated(Trace trace) {
+    TraceStatus status = status(trace);
+    return status != null && (hasOutput(status) || status.getOperationError() != null);
+  }
+
+  private static boolean hasOutput(TraceStatus status) {
+    return status.getOutput() != null && !status.getOutput().isBlank();
   }
 
   private static TraceStatus status(Trace trace) {

@@ -3,6 +3,7 @@ package io.gadgetflow.cli.kubectl;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gadgetflow.api.trace.Trace;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,6 +83,15 @@ final class LeftoverTraces {
       }
     }
     return deleted;
+  }
+
+  /** {@link #delete}, saying on {@code err} what was deleted and why. */
+  static void deleteReporting(KubernetesClient client, String namespace, PrintWriter err) {
+    for (String leftover : delete(client, namespace)) {
+      err.printf(
+          "kubectl-gadget: deleted Trace %s/%s, left behind by an earlier run that ended without cleaning up%n",
+          namespace, leftover);
+    }
   }
 
   /** The kernel's host name: cheap to read, unlike a name resolved through DNS. */

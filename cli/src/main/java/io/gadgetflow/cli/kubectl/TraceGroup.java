@@ -36,14 +36,28 @@ final class TraceGroup {
   private final String owner;
   private boolean sealed;
 
-  /**
-   * @param owner the value of {@link LeftoverTraces#OWNER_ANNOTATION}: this process
-   */
-  TraceGroup(KubernetesClient client, String namespace, String owner) {
+  private TraceGroup(KubernetesClient client, String namespace, String traceId, String owner) {
     this.client = client;
     this.namespace = namespace;
+    this.traceId = traceId;
     this.owner = owner;
-    this.traceId = newTraceId();
+  }
+
+  /**
+   * A new group under a fresh trace id.
+   *
+   * @param owner the value of {@link LeftoverTraces#OWNER_ANNOTATION}, the process whose end ends
+   *     the Traces; null for Traces meant to outlive the process (advise start)
+   */
+  static TraceGroup create(KubernetesClient client, String namespace, String owner) {
+    return new TraceGroup(client, namespace, newTraceId(), owner);
+  }
+
+  /** The group an earlier command created under {@code traceId}; it creates no Trace. */
+  static TraceGroup existing(KubernetesClient client, String namespace, String traceId) {
+    TraceGroup group = new TraceGroup(client, namespace, traceId, null);
+    group.seal();
+    return group;
   }
 
   private static String newTraceId() {
@@ -74,16 +88,18 @@ final class TraceGroup {
     if (sealed) {
       return null;
     }
-    Trace trace = new Trace();
-    trace.setMetadata(
+    ObjectMetaBuilder metadata =
         new ObjectMetaBuilder()
             .withGenerateName(spec.getGadget() + "-")
             .withNamespace(namespace)
             .addToLabels(TRACE_ID_LABEL, traceId)
             .addToLabels(MANAGED_BY_LABEL, MANAGED_BY)
-            .addToAnnotations(Trace.OPERATION_ANNOTATION, operation.annotationValue())
-            .addToAnnotations(LeftoverTraces.OWNER_ANNOTATION, owner)
-            .build());
+            .addToAnnotations(Trace.OPERATION_ANNOTATION, operation.annotationValue());
+    if (owner != null) {
+      metadata.addToAnnotations(LeftoverTraces.OWNER_ANNOTATION, owner);
+    }
+    Trace trace = new Trace();
+    trace.setMetadata(metadata.build());
     trace.setSpec(spec);
     try {
       return client.resource(trace).create();

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gadgetflow.api.gadget.GadgetCatalog;
+import io.gadgetflow.api.gadget.GadgetCategory;
+import io.gadgetflow.api.gadget.GadgetDescriptor;
 import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.TraceState;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class GadgetPlanTest {
@@ -17,7 +21,12 @@ class GadgetPlanTest {
     assertThat(plan)
         .isEqualTo(
             new GadgetPlan(
-                Operation.START, TraceState.STARTED, OutputMode.STREAM, true, TraceState.STOPPED));
+                Operation.START,
+                TraceState.STARTED,
+                OutputMode.STREAM,
+                true,
+                TraceState.STOPPED,
+                false));
     assertThat(plan.streamsEvents()).isTrue();
     assertThat(plan.reportsInStatus()).isFalse();
   }
@@ -33,7 +42,8 @@ class GadgetPlanTest {
                 TraceState.STARTED,
                 OutputMode.STATUS,
                 true,
-                TraceState.COMPLETED));
+                TraceState.COMPLETED,
+                false));
     assertThat(plan.streamsEvents()).isFalse();
     assertThat(plan.reportsInStatus()).isTrue();
   }
@@ -43,13 +53,41 @@ class GadgetPlanTest {
     assertThat(GadgetPlan.of(TestGadgets.PROCESS_COLLECTOR))
         .isEqualTo(
             new GadgetPlan(
-                Operation.COLLECT, TraceState.COMPLETED, OutputMode.STATUS, false, null));
+                Operation.COLLECT, TraceState.COMPLETED, OutputMode.STATUS, false, null, false));
   }
 
   @Test
-  void aGadgetThatGeneratesAdviceIsRefusedForNow() {
-    assertThatThrownBy(() -> GadgetPlan.of(TestGadgets.SECCOMP))
+  void anAdvisorStartsAndGeneratesItsResultsIntoItsStatusBeforeItStops() {
+    assertThat(GadgetPlan.isAdvisor(TestGadgets.SECCOMP)).isTrue();
+    assertThat(GadgetPlan.isAdvisor(TestGadgets.BIOLATENCY)).isFalse();
+    assertThat(GadgetPlan.of(TestGadgets.SECCOMP))
+        .isEqualTo(
+            new GadgetPlan(
+                Operation.START,
+                TraceState.STARTED,
+                OutputMode.STATUS,
+                true,
+                TraceState.STOPPED,
+                true));
+  }
+
+  @Test
+  void aGadgetThatWritesNothingToPrintIsRefused() {
+    GadgetDescriptor toFiles =
+        new GadgetDescriptor(
+            "to-files",
+            GadgetCategory.TRACE,
+            "files",
+            "Writes files",
+            Set.of(Operation.START, Operation.STOP),
+            Set.of(OutputMode.FILE),
+            true,
+            List.of(),
+            List.of());
+
+    assertThatThrownBy(() -> GadgetPlan.of(toFiles))
         .isInstanceOf(CommandFailure.class)
-        .hasMessageContaining("\"advise seccomp-profile\" is started, generated and stopped");
+        .hasMessage(
+            "\"trace files\" writes neither a stream nor a status, so there is nothing to print");
   }
 }

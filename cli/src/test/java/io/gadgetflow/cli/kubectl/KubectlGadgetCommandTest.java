@@ -123,4 +123,35 @@ class KubectlGadgetCommandTest {
             "trace exec       execsnoop          Stream            Trace new processes (execve)",
             "trace open       opensnoop          Stream            Trace files opened (open, openat)");
   }
+
+  @Test
+  void anAdvisorIsStartedStoppedAndListedAsInInspektorGadget() {
+    List<GadgetDescriptor> catalogue = List.of(GadgetCatalog.EXECSNOOP, TestGadgets.SECCOMP);
+
+    assertThat(run(catalogue, "advise", "seccomp-profile", "--help")).isZero();
+    assertThat(run(catalogue, "advise", "seccomp-profile", "start", "--help")).isZero();
+
+    assertThat(out.toString())
+        .contains("start  Start recording")
+        .contains("stop   Print the advice")
+        .contains("list   List what records")
+        .contains("--podname")
+        .contains("--node");
+  }
+
+  @Test
+  void anAdvisorNeedsToBeToldWhatToDoAndStopNeedsATraceId() {
+    List<GadgetDescriptor> catalogue = List.of(TestGadgets.SECCOMP);
+
+    assertThat(run(catalogue, "advise", "seccomp-profile")).isEqualTo(2);
+    assertThat(run(catalogue, "advise", "seccomp-profile", "stop")).isEqualTo(2);
+    assertThat(run(catalogue, "advise", "seccomp-profile", "stop", "some-id", "-o", "yaml"))
+        .isEqualTo(2);
+
+    assertThat(err.toString().lines())
+        .containsExactly(
+            "kubectl-gadget: name what to do: start, stop or list",
+            "kubectl-gadget: Missing required parameter: 'TRACE-ID'",
+            "kubectl-gadget: -o: \"yaml\" is not an output format here: use columns or json");
+  }
 }

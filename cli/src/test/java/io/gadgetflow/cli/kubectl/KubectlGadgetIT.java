@@ -3,8 +3,6 @@ package io.gadgetflow.cli.kubectl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.kafka.TopicNames;
@@ -12,29 +10,19 @@ import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.RunMode;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceSpec;
-import io.gadgetflow.controller.ControllerConfig;
-import io.gadgetflow.controller.ControllerVerticle;
-import io.gadgetflow.controller.leader.LeaderElection;
-import io.gadgetflow.node.NodeConfig;
-import io.gadgetflow.node.NodeVerticle;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubernetesCluster;
 import io.gadgetflow.testing.WithKafka;
 import io.gadgetflow.testing.WithKubernetes;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,67 +41,27 @@ import org.junit.jupiter.params.provider.MethodSource;
 class KubectlGadgetIT {
   static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-  static Vertx vertx;
-  static TopicNames topics;
-  static String node;
+  static GadgetFlowRoles roles;
 
   @BeforeAll
-  static void startControllerAndNodeAgent(KubernetesCluster cluster, KafkaBroker kafka)
-      throws IOException {
-    node = InetAddress.getLocalHost().getHostName();
-    topics =
-        new TopicNames(
-            kafka.createTopic("control"), kafka.createTopic("status"), kafka.createTopic("events"));
-    vertx = Vertx.vertx();
-    ControllerConfig controller =
-        new ControllerConfig(
-            kafka.bootstrapServers(),
-            topics,
-            Trace.DEFAULT_NAMESPACE,
-            Trace.DEFAULT_NAMESPACE,
-            "kubectl-gadget-it",
-            "controller-0",
-            Duration.ofSeconds(4),
-            Duration.ofSeconds(4),
-            new LeaderElection.Timing(
-                Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)));
-    await(
-        vertx.deployVerticle(
-            new ControllerVerticle(controller, cluster.client(), Clock.systemUTC())));
-    NodeConfig defaults = NodeConfig.defaults(node, kafka.bootstrapServers());
-    await(
-        vertx.deployVerticle(
-            new NodeVerticle(
-                new NodeConfig(
-                    node,
-                    kafka.bootstrapServers(),
-                    topics,
-                    defaults.ringBufferBytes(),
-                    defaults.eventQueueCapacity(),
-                    Duration.ofMillis(200)),
-                Clock.systemUTC())));
+  static void startControllerAndNodeAgent(KubernetesCluster cluster, KafkaBroker kafka) {
+    roles = GadgetFlowRoles.start(cluster, kafka);
   }
 
   @AfterAll
   static void stopControllerAndNodeAgent() {
-    await(vertx.close());
+    roles.close();
   }
 
   @Test
   void traceExecStreamsJsonUntilCtrlCAndLeavesNoTraceBehind(
       KubernetesCluster cluster, KafkaBroker kafka) throws Exception {
     // As a kubelet would have registered it; this is how the plugin finds the node.
-    Node registered =
-        cluster
-            .client()
-            .nodes()
-            .resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build())
-            .create();
-    try {
+    try (AutoCloseable registered = GadgetFlowRoles.registerNodes(cluster, roles.node())) {
       Trace leftover = createLeftoverOfADeadRun(cluster);
       PluginProcess plugin =
           PluginProcess.start(
-              environment(topics),
+              roles.environment(),
               "trace",
               "exec",
               "-o",
@@ -129,7 +77,7 @@ class KubectlGadgetIT {
 
         assertThat(event.path("comm").asText()).isEqualTo("true");
         assertThat(event.path("args").toString()).contains(marker);
-        assertThat(event.path("node").asText()).isEqualTo(node);
+        assertThat(event.path("node").asText()).isEqualTo(roles.node());
         // The plugin deleted it before it started; the controller removes it from the cluster.
         cluster
             .client()
@@ -138,12 +86,84 @@ class KubectlGadgetIT {
 
         plugin.interrupt();
         assertThat(plugin.awaitExit(TIMEOUT)).as(plugin.stderr()).isEqualTo(130);
-        assertThat(tracesOfThePlugin(cluster)).as(plugin.stderr()).isEmpty();
+        assertThat(GadgetFlowRoles.tracesOfThePlugin(cluster)).as(plugin.stderr()).isEmpty();
+        assertThat(plugin.stderr())
+            .as("the leftover is all there is to say")
+            .isEqualTo(
+                "kubectl-gadget: deleted Trace gadget/%s, left behind by an earlier run that ended without cleaning up\n"
+                    .formatted(leftover.getMetadata().getName()));
       } finally {
         plugin.kill();
       }
-    } finally {
-      cluster.client().resource(registered).delete();
+    }
+  }
+
+  @Test
+  void traceOpenPrintsColumnsUntilItsTimeoutAndLeavesNoTraceBehind(
+      KubernetesCluster cluster, KafkaBroker kafka, @TempDir Path directory) throws Exception {
+    Path marker = Files.writeString(directory.resolve("opened-" + UUID.randomUUID()), "x");
+    try (AutoCloseable registered = GadgetFlowRoles.registerNodes(cluster, roles.node())) {
+      PluginProcess plugin =
+          PluginProcess.start(
+              roles.environment(),
+              "trace",
+              "open",
+              "-A",
+              "-o",
+              "custom-columns=node,path",
+              "--timeout",
+              "20",
+              "--kubeconfig",
+              cluster.kubeconfig().toString(),
+              "--kafka-bootstrap",
+              kafka.bootstrapServers());
+      try {
+        // The header comes once a node runs the gadget: from then on every open is seen.
+        assertThat(plugin.nextLine(TIMEOUT)).as(plugin.stderr()).matches("NODE +PATH");
+        Files.readString(marker);
+        String row = awaitLineContaining(plugin, marker.toString(), TIMEOUT);
+
+        assertThat(row)
+            .matches(Pattern.quote(roles.node()) + " +" + Pattern.quote(marker.toString()));
+        assertThat(plugin.awaitExit(TIMEOUT)).as(plugin.stderr()).isZero();
+        assertThat(GadgetFlowRoles.tracesOfThePlugin(cluster)).as(plugin.stderr()).isEmpty();
+      } finally {
+        plugin.kill();
+      }
+    }
+  }
+
+  @Test
+  void aNodeThatDoesNotAnswerIsReportedWhileTheOthersGoOn(
+      KubernetesCluster cluster, KafkaBroker kafka) throws Exception {
+    String ghost = "ghost-" + UUID.randomUUID().toString().substring(0, 8);
+    try (AutoCloseable registered = GadgetFlowRoles.registerNodes(cluster, roles.node(), ghost)) {
+      PluginProcess plugin =
+          PluginProcess.start(
+              roles.environment(),
+              "trace",
+              "exec",
+              "-o",
+              "json",
+              "-A",
+              "--kubeconfig",
+              cluster.kubeconfig().toString(),
+              "--kafka-bootstrap",
+              kafka.bootstrapServers());
+      try {
+        awaitExecEvent(plugin, "kubectl-gadget-it-" + UUID.randomUUID());
+        // The controller gives up on the node after its operation timeout (4 s here).
+        plugin.awaitStderrContaining(
+            "kubectl-gadget: node %s: Node \"%s\" did not answer operation \"start\""
+                .formatted(ghost, ghost),
+            TIMEOUT);
+
+        plugin.interrupt();
+        assertThat(plugin.awaitExit(TIMEOUT)).as(plugin.stderr()).isEqualTo(130);
+        assertThat(GadgetFlowRoles.tracesOfThePlugin(cluster)).as(plugin.stderr()).isEmpty();
+      } finally {
+        plugin.kill();
+      }
     }
   }
 
@@ -189,6 +209,7 @@ class KubectlGadgetIT {
         current-context: nowhere
         """);
     // A status topic no agent wrote to, so that no agent is known from it either.
+    TopicNames topics = roles.topics();
     TopicNames silent =
         new TopicNames(topics.control(), kafka.createTopic("silent-status"), topics.events());
     String[] resolved =
@@ -203,7 +224,7 @@ class KubectlGadgetIT {
                     })
             .toArray(String[]::new);
 
-    PluginProcess plugin = PluginProcess.start(environment(silent), resolved);
+    PluginProcess plugin = PluginProcess.start(GadgetFlowRoles.environment(silent), resolved);
     int status = plugin.awaitExit(TIMEOUT);
 
     assertThat(status).as(plugin.stderr()).isEqualTo(exitStatus);
@@ -240,7 +261,7 @@ class KubectlGadgetIT {
     Process dead = new ProcessBuilder("/bin/true").start();
     assertThat(dead.waitFor(10, TimeUnit.SECONDS)).isTrue();
     TraceSpec spec = new TraceSpec();
-    spec.setNode(node);
+    spec.setNode(roles.node());
     spec.setGadget("execsnoop");
     spec.setRunMode(RunMode.MANUAL);
     spec.setOutputMode(OutputMode.STREAM);
@@ -258,29 +279,15 @@ class KubectlGadgetIT {
     return cluster.client().resource(trace).create();
   }
 
-  private static List<Trace> tracesOfThePlugin(KubernetesCluster cluster) {
-    return cluster
-        .client()
-        .resources(Trace.class)
-        .inNamespace(Trace.DEFAULT_NAMESPACE)
-        .withLabel(TraceGroup.MANAGED_BY_LABEL, TraceGroup.MANAGED_BY)
-        .list()
-        .getItems();
-  }
-
-  private static Map<String, String> environment(TopicNames topicNames) {
-    return Map.of(
-        "GADGETFLOW_TOPIC_STATUS",
-        topicNames.status(),
-        "GADGETFLOW_TOPIC_EVENTS",
-        topicNames.events());
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError(e);
+  private static String awaitLineContaining(PluginProcess plugin, String text, Duration timeout)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      String line = plugin.nextLine(Duration.between(Instant.now(), deadline));
+      if (line != null && line.contains(text)) {
+        return line;
+      }
     }
+    throw new AssertionError("no line with " + text + "; stderr: " + plugin.stderr());
   }
 }

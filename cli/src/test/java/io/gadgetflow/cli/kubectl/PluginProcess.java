@@ -95,6 +95,25 @@ final class PluginProcess {
     return stderr.toString();
   }
 
+  /** Waits until standard error contains {@code text}; fails after {@code timeout}. */
+  void awaitStderrContaining(String text, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (stderr) {
+      while (!stderr.toString().contains(text)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError(
+              "stderr has no \"" + text + "\" after " + timeout + ": " + stderr);
+        }
+        TimeUnit.NANOSECONDS.timedWait(stderr, left);
+      }
+    }
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
   void kill() {
     process.destroyForcibly();
   }
@@ -107,7 +126,10 @@ final class PluginProcess {
         if (toStdout) {
           stdout.add(line);
         } else {
-          stderr.append(line).append('\n');
+          synchronized (stderr) {
+            stderr.append(line).append('\n');
+            stderr.notifyAll();
+          }
         }
       }
     } catch (IOException e) {
