@@ -2,6 +2,7 @@ package io.gadgetflow.cli.kubectl;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.controller.ControllerConfig;
@@ -30,6 +31,7 @@ final class GadgetFlowRoles implements AutoCloseable {
   private final Vertx vertx;
   private final TopicNames topics;
   private final String node;
+  private boolean closed;
 
   private GadgetFlowRoles(Vertx vertx, TopicNames topics, String node) {
     this.vertx = vertx;
@@ -38,6 +40,11 @@ final class GadgetFlowRoles implements AutoCloseable {
   }
 
   static GadgetFlowRoles start(KubernetesCluster cluster, KafkaBroker kafka) {
+    return start(cluster.client(), kafka);
+  }
+
+  /** The roles against the API server {@code client} talks to. */
+  static GadgetFlowRoles start(KubernetesClient client, KafkaBroker kafka) {
     String node;
     try {
       node = InetAddress.getLocalHost().getHostName();
@@ -60,9 +67,7 @@ final class GadgetFlowRoles implements AutoCloseable {
             Duration.ofSeconds(4),
             new LeaderElection.Timing(
                 Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)));
-    await(
-        vertx.deployVerticle(
-            new ControllerVerticle(controller, cluster.client(), Clock.systemUTC())));
+    await(vertx.deployVerticle(new ControllerVerticle(controller, client, Clock.systemUTC())));
     NodeConfig defaults = NodeConfig.defaults(node, kafka.bootstrapServers());
     await(
         vertx.deployVerticle(
@@ -102,12 +107,15 @@ final class GadgetFlowRoles implements AutoCloseable {
 
   /** Registers Node objects, as kubelets would; closing deletes them. */
   static AutoCloseable registerNodes(KubernetesCluster cluster, String... names) {
+    return registerNodes(cluster.client(), names);
+  }
+
+  static AutoCloseable registerNodes(KubernetesClient client, String... names) {
     List<Node> nodes =
         List.of(names).stream()
             .map(
                 name ->
-                    cluster
-                        .client()
+                    client
                         .nodes()
                         .resource(
                             new NodeBuilder()
@@ -117,13 +125,16 @@ final class GadgetFlowRoles implements AutoCloseable {
                                 .build())
                         .create())
             .toList();
-    return () -> nodes.forEach(node -> cluster.client().resource(node).delete());
+    return () -> nodes.forEach(node -> client.resource(node).delete());
   }
 
   /** The Traces kubectl gadget created and has not deleted, in the Traces' namespace. */
   static List<Trace> tracesOfThePlugin(KubernetesCluster cluster) {
-    return cluster
-        .client()
+    return tracesOfThePlugin(cluster.client());
+  }
+
+  static List<Trace> tracesOfThePlugin(KubernetesClient client) {
+    return client
         .resources(Trace.class)
         .inNamespace(Trace.DEFAULT_NAMESPACE)
         .withLabel(TraceGroup.MANAGED_BY_LABEL, TraceGroup.MANAGED_BY)
@@ -131,9 +142,13 @@ final class GadgetFlowRoles implements AutoCloseable {
         .getItems();
   }
 
+  /** Stops both roles; closing again does nothing. */
   @Override
-  public void close() {
-    await(vertx.close());
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      await(vertx.close());
+    }
   }
 
   private static <T> T await(Future<T> future) {

@@ -38,6 +38,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @WithKafka
 @WithKubernetes
+// The Node objects registered for a test are its try-with-resources, referenced by nothing else.
+@SuppressWarnings("try")
 class KubectlGadgetIT {
   static final Duration TIMEOUT = Duration.ofSeconds(60);
 
