@@ -8,7 +8,9 @@ and "without" (the cache file moved aside for the time), it runs through the rea
   - `kubectl gadget version`: wall time until the process exits;
   - `kubectl gadget trace exec`: wall time until the first line on stdout, the column header,
     which the plugin prints once a node runs the gadget; then SIGINT, and the run's own clean-up
-    (stop, delete the Traces) is awaited before the next run.
+    (stop, delete the Traces) is awaited before the next run;
+  - the plugin's JVM alone (no kubectl) running `trace exec` against an API server address that
+    refuses connections: CPU time (user + system), which depends less on how busy the machine is.
 Prints median, min and max in milliseconds.
 """
 
@@ -41,6 +43,23 @@ def first_output(env, node):
     return elapsed
 
 
+def refused_cpu(env, directory):
+    kubeconfig = os.path.join(directory, "refusing-kubeconfig")
+    with open(kubeconfig, "w") as f:
+        f.write("apiVersion: v1\nkind: Config\n"
+                "clusters: [{name: r, cluster: {server: 'https://127.0.0.1:1'}}]\n"
+                "contexts: [{name: r, context: {cluster: r, user: r}}]\n"
+                "users: [{name: r, user: {token: r}}]\ncurrent-context: r\n")
+    plugin = subprocess.Popen(
+        [os.path.join(directory, "kubectl-gadget"), "trace", "exec", "--kubeconfig", kubeconfig,
+         "--kafka-bootstrap", "127.0.0.1:1"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(plugin.pid, 0)
+    plugin.returncode = 1
+    os.remove(kubeconfig)
+    return (usage.ru_utime + usage.ru_stime) * 1000
+
+
 def summary(name, values):
     print(f"{name}: median {statistics.median(values):.0f} ms, "
           f"min {min(values):.0f}, max {max(values):.0f} ({len(values)} runs)")
@@ -60,6 +79,8 @@ def main():
             summary(f"version, {label}", [version(env) for _ in range(runs)])
             summary(f"trace exec first output, {label}",
                     [first_output(env, node) for _ in range(runs)])
+            summary(f"trace exec, API server refusing, CPU time, {label}",
+                    [refused_cpu(env, directory) for _ in range(runs)])
         finally:
             if not use_cache:
                 os.rename(aside, cache)

@@ -243,6 +243,14 @@ final class GadgetRun {
   private void runFor(Duration duration) throws InterruptedException {
     Instant end = duration.isZero() ? Instant.MAX : Instant.now().plus(duration);
     if (events == null) {
+      // Nothing is printed until the end, so say that it runs and what ends it.
+      err.printf(
+          "kubectl-gadget: %s %s runs on %s; %s stops it and prints the results%n",
+          gadget.category().folderName(),
+          gadget.command(),
+          String.join(", ", runningNodes(board.snapshot())),
+          duration.isZero() ? "Ctrl-C" : "--timeout " + duration.toSeconds() + "s or Ctrl-C");
+      err.flush();
       board.awaitUntil(seen -> false, end);
       return;
     }
@@ -448,6 +456,13 @@ final class GadgetRun {
       }
     }
     err.flush();
+  }
+
+  private List<String> runningNodes(Map<String, Trace> traces) {
+    return nodeByTrace.entrySet().stream()
+        .filter(created -> isRunning(traces.get(created.getKey())))
+        .map(Map.Entry::getValue)
+        .toList();
   }
 
   private boolean anyRunning(Map<String, Trace> traces) {
