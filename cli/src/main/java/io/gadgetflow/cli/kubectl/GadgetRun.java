@@ -60,6 +60,7 @@ final class GadgetRun {
   private final Map<String, String> reported = new HashMap<>();
 
   private boolean failed;
+  private boolean createAttempted;
 
   /**
    * @param events the events topic, opened before any Trace exists; null for gadgets that do not
@@ -97,6 +98,7 @@ final class GadgetRun {
       List<String> nodes, TraceFilter filter, Map<String, String> parameters, Duration duration) {
     RunLifecycle lifecycle = new RunLifecycle(Thread.currentThread());
     lifecycle.onShutdown(ENDING_GRACE, this::deleteAsLastResort);
+    CommandFailure failure = null;
     try {
       create(nodes, filter, parameters);
       if (awaitRunning()) {
@@ -109,17 +111,18 @@ final class GadgetRun {
     } catch (InterruptedException | InterruptException stopRequested) {
       progress.accept("stopping");
     } catch (CommandFailure e) {
-      // A request cut short by Ctrl-C fails too; that is the stop, not an error to show.
-      if (!Thread.currentThread().isInterrupted()) {
-        throw e;
-      }
+      failure = e;
     } finally {
-      lifecycle.beginEnding();
+      boolean stopRequested = lifecycle.beginEnding();
       group.seal();
       end(true);
       lifecycle.ended();
       out.flush();
       err.flush();
+      // A request cut short by Ctrl-C fails too; that is the stop, not an error to show.
+      if (failure != null && !stopRequested) {
+        throw failure;
+      }
     }
     return failed ? 1 : 0;
   }
@@ -135,6 +138,7 @@ final class GadgetRun {
     RunLifecycle lifecycle = new RunLifecycle(Thread.currentThread());
     lifecycle.onShutdown(ENDING_GRACE, this::deleteAsLastResort);
     boolean running = false;
+    CommandFailure failure = null;
     try {
       create(nodes, filter, parameters);
       running = awaitRunning();
@@ -144,9 +148,7 @@ final class GadgetRun {
     } catch (InterruptedException | InterruptException stopRequested) {
       progress.accept("stopping");
     } catch (CommandFailure e) {
-      if (!Thread.currentThread().isInterrupted()) {
-        throw e;
-      }
+      failure = e;
     } finally {
       boolean stopRequested = lifecycle.beginEnding();
       group.seal();
@@ -157,6 +159,9 @@ final class GadgetRun {
       lifecycle.ended();
       out.flush();
       err.flush();
+      if (failure != null && !stopRequested) {
+        throw failure;
+      }
     }
     return running ? 0 : 1;
   }
@@ -205,6 +210,8 @@ final class GadgetRun {
       spec.setFilter(filter == null || filter.isEmpty() ? null : filter);
       spec.setOutputMode(plan.outputMode());
       spec.setParameters(parameters);
+      // Set first: a create cut short may still have happened, and only deleting finds out.
+      createAttempted = true;
       Trace trace = group.create(spec, plan.firstOperation());
       if (trace == null) {
         return;
@@ -385,7 +392,7 @@ final class GadgetRun {
   }
 
   private void delete() {
-    if (nodeByTrace.isEmpty()) {
+    if (!createAttempted && nodeByTrace.isEmpty()) {
       return;
     }
     try {

@@ -1,9 +1,11 @@
 package io.gadgetflow.cli.kubectl;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gadgetflow.api.trace.Trace;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,9 +87,26 @@ final class LeftoverTraces {
     return deleted;
   }
 
-  /** {@link #delete}, saying on {@code err} what was deleted and why. */
+  /**
+   * {@link #delete}, saying on {@code err} what was deleted and why. As the run's first request
+   * about Traces, it is also where a cluster without GadgetFlow shows.
+   *
+   * @throws CommandFailure when the cluster has no Trace resource type
+   */
   static void deleteReporting(KubernetesClient client, String namespace, PrintWriter err) {
-    for (String leftover : delete(client, namespace)) {
+    List<String> deleted;
+    try {
+      deleted = delete(client, namespace);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        throw new CommandFailure(
+            "the cluster has no %s resource type: GadgetFlow is not installed there (kubectl gadget deploy installs it)"
+                .formatted(Trace.CRD_NAME),
+            e);
+      }
+      throw e;
+    }
+    for (String leftover : deleted) {
       err.printf(
           "kubectl-gadget: deleted Trace %s/%s, left behind by an earlier run that ended without cleaning up%n",
           namespace, leftover);

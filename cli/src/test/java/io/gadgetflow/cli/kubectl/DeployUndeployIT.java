@@ -75,6 +75,13 @@ class DeployUndeployIT {
           .isNull();
       assertThat(client.rbac().clusterRoles().withName("gadgetflow-controller").get()).isNull();
       assertThat(client.serviceAccounts().inNamespace("gadget").list().getItems()).isEmpty();
+
+      assertThat(run("trace", "exec", "--node", "somewhere", "--kubeconfig", kubeconfig))
+          .isEqualTo(1);
+      assertThat(err.toString())
+          .isEqualTo(
+              "kubectl-gadget: the cluster has no traces.gadget.kinvolk.io resource type:"
+                  + " GadgetFlow is not installed there (kubectl gadget deploy installs it)\n");
     }
   }
 
