@@ -2,6 +2,7 @@ package io.gadgetflow.cli.kubectl;
 
 import io.gadgetflow.api.gadget.GadgetDescriptor;
 import io.gadgetflow.api.gadget.ParameterDescriptor;
+import io.gadgetflow.api.gadget.ParameterType;
 import io.gadgetflow.api.json.WireNames;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -19,12 +20,16 @@ final class GadgetParameters {
   /** Adds one option per parameter of {@code gadget} to {@code spec}. */
   static void addOptions(CommandSpec spec, GadgetDescriptor gadget) {
     for (ParameterDescriptor parameter : gadget.parameters()) {
-      spec.addOption(
+      OptionSpec.Builder option =
           OptionSpec.builder("--" + parameter.name())
               .paramLabel(WireNames.of(parameter.type()).toUpperCase(Locale.ROOT))
               .description(describe(parameter))
-              .type(String.class)
-              .build());
+              .type(String.class);
+      if (parameter.type() == ParameterType.BOOL) {
+        // A flag, as in Inspektor Gadget: --kill-only means --kill-only=true.
+        option.arity("0..1").fallbackValue("true");
+      }
+      spec.addOption(option.build());
     }
   }
 

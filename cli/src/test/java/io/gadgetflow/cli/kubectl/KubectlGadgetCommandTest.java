@@ -46,6 +46,17 @@ class KubectlGadgetCommandTest {
   }
 
   @Test
+  void everyGadgetOfTheRealCatalogueIsACommand() {
+    // Fails, for instance, when a gadget parameter is named like one of the plugin's own flags.
+    CommandLine tree = KubectlGadgetCommand.commandLine(GadgetCatalog.all(), Map.of());
+
+    for (GadgetDescriptor gadget : GadgetCatalog.all()) {
+      assertThat(tree.getSubcommands().get(gadget.category().folderName()).getSubcommands())
+          .containsKey(gadget.command());
+    }
+  }
+
+  @Test
   void aNewGadgetIsANewCommandWithItsParametersAsOptions() {
     List<GadgetDescriptor> catalogue =
         List.of(GadgetCatalog.EXECSNOOP, TestGadgets.BIOLATENCY, TestGadgets.PROCESS_COLLECTOR);
@@ -54,7 +65,7 @@ class KubectlGadgetCommandTest {
 
     assertThat(out.toString())
         .contains("Snapshot the processes (gadget process-collector).")
-        .contains("--show-threads=BOOL")
+        .contains("--show-threads[=BOOL]")
         .contains("--podname");
   }
 
@@ -111,6 +122,21 @@ class KubectlGadgetCommandTest {
     assertThat(err.toString())
         .isEqualTo(
             "kubectl-gadget: Invalid value for option '--show-threads': expected true or false\n");
+  }
+
+  @Test
+  void aBoolParameterIsAFlagThatMayTakeAValue() {
+    CommandLine snapshot = GadgetCommand.commandLine(TestGadgets.PROCESS_COLLECTOR, Map.of());
+
+    snapshot.parseArgs("--show-threads");
+    assertThat(GadgetParameters.given(snapshot.getCommandSpec(), TestGadgets.PROCESS_COLLECTOR))
+        .containsExactly(Map.entry("show-threads", "true"));
+    snapshot.parseArgs("--show-threads=false");
+    assertThat(GadgetParameters.given(snapshot.getCommandSpec(), TestGadgets.PROCESS_COLLECTOR))
+        .containsExactly(Map.entry("show-threads", "false"));
+    snapshot.parseArgs();
+    assertThat(GadgetParameters.given(snapshot.getCommandSpec(), TestGadgets.PROCESS_COLLECTOR))
+        .isEmpty();
   }
 
   @Test
