@@ -141,13 +141,14 @@ class KubectlGadgetCommandTest {
 
   @Test
   void listGadgetsPrintsTheCatalogue() {
-    assertThat(run(TRACE_ONLY, "list-gadgets")).isZero();
+    assertThat(run(List.of(TestGadgets.BIOLATENCY, TestGadgets.PROCESS_COLLECTOR), "list-gadgets"))
+        .isZero();
 
     assertThat(out.toString().lines())
         .containsExactly(
             "COMMAND          GADGET             OUTPUT            DESCRIPTION",
-            "trace exec       execsnoop          Stream            Trace new processes (execve)",
-            "trace open       opensnoop          Stream            Trace files opened (open, openat)");
+            "profile block-io biolatency         Status            Profile block I/O latency",
+            "snapshot process process-collector  Status            Snapshot the processes");
   }
 
   @Test
