@@ -31,12 +31,14 @@ final class GadgetFlowRoles implements AutoCloseable {
   private final Vertx vertx;
   private final TopicNames topics;
   private final String node;
+  private final String nodeAgent;
   private boolean closed;
 
-  private GadgetFlowRoles(Vertx vertx, TopicNames topics, String node) {
+  private GadgetFlowRoles(Vertx vertx, TopicNames topics, String node, String nodeAgent) {
     this.vertx = vertx;
     this.topics = topics;
     this.node = node;
+    this.nodeAgent = nodeAgent;
   }
 
   static GadgetFlowRoles start(KubernetesCluster cluster, KafkaBroker kafka) {
@@ -69,23 +71,29 @@ final class GadgetFlowRoles implements AutoCloseable {
                 Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)));
     await(vertx.deployVerticle(new ControllerVerticle(controller, client, Clock.systemUTC())));
     NodeConfig defaults = NodeConfig.defaults(node, kafka.bootstrapServers());
-    await(
-        vertx.deployVerticle(
-            new NodeVerticle(
-                new NodeConfig(
-                    node,
-                    kafka.bootstrapServers(),
-                    topics,
-                    defaults.ringBufferBytes(),
-                    defaults.eventQueueCapacity(),
-                    Duration.ofMillis(200)),
-                Clock.systemUTC())));
-    return new GadgetFlowRoles(vertx, topics, node);
+    String nodeAgent =
+        await(
+            vertx.deployVerticle(
+                new NodeVerticle(
+                    new NodeConfig(
+                        node,
+                        kafka.bootstrapServers(),
+                        topics,
+                        defaults.ringBufferBytes(),
+                        defaults.eventQueueCapacity(),
+                        Duration.ofMillis(200)),
+                    Clock.systemUTC())));
+    return new GadgetFlowRoles(vertx, topics, node, nodeAgent);
   }
 
   /** The node the agent runs as: this machine's name. */
   String node() {
     return node;
+  }
+
+  /** Stops the node agent as a failing node would: it answers nothing any more. */
+  void stopNodeAgent() {
+    await(vertx.undeploy(nodeAgent));
   }
 
   TopicNames topics() {
