@@ -3,8 +3,9 @@
 
 Usage: startup-times.py <directory with kubectl-gadget> <runs> [node]
 
-Needs a running platform (`gadgetflow up`, KUBECONFIG exported). For each of "with the AOT cache"
-and "without" (the cache file moved aside for the time), it runs through the real kubectl:
+Needs a running platform (`gadgetflow up`, KUBECONFIG exported). Runs alternate between "with the
+AOT cache" and "without" (the cache file moved aside for the time); each runs through the real
+kubectl:
   - `kubectl gadget version`: wall time until the process exits;
   - `kubectl gadget trace exec`: wall time until the first line on stdout, the column header,
     which the plugin prints once a node runs the gadget; then SIGINT, and the run's own clean-up
@@ -71,19 +72,24 @@ def main():
     env = dict(os.environ, PATH=directory + ":" + os.environ["PATH"])
     cache = os.path.join(directory, "kubectl-gadget.aot")
     aside = cache + ".aside"
-    for label, use_cache in (("with AOT cache", True), ("without AOT cache", False)):
-        if not use_cache:
-            os.rename(cache, aside)
-        try:
-            version(env)  # warms the page cache; not counted
-            summary(f"version, {label}", [version(env) for _ in range(runs)])
-            summary(f"trace exec first output, {label}",
-                    [first_output(env, node) for _ in range(runs)])
-            summary(f"trace exec, API server refusing, CPU time, {label}",
-                    [refused_cpu(env, directory) for _ in range(runs)])
-        finally:
+    measures = (("version", version), ("trace exec first output", lambda e: first_output(e, node)),
+                ("trace exec, API server refusing, CPU time",
+                 lambda e: refused_cpu(e, directory)))
+    results = {}
+    version(env)  # warms the page cache; not counted
+    # With and without the cache alternate, so that a change in the machine's load hits both.
+    for _ in range(runs):
+        for label, use_cache in (("with AOT cache", True), ("without AOT cache", False)):
             if not use_cache:
-                os.rename(aside, cache)
+                os.rename(cache, aside)
+            try:
+                for name, measure in measures:
+                    results.setdefault(f"{name}, {label}", []).append(measure(env))
+            finally:
+                if not use_cache:
+                    os.rename(aside, cache)
+    for name, values in results.items():
+        summary(name, values)
 
 
 if __name__ == "__main__":
