@@ -33,7 +33,8 @@ final class GadgetRun {
   /** Longer than the controller's operation timeout, so its "did not answer" error comes first. */
   static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+  /** Longer than the controller's operation timeout, so a silent node's error is shown. */
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
 
   /** Longer than the controller's deletion timeout, its longest wait for a silent node. */
   private static final Duration DELETION_TIMEOUT = Duration.ofSeconds(15);
