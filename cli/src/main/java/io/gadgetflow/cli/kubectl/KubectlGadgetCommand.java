@@ -97,7 +97,14 @@ public final class KubectlGadgetCommand implements Runnable {
     commandLine.addSubcommand(new DeployCommand());
     commandLine.addSubcommand(new UndeployCommand());
     commandLine.addSubcommand(new VersionCommand());
+    giveVersionToAll(commandLine);
     return commandLine;
+  }
+
+  /** Every command has -V; without this, the commands below the top one would print nothing. */
+  private static void giveVersionToAll(CommandLine commandLine) {
+    commandLine.getCommandSpec().versionProvider(new VersionCommand());
+    commandLine.getSubcommands().values().forEach(KubectlGadgetCommand::giveVersionToAll);
   }
 
   /** Without a command there is nothing to do but say which there are. */

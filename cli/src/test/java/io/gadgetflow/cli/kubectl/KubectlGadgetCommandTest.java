@@ -140,6 +140,15 @@ class KubectlGadgetCommandTest {
   }
 
   @Test
+  void everyCommandTellsTheVersion() {
+    assertThat(run(TRACE_ONLY, "trace", "exec", "-V")).isZero();
+    assertThat(run(TRACE_ONLY, "--version")).isZero();
+
+    assertThat(out.toString().lines())
+        .containsExactly(VersionCommand.current(), VersionCommand.current());
+  }
+
+  @Test
   void listGadgetsPrintsTheCatalogue() {
     assertThat(run(List.of(TestGadgets.BIOLATENCY, TestGadgets.PROCESS_COLLECTOR), "list-gadgets"))
         .isZero();
