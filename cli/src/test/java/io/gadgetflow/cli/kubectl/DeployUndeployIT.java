@@ -55,6 +55,23 @@ class DeployUndeployIT {
       assertThat(client.serviceAccounts().inNamespace("gadget").withName("gadgetflow-web").get())
           .isNotNull();
 
+      // This API server runs no controller-manager and no kubelet: no workload ever rolls out.
+      List<String> workloads =
+          InstallManifests.load(client).stream()
+              .filter(Rollout::isWorkload)
+              .map(ObjectNames::of)
+              .toList();
+      int waited = run("deploy", "--kubeconfig", kubeconfig, "--wait", "--timeout", "2");
+      if (workloads.isEmpty()) {
+        assertThat(waited).as(err.toString()).isZero();
+      } else {
+        assertThat(waited).isEqualTo(1);
+        assertThat(err.toString())
+            .startsWith("kubectl-gadget: not rolled out within 2s: ")
+            .contains(workloads)
+            .hasLineCount(1);
+      }
+
       // No controller runs here, so nothing would ever release this Trace's finalizer.
       Trace stuck = client.resource(traceWithFinalizer()).create();
       assertThat(run("undeploy", "--kubeconfig", kubeconfig, "--timeout", "1"))
