@@ -35,8 +35,10 @@ final class HistogramText {
       largest = Math.max(largest, interval.path(COUNT).asLong());
     }
     List<String> lines = new ArrayList<>();
+    // The colon lines up with the rows' colons, after "%9d -> %-9d".
     lines.add(
-        "%20s : %-8s %s".formatted(output.path(VALUE_TYPE).asText(), "count", "distribution"));
+        "%-22s : %-8s %s"
+            .formatted("     " + output.path(VALUE_TYPE).asText(), "count", "distribution"));
     for (JsonNode interval : output.path(DATA)) {
       long count = interval.path(COUNT).asLong();
       int stars = largest == 0 ? 0 : (int) (count * BAR_WIDTH / largest);

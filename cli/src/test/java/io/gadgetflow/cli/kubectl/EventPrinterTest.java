@@ -88,7 +88,7 @@ class EventPrinterTest {
     assertThat(out.toString().lines())
         .containsExactly(
             "NODE n1",
-            "               usecs : count    distribution",
+            "     usecs             : count    distribution",
             "        0 -> 1         : 2        |**********                              |",
             "        2 -> 3         : 8        |****************************************|",
             "        4 -> 7         : 0        |                                        |");

@@ -75,7 +75,7 @@ class ProfileBlockIoIT {
 
       List<String> lines = plugin.remainingStdout();
       assertThat(lines).as(plugin.stderr()).startsWith("NODE " + roles.node());
-      assertThat(lines.get(1)).matches(" *usecs : count +distribution");
+      assertThat(lines.get(1)).matches(" *usecs +: count +distribution");
       assertThat(lines.subList(2, lines.size()))
           .isNotEmpty()
           .allMatch(row -> row.matches(" *\\d+ -> \\d+ +: \\d+ +\\|[* ]{40}\\|"))
