@@ -6,6 +6,7 @@ import io.gadgetflow.api.json.WireNames;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
@@ -49,17 +50,19 @@ final class ListGadgetsCommand implements Callable<Integer> {
         }
       }
       case OutputFormat.COLUMNS -> {
-        String row = "%-16s %-18s %-17s %s%n";
-        out.printf(row, "COMMAND", "GADGET", "OUTPUT", "DESCRIPTION");
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("COMMAND", "GADGET", "OUTPUT", "DESCRIPTION"));
         for (GadgetDescriptor gadget : catalogue) {
-          out.printf(
-              row,
-              gadget.category().folderName() + " " + gadget.command(),
-              gadget.name(),
-              String.join(
-                  ",", new TreeSet<>(gadget.outputModes().stream().map(WireNames::of).toList())),
-              gadget.description());
+          rows.add(
+              List.of(
+                  gadget.category().folderName() + " " + gadget.command(),
+                  gadget.name(),
+                  String.join(
+                      ",",
+                      new TreeSet<>(gadget.outputModes().stream().map(WireNames::of).toList())),
+                  gadget.description()));
         }
+        printTable(out, rows);
       }
       default ->
           throw new ParameterException(
@@ -68,5 +71,22 @@ final class ListGadgetsCommand implements Callable<Integer> {
                   .formatted(output.toLowerCase(Locale.ROOT)));
     }
     return 0;
+  }
+
+  /** Each column as wide as its widest value, at least as wide as Inspektor Gadget's. */
+  private static void printTable(PrintWriter out, List<List<String>> rows) {
+    int[] widths = {16, 18, 17};
+    for (List<String> row : rows) {
+      for (int column = 0; column < widths.length; column++) {
+        widths[column] = Math.max(widths[column], row.get(column).length());
+      }
+    }
+    for (List<String> row : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int column = 0; column < widths.length; column++) {
+        line.append(row.get(column)).repeat(' ', widths[column] + 1 - row.get(column).length());
+      }
+      out.println(line.append(row.get(widths.length)));
+    }
   }
 }

@@ -161,6 +161,17 @@ class KubectlGadgetCommandTest {
   }
 
   @Test
+  void listGadgetsWidensAColumnForALongValue() {
+    assertThat(run(List.of(TestGadgets.SECCOMP, TestGadgets.BIOLATENCY), "list-gadgets")).isZero();
+
+    assertThat(out.toString().lines())
+        .containsExactly(
+            "COMMAND                GADGET             OUTPUT                  DESCRIPTION",
+            "advise seccomp-profile seccomp            ExternalResource,Status Advise a seccomp profile",
+            "profile block-io       biolatency         Status                  Profile block I/O latency");
+  }
+
+  @Test
   void anAdvisorIsStartedStoppedAndListedAsInInspektorGadget() {
     List<GadgetDescriptor> catalogue = List.of(GadgetCatalog.EXECSNOOP, TestGadgets.SECCOMP);
 
