@@ -1,5 +1,6 @@
 package io.gadgetflow.cli.platform;
 
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -112,8 +113,22 @@ public final class LocalPlatform implements AutoCloseable {
       kubeconfig = controlPlane.kubeconfig();
       client = controlPlane.newClient();
       started.push(client);
+      registerNode(client, options.nodeName());
     }
     return client;
+  }
+
+  /**
+   * The Node object a kubelet would register for this machine, so that clients that look for the
+   * cluster's nodes, such as kubectl gadget, find the one node agent runs on.
+   */
+  private static void registerNode(KubernetesClient client, String nodeName) {
+    client
+        .nodes()
+        .resource(new NodeBuilder().withNewMetadata().withName(nodeName).endMetadata().build())
+        .fieldManager("gadgetflow-up")
+        .forceConflicts()
+        .serverSideApply();
   }
 
   private void startVerticles(

@@ -72,6 +72,8 @@ public final class GadgetFlowResources {
   private static boolean isEstablished(CustomResourceDefinition crd) {
     return crd != null
         && crd.getStatus() != null
+        // The API server writes a status before it has any condition to put in it.
+        && crd.getStatus().getConditions() != null
         && crd.getStatus().getConditions().stream()
             .anyMatch(
                 condition ->
