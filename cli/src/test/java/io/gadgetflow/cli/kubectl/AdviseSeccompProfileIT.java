@@ -1,10 +1,8 @@
 package io.gadgetflow.cli.kubectl;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gadgetflow.api.gadget.GadgetCatalog;
 import io.gadgetflow.api.json.Json;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubernetesCluster;
@@ -30,8 +28,6 @@ class AdviseSeccompProfileIT {
 
   @BeforeAll
   static void startControllerAndNodeAgent(KubernetesCluster cluster, KafkaBroker kafka) {
-    // lead: remove this assumption once seccomp is merged
-    assumeTrue(GadgetCatalog.find("seccomp").isPresent(), "seccomp is not in the catalogue");
     roles = GadgetFlowRoles.start(cluster, kafka);
   }
 

@@ -1,9 +1,7 @@
 package io.gadgetflow.cli.kubectl;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.gadgetflow.api.gadget.GadgetCatalog;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubernetesCluster;
 import io.gadgetflow.testing.WithKafka;
@@ -31,8 +29,6 @@ class ProfileBlockIoIT {
 
   @BeforeAll
   static void startControllerAndNodeAgent(KubernetesCluster cluster, KafkaBroker kafka) {
-    // lead: remove this assumption once biolatency is merged
-    assumeTrue(GadgetCatalog.find("biolatency").isPresent(), "biolatency is not in the catalogue");
     roles = GadgetFlowRoles.start(cluster, kafka);
   }
 

@@ -1,10 +1,8 @@
 package io.gadgetflow.cli.kubectl;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gadgetflow.api.gadget.GadgetCatalog;
 import io.gadgetflow.api.json.Json;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubernetesCluster;
@@ -27,10 +25,6 @@ class SnapshotProcessIT {
 
   @BeforeAll
   static void startControllerAndNodeAgent(KubernetesCluster cluster, KafkaBroker kafka) {
-    // lead: remove this assumption once process-collector is merged
-    assumeTrue(
-        GadgetCatalog.find("process-collector").isPresent(),
-        "process-collector is not in the catalogue");
     roles = GadgetFlowRoles.start(cluster, kafka);
   }
 
