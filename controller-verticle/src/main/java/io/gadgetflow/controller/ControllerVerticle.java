@@ -13,6 +13,9 @@ import io.gadgetflow.controller.status.NodeReportHandler;
 import io.gadgetflow.controller.status.PendingAnswers;
 import io.gadgetflow.controller.status.PendingAnswers.Awaited;
 import io.gadgetflow.controller.status.StatusWriter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -31,7 +34,9 @@ public final class ControllerVerticle extends VerticleBase {
   private final ControllerConfig config;
   private final KubernetesClient client;
   private final Clock clock;
+  private final MeterRegistry registry;
 
+  private ControllerMetrics metrics;
   private WorkerExecutor kubernetesWorkers;
   private ControlPublisher control;
   private NodeReportConsumer reports;
@@ -42,21 +47,40 @@ public final class ControllerVerticle extends VerticleBase {
   /** Set and cleared on the verticle's context; read by health checks from anywhere. */
   private volatile Acting acting;
 
+  /** A controller whose meters are kept in memory only. */
   public ControllerVerticle(ControllerConfig config, KubernetesClient client, Clock clock) {
+    this(config, client, clock, new SimpleMeterRegistry());
+  }
+
+  /**
+   * @param registry where the controller's meters go (see {@link ControllerMetrics})
+   */
+  public ControllerVerticle(
+      ControllerConfig config, KubernetesClient client, Clock clock, MeterRegistry registry) {
     this.config = config;
     this.client = client;
     this.clock = clock;
+    this.registry = registry;
   }
 
   @Override
   public Future<?> start() {
     LOG.info("Controller {} starting with {}", config.identity(), config);
+    metrics = new ControllerMetrics(registry, this::isActing);
     kubernetesWorkers =
         vertx.createSharedWorkerExecutor("gadgetflow-kubernetes", KUBERNETES_WORKERS);
     control =
-        ControlPublisher.create(vertx, config.kafkaBootstrapServers(), config.topics().control());
+        ControlPublisher.create(
+            vertx,
+            config.kafkaBootstrapServers(),
+            config.kafkaSecurity(),
+            config.topics().control());
     reports =
-        NodeReportConsumer.create(vertx, config.kafkaBootstrapServers(), config.topics().status());
+        NodeReportConsumer.create(
+            vertx,
+            config.kafkaBootstrapServers(),
+            config.kafkaSecurity(),
+            config.topics().status());
     traces = new TraceRepository(client, kubernetesWorkers);
     statusWriter = new StatusWriter(traces);
     leaderElection =
@@ -134,7 +158,12 @@ public final class ControllerVerticle extends VerticleBase {
     }
 
     private Future<Void> reconcile(String key) {
-      return informer.get(key).map(reconciler::reconcile).orElse(Future.succeededFuture());
+      Timer.Sample sample = metrics.startReconcile();
+      return informer
+          .get(key)
+          .map(reconciler::reconcile)
+          .orElse(Future.succeededFuture())
+          .onComplete(done -> metrics.reconciled(sample, done.succeeded()));
     }
 
     private void onReport(NodeReport report) {

@@ -1,5 +1,6 @@
 package io.gadgetflow.node;
 
+import io.gadgetflow.api.config.KafkaSecurity;
 import io.gadgetflow.api.config.Settings;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.node.gadget.GadgetOptions;
@@ -14,6 +15,7 @@ import java.util.Map;
  * @param eventQueueCapacity events waiting for Kafka; more are counted as lost, never block the
  *     ring reader
  * @param reportInterval how often running gadgets' counters are reported when they changed
+ * @param kafkaSecurity TLS and SASL settings of every Kafka client of the agent
  */
 public record NodeConfig(
     String nodeName,
@@ -21,16 +23,36 @@ public record NodeConfig(
     TopicNames topics,
     int ringBufferBytes,
     int eventQueueCapacity,
-    Duration reportInterval) {
+    Duration reportInterval,
+    KafkaSecurity kafkaSecurity) {
 
   public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
   public static final int DEFAULT_EVENT_QUEUE_CAPACITY = 65_536;
   public static final Duration DEFAULT_REPORT_INTERVAL = Duration.ofSeconds(2);
 
+  /** Plaintext Kafka, as in tests and on one machine. */
+  public NodeConfig(
+      String nodeName,
+      String kafkaBootstrapServers,
+      TopicNames topics,
+      int ringBufferBytes,
+      int eventQueueCapacity,
+      Duration reportInterval) {
+    this(
+        nodeName,
+        kafkaBootstrapServers,
+        topics,
+        ringBufferBytes,
+        eventQueueCapacity,
+        reportInterval,
+        KafkaSecurity.PLAINTEXT);
+  }
+
   /**
    * Reads {@code GADGETFLOW_*} variables: {@code NODE_NAME}, {@code KAFKA_BOOTSTRAP_SERVERS},
    * {@code TOPIC_CONTROL}, {@code TOPIC_STATUS}, {@code TOPIC_EVENTS}, {@code RING_BUFFER_BYTES},
-   * {@code EVENT_QUEUE_CAPACITY}, {@code REPORT_INTERVAL_SECONDS}.
+   * {@code EVENT_QUEUE_CAPACITY}, {@code REPORT_INTERVAL_SECONDS}, and the {@code KAFKA_*} security
+   * settings of {@link KafkaSecurity#fromSettings}.
    */
   public static NodeConfig fromEnvironment(Map<String, String> env, String hostName) {
     Settings settings = new Settings(env);
@@ -43,7 +65,8 @@ public record NodeConfig(
             settings.string("TOPIC_EVENTS", TopicNames.DEFAULTS.events())),
         settings.integer("RING_BUFFER_BYTES", GadgetOptions.DEFAULT_RING_BUFFER_BYTES),
         settings.integer("EVENT_QUEUE_CAPACITY", DEFAULT_EVENT_QUEUE_CAPACITY),
-        settings.seconds("REPORT_INTERVAL_SECONDS", DEFAULT_REPORT_INTERVAL));
+        settings.seconds("REPORT_INTERVAL_SECONDS", DEFAULT_REPORT_INTERVAL),
+        KafkaSecurity.fromSettings(settings));
   }
 
   public static NodeConfig defaults(String nodeName, String kafkaBootstrapServers) {
@@ -58,6 +81,12 @@ public record NodeConfig(
 
   public NodeConfig withKafkaBootstrapServers(String servers) {
     return new NodeConfig(
-        nodeName, servers, topics, ringBufferBytes, eventQueueCapacity, reportInterval);
+        nodeName,
+        servers,
+        topics,
+        ringBufferBytes,
+        eventQueueCapacity,
+        reportInterval,
+        kafkaSecurity);
   }
 }

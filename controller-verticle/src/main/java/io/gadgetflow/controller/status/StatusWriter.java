@@ -1,5 +1,6 @@
 package io.gadgetflow.controller.status;
 
+import io.gadgetflow.api.log.TraceLog;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceStatus;
 import io.gadgetflow.controller.kube.TraceRepository;
@@ -23,13 +24,12 @@ public final class StatusWriter {
       return Future.succeededFuture();
     }
     LOG.info(
-        "Trace {}/{}: status state={} operationError={} operationWarning={} output=<{} characters>",
-        trace.getMetadata().getNamespace(),
-        trace.getMetadata().getName(),
-        next.getState(),
-        next.getOperationError(),
-        next.getOperationWarning(),
-        next.getOutput() == null ? 0 : next.getOutput().length());
+        "{}",
+        TraceLog.about("status-written", trace)
+            .field("state", next.getState())
+            .field("operationError", next.getOperationError())
+            .field("operationWarning", next.getOperationWarning())
+            .field("outputCharacters", next.getOutput() == null ? 0 : next.getOutput().length()));
     return traces.replaceStatus(trace, next).mapEmpty();
   }
 }
