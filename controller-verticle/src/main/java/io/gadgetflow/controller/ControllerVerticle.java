@@ -20,6 +20,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class ControllerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerVerticle.class);
   private static final int KUBERNETES_WORKERS = 8;
+  private static final Duration LEASE_RELEASE_TIMEOUT = Duration.ofSeconds(5);
 
   private final ControllerConfig config;
   private final KubernetesClient client;
@@ -98,9 +101,23 @@ public final class ControllerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    leaderElection.stop();
     stopActing();
-    return Future.join(control.close(), reports.close())
+    // Giving the Lease up reads and updates it with blocking calls; seen to hang at shutdown, so
+    // it runs on a worker and the stop goes on after a bound (the Lease then simply expires).
+    return vertx
+        .executeBlocking(
+            () -> {
+              leaderElection.stop();
+              return null;
+            },
+            false)
+        .timeout(LEASE_RELEASE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .otherwise(
+            e -> {
+              LOG.warn("Controller {} could not give the Lease up: {}", config.identity(), e);
+              return null;
+            })
+        .compose(v -> Future.join(control.close(), reports.close()))
         .eventually(() -> kubernetesWorkers.close());
   }
 
