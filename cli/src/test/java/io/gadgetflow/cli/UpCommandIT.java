@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,6 +75,14 @@ class UpCommandIT {
           .isPositive();
       assertThat(value(metrics, "gadgetflow_controller_acting")).isEqualTo(1.0);
       assertThat(value(metrics, "gadgetflow_web_websocket_clients")).isZero();
+      WebSocket socket = watchEvents(up);
+      awaitTrue(
+          () -> value(scrapeQuietly(up), "gadgetflow_web_websocket_clients") == 1.0,
+          "the web UI counts the open websocket");
+      socket.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+      awaitTrue(
+          () -> value(scrapeQuietly(up), "gadgetflow_web_websocket_clients") == 0.0,
+          "the web UI counts the websocket closed");
 
       stopWithCtrlC(up);
       System.out.printf("gadgetflow up: cold start %d ms%n", cold.toMillis());
@@ -137,6 +146,28 @@ class UpCommandIT {
         }
       }
       throw new AssertionError("no exec event for " + marker + " in Kafka; first seen: " + seen);
+    }
+  }
+
+  /** A browser's websocket following the example Trace's events. */
+  private static WebSocket watchEvents(UpProcess up) {
+    return HTTP.newWebSocketBuilder()
+        .header("Authorization", "Bearer " + up.webToken())
+        .subprotocols("gadgetflow.events.v1")
+        .buildAsync(
+            URI.create(
+                up.webUrl().replaceFirst("^http", "ws")
+                    + "/api/v1/namespaces/gadget/traces/exec/events"),
+            new WebSocket.Listener() {})
+        .orTimeout(30, TimeUnit.SECONDS)
+        .join();
+  }
+
+  private static String scrapeQuietly(UpProcess up) {
+    try {
+      return scrape(up);
+    } catch (Exception e) {
+      throw new AssertionError("cannot scrape " + up.monitoringUrl(), e);
     }
   }
 

@@ -25,6 +25,7 @@ final class UpProcess implements AutoCloseable {
   private static final String READY_LINE = "GadgetFlow is up.";
   private static final Pattern KUBECONFIG = Pattern.compile("export KUBECONFIG=(\\S+)");
   private static final Pattern KAFKA = Pattern.compile("Kafka at (\\S+), node agent");
+  private static final Pattern DASHBOARD = Pattern.compile("(http://\\S+?)/#token=(\\S+)");
   private static final Pattern MONITORING =
       Pattern.compile("Health and Prometheus metrics: (\\S+)/health");
 
@@ -84,6 +85,18 @@ final class UpProcess implements AutoCloseable {
 
   String kafkaBootstrapServers() {
     return find(KAFKA).orElseThrow();
+  }
+
+  /** The web UI's address, without the path and token. */
+  String webUrl() {
+    return find(DASHBOARD).orElseThrow();
+  }
+
+  /** The launch token the dashboard URL carries. */
+  String webToken() {
+    Matcher matcher = DASHBOARD.matcher(output());
+    assertThat(matcher.find()).as("a dashboard URL in %s", output()).isTrue();
+    return matcher.group(2);
   }
 
   String monitoringUrl() {
