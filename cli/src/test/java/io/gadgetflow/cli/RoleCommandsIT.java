@@ -37,6 +37,35 @@ class RoleCommandsIT {
 
   @TempDir Path logs;
 
+  /**
+   * The TLS settings reach the role's Kafka clients: a truststore that does not exist stops the
+   * role at start, with the path in what it says, where a plaintext client would have connected.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"controller", "node", "web"})
+  void eachRoleHandsItsKafkaTlsSettingsToKafka(
+      String role, KubernetesCluster cluster, KafkaBroker kafka) throws Exception {
+    Path missingTruststore = logs.resolve("no-such-ca-" + role + ".crt");
+    Path stderr = logs.resolve(role + "-tls.log");
+    ProcessBuilder builder = roleProcess(role, cluster, kafka, stderr);
+    builder.environment().put("GADGETFLOW_KAFKA_SECURITY_PROTOCOL", "SSL");
+    builder.environment().put("GADGETFLOW_KAFKA_SSL_TRUSTSTORE_TYPE", "PEM");
+    builder
+        .environment()
+        .put("GADGETFLOW_KAFKA_SSL_TRUSTSTORE_LOCATION", missingTruststore.toString());
+    Process process = builder.start();
+    try {
+      assertThat(process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+          .as("%s exits when Kafka's TLS settings are unusable", role)
+          .isTrue();
+      assertThat(process.exitValue()).isNotZero();
+      assertThat(Files.readString(stderr)).contains(missingTruststore.toString());
+    } finally {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource({
     "controller, gadgetflow_controller_reconcile_seconds_count{outcome=\"success\"}",
@@ -45,8 +74,32 @@ class RoleCommandsIT {
   })
   void eachRoleServesItsHealthAndMetrics(
       String role, String sample, KubernetesCluster cluster, KafkaBroker kafka) throws Exception {
-    String unique = role + "-" + UUID.randomUUID().toString().substring(0, 8);
+    Process process = roleProcess(role, cluster, kafka, logs.resolve(role + ".log")).start();
     Path stderr = logs.resolve(role + ".log");
+    try {
+      String metricsUrl = "http://127.0.0.1:" + awaitPort(process, stderr) + "/";
+      HttpResponse<String> health = awaitHealthy(metricsUrl + "health", stderr);
+      assertThat(health.body()).contains("\"" + role + "\":\"UP\"");
+
+      HttpResponse<String> metrics = get(metricsUrl + "metrics");
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.body())
+          .contains("\n" + sample + " ")
+          .contains("jvm_memory_used_bytes")
+          .doesNotContain("gadgetflow_" + otherRole(role));
+
+      process.destroy();
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("%s stops on SIGTERM", role).isTrue();
+    } finally {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    }
+  }
+
+  /** The role as its image runs it, against this test's cluster and broker, on free ports. */
+  private static ProcessBuilder roleProcess(
+      String role, KubernetesCluster cluster, KafkaBroker kafka, Path stderr) {
+    String unique = role + "-" + UUID.randomUUID().toString().substring(0, 8);
     String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder builder =
         new ProcessBuilder(
@@ -71,25 +124,7 @@ class RoleCommandsIT {
     env.put("GADGETFLOW_IDENTITY", unique);
     env.put("GADGETFLOW_LEASE_NAME", unique);
     env.put("GADGETFLOW_WATCH_NAMESPACE", cluster.createNamespace(role));
-    Process process = builder.start();
-    try {
-      String metricsUrl = "http://127.0.0.1:" + awaitPort(process, stderr) + "/";
-      HttpResponse<String> health = awaitHealthy(metricsUrl + "health", stderr);
-      assertThat(health.body()).contains("\"" + role + "\":\"UP\"");
-
-      HttpResponse<String> metrics = get(metricsUrl + "metrics");
-      assertThat(metrics.statusCode()).isEqualTo(200);
-      assertThat(metrics.body())
-          .contains("\n" + sample + " ")
-          .contains("jvm_memory_used_bytes")
-          .doesNotContain("gadgetflow_" + otherRole(role));
-
-      process.destroy();
-      assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("%s stops on SIGTERM", role).isTrue();
-    } finally {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-    }
+    return builder;
   }
 
   /** A role's meters are its own: the controller shows no node meters, and so on. */
