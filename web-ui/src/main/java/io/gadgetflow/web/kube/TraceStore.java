@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.gadgetflow.api.log.TraceLog;
 import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.web.rest.ApiException;
@@ -14,16 +13,12 @@ import io.vertx.core.WorkerExecutor;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Traces in the Kubernetes API, with the web UI's own identity. fabric8 blocks, so every call runs
  * on a worker and returns a Vert.x future; callers check the user's permission first.
  */
 public final class TraceStore {
-  private static final Logger LOG = LoggerFactory.getLogger(TraceStore.class);
-
   private final KubernetesClient client;
   private final WorkerExecutor workers;
 
@@ -61,9 +56,7 @@ public final class TraceStore {
     return workers.executeBlocking(
         () -> {
           try {
-            Trace created = client.resource(trace).create();
-            LOG.info("{}", TraceLog.about("trace-created", created));
-            return created;
+            return client.resource(trace).create();
           } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
               throw ApiException.conflict(
@@ -87,7 +80,6 @@ public final class TraceStore {
           if (trace(namespace, name).delete().isEmpty()) {
             throw notFound(namespace, name);
           }
-          LOG.info("{}", TraceLog.action("trace-deleted").trace(namespace, name, null));
           return null;
         });
   }
@@ -111,12 +103,7 @@ public final class TraceStore {
         () -> {
           Resource<Trace> resource = trace(namespace, name);
           try {
-            Trace annotated = resource.patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-            LOG.info(
-                "{}",
-                TraceLog.about("operation-requested", annotated)
-                    .field("operation", operation.annotationValue()));
-            return annotated;
+            return resource.patch(PatchContext.of(PatchType.JSON_MERGE), patch);
           } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
               throw notFound(namespace, name);
