@@ -1,7 +1,6 @@
 import io.gadgetflow.api.gadget.GadgetCatalog;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
-import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.node.NodeConfig;
@@ -211,13 +210,8 @@ public final class NodePathBench {
     try (BrokerProcess started = BrokerProcess.start()) {
       broker = started;
       NodeConfig config =
-          new NodeConfig(
-              NODE,
-              broker.bootstrapServers,
-              TopicNames.DEFAULTS,
-              options.ringBufferBytes(),
-              NodeConfig.DEFAULT_EVENT_QUEUE_CAPACITY,
-              NodeConfig.DEFAULT_REPORT_INTERVAL);
+          NodeConfig.defaults(NODE, broker.bootstrapServers)
+              .withRingBufferBytes(options.ringBufferBytes());
       try (EventSink kafkaSink = EventSink.create(config);
           EventSink baselineSink = acknowledgingSink(config)) {
         List<Pipeline> pipelines =

@@ -23,8 +23,10 @@ final class ControllerCommand implements Callable<Integer> {
     ControllerConfig config = ControllerConfig.fromEnvironment(System.getenv(), HostName.get());
     KubernetesClient client = new KubernetesClientBuilder().build();
     return VerticleRunner.run(
-        new ControllerVerticle(config, client, Clock.systemUTC()),
+        "controller",
+        registry -> new ControllerVerticle(config, client, Clock.systemUTC(), registry),
         client,
-        spec.commandLine().getErr());
+        spec.commandLine().getErr(),
+        started -> {});
   }
 }

@@ -22,6 +22,10 @@ final class NodeCommand implements Callable<Integer> {
     HostChecks.requireNodeAgentPrivileges();
     NodeConfig config = NodeConfig.fromEnvironment(System.getenv(), HostName.get());
     return VerticleRunner.run(
-        new NodeVerticle(config, Clock.systemUTC()), () -> {}, spec.commandLine().getErr());
+        "node",
+        registry -> new NodeVerticle(config, Clock.systemUTC(), registry),
+        () -> {},
+        spec.commandLine().getErr(),
+        started -> {});
   }
 }

@@ -1,8 +1,12 @@
 package io.gadgetflow.cli;
 
+import io.gadgetflow.api.config.Settings;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.cli.platform.LocalPlatform;
 import io.gadgetflow.cli.platform.LocalPlatformOptions;
+import io.gadgetflow.local.DataHome;
+import io.gadgetflow.local.kafka.EmbeddedKafkaConfig;
+import io.gadgetflow.local.kube.LocalControlPlaneConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -31,14 +35,43 @@ final class UpCommand implements Callable<Integer> {
       description = "Use this cluster instead of a local control plane.")
   Path kubeconfig;
 
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "Keep the embedded Kafka's and control plane's data here (default:"
+              + " $XDG_DATA_HOME/gadgetflow or ~/.local/share/gadgetflow).")
+  Path dataDir;
+
+  @Option(
+      names = "--kafka-port",
+      paramLabel = "PORT",
+      defaultValue = "" + EmbeddedKafkaConfig.DEFAULT_PORT,
+      description = "The embedded Kafka's port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int kafkaPort;
+
+  @Option(
+      names = "--api-server-port",
+      paramLabel = "PORT",
+      defaultValue = "" + LocalControlPlaneConfig.DEFAULT_API_SERVER_PORT,
+      description =
+          "The local kube-apiserver's port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int apiServerPort;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    String node = HostName.get();
+    String node = new Settings(System.getenv()).string("NODE_NAME", HostName.get());
     LocalPlatform platform =
         LocalPlatform.start(
-            new LocalPlatformOptions(kafkaBootstrapServers, kubeconfig, node),
+            new LocalPlatformOptions(
+                kafkaBootstrapServers,
+                kubeconfig,
+                node,
+                dataDir != null ? dataDir : DataHome.current(),
+                kafkaPort,
+                apiServerPort),
             step -> {
               err.println("gadgetflow: " + step + " ...");
               err.flush();
@@ -77,6 +110,7 @@ final class UpCommand implements Callable<Integer> {
           kubectl get -n %5$s trace exec
 
         Events arrive on the Kafka topic gadget.events (e.g. kcat -C -b %1$s -t gadget.events).
+        Health and Prometheus metrics: %8$s/health and %8$s/metrics
         Press Ctrl-C to stop everything.
         """,
         platform.kafkaBootstrapServers(),
@@ -85,7 +119,8 @@ final class UpCommand implements Callable<Integer> {
         Trace.API_VERSION,
         Trace.DEFAULT_NAMESPACE,
         Trace.OPERATION_ANNOTATION,
-        platform.dashboardUrl());
+        platform.dashboardUrl(),
+        platform.monitoringUrl());
     out.flush();
   }
 }

@@ -28,13 +28,13 @@ final class WebCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     WebConfig config = WebConfig.fromEnvironment(System.getenv());
     KubernetesClient client = new KubernetesClientBuilder().build();
-    WebVerticle web = new WebVerticle(config, client, Clock.systemUTC());
     PrintWriter out = spec.commandLine().getOut();
     return VerticleRunner.run(
-        web,
+        "web",
+        registry -> new WebVerticle(config, client, Clock.systemUTC(), registry),
         client,
         spec.commandLine().getErr(),
-        () -> {
+        web -> {
           out.println("Dashboard: " + web.dashboardUrl());
           out.flush();
         });

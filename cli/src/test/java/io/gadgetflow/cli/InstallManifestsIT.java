@@ -2,10 +2,14 @@ package io.gadgetflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gadgetflow.testing.KubectlResult;
 import io.gadgetflow.testing.KubernetesCluster;
 import io.gadgetflow.testing.SeccompProfileCrd;
 import io.gadgetflow.testing.WithKubernetes;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -22,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @WithKubernetes
 class InstallManifestsIT {
   static final Path INSTALL = Path.of("..", "k8s", "install");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @BeforeAll
   static void installIdentitiesAndPermissions(KubernetesCluster cluster) {
@@ -45,7 +51,96 @@ class InstallManifestsIT {
     assertThat(result.stdout())
         .contains("namespace/gadget")
         .contains("customresourcedefinition.apiextensions.k8s.io/traces.gadget.kinvolk.io")
-        .contains("clusterrole.rbac.authorization.k8s.io/gadgetflow-controller");
+        .contains("clusterrole.rbac.authorization.k8s.io/gadgetflow-controller")
+        .contains("configmap/gadgetflow-kafka")
+        .contains("deployment.apps/gadgetflow-controller")
+        .contains("deployment.apps/gadgetflow-web")
+        .contains("service/gadgetflow-web")
+        .contains("daemonset.apps/gadgetflow-node");
+  }
+
+  @Test
+  void everyManifestIsAcceptedOnItsOwnInOrder(KubernetesCluster cluster) throws IOException {
+    // kubectl gadget deploy applies them one by one, in their numbered order.
+    List<Path> manifests;
+    try (Stream<Path> files = Files.list(INSTALL)) {
+      manifests = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+    }
+    assertThat(manifests).hasSizeGreaterThanOrEqualTo(8);
+    for (Path manifest : manifests) {
+      cluster.kubectl("apply", "--dry-run=server", "-f", manifest.toString()).requireSuccess();
+    }
+  }
+
+  @Test
+  void theNodeAgentRunsWithOnlyTheCapabilitiesItNeeds(KubernetesCluster cluster) {
+    JsonNode pod = podTemplate(cluster, "07-node.yaml");
+    JsonNode container = pod.at("/containers/0");
+
+    assertThat(pod.at("/serviceAccountName").asText()).isEqualTo("gadgetflow-node");
+    assertThat(pod.at("/hostPID").asBoolean()).isTrue();
+    assertThat(texts(container.at("/securityContext/capabilities/drop"))).containsExactly("ALL");
+    assertThat(texts(container.at("/securityContext/capabilities/add")))
+        .containsExactlyInAnyOrder("BPF", "PERFMON", "SYS_RESOURCE", "SYS_PTRACE");
+    assertThat(container.at("/securityContext/privileged").asBoolean()).isFalse();
+    assertThat(texts(container.at("/volumeMounts"), "mountPath"))
+        .contains("/sys/kernel/btf", "/sys/kernel/tracing", "/host/sys/fs/cgroup");
+    assertThat(texts(container.at("/env"), "name")).contains("GADGETFLOW_NODE_NAME");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"05-controller.yaml, gadgetflow-controller", "06-web.yaml, gadgetflow-web"})
+  void theControllerAndWebUiRunAsNonRootWithoutCapabilities(
+      String manifest, String serviceAccount, KubernetesCluster cluster) {
+    JsonNode pod = podTemplate(cluster, manifest);
+    JsonNode container = pod.at("/containers/0");
+
+    assertThat(pod.at("/serviceAccountName").asText()).isEqualTo(serviceAccount);
+    assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
+    assertThat(texts(container.at("/securityContext/capabilities/drop"))).containsExactly("ALL");
+    assertThat(container.at("/securityContext/capabilities/add").isMissingNode()).isTrue();
+    assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
+    assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/health");
+    assertThat(texts(container.at("/envFrom"), "configMapRef"))
+        .as("the Kafka connection comes from the ConfigMap")
+        .isNotEmpty();
+  }
+
+  /** The pod template of the first workload in a manifest, as the API server would store it. */
+  private static JsonNode podTemplate(KubernetesCluster cluster, String manifest) {
+    KubectlResult result =
+        cluster
+            .kubectl(
+                "apply",
+                "--dry-run=server",
+                "-o",
+                "json",
+                "-f",
+                INSTALL.resolve(manifest).toString())
+            .requireSuccess();
+    try {
+      JsonNode applied = JSON.readTree(result.stdout());
+      JsonNode workload = applied.has("items") ? applied.at("/items/0") : applied;
+      return workload.at("/spec/template/spec");
+    } catch (IOException e) {
+      throw new AssertionError("kubectl printed no JSON: " + result, e);
+    }
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> texts = new ArrayList<>();
+    array.forEach(item -> texts.add(item.asText()));
+    return texts;
+  }
+
+  private static List<String> texts(JsonNode array, String field) {
+    List<String> texts = new ArrayList<>();
+    array.forEach(
+        item -> {
+          JsonNode value = item.path(field);
+          texts.add(value.isValueNode() ? value.asText() : value.toString());
+        });
+    return texts;
   }
 
   static Stream<Arguments> permissions() {
@@ -77,6 +172,9 @@ class InstallManifestsIT {
             false,
             "delete seccompprofiles.security-profiles-operator.x-k8s.io -n app"));
     cases.add(Arguments.of(controller, false, "get secrets -n gadget"));
+    cases.add(Arguments.of(controller, false, "get configmaps -n gadget"));
+    cases.add(Arguments.of(controller, false, "create leases.coordination.k8s.io -n default"));
+    cases.add(Arguments.of(controller, false, "patch daemonsets.apps -n gadget"));
     String node = "gadgetflow-node";
     cases.add(Arguments.of(node, true, "watch pods --all-namespaces"));
     cases.add(Arguments.of(node, false, "patch traces.gadget.kinvolk.io -n gadget"));
@@ -86,6 +184,9 @@ class InstallManifestsIT {
         Arguments.of(
             node, false, "create seccompprofiles.security-profiles-operator.x-k8s.io -n app"));
     cases.add(Arguments.of(node, false, "get secrets -n gadget"));
+    cases.add(Arguments.of(node, false, "get configmaps -n gadget"));
+    cases.add(Arguments.of(node, false, "list nodes"));
+    cases.add(Arguments.of(node, false, "update leases.coordination.k8s.io -n gadget"));
     String web = "gadgetflow-web";
     cases.add(Arguments.of(web, true, "create tokenreviews.authentication.k8s.io"));
     cases.add(Arguments.of(web, true, "create subjectaccessreviews.authorization.k8s.io"));
@@ -94,6 +195,11 @@ class InstallManifestsIT {
     cases.add(
         Arguments.of(web, false, "patch traces.gadget.kinvolk.io --subresource=status -n gadget"));
     cases.add(Arguments.of(web, false, "get secrets -n gadget"));
+    cases.add(Arguments.of(web, true, "list nodes"));
+    cases.add(Arguments.of(web, false, "list pods --all-namespaces"));
+    cases.add(
+        Arguments.of(
+            web, false, "update leases.coordination.k8s.io/gadgetflow-controller -n gadget"));
     return cases.stream();
   }
 

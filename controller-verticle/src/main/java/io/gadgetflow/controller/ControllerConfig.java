@@ -1,5 +1,6 @@
 package io.gadgetflow.controller;
 
+import io.gadgetflow.api.config.KafkaSecurity;
 import io.gadgetflow.api.config.Settings;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.controller.leader.LeaderElection;
@@ -16,6 +17,7 @@ import java.util.Map;
  *     error
  * @param deletionTimeout how long deletion waits for the node to confirm the gadget stopped
  * @param leaseTiming how the Lease is held; a standby acts at most its duration after a leader dies
+ * @param kafkaSecurity TLS and SASL settings of every Kafka client of the controller
  */
 public record ControllerConfig(
     String kafkaBootstrapServers,
@@ -26,18 +28,44 @@ public record ControllerConfig(
     String identity,
     Duration operationTimeout,
     Duration deletionTimeout,
-    LeaderElection.Timing leaseTiming) {
+    LeaderElection.Timing leaseTiming,
+    KafkaSecurity kafkaSecurity) {
 
   public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
   public static final String DEFAULT_LEASE_NAME = "gadgetflow-controller";
   public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_DELETION_TIMEOUT = Duration.ofSeconds(10);
 
+  /** Plaintext Kafka, as in tests and on one machine. */
+  public ControllerConfig(
+      String kafkaBootstrapServers,
+      TopicNames topics,
+      String watchNamespace,
+      String leaseNamespace,
+      String leaseName,
+      String identity,
+      Duration operationTimeout,
+      Duration deletionTimeout,
+      LeaderElection.Timing leaseTiming) {
+    this(
+        kafkaBootstrapServers,
+        topics,
+        watchNamespace,
+        leaseNamespace,
+        leaseName,
+        identity,
+        operationTimeout,
+        deletionTimeout,
+        leaseTiming,
+        KafkaSecurity.PLAINTEXT);
+  }
+
   /**
    * Reads {@code GADGETFLOW_*} variables: {@code KAFKA_BOOTSTRAP_SERVERS}, {@code TOPIC_CONTROL},
    * {@code TOPIC_STATUS}, {@code TOPIC_EVENTS}, {@code WATCH_NAMESPACE}, {@code LEASE_NAMESPACE},
    * {@code LEASE_NAME}, {@code IDENTITY}, {@code OPERATION_TIMEOUT_SECONDS}, {@code
-   * DELETION_TIMEOUT_SECONDS}.
+   * DELETION_TIMEOUT_SECONDS}, and the {@code KAFKA_*} security settings of {@link
+   * KafkaSecurity#fromSettings}.
    */
   public static ControllerConfig fromEnvironment(Map<String, String> env, String hostName) {
     Settings settings = new Settings(env);
@@ -53,7 +81,8 @@ public record ControllerConfig(
         settings.string("IDENTITY", hostName),
         settings.seconds("OPERATION_TIMEOUT_SECONDS", DEFAULT_OPERATION_TIMEOUT),
         settings.seconds("DELETION_TIMEOUT_SECONDS", DEFAULT_DELETION_TIMEOUT),
-        LeaderElection.Timing.DEFAULT);
+        LeaderElection.Timing.DEFAULT,
+        KafkaSecurity.fromSettings(settings));
   }
 
   public ControllerConfig withKafkaBootstrapServers(String servers) {
@@ -66,6 +95,7 @@ public record ControllerConfig(
         identity,
         operationTimeout,
         deletionTimeout,
-        leaseTiming);
+        leaseTiming,
+        kafkaSecurity);
   }
 }

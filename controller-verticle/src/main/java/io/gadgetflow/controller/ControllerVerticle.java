@@ -14,10 +14,15 @@ import io.gadgetflow.controller.status.NodeReportHandler;
 import io.gadgetflow.controller.status.PendingAnswers;
 import io.gadgetflow.controller.status.PendingAnswers.Awaited;
 import io.gadgetflow.controller.status.StatusWriter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,11 +33,14 @@ import org.slf4j.LoggerFactory;
 public final class ControllerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerVerticle.class);
   private static final int KUBERNETES_WORKERS = 8;
+  private static final Duration LEASE_RELEASE_TIMEOUT = Duration.ofSeconds(5);
 
   private final ControllerConfig config;
   private final KubernetesClient client;
   private final Clock clock;
+  private final MeterRegistry registry;
 
+  private ControllerMetrics metrics;
   private WorkerExecutor kubernetesWorkers;
   private ControlPublisher control;
   private NodeReportConsumer reports;
@@ -44,21 +52,40 @@ public final class ControllerVerticle extends VerticleBase {
   /** Set and cleared on the verticle's context; read by health checks from anywhere. */
   private volatile Acting acting;
 
+  /** A controller whose meters are kept in memory only. */
   public ControllerVerticle(ControllerConfig config, KubernetesClient client, Clock clock) {
+    this(config, client, clock, new SimpleMeterRegistry());
+  }
+
+  /**
+   * @param registry where the controller's meters go (see {@link ControllerMetrics})
+   */
+  public ControllerVerticle(
+      ControllerConfig config, KubernetesClient client, Clock clock, MeterRegistry registry) {
     this.config = config;
     this.client = client;
     this.clock = clock;
+    this.registry = registry;
   }
 
   @Override
   public Future<?> start() {
     LOG.info("Controller {} starting with {}", config.identity(), config);
+    metrics = new ControllerMetrics(registry, this::isActing);
     kubernetesWorkers =
         vertx.createSharedWorkerExecutor("gadgetflow-kubernetes", KUBERNETES_WORKERS);
     control =
-        ControlPublisher.create(vertx, config.kafkaBootstrapServers(), config.topics().control());
+        ControlPublisher.create(
+            vertx,
+            config.kafkaBootstrapServers(),
+            config.kafkaSecurity(),
+            config.topics().control());
     reports =
-        NodeReportConsumer.create(vertx, config.kafkaBootstrapServers(), config.topics().status());
+        NodeReportConsumer.create(
+            vertx,
+            config.kafkaBootstrapServers(),
+            config.kafkaSecurity(),
+            config.topics().status());
     traces = new TraceRepository(client, kubernetesWorkers);
     statusWriter = new StatusWriter(traces);
     seccompProfiles = new SeccompProfileWriter(client, kubernetesWorkers);
@@ -77,9 +104,23 @@ public final class ControllerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    leaderElection.stop();
     stopActing();
-    return Future.join(control.close(), reports.close())
+    // Giving the Lease up reads and updates it with blocking calls; seen to hang at shutdown, so
+    // it runs on a worker and the stop goes on after a bound (the Lease then simply expires).
+    return vertx
+        .executeBlocking(
+            () -> {
+              leaderElection.stop();
+              return null;
+            },
+            false)
+        .timeout(LEASE_RELEASE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .otherwise(
+            e -> {
+              LOG.warn("Controller {} could not give the Lease up: {}", config.identity(), e);
+              return null;
+            })
+        .compose(v -> Future.join(control.close(), reports.close()))
         .eventually(() -> kubernetesWorkers.close());
   }
 
@@ -142,7 +183,12 @@ public final class ControllerVerticle extends VerticleBase {
     }
 
     private Future<Void> reconcile(String key) {
-      return informer.get(key).map(reconciler::reconcile).orElse(Future.succeededFuture());
+      Timer.Sample sample = metrics.startReconcile();
+      return informer
+          .get(key)
+          .map(reconciler::reconcile)
+          .orElse(Future.succeededFuture())
+          .onComplete(done -> metrics.reconciled(sample, done.succeeded()));
     }
 
     private void onReport(NodeReport report) {

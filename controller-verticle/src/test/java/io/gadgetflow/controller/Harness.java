@@ -82,17 +82,12 @@ final class Harness implements AutoCloseable {
 
   /** A node agent whose {@code outputMode: File} traces write below {@code fileOutputDirectory}. */
   String deployNode(String nodeName, Path fileOutputDirectory) {
-    NodeConfig defaults = NodeConfig.defaults(nodeName, kafka.bootstrapServers());
     return deploy(
         new NodeVerticle(
-            new NodeConfig(
-                nodeName,
-                defaults.kafkaBootstrapServers(),
-                topics,
-                defaults.ringBufferBytes(),
-                defaults.eventQueueCapacity(),
-                Duration.ofMillis(200),
-                fileOutputDirectory),
+            NodeConfig.defaults(nodeName, kafka.bootstrapServers())
+                .withTopics(topics)
+                .withReportInterval(Duration.ofMillis(200))
+                .withFileOutputDirectory(fileOutputDirectory),
             Clock.systemUTC()));
   }
 

@@ -1,5 +1,6 @@
 package io.gadgetflow.node;
 
+import io.gadgetflow.api.config.KafkaSecurity;
 import io.gadgetflow.api.config.Settings;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.node.gadget.GadgetOptions;
@@ -16,6 +17,7 @@ import java.util.Map;
  *     ring reader
  * @param reportInterval how often running gadgets' counters are reported when they changed
  * @param fileOutputDirectory the only directory {@code outputMode: File} traces may write to
+ * @param kafkaSecurity TLS and SASL settings of every Kafka client of the agent
  */
 public record NodeConfig(
     String nodeName,
@@ -24,35 +26,19 @@ public record NodeConfig(
     int ringBufferBytes,
     int eventQueueCapacity,
     Duration reportInterval,
-    Path fileOutputDirectory) {
+    Path fileOutputDirectory,
+    KafkaSecurity kafkaSecurity) {
 
   public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
   public static final int DEFAULT_EVENT_QUEUE_CAPACITY = 65_536;
   public static final Duration DEFAULT_REPORT_INTERVAL = Duration.ofSeconds(2);
   public static final Path DEFAULT_FILE_OUTPUT_DIRECTORY = Path.of("/var/lib/gadgetflow/output");
 
-  /** With the default file output directory. */
-  public NodeConfig(
-      String nodeName,
-      String kafkaBootstrapServers,
-      TopicNames topics,
-      int ringBufferBytes,
-      int eventQueueCapacity,
-      Duration reportInterval) {
-    this(
-        nodeName,
-        kafkaBootstrapServers,
-        topics,
-        ringBufferBytes,
-        eventQueueCapacity,
-        reportInterval,
-        DEFAULT_FILE_OUTPUT_DIRECTORY);
-  }
-
   /**
    * Reads {@code GADGETFLOW_*} variables: {@code NODE_NAME}, {@code KAFKA_BOOTSTRAP_SERVERS},
    * {@code TOPIC_CONTROL}, {@code TOPIC_STATUS}, {@code TOPIC_EVENTS}, {@code RING_BUFFER_BYTES},
-   * {@code EVENT_QUEUE_CAPACITY}, {@code REPORT_INTERVAL_SECONDS}, {@code FILE_OUTPUT_DIRECTORY}.
+   * {@code EVENT_QUEUE_CAPACITY}, {@code REPORT_INTERVAL_SECONDS}, {@code FILE_OUTPUT_DIRECTORY},
+   * and the {@code KAFKA_*} security settings of {@link KafkaSecurity#fromSettings}.
    */
   public static NodeConfig fromEnvironment(Map<String, String> env, String hostName) {
     Settings settings = new Settings(env);
@@ -66,10 +52,11 @@ public record NodeConfig(
         settings.integer("RING_BUFFER_BYTES", GadgetOptions.DEFAULT_RING_BUFFER_BYTES),
         settings.integer("EVENT_QUEUE_CAPACITY", DEFAULT_EVENT_QUEUE_CAPACITY),
         settings.seconds("REPORT_INTERVAL_SECONDS", DEFAULT_REPORT_INTERVAL),
-        Path.of(
-            settings.string("FILE_OUTPUT_DIRECTORY", DEFAULT_FILE_OUTPUT_DIRECTORY.toString())));
+        Path.of(settings.string("FILE_OUTPUT_DIRECTORY", DEFAULT_FILE_OUTPUT_DIRECTORY.toString())),
+        KafkaSecurity.fromSettings(settings));
   }
 
+  /** The defaults, with plaintext Kafka as in tests and on one machine. */
   public static NodeConfig defaults(String nodeName, String kafkaBootstrapServers) {
     return new NodeConfig(
         nodeName,
@@ -77,7 +64,9 @@ public record NodeConfig(
         TopicNames.DEFAULTS,
         GadgetOptions.DEFAULT_RING_BUFFER_BYTES,
         DEFAULT_EVENT_QUEUE_CAPACITY,
-        DEFAULT_REPORT_INTERVAL);
+        DEFAULT_REPORT_INTERVAL,
+        DEFAULT_FILE_OUTPUT_DIRECTORY,
+        KafkaSecurity.PLAINTEXT);
   }
 
   public NodeConfig withKafkaBootstrapServers(String servers) {
@@ -88,7 +77,44 @@ public record NodeConfig(
         ringBufferBytes,
         eventQueueCapacity,
         reportInterval,
-        fileOutputDirectory);
+        fileOutputDirectory,
+        kafkaSecurity);
+  }
+
+  public NodeConfig withTopics(TopicNames names) {
+    return new NodeConfig(
+        nodeName,
+        kafkaBootstrapServers,
+        names,
+        ringBufferBytes,
+        eventQueueCapacity,
+        reportInterval,
+        fileOutputDirectory,
+        kafkaSecurity);
+  }
+
+  public NodeConfig withRingBufferBytes(int bytes) {
+    return new NodeConfig(
+        nodeName,
+        kafkaBootstrapServers,
+        topics,
+        bytes,
+        eventQueueCapacity,
+        reportInterval,
+        fileOutputDirectory,
+        kafkaSecurity);
+  }
+
+  public NodeConfig withReportInterval(Duration interval) {
+    return new NodeConfig(
+        nodeName,
+        kafkaBootstrapServers,
+        topics,
+        ringBufferBytes,
+        eventQueueCapacity,
+        interval,
+        fileOutputDirectory,
+        kafkaSecurity);
   }
 
   public NodeConfig withFileOutputDirectory(Path directory) {
@@ -99,6 +125,7 @@ public record NodeConfig(
         ringBufferBytes,
         eventQueueCapacity,
         reportInterval,
-        directory);
+        directory,
+        kafkaSecurity);
   }
 }

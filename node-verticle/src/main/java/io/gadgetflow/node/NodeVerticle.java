@@ -3,7 +3,10 @@ package io.gadgetflow.node;
 import io.gadgetflow.node.control.ControlReader;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.kafka.StatusReporter;
+import io.gadgetflow.node.metrics.NodeMetrics;
 import io.gadgetflow.node.trace.TraceSupervisor;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -22,6 +25,7 @@ public final class NodeVerticle extends VerticleBase {
 
   private final NodeConfig config;
   private final Clock clock;
+  private final MeterRegistry registry;
 
   private WorkerExecutor gadgetLoaders;
   private EventSink sink;
@@ -30,18 +34,28 @@ public final class NodeVerticle extends VerticleBase {
   private ControlReader controlReader;
   private long reportTimer;
 
+  /** An agent whose meters are kept in memory only. */
   public NodeVerticle(NodeConfig config, Clock clock) {
+    this(config, clock, new SimpleMeterRegistry());
+  }
+
+  /**
+   * @param registry where the agent's meters go (see {@link NodeMetrics})
+   */
+  public NodeVerticle(NodeConfig config, Clock clock, MeterRegistry registry) {
     this.config = config;
     this.clock = clock;
+    this.registry = registry;
   }
 
   @Override
   public Future<?> start() {
     LOG.info("Node agent {} starting with {}", config.nodeName(), config);
     gadgetLoaders = vertx.createSharedWorkerExecutor("gadgetflow-gadget-loader", GADGET_LOADERS);
-    sink = EventSink.create(config);
+    NodeMetrics metrics = new NodeMetrics(registry);
+    sink = EventSink.create(config, metrics.kafkaSend());
     reporter = StatusReporter.create(vertx, config);
-    supervisor = new TraceSupervisor(config, gadgetLoaders, sink, reporter, clock);
+    supervisor = new TraceSupervisor(config, gadgetLoaders, sink, reporter, clock, metrics);
     controlReader = ControlReader.start(config, context, supervisor);
     reportTimer =
         vertx.setPeriodic(config.reportInterval().toMillis(), id -> supervisor.reportCounters());

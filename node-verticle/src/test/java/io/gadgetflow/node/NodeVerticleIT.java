@@ -252,16 +252,11 @@ class NodeVerticleIT {
   }
 
   private String deployAgent() throws Exception {
-    NodeConfig config = NodeConfig.defaults(NODE, kafka.bootstrapServers());
-    NodeConfig withTopics =
-        new NodeConfig(
-            config.nodeName(),
-            config.kafkaBootstrapServers(),
-            topics,
-            config.ringBufferBytes(),
-            config.eventQueueCapacity(),
-            Duration.ofMillis(200));
-    return await(vertx.deployVerticle(new NodeVerticle(withTopics, Clock.systemUTC())));
+    NodeConfig config =
+        NodeConfig.defaults(NODE, kafka.bootstrapServers())
+            .withTopics(topics)
+            .withReportInterval(Duration.ofMillis(200));
+    return await(vertx.deployVerticle(new NodeVerticle(config, Clock.systemUTC())));
   }
 
   private ControlRecord control(

@@ -1,5 +1,6 @@
 package io.gadgetflow.web;
 
+import io.gadgetflow.api.config.KafkaSecurity;
 import io.gadgetflow.api.config.Settings;
 import io.gadgetflow.api.kafka.TopicNames;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import java.util.Map;
  *     another number
  * @param socketQueueEvents events one websocket may have waiting for a slow browser; older ones are
  *     dropped and counted beyond that
+ * @param kafkaSecurity TLS and SASL settings of every Kafka client of the web UI
  */
 public record WebConfig(
     String host,
@@ -35,7 +37,8 @@ public record WebConfig(
     List<String> knownNodes,
     Duration nodeWindow,
     int replayEvents,
-    int socketQueueEvents) {
+    int socketQueueEvents,
+    KafkaSecurity kafkaSecurity) {
 
   public static final String ALL_INTERFACES = "0.0.0.0";
   public static final String LOOPBACK = "127.0.0.1";
@@ -45,6 +48,32 @@ public record WebConfig(
   public static final int DEFAULT_REPLAY_EVENTS = 300;
   public static final int MAX_REPLAY_EVENTS = 1000;
   public static final int DEFAULT_SOCKET_QUEUE_EVENTS = 1024;
+
+  /** Plaintext Kafka, as in tests and on one machine. */
+  public WebConfig(
+      String host,
+      int port,
+      String kafkaBootstrapServers,
+      TopicNames topics,
+      boolean localMode,
+      List<String> allowedOrigins,
+      List<String> knownNodes,
+      Duration nodeWindow,
+      int replayEvents,
+      int socketQueueEvents) {
+    this(
+        host,
+        port,
+        kafkaBootstrapServers,
+        topics,
+        localMode,
+        allowedOrigins,
+        knownNodes,
+        nodeWindow,
+        replayEvents,
+        socketQueueEvents,
+        KafkaSecurity.PLAINTEXT);
+  }
 
   public WebConfig {
     allowedOrigins = List.copyOf(allowedOrigins);
@@ -64,7 +93,7 @@ public record WebConfig(
    * WEB_LOCAL_MODE}, {@code WEB_ALLOWED_ORIGINS} and {@code WEB_KNOWN_NODES} (comma-separated),
    * {@code WEB_NODE_WINDOW_SECONDS}, {@code WEB_REPLAY_EVENTS}, {@code WEB_SOCKET_QUEUE_EVENTS},
    * {@code KAFKA_BOOTSTRAP_SERVERS}, {@code TOPIC_CONTROL}, {@code TOPIC_STATUS}, {@code
-   * TOPIC_EVENTS}.
+   * TOPIC_EVENTS}, and the {@code KAFKA_*} security settings of {@link KafkaSecurity#fromSettings}.
    */
   public static WebConfig fromEnvironment(Map<String, String> env) {
     Settings settings = new Settings(env);
@@ -82,7 +111,8 @@ public record WebConfig(
         list(settings.string("WEB_KNOWN_NODES", "")),
         settings.seconds("WEB_NODE_WINDOW_SECONDS", DEFAULT_NODE_WINDOW),
         settings.integer("WEB_REPLAY_EVENTS", DEFAULT_REPLAY_EVENTS),
-        settings.integer("WEB_SOCKET_QUEUE_EVENTS", DEFAULT_SOCKET_QUEUE_EVENTS));
+        settings.integer("WEB_SOCKET_QUEUE_EVENTS", DEFAULT_SOCKET_QUEUE_EVENTS),
+        KafkaSecurity.fromSettings(settings));
   }
 
   public WebConfig withKafkaBootstrapServers(String servers) {
@@ -96,7 +126,8 @@ public record WebConfig(
         knownNodes,
         nodeWindow,
         replayEvents,
-        socketQueueEvents);
+        socketQueueEvents,
+        kafkaSecurity);
   }
 
   /**
@@ -118,7 +149,8 @@ public record WebConfig(
         nodes,
         nodeWindow,
         replayEvents,
-        socketQueueEvents);
+        socketQueueEvents,
+        kafkaSecurity);
   }
 
   private static boolean parseFlag(String value) {

@@ -12,7 +12,10 @@ import io.gadgetflow.web.live.LiveEvent;
 import io.gadgetflow.web.live.LiveEventCodec;
 import io.gadgetflow.web.live.LiveFeed;
 import io.gadgetflow.web.live.NodeDirectory;
+import io.gadgetflow.web.live.WebSocketClients;
 import io.gadgetflow.web.rest.ApiRouter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -39,13 +42,24 @@ public final class WebVerticle extends VerticleBase {
   private final KubernetesClient client;
   private final Clock clock;
   private final LocalToken localToken;
+  private final MeterRegistry registry;
 
   private WorkerExecutor kubernetesWorkers;
   private WorkerExecutor replayWorkers;
   private LiveFeed feed;
   private HttpServer server;
 
+  /** A web UI whose meters are kept in memory only. */
   public WebVerticle(WebConfig config, KubernetesClient client, Clock clock) {
+    this(config, client, clock, new SimpleMeterRegistry());
+  }
+
+  /**
+   * @param registry where the web UI's meters go (see {@link WebSocketClients})
+   */
+  public WebVerticle(
+      WebConfig config, KubernetesClient client, Clock clock, MeterRegistry registry) {
+    this.registry = registry;
     this.config = config;
     this.client = client;
     this.clock = clock;
@@ -82,8 +96,10 @@ public final class WebVerticle extends VerticleBase {
                             nodes,
                             new EventReplay(
                                 config.kafkaBootstrapServers(),
+                                config.kafkaSecurity(),
                                 config.topics().events(),
                                 replayWorkers),
+                            new WebSocketClients(registry),
                             client.getKubernetesSerialization()))
                     .listen(config.port(), config.host())
                     .recover(

@@ -61,17 +61,12 @@ final class WebPlatform implements AutoCloseable {
     await(
         vertx.deployVerticle(
             new ControllerVerticle(controller, cluster.client(), Clock.systemUTC())));
-    NodeConfig defaults = NodeConfig.defaults(node, kafka.bootstrapServers());
     await(
         vertx.deployVerticle(
             new NodeVerticle(
-                new NodeConfig(
-                    node,
-                    defaults.kafkaBootstrapServers(),
-                    topics,
-                    defaults.ringBufferBytes(),
-                    defaults.eventQueueCapacity(),
-                    Duration.ofMillis(500)),
+                NodeConfig.defaults(node, kafka.bootstrapServers())
+                    .withTopics(topics)
+                    .withReportInterval(Duration.ofMillis(500)),
                 Clock.systemUTC())));
     return this;
   }

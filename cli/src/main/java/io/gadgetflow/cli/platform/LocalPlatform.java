@@ -4,12 +4,18 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.gadgetflow.api.config.KafkaSecurity;
+import io.gadgetflow.api.config.Settings;
+import io.gadgetflow.cli.monitoring.Monitoring;
+import io.gadgetflow.cli.monitoring.MonitoringConfig;
+import io.gadgetflow.cli.monitoring.RoleHealth;
 import io.gadgetflow.controller.ControllerConfig;
 import io.gadgetflow.controller.ControllerVerticle;
 import io.gadgetflow.local.kafka.ContractTopics;
 import io.gadgetflow.local.kafka.EmbeddedKafka;
 import io.gadgetflow.local.kafka.EmbeddedKafkaConfig;
 import io.gadgetflow.local.kafka.KafkaTopics;
+import io.gadgetflow.local.kube.ControlPlaneBinaries;
 import io.gadgetflow.local.kube.GadgetFlowResources;
 import io.gadgetflow.local.kube.LocalControlPlane;
 import io.gadgetflow.local.kube.LocalControlPlaneConfig;
@@ -17,6 +23,7 @@ import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.NodeVerticle;
 import io.gadgetflow.web.WebConfig;
 import io.gadgetflow.web.WebVerticle;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -26,6 +33,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -39,11 +48,13 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  */
 public final class LocalPlatform implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  private static final List<String> ROLES = List.of("controller", "node", "web");
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private String kafkaBootstrapServers;
   private Path kubeconfig;
   private String dashboardUrl;
+  private String monitoringUrl;
 
   private LocalPlatform() {}
 
@@ -74,6 +85,11 @@ public final class LocalPlatform implements AutoCloseable {
     return kubeconfig;
   }
 
+  /** Where {@code /health} and {@code /metrics} of every role are. */
+  public String monitoringUrl() {
+    return monitoringUrl;
+  }
+
   /** Where the user opens the dashboard; it carries the token that lets them in. */
   public String dashboardUrl() {
     return dashboardUrl;
@@ -83,13 +99,19 @@ public final class LocalPlatform implements AutoCloseable {
     if (options.kafkaBootstrapServers() != null) {
       progress.accept("creating the GadgetFlow topics on Kafka " + options.kafkaBootstrapServers());
       kafkaBootstrapServers = options.kafkaBootstrapServers();
-      try (Admin admin =
-          Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrapServers))) {
+      Map<String, Object> adminConfig = new HashMap<>();
+      adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrapServers);
+      adminConfig.putAll(
+          KafkaSecurity.fromSettings(new Settings(System.getenv())).clientProperties());
+      try (Admin admin = Admin.create(adminConfig)) {
         new KafkaTopics(admin).ensure(ContractTopics.DEFAULTS.newTopics(), READY_TIMEOUT);
       }
       return;
     }
-    EmbeddedKafkaConfig config = EmbeddedKafkaConfig.defaults();
+    EmbeddedKafkaConfig config =
+        EmbeddedKafkaConfig.defaults()
+            .withDataDir(options.dataDir().resolve("kafka"))
+            .withPort(options.kafkaPort());
     progress.accept("starting Kafka (data in " + config.dataDir() + ")");
     EmbeddedKafka kafka = EmbeddedKafka.start(config);
     started.push(kafka);
@@ -106,7 +128,10 @@ public final class LocalPlatform implements AutoCloseable {
       started.push(client);
       GadgetFlowResources.install(client, READY_TIMEOUT);
     } else {
-      LocalControlPlaneConfig config = LocalControlPlaneConfig.defaults();
+      LocalControlPlaneConfig config =
+          LocalControlPlaneConfig.inDirectory(
+                  ControlPlaneBinaries.fromEnvironment(), options.dataDir().resolve("kube"))
+              .withApiServerPort(options.apiServerPort());
       progress.accept("starting etcd and kube-apiserver (data in " + config.dataDir() + ")");
       LocalControlPlane controlPlane = LocalControlPlane.start(config);
       started.push(controlPlane);
@@ -134,7 +159,19 @@ public final class LocalPlatform implements AutoCloseable {
   private void startVerticles(
       LocalPlatformOptions options, KubernetesClient client, Consumer<String> progress) {
     Vertx vertx = Vertx.vertx();
-    started.push(() -> await(vertx.close()));
+    Monitoring monitoring =
+        new Monitoring(MonitoringConfig.fromEnvironment(System.getenv()).forLocalPlatform());
+    started.push(
+        () -> {
+          monitoring.health().stopping();
+          await(vertx.close());
+        });
+    for (String role : ROLES) {
+      monitoring.health().set(role, RoleHealth.State.STARTING);
+    }
+    await(monitoring.start(vertx));
+    monitoringUrl = monitoring.url();
+    MeterRegistry registry = monitoring.registry();
     progress.accept("starting the controller and the node agent for node " + options.nodeName());
     ControllerConfig controller =
         ControllerConfig.fromEnvironment(System.getenv(), options.nodeName())
@@ -142,15 +179,20 @@ public final class LocalPlatform implements AutoCloseable {
     NodeConfig node =
         NodeConfig.fromEnvironment(System.getenv(), options.nodeName())
             .withKafkaBootstrapServers(kafkaBootstrapServers);
-    await(vertx.deployVerticle(new ControllerVerticle(controller, client, Clock.systemUTC())));
-    await(vertx.deployVerticle(new NodeVerticle(node, Clock.systemUTC())));
+    await(
+        vertx.deployVerticle(
+            new ControllerVerticle(controller, client, Clock.systemUTC(), registry)));
+    monitoring.health().set("controller", RoleHealth.State.UP);
+    await(vertx.deployVerticle(new NodeVerticle(node, Clock.systemUTC(), registry)));
+    monitoring.health().set("node", RoleHealth.State.UP);
     progress.accept("starting the web UI");
     WebConfig webConfig =
         WebConfig.fromEnvironment(System.getenv())
             .withKafkaBootstrapServers(kafkaBootstrapServers)
             .forLocalPlatform(options.nodeName());
-    WebVerticle web = new WebVerticle(webConfig, client, Clock.systemUTC());
+    WebVerticle web = new WebVerticle(webConfig, client, Clock.systemUTC(), registry);
     await(vertx.deployVerticle(web));
+    monitoring.health().set("web", RoleHealth.State.UP);
     dashboardUrl = web.dashboardUrl();
   }
 

@@ -70,18 +70,13 @@ final class GadgetFlowRoles implements AutoCloseable {
             new LeaderElection.Timing(
                 Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)));
     await(vertx.deployVerticle(new ControllerVerticle(controller, client, Clock.systemUTC())));
-    NodeConfig defaults = NodeConfig.defaults(node, kafka.bootstrapServers());
     String nodeAgent =
         await(
             vertx.deployVerticle(
                 new NodeVerticle(
-                    new NodeConfig(
-                        node,
-                        kafka.bootstrapServers(),
-                        topics,
-                        defaults.ringBufferBytes(),
-                        defaults.eventQueueCapacity(),
-                        Duration.ofMillis(200)),
+                    NodeConfig.defaults(node, kafka.bootstrapServers())
+                        .withTopics(topics)
+                        .withReportInterval(Duration.ofMillis(200)),
                     Clock.systemUTC())));
     return new GadgetFlowRoles(vertx, topics, node, nodeAgent);
   }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gadgetflow.api.gadget.GadgetCatalog;
 import io.gadgetflow.api.gadget.GadgetDescriptor;
 import io.gadgetflow.api.kafka.ControlRecord;
+import io.gadgetflow.api.log.TraceLog;
 import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceSpec;
@@ -112,7 +113,7 @@ public final class TraceReconciler {
       if (pendingAnswers.isAwaited(operationId)) {
         return Future.succeededFuture();
       }
-      LOG.info("Trace {}: being deleted, asking node {} to stop it", key(trace), node(trace));
+      LOG.info("{}", TraceLog.about("deletion-stop-requested", trace));
       return control
           .publish(controlRecord(trace, Operation.DELETE, operationId, false))
           .onSuccess(
@@ -128,13 +129,14 @@ public final class TraceReconciler {
         .onSuccess(
             v -> {
               settledDeletions.remove(operationId);
-              LOG.info("Trace {}: finalizer removed, letting it be deleted", key(trace));
+              LOG.info("{}", TraceLog.about("finalizer-removed", trace));
             })
         .mapEmpty();
   }
 
   /** Shows why the Trace cannot run; its operation annotation stays, marking it unprocessed. */
   private Future<Void> refuse(Trace trace, String message) {
+    LOG.info("{}", TraceLog.about("trace-refused", trace).field("error", message));
     return statusWriter.write(
         trace,
         TraceStatuses.afterRefusal(
@@ -149,7 +151,7 @@ public final class TraceReconciler {
     TracePatch patch = TracePatch.of(trace).addFinalizer(Trace.FINALIZER);
     String operation = annotation(trace, Trace.OPERATION_ANNOTATION);
     if (operation != null && !PendingOperation.isRecordedOn(trace)) {
-      LOG.info("Trace {}: taking operation {}", key(trace), operation);
+      LOG.info("{}", TraceLog.about("operation-taken", trace).field("operation", operation));
       patch
           .removeAnnotation(Trace.OPERATION_ANNOTATION)
           .addAnnotation(
@@ -165,7 +167,7 @@ public final class TraceReconciler {
     }
     Optional<PendingOperation> pending = PendingOperation.of(trace);
     if (pending.isEmpty()) {
-      LOG.warn("Trace {}: dropping a malformed pending-operation annotation", key(trace));
+      LOG.warn("{}", TraceLog.about("malformed-pending-operation-dropped", trace));
       return forgetPendingOperation(trace);
     }
     if (handedOver.contains(pending.get().id())) {
@@ -190,11 +192,10 @@ public final class TraceReconciler {
             v -> {
               handedOver.add(pending.id());
               LOG.info(
-                  "Trace {}: operation {} ({}) handed to node {}",
-                  key(trace),
-                  pending.operation(),
-                  pending.id(),
-                  node(trace));
+                  "{}",
+                  TraceLog.about("operation-published", trace)
+                      .field("operation", pending.operation())
+                      .field("operationId", pending.id()));
               pendingAnswers.await(
                   new Awaited(pending.id(), key(trace), node(trace), pending.operation()),
                   config.operationTimeout());

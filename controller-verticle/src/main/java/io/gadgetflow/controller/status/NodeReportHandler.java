@@ -1,6 +1,7 @@
 package io.gadgetflow.controller.status;
 
 import io.gadgetflow.api.kafka.NodeReport;
+import io.gadgetflow.api.log.TraceLog;
 import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.Trace;
@@ -90,19 +91,20 @@ public final class NodeReportHandler {
         .onFailure(
             e ->
                 LOG.warn(
-                    "Trace {}: could not write the report of node {}: {}",
-                    TraceInformer.keyOf(trace),
-                    report.node(),
-                    e.toString()));
+                    "{}",
+                    TraceLog.about("status-write-failed", trace)
+                        .field("reportingNode", report.node())
+                        .field("error", e.toString())));
   }
 
   /** The node did not answer in time: a deletion goes ahead, any other operation shows why. */
   public Future<Void> onDeadline(Awaited awaited) {
     if (isDeletion(awaited)) {
       LOG.warn(
-          "Trace {}: node {} did not confirm the stop; deleting anyway",
-          awaited.traceKey(),
-          awaited.node());
+          "{}",
+          TraceLog.action("deletion-unconfirmed")
+              .field("trace", awaited.traceKey())
+              .field("node", awaited.node()));
       onDeletionSettled.accept(awaited);
       return Future.succeededFuture();
     }
@@ -113,7 +115,11 @@ public final class NodeReportHandler {
     String message =
         "Node \"%s\" did not answer operation \"%s\": is a GadgetFlow node agent running there?"
             .formatted(awaited.node(), awaited.operation());
-    LOG.warn("Trace {}: {}", awaited.traceKey(), message);
+    LOG.warn(
+        "{}",
+        TraceLog.about("node-silent", trace.get())
+            .field("operation", awaited.operation())
+            .field("operationId", awaited.operationId()));
     return statusWriter.write(
         trace.get(),
         TraceStatuses.afterSilence(

@@ -7,6 +7,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -53,6 +54,9 @@ public final class RingBufferReader implements AutoCloseable {
   private final Arena arena = Arena.ofShared();
   private final ReentrantLock readLock = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** Unread bytes at the start of the fullest pass since {@link #takePeakFill()} last ran. */
+  private final AtomicLong peakBacklogBytes = new AtomicLong();
 
   private long consumerPageAddress;
   private long producerMappingAddress;
@@ -115,6 +119,14 @@ public final class RingBufferReader implements AutoCloseable {
   /** The size of the ring's data area in bytes. */
   public long capacityBytes() {
     return dataBytes;
+  }
+
+  /**
+   * How full the ring was at most, from 0 to 1, when the reader looked since the previous call;
+   * resets that peak. Any thread may call it, before or after {@link #close()}.
+   */
+  public double takePeakFill() {
+    return (double) peakBacklogBytes.getAndSet(0) / dataBytes;
   }
 
   /**
@@ -203,6 +215,10 @@ public final class RingBufferReader implements AutoCloseable {
     while (true) {
       long produced = (long) LONG.getAcquire(producerPage, 0L);
       long passStart = consumed;
+      long backlog = produced - consumed;
+      if (backlog > peakBacklogBytes.get()) {
+        peakBacklogBytes.accumulateAndGet(backlog, Math::max);
+      }
       try {
         while (consumed < produced) {
           long headerOffset = consumed & mask;

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -24,22 +25,24 @@ public final class StatusReporter {
 
   public static StatusReporter create(Vertx vertx, NodeConfig config) {
     Map<String, String> producerConfig =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            config.kafkaBootstrapServers(),
-            ProducerConfig.CLIENT_ID_CONFIG,
-            "gadgetflow-node-status-" + config.nodeName(),
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-            StringSerializer.class.getName(),
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-            ByteArraySerializer.class.getName(),
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            "true",
-            // A user is waiting on each answer: send at once rather than batch.
-            ProducerConfig.LINGER_MS_CONFIG,
-            "0");
+        new HashMap<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                config.kafkaBootstrapServers(),
+                ProducerConfig.CLIENT_ID_CONFIG,
+                "gadgetflow-node-status-" + config.nodeName(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class.getName(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                "true",
+                // A user is waiting on each answer: send at once rather than batch.
+                ProducerConfig.LINGER_MS_CONFIG,
+                "0"));
+    producerConfig.putAll(config.kafkaSecurity().clientProperties());
     return new StatusReporter(
         KafkaProducer.create(vertx, producerConfig), config.topics().status());
   }

@@ -117,6 +117,11 @@ public final class TraceSession implements AutoCloseable {
             stream.delivered(), gadget.lostEvents() + queueDrops + stream.failed() + fileLosses());
   }
 
+  /** How full the ring buffer was at most since the previous call, from 0 to 1. */
+  public double takeRingBufferFill() {
+    return gadget.events().takePeakFill();
+  }
+
   private void readUntilClosed() {
     while (gadget.events().poll(this::onRecord, POLL_TIMEOUT_MILLIS) != RingBufferReader.CLOSED) {
       warnAboutLosses();

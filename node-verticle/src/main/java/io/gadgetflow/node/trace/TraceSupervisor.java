@@ -4,6 +4,7 @@ import io.gadgetflow.api.gadget.GadgetCategory;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
 import io.gadgetflow.api.kafka.NodeReport;
+import io.gadgetflow.api.log.TraceLog;
 import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.node.NodeConfig;
@@ -15,6 +16,7 @@ import io.gadgetflow.node.gadget.GadgetPrograms;
 import io.gadgetflow.node.gadget.RunningGadget;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.kafka.StatusReporter;
+import io.gadgetflow.node.metrics.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
@@ -65,6 +67,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
   private final EventSink sink;
   private final StatusReporter reporter;
   private final Clock clock;
+  private final NodeMetrics metrics;
   private final Map<String, Trace> traces = new HashMap<>();
   private boolean caughtUp;
 
@@ -73,8 +76,10 @@ public final class TraceSupervisor implements ControlReader.Listener {
       WorkerExecutor workers,
       EventSink sink,
       StatusReporter reporter,
-      Clock clock) {
+      Clock clock,
+      NodeMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.workers = workers;
     this.sink = sink;
     this.reporter = reporter;
@@ -155,11 +160,10 @@ public final class TraceSupervisor implements ControlReader.Listener {
       return reporter.report(trace.lastAnswer);
     }
     LOG.info(
-        "Trace {}/{}: operation {} ({})",
-        record.traceNamespace(),
-        record.traceName(),
-        record.operation().annotationValue(),
-        record.operationId());
+        "{}",
+        TraceLog.about("operation-received", record)
+            .field("operation", record.operation().annotationValue())
+            .field("operationId", record.operationId()));
     return switch (record.operation()) {
       case START -> start(trace, record);
       case STOP -> stop(trace, record);
@@ -208,11 +212,9 @@ public final class TraceSupervisor implements ControlReader.Listener {
             started -> {
               if (started.failed()) {
                 LOG.warn(
-                    "Trace {}/{}: gadget {} did not start: {}",
-                    record.traceNamespace(),
-                    record.traceName(),
-                    record.gadget(),
-                    started.cause().getMessage());
+                    "{}",
+                    TraceLog.about("gadget-failed", record)
+                        .field("error", started.cause().getMessage()));
                 return answer(
                     trace,
                     record,
@@ -225,6 +227,8 @@ public final class TraceSupervisor implements ControlReader.Listener {
                     EventCounters.NONE);
               }
               trace.session = started.result();
+              metrics.started(record, trace.session);
+              LOG.info("{}", TraceLog.about("gadget-started", record));
               return answer(trace, record, TraceState.STARTED, null, warning, EventCounters.NONE);
             });
   }
@@ -370,10 +374,18 @@ public final class TraceSupervisor implements ControlReader.Listener {
       return Future.succeededFuture(EventCounters.NONE);
     }
     trace.session = null;
+    ControlRecord record = trace.desired;
     return workers.executeBlocking(
         () -> {
           session.close();
-          return session.counters();
+          metrics.stopped(session);
+          EventCounters counters = session.counters();
+          LOG.info(
+              "{}",
+              TraceLog.about("gadget-stopped", record)
+                  .field("events", counters.events())
+                  .field("lostEvents", counters.lost()));
+          return counters;
         },
         false);
   }

@@ -1,5 +1,6 @@
 package io.gadgetflow.web.live;
 
+import io.gadgetflow.api.config.KafkaSecurity;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -44,11 +46,14 @@ public final class EventReplay {
   public record Replayed(int partition, long endOffset, List<String> events, boolean complete) {}
 
   private final String bootstrapServers;
+  private final KafkaSecurity security;
   private final String topic;
   private final WorkerExecutor workers;
 
-  public EventReplay(String bootstrapServers, String topic, WorkerExecutor workers) {
+  public EventReplay(
+      String bootstrapServers, KafkaSecurity security, String topic, WorkerExecutor workers) {
     this.bootstrapServers = bootstrapServers;
+    this.security = security;
     this.topic = topic;
     this.workers = workers;
   }
@@ -138,20 +143,22 @@ public final class EventReplay {
   }
 
   private KafkaConsumer<byte[], byte[]> newConsumer() {
+    Map<String, Object> properties =
+        new HashMap<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "gadgetflow-web-replay",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                // Retention may delete a window while it is read; carry on from what is left.
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                5000));
+    properties.putAll(security.clientProperties());
     return new KafkaConsumer<>(
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ConsumerConfig.CLIENT_ID_CONFIG,
-            "gadgetflow-web-replay",
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            false,
-            // Retention may delete a window while it is read; carry on from what is left.
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "earliest",
-            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-            5000),
-        new ByteArrayDeserializer(),
-        new ByteArrayDeserializer());
+        properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 }

@@ -48,9 +48,15 @@ public final class EventSocket {
       WatchedTrace trace,
       int queueCapacity,
       int replayCount,
-      Supplier<Future<Replayed>> replay) {
+      Supplier<Future<Replayed>> replay,
+      WebSocketClients clients) {
     EventSocket eventSocket = new EventSocket(socket, vertx.getOrCreateContext(), queueCapacity);
-    socket.closeHandler(v -> eventSocket.close());
+    clients.opened();
+    socket.closeHandler(
+        v -> {
+          clients.closed();
+          eventSocket.close();
+        });
     socket.exceptionHandler(e -> socket.close());
     socket.drainHandler(v -> eventSocket.flush());
     // Browsers have nothing to say on this socket; what they send is read and ignored.

@@ -60,21 +60,27 @@ public final class LiveFeed implements AutoCloseable {
   private LiveFeed(WebConfig config, Context context, NodeDirectory nodes, Clock clock) {
     this.consumer =
         new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.kafkaBootstrapServers(),
-                ConsumerConfig.CLIENT_ID_CONFIG,
-                "gadgetflow-web-live",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false),
-            new StringDeserializer(),
-            new ByteArrayDeserializer());
+            consumerProperties(config), new StringDeserializer(), new ByteArrayDeserializer());
     this.config = config;
     this.context = context;
     this.bus = context.owner().eventBus();
     this.nodes = nodes;
     this.clock = clock;
     this.thread = Thread.ofPlatform().name("gadgetflow-web-live-feed").unstarted(this::run);
+  }
+
+  private static Map<String, Object> consumerProperties(WebConfig config) {
+    Map<String, Object> properties =
+        new HashMap<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                config.kafkaBootstrapServers(),
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "gadgetflow-web-live",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false));
+    properties.putAll(config.kafkaSecurity().clientProperties());
+    return properties;
   }
 
   /**

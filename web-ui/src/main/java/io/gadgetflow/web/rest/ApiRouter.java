@@ -8,6 +8,7 @@ import io.gadgetflow.web.access.OriginCheck;
 import io.gadgetflow.web.kube.TraceStore;
 import io.gadgetflow.web.live.EventReplay;
 import io.gadgetflow.web.live.NodeDirectory;
+import io.gadgetflow.web.live.WebSocketClients;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -36,6 +37,7 @@ public final class ApiRouter {
       TraceStore store,
       NodeDirectory nodes,
       EventReplay replay,
+      WebSocketClients clients,
       KubernetesSerialization serialization) {
     RequestAccess access = new RequestAccess(authenticator, authorizer);
     Router router = Router.router(vertx);
@@ -55,7 +57,7 @@ public final class ApiRouter {
     new OverviewRoutes(access, nodes).mount(router);
     new TraceRoutes(store, access, nodes, serialization).mount(router);
     new EventSocketRoute(
-            vertx, config, store, access, new OriginCheck(config.allowedOrigins()), replay)
+            vertx, config, store, access, new OriginCheck(config.allowedOrigins()), replay, clients)
         .mount(router);
     router
         .route("/api/*")

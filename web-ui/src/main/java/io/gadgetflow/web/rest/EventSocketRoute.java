@@ -8,6 +8,7 @@ import io.gadgetflow.web.kube.TraceStore;
 import io.gadgetflow.web.live.EventReplay;
 import io.gadgetflow.web.live.EventSocket;
 import io.gadgetflow.web.live.WatchedTrace;
+import io.gadgetflow.web.live.WebSocketClients;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
@@ -33,6 +34,7 @@ final class EventSocketRoute {
   private final RequestAccess access;
   private final OriginCheck originCheck;
   private final EventReplay replay;
+  private final WebSocketClients clients;
 
   EventSocketRoute(
       Vertx vertx,
@@ -40,7 +42,9 @@ final class EventSocketRoute {
       TraceStore store,
       RequestAccess access,
       OriginCheck originCheck,
-      EventReplay replay) {
+      EventReplay replay,
+      WebSocketClients clients) {
+    this.clients = clients;
     this.vertx = vertx;
     this.config = config;
     this.store = store;
@@ -98,7 +102,8 @@ final class EventSocketRoute {
         watched,
         config.socketQueueEvents(),
         count,
-        () -> replay.lastEvents(uid, since, count));
+        () -> replay.lastEvents(uid, since, count),
+        clients);
   }
 
   private int replayCount(String value) {

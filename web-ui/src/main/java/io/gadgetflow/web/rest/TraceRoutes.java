@@ -3,6 +3,7 @@ package io.gadgetflow.web.rest;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.gadgetflow.api.gadget.GadgetCatalog;
 import io.gadgetflow.api.gadget.GadgetDescriptor;
+import io.gadgetflow.api.log.TraceLog;
 import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.web.access.TraceAccess;
@@ -17,12 +18,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * List, create, read, delete Traces and apply operations to them. Traces travel as the API server's
  * JSON, the same objects {@code kubectl get trace -o json} shows.
  */
 final class TraceRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(TraceRoutes.class);
   static final String TRACES = "/api/v1/namespaces/:namespace/traces";
   static final String TRACE = TRACES + "/:name";
 
@@ -68,7 +72,11 @@ final class TraceRoutes {
         .allow(ctx, TraceAccess.onAll(TraceAccess.CREATE, namespace))
         .map(v -> NewTraceRequest.traces(namespace, body, nodes.names(), random))
         .compose(this::createAll)
-        .onSuccess(created -> Responses.json(ctx, 201, items(created)))
+        .onSuccess(
+            created -> {
+              created.forEach(trace -> log(ctx, TraceLog.about("trace-created", trace)));
+              Responses.json(ctx, 201, items(created));
+            })
         .onFailure(ctx::fail);
   }
 
@@ -133,14 +141,16 @@ final class TraceRoutes {
         .allow(ctx, TraceAccess.onOne(TraceAccess.DELETE, namespace, name))
         .compose(v -> store.delete(namespace, name))
         .onSuccess(
-            v ->
-                Responses.json(
-                    ctx,
-                    202,
-                    new JsonObject()
-                        .put("name", name)
-                        .put("message", "Deleting: the controller stops the gadget first")
-                        .encode()))
+            v -> {
+              log(ctx, TraceLog.action("trace-deleted").trace(namespace, name, null));
+              Responses.json(
+                  ctx,
+                  202,
+                  new JsonObject()
+                      .put("name", name)
+                      .put("message", "Deleting: the controller stops the gadget first")
+                      .encode());
+            })
         .onFailure(ctx::fail);
   }
 
@@ -153,8 +163,22 @@ final class TraceRoutes {
         .compose(v -> store.get(namespace, name))
         .map(trace -> operation(body, trace))
         .compose(operation -> store.requestOperation(namespace, name, operation))
-        .onSuccess(trace -> Responses.json(ctx, 202, serialization.asJson(trace)))
+        .onSuccess(
+            trace -> {
+              log(
+                  ctx,
+                  TraceLog.about("operation-requested", trace)
+                      .field(
+                          "operation",
+                          trace.getMetadata().getAnnotations().get(Trace.OPERATION_ANNOTATION)));
+              Responses.json(ctx, 202, serialization.asJson(trace));
+            })
         .onFailure(ctx::fail);
+  }
+
+  /** One line per change a user makes, naming who made it. */
+  private static void log(RoutingContext ctx, TraceLog line) {
+    LOG.info("{}", line.field("user", RequestAccess.caller(ctx).username()));
   }
 
   private static Operation operation(JsonObject body, Trace trace) {

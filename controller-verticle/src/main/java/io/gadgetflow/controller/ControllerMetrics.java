@@ -1,0 +1,59 @@
+package io.gadgetflow.controller;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The controller's meters.
+ *
+ * <ul>
+ *   <li>{@code gadgetflow_controller_reconcile_seconds{outcome="success|failure"}}: one pass of the
+ *       reconcile chain over one Trace (a failed pass is retried, and counted again)
+ *   <li>{@code gadgetflow_controller_acting}: 1 while this replica holds the Lease and acts
+ * </ul>
+ */
+final class ControllerMetrics {
+  private static final Duration[] RECONCILE_BUCKETS = {
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofSeconds(5)
+  };
+
+  private final MeterRegistry registry;
+  private final Timer succeeded;
+  private final Timer failed;
+
+  ControllerMetrics(MeterRegistry registry, BooleanSupplier acting) {
+    this.registry = registry;
+    this.succeeded = reconcileTimer("success");
+    this.failed = reconcileTimer("failure");
+    Gauge.builder("gadgetflow.controller.acting", () -> acting.getAsBoolean() ? 1 : 0)
+        .description("1 while this replica holds the Lease and acts on Traces")
+        .register(registry);
+  }
+
+  Timer.Sample startReconcile() {
+    return Timer.start(registry);
+  }
+
+  void reconciled(Timer.Sample sample, boolean success) {
+    sample.stop(success ? succeeded : failed);
+  }
+
+  private Timer reconcileTimer(String outcome) {
+    return Timer.builder("gadgetflow.controller.reconcile")
+        .description("One pass of the reconcile chain over one Trace")
+        .tag("outcome", outcome)
+        .serviceLevelObjectives(RECONCILE_BUCKETS)
+        .register(registry);
+  }
+}
