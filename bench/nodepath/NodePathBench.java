@@ -5,6 +5,7 @@ import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.node.NodeConfig;
+import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.gadget.GadgetOptions;
 import io.gadgetflow.node.gadget.GadgetProgram;
 import io.gadgetflow.node.gadget.RunningGadget;
@@ -297,7 +298,8 @@ public final class NodePathBench {
   private Step runStep(Pipeline pipeline, long rate, double stepSeconds) throws Exception {
     awaitQuietCore();
     ControlRecord trace = trace(pipeline.name() + "-" + rate);
-    TraceSession session = TraceSession.start(trace, GENERATOR, options, pipeline.sink(), NODE);
+    TraceSession session =
+        TraceSession.start(trace, GENERATOR, options, pipeline.sink(), NODE, containers);
     try {
       long[] appendedBefore = pipeline.kafka() ? broker.appended() : null;
       resetPeakRss();

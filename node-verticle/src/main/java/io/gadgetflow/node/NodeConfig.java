@@ -3,6 +3,7 @@ package io.gadgetflow.node;
 import io.gadgetflow.api.config.Settings;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.node.gadget.GadgetOptions;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -14,6 +15,12 @@ import java.util.Map;
  * @param eventQueueCapacity events waiting for Kafka; more are counted as lost, never block the
  *     ring reader
  * @param reportInterval how often running gadgets' counters are reported when they changed
+ * @param containerAwareness whether the agent reads this node's pods from Kubernetes to know its
+ *     containers; without, events name no pod and container filters are refused
+ * @param kubeconfig how to reach Kubernetes, or null for the usual search: in a pod, its service
+ *     account; else {@code KUBECONFIG} or {@code ~/.kube/config}
+ * @param containerGracePeriod how long a stopped container stays known, so that its last events are
+ *     still enriched
  */
 public record NodeConfig(
     String nodeName,
@@ -21,16 +28,42 @@ public record NodeConfig(
     TopicNames topics,
     int ringBufferBytes,
     int eventQueueCapacity,
-    Duration reportInterval) {
+    Duration reportInterval,
+    boolean containerAwareness,
+    Path kubeconfig,
+    Duration containerGracePeriod) {
 
   public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
   public static final int DEFAULT_EVENT_QUEUE_CAPACITY = 65_536;
   public static final Duration DEFAULT_REPORT_INTERVAL = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_CONTAINER_GRACE_PERIOD = Duration.ofSeconds(30);
+
+  /** Without container awareness. */
+  public NodeConfig(
+      String nodeName,
+      String kafkaBootstrapServers,
+      TopicNames topics,
+      int ringBufferBytes,
+      int eventQueueCapacity,
+      Duration reportInterval) {
+    this(
+        nodeName,
+        kafkaBootstrapServers,
+        topics,
+        ringBufferBytes,
+        eventQueueCapacity,
+        reportInterval,
+        false,
+        null,
+        DEFAULT_CONTAINER_GRACE_PERIOD);
+  }
 
   /**
    * Reads {@code GADGETFLOW_*} variables: {@code NODE_NAME}, {@code KAFKA_BOOTSTRAP_SERVERS},
    * {@code TOPIC_CONTROL}, {@code TOPIC_STATUS}, {@code TOPIC_EVENTS}, {@code RING_BUFFER_BYTES},
-   * {@code EVENT_QUEUE_CAPACITY}, {@code REPORT_INTERVAL_SECONDS}.
+   * {@code EVENT_QUEUE_CAPACITY}, {@code REPORT_INTERVAL_SECONDS}, {@code CONTAINER_AWARENESS}
+   * ({@code true} or {@code false}, default true), {@code KUBECONFIG} (a path), {@code
+   * CONTAINER_GRACE_PERIOD_SECONDS}.
    */
   public static NodeConfig fromEnvironment(Map<String, String> env, String hostName) {
     Settings settings = new Settings(env);
@@ -43,9 +76,23 @@ public record NodeConfig(
             settings.string("TOPIC_EVENTS", TopicNames.DEFAULTS.events())),
         settings.integer("RING_BUFFER_BYTES", GadgetOptions.DEFAULT_RING_BUFFER_BYTES),
         settings.integer("EVENT_QUEUE_CAPACITY", DEFAULT_EVENT_QUEUE_CAPACITY),
-        settings.seconds("REPORT_INTERVAL_SECONDS", DEFAULT_REPORT_INTERVAL));
+        settings.seconds("REPORT_INTERVAL_SECONDS", DEFAULT_REPORT_INTERVAL),
+        containerAwareness(settings),
+        settings.optional("KUBECONFIG").map(Path::of).orElse(null),
+        settings.seconds("CONTAINER_GRACE_PERIOD_SECONDS", DEFAULT_CONTAINER_GRACE_PERIOD));
   }
 
+  private static boolean containerAwareness(Settings settings) {
+    return switch (settings.string("CONTAINER_AWARENESS", "true").strip()) {
+      case "true" -> true;
+      case "false" -> false;
+      case String other ->
+          throw new IllegalArgumentException(
+              Settings.PREFIX + "CONTAINER_AWARENESS must be true or false, not \"" + other + "\"");
+    };
+  }
+
+  /** The defaults, without container awareness (see {@link #withContainerAwareness}). */
   public static NodeConfig defaults(String nodeName, String kafkaBootstrapServers) {
     return new NodeConfig(
         nodeName,
@@ -58,6 +105,28 @@ public record NodeConfig(
 
   public NodeConfig withKafkaBootstrapServers(String servers) {
     return new NodeConfig(
-        nodeName, servers, topics, ringBufferBytes, eventQueueCapacity, reportInterval);
+        nodeName,
+        servers,
+        topics,
+        ringBufferBytes,
+        eventQueueCapacity,
+        reportInterval,
+        containerAwareness,
+        kubeconfig,
+        containerGracePeriod);
+  }
+
+  /** Reads this node's pods through {@code kubeconfig} (null: the usual search). */
+  public NodeConfig withContainerAwareness(Path kubeconfig) {
+    return new NodeConfig(
+        nodeName,
+        kafkaBootstrapServers,
+        topics,
+        ringBufferBytes,
+        eventQueueCapacity,
+        reportInterval,
+        true,
+        kubeconfig,
+        containerGracePeriod);
   }
 }

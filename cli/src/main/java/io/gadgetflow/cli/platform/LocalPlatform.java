@@ -128,7 +128,12 @@ public final class LocalPlatform implements AutoCloseable {
         NodeConfig.fromEnvironment(System.getenv(), options.nodeName())
             .withKafkaBootstrapServers(kafkaBootstrapServers);
     await(vertx.deployVerticle(new ControllerVerticle(controller, client, Clock.systemUTC())));
-    await(vertx.deployVerticle(new NodeVerticle(node, Clock.systemUTC())));
+    // The node agent reads pods with the platform's client: the pods of this node, if any.
+    await(
+        vertx.deployVerticle(
+            node.containerAwareness()
+                ? new NodeVerticle(node, client, Clock.systemUTC())
+                : new NodeVerticle(node, Clock.systemUTC())));
     progress.accept("starting the web UI");
     WebConfig webConfig =
         WebConfig.fromEnvironment(System.getenv())

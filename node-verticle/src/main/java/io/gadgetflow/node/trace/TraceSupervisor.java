@@ -5,8 +5,8 @@ import io.gadgetflow.api.kafka.EventCounters;
 import io.gadgetflow.api.kafka.NodeReport;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.node.NodeConfig;
+import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.control.ControlReader;
-import io.gadgetflow.node.gadget.GadgetOptions;
 import io.gadgetflow.node.gadget.GadgetProgram;
 import io.gadgetflow.node.gadget.GadgetPrograms;
 import io.gadgetflow.node.kafka.EventSink;
@@ -61,6 +61,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
   private final EventSink sink;
   private final StatusReporter reporter;
   private final Clock clock;
+  private final ContainerRegistry containers;
   private final Map<String, Trace> traces = new HashMap<>();
   private boolean caughtUp;
 
@@ -69,8 +70,10 @@ public final class TraceSupervisor implements ControlReader.Listener {
       WorkerExecutor workers,
       EventSink sink,
       StatusReporter reporter,
+      ContainerRegistry containers,
       Clock clock) {
     this.config = config;
+    this.containers = containers;
     this.workers = workers;
     this.sink = sink;
     this.reporter = reporter;
@@ -187,16 +190,34 @@ public final class TraceSupervisor implements ControlReader.Listener {
           null,
           EventCounters.NONE);
     }
-    GadgetOptions options =
-        GadgetOptions.unfiltered().withRingBufferBytes(config.ringBufferBytes());
+    boolean filtered = !record.filter().isEmpty();
+    if (filtered && !containers.followsPods()) {
+      return answer(
+          trace,
+          record,
+          null,
+          "Container filters need access to the pods of node \"%s\", which its agent runs without"
+              .formatted(config.nodeName()),
+          null,
+          EventCounters.NONE);
+    }
     String warning =
-        record.filter().isEmpty()
-            ? null
-            : "Container filters are not applied by this node agent yet: every process of the node"
-                + " is traced";
+        filtered && !containers.synced()
+            ? "The pods of node \"%s\" are not known yet: containers join the filter as they become known"
+                .formatted(config.nodeName())
+            : null;
     return workers
         .executeBlocking(
-            () -> TraceSession.start(record, program.get(), options, sink, config.nodeName()),
+            () ->
+                TraceSession.start(
+                    record,
+                    program.get(),
+                    containers
+                        .gadgetOptions(record.filter())
+                        .withRingBufferBytes(config.ringBufferBytes()),
+                    sink,
+                    config.nodeName(),
+                    containers),
             false)
         .transform(
             started -> {
