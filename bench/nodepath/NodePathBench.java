@@ -189,9 +189,16 @@ public final class NodePathBench {
   private final double seconds;
   private final GadgetOptions options;
   private final long periodMicros;
+  private final boolean enrichment;
   private BrokerProcess broker;
+  private ContainerRegistry containers = ContainerRegistry.withoutPods();
 
-  private NodePathBench(Path driver, double seconds, int ringBytes, long periodMicros) {
+  /** Runs the driver in the generator's container, when enrichment is on. */
+  private List<String> driverPrefix = List.of();
+
+  private NodePathBench(
+      Path driver, double seconds, int ringBytes, long periodMicros, boolean enrichment) {
+    this.enrichment = enrichment;
     this.driver = driver;
     this.seconds = seconds;
     this.options = GadgetOptions.unfiltered().withRingBufferBytes(ringBytes);
@@ -204,7 +211,18 @@ public final class NodePathBench {
     List<Long> rates = Arrays.stream(args[2].split(",")).map(Long::parseLong).toList();
     int ringBytes = Integer.parseInt(args[3]);
     long periodMicros = Long.parseLong(args[4]);
-    new NodePathBench(driver, seconds, ringBytes, periodMicros).run(rates);
+    boolean enrichment = "on".equals(System.getenv("ENRICHMENT"));
+    NodePathBench bench = new NodePathBench(driver, seconds, ringBytes, periodMicros, enrichment);
+    if (!enrichment) {
+      bench.run(rates);
+      return;
+    }
+    try (BenchContainer container = BenchContainer.start()) {
+      bench.containers = container.registry();
+      bench.driverPrefix =
+          List.of("nsenter", "--target", Long.toString(container.pid()), "--mount", "--");
+      bench.run(rates);
+    }
   }
 
   private void run(List<Long> rates) throws Exception {
@@ -360,19 +378,14 @@ public final class NodePathBench {
   /** Runs the generator's driver on the broker's core for one step. */
   private DriverResult drive(long rate, double stepSeconds)
       throws IOException, InterruptedException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "taskset",
-                "-c",
-                "0",
-                "chrt",
-                "--fifo",
-                "10",
-                driver.toString(),
-                Long.toString(rate),
-                Double.toString(stepSeconds),
-                Long.toString(periodMicros)));
+    List<String> command = new ArrayList<>(List.of("taskset", "-c", "0", "chrt", "--fifo", "10"));
+    command.addAll(driverPrefix);
+    command.addAll(
+        List.of(
+            driver.toString(),
+            Long.toString(rate),
+            Double.toString(stepSeconds),
+            Long.toString(periodMicros)));
     command.addAll(EXEC_ARGS);
     Process process =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -423,6 +436,12 @@ public final class NodePathBench {
         NodeConfig.DEFAULT_EVENT_QUEUE_CAPACITY,
         seconds,
         periodMicros);
+    System.out.println(
+        enrichment
+            ? "enrichment on: the generator runs in a container the registry knows, every event is"
+                + " looked up and named (namespace, pod, container)"
+            : "enrichment off: the generator runs on the host, every lookup misses (empty"
+                + " namespace, pod, container)");
   }
 
   private static void printHeader() {

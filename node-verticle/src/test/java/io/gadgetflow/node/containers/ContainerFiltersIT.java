@@ -210,6 +210,38 @@ class ContainerFiltersIT {
         .containsExactly(marker + "-late", marker + "-closing");
   }
 
+  @Test
+  void anAgentWithoutKubernetesRefusesFiltersAndStillRunsUnfilteredTraces() throws Exception {
+    String blind = "no-kubernetes-" + UUID.randomUUID().toString().substring(0, 8);
+    await(
+        vertx.deployVerticle(
+            new NodeVerticle(
+                new NodeConfig(
+                    blind,
+                    kafka.bootstrapServers(),
+                    topics,
+                    GadgetOptions.DEFAULT_RING_BUFFER_BYTES,
+                    NodeConfig.DEFAULT_EVENT_QUEUE_CAPACITY,
+                    Duration.ofMillis(200)),
+                Clock.systemUTC())));
+
+    NodeReport refused =
+        answerTo(publishStart(blind, new TraceFilter(namespace, null, null, null)));
+
+    assertThat(refused.operationError())
+        .isEqualTo(
+            "Container filters need access to the pods of node \"%s\", which its agent runs without"
+                .formatted(blind));
+    assertThat(refused.state()).isNull();
+    String unfiltered = startTrace(blind, new TraceFilter(null, null, null, null));
+    String marker = "gadgetflow-" + UUID.randomUUID();
+    runOnHost("/bin/true", marker);
+    assertThat(eventsUntil(unfiltered, marker, marker))
+        .singleElement()
+        .matches(event -> event.get("pod").asText().isEmpty())
+        .matches(event -> event.get("node").asText().equals(blind));
+  }
+
   /** Waits until the agent enriches the container's execs, i.e. it knows its mount namespace. */
   private void awaitKnown(PodContainer container) throws IOException {
     for (int attempt = 0; ; attempt++) {
@@ -264,6 +296,18 @@ class ContainerFiltersIT {
   }
 
   private String startTrace(TraceFilter filter) throws Exception {
+    return startTrace(node, filter);
+  }
+
+  private String startTrace(String node, TraceFilter filter) throws Exception {
+    NodeReport answer = answerTo(publishStart(node, filter));
+    assertThat(answer.operationError()).isNull();
+    assertThat(answer.state()).isEqualTo(TraceState.STARTED);
+    return answer.traceUid();
+  }
+
+  /** Asks the node to start an exec trace; returns its uid. */
+  private String publishStart(String node, TraceFilter filter) throws Exception {
     String uid = UUID.randomUUID().toString();
     ControlRecord start =
         new ControlRecord(
@@ -286,17 +330,17 @@ class ContainerFiltersIT {
             new ProducerRecord<>(
                 topics.control(), uid, new String(Json.encode(start), StandardCharsets.UTF_8)))
         .get(30, TimeUnit.SECONDS);
-    NodeReport answer =
-        Json.decode(
-            kafka
-                .consumeMatching(topics.status(), r -> r.key().equals(uid), 1, TIMEOUT)
-                .getFirst()
-                .value()
-                .getBytes(StandardCharsets.UTF_8),
-            NodeReport.class);
-    assertThat(answer.operationError()).isNull();
-    assertThat(answer.state()).isEqualTo(TraceState.STARTED);
     return uid;
+  }
+
+  private NodeReport answerTo(String uid) {
+    return Json.decode(
+        kafka
+            .consumeMatching(topics.status(), r -> r.key().equals(uid), 1, TIMEOUT)
+            .getFirst()
+            .value()
+            .getBytes(StandardCharsets.UTF_8),
+        NodeReport.class);
   }
 
   private static void runOnHost(String... command) throws Exception {
