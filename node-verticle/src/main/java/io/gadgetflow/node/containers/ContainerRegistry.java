@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
@@ -103,18 +104,18 @@ public final class ContainerRegistry implements AutoCloseable {
   public void podChanged(Pod pod) {
     String uid = pod.getMetadata().getUid();
     List<Container> running = PodContainers.running(pod);
-    changes.execute(() -> guarded(() -> applyPod(uid, running)));
+    later(() -> applyPod(uid, running));
   }
 
   public void podDeleted(Pod pod) {
     String uid = pod.getMetadata().getUid();
-    changes.execute(() -> guarded(() -> applyPod(uid, List.of())));
+    later(() -> applyPod(uid, List.of()));
   }
 
   /** The informer listed every pod of the node: these. Synced once they are applied. */
   public void podsListed(List<Pod> pods) {
     pods.forEach(this::podChanged);
-    changes.execute(() -> synced = true);
+    later(() -> synced = true);
   }
 
   /** Completes once every change asked for before is applied. */
@@ -282,6 +283,15 @@ public final class ContainerRegistry implements AutoCloseable {
     departed.forEach(gone -> indexed.add(gone.container()));
     indexed.addAll(live.values());
     index = MountNamespaceIndex.of(indexed);
+  }
+
+  /** On the registry's thread, in call order; dropped once the registry is closed. */
+  private void later(Runnable change) {
+    try {
+      changes.execute(() -> guarded(change));
+    } catch (RejectedExecutionException closed) {
+      LOG.debug("Container registry closed: a pod change is ignored");
+    }
   }
 
   private void guarded(Runnable change) {
