@@ -30,6 +30,9 @@ class InKernelFilterIT {
   /** The smallest record an exec makes: its header, a filename, the ring's 8-byte header. */
   static final int MIN_EXEC_RECORD_BYTES = 56 + 10 + 8;
 
+  /** Nobody reads the unfiltered ring: room for the flood and whatever else the machine execs. */
+  static final int UNFILTERED_RING_BYTES = 16 << 20;
+
   @Test
   void aFloodOfHostExecsPutsNoRecordInTheRingOfATraceFilteredOnAnIdlePod(KubernetesCluster cluster)
       throws Exception {
@@ -51,7 +54,8 @@ class InKernelFilterIT {
       try (RunningGadget onIdle = RunningGadget.start(ExecGadget.PROGRAM, filtered);
           RunningGadget everything =
               RunningGadget.start(
-                  ExecGadget.PROGRAM, GadgetOptions.unfiltered().withRingBufferBytes(1 << 22));
+                  ExecGadget.PROGRAM,
+                  GadgetOptions.unfiltered().withRingBufferBytes(UNFILTERED_RING_BYTES));
           ContainerSelection selection = follow(registry, onIdlePod, filtered, onIdle)) {
         long filteredBefore = onIdle.events().producerPosition();
         long unfilteredBefore = everything.events().producerPosition();
