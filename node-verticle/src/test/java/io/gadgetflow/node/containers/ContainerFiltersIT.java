@@ -242,6 +242,45 @@ class ContainerFiltersIT {
         .matches(event -> event.get("node").asText().equals(blind));
   }
 
+  @Test
+  void anAgentThatCannotReachTheApiServerStartsFilteredTracesWithAWarning() throws Exception {
+    String cutOff = "cut-off-" + UUID.randomUUID().toString().substring(0, 8);
+    try (KubernetesClient unreachable =
+        new KubernetesClientBuilder()
+            .withConfig(new ConfigBuilder().withMasterUrl("https://127.0.0.1:1").build())
+            .build()) {
+      await(
+          vertx.deployVerticle(
+              new NodeVerticle(
+                  new NodeConfig(
+                      cutOff,
+                      kafka.bootstrapServers(),
+                      topics,
+                      GadgetOptions.DEFAULT_RING_BUFFER_BYTES,
+                      NodeConfig.DEFAULT_EVENT_QUEUE_CAPACITY,
+                      Duration.ofMillis(200),
+                      true,
+                      null,
+                      GRACE_PERIOD),
+                  unreachable,
+                  Clock.systemUTC())));
+
+      NodeReport answer =
+          answerTo(publishStart(cutOff, new TraceFilter(namespace, null, null, null)));
+
+      assertThat(answer.state()).isEqualTo(TraceState.STARTED);
+      assertThat(answer.operationWarning())
+          .isEqualTo(
+              "The pods of node \"%s\" are not known yet: containers join the filter as they"
+                      .formatted(cutOff)
+                  + " become known");
+      String unfiltered = startTrace(cutOff, new TraceFilter(null, null, null, null));
+      String marker = "gadgetflow-" + UUID.randomUUID();
+      runOnHost("/bin/true", marker);
+      assertThat(eventsUntil(unfiltered, marker, marker)).hasSize(1);
+    }
+  }
+
   /** Waits until the agent enriches the container's execs, i.e. it knows its mount namespace. */
   private void awaitKnown(PodContainer container) throws IOException {
     for (int attempt = 0; ; attempt++) {
