@@ -53,7 +53,11 @@ public final class ContainerSelection implements AutoCloseable {
   void adopt(Set<Long> alreadySelected) {
     for (long id : alreadySelected) {
       if (!selected.contains(id)) {
-        deselect.accept(id);
+        try {
+          deselect.accept(id);
+        } catch (RuntimeException e) {
+          LOG.warn("Cannot deselect mount namespace {}: {}", id, e.toString());
+        }
       }
     }
   }
