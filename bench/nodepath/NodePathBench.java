@@ -4,6 +4,7 @@ import io.gadgetflow.api.kafka.EventCounters;
 import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.node.NodeConfig;
+import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.gadget.GadgetOptions;
 import io.gadgetflow.node.gadget.GadgetProgram;
 import io.gadgetflow.node.gadget.RunningGadget;
@@ -29,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -98,7 +100,9 @@ public final class NodePathBench {
   /** Before each step: how long to look at the agent's core, and to wait at most for quiet. */
   private static final Duration QUIET_SAMPLE = Duration.ofSeconds(1);
 
-  private static final Duration QUIET_WAIT_LIMIT = Duration.ofSeconds(120);
+  private static final Duration QUIET_WAIT_LIMIT =
+      Duration.ofSeconds(
+          Long.parseLong(Objects.requireNonNullElse(System.getenv("QUIET_WAIT_SECONDS"), "120")));
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
   /** A step is sustained when its backlog was gone this soon after the load stopped. */
@@ -125,7 +129,16 @@ public final class NodePathBench {
           "request-latency-avg", "request latency avg ms",
           "request-latency-max", "max ms");
 
-  private record Pipeline(String name, EventSink sink, boolean kafka) {}
+  /**
+   * @param containers what the agent knows of the node's containers
+   * @param driverPrefix runs the generator's driver in a container when enrichment is on
+   */
+  private record Pipeline(
+      String name,
+      EventSink sink,
+      boolean kafka,
+      ContainerRegistry containers,
+      List<String> driverPrefix) {}
 
   private record DriverResult(long offered, long nanos, long cpuNanos, long late) {}
 
@@ -187,9 +200,14 @@ public final class NodePathBench {
   private final double seconds;
   private final GadgetOptions options;
   private final long periodMicros;
+  private final String enrichment;
   private BrokerProcess broker;
+  private ContainerRegistry containers = ContainerRegistry.withoutPods();
+  private List<String> driverPrefix = List.of();
 
-  private NodePathBench(Path driver, double seconds, int ringBytes, long periodMicros) {
+  private NodePathBench(
+      Path driver, double seconds, int ringBytes, long periodMicros, String enrichment) {
+    this.enrichment = enrichment;
     this.driver = driver;
     this.seconds = seconds;
     this.options = GadgetOptions.unfiltered().withRingBufferBytes(ringBytes);
@@ -202,7 +220,21 @@ public final class NodePathBench {
     List<Long> rates = Arrays.stream(args[2].split(",")).map(Long::parseLong).toList();
     int ringBytes = Integer.parseInt(args[3]);
     long periodMicros = Long.parseLong(args[4]);
-    new NodePathBench(driver, seconds, ringBytes, periodMicros).run(rates);
+    String enrichment = Objects.requireNonNullElse(System.getenv("ENRICHMENT"), "off");
+    check(
+        List.of("off", "on", "compare").contains(enrichment),
+        "ENRICHMENT is off, on or compare, not " + enrichment);
+    NodePathBench bench = new NodePathBench(driver, seconds, ringBytes, periodMicros, enrichment);
+    if (enrichment.equals("off")) {
+      bench.run(rates);
+      return;
+    }
+    try (BenchContainer container = BenchContainer.start()) {
+      bench.containers = container.registry();
+      bench.driverPrefix =
+          List.of("nsenter", "--target", Long.toString(container.pid()), "--mount", "--");
+      bench.run(rates);
+    }
   }
 
   private void run(List<Long> rates) throws Exception {
@@ -214,9 +246,16 @@ public final class NodePathBench {
               .withRingBufferBytes(options.ringBufferBytes());
       try (EventSink kafkaSink = EventSink.create(config);
           EventSink baselineSink = acknowledgingSink(config)) {
+        List<String> hostDriver = List.of();
         List<Pipeline> pipelines =
-            List.of(
-                new Pipeline("no-op", baselineSink, false), new Pipeline("kafka", kafkaSink, true));
+            enrichment.equals("compare")
+                ? List.of(
+                    new Pipeline(
+                        "no-op", baselineSink, false, ContainerRegistry.withoutPods(), hostDriver),
+                    new Pipeline("named", baselineSink, false, containers, driverPrefix))
+                : List.of(
+                    new Pipeline("no-op", baselineSink, false, containers, driverPrefix),
+                    new Pipeline("kafka", kafkaSink, true, containers, driverPrefix));
         warmUp(pipelines);
         AcknowledgingProducer baseline = (AcknowledgingProducer) SINK_PRODUCER.get(baselineSink);
         System.out.printf(
@@ -291,7 +330,8 @@ public final class NodePathBench {
   private Step runStep(Pipeline pipeline, long rate, double stepSeconds) throws Exception {
     awaitQuietCore();
     ControlRecord trace = trace(pipeline.name() + "-" + rate);
-    TraceSession session = TraceSession.start(trace, GENERATOR, options, pipeline.sink(), NODE);
+    TraceSession session =
+        TraceSession.start(trace, GENERATOR, options, pipeline.sink(), NODE, pipeline.containers());
     try {
       long[] appendedBefore = pipeline.kafka() ? broker.appended() : null;
       resetPeakRss();
@@ -302,7 +342,7 @@ public final class NodePathBench {
       Map<String, Double> producerBefore = producerMetrics(pipeline.sink());
       long start = System.nanoTime();
 
-      DriverResult offered = drive(rate, stepSeconds);
+      DriverResult offered = drive(rate, stepSeconds, pipeline.driverPrefix());
 
       EventCounters whenLoadStopped = session.counters();
       long loadStopped = System.nanoTime();
@@ -350,21 +390,16 @@ public final class NodePathBench {
   }
 
   /** Runs the generator's driver on the broker's core for one step. */
-  private DriverResult drive(long rate, double stepSeconds)
+  private DriverResult drive(long rate, double stepSeconds, List<String> driverPrefix)
       throws IOException, InterruptedException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "taskset",
-                "-c",
-                "0",
-                "chrt",
-                "--fifo",
-                "10",
-                driver.toString(),
-                Long.toString(rate),
-                Double.toString(stepSeconds),
-                Long.toString(periodMicros)));
+    List<String> command = new ArrayList<>(List.of("taskset", "-c", "0", "chrt", "--fifo", "10"));
+    command.addAll(driverPrefix);
+    command.addAll(
+        List.of(
+            driver.toAbsolutePath().toString(),
+            Long.toString(rate),
+            Double.toString(stepSeconds),
+            Long.toString(periodMicros)));
     command.addAll(EXEC_ARGS);
     Process process =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -415,6 +450,19 @@ public final class NodePathBench {
         NodeConfig.DEFAULT_EVENT_QUEUE_CAPACITY,
         seconds,
         periodMicros);
+    System.out.println(
+        switch (enrichment) {
+          case "on" ->
+              "enrichment on: the generator runs in a container the registry knows, every event is"
+                  + " looked up and named (namespace, pod, container)";
+          case "compare" ->
+              "enrichment compared, no Kafka: no-op = generator on the host, every lookup misses"
+                  + " (empty namespace, pod, container); named = generator in a container the"
+                  + " registry knows, every event named";
+          default ->
+              "enrichment off: the generator runs on the host, every lookup misses (empty"
+                  + " namespace, pod, container)";
+        });
   }
 
   private static void printHeader() {
@@ -479,6 +527,51 @@ public final class NodePathBench {
     System.out.println(details);
   }
 
+  /** The highest sustained rates and the CPU per event of a pipeline against no-op's. */
+  private static void printRatios(
+      Map<String, List<Step>> steps,
+      Map<String, Long> best,
+      Map<String, Boolean> limitNotReached,
+      String pipeline) {
+    System.out.printf(
+        Locale.ROOT,
+        "ratio %s / no-op (highest sustained rates): %s%.2f%n",
+        pipeline,
+        limitNotReached.getOrDefault("no-op", false) ? "at most " : "",
+        (double) best.getOrDefault(pipeline, 0L) / Math.max(1, best.getOrDefault("no-op", 0L)));
+    List<Double> cpuRatios = new ArrayList<>();
+    for (Step step : steps.get(pipeline)) {
+      steps.getOrDefault("no-op", List.of()).stream()
+          .filter(b -> b.targetRate() == step.targetRate() && b.sustained() && step.sustained())
+          .findFirst()
+          .ifPresent(b -> cpuRatios.add(step.cpuMicrosPerEvent() / b.cpuMicrosPerEvent()));
+    }
+    if (!cpuRatios.isEmpty()) {
+      System.out.printf(
+          Locale.ROOT,
+          "agent CPU per event, %s / no-op, median over %d rates both sustained: %.2f%n",
+          pipeline,
+          cpuRatios.size(),
+          median(cpuRatios));
+    }
+    // On a busy machine few steps are sustained; CPU per delivered event still compares.
+    List<Double> allCpuRatios = new ArrayList<>();
+    for (Step step : steps.get(pipeline)) {
+      steps.getOrDefault("no-op", List.of()).stream()
+          .filter(b -> b.targetRate() == step.targetRate())
+          .findFirst()
+          .ifPresent(b -> allCpuRatios.add(step.cpuMicrosPerEvent() / b.cpuMicrosPerEvent()));
+    }
+    if (!allCpuRatios.isEmpty()) {
+      System.out.printf(
+          Locale.ROOT,
+          "agent CPU per delivered event, %s / no-op, median over all %d rates run: %.2f%n",
+          pipeline,
+          allCpuRatios.size(),
+          median(allCpuRatios));
+    }
+  }
+
   private static void printSummary(Map<String, List<Step>> steps) {
     System.out.println();
     Map<String, Long> best = new LinkedHashMap<>();
@@ -497,6 +590,9 @@ public final class NodePathBench {
               highest,
               sustainedTheLast ? " (the highest rate run: its limit is higher)" : "");
         });
+    if (steps.containsKey("named")) {
+      printRatios(steps, best, limitNotReached, "named");
+    }
     long baseline = best.getOrDefault("no-op", 0L);
     long kafka = best.getOrDefault("kafka", 0L);
     if (baseline > 0) {

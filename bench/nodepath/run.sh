@@ -8,6 +8,8 @@
 #
 # defaults: 10 s per step; rates 100000,200000,...,1500000 events/s; the agent's default ring
 # (256 KiB); the generator writes what is due every 100 us. AGENT_HEAP sets the agent's -Xmx (128m).
+# ENRICHMENT=on runs the generator in a container the agent's registry knows, so every event is
+# named after its pod (default off: the generator is a host process, every lookup misses).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
@@ -34,7 +36,7 @@ cc -O2 -Wall -o "$out/execgen_driver" bench/nodepath/execgen_driver.c
 classpath="node-verticle/target/classes:node-verticle/target/test-classes:$(cat "$out/classpath")"
 rm -rf "$out/classes"
 javac -nowarn -d "$out/classes" -cp "$classpath" \
-  bench/nodepath/NodePathBench.java bench/nodepath/Broker.java
+  bench/nodepath/NodePathBench.java bench/nodepath/Broker.java bench/nodepath/BenchContainer.java
 
 # AGENT_JAVA_OPTS: extra options for the agent's JVM, e.g. -XX:StartFlightRecording=...
 # shellcheck disable=SC2086

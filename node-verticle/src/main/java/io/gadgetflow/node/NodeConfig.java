@@ -18,6 +18,12 @@ import java.util.Map;
  * @param reportInterval how often running gadgets' counters are reported when they changed
  * @param fileOutputDirectory the only directory {@code outputMode: File} traces may write to
  * @param kafkaSecurity TLS and SASL settings of every Kafka client of the agent
+ * @param containerAwareness whether the agent reads this node's pods from Kubernetes to know its
+ *     containers; without, events name no pod and container filters are refused
+ * @param kubeconfig how to reach Kubernetes, or null for the usual search: in a pod, its service
+ *     account; else {@code KUBECONFIG} or {@code ~/.kube/config}
+ * @param containerGracePeriod how long a stopped container stays known, so that its last events are
+ *     still enriched
  */
 public record NodeConfig(
     String nodeName,
@@ -27,18 +33,24 @@ public record NodeConfig(
     int eventQueueCapacity,
     Duration reportInterval,
     Path fileOutputDirectory,
-    KafkaSecurity kafkaSecurity) {
+    KafkaSecurity kafkaSecurity,
+    boolean containerAwareness,
+    Path kubeconfig,
+    Duration containerGracePeriod) {
 
   public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
   public static final int DEFAULT_EVENT_QUEUE_CAPACITY = 65_536;
   public static final Duration DEFAULT_REPORT_INTERVAL = Duration.ofSeconds(2);
   public static final Path DEFAULT_FILE_OUTPUT_DIRECTORY = Path.of("/var/lib/gadgetflow/output");
+  public static final Duration DEFAULT_CONTAINER_GRACE_PERIOD = Duration.ofSeconds(30);
 
   /**
    * Reads {@code GADGETFLOW_*} variables: {@code NODE_NAME}, {@code KAFKA_BOOTSTRAP_SERVERS},
    * {@code TOPIC_CONTROL}, {@code TOPIC_STATUS}, {@code TOPIC_EVENTS}, {@code RING_BUFFER_BYTES},
    * {@code EVENT_QUEUE_CAPACITY}, {@code REPORT_INTERVAL_SECONDS}, {@code FILE_OUTPUT_DIRECTORY},
-   * and the {@code KAFKA_*} security settings of {@link KafkaSecurity#fromSettings}.
+   * the {@code KAFKA_*} security settings of {@link KafkaSecurity#fromSettings}, {@code
+   * CONTAINER_AWARENESS} ({@code true} or {@code false}, default true), {@code KUBECONFIG} (a
+   * path), {@code CONTAINER_GRACE_PERIOD_SECONDS}.
    */
   public static NodeConfig fromEnvironment(Map<String, String> env, String hostName) {
     Settings settings = new Settings(env);
@@ -53,10 +65,26 @@ public record NodeConfig(
         settings.integer("EVENT_QUEUE_CAPACITY", DEFAULT_EVENT_QUEUE_CAPACITY),
         settings.seconds("REPORT_INTERVAL_SECONDS", DEFAULT_REPORT_INTERVAL),
         Path.of(settings.string("FILE_OUTPUT_DIRECTORY", DEFAULT_FILE_OUTPUT_DIRECTORY.toString())),
-        KafkaSecurity.fromSettings(settings));
+        KafkaSecurity.fromSettings(settings),
+        containerAwareness(settings),
+        settings.optional("KUBECONFIG").map(Path::of).orElse(null),
+        settings.seconds("CONTAINER_GRACE_PERIOD_SECONDS", DEFAULT_CONTAINER_GRACE_PERIOD));
   }
 
-  /** The defaults, with plaintext Kafka as in tests and on one machine. */
+  private static boolean containerAwareness(Settings settings) {
+    return switch (settings.string("CONTAINER_AWARENESS", "true").strip()) {
+      case "true" -> true;
+      case "false" -> false;
+      case String other ->
+          throw new IllegalArgumentException(
+              Settings.PREFIX + "CONTAINER_AWARENESS must be true or false, not \"" + other + "\"");
+    };
+  }
+
+  /**
+   * The defaults, with plaintext Kafka as in tests and on one machine, and without container
+   * awareness (see {@link #withContainerAwareness}).
+   */
   public static NodeConfig defaults(String nodeName, String kafkaBootstrapServers) {
     return new NodeConfig(
         nodeName,
@@ -66,7 +94,10 @@ public record NodeConfig(
         DEFAULT_EVENT_QUEUE_CAPACITY,
         DEFAULT_REPORT_INTERVAL,
         DEFAULT_FILE_OUTPUT_DIRECTORY,
-        KafkaSecurity.PLAINTEXT);
+        KafkaSecurity.PLAINTEXT,
+        false,
+        null,
+        DEFAULT_CONTAINER_GRACE_PERIOD);
   }
 
   public NodeConfig withKafkaBootstrapServers(String servers) {
@@ -78,7 +109,10 @@ public record NodeConfig(
         eventQueueCapacity,
         reportInterval,
         fileOutputDirectory,
-        kafkaSecurity);
+        kafkaSecurity,
+        containerAwareness,
+        kubeconfig,
+        containerGracePeriod);
   }
 
   public NodeConfig withTopics(TopicNames names) {
@@ -90,7 +124,10 @@ public record NodeConfig(
         eventQueueCapacity,
         reportInterval,
         fileOutputDirectory,
-        kafkaSecurity);
+        kafkaSecurity,
+        containerAwareness,
+        kubeconfig,
+        containerGracePeriod);
   }
 
   public NodeConfig withRingBufferBytes(int bytes) {
@@ -102,7 +139,10 @@ public record NodeConfig(
         eventQueueCapacity,
         reportInterval,
         fileOutputDirectory,
-        kafkaSecurity);
+        kafkaSecurity,
+        containerAwareness,
+        kubeconfig,
+        containerGracePeriod);
   }
 
   public NodeConfig withReportInterval(Duration interval) {
@@ -114,7 +154,10 @@ public record NodeConfig(
         eventQueueCapacity,
         interval,
         fileOutputDirectory,
-        kafkaSecurity);
+        kafkaSecurity,
+        containerAwareness,
+        kubeconfig,
+        containerGracePeriod);
   }
 
   public NodeConfig withFileOutputDirectory(Path directory) {
@@ -126,6 +169,40 @@ public record NodeConfig(
         eventQueueCapacity,
         reportInterval,
         directory,
-        kafkaSecurity);
+        kafkaSecurity,
+        containerAwareness,
+        kubeconfig,
+        containerGracePeriod);
+  }
+
+  /** Reads this node's pods through {@code kubeconfigOrNull} (null: the usual search). */
+  public NodeConfig withContainerAwareness(Path kubeconfigOrNull) {
+    return new NodeConfig(
+        nodeName,
+        kafkaBootstrapServers,
+        topics,
+        ringBufferBytes,
+        eventQueueCapacity,
+        reportInterval,
+        fileOutputDirectory,
+        kafkaSecurity,
+        true,
+        kubeconfigOrNull,
+        containerGracePeriod);
+  }
+
+  public NodeConfig withContainerGracePeriod(Duration period) {
+    return new NodeConfig(
+        nodeName,
+        kafkaBootstrapServers,
+        topics,
+        ringBufferBytes,
+        eventQueueCapacity,
+        reportInterval,
+        fileOutputDirectory,
+        kafkaSecurity,
+        containerAwareness,
+        kubeconfig,
+        period);
   }
 }

@@ -1,5 +1,9 @@
 package io.gadgetflow.node;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gadgetflow.node.containers.ContainerRegistry;
+import io.gadgetflow.node.containers.NodePods;
+import io.gadgetflow.node.containers.ProcessScanner;
 import io.gadgetflow.node.control.ControlReader;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.kafka.StatusReporter;
@@ -16,17 +20,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node agent: follows the control topic for this node, runs the gadgets it asks for, sends
- * their events to the events topic and its answers to the status topic. It needs no access to the
- * Kubernetes API for that: Kafka is its only input and output.
+ * their events to the events topic and its answers to the status topic. Kafka is its only output;
+ * from Kubernetes it only reads the pods of its node, to know their containers (without that, it
+ * runs unfiltered traces only).
  */
 public final class NodeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(NodeVerticle.class);
   private static final int GADGET_LOADERS = 2;
 
   private final NodeConfig config;
+  private final KubernetesClient podReader;
   private final Clock clock;
   private final MeterRegistry registry;
 
+  private ContainerRegistry containers;
+  private NodePods nodePods;
   private WorkerExecutor gadgetLoaders;
   private EventSink sink;
   private StatusReporter reporter;
@@ -34,16 +42,28 @@ public final class NodeVerticle extends VerticleBase {
   private ControlReader controlReader;
   private long reportTimer;
 
-  /** An agent whose meters are kept in memory only. */
+  /**
+   * An agent without access to Kubernetes (events name no pod, container filters are refused),
+   * whose meters are kept in memory only.
+   */
   public NodeVerticle(NodeConfig config, Clock clock) {
-    this(config, clock, new SimpleMeterRegistry());
+    this(config, null, clock, new SimpleMeterRegistry());
+  }
+
+  /** An agent that knows the containers of its node, whose meters are kept in memory only. */
+  public NodeVerticle(NodeConfig config, KubernetesClient podReader, Clock clock) {
+    this(config, podReader, clock, new SimpleMeterRegistry());
   }
 
   /**
+   * @param podReader may read the pods of this node, or null to run without container awareness;
+   *     the caller closes it after the agent stopped
    * @param registry where the agent's meters go (see {@link NodeMetrics})
    */
-  public NodeVerticle(NodeConfig config, Clock clock, MeterRegistry registry) {
+  public NodeVerticle(
+      NodeConfig config, KubernetesClient podReader, Clock clock, MeterRegistry registry) {
     this.config = config;
+    this.podReader = podReader;
     this.clock = clock;
     this.registry = registry;
   }
@@ -51,11 +71,20 @@ public final class NodeVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LOG.info("Node agent {} starting with {}", config.nodeName(), config);
+    if (podReader == null) {
+      LOG.info("Node agent {} runs without container awareness", config.nodeName());
+      containers = ContainerRegistry.withoutPods();
+    } else {
+      containers =
+          ContainerRegistry.start(ProcessScanner.ofThisMachine(), config.containerGracePeriod());
+      nodePods = NodePods.start(podReader, config.nodeName(), containers);
+    }
     gadgetLoaders = vertx.createSharedWorkerExecutor("gadgetflow-gadget-loader", GADGET_LOADERS);
     NodeMetrics metrics = new NodeMetrics(registry);
     sink = EventSink.create(config, metrics.kafkaSend());
     reporter = StatusReporter.create(vertx, config);
-    supervisor = new TraceSupervisor(config, gadgetLoaders, sink, reporter, clock, metrics);
+    supervisor =
+        new TraceSupervisor(config, gadgetLoaders, sink, reporter, containers, clock, metrics);
     controlReader = ControlReader.start(config, context, supervisor);
     reportTimer =
         vertx.setPeriodic(config.reportInterval().toMillis(), id -> supervisor.reportCounters());
@@ -80,6 +109,14 @@ public final class NodeVerticle extends VerticleBase {
                       return null;
                     }))
         .eventually(reporter::close)
-        .eventually(gadgetLoaders::close);
+        .eventually(gadgetLoaders::close)
+        .eventually(
+            () -> {
+              if (nodePods != null) {
+                nodePods.close();
+              }
+              containers.close();
+              return Future.succeededFuture();
+            });
   }
 }

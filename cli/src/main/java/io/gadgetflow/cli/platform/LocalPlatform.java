@@ -183,7 +183,11 @@ public final class LocalPlatform implements AutoCloseable {
         vertx.deployVerticle(
             new ControllerVerticle(controller, client, Clock.systemUTC(), registry)));
     monitoring.health().set("controller", RoleHealth.State.UP);
-    await(vertx.deployVerticle(new NodeVerticle(node, Clock.systemUTC(), registry)));
+    // The node agent reads pods with the platform's client: the pods of this node, if any.
+    await(
+        vertx.deployVerticle(
+            new NodeVerticle(
+                node, node.containerAwareness() ? client : null, Clock.systemUTC(), registry)));
     monitoring.health().set("node", RoleHealth.State.UP);
     progress.accept("starting the web UI");
     WebConfig webConfig =

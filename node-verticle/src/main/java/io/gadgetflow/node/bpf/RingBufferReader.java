@@ -172,6 +172,18 @@ public final class RingBufferReader implements AutoCloseable {
     }
   }
 
+  /**
+   * The bytes the kernel has reserved in the ring since it was created, records' headers included:
+   * it moves with every record a program submits or discards, whether it was read or not. Call it
+   * from the reading thread, or while no thread reads or closes.
+   */
+  public long producerPosition() {
+    if (closed.get()) {
+      throw new IllegalStateException("the ring buffer reader is closed");
+    }
+    return (long) LONG.getAcquire(producerPage, 0L);
+  }
+
   public boolean isClosed() {
     return closed.get();
   }

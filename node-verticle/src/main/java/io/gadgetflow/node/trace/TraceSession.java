@@ -4,6 +4,10 @@ import io.gadgetflow.api.event.CommonEventFields;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
 import io.gadgetflow.node.bpf.RingBufferReader;
+import io.gadgetflow.node.containers.Container;
+import io.gadgetflow.node.containers.ContainerFilter;
+import io.gadgetflow.node.containers.ContainerRegistry;
+import io.gadgetflow.node.containers.ContainerSelection;
 import io.gadgetflow.node.gadget.EventHeader;
 import io.gadgetflow.node.gadget.GadgetOptions;
 import io.gadgetflow.node.gadget.GadgetParameters;
@@ -11,6 +15,7 @@ import io.gadgetflow.node.gadget.GadgetProgram;
 import io.gadgetflow.node.gadget.JsonEventWriter;
 import io.gadgetflow.node.gadget.JsonName;
 import io.gadgetflow.node.gadget.LostEventsWarning;
+import io.gadgetflow.node.gadget.MountNamespaceFilter;
 import io.gadgetflow.node.gadget.RunningGadget;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.kafka.EventStream;
@@ -21,11 +26,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One trace's gadget running on this node: its BPF program, and a platform thread that reads the
- * program's ring buffer, turns records into JSON events and queues them for Kafka. Whatever the
- * kernel or the queue drops is counted, and said in a warning event.
+ * program's ring buffer, turns records into JSON events, adds the node, namespace, pod and
+ * container they came from, and queues them for Kafka. Whatever the kernel or the queue drops is
+ * counted, and said in a warning event. A filtering gadget's filter map follows the containers of
+ * the node.
  */
 public final class TraceSession implements AutoCloseable {
   private static final JsonName NODE = JsonName.of(CommonEventFields.NODE);
+  private static final JsonName NAMESPACE = JsonName.of(CommonEventFields.NAMESPACE);
+  private static final JsonName POD = JsonName.of(CommonEventFields.POD);
+  private static final JsonName CONTAINER = JsonName.of(CommonEventFields.CONTAINER);
+  private static final JsonName MOUNT_NS_ID = JsonName.of(CommonEventFields.MOUNT_NS_ID);
   private static final int POLL_TIMEOUT_MILLIS = 250;
   private static final long LOSS_CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -33,6 +44,8 @@ public final class TraceSession implements AutoCloseable {
   private final EventSink sink;
   private final EventStream stream;
   private final String nodeName;
+  private final ContainerRegistry containers;
+  private final ContainerSelection selection;
   private final JsonEventWriter writer = new JsonEventWriter();
   private final Thread reader;
 
@@ -51,31 +64,41 @@ public final class TraceSession implements AutoCloseable {
       EventSink sink,
       EventStream stream,
       String nodeName,
+      ContainerRegistry containers,
+      ContainerSelection selection,
       Optional<EventFile> file) {
     this.gadget = gadget;
     this.file = file;
     this.sink = sink;
     this.stream = stream;
     this.nodeName = nodeName;
+    this.containers = containers;
+    this.selection = selection;
     this.reader =
         Thread.ofPlatform()
             .name("gadgetflow-ring-" + gadget.program().name() + "-" + stream.traceUid())
             .unstarted(this::readUntilClosed);
   }
 
-  /** Loads and attaches the gadget and starts reading its events. Blocks for the loading. */
+  /**
+   * Loads and attaches the gadget and starts reading its events. Blocks for the loading.
+   *
+   * @param options when filtering, the gadget's filter map then follows the containers of {@code
+   *     trace}'s filter
+   */
   public static TraceSession start(
       ControlRecord trace,
       GadgetProgram program,
       GadgetOptions options,
       EventSink sink,
-      String nodeName) {
-    return start(trace, program, options, sink, nodeName, Optional.empty());
+      String nodeName,
+      ContainerRegistry containers) {
+    return start(trace, program, options, sink, nodeName, containers, Optional.empty());
   }
 
   /**
-   * As {@link #start(ControlRecord, GadgetProgram, GadgetOptions, EventSink, String)}, also
-   * appending every event to {@code outputFile}, a path already checked.
+   * As {@link #start(ControlRecord, GadgetProgram, GadgetOptions, EventSink, String,
+   * ContainerRegistry)}, also appending every event to {@code outputFile}, a path already checked.
    */
   static TraceSession start(
       ControlRecord trace,
@@ -83,6 +106,7 @@ public final class TraceSession implements AutoCloseable {
       GadgetOptions options,
       EventSink sink,
       String nodeName,
+      ContainerRegistry containers,
       Optional<Path> outputFile) {
     Optional<EventFile> file = outputFile.map(EventFile::append);
     RunningGadget gadget;
@@ -94,8 +118,25 @@ public final class TraceSession implements AutoCloseable {
       file.ifPresent(EventFile::close);
       throw e;
     }
+    ContainerSelection selection = null;
+    if (options.filterByMountNamespace()) {
+      MountNamespaceFilter filter = gadget.mountNamespaceFilter();
+      try {
+        selection =
+            containers.follow(
+                ContainerFilter.of(trace.filter()),
+                options.mountNamespaceIds(),
+                filter::select,
+                filter::deselect);
+      } catch (RuntimeException e) {
+        gadget.close();
+        file.ifPresent(EventFile::close);
+        throw e;
+      }
+    }
     TraceSession session =
-        new TraceSession(gadget, sink, new EventStream(nodeName, trace), nodeName, file);
+        new TraceSession(
+            gadget, sink, new EventStream(nodeName, trace), nodeName, containers, selection, file);
     session.reader.start();
     return session;
   }
@@ -134,15 +175,19 @@ public final class TraceSession implements AutoCloseable {
       return;
     }
     long epochNanos = EventHeader.bootTimestampNanos(ring, offset) + gadget.bootToEpochNanos();
-    enrich();
+    enrich(containers.byMountNamespace(EventHeader.mountNsId(ring, offset)));
     file.ifPresent(lines -> lines.appendLine(writer.buffer(), writer.length()));
     if (!sink.offer(stream, epochNanos, writer.toByteArray())) {
       queueDrops++;
     }
   }
 
-  private void enrich() {
+  /** Every event names its node and container; host processes' have empty container fields. */
+  private void enrich(Container container) {
     writer.field(NODE, nodeName);
+    writer.field(NAMESPACE, container == null ? "" : container.namespace());
+    writer.field(POD, container == null ? "" : container.pod());
+    writer.field(CONTAINER, container == null ? "" : container.name());
     writer.endObject();
   }
 
@@ -159,7 +204,8 @@ public final class TraceSession implements AutoCloseable {
     }
     long epochNanos = System.currentTimeMillis() * 1_000_000;
     LostEventsWarning.begin(writer, epochNanos, lost - lossesWarned);
-    enrich();
+    writer.field(MOUNT_NS_ID, 0);
+    enrich(null);
     if (sink.offerLossWarning(stream, epochNanos, writer.toByteArray())) {
       lossesWarned = lost;
       file.ifPresent(lines -> lines.appendLine(writer.buffer(), writer.length()));
@@ -178,6 +224,9 @@ public final class TraceSession implements AutoCloseable {
       return;
     }
     long kernelLost = gadget.lostEvents();
+    if (selection != null) {
+      selection.close();
+    }
     gadget.close();
     try {
       reader.join();

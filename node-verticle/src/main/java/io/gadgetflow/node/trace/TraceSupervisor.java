@@ -8,6 +8,7 @@ import io.gadgetflow.api.log.TraceLog;
 import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.node.NodeConfig;
+import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.control.ControlReader;
 import io.gadgetflow.node.gadget.GadgetOptions;
 import io.gadgetflow.node.gadget.GadgetParameters;
@@ -67,6 +68,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
   private final EventSink sink;
   private final StatusReporter reporter;
   private final Clock clock;
+  private final ContainerRegistry containers;
   private final NodeMetrics metrics;
   private final Map<String, Trace> traces = new HashMap<>();
   private boolean caughtUp;
@@ -76,9 +78,11 @@ public final class TraceSupervisor implements ControlReader.Listener {
       WorkerExecutor workers,
       EventSink sink,
       StatusReporter reporter,
+      ContainerRegistry containers,
       Clock clock,
       NodeMetrics metrics) {
     this.config = config;
+    this.containers = containers;
     this.metrics = metrics;
     this.workers = workers;
     this.sink = sink;
@@ -188,12 +192,16 @@ public final class TraceSupervisor implements ControlReader.Listener {
           null,
           EventCounters.NONE);
     }
+    boolean filtered = !record.filter().isEmpty();
+    if (filtered && !containers.followsPods()) {
+      return answer(trace, record, null, filtersUnavailable(), null, EventCounters.NONE);
+    }
     GadgetOptions options = optionsFor(record);
     String warning =
-        record.filter().isEmpty()
-            ? null
-            : "Container filters are not applied by this node agent yet: every process of the node"
-                + " is traced";
+        filtered && !containers.synced()
+            ? "The pods of node \"%s\" are not known yet: containers join the filter as they become known"
+                .formatted(config.nodeName())
+            : null;
     return workers
         .executeBlocking(
             () ->
@@ -203,6 +211,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
                     options,
                     sink,
                     config.nodeName(),
+                    containers,
                     record.outputMode() == OutputMode.FILE
                         ? Optional.of(
                             FileOutputPath.check(record.output(), config.fileOutputDirectory()))
@@ -307,6 +316,9 @@ public final class TraceSupervisor implements ControlReader.Listener {
           null,
           EventCounters.NONE);
     }
+    if (!record.filter().isEmpty() && !containers.followsPods()) {
+      return answer(trace, record, null, filtersUnavailable(), null, EventCounters.NONE);
+    }
     GadgetProgram program = found.get();
     GadgetOptions options = optionsFor(record);
     return workers
@@ -343,12 +355,14 @@ public final class TraceSupervisor implements ControlReader.Listener {
             });
   }
 
-  /**
-   * How this node runs a trace's gadget. Every process of the node for now: the container registry
-   * turns the trace's filter into mount namespaces here.
-   */
+  /** How this node runs a trace's gadget: its filter as the mount namespaces of its containers. */
   private GadgetOptions optionsFor(ControlRecord record) {
-    return GadgetOptions.unfiltered().withRingBufferBytes(config.ringBufferBytes());
+    return containers.gadgetOptions(record.filter()).withRingBufferBytes(config.ringBufferBytes());
+  }
+
+  private String filtersUnavailable() {
+    return "Container filters need access to the pods of node \"%s\", which its agent runs without"
+        .formatted(config.nodeName());
   }
 
   private String failure(String action, ControlRecord record, Throwable cause) {

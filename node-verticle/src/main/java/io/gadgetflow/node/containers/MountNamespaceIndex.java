@@ -1,0 +1,64 @@
+package io.gadgetflow.node.containers;
+
+import java.util.Collection;
+
+/**
+ * An immutable map from mount namespace id to container, looked up once per event by ring reader
+ * threads: open addressing over a {@code long[]}, so a lookup neither allocates nor boxes.
+ */
+final class MountNamespaceIndex {
+  static final MountNamespaceIndex EMPTY = new MountNamespaceIndex(new long[1], new Container[1]);
+
+  private final long[] keys;
+  private final Container[] values;
+  private final int mask;
+
+  private MountNamespaceIndex(long[] keys, Container[] values) {
+    this.keys = keys;
+    this.values = values;
+    this.mask = keys.length - 1;
+  }
+
+  /** Later containers of the same mount namespace win: list the ones that should last. */
+  static MountNamespaceIndex of(Collection<Container> containers) {
+    int capacity = Integer.highestOneBit(Math.max(1, containers.size()) * 2) * 2;
+    long[] keys = new long[capacity];
+    Container[] values = new Container[capacity];
+    int mask = capacity - 1;
+    for (Container container : containers) {
+      long key = container.mountNamespaceId();
+      if (key == 0) {
+        continue;
+      }
+      int slot = slot(key, mask);
+      while (keys[slot] != 0 && keys[slot] != key) {
+        slot = (slot + 1) & mask;
+      }
+      keys[slot] = key;
+      values[slot] = container;
+    }
+    return new MountNamespaceIndex(keys, values);
+  }
+
+  /** The container of this mount namespace, or null (a host process, or one not known yet). */
+  Container get(long mountNamespaceId) {
+    if (mountNamespaceId == 0) {
+      return null;
+    }
+    int slot = slot(mountNamespaceId, mask);
+    long key;
+    while ((key = keys[slot]) != 0) {
+      if (key == mountNamespaceId) {
+        return values[slot];
+      }
+      slot = (slot + 1) & mask;
+    }
+    return null;
+  }
+
+  /** Mount namespace ids are inode numbers, close together: mix the bits before masking. */
+  private static int slot(long key, int mask) {
+    long mixed = key * 0x9E3779B97F4A7C15L;
+    return (int) (mixed >>> 32) & mask;
+  }
+}

@@ -1,0 +1,45 @@
+package io.gadgetflow.node.containers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MountNamespaceIndexTest {
+  @Test
+  void findsEveryContainerByItsMountNamespace() {
+    List<Container> containers = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      // Real ids are consecutive inode numbers: the worst case for a naive hash.
+      containers.add(container("c" + i, 4026532000L + i));
+    }
+
+    MountNamespaceIndex index = MountNamespaceIndex.of(containers);
+
+    for (Container container : containers) {
+      assertThat(index.get(container.mountNamespaceId())).isSameAs(container);
+    }
+    assertThat(index.get(4026531840L)).isNull();
+    assertThat(index.get(0)).isNull();
+  }
+
+  @Test
+  void theLaterOfTwoContainersInOneMountNamespaceWins() {
+    Container departed = container("old", 4026532001L);
+    Container live = container("new", 4026532001L);
+
+    assertThat(MountNamespaceIndex.of(List.of(departed, live)).get(4026532001L)).isSameAs(live);
+  }
+
+  @Test
+  void leavesOutContainersNotLocatedYet() {
+    assertThat(MountNamespaceIndex.of(List.of(container("c", 0))).get(0)).isNull();
+    assertThat(MountNamespaceIndex.EMPTY.get(4026532001L)).isNull();
+  }
+
+  private static Container container(String id, long mountNamespaceId) {
+    return new Container(id, "ns", "pod-" + id, "uid-" + id, "main", Map.of(), mountNamespaceId);
+  }
+}
