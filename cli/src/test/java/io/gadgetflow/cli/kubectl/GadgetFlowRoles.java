@@ -76,7 +76,9 @@ final class GadgetFlowRoles implements AutoCloseable {
                 new NodeVerticle(
                     NodeConfig.defaults(node, kafka.bootstrapServers())
                         .withTopics(topics)
-                        .withReportInterval(Duration.ofMillis(200)),
+                        .withReportInterval(Duration.ofMillis(200))
+                        .withContainerAwareness(null),
+                    client,
                     Clock.systemUTC())));
     return new GadgetFlowRoles(vertx, topics, node, nodeAgent);
   }

@@ -2,6 +2,7 @@ package io.gadgetflow.node.gadget;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gadgetflow.api.event.CommonEventFields;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -24,6 +25,15 @@ public final class EventRecords {
     record.put(commBytes, 0, Math.min(commBytes.length, EventHeader.COMM_BYTES));
     record.position(EventHeader.BYTES);
     return record;
+  }
+
+  /** Ends a decoded event the way the agent does for a host process: node named, no pod. */
+  public static void endAsHostEvent(JsonEventWriter out, String node) {
+    out.field(JsonName.of(CommonEventFields.NODE), node);
+    out.field(JsonName.of(CommonEventFields.NAMESPACE), "");
+    out.field(JsonName.of(CommonEventFields.POD), "");
+    out.field(JsonName.of(CommonEventFields.CONTAINER), "");
+    out.endObject();
   }
 
   public static JsonNode parse(JsonEventWriter out) {

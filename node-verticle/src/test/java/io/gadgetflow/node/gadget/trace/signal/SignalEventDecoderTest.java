@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gadgetflow.node.gadget.EventRecords;
 import io.gadgetflow.node.gadget.JsonEventWriter;
-import io.gadgetflow.node.gadget.JsonName;
 import io.gadgetflow.testing.RecordSchemas;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -49,8 +48,7 @@ class SignalEventDecoderTest {
 
   private JsonNode decode(ByteBuffer record, int length) {
     assertThat(decoder.decode(MemorySegment.ofArray(record.array()), 0, length, out)).isTrue();
-    out.field(JsonName.of("node"), "node-1");
-    out.endObject();
+    EventRecords.endAsHostEvent(out, "node-1");
     RecordSchemas.assertValid("event-sigsnoop.json", out.toString());
     return EventRecords.parse(out);
   }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gadgetflow.node.gadget.EventRecords;
 import io.gadgetflow.node.gadget.JsonEventWriter;
-import io.gadgetflow.node.gadget.JsonName;
 import io.gadgetflow.testing.RecordSchemas;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -83,8 +82,7 @@ class TcpEventDecoderTest {
 
   private JsonNode decode(ByteBuffer record) {
     assertThat(decoder.decode(segment(record), 0, RECORD_BYTES, out)).isTrue();
-    out.field(JsonName.of("node"), "node-1");
-    out.endObject();
+    EventRecords.endAsHostEvent(out, "node-1");
     RecordSchemas.assertValid("event-tcptracer.json", out.toString());
     return EventRecords.parse(out);
   }
