@@ -797,10 +797,12 @@ public final class NodePathBench {
       throws ReflectiveOperationException {
     // Only the package can build a sink around a producer of its choice; a benchmark may peek.
     Constructor<EventSink> constructor =
-        EventSink.class.getDeclaredConstructor(Producer.class, String.class, int.class);
+        EventSink.class.getDeclaredConstructor(
+            Producer.class, String.class, int.class, io.micrometer.core.instrument.Timer.class);
     constructor.setAccessible(true);
+    // No send-latency timer, as for the Kafka pipeline's EventSink.create(config).
     return constructor.newInstance(
-        new AcknowledgingProducer(), config.topics().events(), config.eventQueueCapacity());
+        new AcknowledgingProducer(), config.topics().events(), config.eventQueueCapacity(), null);
   }
 
   /** Reads what a serializer would read of each record, then acknowledges it. */
