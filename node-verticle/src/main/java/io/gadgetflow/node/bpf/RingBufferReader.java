@@ -55,7 +55,7 @@ public final class RingBufferReader implements AutoCloseable {
   private final ReentrantLock readLock = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  /** Unread bytes at the start of the fullest pass since {@link #takePeakFill()} last ran. */
+  /** The most unread bytes a read found when it began, since {@link #takePeakFill()} last ran. */
   private final AtomicLong peakBacklogBytes = new AtomicLong();
 
   private long consumerPageAddress;
@@ -143,7 +143,7 @@ public final class RingBufferReader implements AutoCloseable {
       if (closed.get()) {
         return CLOSED;
       }
-      int delivered = consume(handler);
+      int delivered = noteBacklogThenConsume(handler);
       if (delivered > 0) {
         return delivered;
       }
@@ -151,7 +151,7 @@ public final class RingBufferReader implements AutoCloseable {
       if (ready < 0 && ready != -Libc.EINTR) {
         throw new SyscallException("epoll_wait", -ready);
       }
-      return closed.get() ? CLOSED : consume(handler);
+      return closed.get() ? CLOSED : noteBacklogThenConsume(handler);
     } finally {
       readReturns();
     }
@@ -166,7 +166,7 @@ public final class RingBufferReader implements AutoCloseable {
   public int drain(RingRecordHandler handler) {
     readLock.lock();
     try {
-      return closed.get() ? CLOSED : consume(handler);
+      return closed.get() ? CLOSED : noteBacklogThenConsume(handler);
     } finally {
       readReturns();
     }
@@ -212,6 +212,18 @@ public final class RingBufferReader implements AutoCloseable {
   }
 
   /**
+   * Samples the backlog once per call, outside {@link #consume}: inside its loop, even this little
+   * code made the JIT compile the pass loop less well (0.92x libbpf's drain rate instead of 1.05x).
+   */
+  private int noteBacklogThenConsume(RingRecordHandler handler) {
+    long backlog = (long) LONG.getAcquire(producerPage, 0L) - consumerPosition;
+    if (backlog > peakBacklogBytes.get()) {
+      peakBacklogBytes.accumulateAndGet(backlog, Math::max);
+    }
+    return consume(handler);
+  }
+
+  /**
    * Passes over the ring until a pass finds nothing new. The consumer position is published once
    * per pass, not per record as libbpf does: the producer then sees space freed a little later,
    * which can only make it drop a record sooner when the ring is nearly full. It can never
@@ -227,10 +239,6 @@ public final class RingBufferReader implements AutoCloseable {
     while (true) {
       long produced = (long) LONG.getAcquire(producerPage, 0L);
       long passStart = consumed;
-      long backlog = produced - consumed;
-      if (backlog > peakBacklogBytes.get()) {
-        peakBacklogBytes.accumulateAndGet(backlog, Math::max);
-      }
       try {
         while (consumed < produced) {
           long headerOffset = consumed & mask;
