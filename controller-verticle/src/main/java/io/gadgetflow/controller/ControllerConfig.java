@@ -36,30 +36,6 @@ public record ControllerConfig(
   public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_DELETION_TIMEOUT = Duration.ofSeconds(10);
 
-  /** Plaintext Kafka, as in tests and on one machine. */
-  public ControllerConfig(
-      String kafkaBootstrapServers,
-      TopicNames topics,
-      String watchNamespace,
-      String leaseNamespace,
-      String leaseName,
-      String identity,
-      Duration operationTimeout,
-      Duration deletionTimeout,
-      LeaderElection.Timing leaseTiming) {
-    this(
-        kafkaBootstrapServers,
-        topics,
-        watchNamespace,
-        leaseNamespace,
-        leaseName,
-        identity,
-        operationTimeout,
-        deletionTimeout,
-        leaseTiming,
-        KafkaSecurity.PLAINTEXT);
-  }
-
   /**
    * Reads {@code GADGETFLOW_*} variables: {@code KAFKA_BOOTSTRAP_SERVERS}, {@code TOPIC_CONTROL},
    * {@code TOPIC_STATUS}, {@code TOPIC_EVENTS}, {@code WATCH_NAMESPACE}, {@code LEASE_NAMESPACE},

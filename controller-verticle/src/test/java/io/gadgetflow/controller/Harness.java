@@ -3,6 +3,7 @@ package io.gadgetflow.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.gadgetflow.api.config.KafkaSecurity;
 import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.kafka.NodeReport;
 import io.gadgetflow.api.kafka.TopicNames;
@@ -64,7 +65,8 @@ final class Harness implements AutoCloseable {
             OPERATION_TIMEOUT,
             DELETION_TIMEOUT,
             new LeaderElection.Timing(
-                Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)));
+                Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)),
+            KafkaSecurity.PLAINTEXT);
     return new ControllerVerticle(config, cluster.client(), Clock.systemUTC());
   }
 

@@ -49,32 +49,6 @@ public record WebConfig(
   public static final int MAX_REPLAY_EVENTS = 1000;
   public static final int DEFAULT_SOCKET_QUEUE_EVENTS = 1024;
 
-  /** Plaintext Kafka, as in tests and on one machine. */
-  public WebConfig(
-      String host,
-      int port,
-      String kafkaBootstrapServers,
-      TopicNames topics,
-      boolean localMode,
-      List<String> allowedOrigins,
-      List<String> knownNodes,
-      Duration nodeWindow,
-      int replayEvents,
-      int socketQueueEvents) {
-    this(
-        host,
-        port,
-        kafkaBootstrapServers,
-        topics,
-        localMode,
-        allowedOrigins,
-        knownNodes,
-        nodeWindow,
-        replayEvents,
-        socketQueueEvents,
-        KafkaSecurity.PLAINTEXT);
-  }
-
   public WebConfig {
     allowedOrigins = List.copyOf(allowedOrigins);
     knownNodes = List.copyOf(knownNodes);

@@ -1,5 +1,6 @@
 package io.gadgetflow.web;
 
+import io.gadgetflow.api.config.KafkaSecurity;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.controller.ControllerConfig;
 import io.gadgetflow.controller.ControllerVerticle;
@@ -57,7 +58,8 @@ final class WebPlatform implements AutoCloseable {
             Duration.ofSeconds(10),
             Duration.ofSeconds(4),
             new LeaderElection.Timing(
-                Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)));
+                Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)),
+            KafkaSecurity.PLAINTEXT);
     await(
         vertx.deployVerticle(
             new ControllerVerticle(controller, cluster.client(), Clock.systemUTC())));
@@ -83,7 +85,8 @@ final class WebPlatform implements AutoCloseable {
             List.of(node),
             WebConfig.DEFAULT_NODE_WINDOW,
             WebConfig.DEFAULT_REPLAY_EVENTS,
-            socketQueueEvents);
+            socketQueueEvents,
+            KafkaSecurity.PLAINTEXT);
     web = new WebVerticle(config, cluster.client(), Clock.systemUTC());
     await(vertx.deployVerticle(web));
     return this;

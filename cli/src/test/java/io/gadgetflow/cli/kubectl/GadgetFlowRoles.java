@@ -3,6 +3,7 @@ package io.gadgetflow.cli.kubectl;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gadgetflow.api.config.KafkaSecurity;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.controller.ControllerConfig;
@@ -68,7 +69,8 @@ final class GadgetFlowRoles implements AutoCloseable {
             Duration.ofSeconds(4),
             Duration.ofSeconds(4),
             new LeaderElection.Timing(
-                Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)));
+                Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)),
+            KafkaSecurity.PLAINTEXT);
     await(vertx.deployVerticle(new ControllerVerticle(controller, client, Clock.systemUTC())));
     String nodeAgent =
         await(
