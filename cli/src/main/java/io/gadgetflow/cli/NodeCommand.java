@@ -1,15 +1,11 @@
 package io.gadgetflow.cli;
 
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.gadgetflow.cli.platform.HostChecks;
-import io.gadgetflow.cli.platform.PlatformException;
+import io.gadgetflow.cli.platform.KubeconfigFile;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.NodeVerticle;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,7 +27,7 @@ final class NodeCommand implements Callable<Integer> {
     KubernetesClient podReader =
         config.containerAwareness()
             ? new KubernetesClientBuilder()
-                .withConfig(kubernetesConfig(config.kubeconfig()))
+                .withConfig(KubeconfigFile.read(config.kubeconfig()))
                 .build()
             : null;
     return VerticleRunner.run(
@@ -40,18 +36,5 @@ final class NodeCommand implements Callable<Integer> {
         podReader == null ? () -> {} : podReader,
         spec.commandLine().getErr(),
         started -> {});
-  }
-
-  /** The kubeconfig given, or fabric8's usual search (in a pod: its service account). */
-  private static Config kubernetesConfig(Path kubeconfig) {
-    if (kubeconfig == null) {
-      return Config.autoConfigure(null);
-    }
-    try {
-      return Config.fromKubeconfig(Files.readString(kubeconfig));
-    } catch (IOException e) {
-      throw new PlatformException(
-          "cannot read the kubeconfig " + kubeconfig + ": " + e.getMessage(), e);
-    }
   }
 }

@@ -1,7 +1,6 @@
 package io.gadgetflow.cli.platform;
 
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.gadgetflow.api.config.KafkaSecurity;
@@ -26,8 +25,6 @@ import io.gadgetflow.web.WebVerticle;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -124,7 +121,7 @@ public final class LocalPlatform implements AutoCloseable {
     if (options.kubeconfig() != null) {
       progress.accept("installing the Trace CRD into the cluster of " + options.kubeconfig());
       kubeconfig = options.kubeconfig();
-      client = new KubernetesClientBuilder().withConfig(readKubeconfig(kubeconfig)).build();
+      client = new KubernetesClientBuilder().withConfig(KubeconfigFile.read(kubeconfig)).build();
       started.push(client);
       GadgetFlowResources.install(client, READY_TIMEOUT);
     } else {
@@ -198,14 +195,6 @@ public final class LocalPlatform implements AutoCloseable {
     await(vertx.deployVerticle(web));
     monitoring.health().set("web", RoleHealth.State.UP);
     dashboardUrl = web.dashboardUrl();
-  }
-
-  private static Config readKubeconfig(Path path) {
-    try {
-      return Config.fromKubeconfig(Files.readString(path));
-    } catch (IOException e) {
-      throw new PlatformException("cannot read the kubeconfig " + path + ": " + e.getMessage(), e);
-    }
   }
 
   private static <T> T await(Future<T> future) {

@@ -192,10 +192,10 @@ public final class TraceSupervisor implements ControlReader.Listener {
           null,
           EventCounters.NONE);
     }
-    boolean filtered = !record.filter().isEmpty();
-    if (filtered && !containers.followsPods()) {
+    if (filterUnavailable(record)) {
       return answer(trace, record, null, filtersUnavailable(), null, EventCounters.NONE);
     }
+    boolean filtered = !record.filter().isEmpty();
     GadgetOptions options = optionsFor(record);
     String warning =
         filtered && !containers.synced()
@@ -316,7 +316,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
           null,
           EventCounters.NONE);
     }
-    if (!record.filter().isEmpty() && !containers.followsPods()) {
+    if (filterUnavailable(record)) {
       return answer(trace, record, null, filtersUnavailable(), null, EventCounters.NONE);
     }
     GadgetProgram program = found.get();
@@ -358,6 +358,11 @@ public final class TraceSupervisor implements ControlReader.Listener {
   /** How this node runs a trace's gadget: its filter as the mount namespaces of its containers. */
   private GadgetOptions optionsFor(ControlRecord record) {
     return containers.gadgetOptions(record.filter()).withRingBufferBytes(config.ringBufferBytes());
+  }
+
+  /** A filtered trace on an agent that does not know its node's pods cannot select anything. */
+  private boolean filterUnavailable(ControlRecord record) {
+    return !record.filter().isEmpty() && !containers.followsPods();
   }
 
   private String filtersUnavailable() {
