@@ -127,9 +127,7 @@ class ControllerIT {
         .requireSuccess();
     platform.annotate(name, "start");
 
-    Trace refused =
-        platform.awaitTrace(
-            name, t -> t.getStatus() != null && error.equals(t.getStatus().getOperationError()));
+    Trace refused = platform.awaitOperationError(name, error);
 
     assertThat(hasOperationAnnotation(refused)).isTrue();
     assertThat(refused.getStatus().getState()).isNull();
@@ -145,12 +143,8 @@ class ControllerIT {
     platform.annotate(name, "explode");
 
     Trace refused =
-        platform.awaitTrace(
-            name,
-            t ->
-                t.getStatus() != null
-                    && "Unsupported operation \"explode\" for gadget \"execsnoop\""
-                        .equals(t.getStatus().getOperationError()));
+        platform.awaitOperationError(
+            name, "Unsupported operation \"explode\" for gadget \"execsnoop\"");
 
     assertThat(hasOperationAnnotation(refused)).isFalse();
     platform.awaitTrace(name, t -> !PendingOperation.isRecordedOn(t));

@@ -98,12 +98,7 @@ class GadgetsIT {
     platform.annotate(name, "start");
 
     Trace refused =
-        platform.awaitTrace(
-            name,
-            t ->
-                t.getStatus() != null
-                    && "Invalid filter: Filtering is not supported"
-                        .equals(t.getStatus().getOperationError()));
+        platform.awaitOperationError(name, "Invalid filter: Filtering is not supported");
     assertThat(refused.getStatus().getState()).isNull();
   }
 
@@ -143,13 +138,10 @@ class GadgetsIT {
         .requireSuccess();
     platform.annotate(name, "start");
 
-    platform.awaitTrace(
+    platform.awaitOperationError(
         name,
-        t ->
-            t.getStatus() != null
-                && ("Invalid value \"SIGFOO\" for parameter \"signal\" of gadget \"sigsnoop\":"
-                        + " expected a signal number (1-64) or name such as SIGKILL")
-                    .equals(t.getStatus().getOperationError()));
+        "Invalid value \"SIGFOO\" for parameter \"signal\" of gadget \"sigsnoop\":"
+            + " expected a signal number (1-64) or name such as SIGKILL");
   }
 
   private JsonNode collected(String name) throws IOException {

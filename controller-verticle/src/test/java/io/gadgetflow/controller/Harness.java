@@ -145,6 +145,12 @@ final class Harness implements AutoCloseable {
             t -> t != null && condition.test(t), TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 
+  /** Waits until the Trace's status shows exactly this {@code operationError}. */
+  Trace awaitOperationError(String name, String error) {
+    return awaitTrace(
+        name, t -> t.getStatus() != null && error.equals(t.getStatus().getOperationError()));
+  }
+
   static boolean hasOperationAnnotation(Trace trace) {
     Map<String, String> annotations = trace.getMetadata().getAnnotations();
     return annotations != null && annotations.containsKey(Trace.OPERATION_ANNOTATION);

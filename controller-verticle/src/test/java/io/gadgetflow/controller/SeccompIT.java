@@ -133,13 +133,10 @@ class SeccompIT {
         .requireSuccess();
     platform.annotate(name, "start");
 
-    platform.awaitTrace(
+    platform.awaitOperationError(
         name,
-        t ->
-            t.getStatus() != null
-                && ("Invalid output \"just-a-name\" for OutputMode \"ExternalResource\":"
-                        + " expected <namespace>/<name>")
-                    .equals(t.getStatus().getOperationError()));
+        "Invalid output \"just-a-name\" for OutputMode \"ExternalResource\":"
+            + " expected <namespace>/<name>");
   }
 
   private static List<String> names(JsonNode profile) {
