@@ -6,10 +6,11 @@ import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.gadget.GadgetOptions;
+import io.gadgetflow.node.gadget.GadgetParameters;
 import io.gadgetflow.node.gadget.GadgetProgram;
-import io.gadgetflow.node.gadget.RunningGadget;
 import io.gadgetflow.node.gadget.trace.exec.ExecEventDecoder;
 import io.gadgetflow.node.kafka.EventSink;
+import io.gadgetflow.node.trace.SharedGadget;
 import io.gadgetflow.node.trace.TraceSession;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -117,8 +119,6 @@ public final class NodePathBench {
   private static final int USER_HZ = 100;
 
   /** What the bench reads of TraceSession to split losses by where they happened. */
-  private static final Field SESSION_GADGET = privateField(TraceSession.class, "gadget");
-
   private static final Field SESSION_QUEUE_DROPS = privateField(TraceSession.class, "queueDrops");
 
   private static final Field SINK_PRODUCER = privateField(EventSink.class, "producer");
@@ -330,8 +330,16 @@ public final class NodePathBench {
   private Step runStep(Pipeline pipeline, long rate, double stepSeconds) throws Exception {
     awaitQuietCore();
     ControlRecord trace = trace(pipeline.name() + "-" + rate);
-    TraceSession session =
-        TraceSession.start(trace, GENERATOR, options, pipeline.sink(), NODE, pipeline.containers());
+    SharedGadget gadget =
+        SharedGadget.load(
+            GENERATOR,
+            false,
+            options.ringBufferBytes(),
+            GadgetParameters.defaults(GENERATOR.descriptor()),
+            pipeline.sink(),
+            NODE,
+            pipeline.containers());
+    TraceSession session = gadget.join(trace, Optional.empty());
     try {
       long[] appendedBefore = pipeline.kafka() ? broker.appended() : null;
       resetPeakRss();
@@ -361,7 +369,7 @@ public final class NodePathBench {
       Map<String, Double> producerAfter = producerMetrics(pipeline.sink());
       Map<String, Long> status = memoryStatus();
 
-      long kernelLost = ((RunningGadget) SESSION_GADGET.get(session)).lostEvents();
+      long kernelLost = gadget.lostEvents();
       long queueLost = SESSION_QUEUE_DROPS.getLong(session);
       long[] appendedAfter = pipeline.kafka() ? broker.appended() : null;
       return new Step(
@@ -386,6 +394,7 @@ public final class NodePathBench {
           othersOnCore(coreBefore, coreAfter, cpuAfter - cpuBefore));
     } finally {
       session.close();
+      gadget.close();
     }
   }
 

@@ -115,6 +115,45 @@ class NodeVerticleIT {
   }
 
   @Test
+  void moreTracesOfAGadgetThanTheKernelRunsProgramsOnATracepointShareOneProgram() throws Exception {
+    // The kernel runs at most 64 BPF programs on one tracepoint (BPF_TRACE_MAX_PROGS).
+    List<String> uids = new ArrayList<>();
+    for (int i = 0; i < 70; i++) {
+      uids.add(UUID.randomUUID().toString());
+    }
+    for (String uid : uids) {
+      publish(control(uid, "execsnoop", Operation.START, "op-start", true));
+    }
+    assertThat(awaitAnswersOf(uids, "op-start"))
+        .allSatisfy(
+            answer -> {
+              assertThat(answer.operationError()).isNull();
+              assertThat(answer.state()).isEqualTo(TraceState.STARTED);
+            });
+
+    String marker = "gadgetflow-shared-" + UUID.randomUUID();
+    runTrue(marker);
+    assertThat(awaitEvents(marker, uids.size()))
+        .extracting(ConsumerRecord::key)
+        .containsExactlyInAnyOrderElementsOf(uids);
+
+    String remaining = uids.getLast();
+    List<String> stopped = uids.subList(0, uids.size() - 1);
+    for (String uid : stopped) {
+      publish(control(uid, "execsnoop", Operation.STOP, "op-stop", false));
+    }
+    assertThat(awaitAnswersOf(stopped, "op-stop"))
+        .extracting(NodeReport::state)
+        .containsOnly(TraceState.STOPPED);
+
+    String later = "gadgetflow-shared-later-" + UUID.randomUUID();
+    runTrue(later);
+    assertThat(eventsUpToSentinel(remaining, later))
+        .extracting(ConsumerRecord::key)
+        .containsExactly(remaining);
+  }
+
+  @Test
   void openEventsCarryThePathAndTheError(@TempDir Path directory) throws Exception {
     String uid = UUID.randomUUID().toString();
     publish(control(uid, "opensnoop", Operation.START, "op-start", true));
@@ -301,6 +340,24 @@ class NodeVerticleIT {
             count,
             TIMEOUT)) {
       RecordSchemas.assertValid("node-report.json", record.value());
+      answers.add(Json.decode(record.value().getBytes(StandardCharsets.UTF_8), NodeReport.class));
+    }
+    return answers;
+  }
+
+  /**
+   * The first answer to {@code operationId} of each of {@code uids}; a running trace's later
+   * reports of its counters repeat it.
+   */
+  private List<NodeReport> awaitAnswersOf(List<String> uids, String operationId) {
+    Set<String> unanswered = new HashSet<>(uids);
+    List<NodeReport> answers = new ArrayList<>();
+    for (ConsumerRecord<String, String> record :
+        kafka.consumeMatching(
+            topics.status(),
+            r -> r.value().contains("\"" + operationId + "\"") && unanswered.remove(r.key()),
+            uids.size(),
+            TIMEOUT)) {
       answers.add(Json.decode(record.value().getBytes(StandardCharsets.UTF_8), NodeReport.class));
     }
     return answers;

@@ -154,20 +154,13 @@ public final class ContainerRegistry implements AutoCloseable {
 
   /**
    * Keeps a gadget's filter map in step with the containers {@code filter} matches, from now until
-   * the selection is closed.
-   *
-   * @param alreadySelected what the gadget was started with; ids that no longer match are
-   *     deselected
+   * the selection is closed: the matching containers are selected at once.
    */
   public ContainerSelection follow(
-      ContainerFilter filter,
-      Set<Long> alreadySelected,
-      LongConsumer select,
-      LongConsumer deselect) {
+      ContainerFilter filter, LongConsumer select, LongConsumer deselect) {
     synchronized (this) {
       ContainerSelection selection = new ContainerSelection(this, filter, select, deselect);
       live.values().forEach(selection::consider);
-      selection.adopt(alreadySelected);
       selections.add(selection);
       return selection;
     }

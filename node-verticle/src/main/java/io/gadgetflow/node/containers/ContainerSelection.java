@@ -49,19 +49,6 @@ public final class ContainerSelection implements AutoCloseable {
     }
   }
 
-  /** Takes over ids the gadget was started with; those that no longer match are deselected. */
-  void adopt(Set<Long> alreadySelected) {
-    for (long id : alreadySelected) {
-      if (!selected.contains(id)) {
-        try {
-          deselect.accept(id);
-        } catch (RuntimeException e) {
-          LOG.warn("Cannot deselect mount namespace {}: {}", id, e.toString());
-        }
-      }
-    }
-  }
-
   /** The mount namespaces selected now. */
   public Set<Long> selected() {
     synchronized (registry) {
@@ -69,10 +56,23 @@ public final class ContainerSelection implements AutoCloseable {
     }
   }
 
-  /** Stops following containers; call before the gadget's filter map is closed. */
+  /**
+   * Stops following containers and withdraws what it selected, which other traces sharing the
+   * gadget may still select; call before the gadget's filter map is closed.
+   */
   @Override
   public void close() {
-    registry.unfollow(this);
+    synchronized (registry) {
+      registry.unfollow(this);
+      for (long id : selected) {
+        try {
+          deselect.accept(id);
+        } catch (RuntimeException e) {
+          LOG.warn("Cannot deselect mount namespace {}: {}", id, e.toString());
+        }
+      }
+      selected.clear();
+    }
   }
 
   private static void apply(LongConsumer change, long id, Container container) {

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code outputMode: File} copy of a trace's events: JSON lines appended to a file on the node.
- * Written by the trace's ring reader thread only. A line that cannot be written is counted, never
+ * Written by the gadget's ring reader thread, closed by whoever stops the trace; a line that comes
+ * after the close is not the trace's any more. A line that cannot be written is counted, never
  * thrown at the reader.
  */
 final class EventFile implements AutoCloseable {
@@ -25,6 +26,7 @@ final class EventFile implements AutoCloseable {
   private volatile long failedLines;
   private long unflushedLines;
   private boolean broken;
+  private boolean closed;
 
   private EventFile(Path path, OutputStream out) {
     this.path = path;
@@ -52,13 +54,16 @@ final class EventFile implements AutoCloseable {
     }
   }
 
-  void appendLine(byte[] json, int length) {
+  synchronized void appendLine(byte[] json) {
+    if (closed) {
+      return;
+    }
     if (broken) {
       failedLines++;
       return;
     }
     try {
-      out.write(json, 0, length);
+      out.write(json);
       out.write('\n');
       unflushedLines++;
     } catch (IOException e) {
@@ -68,8 +73,8 @@ final class EventFile implements AutoCloseable {
   }
 
   /** Hands what is buffered to the kernel, so readers of the file see events as they come. */
-  void flush() {
-    if (broken) {
+  synchronized void flush() {
+    if (broken || closed) {
       return;
     }
     try {
@@ -86,8 +91,12 @@ final class EventFile implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
     flush();
+    closed = true;
     try {
       out.close();
     } catch (IOException e) {

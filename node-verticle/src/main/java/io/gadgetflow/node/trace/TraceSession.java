@@ -1,144 +1,87 @@
 package io.gadgetflow.node.trace;
 
-import io.gadgetflow.api.event.CommonEventFields;
-import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
-import io.gadgetflow.node.bpf.RingBufferReader;
-import io.gadgetflow.node.containers.Container;
 import io.gadgetflow.node.containers.ContainerFilter;
 import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.containers.ContainerSelection;
-import io.gadgetflow.node.gadget.EventHeader;
-import io.gadgetflow.node.gadget.GadgetOptions;
-import io.gadgetflow.node.gadget.GadgetParameters;
-import io.gadgetflow.node.gadget.GadgetProgram;
-import io.gadgetflow.node.gadget.JsonEventWriter;
-import io.gadgetflow.node.gadget.JsonName;
-import io.gadgetflow.node.gadget.LostEventsWarning;
-import io.gadgetflow.node.gadget.MountNamespaceFilter;
-import io.gadgetflow.node.gadget.RunningGadget;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.kafka.EventStream;
-import java.lang.foreign.MemorySegment;
-import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.DoubleAccumulator;
+import java.util.function.LongConsumer;
 
 /**
- * One trace's gadget running on this node: its BPF program, and a platform thread that reads the
- * program's ring buffer, turns records into JSON events, adds the node, namespace, pod and
- * container they came from, and queues them for Kafka. Whatever the kernel or the queue drops is
- * counted, and said in a warning event. A filtering gadget's filter map follows the containers of
- * the node.
+ * One trace's share of a {@link SharedGadget}: the events of the containers its filter selects (all
+ * of them, without a filter) queued for Kafka under the trace's key and headers, and appended to
+ * its file for {@code outputMode: File}. Whatever the kernel, the decoder or the queue drops while
+ * the trace runs is counted and said in warning events; a loss in the shared ring may have been
+ * another trace's event, and counts for every trace of the gadget.
  */
 public final class TraceSession implements AutoCloseable {
-  private static final JsonName NODE = JsonName.of(CommonEventFields.NODE);
-  private static final JsonName NAMESPACE = JsonName.of(CommonEventFields.NAMESPACE);
-  private static final JsonName POD = JsonName.of(CommonEventFields.POD);
-  private static final JsonName CONTAINER = JsonName.of(CommonEventFields.CONTAINER);
-  private static final JsonName MOUNT_NS_ID = JsonName.of(CommonEventFields.MOUNT_NS_ID);
-  private static final int POLL_TIMEOUT_MILLIS = 250;
-  private static final long LOSS_CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final long[] NONE_SELECTED = {};
 
-  private final RunningGadget gadget;
+  private final SharedGadget gadget;
   private final EventSink sink;
   private final EventStream stream;
-  private final String nodeName;
-  private final ContainerRegistry containers;
-  private final ContainerSelection selection;
-  private final JsonEventWriter writer = new JsonEventWriter();
-  private final Thread reader;
+  private final boolean filtered;
+  private final long kernelLostBefore;
+  private final long malformedBefore;
+  private final DoubleAccumulator peakRingFill = new DoubleAccumulator(Math::max, 0);
 
-  /** For {@code outputMode: File}: every event is also appended here. */
-  private final Optional<EventFile> file;
+  /** Null unless {@code outputMode: File}. */
+  private final EventFile file;
+
+  /** Null without a filter. Set before the session joins its gadget's readers. */
+  private ContainerSelection selection;
+
+  /** Sorted; replaced under the container registry's lock, read by the gadget's reader. */
+  private volatile long[] selected = NONE_SELECTED;
 
   /** Written by the reader thread only. */
   private volatile long queueDrops;
 
   private long lossesWarned;
-  private long nextLossCheckNanos;
+  private volatile boolean closed;
   private volatile EventCounters finalCounters;
 
-  private TraceSession(
-      RunningGadget gadget,
+  TraceSession(
+      SharedGadget gadget,
       EventSink sink,
       EventStream stream,
-      String nodeName,
-      ContainerRegistry containers,
-      ContainerSelection selection,
-      Optional<EventFile> file) {
+      EventFile file,
+      boolean filtered,
+      long kernelLostBefore,
+      long malformedBefore) {
     this.gadget = gadget;
-    this.file = file;
     this.sink = sink;
     this.stream = stream;
-    this.nodeName = nodeName;
-    this.containers = containers;
-    this.selection = selection;
-    this.reader =
-        Thread.ofPlatform()
-            .name("gadgetflow-ring-" + gadget.program().name() + "-" + stream.traceUid())
-            .unstarted(this::readUntilClosed);
+    this.file = file;
+    this.filtered = filtered;
+    this.kernelLostBefore = kernelLostBefore;
+    this.malformedBefore = malformedBefore;
   }
 
   /**
-   * Loads and attaches the gadget and starts reading its events. Blocks for the loading.
-   *
-   * @param options when filtering, the gadget's filter map then follows the containers of {@code
-   *     trace}'s filter
+   * Selects the containers of {@code filter} in this session and, through {@code select} and {@code
+   * deselect}, in the gadget's kernel filter, from now until the session closes.
    */
-  public static TraceSession start(
-      ControlRecord trace,
-      GadgetProgram program,
-      GadgetOptions options,
-      EventSink sink,
-      String nodeName,
-      ContainerRegistry containers) {
-    return start(trace, program, options, sink, nodeName, containers, Optional.empty());
-  }
-
-  /**
-   * As {@link #start(ControlRecord, GadgetProgram, GadgetOptions, EventSink, String,
-   * ContainerRegistry)}, also appending every event to {@code outputFile}, a path already checked.
-   */
-  static TraceSession start(
-      ControlRecord trace,
-      GadgetProgram program,
-      GadgetOptions options,
-      EventSink sink,
-      String nodeName,
+  void follow(
       ContainerRegistry containers,
-      Optional<Path> outputFile) {
-    Optional<EventFile> file = outputFile.map(EventFile::append);
-    RunningGadget gadget;
-    try {
-      gadget =
-          RunningGadget.start(
-              program, options, new GadgetParameters(program.descriptor(), trace.parameters()));
-    } catch (RuntimeException e) {
-      file.ifPresent(EventFile::close);
-      throw e;
-    }
-    ContainerSelection selection = null;
-    if (options.filterByMountNamespace()) {
-      MountNamespaceFilter filter = gadget.mountNamespaceFilter();
-      try {
-        selection =
-            containers.follow(
-                ContainerFilter.of(trace.filter()),
-                options.mountNamespaceIds(),
-                filter::select,
-                filter::deselect);
-      } catch (RuntimeException e) {
-        gadget.close();
-        file.ifPresent(EventFile::close);
-        throw e;
-      }
-    }
-    TraceSession session =
-        new TraceSession(
-            gadget, sink, new EventStream(nodeName, trace), nodeName, containers, selection, file);
-    session.reader.start();
-    return session;
+      ContainerFilter filter,
+      LongConsumer select,
+      LongConsumer deselect) {
+    selection =
+        containers.follow(
+            filter,
+            id -> {
+              selected = withId(selected, id);
+              select.accept(id);
+            },
+            id -> {
+              deselect.accept(id);
+              selected = withoutId(selected, id);
+            });
   }
 
   /**
@@ -146,96 +89,118 @@ public final class TraceSession implements AutoCloseable {
    * such a result); blocks for the reading.
    */
   public Optional<String> readResult() {
-    return gadget.program().result().map(result -> result.read(gadget));
+    return gadget.readResult();
   }
 
   /** What was delivered to Kafka and what was lost, since the start. */
   public EventCounters counters() {
-    EventCounters closed = finalCounters;
-    return closed != null
-        ? closed
+    EventCounters closedCounters = finalCounters;
+    return closedCounters != null
+        ? closedCounters
         : new EventCounters(
-            stream.delivered(), gadget.lostEvents() + queueDrops + stream.failed() + fileLosses());
+            stream.delivered(), losses(gadget.lostEvents(), gadget.malformedRecords()));
   }
 
-  /** How full the ring buffer was at most since the previous call, from 0 to 1. */
+  /** How full the gadget's ring buffer was at most since the previous call, from 0 to 1. */
   public double takeRingBufferFill() {
-    return gadget.events().takePeakFill();
+    return peakRingFill.getThenReset();
   }
 
-  private void readUntilClosed() {
-    while (gadget.events().poll(this::onRecord, POLL_TIMEOUT_MILLIS) != RingBufferReader.CLOSED) {
-      warnAboutLosses();
-      file.ifPresent(EventFile::flush);
-    }
+  /** Whether an event of this mount namespace is the trace's. */
+  boolean selects(long mountNamespaceId) {
+    return !filtered || Arrays.binarySearch(selected, mountNamespaceId) >= 0;
   }
 
-  private void onRecord(MemorySegment ring, long offset, int length) {
-    if (!gadget.decoder().decode(ring, offset, length, writer)) {
+  /** One of the trace's events, from the reader thread. */
+  void deliver(long epochNanos, byte[] json) {
+    if (closed) {
       return;
     }
-    long epochNanos = EventHeader.bootTimestampNanos(ring, offset) + gadget.bootToEpochNanos();
-    enrich(containers.byMountNamespace(EventHeader.mountNsId(ring, offset)));
-    file.ifPresent(lines -> lines.appendLine(writer.buffer(), writer.length()));
-    if (!sink.offer(stream, epochNanos, writer.toByteArray())) {
+    if (file != null) {
+      file.appendLine(json);
+    }
+    if (!sink.offer(stream, epochNanos, json)) {
       queueDrops++;
     }
   }
 
-  /** Every event names its node and container; host processes' have empty container fields. */
-  private void enrich(Container container) {
-    writer.field(NODE, nodeName);
-    writer.field(NAMESPACE, container == null ? "" : container.namespace());
-    writer.field(POD, container == null ? "" : container.pod());
-    writer.field(CONTAINER, container == null ? "" : container.name());
-    writer.endObject();
+  /** After each read of the ring, from the reader thread. */
+  void afterRead(double ringFill) {
+    peakRingFill.accumulate(ringFill);
+    if (file != null) {
+      file.flush();
+    }
   }
 
-  /** At most every so often, as reading the kernel's counter is a system call. */
-  private void warnAboutLosses() {
-    long now = System.nanoTime();
-    if (now - nextLossCheckNanos < 0) {
+  /** Losses since the last warning, from the reader thread. */
+  long unwarnedLosses(long kernelLost, long malformedRecords) {
+    return droppedBeforeKafka(kernelLost, malformedRecords) - lossesWarned;
+  }
+
+  /** A warning about {@code losses} lost events, from the reader thread. */
+  void warn(long epochNanos, byte[] json, long losses) {
+    if (closed || !sink.offerLossWarning(stream, epochNanos, json)) {
       return;
     }
-    nextLossCheckNanos = now + LOSS_CHECK_INTERVAL_NANOS;
-    long lost = gadget.lostEvents() + queueDrops;
-    if (lost == lossesWarned) {
-      return;
-    }
-    long epochNanos = System.currentTimeMillis() * 1_000_000;
-    LostEventsWarning.begin(writer, epochNanos, lost - lossesWarned);
-    writer.field(MOUNT_NS_ID, 0);
-    enrich(null);
-    if (sink.offerLossWarning(stream, epochNanos, writer.toByteArray())) {
-      lossesWarned = lost;
-      file.ifPresent(lines -> lines.appendLine(writer.buffer(), writer.length()));
+    lossesWarned += losses;
+    if (file != null) {
+      file.appendLine(json);
     }
   }
 
-  /** Written by the reader thread; read without a lock, a count that may lag a little. */
-  private long fileLosses() {
-    return file.map(EventFile::failedLines).orElse(0L);
-  }
-
-  /** Detaches the gadget, waits for the reader to finish, and keeps the last counters. */
+  /**
+   * Stops the trace's events and keeps its last counters; the gadget runs on for other traces.
+   * Withdraws the trace's containers from the gadget's filter.
+   */
   @Override
   public void close() {
     if (finalCounters != null) {
       return;
     }
-    long kernelLost = gadget.lostEvents();
+    closed = true;
+    gadget.leave(this);
     if (selection != null) {
       selection.close();
     }
-    gadget.close();
-    try {
-      reader.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (file != null) {
+      file.close();
     }
-    file.ifPresent(EventFile::close);
     finalCounters =
         new EventCounters(
-            stream.delivered(), kernelLost + queueDrops + stream.failed() + fileLosses());
+            stream.delivered(), losses(gadget.lostEvents(), gadget.malformedRecords()));
+  }
+
+  private long losses(long kernelLost, long malformedRecords) {
+    long fileLosses = file == null ? 0 : file.failedLines();
+    return droppedBeforeKafka(kernelLost, malformedRecords) + stream.failed() + fileLosses;
+  }
+
+  /** By the kernel, the decoder or a full queue; the events a warning event tells of. */
+  private long droppedBeforeKafka(long kernelLost, long malformedRecords) {
+    return kernelLost - kernelLostBefore + malformedRecords - malformedBefore + queueDrops;
+  }
+
+  private static long[] withId(long[] ids, long id) {
+    int at = Arrays.binarySearch(ids, id);
+    if (at >= 0) {
+      return ids;
+    }
+    int insertAt = -at - 1;
+    long[] grown = new long[ids.length + 1];
+    System.arraycopy(ids, 0, grown, 0, insertAt);
+    grown[insertAt] = id;
+    System.arraycopy(ids, insertAt, grown, insertAt + 1, ids.length - insertAt);
+    return grown;
+  }
+
+  private static long[] withoutId(long[] ids, long id) {
+    int at = Arrays.binarySearch(ids, id);
+    if (at < 0) {
+      return ids;
+    }
+    long[] shrunk = new long[ids.length - 1];
+    System.arraycopy(ids, 0, shrunk, 0, at);
+    System.arraycopy(ids, at + 1, shrunk, at, ids.length - at - 1);
+    return shrunk;
   }
 }

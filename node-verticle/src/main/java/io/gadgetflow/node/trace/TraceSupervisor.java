@@ -65,11 +65,11 @@ public final class TraceSupervisor implements ControlReader.Listener {
 
   private final NodeConfig config;
   private final WorkerExecutor workers;
-  private final EventSink sink;
   private final StatusReporter reporter;
   private final Clock clock;
   private final ContainerRegistry containers;
   private final NodeMetrics metrics;
+  private final SharedGadgets gadgets;
   private final Map<String, Trace> traces = new HashMap<>();
   private boolean caughtUp;
 
@@ -85,9 +85,9 @@ public final class TraceSupervisor implements ControlReader.Listener {
     this.containers = containers;
     this.metrics = metrics;
     this.workers = workers;
-    this.sink = sink;
     this.reporter = reporter;
     this.clock = clock;
+    this.gadgets = new SharedGadgets(config, workers, sink, containers);
   }
 
   @Override
@@ -195,28 +195,20 @@ public final class TraceSupervisor implements ControlReader.Listener {
     if (filterUnavailable(record)) {
       return answer(trace, record, null, filtersUnavailable(), null, EventCounters.NONE);
     }
-    boolean filtered = !record.filter().isEmpty();
-    GadgetOptions options = optionsFor(record);
     String warning =
-        filtered && !containers.synced()
+        !record.filter().isEmpty() && !containers.synced()
             ? "The pods of node \"%s\" are not known yet: containers join the filter as they become known"
                 .formatted(config.nodeName())
             : null;
-    return workers
-        .executeBlocking(
+    return gadgets
+        .join(
+            record,
+            program.get(),
             () ->
-                TraceSession.start(
-                    record,
-                    program.get(),
-                    options,
-                    sink,
-                    config.nodeName(),
-                    containers,
-                    record.outputMode() == OutputMode.FILE
-                        ? Optional.of(
-                            FileOutputPath.check(record.output(), config.fileOutputDirectory()))
-                        : Optional.empty()),
-            false)
+                record.outputMode() == OutputMode.FILE
+                    ? Optional.of(
+                        FileOutputPath.check(record.output(), config.fileOutputDirectory()))
+                    : Optional.empty())
         .transform(
             started -> {
               if (started.failed()) {
@@ -320,7 +312,8 @@ public final class TraceSupervisor implements ControlReader.Listener {
       return answer(trace, record, null, filtersUnavailable(), null, EventCounters.NONE);
     }
     GadgetProgram program = found.get();
-    GadgetOptions options = optionsFor(record);
+    GadgetOptions options =
+        containers.gadgetOptions(record.filter()).withRingBufferBytes(config.ringBufferBytes());
     return workers
         .executeBlocking(
             () -> {
@@ -353,11 +346,6 @@ public final class TraceSupervisor implements ControlReader.Listener {
                   SnapshotWarning.of(options, collected.result()).orElse(null),
                   EventCounters.NONE);
             });
-  }
-
-  /** How this node runs a trace's gadget: its filter as the mount namespaces of its containers. */
-  private GadgetOptions optionsFor(ControlRecord record) {
-    return containers.gadgetOptions(record.filter()).withRingBufferBytes(config.ringBufferBytes());
   }
 
   /** A filtered trace on an agent that does not know its node's pods cannot select anything. */
@@ -394,19 +382,19 @@ public final class TraceSupervisor implements ControlReader.Listener {
     }
     trace.session = null;
     ControlRecord record = trace.desired;
-    return workers.executeBlocking(
-        () -> {
-          session.close();
-          metrics.stopped(session);
-          EventCounters counters = session.counters();
-          LOG.info(
-              "{}",
-              TraceLog.about("gadget-stopped", record)
-                  .field("events", counters.events())
-                  .field("lostEvents", counters.lost()));
-          return counters;
-        },
-        false);
+    return gadgets
+        .leave(session)
+        .map(
+            left -> {
+              metrics.stopped(session);
+              EventCounters counters = session.counters();
+              LOG.info(
+                  "{}",
+                  TraceLog.about("gadget-stopped", record)
+                      .field("events", counters.events())
+                      .field("lostEvents", counters.lost()));
+              return counters;
+            });
   }
 
   private Future<Void> answer(

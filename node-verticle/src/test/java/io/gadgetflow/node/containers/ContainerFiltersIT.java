@@ -108,21 +108,21 @@ class ContainerFiltersIT {
   }
 
   @Test
-  void aFilterOnOnePodSeesItsContainersExecsAndNoneOfAnotherPodsOrTheHosts() throws Exception {
+  void tracesFilteredOnOnePodEachSeeThatPodsExecsAndNoneOfAnotherPodsOrTheHosts() throws Exception {
     PodContainer a =
-        kubelet.startPod(
+        startKnownPod(
             namespace, "pod-a", Map.of("app", "a"), "main", Layout.V1_CGROUPFS_CONTAINERD);
     PodContainer b =
-        kubelet.startPod(namespace, "pod-b", Map.of("app", "b"), "main", Layout.V2_SYSTEMD_CRIO);
-    awaitKnown(a);
-    awaitKnown(b);
+        startKnownPod(namespace, "pod-b", Map.of("app", "b"), "main", Layout.V2_SYSTEMD_CRIO);
     String onA = startTrace(new TraceFilter(namespace, "pod-a", null, null));
+    String onB = startTrace(new TraceFilter(namespace, "pod-b", null, null));
 
     String marker = "gadgetflow-" + UUID.randomUUID();
     a.run("/bin/true " + marker + "-a");
     b.run("/bin/true " + marker + "-b");
     runOnHost("/bin/true", marker + "-host");
     a.run("/bin/true " + marker + "-closing");
+    b.run("/bin/true " + marker + "-closing");
 
     List<JsonNode> seen = eventsUntil(onA, marker + "-closing", marker);
     assertThat(seen)
@@ -135,6 +135,10 @@ class ContainerFiltersIT {
     assertThat(event.get("container").asText()).isEqualTo("main");
     assertThat(event.get("mountnsid").asLong()).isEqualTo(a.mountNamespaceId());
     assertThat(event.get("ppid").asLong()).isEqualTo(a.pid());
+    // The two traces share one program, whose kernel filter lets both pods' execs through.
+    assertThat(eventsUntil(onB, marker + "-closing", marker))
+        .extracting(ContainerFiltersIT::firstArgument)
+        .containsExactly(marker + "-b", marker + "-closing");
 
     // The others did exec, and the unfiltered trace says whose they were.
     JsonNode fromB = probeEvent(marker + "-b");
@@ -151,13 +155,11 @@ class ContainerFiltersIT {
   void aFilterSelectsByLabelsAndByAListOfNamespaces() throws Exception {
     String other = cluster.createNamespace("containers-other");
     PodContainer a =
-        kubelet.startPod(
+        startKnownPod(
             namespace, "pod-a", Map.of("app", "a"), "main", Layout.V1_CGROUPFS_CONTAINERD);
     PodContainer b =
-        kubelet.startPod(
+        startKnownPod(
             other, "pod-b", Map.of("app", "b", "tier", "db"), "db", Layout.V1_SYSTEMD_DOCKER);
-    awaitKnown(a);
-    awaitKnown(b);
     String byLabel = startTrace(new TraceFilter(null, null, null, Map.of("tier", "db")));
     String byNamespaces = startTrace(new TraceFilter("nowhere, " + other, null, null, null));
 
@@ -179,15 +181,12 @@ class ContainerFiltersIT {
   @Test
   void aContainerStartedAfterTheTraceIsPickedUpAndOneThatStopsIsDropped() throws Exception {
     PodContainer a =
-        kubelet.startPod(
+        startKnownPod(
             namespace, "pod-a", Map.of("app", "a"), "main", Layout.V1_CGROUPFS_CONTAINERD);
-    awaitKnown(a);
     String inNamespace = startTrace(new TraceFilter(namespace, null, null, null));
 
     PodContainer late =
-        kubelet.startPod(
-            namespace, "pod-late", Map.of("app", "late"), "late", Layout.V2_SYSTEMD_CRIO);
-    awaitKnown(late);
+        startKnownPod(namespace, "pod-late", Map.of("app", "late"), "late", Layout.V2_SYSTEMD_CRIO);
     String marker = "gadgetflow-" + UUID.randomUUID();
     late.run("/bin/true " + marker + "-late");
     JsonNode fromLate = eventsUntil(inNamespace, marker + "-late", marker).getLast();
@@ -267,6 +266,15 @@ class ContainerFiltersIT {
   }
 
   /** Waits until the agent enriches the container's execs, i.e. it knows its mount namespace. */
+  /** A pod with one running container, once the agent's registry knows where it runs. */
+  private PodContainer startKnownPod(
+      String namespace, String pod, Map<String, String> labels, String container, Layout layout)
+      throws Exception {
+    PodContainer started = kubelet.startPod(namespace, pod, labels, container, layout);
+    awaitKnown(started);
+    return started;
+  }
+
   private void awaitKnown(PodContainer container) throws IOException {
     for (int attempt = 0; ; attempt++) {
       String marker = "gadgetflow-known-" + UUID.randomUUID();

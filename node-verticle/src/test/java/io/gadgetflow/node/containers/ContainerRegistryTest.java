@@ -89,7 +89,6 @@ class ContainerRegistryTest {
     ContainerSelection selection =
         registry.follow(
             ContainerFilter.of(new TraceFilter("shop", null, null, Map.of("app", "web"))),
-            Set.of(),
             filterMap::add,
             filterMap::remove);
     process(200, 4026532200L, "0::/kubepods/pod" + WEB_UID + "/" + WEB_ID);
@@ -112,7 +111,6 @@ class ContainerRegistryTest {
   void aContainerWhoseProcessAppearsLaterJoinsTheFilter() throws Exception {
     registry.follow(
         ContainerFilter.of(new TraceFilter(null, "web", null, null)),
-        Set.of(),
         filterMap::add,
         filterMap::remove);
     apply(pod("web", WEB_UID, Map.of(), running("nginx", "containerd://" + WEB_ID)));
@@ -127,7 +125,6 @@ class ContainerRegistryTest {
   void aLabelChangeMovesAContainerInOrOutOfAFilter() throws Exception {
     registry.follow(
         ContainerFilter.of(new TraceFilter(null, null, null, Map.of("traced", "yes"))),
-        Set.of(),
         filterMap::add,
         filterMap::remove);
     process(200, 4026532200L, "0::/kubepods/pod" + WEB_UID + "/" + WEB_ID);
@@ -145,7 +142,6 @@ class ContainerRegistryTest {
   void aRestartedContainerIsANewContainer() throws Exception {
     registry.follow(
         ContainerFilter.of(new TraceFilter(null, "web", null, null)),
-        Set.of(),
         filterMap::add,
         filterMap::remove);
     process(200, 4026532200L, "0::/kubepods/pod" + WEB_UID + "/" + WEB_ID);
@@ -161,7 +157,6 @@ class ContainerRegistryTest {
   void aDeletedPodLeavesTheFilter() throws Exception {
     registry.follow(
         ContainerFilter.of(new TraceFilter("shop", null, null, null)),
-        Set.of(),
         filterMap::add,
         filterMap::remove);
     process(200, 4026532200L, "0::/kubepods/pod" + WEB_UID + "/" + WEB_ID);
@@ -176,15 +171,20 @@ class ContainerRegistryTest {
   }
 
   @Test
-  void followingDeselectsWhatTheGadgetStartedWithButNoLongerMatches() throws Exception {
+  void aClosedSelectionWithdrawsWhatItSelected() throws Exception {
     process(200, 4026532200L, "0::/kubepods/pod" + WEB_UID + "/" + WEB_ID);
     apply(pod("web", WEB_UID, Map.of(), running("nginx", "containerd://" + WEB_ID)));
-    ContainerFilter filter = ContainerFilter.of(new TraceFilter("shop", null, null, null));
-    filterMap.addAll(Set.of(4026532200L, 4026532999L));
-
-    registry.follow(filter, Set.of(4026532200L, 4026532999L), filterMap::add, filterMap::remove);
-
+    ContainerSelection selection =
+        registry.follow(
+            ContainerFilter.of(new TraceFilter("shop", null, null, null)),
+            filterMap::add,
+            filterMap::remove);
     assertThat(filterMap).containsExactly(4026532200L);
+
+    selection.close();
+
+    assertThat(filterMap).isEmpty();
+    assertThat(selection.selected()).isEmpty();
   }
 
   @Test
@@ -192,7 +192,6 @@ class ContainerRegistryTest {
     ContainerSelection selection =
         registry.follow(
             ContainerFilter.of(new TraceFilter("shop", null, null, null)),
-            Set.of(),
             filterMap::add,
             filterMap::remove);
     selection.close();

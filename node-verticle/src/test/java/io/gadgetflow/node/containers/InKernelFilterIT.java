@@ -14,6 +14,7 @@ import io.gadgetflow.testing.KubernetesCluster;
 import io.gadgetflow.testing.WithKubernetes;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -51,12 +52,13 @@ class InKernelFilterIT {
           registry.gadgetOptions(new TraceFilter(namespace, "idle", null, null));
       assertThat(filtered.mountNamespaceIds()).containsExactly(idle.mountNamespaceId());
 
-      try (RunningGadget onIdle = RunningGadget.start(ExecGadget.PROGRAM, filtered);
+      try (RunningGadget onIdle =
+              RunningGadget.start(ExecGadget.PROGRAM, GadgetOptions.filtered(Set.of()));
           RunningGadget everything =
               RunningGadget.start(
                   ExecGadget.PROGRAM,
                   GadgetOptions.unfiltered().withRingBufferBytes(UNFILTERED_RING_BYTES));
-          ContainerSelection selection = follow(registry, onIdlePod, filtered, onIdle)) {
+          ContainerSelection selection = follow(registry, onIdlePod, onIdle)) {
         long filteredBefore = onIdle.events().producerPosition();
         long unfilteredBefore = everything.events().producerPosition();
 
@@ -85,12 +87,9 @@ class InKernelFilterIT {
   }
 
   private static ContainerSelection follow(
-      ContainerRegistry registry,
-      ContainerFilter filter,
-      GadgetOptions options,
-      RunningGadget gadget) {
+      ContainerRegistry registry, ContainerFilter filter, RunningGadget gadget) {
     MountNamespaceFilter map = gadget.mountNamespaceFilter();
-    return registry.follow(filter, options.mountNamespaceIds(), map::select, map::deselect);
+    return registry.follow(filter, map::select, map::deselect);
   }
 
   private static void awaitLocated(ContainerRegistry registry, ContainerFilter filter)

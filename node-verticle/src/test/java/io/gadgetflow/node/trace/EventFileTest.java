@@ -20,23 +20,37 @@ class EventFileTest {
     Path file = Files.writeString(directory.resolve("events.jsonl"), "{\"old\":true}\n");
 
     try (EventFile events = EventFile.append(file)) {
-      events.appendLine(EVENT, EVENT.length);
-      events.appendLine(EVENT, 4);
+      events.appendLine(EVENT);
+      events.appendLine(EVENT);
       events.flush();
       assertThat(Files.readAllLines(file))
-          .containsExactly("{\"old\":true}", "{\"pid\":1}", "{\"pi");
+          .containsExactly("{\"old\":true}", "{\"pid\":1}", "{\"pid\":1}");
     }
     assertThat(Files.readAllLines(file)).hasSize(3);
+  }
+
+  @Test
+  void aLineAfterTheCloseIsNotWrittenNorCounted() throws Exception {
+    Path file = directory.resolve("events.jsonl");
+    EventFile events = EventFile.append(file);
+    events.appendLine(EVENT);
+    events.close();
+
+    events.appendLine(EVENT);
+    events.flush();
+
+    assertThat(Files.readAllLines(file)).containsExactly("{\"pid\":1}");
+    assertThat(events.failedLines()).isZero();
   }
 
   @Test
   void linesThatCannotBeWrittenAreCountedAsLost() {
     // Every write to /dev/full fails with ENOSPC, as on a full disk.
     try (EventFile events = EventFile.append(Path.of("/dev/full"))) {
-      events.appendLine(EVENT, EVENT.length);
-      events.appendLine(EVENT, EVENT.length);
+      events.appendLine(EVENT);
+      events.appendLine(EVENT);
       events.flush();
-      events.appendLine(EVENT, EVENT.length);
+      events.appendLine(EVENT);
 
       assertThat(events.failedLines()).isEqualTo(3);
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gadgetflow.node.bpf.NativeThreads;
 import io.gadgetflow.node.gadget.EventCollector;
 import io.gadgetflow.node.gadget.GadgetOptions;
+import io.gadgetflow.node.gadget.MountNamespaceFilter;
 import io.gadgetflow.node.gadget.RunningGadget;
 import io.gadgetflow.node.gadget.TestProcesses;
 import java.io.IOException;
@@ -92,6 +93,30 @@ class ExecGadgetIT {
       assertThat(collector.matching(event -> argument(event, 1).equals(marker)))
           .extracting(event -> argument(event, 2))
           .containsExactly("once selected");
+    }
+  }
+
+  @Test
+  void aMountNamespaceSelectedTwiceStaysSelectedUntilBothSelectionsAreWithdrawn() throws Exception {
+    long ours = TestProcesses.currentMountNamespace();
+    String marker = "gadgetflow-filter-twice-" + UUID.randomUUID();
+    try (RunningGadget gadget =
+        RunningGadget.start(ExecGadget.PROGRAM, GadgetOptions.filtered(Set.of()))) {
+      EventCollector collector = EventCollector.start(gadget, "exec-filter-twice-reader");
+      MountNamespaceFilter filter = gadget.mountNamespaceFilter();
+      filter.select(ours);
+      filter.select(ours);
+      filter.deselect(ours);
+      TestProcesses.run("/bin/true", marker, "one selection left");
+      filter.deselect(ours);
+      TestProcesses.run("/bin/true", marker, "none left");
+      filter.select(ours);
+      TestProcesses.run("/bin/true", marker, "selected again");
+      collector.await(event -> argument(event, 2).equals("selected again"), 1);
+
+      assertThat(collector.matching(event -> argument(event, 1).equals(marker)))
+          .extracting(event -> argument(event, 2))
+          .containsExactly("one selection left", "selected again");
     }
   }
 

@@ -1,0 +1,232 @@
+package io.gadgetflow.node.trace;
+
+import io.gadgetflow.api.event.CommonEventFields;
+import io.gadgetflow.api.kafka.ControlRecord;
+import io.gadgetflow.node.bpf.RingBufferReader;
+import io.gadgetflow.node.containers.Container;
+import io.gadgetflow.node.containers.ContainerFilter;
+import io.gadgetflow.node.containers.ContainerRegistry;
+import io.gadgetflow.node.gadget.EventHeader;
+import io.gadgetflow.node.gadget.GadgetOptions;
+import io.gadgetflow.node.gadget.GadgetParameters;
+import io.gadgetflow.node.gadget.GadgetProgram;
+import io.gadgetflow.node.gadget.JsonEventWriter;
+import io.gadgetflow.node.gadget.JsonName;
+import io.gadgetflow.node.gadget.LostEventsWarning;
+import io.gadgetflow.node.gadget.RunningGadget;
+import io.gadgetflow.node.kafka.EventSink;
+import io.gadgetflow.node.kafka.EventStream;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A gadget's BPF program loaded once for every trace of this node that runs it with the same
+ * parameters, and the platform thread that reads its ring buffer: each record is decoded once,
+ * named after its node, namespace, pod and container, and handed to the {@link TraceSession} of
+ * every trace whose containers it came from. One program for many traces is what lets a node start
+ * a trace in the time it takes to join one, and run more traces of a gadget than the kernel allows
+ * programs on one tracepoint.
+ *
+ * <p>A filtering gadget's kernel filter holds the mount namespaces any of its traces select; each
+ * trace then keeps its own in user space.
+ */
+public final class SharedGadget implements AutoCloseable {
+  private static final JsonName NODE = JsonName.of(CommonEventFields.NODE);
+  private static final JsonName NAMESPACE = JsonName.of(CommonEventFields.NAMESPACE);
+  private static final JsonName POD = JsonName.of(CommonEventFields.POD);
+  private static final JsonName CONTAINER = JsonName.of(CommonEventFields.CONTAINER);
+  private static final JsonName MOUNT_NS_ID = JsonName.of(CommonEventFields.MOUNT_NS_ID);
+  private static final int POLL_TIMEOUT_MILLIS = 250;
+  private static final long LOSS_CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final TraceSession[] NO_SESSIONS = {};
+
+  private final RunningGadget gadget;
+  private final EventSink sink;
+  private final String nodeName;
+  private final ContainerRegistry containers;
+  private final JsonEventWriter writer = new JsonEventWriter();
+  private final Thread reader;
+
+  /** Replaced, never changed, under this object's lock: the reader reads it without one. */
+  private volatile TraceSession[] sessions = NO_SESSIONS;
+
+  /** The decoder's count, published by the reader thread, which alone may read the decoder. */
+  private volatile long malformedRecords;
+
+  private long nextLossCheckNanos;
+
+  private SharedGadget(
+      RunningGadget gadget, EventSink sink, String nodeName, ContainerRegistry containers) {
+    this.gadget = gadget;
+    this.sink = sink;
+    this.nodeName = nodeName;
+    this.containers = containers;
+    this.reader =
+        Thread.ofPlatform()
+            .name("gadgetflow-ring-" + gadget.program().name())
+            .unstarted(this::readUntilClosed);
+  }
+
+  /**
+   * Loads and attaches the program and starts reading its events, which go nowhere until a trace
+   * {@link #join joins}. Blocks for the loading.
+   *
+   * @param filtered whether the kernel drops the events of mount namespaces no trace selects
+   */
+  public static SharedGadget load(
+      GadgetProgram program,
+      boolean filtered,
+      int ringBufferBytes,
+      GadgetParameters parameters,
+      EventSink sink,
+      String nodeName,
+      ContainerRegistry containers) {
+    GadgetOptions options =
+        (filtered ? GadgetOptions.filtered(Set.of()) : GadgetOptions.unfiltered())
+            .withRingBufferBytes(ringBufferBytes);
+    SharedGadget shared =
+        new SharedGadget(
+            RunningGadget.start(program, options, parameters), sink, nodeName, containers);
+    shared.reader.start();
+    return shared;
+  }
+
+  /**
+   * Starts sending {@code trace}'s events: those of the containers its filter selects, kept current
+   * as containers come and go; every event for a gadget loaded unfiltered. Blocks for the filter
+   * map's updates.
+   *
+   * @param outputFile for {@code outputMode: File}, a path already checked
+   */
+  public TraceSession join(ControlRecord trace, Optional<Path> outputFile) {
+    EventFile file = outputFile.map(EventFile::append).orElse(null);
+    TraceSession session =
+        new TraceSession(
+            this,
+            sink,
+            new EventStream(nodeName, trace),
+            file,
+            gadget.filtering(),
+            gadget.lostEvents(),
+            malformedRecords);
+    try {
+      if (gadget.filtering()) {
+        session.follow(
+            containers,
+            ContainerFilter.of(trace.filter()),
+            gadget.mountNamespaceFilter()::select,
+            gadget.mountNamespaceFilter()::deselect);
+      }
+    } catch (RuntimeException e) {
+      session.close();
+      throw e;
+    }
+    synchronized (this) {
+      TraceSession[] joined = Arrays.copyOf(sessions, sessions.length + 1);
+      joined[sessions.length] = session;
+      sessions = joined;
+    }
+    return session;
+  }
+
+  /** Stops handing events to {@code session}; the reader may still be handing it one. */
+  synchronized void leave(TraceSession session) {
+    sessions =
+        Arrays.stream(sessions).filter(joined -> joined != session).toArray(TraceSession[]::new);
+  }
+
+  /**
+   * What the gadget gathered in the kernel so far, as {@code status.output} (for a gadget that has
+   * such a result); blocks for the reading.
+   */
+  Optional<String> readResult() {
+    return gadget.program().result().map(result -> result.read(gadget));
+  }
+
+  /** Events the kernel dropped because the ring was full, since the gadget was loaded. */
+  public long lostEvents() {
+    return gadget.lostEvents();
+  }
+
+  /** Records the decoder could not read, since the gadget was loaded. */
+  long malformedRecords() {
+    return malformedRecords;
+  }
+
+  private void readUntilClosed() {
+    RingBufferReader events = gadget.events();
+    while (events.poll(this::onRecord, POLL_TIMEOUT_MILLIS) != RingBufferReader.CLOSED) {
+      malformedRecords = gadget.decoder().malformedRecords();
+      double ringFill = events.takePeakFill();
+      TraceSession[] now = sessions;
+      for (TraceSession session : now) {
+        session.afterRead(ringFill);
+      }
+      warnAboutLosses(now);
+    }
+  }
+
+  private void onRecord(MemorySegment ring, long offset, int length) {
+    TraceSession[] now = sessions;
+    if (now.length == 0 || !gadget.decoder().decode(ring, offset, length, writer)) {
+      return;
+    }
+    long mountNamespaceId = EventHeader.mountNsId(ring, offset);
+    long epochNanos = EventHeader.bootTimestampNanos(ring, offset) + gadget.bootToEpochNanos();
+    enrich(containers.byMountNamespace(mountNamespaceId));
+    byte[] json = null;
+    for (TraceSession session : now) {
+      if (session.selects(mountNamespaceId)) {
+        if (json == null) {
+          json = writer.toByteArray();
+        }
+        session.deliver(epochNanos, json);
+      }
+    }
+  }
+
+  /** Every event names its node and container; host processes' have empty container fields. */
+  private void enrich(Container container) {
+    writer.field(NODE, nodeName);
+    writer.field(NAMESPACE, container == null ? "" : container.namespace());
+    writer.field(POD, container == null ? "" : container.pod());
+    writer.field(CONTAINER, container == null ? "" : container.name());
+    writer.endObject();
+  }
+
+  /** At most every so often, as reading the kernel's counter is a system call. */
+  private void warnAboutLosses(TraceSession[] now) {
+    long nanoTime = System.nanoTime();
+    if (now.length == 0 || nanoTime - nextLossCheckNanos < 0) {
+      return;
+    }
+    nextLossCheckNanos = nanoTime + LOSS_CHECK_INTERVAL_NANOS;
+    long kernelLost = gadget.lostEvents();
+    for (TraceSession session : now) {
+      long unwarned = session.unwarnedLosses(kernelLost, malformedRecords);
+      if (unwarned == 0) {
+        continue;
+      }
+      long epochNanos = System.currentTimeMillis() * 1_000_000;
+      LostEventsWarning.begin(writer, epochNanos, unwarned);
+      writer.field(MOUNT_NS_ID, 0);
+      enrich(null);
+      session.warn(epochNanos, writer.toByteArray(), unwarned);
+    }
+  }
+
+  /** Detaches the program, waits for the reader to finish, and frees the program. */
+  @Override
+  public void close() {
+    gadget.close();
+    try {
+      reader.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
