@@ -94,6 +94,11 @@ public final class OperationLatencyBench {
     for (int count : concurrent) {
       many.add(bench.round("many-" + count, count));
     }
+    for (String line : bench.client().raw("/metrics").split("\n")) {
+      if (line.startsWith("apiserver_request_total") && line.contains("traces")) {
+        System.out.println("METRIC " + line);
+      }
+    }
     System.out.printf("%-40s %8s %8s %8s %8s%n", "", "samples", "p50 ms", "p99 ms", "max ms");
     single.print("1 Trace at a time");
     for (int i = 0; i < concurrent.length; i++) {
