@@ -10,10 +10,15 @@ import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gadgets this node runs, each loaded once for all the traces that run it alike: same gadget,
@@ -23,6 +28,7 @@ import java.util.concurrent.Callable;
  * loading, joining and unloading block, and run on the worker pool.
  */
 final class SharedGadgets {
+  private static final Logger LOG = LoggerFactory.getLogger(SharedGadgets.class);
 
   /** What traces must have in common to share a loaded gadget. */
   private record Sharing(
@@ -52,6 +58,7 @@ final class SharedGadgets {
   private final ContainerRegistry containers;
   private final Map<Sharing, Loaded> loaded = new HashMap<>();
   private final Map<TraceSession, Sharing> sessions = new IdentityHashMap<>();
+  private final Set<Future<Void>> unloading = new HashSet<>();
 
   SharedGadgets(
       NodeConfig config, WorkerExecutor workers, EventSink sink, ContainerRegistry containers) {
@@ -85,18 +92,31 @@ final class SharedGadgets {
             });
   }
 
-  /** Stops the session's events; unloads its gadget when no other trace runs it. */
+  /**
+   * Stops the session's events. When no other trace runs its gadget, the gadget is unloaded after
+   * that, without holding up the answer: detaching waits for the kernel (a tenth of a second).
+   */
   Future<Void> leave(TraceSession session) {
     Sharing sharing = sessions.remove(session);
     Loaded gadget = loaded.get(sharing);
     return workers
-        .executeBlocking(
+        .<Void>executeBlocking(
             () -> {
               session.close();
               return null;
             },
             false)
-        .compose(closed -> gadget == null ? Future.succeededFuture() : release(sharing, gadget));
+        .onComplete(
+            closed -> {
+              if (gadget != null) {
+                release(sharing, gadget);
+              }
+            });
+  }
+
+  /** Completes once the gadgets being unloaded now are. */
+  Future<Void> unloaded() {
+    return Future.join(List.copyOf(unloading)).mapEmpty();
   }
 
   private Loaded load(Sharing sharing, ControlRecord trace, GadgetProgram program) {
@@ -118,17 +138,26 @@ final class SharedGadgets {
     return gadget;
   }
 
-  private Future<Void> release(Sharing sharing, Loaded gadget) {
+  private void release(Sharing sharing, Loaded gadget) {
     gadget.traces--;
     if (gadget.traces > 0 || !loaded.remove(sharing, gadget) || gadget.gadget.failed()) {
-      return Future.succeededFuture();
+      return;
     }
     SharedGadget unused = gadget.gadget.result();
-    return workers.executeBlocking(
-        () -> {
-          unused.close();
-          return null;
-        },
-        false);
+    Future<Void> unload =
+        workers.executeBlocking(
+            () -> {
+              unused.close();
+              return null;
+            },
+            false);
+    unloading.add(unload);
+    unload.onComplete(
+        done -> {
+          unloading.remove(unload);
+          if (done.failed()) {
+            LOG.warn("Unloading gadget {} failed: {}", sharing.gadget(), done.cause().toString());
+          }
+        });
   }
 }

@@ -155,7 +155,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
       stops.add(trace.work);
     }
     traces.clear();
-    return Future.join(stops).mapEmpty();
+    return Future.join(stops).eventually(gadgets::unloaded).mapEmpty();
   }
 
   private Future<Void> apply(Trace trace, ControlRecord record) {
