@@ -1,5 +1,6 @@
 package io.gadgetflow.api.config;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -83,6 +84,18 @@ public record KafkaSecurity(
         settings.optional("KAFKA_SSL_KEYSTORE_TYPE").orElse(null),
         settings.optional("KAFKA_SSL_KEYSTORE_PASSWORD").orElse(null),
         settings.optional("KAFKA_SSL_KEY_PASSWORD").orElse(null));
+  }
+
+  /**
+   * A consumer outside any consumer group, reading the partitions it is given from where it is told
+   * and committing nothing: how GadgetFlow reads a whole topic, or a window of one.
+   */
+  public Map<String, Object> groupFreeConsumerProperties(String bootstrapServers, String clientId) {
+    Map<String, Object> properties = new HashMap<>(clientProperties());
+    properties.put("bootstrap.servers", bootstrapServers);
+    properties.put("client.id", clientId);
+    properties.put("enable.auto.commit", false);
+    return properties;
   }
 
   /** What to add to a producer's, consumer's or admin client's properties. */

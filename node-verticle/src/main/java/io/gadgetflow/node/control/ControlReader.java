@@ -8,11 +8,9 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
@@ -57,26 +55,17 @@ public final class ControlReader implements AutoCloseable {
   private ControlReader(NodeConfig config, Context context, Listener listener) {
     this.consumer =
         new KafkaConsumer<>(
-            consumerProperties(config), new StringDeserializer(), new ByteArrayDeserializer());
+            config
+                .kafkaSecurity()
+                .groupFreeConsumerProperties(
+                    config.kafkaBootstrapServers(), "gadgetflow-node-control-" + config.nodeName()),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
     this.topic = config.topics().control();
     this.context = context;
     this.listener = listener;
     this.positioned = Promise.promise();
     this.thread = Thread.ofPlatform().name("gadgetflow-control-reader").unstarted(this::run);
-  }
-
-  private static Map<String, Object> consumerProperties(NodeConfig config) {
-    Map<String, Object> properties =
-        new HashMap<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.kafkaBootstrapServers(),
-                ConsumerConfig.CLIENT_ID_CONFIG,
-                "gadgetflow-node-control-" + config.nodeName(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false));
-    properties.putAll(config.kafkaSecurity().clientProperties());
-    return properties;
   }
 
   public static ControlReader start(NodeConfig config, Context context, Listener listener) {

@@ -10,7 +10,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -144,20 +143,10 @@ public final class EventReplay {
 
   private KafkaConsumer<byte[], byte[]> newConsumer() {
     Map<String, Object> properties =
-        new HashMap<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG,
-                "gadgetflow-web-replay",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                // Retention may delete a window while it is read; carry on from what is left.
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                5000));
-    properties.putAll(security.clientProperties());
+        security.groupFreeConsumerProperties(bootstrapServers, "gadgetflow-web-replay");
+    // Retention may delete a window while it is read; carry on from what is left.
+    properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     return new KafkaConsumer<>(
         properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }

@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -60,27 +59,17 @@ public final class LiveFeed implements AutoCloseable {
   private LiveFeed(WebConfig config, Context context, NodeDirectory nodes, Clock clock) {
     this.consumer =
         new KafkaConsumer<>(
-            consumerProperties(config), new StringDeserializer(), new ByteArrayDeserializer());
+            config
+                .kafkaSecurity()
+                .groupFreeConsumerProperties(config.kafkaBootstrapServers(), "gadgetflow-web-live"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
     this.config = config;
     this.context = context;
     this.bus = context.owner().eventBus();
     this.nodes = nodes;
     this.clock = clock;
     this.thread = Thread.ofPlatform().name("gadgetflow-web-live-feed").unstarted(this::run);
-  }
-
-  private static Map<String, Object> consumerProperties(WebConfig config) {
-    Map<String, Object> properties =
-        new HashMap<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.kafkaBootstrapServers(),
-                ConsumerConfig.CLIENT_ID_CONFIG,
-                "gadgetflow-web-live",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false));
-    properties.putAll(config.kafkaSecurity().clientProperties());
-    return properties;
   }
 
   /**
