@@ -16,6 +16,8 @@ import java.util.Map;
  * @param operationTimeout how long a node may take to answer an operation before the Trace shows an
  *     error
  * @param deletionTimeout how long deletion waits for the node to confirm the gadget stopped
+ * @param statusCountersInterval how long a change of a Trace's event counters alone may wait to be
+ *     written into its status; zero writes each at once
  * @param leaseTiming how the Lease is held; a standby acts at most its duration after a leader dies
  * @param kafkaSecurity TLS and SASL settings of every Kafka client of the controller
  */
@@ -28,6 +30,7 @@ public record ControllerConfig(
     String identity,
     Duration operationTimeout,
     Duration deletionTimeout,
+    Duration statusCountersInterval,
     LeaderElection.Timing leaseTiming,
     KafkaSecurity kafkaSecurity) {
 
@@ -35,13 +38,14 @@ public record ControllerConfig(
   public static final String DEFAULT_LEASE_NAME = "gadgetflow-controller";
   public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_DELETION_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_STATUS_COUNTERS_INTERVAL = Duration.ofSeconds(10);
 
   /**
    * Reads {@code GADGETFLOW_*} variables: {@code KAFKA_BOOTSTRAP_SERVERS}, {@code TOPIC_CONTROL},
    * {@code TOPIC_STATUS}, {@code TOPIC_EVENTS}, {@code WATCH_NAMESPACE}, {@code LEASE_NAMESPACE},
    * {@code LEASE_NAME}, {@code IDENTITY}, {@code OPERATION_TIMEOUT_SECONDS}, {@code
-   * DELETION_TIMEOUT_SECONDS}, and the {@code KAFKA_*} security settings of {@link
-   * KafkaSecurity#fromSettings}.
+   * DELETION_TIMEOUT_SECONDS}, {@code STATUS_COUNTERS_INTERVAL_SECONDS}, and the {@code KAFKA_*}
+   * security settings of {@link KafkaSecurity#fromSettings}.
    */
   public static ControllerConfig fromEnvironment(Map<String, String> env, String hostName) {
     Settings settings = new Settings(env);
@@ -57,6 +61,7 @@ public record ControllerConfig(
         settings.string("IDENTITY", hostName),
         settings.seconds("OPERATION_TIMEOUT_SECONDS", DEFAULT_OPERATION_TIMEOUT),
         settings.seconds("DELETION_TIMEOUT_SECONDS", DEFAULT_DELETION_TIMEOUT),
+        settings.seconds("STATUS_COUNTERS_INTERVAL_SECONDS", DEFAULT_STATUS_COUNTERS_INTERVAL),
         LeaderElection.Timing.DEFAULT,
         KafkaSecurity.fromSettings(settings));
   }
@@ -71,6 +76,7 @@ public record ControllerConfig(
         identity,
         operationTimeout,
         deletionTimeout,
+        statusCountersInterval,
         leaseTiming,
         kafkaSecurity);
   }

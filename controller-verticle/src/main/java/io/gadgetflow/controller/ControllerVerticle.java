@@ -3,6 +3,7 @@ package io.gadgetflow.controller;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gadgetflow.api.kafka.NodeReport;
 import io.gadgetflow.controller.kafka.ControlPublisher;
+import io.gadgetflow.controller.kafka.HandedOverOperations;
 import io.gadgetflow.controller.kafka.NodeReportConsumer;
 import io.gadgetflow.controller.kube.TraceInformer;
 import io.gadgetflow.controller.kube.TraceRepository;
@@ -51,7 +52,6 @@ public final class ControllerVerticle extends VerticleBase {
   private WorkerExecutor kubernetesWorkers;
   private ControlPublisher control;
   private NodeReportConsumer reports;
-  private StatusWriter statusWriter;
   private TraceRepository traces;
   private SeccompProfileWriter seccompProfiles;
   private LeaderElection leaderElection;
@@ -94,7 +94,6 @@ public final class ControllerVerticle extends VerticleBase {
             config.kafkaSecurity(),
             config.topics().status());
     traces = new TraceRepository(client, kubernetesWorkers);
-    statusWriter = new StatusWriter(traces);
     seccompProfiles = new SeccompProfileWriter(client, kubernetesWorkers);
     leaderElection =
         LeaderElection.start(
@@ -164,6 +163,8 @@ public final class ControllerVerticle extends VerticleBase {
   /** What exists only while this replica holds the Lease. */
   private final class Acting {
     private final PendingAnswers pendingAnswers = new PendingAnswers(vertx, this::onDeadline);
+    private final StatusWriter statusWriter =
+        new StatusWriter(traces, vertx, config.statusCountersInterval());
     private final TraceReconciler reconciler =
         new TraceReconciler(config, traces, statusWriter, control, pendingAnswers, clock);
     private final ReconcileQueue queue = new ReconcileQueue(vertx, this::reconcile);
@@ -178,13 +179,25 @@ public final class ControllerVerticle extends VerticleBase {
             this::onDeletionSettled,
             clock);
 
+    /** Learns what was handed over before, then follows Traces and node reports. */
     Future<Void> start() {
-      return informer.start().compose(synced -> reports.subscribe(this::onReport));
+      return HandedOverOperations.read(
+              vertx,
+              config.kafkaBootstrapServers(),
+              config.kafkaSecurity(),
+              config.topics().control())
+          .compose(
+              handedOver -> {
+                reconciler.handedOverBefore(handedOver);
+                return informer.start();
+              })
+          .compose(synced -> reports.subscribe(this::onReport));
     }
 
     void stop() {
       queue.stop();
       pendingAnswers.clear();
+      statusWriter.stop();
       informer.close();
       reports.unsubscribe();
     }

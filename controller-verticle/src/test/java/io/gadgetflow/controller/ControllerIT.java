@@ -11,7 +11,7 @@ import io.gadgetflow.api.kafka.NodeReport;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.controller.kube.TraceRepository;
-import io.gadgetflow.controller.reconcile.PendingOperation;
+import io.gadgetflow.controller.reconcile.TakenOperation;
 import io.gadgetflow.controller.reconcile.TracePatch;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubectlResult;
@@ -147,7 +147,7 @@ class ControllerIT {
             name, "Unsupported operation \"explode\" for gadget \"execsnoop\"");
 
     assertThat(hasOperationAnnotation(refused)).isFalse();
-    platform.awaitTrace(name, t -> !PendingOperation.isRecordedOn(t));
+    assertThat(TakenOperation.of(refused)).map(TakenOperation::operation).hasValue("explode");
   }
 
   @Test
@@ -289,16 +289,14 @@ class ControllerIT {
                     "metadata:\n  name: "
                         + name
                         + "\n  annotations:\n    "
-                        + PendingOperation.ANNOTATION
+                        + TakenOperation.ANNOTATION
                         + ": start/taken-before-crash\n  finalizers:\n    - "
                         + Trace.FINALIZER))
         .requireSuccess();
 
     platform.deploy(platform.controller("controller-after-crash"));
 
-    Trace started =
-        platform.awaitTrace(
-            name, t -> state(t) == TraceState.STARTED && !PendingOperation.isRecordedOn(t));
+    Trace started = platform.awaitTrace(name, t -> state(t) == TraceState.STARTED);
     assertThat(platform.answer(started.getMetadata().getUid(), "taken-before-crash").state())
         .isEqualTo(TraceState.STARTED);
   }

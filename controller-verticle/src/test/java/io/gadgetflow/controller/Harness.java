@@ -64,6 +64,7 @@ final class Harness implements AutoCloseable {
             identity,
             OPERATION_TIMEOUT,
             DELETION_TIMEOUT,
+            Duration.ofSeconds(1),
             new LeaderElection.Timing(
                 Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)),
             KafkaSecurity.PLAINTEXT);

@@ -57,6 +57,7 @@ final class WebPlatform implements AutoCloseable {
             "controller-web-it",
             Duration.ofSeconds(10),
             Duration.ofSeconds(4),
+            Duration.ofSeconds(1),
             new LeaderElection.Timing(
                 Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)),
             KafkaSecurity.PLAINTEXT);

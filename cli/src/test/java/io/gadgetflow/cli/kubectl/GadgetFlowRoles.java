@@ -68,6 +68,7 @@ final class GadgetFlowRoles implements AutoCloseable {
             "controller-0",
             Duration.ofSeconds(4),
             Duration.ofSeconds(4),
+            Duration.ofSeconds(1),
             new LeaderElection.Timing(
                 Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)),
             KafkaSecurity.PLAINTEXT);

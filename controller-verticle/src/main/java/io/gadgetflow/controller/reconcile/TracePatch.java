@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.gadgetflow.api.trace.Trace;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A JSON patch (RFC 6902) on a Trace's metadata. Every change is guarded by a {@code test} of what
@@ -60,12 +61,17 @@ public final class TracePatch {
     return this;
   }
 
-  public TracePatch addAnnotation(String name, String value) {
-    if (trace.getMetadata().getAnnotations() == null) {
+  /** Adds the annotation, or replaces it if it still has the value seen. */
+  public TracePatch setAnnotation(String name, String value) {
+    Map<String, String> annotations = trace.getMetadata().getAnnotations();
+    if (annotations == null) {
       add("/metadata/annotations", JSON.objectNode().put(name, value));
-    } else {
-      add(annotationPath(name), JSON.textNode(value));
+      return this;
     }
+    if (annotations.containsKey(name)) {
+      test(annotationPath(name), annotations.get(name));
+    }
+    add(annotationPath(name), JSON.textNode(value));
     return this;
   }
 

@@ -1,6 +1,5 @@
 package io.gadgetflow.controller.reconcile;
 
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gadgetflow.api.gadget.GadgetCatalog;
 import io.gadgetflow.api.gadget.GadgetDescriptor;
 import io.gadgetflow.api.kafka.ControlRecord;
@@ -20,6 +19,7 @@ import io.gadgetflow.controller.status.StatusWriter;
 import io.gadgetflow.controller.status.TraceStatuses;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class TraceReconciler {
   private static final Logger LOG = LoggerFactory.getLogger(TraceReconciler.class);
-  private static final int REMEMBERED_OPERATIONS = 10_000;
-  private static final int UNPROCESSABLE = 422;
+
+  /** Some MB of ids: each Trace's latest, and for busy ones a few before it. */
+  private static final int REMEMBERED_OPERATIONS = 100_000;
 
   private final ControllerConfig config;
   private final TraceRepository traces;
@@ -50,9 +51,9 @@ public final class TraceReconciler {
   private final Set<String> settledDeletions = new HashSet<>();
 
   /**
-   * Operation ids this replica handed to Kafka. The watch cache can still show a Trace with its
-   * pending operation after we removed it; this keeps such a stale copy from publishing the
-   * operation a second time.
+   * Operation ids handed to Kafka, by this replica or (read from the control topic when it started
+   * acting) before. Each Trace keeps a record of its last operation, and the watch cache can still
+   * show an older one after we took the next: this keeps either from being published twice.
    */
   private final Set<String> handedOver =
       Collections.newSetFromMap(
@@ -86,7 +87,14 @@ public final class TraceReconciler {
     if (invalid.isPresent()) {
       return refuse(trace, invalid.get());
     }
-    return takeOperation(trace).compose(this::handOverPendingOperation);
+    return handOverTakenOperation(trace)
+        .compose(v -> takeOperation(trace))
+        .compose(this::handOverTakenOperation);
+  }
+
+  /** Operations that were handed to Kafka before this replica started acting. */
+  public void handedOverBefore(Collection<String> operationIds) {
+    handedOver.addAll(operationIds);
   }
 
   /** The node answered the stop that deletion asked for, or will never answer it. */
@@ -144,75 +152,63 @@ public final class TraceReconciler {
   }
 
   /**
-   * Adds the finalizer and moves the operation annotation to a pending-operation record, in one
-   * patch that fails if the annotation changed since it was read, so no operation is lost.
+   * Adds the finalizer and moves the operation annotation to the taken-operation record, in one
+   * patch that fails if the annotation changed since it was read, so no operation is lost. The
+   * record it replaces was handed over already.
    */
   private Future<Trace> takeOperation(Trace trace) {
     TracePatch patch = TracePatch.of(trace).addFinalizer(Trace.FINALIZER);
     String operation = annotation(trace, Trace.OPERATION_ANNOTATION);
-    if (operation != null && !PendingOperation.isRecordedOn(trace)) {
+    if (operation != null) {
       LOG.info("{}", TraceLog.about("operation-taken", trace).field("operation", operation));
       patch
           .removeAnnotation(Trace.OPERATION_ANNOTATION)
-          .addAnnotation(
-              PendingOperation.ANNOTATION, PendingOperation.fresh(operation).annotationValue());
+          .setAnnotation(
+              TakenOperation.ANNOTATION, TakenOperation.fresh(operation).annotationValue());
     }
     return patch.isEmpty() ? Future.succeededFuture(trace) : traces.patch(trace, patch);
   }
 
-  /** Publishes the pending operation to the node (or refuses it), then forgets the record. */
-  private Future<Void> handOverPendingOperation(Trace trace) {
-    if (!PendingOperation.isRecordedOn(trace)) {
+  /** Publishes the taken operation to the node (or refuses it), unless that was done before. */
+  private Future<Void> handOverTakenOperation(Trace trace) {
+    if (!TakenOperation.isRecordedOn(trace)) {
       return Future.succeededFuture();
     }
-    Optional<PendingOperation> pending = PendingOperation.of(trace);
-    if (pending.isEmpty()) {
-      LOG.warn("{}", TraceLog.about("malformed-pending-operation-dropped", trace));
-      return forgetPendingOperation(trace);
+    Optional<TakenOperation> taken = TakenOperation.of(trace);
+    if (taken.isEmpty()) {
+      // Written by hand, not by us: the next operation taken replaces it.
+      LOG.warn("{}", TraceLog.about("malformed-taken-operation-ignored", trace));
+      return Future.succeededFuture();
     }
-    if (handedOver.contains(pending.get().id())) {
-      return forgetPendingOperation(trace);
+    if (handedOver.contains(taken.get().id())) {
+      return Future.succeededFuture();
     }
     GadgetDescriptor gadget = GadgetCatalog.find(trace.getSpec().getGadget()).orElseThrow();
     Optional<String> unsupported =
-        TraceValidator.validateOperation(gadget, pending.get().operation());
+        TraceValidator.validateOperation(gadget, taken.get().operation());
     Future<Void> handOver =
         unsupported.isPresent()
             ? refuse(trace, unsupported.get())
-            : publishOperation(trace, pending.get());
-    return handOver.compose(v -> forgetPendingOperation(trace));
+            : publishOperation(trace, taken.get());
+    return handOver.onSuccess(v -> handedOver.add(taken.get().id()));
   }
 
-  private Future<Void> publishOperation(Trace trace, PendingOperation pending) {
-    Operation operation = Operation.fromAnnotationValue(pending.operation()).orElseThrow();
+  private Future<Void> publishOperation(Trace trace, TakenOperation taken) {
+    Operation operation = Operation.fromAnnotationValue(taken.operation()).orElseThrow();
     boolean running = runningAfter(operation, trace.getStatus());
     return control
-        .publish(controlRecord(trace, operation, pending.id(), running))
+        .publish(controlRecord(trace, operation, taken.id(), running))
         .onSuccess(
             v -> {
-              handedOver.add(pending.id());
               LOG.info(
                   "{}",
                   TraceLog.about("operation-published", trace)
-                      .field("operation", pending.operation())
-                      .field("operationId", pending.id()));
+                      .field("operation", taken.operation())
+                      .field("operationId", taken.id()));
               pendingAnswers.await(
-                  new Awaited(pending.id(), key(trace), node(trace), pending.operation()),
+                  new Awaited(taken.id(), key(trace), node(trace), taken.operation()),
                   config.operationTimeout());
             });
-  }
-
-  /** Removes the pending-operation record; one already removed (by an earlier pass) is fine. */
-  private Future<Void> forgetPendingOperation(Trace trace) {
-    return traces
-        .patch(trace, TracePatch.of(trace).removeAnnotation(PendingOperation.ANNOTATION))
-        .<Void>mapEmpty()
-        .recover(
-            e ->
-                e instanceof KubernetesClientException rejected
-                        && rejected.getCode() == UNPROCESSABLE
-                    ? Future.succeededFuture()
-                    : Future.failedFuture(e));
   }
 
   /** Whether the gadget should be running once {@code operation} is done. */

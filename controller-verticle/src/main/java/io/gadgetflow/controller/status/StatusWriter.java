@@ -6,33 +6,102 @@ import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.api.trace.TraceStatus;
 import io.gadgetflow.controller.kube.TraceRepository;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
-/** Writes a Trace's status only when it differs from the status the Trace already has. */
+/**
+ * Writes a Trace's status only when it differs from the status the Trace already has. A change of
+ * the event counters alone (every few seconds while a gadget runs) waits up to the counters
+ * interval, and only the latest waiting one is written: with many Traces running, counter updates
+ * would otherwise take the API server's time from operations that users wait on. Used from the
+ * acting replica's event loop only; {@link #stop()} drops what waits.
+ */
 public final class StatusWriter {
   private static final Logger LOG = LoggerFactory.getLogger(StatusWriter.class);
 
-  private final TraceRepository traces;
+  private static final class Waiting {
+    final long timerId;
+    Trace trace;
+    TraceStatus next;
 
-  public StatusWriter(TraceRepository traces) {
+    Waiting(long timerId, Trace trace, TraceStatus next) {
+      this.timerId = timerId;
+      this.trace = trace;
+      this.next = next;
+    }
+  }
+
+  private final TraceRepository traces;
+  private final Vertx vertx;
+  private final Duration countersInterval;
+
+  /** By Trace uid. */
+  private final Map<String, Waiting> waiting = new HashMap<>();
+
+  public StatusWriter(TraceRepository traces, Vertx vertx, Duration countersInterval) {
     this.traces = traces;
+    this.vertx = vertx;
+    this.countersInterval = countersInterval;
   }
 
   public Future<Void> write(Trace trace, TraceStatus next) {
     if (Objects.equals(trace.getStatus(), next)) {
       return Future.succeededFuture();
     }
-    // Counters alone change every few seconds while a gadget runs: not worth a line each.
     TraceStatus previous = trace.getStatus() == null ? new TraceStatus() : trace.getStatus();
     boolean significant =
         previous.getState() != next.getState()
             || !Objects.equals(previous.getOperationError(), next.getOperationError())
             || !Objects.equals(previous.getOperationWarning(), next.getOperationWarning())
             || !Objects.equals(previous.getOutput(), next.getOutput());
+    String uid = trace.getMetadata().getUid();
+    Waiting countersOnly = waiting.get(uid);
+    if (!significant && countersInterval.isPositive()) {
+      if (countersOnly != null) {
+        countersOnly.trace = trace;
+        countersOnly.next = next;
+      } else {
+        long timerId = vertx.setTimer(countersInterval.toMillis(), id -> writeWaiting(uid));
+        waiting.put(uid, new Waiting(timerId, trace, next));
+      }
+      return Future.succeededFuture();
+    }
+    if (countersOnly != null) {
+      // This write carries newer counters than the waiting one.
+      vertx.cancelTimer(countersOnly.timerId);
+      waiting.remove(uid);
+    }
+    return writeNow(trace, next, significant);
+  }
+
+  /** Drops the counter updates still waiting; the next acting replica writes its own. */
+  public void stop() {
+    waiting.values().forEach(countersOnly -> vertx.cancelTimer(countersOnly.timerId));
+    waiting.clear();
+  }
+
+  private void writeWaiting(String uid) {
+    Waiting countersOnly = waiting.remove(uid);
+    if (countersOnly != null) {
+      writeNow(countersOnly.trace, countersOnly.next, false)
+          .onFailure(
+              e ->
+                  LOG.warn(
+                      "{}",
+                      TraceLog.about("status-write-failed", countersOnly.trace)
+                          .field("error", e.toString())));
+    }
+  }
+
+  private Future<Void> writeNow(Trace trace, TraceStatus next, boolean significant) {
+    // Counters alone are not worth a line each.
     LOG.atLevel(significant ? Level.INFO : Level.DEBUG)
         .log(
             "{}",

@@ -31,7 +31,7 @@ class TracePatchTest {
         TracePatch.of(trace)
             .addFinalizer(Trace.FINALIZER)
             .removeAnnotation(Trace.OPERATION_ANNOTATION)
-            .addAnnotation(PendingOperation.ANNOTATION, "start/id-1")
+            .setAnnotation(TakenOperation.ANNOTATION, "start/id-1")
             .toJson();
 
     assertThat(json)
@@ -39,8 +39,23 @@ class TracePatchTest {
             "[{\"op\":\"test\",\"path\":\"/metadata/annotations/gadget.kinvolk.io~1operation\","
                 + "\"value\":\"start\"},"
                 + "{\"op\":\"remove\",\"path\":\"/metadata/annotations/gadget.kinvolk.io~1operation\"},"
-                + "{\"op\":\"add\",\"path\":\"/metadata/annotations/gadgetflow.io~1pending-operation\","
+                + "{\"op\":\"add\",\"path\":\"/metadata/annotations/gadgetflow.io~1operation-taken\","
                 + "\"value\":\"start/id-1\"}]");
+  }
+
+  @Test
+  void replacingAnAnnotationTestsTheValueSeen() {
+    Trace trace = trace(Map.of(TakenOperation.ANNOTATION, "start/id-1"), List.of());
+
+    String json =
+        TracePatch.of(trace).setAnnotation(TakenOperation.ANNOTATION, "stop/id-2").toJson();
+
+    assertThat(json)
+        .isEqualTo(
+            "[{\"op\":\"test\",\"path\":\"/metadata/annotations/gadgetflow.io~1operation-taken\","
+                + "\"value\":\"start/id-1\"},"
+                + "{\"op\":\"add\",\"path\":\"/metadata/annotations/gadgetflow.io~1operation-taken\","
+                + "\"value\":\"stop/id-2\"}]");
   }
 
   @Test
@@ -90,7 +105,7 @@ class TracePatchTest {
 
   @Test
   void firstAnnotationCreatesTheMap() {
-    String json = TracePatch.of(trace(null, null)).addAnnotation("a/b", "v").toJson();
+    String json = TracePatch.of(trace(null, null)).setAnnotation("a/b", "v").toJson();
 
     assertThat(json)
         .isEqualTo(
