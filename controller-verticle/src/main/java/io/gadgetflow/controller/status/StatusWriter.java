@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -38,15 +39,21 @@ public final class StatusWriter {
     }
   }
 
-  private final TraceRepository traces;
+  private final BiFunction<Trace, TraceStatus, Future<Trace>> replaceStatus;
   private final Vertx vertx;
   private final Duration countersInterval;
 
   /** By Trace uid. */
   private final Map<String, Waiting> waiting = new HashMap<>();
 
-  public StatusWriter(TraceRepository traces, Vertx vertx, Duration countersInterval) {
-    this.traces = traces;
+  /**
+   * @param replaceStatus writes a Trace's whole status, e.g. {@link TraceRepository#replaceStatus}
+   */
+  public StatusWriter(
+      BiFunction<Trace, TraceStatus, Future<Trace>> replaceStatus,
+      Vertx vertx,
+      Duration countersInterval) {
+    this.replaceStatus = replaceStatus;
     this.vertx = vertx;
     this.countersInterval = countersInterval;
   }
@@ -112,7 +119,7 @@ public final class StatusWriter {
                 .field("outputCharacters", next.getOutput() == null ? 0 : next.getOutput().length())
                 .field("events", next.getEvents())
                 .field("lostEvents", next.getLostEvents()));
-    return traces.replaceStatus(trace, next).mapEmpty();
+    return replaceStatus.apply(trace, next).mapEmpty();
   }
 
   /** {@code Started}, as the Trace shows it, not the Java constant's name. */

@@ -1,0 +1,108 @@
+package io.gadgetflow.controller.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.gadgetflow.api.trace.Trace;
+import io.gadgetflow.api.trace.TraceState;
+import io.gadgetflow.api.trace.TraceStatus;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class StatusWriterTest {
+  private static final Duration COUNTERS_INTERVAL = Duration.ofMillis(200);
+
+  /** What reached the API server. */
+  private final List<TraceStatus> written = new ArrayList<>();
+
+  private StatusWriter writer(Vertx vertx, Duration countersInterval) {
+    return new StatusWriter(
+        (trace, status) -> {
+          written.add(status);
+          return Future.succeededFuture(trace);
+        },
+        vertx,
+        countersInterval);
+  }
+
+  @Test
+  void counterUpdatesWaitAndOnlyTheLatestIsWritten(Vertx vertx, VertxTestContext test) {
+    vertx.runOnContext(
+        ignored -> {
+          StatusWriter writer = writer(vertx, COUNTERS_INTERVAL);
+          Trace started = trace(status(TraceState.STARTED, 0));
+          writer.write(started, status(TraceState.STARTED, 5));
+          writer.write(started, status(TraceState.STARTED, 9));
+          test.verify(() -> assertThat(written).isEmpty());
+          vertx.setTimer(
+              COUNTERS_INTERVAL.toMillis() * 3,
+              later ->
+                  test.verify(
+                      () -> {
+                        assertThat(written).extracting(TraceStatus::getEvents).containsExactly(9L);
+                        test.completeNow();
+                      }));
+        });
+  }
+
+  @Test
+  void aStateChangeIsWrittenAtOnceAndReplacesWaitingCounters(Vertx vertx, VertxTestContext test) {
+    vertx.runOnContext(
+        ignored -> {
+          StatusWriter writer = writer(vertx, COUNTERS_INTERVAL);
+          Trace started = trace(status(TraceState.STARTED, 0));
+          writer.write(started, status(TraceState.STARTED, 5));
+          writer.write(started, status(TraceState.STOPPED, 7));
+          test.verify(
+              () ->
+                  assertThat(written)
+                      .extracting(TraceStatus::getState)
+                      .containsExactly(TraceState.STOPPED));
+          vertx.setTimer(
+              COUNTERS_INTERVAL.toMillis() * 3,
+              later ->
+                  test.verify(
+                      () -> {
+                        assertThat(written)
+                            .as("the waiting counters were not written after the stop")
+                            .hasSize(1);
+                        test.completeNow();
+                      }));
+        });
+  }
+
+  @Test
+  void withoutAnIntervalEveryChangeIsWrittenAtOnce(Vertx vertx, VertxTestContext test) {
+    vertx.runOnContext(
+        ignored -> {
+          StatusWriter writer = writer(vertx, Duration.ZERO);
+          writer.write(trace(status(TraceState.STARTED, 0)), status(TraceState.STARTED, 5));
+          test.verify(() -> assertThat(written).hasSize(1));
+          test.completeNow();
+        });
+  }
+
+  private static TraceStatus status(TraceState state, long events) {
+    TraceStatus status = new TraceStatus();
+    status.setState(state);
+    status.setEvents(events);
+    status.setLostEvents(0L);
+    return status;
+  }
+
+  private static Trace trace(TraceStatus status) {
+    Trace trace = new Trace();
+    trace.setMetadata(
+        new ObjectMetaBuilder().withName("exec").withNamespace("gadget").withUid("uid-1").build());
+    trace.setStatus(status);
+    return trace;
+  }
+}
