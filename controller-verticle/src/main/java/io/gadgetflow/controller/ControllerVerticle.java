@@ -19,10 +19,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,7 @@ public final class ControllerVerticle extends VerticleBase {
   private static final int KUBERNETES_WORKERS = 32;
 
   private static final Duration LEASE_RELEASE_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration CONTROL_TOPIC_RETRY = Duration.ofSeconds(2);
 
   private final ControllerConfig config;
   private final KubernetesClient client;
@@ -179,13 +182,11 @@ public final class ControllerVerticle extends VerticleBase {
             this::onDeletionSettled,
             clock);
 
+    private boolean stopped;
+
     /** Learns what was handed over before, then follows Traces and node reports. */
     Future<Void> start() {
-      return HandedOverOperations.read(
-              vertx,
-              config.kafkaBootstrapServers(),
-              config.kafkaSecurity(),
-              config.topics().control())
+      return readHandedOver()
           .compose(
               handedOver -> {
                 reconciler.handedOverBefore(handedOver);
@@ -194,7 +195,32 @@ public final class ControllerVerticle extends VerticleBase {
           .compose(synced -> reports.subscribe(this::onReport));
     }
 
+    /** Until it succeeds: acting without it could publish an operation a second time. */
+    private Future<Set<String>> readHandedOver() {
+      return HandedOverOperations.read(
+              vertx,
+              config.kafkaBootstrapServers(),
+              config.kafkaSecurity(),
+              config.topics().control())
+          .recover(
+              e -> {
+                if (stopped) {
+                  return Future.failedFuture(e);
+                }
+                LOG.warn(
+                    "Controller {} cannot read the control topic yet, retrying in {} s: {}",
+                    config.identity(),
+                    CONTROL_TOPIC_RETRY.toSeconds(),
+                    e.toString());
+                Promise<Set<String>> retried = Promise.promise();
+                vertx.setTimer(
+                    CONTROL_TOPIC_RETRY.toMillis(), id -> readHandedOver().onComplete(retried));
+                return retried.future();
+              });
+    }
+
     void stop() {
+      stopped = true;
       queue.stop();
       pendingAnswers.clear();
       statusWriter.stop();

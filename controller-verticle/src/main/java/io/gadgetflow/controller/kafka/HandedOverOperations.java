@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class HandedOverOperations {
   private static final Logger LOG = LoggerFactory.getLogger(HandedOverOperations.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+  private static final int API_TIMEOUT_MILLIS = 10_000;
 
   private HandedOverOperations() {}
 
@@ -35,12 +37,14 @@ public final class HandedOverOperations {
       Vertx vertx, String bootstrapServers, KafkaSecurity security, String topic) {
     return vertx.executeBlocking(
         () -> {
+          Map<String, Object> properties =
+              security.groupFreeConsumerProperties(
+                  bootstrapServers, "gadgetflow-controller-control-history");
+          // Unreachable Kafka fails the read soon; the caller tries again.
+          properties.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, API_TIMEOUT_MILLIS);
           try (KafkaConsumer<String, byte[]> consumer =
               new KafkaConsumer<>(
-                  security.groupFreeConsumerProperties(
-                      bootstrapServers, "gadgetflow-controller-control-history"),
-                  new StringDeserializer(),
-                  new ByteArrayDeserializer())) {
+                  properties, new StringDeserializer(), new ByteArrayDeserializer())) {
             return latestOperationIds(consumer, topic);
           }
         },
