@@ -79,6 +79,16 @@ public final class EventSink implements AutoCloseable {
    *     they are many; null measures nothing
    */
   public static EventSink create(NodeConfig config, Timer sendLatency) {
+    return new EventSink(
+        new KafkaProducer<>(
+            producerConfig(config), new ByteArraySerializer(), new ByteArraySerializer()),
+        config.topics().events(),
+        config.eventQueueCapacity(),
+        sendLatency);
+  }
+
+  /** The producer's settings; bench/nodepath compares variants of them against these. */
+  static Map<String, Object> producerConfig(NodeConfig config) {
     Map<String, Object> producerConfig =
         new HashMap<>(
             Map.of(
@@ -99,11 +109,7 @@ public final class EventSink implements AutoCloseable {
                 ProducerConfig.BUFFER_MEMORY_CONFIG,
                 PRODUCER_BUFFER_BYTES));
     producerConfig.putAll(config.kafkaSecurity().clientProperties());
-    return new EventSink(
-        new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer()),
-        config.topics().events(),
-        config.eventQueueCapacity(),
-        sendLatency);
+    return producerConfig;
   }
 
   /**
@@ -126,6 +132,9 @@ public final class EventSink implements AutoCloseable {
       return false;
     }
     if (senderIdle) {
+      // Once: on one core the reader may queue many events before the sender runs, and waking an
+      // awake thread again still costs a lock.
+      senderIdle = false;
       LockSupport.unpark(sender);
     }
     return true;
