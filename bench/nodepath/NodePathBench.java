@@ -262,7 +262,8 @@ public final class NodePathBench {
           pipelines.add(new Pipeline("no-op", baselineSink, false, containers, driverPrefix));
           pipelines.add(new Pipeline("kafka", kafkaSink, true, containers, driverPrefix));
           for (Map.Entry<String, Map<String, String>> variant : variants.entrySet()) {
-            EventSink sink = variantSinks.add(variantSink(config, variant.getKey(), variant.getValue()));
+            EventSink sink =
+                variantSinks.add(variantSink(config, variant.getKey(), variant.getValue()));
             pipelines.add(new Pipeline(variant.getKey(), sink, true, containers, driverPrefix));
           }
         }
@@ -450,6 +451,11 @@ public final class NodePathBench {
         ManagementFactory.getGarbageCollectorMXBeans().stream()
             .map(GarbageCollectorMXBean::getName)
             .collect(Collectors.joining(", ")));
+    System.out.printf(
+        Locale.ROOT,
+        "agent JVM options: %s; MALLOC_ARENA_MAX=%s%n",
+        String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()),
+        Objects.requireNonNullElse(System.getenv("MALLOC_ARENA_MAX"), "(unset)"));
     System.out.printf(
         Locale.ROOT,
         "agent CPU affinity: %s; ring %d KiB; event queue %d; steps of %.0f s; generator bursts"
@@ -806,8 +812,8 @@ public final class NodePathBench {
 
   /**
    * PRODUCER_VARIANTS, e.g. {@code zstd1:compression.type=zstd,compression.zstd.level=1;snappy:
-   * compression.type=snappy}: each a further Kafka pipeline whose producer has the agent's
-   * settings with these changed.
+   * compression.type=snappy}: each a further Kafka pipeline whose producer has the agent's settings
+   * with these changed.
    */
   private static Map<String, Map<String, String>> producerVariants() {
     Map<String, Map<String, String>> variants = new LinkedHashMap<>();
