@@ -20,6 +20,7 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +44,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -53,6 +55,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.metrics.KafkaMetric;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The node agent's whole event path under a rising load: the execgen BPF program writes execsnoop
@@ -244,18 +247,26 @@ public final class NodePathBench {
       NodeConfig config =
           NodeConfig.defaults(NODE, broker.bootstrapServers)
               .withRingBufferBytes(options.ringBufferBytes());
+      Map<String, Map<String, String>> variants = producerVariants();
       try (EventSink kafkaSink = EventSink.create(config);
-          EventSink baselineSink = acknowledgingSink(config)) {
+          EventSink baselineSink = acknowledgingSink(config);
+          SinkList variantSinks = new SinkList()) {
         List<String> hostDriver = List.of();
-        List<Pipeline> pipelines =
-            enrichment.equals("compare")
-                ? List.of(
-                    new Pipeline(
-                        "no-op", baselineSink, false, ContainerRegistry.withoutPods(), hostDriver),
-                    new Pipeline("named", baselineSink, false, containers, driverPrefix))
-                : List.of(
-                    new Pipeline("no-op", baselineSink, false, containers, driverPrefix),
-                    new Pipeline("kafka", kafkaSink, true, containers, driverPrefix));
+        List<Pipeline> pipelines = new ArrayList<>();
+        if (enrichment.equals("compare")) {
+          pipelines.add(
+              new Pipeline(
+                  "no-op", baselineSink, false, ContainerRegistry.withoutPods(), hostDriver));
+          pipelines.add(new Pipeline("named", baselineSink, false, containers, driverPrefix));
+        } else {
+          pipelines.add(new Pipeline("no-op", baselineSink, false, containers, driverPrefix));
+          pipelines.add(new Pipeline("kafka", kafkaSink, true, containers, driverPrefix));
+          for (Map.Entry<String, Map<String, String>> variant : variants.entrySet()) {
+            EventSink sink =
+                variantSinks.add(variantSink(config, variant.getKey(), variant.getValue()));
+            pipelines.add(new Pipeline(variant.getKey(), sink, true, containers, driverPrefix));
+          }
+        }
         warmUp(pipelines);
         AcknowledgingProducer baseline = (AcknowledgingProducer) SINK_PRODUCER.get(baselineSink);
         System.out.printf(
@@ -451,6 +462,11 @@ public final class NodePathBench {
             .collect(Collectors.joining(", ")));
     System.out.printf(
         Locale.ROOT,
+        "agent JVM options: %s; MALLOC_ARENA_MAX=%s%n",
+        String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()),
+        Objects.requireNonNullElse(System.getenv("MALLOC_ARENA_MAX"), "(unset)"));
+    System.out.printf(
+        Locale.ROOT,
         "agent CPU affinity: %s; ring %d KiB; event queue %d; steps of %.0f s; generator bursts"
             + " every %d us%n"
             + "broker (own JVM, -Xmx1g) and generator (real-time priority) on core 0%n",
@@ -599,8 +615,10 @@ public final class NodePathBench {
               highest,
               sustainedTheLast ? " (the highest rate run: its limit is higher)" : "");
         });
-    if (steps.containsKey("named")) {
-      printRatios(steps, best, limitNotReached, "named");
+    for (String pipeline : steps.keySet()) {
+      if (!pipeline.equals("no-op") && !pipeline.equals("kafka")) {
+        printRatios(steps, best, limitNotReached, pipeline);
+      }
     }
     long baseline = best.getOrDefault("no-op", 0L);
     long kafka = best.getOrDefault("kafka", 0L);
@@ -799,10 +817,76 @@ public final class NodePathBench {
         .orElse("?");
   }
 
+  // ---- Producer settings compared in the same run
+
+  /**
+   * PRODUCER_VARIANTS, e.g. {@code zstd1:compression.type=zstd,compression.zstd.level=1;snappy:
+   * compression.type=snappy}: each a further Kafka pipeline whose producer has the agent's settings
+   * with these changed.
+   */
+  private static Map<String, Map<String, String>> producerVariants() {
+    Map<String, Map<String, String>> variants = new LinkedHashMap<>();
+    String spec = Objects.requireNonNullElse(System.getenv("PRODUCER_VARIANTS"), "").strip();
+    if (spec.isEmpty()) {
+      return variants;
+    }
+    for (String variant : spec.split(";")) {
+      String[] nameAndSettings = variant.strip().split(":", 2);
+      check(nameAndSettings.length == 2, "PRODUCER_VARIANTS: name:key=value,... not " + variant);
+      Map<String, String> overrides = new LinkedHashMap<>();
+      for (String setting : nameAndSettings[1].split(",")) {
+        String[] keyValue = setting.strip().split("=", 2);
+        check(keyValue.length == 2, "PRODUCER_VARIANTS: key=value, not " + setting);
+        overrides.put(keyValue[0], keyValue[1]);
+      }
+      check(
+          !List.of("no-op", "kafka", "named").contains(nameAndSettings[0]),
+          "PRODUCER_VARIANTS: name taken: " + nameAndSettings[0]);
+      variants.put(nameAndSettings[0], overrides);
+    }
+    return variants;
+  }
+
+  /** An EventSink like the agent's, its producer's settings changed by {@code overrides}. */
+  @SuppressWarnings("unchecked")
+  private static EventSink variantSink(
+      NodeConfig config, String name, Map<String, String> overrides)
+      throws ReflectiveOperationException {
+    Method settings = EventSink.class.getDeclaredMethod("producerConfig", NodeConfig.class);
+    settings.setAccessible(true);
+    Map<String, Object> producerConfig =
+        new HashMap<>((Map<String, Object>) settings.invoke(null, config));
+    producerConfig.merge("client.id", "-" + name, (id, suffix) -> id + (String) suffix);
+    producerConfig.putAll(overrides);
+    return sinkAround(
+        new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer()),
+        config);
+  }
+
+  /** The variants' sinks, closed together. */
+  private static final class SinkList implements AutoCloseable {
+    private final List<EventSink> sinks = new ArrayList<>();
+
+    EventSink add(EventSink sink) {
+      sinks.add(sink);
+      return sink;
+    }
+
+    @Override
+    public void close() {
+      sinks.forEach(EventSink::close);
+    }
+  }
+
   // ---- The baseline's sink
 
   /** An EventSink like the agent's, but whose producer acknowledges every record at once. */
   private static EventSink acknowledgingSink(NodeConfig config)
+      throws ReflectiveOperationException {
+    return sinkAround(new AcknowledgingProducer(), config);
+  }
+
+  private static EventSink sinkAround(Producer<byte[], byte[]> producer, NodeConfig config)
       throws ReflectiveOperationException {
     // Only the package can build a sink around a producer of its choice; a benchmark may peek.
     Constructor<EventSink> constructor =
@@ -811,7 +895,7 @@ public final class NodePathBench {
     constructor.setAccessible(true);
     // No send-latency timer, as for the Kafka pipeline's EventSink.create(config).
     return constructor.newInstance(
-        new AcknowledgingProducer(), config.topics().events(), config.eventQueueCapacity(), null);
+        producer, config.topics().events(), config.eventQueueCapacity(), null);
   }
 
   /** Reads what a serializer would read of each record, then acknowledges it. */

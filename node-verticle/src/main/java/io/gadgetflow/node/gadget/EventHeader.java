@@ -60,7 +60,7 @@ public final class EventHeader {
   public static void beginEvent(
       MemorySegment ring, long offset, long bootToEpochNanos, JsonEventWriter out) {
     out.beginObject();
-    out.field(TIMESTAMP, bootTimestampNanos(ring, offset) + bootToEpochNanos);
+    out.epochNanosField(TIMESTAMP, bootTimestampNanos(ring, offset) + bootToEpochNanos);
     out.field(TYPE, NORMAL);
     out.field(MOUNT_NS_ID, mountNsId(ring, offset));
   }

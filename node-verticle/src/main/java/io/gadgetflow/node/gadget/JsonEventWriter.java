@@ -3,6 +3,9 @@ package io.gadgetflow.node.gadget;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -29,6 +32,28 @@ public final class JsonEventWriter {
   /** 10^0 to 10^18. */
   private static final long[] POWERS_OF_TEN = new long[19];
 
+  private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+  /** Eight bytes of a byte array at any index, to test them for plain ASCII at once. */
+  private static final VarHandle EIGHT_BYTES =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static final long EACH_BYTE_01 = 0x0101010101010101L;
+  private static final long EACH_BYTE_80 = 0x8080808080808080L;
+  private static final long EACH_BYTE_SPACE = 0x2020202020202020L;
+  private static final long EACH_BYTE_QUOTE = 0x2222222222222222L;
+  private static final long EACH_BYTE_BACKSLASH = 0x5c5c5c5c5c5c5c5cL;
+
+  /**
+   * How much of a C string's room is copied first. Most kernel strings are much shorter than the
+   * room they may take (an exec's arguments share 2,560 bytes), so the copy grows only when the
+   * string does.
+   */
+  private static final int FIRST_C_STRING_CHUNK = 64;
+
+  /** Strings cached per field name, for names made at start-up (each JsonName has an index). */
+  private static final int CACHED_NAMES = 64;
+
   static {
     for (int n = 0; n < 100; n++) {
       DIGIT_PAIRS[2 * n] = (byte) ('0' + n / 10);
@@ -48,6 +73,20 @@ public final class JsonEventWriter {
   private int length;
   private boolean commaNeeded;
   private long stringsWithInvalidUtf8;
+
+  /** The second of the last event time written, and its digits. */
+  private long cachedSecond = -1;
+
+  private final byte[] cachedSecondDigits = new byte[MAX_LONG_DIGITS];
+  private int cachedSecondLength;
+
+  /**
+   * Per field name, the last string written and its JSON encoding: the enricher writes the same
+   * node, namespace, pod and container names event after event.
+   */
+  private final String[] cachedStrings = new String[CACHED_NAMES];
+
+  private final byte[][] cachedEncodings = new byte[CACHED_NAMES][];
 
   /** Starts a new event, discarding the previous one. */
   public void beginObject() {
@@ -73,7 +112,46 @@ public final class JsonEventWriter {
 
   public void field(JsonName name, String value) {
     name(name);
-    appendString(value);
+    int slot = name.index;
+    if (slot >= CACHED_NAMES) {
+      appendString(value);
+      return;
+    }
+    byte[] encoded = cachedEncodings[slot];
+    if (cachedStrings[slot] != value || encoded == null) {
+      int start = length;
+      appendString(value);
+      encoded = Arrays.copyOfRange(buffer, start, length);
+      cachedStrings[slot] = value;
+      cachedEncodings[slot] = encoded;
+      return;
+    }
+    appendBytes(encoded);
+  }
+
+  /**
+   * A time in nanoseconds since the epoch, as {@link #field(JsonName, long)} writes it. Events come
+   * in time order, so the digits of the second are reused from the previous event most of the time.
+   */
+  public void epochNanosField(JsonName name, long epochNanos) {
+    if (epochNanos < NANOS_PER_SECOND) {
+      field(name, epochNanos);
+      return;
+    }
+    name(name);
+    long second = epochNanos / NANOS_PER_SECOND;
+    if (second != cachedSecond) {
+      int start = length;
+      appendLong(second);
+      cachedSecondLength = length - start;
+      System.arraycopy(buffer, start, cachedSecondDigits, 0, cachedSecondLength);
+      cachedSecond = second;
+    } else {
+      ensureCapacity(cachedSecondLength);
+      System.arraycopy(cachedSecondDigits, 0, buffer, length, cachedSecondLength);
+      length += cachedSecondLength;
+    }
+    appendNineDigits((int) (epochNanos - second * NANOS_PER_SECOND));
   }
 
   /**
@@ -133,11 +211,14 @@ public final class JsonEventWriter {
 
   private void name(JsonName name) {
     comma();
-    byte[] encoded = name.quotedWithColon;
-    ensureCapacity(encoded.length);
-    System.arraycopy(encoded, 0, buffer, length, encoded.length);
-    length += encoded.length;
+    appendBytes(name.quotedWithColon);
     commaNeeded = true;
+  }
+
+  private void appendBytes(byte[] bytes) {
+    ensureCapacity(bytes.length);
+    System.arraycopy(bytes, 0, buffer, length, bytes.length);
+    length += bytes.length;
   }
 
   private void comma() {
@@ -158,6 +239,10 @@ public final class JsonEventWriter {
       buffer[length++] = '-';
       value = -value;
     }
+    if (value <= Integer.MAX_VALUE) {
+      appendInt((int) value);
+      return;
+    }
     int end = length + digitCount(value);
     int i = end;
     // Two digits per division: event times have 19.
@@ -175,6 +260,38 @@ public final class JsonEventWriter {
     length = end;
   }
 
+  /** Pids, uids, return values: most numbers fit an int, whose divisions are cheaper. */
+  private void appendInt(int value) {
+    int end = length + digitCount(value);
+    int i = end;
+    while (value >= 100) {
+      int pair = (value % 100) << 1;
+      value /= 100;
+      buffer[--i] = DIGIT_PAIRS[pair + 1];
+      buffer[--i] = DIGIT_PAIRS[pair];
+    }
+    int pair = value << 1;
+    buffer[--i] = DIGIT_PAIRS[pair + 1];
+    if (value >= 10) {
+      buffer[--i] = DIGIT_PAIRS[pair];
+    }
+    length = end;
+  }
+
+  /** {@code value} (below 10^9) as nine digits, zero-padded. */
+  private void appendNineDigits(int value) {
+    ensureCapacity(9);
+    int i = length + 9;
+    for (int pairs = 0; pairs < 4; pairs++) {
+      int pair = (value % 100) << 1;
+      value /= 100;
+      buffer[--i] = DIGIT_PAIRS[pair + 1];
+      buffer[--i] = DIGIT_PAIRS[pair];
+    }
+    buffer[--i] = (byte) ('0' + value);
+    length += 9;
+  }
+
   /**
    * The decimal digits of a non-negative value: log10 estimated from its bit length (1233 / 4096 is
    * just below log10(2)), then corrected with one comparison.
@@ -190,24 +307,34 @@ public final class JsonEventWriter {
 
   /**
    * Copies the raw bytes first, because most kernel strings are printable ASCII and then the copy
-   * is the whole job; only from the first other byte on does it encode byte by byte.
+   * is the whole job; only from the first other byte on does it encode byte by byte. The copy goes
+   * a chunk at a time, growing, until the string's end is among the bytes copied.
    */
   private int appendCString(MemorySegment source, long offset, int maxBytes) {
     int available = (int) Math.max(0, Math.min(maxBytes, source.byteSize() - offset));
-    ensureCapacity(available * MAX_ENCODED_BYTES_PER_UNIT + 2);
-    buffer[length++] = '"';
+    append((byte) '"');
     int start = length;
-    MemorySegment.copy(source, JAVA_BYTE, offset, buffer, start, available);
-    int end = start + available;
+    int copied = 0;
     int i = start;
-    while (i < end && isPlainAscii(buffer[i])) {
-      i++;
+    while (true) {
+      int chunk = Math.min(available - copied, Math.max(FIRST_C_STRING_CHUNK, copied));
+      ensureCapacity(copied + chunk + 1);
+      MemorySegment.copy(source, JAVA_BYTE, offset + copied, buffer, start + copied, chunk);
+      copied += chunk;
+      i = plainAsciiEnd(buffer, i, start + copied);
+      if (i < start + copied || copied == available) {
+        break;
+      }
     }
     int consumed;
-    if (i == end || buffer[i] == 0) {
+    if (i == start + copied || buffer[i] == 0) {
       length = i;
-      consumed = i - start + (i < end ? 1 : 0);
+      consumed = i - start + (i < start + available ? 1 : 0);
     } else {
+      int rest = available - copied;
+      ensureCapacity(available + 1);
+      MemorySegment.copy(source, JAVA_BYTE, offset + copied, buffer, start + copied, rest);
+      int end = start + available;
       int stringEnd = i;
       while (stringEnd < end && buffer[stringEnd] != 0) {
         stringEnd++;
@@ -219,10 +346,36 @@ public final class JsonEventWriter {
       }
       System.arraycopy(buffer, i, slowPathBytes, 0, restLength);
       length = i;
+      ensureCapacity(restLength * MAX_ENCODED_BYTES_PER_UNIT + 1);
       encodeBytes(slowPathBytes, restLength);
     }
     buffer[length++] = '"';
     return consumed;
+  }
+
+  /**
+   * The index of the first byte from {@code from} that is not plain ASCII, or {@code end}: eight
+   * bytes at a time, each tested for a control character, a quote, a backslash or a high bit.
+   */
+  private static int plainAsciiEnd(byte[] bytes, int from, int end) {
+    int i = from;
+    for (; i <= end - Long.BYTES; i += Long.BYTES) {
+      long word = (long) EIGHT_BYTES.get(bytes, i);
+      long quotes = word ^ EACH_BYTE_QUOTE;
+      long backslashes = word ^ EACH_BYTE_BACKSLASH;
+      long special =
+          word
+              | ((word - EACH_BYTE_SPACE) & ~word)
+              | ((quotes - EACH_BYTE_01) & ~quotes)
+              | ((backslashes - EACH_BYTE_01) & ~backslashes);
+      if ((special & EACH_BYTE_80) != 0) {
+        break;
+      }
+    }
+    while (i < end && isPlainAscii(bytes[i])) {
+      i++;
+    }
+    return i;
   }
 
   private static boolean isPlainAscii(byte b) {

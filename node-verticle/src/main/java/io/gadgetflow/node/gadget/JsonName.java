@@ -1,14 +1,22 @@
 package io.gadgetflow.node.gadget;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A JSON field name encoded once, as {@code "name":}, so writing it is a copy. */
 public final class JsonName {
+  private static final AtomicInteger CREATED = new AtomicInteger();
+
   final byte[] quotedWithColon;
+
+  /** In creation order: where a writer caches this field's last string value. */
+  final int index;
+
   private final String name;
 
   private JsonName(String name) {
     this.name = name;
+    this.index = CREATED.getAndIncrement();
     this.quotedWithColon = ('"' + name + "\":").getBytes(StandardCharsets.US_ASCII);
   }
 

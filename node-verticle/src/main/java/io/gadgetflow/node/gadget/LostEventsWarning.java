@@ -16,7 +16,7 @@ public final class LostEventsWarning {
   /** Starts the event in {@code out} and leaves it open, as decoders do, for the enricher. */
   public static void begin(JsonEventWriter out, long epochNanos, long lostEvents) {
     out.beginObject();
-    out.field(TIMESTAMP, epochNanos);
+    out.epochNanosField(TIMESTAMP, epochNanos);
     out.field(TYPE, "warn");
     out.field(MESSAGE, "lost " + lostEvents + " samples");
   }

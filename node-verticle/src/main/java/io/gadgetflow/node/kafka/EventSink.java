@@ -39,13 +39,14 @@ public final class EventSink implements AutoCloseable {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
   /**
-   * The producer's buffer: 64 of its 256 KiB batches, which at 500,000 events/s (a batch closed by
-   * the 5 ms linger then holds about 2,500 compressed events) is some 0.3 s of events, ample to
-   * ride out a slow broker for a moment; and small enough that an agent with a 128 MiB heap still
-   * has room for a full event queue besides. Beyond that, events wait in the queue, then are
-   * counted as lost.
+   * The producer's buffer: 32 of its 256 KiB batches, which at 500,000 events/s (a batch closed by
+   * the 5 ms linger then holds about 2,500 compressed events) is some 0.15 s of events, enough to
+   * ride out a slow broker for a moment while the event queue holds more. The producer keeps every
+   * batch buffer it ever allocated for reuse, so this much of the heap stays taken once a broker
+   * was slow, and the agent's heap (128 MiB, k8s/install/07-node.yaml) needs the room for a
+   * backed-up event queue. Beyond that, events wait in the queue, then are counted as lost.
    */
-  private static final long PRODUCER_BUFFER_BYTES = 16L * 1024 * 1024;
+  private static final long PRODUCER_BUFFER_BYTES = 8L * 1024 * 1024;
 
   private record QueuedEvent(
       EventStream stream, long id, long epochNanos, byte[] json, Callback outcome) {}
@@ -79,6 +80,16 @@ public final class EventSink implements AutoCloseable {
    *     they are many; null measures nothing
    */
   public static EventSink create(NodeConfig config, Timer sendLatency) {
+    return new EventSink(
+        new KafkaProducer<>(
+            producerConfig(config), new ByteArraySerializer(), new ByteArraySerializer()),
+        config.topics().events(),
+        config.eventQueueCapacity(),
+        sendLatency);
+  }
+
+  /** The producer's settings; bench/nodepath compares variants of them against these. */
+  static Map<String, Object> producerConfig(NodeConfig config) {
     Map<String, Object> producerConfig =
         new HashMap<>(
             Map.of(
@@ -99,11 +110,7 @@ public final class EventSink implements AutoCloseable {
                 ProducerConfig.BUFFER_MEMORY_CONFIG,
                 PRODUCER_BUFFER_BYTES));
     producerConfig.putAll(config.kafkaSecurity().clientProperties());
-    return new EventSink(
-        new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer()),
-        config.topics().events(),
-        config.eventQueueCapacity(),
-        sendLatency);
+    return producerConfig;
   }
 
   /**
@@ -126,6 +133,9 @@ public final class EventSink implements AutoCloseable {
       return false;
     }
     if (senderIdle) {
+      // Once: on one core the reader may queue many events before the sender runs, and waking an
+      // awake thread again still costs a lock.
+      senderIdle = false;
       LockSupport.unpark(sender);
     }
     return true;

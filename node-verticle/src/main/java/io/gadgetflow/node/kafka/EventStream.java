@@ -5,12 +5,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.gadgetflow.api.kafka.CloudEventHeaders;
 import io.gadgetflow.api.kafka.ControlRecord;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * One trace's events on their way to Kafka: the record key (the trace uid, so a trace's events stay
@@ -30,6 +31,9 @@ public final class EventStream implements Callback {
   private final Header source;
   private final Header type;
   private final Header subject;
+  private final ChangingHeader id = new ChangingHeader(CloudEventHeaders.ID);
+  private final ChangingHeader time = new ChangingHeader(CloudEventHeaders.TIME);
+  private final Headers headers;
   private final LongAdder delivered = new LongAdder();
   private final LongAdder failed = new LongAdder();
   private final Callback lossWarnings = (metadata, exception) -> {};
@@ -48,6 +52,9 @@ public final class EventStream implements Callback {
         new RecordHeader(
             CloudEventHeaders.SUBJECT,
             bytes("traces/" + trace.traceNamespace() + "/" + trace.traceName()));
+    this.headers =
+        new RecordHeaders(
+            new Header[] {SPEC_VERSION, id, source, type, time, subject, CONTENT_TYPE});
   }
 
   public String traceUid() {
@@ -64,18 +71,16 @@ public final class EventStream implements Callback {
   }
 
   /**
-   * The CloudEvents headers of one event. A plain list: the producer's record copies it into
-   * headers of its own anyway, so building those here would only copy them twice.
+   * The CloudEvents headers of one event, valid until the next call: the same seven headers every
+   * time, ce_id's and ce_time's values set for this event. A producer record copies a {@link
+   * RecordHeaders}' list at its exact size (any other iterable one by one into a list that grows),
+   * and {@code KafkaProducer.send} has written the values into its batch when it returns, so
+   * nothing per event is built but the two values.
    */
-  List<Header> headers(long id, long epochNanos) {
-    return Arrays.asList(
-        SPEC_VERSION,
-        new RecordHeader(CloudEventHeaders.ID, id(id)),
-        source,
-        type,
-        new RecordHeader(CloudEventHeaders.TIME, times.format(epochNanos)),
-        subject,
-        CONTENT_TYPE);
+  Headers headers(long id, long epochNanos) {
+    this.id.value = id(id);
+    this.time.value = times.format(epochNanos);
+    return headers;
   }
 
   /** Where the outcome of warnings about lost events goes: they are not the trace's events. */
@@ -122,5 +127,25 @@ public final class EventStream implements Callback {
 
   private static byte[] bytes(String value) {
     return value.getBytes(UTF_8);
+  }
+
+  /** A header whose value is the current event's. */
+  private static final class ChangingHeader implements Header {
+    private final String key;
+    private byte[] value;
+
+    ChangingHeader(String key) {
+      this.key = key;
+    }
+
+    @Override
+    public String key() {
+      return key;
+    }
+
+    @Override
+    public byte[] value() {
+      return value;
+    }
   }
 }

@@ -160,6 +160,79 @@ class JsonEventWriterTest {
   }
 
   @Test
+  void writesEventTimesAsNumbersWhetherTheSecondIsNewOrNot() {
+    long[] times = {
+      1_795_601_076_143_759_629L,
+      1_795_601_076_000_000_001L,
+      1_795_601_077_000_000_000L,
+      1_795_601_076_999_999_999L,
+      Long.MAX_VALUE,
+      1_000_000_000L,
+      999_999_999L,
+      0,
+      -5,
+    };
+    for (long time : times) {
+      out.beginObject();
+      out.epochNanosField(NUMBER, time);
+      out.field(NAME, "x");
+      out.endObject();
+      assertThat(out.toString()).isEqualTo("{\"number\":" + time + ",\"name\":\"x\"}");
+    }
+  }
+
+  @Test
+  void aFieldsStringIsWrittenAsGivenWhenItChangesFromEventToEvent() {
+    String[] values = {"pod-a", "pod-a", "", "pod-\"b\"", new String("pod-a"), "pod-a", "é"};
+    for (String value : values) {
+      out.beginObject();
+      out.field(NAME, value);
+      out.endObject();
+      assertThat(EventRecords.parse(out).get("name").asText()).isEqualTo(value);
+    }
+  }
+
+  @Test
+  void findsEveryByteThatNeedsEscapingWhereverItIsInALongCString() {
+    for (char special : new char[] {'"', '\\', '\n', '\u0001', '\u007f', 'é'}) {
+      for (int position = 0; position < 150; position++) {
+        StringBuilder text = new StringBuilder("a".repeat(150));
+        text.setCharAt(position, special);
+        byte[] bytes = (text + "\0rest").getBytes(StandardCharsets.UTF_8);
+        out.beginObject();
+        out.beginArrayField(LIST);
+        int consumed = out.cStringElement(MemorySegment.ofArray(bytes), 0, bytes.length);
+        out.endArray();
+        out.endObject();
+
+        assertThat(EventRecords.parse(out).get("list").get(0).asText())
+            .as("%s at %d", special, position)
+            .isEqualTo(text.toString());
+        assertThat(consumed).isEqualTo(bytes.length - "rest".length());
+      }
+    }
+  }
+
+  @Test
+  void aCStringLongerThanItsFirstChunkEndsAtItsNulOrItsMaximum() {
+    String text = "x".repeat(1000);
+    MemorySegment source = cString(text + "\0" + "y".repeat(2000));
+    out.beginObject();
+    out.beginArrayField(LIST);
+
+    assertThat(out.cStringElement(source, 0, 3001)).isEqualTo(1001);
+    assertThat(out.cStringElement(source, 1001, 2000)).isEqualTo(2000);
+    assertThat(out.cStringElement(source, 1001, 65)).isEqualTo(65);
+    out.endArray();
+    out.endObject();
+
+    JsonNode list = EventRecords.parse(out).get("list");
+    assertThat(list.get(0).asText()).isEqualTo(text);
+    assertThat(list.get(1).asText()).isEqualTo("y".repeat(2000));
+    assertThat(list.get(2).asText()).isEqualTo("y".repeat(65));
+  }
+
+  @Test
   void namesMustNeedNoEscaping() {
     assertThatThrownBy(() -> JsonName.of("a\"b")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> JsonName.of("")).isInstanceOf(IllegalArgumentException.class);
