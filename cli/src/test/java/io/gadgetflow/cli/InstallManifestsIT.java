@@ -88,6 +88,20 @@ class InstallManifestsIT {
     assertThat(texts(container.at("/env"), "name")).contains("GADGETFLOW_NODE_NAME");
   }
 
+  @Test
+  void theNodeAgentJvmIsTheOneTheNodePathBenchmarkMeasures(KubernetesCluster cluster) {
+    JsonNode container = podTemplate(cluster, "07-node.yaml").at("/containers/0");
+
+    JsonNode javaOptions = null;
+    for (JsonNode variable : container.at("/env")) {
+      if (variable.path("name").asText().equals("JDK_JAVA_OPTIONS")) {
+        javaOptions = variable.path("value");
+      }
+    }
+    assertThat(javaOptions).as("JDK_JAVA_OPTIONS").isNotNull();
+    assertThat(javaOptions.asText().split(" ")).contains("-Xmx128m", "-XX:+UseSerialGC");
+  }
+
   @ParameterizedTest
   @CsvSource({"05-controller.yaml, gadgetflow-controller", "06-web.yaml, gadgetflow-web"})
   void theControllerAndWebUiRunAsNonRootWithoutCapabilities(
