@@ -182,18 +182,9 @@ public final class TraceSupervisor implements ControlReader.Listener {
       return answer(trace, record, TraceState.STARTED, null, null, trace.session.counters());
     }
     Optional<GadgetProgram> program = GadgetPrograms.find(record.gadget());
-    if (program.isEmpty()) {
-      return answer(
-          trace,
-          record,
-          null,
-          "Gadget \"%s\" is not available on node \"%s\""
-              .formatted(record.gadget(), config.nodeName()),
-          null,
-          EventCounters.NONE);
-    }
-    if (filterUnavailable(record)) {
-      return answer(trace, record, null, filtersUnavailable(), null, EventCounters.NONE);
+    Optional<String> refusal = refusal(record, program);
+    if (refusal.isPresent()) {
+      return answer(trace, record, null, refusal.get(), null, EventCounters.NONE);
     }
     String warning =
         !record.filter().isEmpty() && !containers.synced()
@@ -298,18 +289,9 @@ public final class TraceSupervisor implements ControlReader.Listener {
   private Future<Void> collect(Trace trace, ControlRecord record) {
     Optional<GadgetProgram> found =
         GadgetPrograms.find(record.gadget()).filter(program -> program.result().isPresent());
-    if (found.isEmpty()) {
-      return answer(
-          trace,
-          record,
-          null,
-          "Gadget \"%s\" is not available on node \"%s\""
-              .formatted(record.gadget(), config.nodeName()),
-          null,
-          EventCounters.NONE);
-    }
-    if (filterUnavailable(record)) {
-      return answer(trace, record, null, filtersUnavailable(), null, EventCounters.NONE);
+    Optional<String> refusal = refusal(record, found);
+    if (refusal.isPresent()) {
+      return answer(trace, record, null, refusal.get(), null, EventCounters.NONE);
     }
     GadgetProgram program = found.get();
     GadgetOptions options =
@@ -348,14 +330,22 @@ public final class TraceSupervisor implements ControlReader.Listener {
             });
   }
 
-  /** A filtered trace on an agent that does not know its node's pods cannot select anything. */
-  private boolean filterUnavailable(ControlRecord record) {
-    return !record.filter().isEmpty() && !containers.followsPods();
-  }
-
-  private String filtersUnavailable() {
-    return "Container filters need access to the pods of node \"%s\", which its agent runs without"
-        .formatted(config.nodeName());
+  /**
+   * Why this node cannot run {@code record}'s gadget: it does not have it, or the trace has a
+   * filter and the agent does not know its node's pods, so the filter could select nothing.
+   */
+  private Optional<String> refusal(ControlRecord record, Optional<GadgetProgram> program) {
+    if (program.isEmpty()) {
+      return Optional.of(
+          "Gadget \"%s\" is not available on node \"%s\""
+              .formatted(record.gadget(), config.nodeName()));
+    }
+    if (!record.filter().isEmpty() && !containers.followsPods()) {
+      return Optional.of(
+          "Container filters need access to the pods of node \"%s\", which its agent runs without"
+              .formatted(config.nodeName()));
+    }
+    return Optional.empty();
   }
 
   private String failure(String action, ControlRecord record, Throwable cause) {
