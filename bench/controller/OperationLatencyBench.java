@@ -19,6 +19,8 @@ import io.gadgetflow.local.kube.LocalControlPlaneConfig;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.NodeVerticle;
 import io.vertx.core.Vertx;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -86,22 +88,61 @@ public final class OperationLatencyBench {
     }
   }
 
+  /** Warm-up rounds of the largest number of Traces at most; each takes some seconds. */
+  static final int MAX_WARMUP_ROUNDS = 10;
+
+  /**
+   * The JIT is done when it compiled for less than this share of a warm-up round's wall time (the
+   * compiler threads' time: on two cores, up to half of what the API server could have had).
+   */
+  static final double SETTLED_JIT_SHARE = 0.05;
+
   static void measure(Bench bench, int[] concurrent, int singleRounds) throws Exception {
     bench.round("warm-up", 5);
+    warmUp(bench, Arrays.stream(concurrent).max().orElse(1));
     Round single = new Round();
     for (int i = 0; i < singleRounds; i++) {
       single.addAll(bench.round("single-" + i, 1));
     }
     List<Round> many = new ArrayList<>();
-    for (int count : concurrent) {
-      many.add(bench.round("many-" + count, count));
+    for (int i = 0; i < concurrent.length; i++) {
+      many.add(bench.round("many-" + i + "-" + concurrent[i], concurrent[i]));
     }
     printTraceRequests(bench.client());
-    System.out.printf("%-40s %8s %8s %8s %8s%n", "", "samples", "p50 ms", "p99 ms", "max ms");
+    printHeader();
     single.print("1 Trace at a time");
     for (int i = 0; i < concurrent.length; i++) {
       many.get(i).print(concurrent[i] + " at once");
     }
+  }
+
+  /**
+   * Rounds of the largest number of Traces until the JIT is done, each printed: in a profile of the
+   * first such round, compiler threads took 40 % of the process's CPU, and still as much in the
+   * second; a controller that has run for a while no longer compiles.
+   */
+  static void warmUp(Bench bench, int traces) throws Exception {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    System.out.printf("warm-up: %d Traces at once until the JIT is done%n", traces);
+    printHeader();
+    for (int i = 0; i < MAX_WARMUP_ROUNDS; i++) {
+      long compilingBefore = jit.getTotalCompilationTime();
+      long startNanos = System.nanoTime();
+      Round round = bench.round("warm-up-" + i + "-" + traces, traces);
+      long wallMillis = (System.nanoTime() - startNanos) / 1_000_000;
+      long compilingMillis = jit.getTotalCompilationTime() - compilingBefore;
+      round.print(
+          "%d at once, warm-up %d (JIT %d of %d ms)"
+              .formatted(traces, i, compilingMillis, wallMillis));
+      if (compilingMillis < SETTLED_JIT_SHARE * wallMillis) {
+        return;
+      }
+    }
+    System.out.println("warm-up: the JIT was still compiling after the last round");
+  }
+
+  static void printHeader() {
+    System.out.printf("%-48s %8s %8s %8s %8s%n", "", "samples", "p50 ms", "p99 ms", "max ms");
   }
 
   /**
@@ -339,11 +380,11 @@ public final class OperationLatencyBench {
     void print(String label) {
       long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
       if (sorted.length == 0) {
-        System.out.printf("%-40s %8d%n", label, 0);
+        System.out.printf("%-48s %8d%n", label, 0);
         return;
       }
       System.out.printf(
-          "%-40s %8d %8.1f %8.1f %8.1f%n",
+          "%-48s %8d %8.1f %8.1f %8.1f%n",
           label,
           sorted.length,
           ms(percentile(sorted, 50)),

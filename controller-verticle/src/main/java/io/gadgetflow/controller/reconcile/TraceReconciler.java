@@ -122,14 +122,10 @@ public final class TraceReconciler {
         return Future.succeededFuture();
       }
       LOG.info("{}", TraceLog.about("deletion-stop-requested", trace));
-      return control
-          .publish(controlRecord(trace, Operation.DELETE, operationId, false))
-          .onSuccess(
-              v ->
-                  pendingAnswers.await(
-                      new Awaited(
-                          operationId, key(trace), node(trace), Operation.DELETE.annotationValue()),
-                      config.deletionTimeout()));
+      return pendingAnswers.handOver(
+          new Awaited(operationId, key(trace), node(trace), Operation.DELETE.annotationValue()),
+          config.deletionTimeout(),
+          () -> control.publish(controlRecord(trace, Operation.DELETE, operationId, false)));
     }
     return control
         .tombstone(trace.getMetadata().getUid())
@@ -196,19 +192,18 @@ public final class TraceReconciler {
   private Future<Void> publishOperation(Trace trace, TakenOperation taken) {
     Operation operation = Operation.fromAnnotationValue(taken.operation()).orElseThrow();
     boolean running = runningAfter(operation, trace.getStatus());
-    return control
-        .publish(controlRecord(trace, operation, taken.id(), running))
+    return pendingAnswers
+        .handOver(
+            new Awaited(taken.id(), key(trace), node(trace), taken.operation()),
+            config.operationTimeout(),
+            () -> control.publish(controlRecord(trace, operation, taken.id(), running)))
         .onSuccess(
-            v -> {
-              LOG.info(
-                  "{}",
-                  TraceLog.about("operation-published", trace)
-                      .field("operation", taken.operation())
-                      .field("operationId", taken.id()));
-              pendingAnswers.await(
-                  new Awaited(taken.id(), key(trace), node(trace), taken.operation()),
-                  config.operationTimeout());
-            });
+            v ->
+                LOG.info(
+                    "{}",
+                    TraceLog.about("operation-published", trace)
+                        .field("operation", taken.operation())
+                        .field("operationId", taken.id())));
   }
 
   /** Whether the gadget should be running once {@code operation} is done. */

@@ -1,11 +1,13 @@
 package io.gadgetflow.controller.status;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Operations handed to a node and not yet answered, each with a deadline. Used only from the
@@ -27,8 +29,21 @@ public final class PendingAnswers {
     this.onDeadline = onDeadline;
   }
 
+  /**
+   * Waits for the answer to an operation from before it is handed over, so that an answer which
+   * comes back before the hand-over's own acknowledgement still counts: under load the node was
+   * seen to receive an operation before the controller learned that Kafka had it, and an answer
+   * taken for nobody's left the operation to time out. A failed hand-over is no longer awaited.
+   *
+   * @param handOver publishes the operation; called once, after the waiting started
+   */
+  public Future<Void> handOver(Awaited awaited, Duration timeout, Supplier<Future<Void>> handOver) {
+    await(awaited, timeout);
+    return handOver.get().onFailure(e -> answered(awaited.operationId()));
+  }
+
   /** Starts waiting; waiting again for the same id keeps the first deadline. */
-  public void await(Awaited awaited, Duration timeout) {
+  private void await(Awaited awaited, Duration timeout) {
     if (byOperationId.containsKey(awaited.operationId())) {
       return;
     }

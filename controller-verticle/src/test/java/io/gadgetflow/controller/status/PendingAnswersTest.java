@@ -1,0 +1,84 @@
+package io.gadgetflow.controller.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gadgetflow.controller.status.PendingAnswers.Awaited;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class PendingAnswersTest {
+  private static final Duration TIMEOUT = Duration.ofMillis(200);
+  private static final Awaited STOP = new Awaited("op-1", "gadget/t", "node-a", "stop");
+
+  private final List<Awaited> timedOut = new ArrayList<>();
+
+  @Test
+  void anAnswerBeforeTheHandOverIsAcknowledgedCounts(Vertx vertx, VertxTestContext test) {
+    vertx.runOnContext(
+        ignored -> {
+          PendingAnswers pending = new PendingAnswers(vertx, timedOut::add);
+          Promise<Void> published = Promise.promise();
+          pending.handOver(STOP, TIMEOUT, published::future);
+          test.verify(() -> assertThat(pending.answered(STOP.operationId())).contains(STOP));
+          published.complete();
+          afterTheDeadline(vertx, test, () -> assertThat(timedOut).isEmpty());
+        });
+  }
+
+  @Test
+  void anUnansweredOperationTimesOut(Vertx vertx, VertxTestContext test) {
+    vertx.runOnContext(
+        ignored -> {
+          PendingAnswers pending = new PendingAnswers(vertx, timedOut::add);
+          pending.handOver(STOP, TIMEOUT, Future::succeededFuture);
+          afterTheDeadline(
+              vertx,
+              test,
+              () -> {
+                assertThat(timedOut).containsExactly(STOP);
+                assertThat(pending.isAwaited(STOP.operationId())).isFalse();
+              });
+        });
+  }
+
+  @Test
+  void aFailedHandOverIsNotAwaited(Vertx vertx, VertxTestContext test) {
+    vertx.runOnContext(
+        ignored -> {
+          PendingAnswers pending = new PendingAnswers(vertx, timedOut::add);
+          pending
+              .handOver(
+                  STOP, TIMEOUT, () -> Future.failedFuture(new IllegalStateException("no broker")))
+              .onComplete(
+                  handedOver ->
+                      test.verify(
+                          () -> {
+                            assertThat(handedOver.failed()).isTrue();
+                            assertThat(pending.isAwaited(STOP.operationId())).isFalse();
+                          }));
+          afterTheDeadline(vertx, test, () -> assertThat(timedOut).isEmpty());
+        });
+  }
+
+  /** Checks, and ends the test, well after any deadline set by the test has passed. */
+  private static void afterTheDeadline(
+      Vertx vertx, VertxTestContext test, VertxTestContext.ExecutionBlock check) {
+    vertx.setTimer(
+        TIMEOUT.toMillis() * 3,
+        later ->
+            test.verify(
+                () -> {
+                  check.apply();
+                  test.completeNow();
+                }));
+  }
+}
