@@ -89,7 +89,7 @@ public final class OperationLatencyBench {
   }
 
   /** Warm-up rounds of the largest number of Traces at most; each takes some seconds. */
-  static final int MAX_WARMUP_ROUNDS = 10;
+  static final int MAX_WARMUP_ROUNDS = 20;
 
   /**
    * The JIT is done when it compiled for less than this share of a warm-up round's wall time (the
