@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gadgetflow.api.kafka.NodeReport;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceState;
+import io.gadgetflow.controller.kafka.HandedOverOperations;
 import io.gadgetflow.controller.kube.TraceRepository;
 import io.gadgetflow.controller.reconcile.TakenOperation;
 import io.gadgetflow.controller.reconcile.TracePatch;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -322,10 +324,40 @@ class ControllerIT {
     platform.awaitTrace(name, t -> state(t) == TraceState.STOPPED);
   }
 
+  /**
+   * Without Kafka, a replica that holds the Lease cannot learn which operations were handed over
+   * before, so it takes none; it tries again after a failed reading, and acts once Kafka answers.
+   */
+  @Test
+  void aControllerThatStartsBeforeKafkaActsOnceKafkaAnswers() {
+    try (LateBroker late = LateBroker.start(platform.vertx, platform.kafka.bootstrapServers())) {
+      ControllerVerticle controller =
+          platform.controller("controller-before-kafka", late.bootstrapServers());
+      platform.deploy(controller);
+      platform.deployNode(node);
+      String name = "before-kafka";
+      platform.apply(platform.manifest(name, node, "execsnoop")).requireSuccess();
+      platform.annotate(name, "start");
+      awaitActing(controller);
+      awaitCondition(
+          "the controller tries to reach Kafka again after a reading timed out",
+          () -> late.turningAwayFor().compareTo(HandedOverOperations.ATTEMPT_TIMEOUT) > 0);
+      assertThat(hasOperationAnnotation(platform.trace(name).get())).isTrue();
+
+      late.comeUp();
+
+      platform.awaitTrace(name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.STARTED);
+    }
+  }
+
   private void awaitActing(ControllerVerticle controller) {
+    awaitCondition("controller acting in time", controller::isActing);
+  }
+
+  private void awaitCondition(String description, BooleanSupplier condition) {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (!controller.isActing()) {
-      assertThat(System.nanoTime()).as("controller acting in time").isLessThan(deadline);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as(description).isLessThan(deadline);
       Harness.await(platform.vertx.timer(50, TimeUnit.MILLISECONDS));
     }
   }

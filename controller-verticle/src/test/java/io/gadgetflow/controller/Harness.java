@@ -54,9 +54,14 @@ final class Harness implements AutoCloseable {
   }
 
   ControllerVerticle controller(String identity) {
+    return controller(identity, kafka.bootstrapServers());
+  }
+
+  /** A controller that finds Kafka at {@code kafkaBootstrapServers}. */
+  ControllerVerticle controller(String identity, String kafkaBootstrapServers) {
     ControllerConfig config =
         new ControllerConfig(
-            kafka.bootstrapServers(),
+            kafkaBootstrapServers,
             topics,
             namespace,
             namespace,

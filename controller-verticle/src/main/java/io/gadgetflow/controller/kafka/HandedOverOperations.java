@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
 public final class HandedOverOperations {
   private static final Logger LOG = LoggerFactory.getLogger(HandedOverOperations.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
-  private static final int API_TIMEOUT_MILLIS = 10_000;
+
+  /** How long one reading waits for an unreachable Kafka before it fails. */
+  public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
 
   private HandedOverOperations() {}
 
@@ -41,7 +43,8 @@ public final class HandedOverOperations {
               security.groupFreeConsumerProperties(
                   bootstrapServers, "gadgetflow-controller-control-history");
           // Unreachable Kafka fails the read soon; the caller tries again.
-          properties.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, API_TIMEOUT_MILLIS);
+          properties.put(
+              ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ATTEMPT_TIMEOUT.toMillis());
           try (KafkaConsumer<String, byte[]> consumer =
               new KafkaConsumer<>(
                   properties, new StringDeserializer(), new ByteArrayDeserializer())) {

@@ -1,0 +1,81 @@
+package io.gadgetflow.controller;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import java.time.Duration;
+
+/**
+ * A broker address that is not up yet: until {@link #comeUp()}, it closes every connection (as a
+ * broker still starting would not answer), noting when; afterwards it forwards each to the real
+ * broker. Kafka clients only bootstrap through it: the metadata they read names the real broker.
+ */
+final class LateBroker implements AutoCloseable {
+  private final NetServer server;
+  private final NetClient client;
+  private volatile boolean up;
+
+  /** System.nanoTime() of the first and the latest connection turned away; 0 before any. */
+  private volatile long firstTurnedAway;
+
+  private volatile long lastTurnedAway;
+
+  private LateBroker(NetServer server, NetClient client) {
+    this.server = server;
+    this.client = client;
+  }
+
+  /** Listens on a free loopback port for the broker at {@code bootstrapServers} (host:port). */
+  static LateBroker start(Vertx vertx, String bootstrapServers) {
+    String host = bootstrapServers.substring(0, bootstrapServers.lastIndexOf(':'));
+    int port = Integer.parseInt(bootstrapServers.substring(host.length() + 1));
+    NetClient client = vertx.createNetClient();
+    LateBroker[] broker = new LateBroker[1];
+    NetServer server =
+        vertx.createNetServer().connectHandler(socket -> broker[0].accept(socket, host, port));
+    broker[0] = new LateBroker(server, client);
+    Harness.await(server.listen(0, "127.0.0.1"));
+    return broker[0];
+  }
+
+  String bootstrapServers() {
+    return "127.0.0.1:" + server.actualPort();
+  }
+
+  /** From the first connection turned away to the latest; zero before any. */
+  Duration turningAwayFor() {
+    return Duration.ofNanos(lastTurnedAway - firstTurnedAway);
+  }
+
+  void comeUp() {
+    up = true;
+  }
+
+  private void accept(NetSocket socket, String host, int port) {
+    if (!up) {
+      lastTurnedAway = System.nanoTime();
+      if (firstTurnedAway == 0) {
+        firstTurnedAway = lastTurnedAway;
+      }
+      socket.close();
+      return;
+    }
+    socket.pause();
+    client
+        .connect(port, host)
+        .onSuccess(
+            broker -> {
+              socket.pipeTo(broker);
+              broker.pipeTo(socket);
+              socket.resume();
+            })
+        .onFailure(e -> socket.close());
+  }
+
+  @Override
+  public void close() {
+    Harness.await(Future.join(server.close(), client.close()));
+  }
+}
