@@ -9,7 +9,7 @@
 # defaults: 10 s per step; rates 100000,200000,...,1500000 events/s; the agent's default ring
 # (256 KiB); the generator writes what is due every 100 us. The agent's JVM runs with the options
 # the DaemonSet gives it (k8s/install/07-node.yaml, JDK_JAVA_OPTIONS): keep the two alike.
-# AGENT_HEAP overrides its -Xmx (128m), AGENT_JVM_OPTIONS its other options (-XX:+UseSerialGC).
+# AGENT_HEAP overrides its -Xmx (112m), AGENT_JVM_OPTIONS its other options (-XX:+UseSerialGC).
 # ENRICHMENT=on runs the generator in a container the agent's registry knows, so every event is
 # named after its pod (default off: the generator is a host process, every lookup misses).
 set -euo pipefail
@@ -44,7 +44,7 @@ agent_jvm_options="${AGENT_JVM_OPTIONS--XX:+UseSerialGC}"
 # AGENT_JAVA_OPTS: extra options for the agent's JVM, e.g. -XX:StartFlightRecording=...
 # shellcheck disable=SC2086
 exec taskset -c 1 java --enable-native-access=ALL-UNNAMED \
-  "-Xmx${AGENT_HEAP:-128m}" $agent_jvm_options ${AGENT_JAVA_OPTS:-} \
+  "-Xmx${AGENT_HEAP:-112m}" $agent_jvm_options ${AGENT_JAVA_OPTS:-} \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "$out/classes:$classpath" \
   NodePathBench "$out/execgen_driver" "$seconds" "$rates" "$ring_bytes" "$period_micros"

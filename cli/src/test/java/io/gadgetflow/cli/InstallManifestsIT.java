@@ -99,7 +99,7 @@ class InstallManifestsIT {
       }
     }
     assertThat(javaOptions).as("JDK_JAVA_OPTIONS").isNotNull();
-    assertThat(javaOptions.asText().split(" ")).contains("-Xmx128m", "-XX:+UseSerialGC");
+    assertThat(javaOptions.asText().split(" ")).contains("-Xmx112m", "-XX:+UseSerialGC");
   }
 
   @ParameterizedTest
