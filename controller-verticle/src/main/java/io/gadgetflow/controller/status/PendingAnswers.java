@@ -33,7 +33,8 @@ public final class PendingAnswers {
    * Waits for the answer to an operation from before it is handed over, so that an answer which
    * comes back before the hand-over's own acknowledgement still counts: under load the node was
    * seen to receive an operation before the controller learned that Kafka had it, and an answer
-   * taken for nobody's left the operation to time out. A failed hand-over is no longer awaited.
+   * that found nothing waiting was dropped, leaving the operation to time out. A failed hand-over
+   * is no longer awaited.
    *
    * @param handOver publishes the operation; called once, after the waiting started
    */
