@@ -2,6 +2,7 @@ package io.gadgetflow.controller;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
@@ -13,6 +14,7 @@ import java.time.Duration;
  * broker. Kafka clients only bootstrap through it: the metadata they read names the real broker.
  */
 final class LateBroker implements AutoCloseable {
+  private final HostAndPort broker;
   private final NetServer server;
   private final NetClient client;
   private volatile boolean up;
@@ -22,22 +24,17 @@ final class LateBroker implements AutoCloseable {
 
   private volatile long lastTurnedAway;
 
-  private LateBroker(NetServer server, NetClient client) {
-    this.server = server;
-    this.client = client;
+  private LateBroker(Vertx vertx, HostAndPort broker) {
+    this.broker = broker;
+    this.server = vertx.createNetServer().connectHandler(this::accept);
+    this.client = vertx.createNetClient();
   }
 
   /** Listens on a free loopback port for the broker at {@code bootstrapServers} (host:port). */
   static LateBroker start(Vertx vertx, String bootstrapServers) {
-    String host = bootstrapServers.substring(0, bootstrapServers.lastIndexOf(':'));
-    int port = Integer.parseInt(bootstrapServers.substring(host.length() + 1));
-    NetClient client = vertx.createNetClient();
-    LateBroker[] broker = new LateBroker[1];
-    NetServer server =
-        vertx.createNetServer().connectHandler(socket -> broker[0].accept(socket, host, port));
-    broker[0] = new LateBroker(server, client);
-    Harness.await(server.listen(0, "127.0.0.1"));
-    return broker[0];
+    LateBroker late = new LateBroker(vertx, HostAndPort.parseAuthority(bootstrapServers, -1));
+    Harness.await(late.server.listen(0, "127.0.0.1"));
+    return late;
   }
 
   String bootstrapServers() {
@@ -53,7 +50,7 @@ final class LateBroker implements AutoCloseable {
     up = true;
   }
 
-  private void accept(NetSocket socket, String host, int port) {
+  private void accept(NetSocket socket) {
     if (!up) {
       lastTurnedAway = System.nanoTime();
       if (firstTurnedAway == 0) {
@@ -64,11 +61,11 @@ final class LateBroker implements AutoCloseable {
     }
     socket.pause();
     client
-        .connect(port, host)
+        .connect(broker.port(), broker.host())
         .onSuccess(
-            broker -> {
-              socket.pipeTo(broker);
-              broker.pipeTo(socket);
+            forwarded -> {
+              socket.pipeTo(forwarded);
+              forwarded.pipeTo(socket);
               socket.resume();
             })
         .onFailure(e -> socket.close());
