@@ -1,4 +1,4 @@
-package io.gadgetflow.node.gadget.advise.seccomp;
+package io.gadgetflow.node.gadget.advise.seccompprofile;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
