@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gadgetflow.api.gadget.GadgetCatalog;
 import io.gadgetflow.api.gadget.GadgetDescriptor;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,8 +34,8 @@ class GadgetNamesTest {
   /** What the BPF tree holds beside the gadgets' folders. */
   private static final String SHARED_BPF_HEADERS = "include";
 
-  static List<GadgetProgram> programs() {
-    return GadgetPrograms.all();
+  static Stream<Named<GadgetProgram>> programs() {
+    return GadgetPrograms.all().stream().map(program -> Named.of(program.name(), program));
   }
 
   @ParameterizedTest
@@ -73,7 +75,7 @@ class GadgetNamesTest {
   @Test
   void everyGadgetPackageOfTheJavaTreesIsTheOneOfAGadget() throws IOException {
     List<String> expected =
-        programs().stream().map(program -> javaPackage(program.descriptor())).toList();
+        GadgetPrograms.all().stream().map(program -> javaPackage(program.descriptor())).toList();
 
     assertThat(gadgetPackages(MAIN_GADGETS)).containsExactlyInAnyOrderElementsOf(expected);
     assertThat(gadgetPackages(TEST_GADGETS)).isSubsetOf(expected);
@@ -82,7 +84,7 @@ class GadgetNamesTest {
   @Test
   void everyFolderOfTheBpfTreeIsTheOneOfAGadget() throws IOException {
     List<String> expected =
-        programs().stream().map(program -> folder(program.descriptor())).toList();
+        GadgetPrograms.all().stream().map(program -> folder(program.descriptor())).toList();
 
     assertThat(gadgetFolders(BPF_SOURCES))
         .extracting(folder -> BPF_SOURCES.relativize(folder).toString())
@@ -117,10 +119,22 @@ class GadgetNamesTest {
           continue;
         }
         try (Stream<Path> gadgets = Files.list(category)) {
-          gadgets.filter(Files::isDirectory).sorted().forEach(folders::add);
+          gadgets.filter(GadgetNamesTest::holdsFiles).sorted().forEach(folders::add);
         }
       }
       return folders;
+    }
+  }
+
+  /** A folder git would keep: one a rename left empty is no gadget's. */
+  private static boolean holdsFiles(Path path) {
+    if (!Files.isDirectory(path)) {
+      return false;
+    }
+    try (Stream<Path> files = Files.list(path)) {
+      return files.anyMatch(Files::isRegularFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -14,6 +14,8 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -25,8 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ProgramLayoutsTest {
 
-  static List<GadgetProgram> programs() {
-    return GadgetPrograms.all();
+  static Stream<Named<GadgetProgram>> programs() {
+    return GadgetPrograms.all().stream().map(program -> Named.of(program.name(), program));
   }
 
   @ParameterizedTest
