@@ -89,10 +89,13 @@ public final class NodeVerticle extends VerticleBase {
     gadgetLoaders = vertx.createSharedWorkerExecutor("gadgetflow-gadget-loader", GADGET_LOADERS);
     NodeMetrics metrics = new NodeMetrics(registry);
     sink = EventSink.create(config, metrics.kafkaSend());
-    reporter = StatusReporter.create(vertx, config);
+    reporter =
+        StatusReporter.create(vertx, config.kafka(), config.topics().status(), config.nodeName());
     supervisor =
         new TraceSupervisor(config, gadgetLoaders, sink, reporter, containers, clock, metrics);
-    controlReader = ControlReader.start(config, context, supervisor);
+    controlReader =
+        ControlReader.start(
+            config.kafka(), config.topics().control(), config.nodeName(), context, supervisor);
     reportTimer =
         vertx.setPeriodic(config.reportInterval().toMillis(), id -> supervisor.reportCounters());
     return controlReader.positioned();
