@@ -1,9 +1,10 @@
 package io.gadgetflow.controller;
 
-import io.gadgetflow.api.config.KafkaSecurity;
 import io.gadgetflow.api.config.Settings;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.controller.leader.LeaderElection;
+import io.gadgetflow.kafka.KafkaClients;
+import io.gadgetflow.kafka.KafkaSecurity;
 import java.time.Duration;
 import java.util.Map;
 
@@ -79,5 +80,10 @@ public record ControllerConfig(
         statusCountersInterval,
         leaseTiming,
         kafkaSecurity);
+  }
+
+  /** Where this role's Kafka is and how its clients authenticate. */
+  public KafkaClients kafka() {
+    return new KafkaClients(kafkaBootstrapServers, kafkaSecurity);
   }
 }

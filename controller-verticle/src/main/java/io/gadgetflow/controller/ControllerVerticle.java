@@ -84,18 +84,10 @@ public final class ControllerVerticle extends VerticleBase {
     metrics = new ControllerMetrics(registry, this::isActing);
     kubernetesWorkers =
         vertx.createSharedWorkerExecutor("gadgetflow-kubernetes", KUBERNETES_WORKERS);
-    control =
-        ControlPublisher.create(
-            vertx,
-            config.kafkaBootstrapServers(),
-            config.kafkaSecurity(),
-            config.topics().control());
+    control = ControlPublisher.create(vertx, config.kafka(), config.topics().control());
     reports =
         NodeReportConsumer.create(
-            vertx,
-            config.kafkaBootstrapServers(),
-            config.kafkaSecurity(),
-            config.topics().status());
+            vertx, config.kafka(), config.topics().status(), config.identity());
     traces = new TraceRepository(client, kubernetesWorkers);
     seccompProfiles = new SeccompProfileWriter(client, kubernetesWorkers);
     leaderElection =
@@ -197,11 +189,7 @@ public final class ControllerVerticle extends VerticleBase {
 
     /** Until it succeeds: acting without it could publish an operation a second time. */
     private Future<Set<String>> readHandedOver() {
-      return HandedOverOperations.read(
-              vertx,
-              config.kafkaBootstrapServers(),
-              config.kafkaSecurity(),
-              config.topics().control())
+      return HandedOverOperations.read(vertx, config.kafka(), config.topics().control())
           .recover(
               e -> {
                 if (stopped) {

@@ -3,12 +3,12 @@ package io.gadgetflow.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.gadgetflow.api.config.KafkaSecurity;
 import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.kafka.NodeReport;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.controller.leader.LeaderElection;
+import io.gadgetflow.kafka.KafkaSecurity;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.NodeVerticle;
 import io.gadgetflow.testing.KafkaBroker;

@@ -1,8 +1,9 @@
 package io.gadgetflow.node;
 
-import io.gadgetflow.api.config.KafkaSecurity;
 import io.gadgetflow.api.config.Settings;
 import io.gadgetflow.api.kafka.TopicNames;
+import io.gadgetflow.kafka.KafkaClients;
+import io.gadgetflow.kafka.KafkaSecurity;
 import io.gadgetflow.node.gadget.GadgetOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -204,5 +205,10 @@ public record NodeConfig(
         containerAwareness,
         kubeconfig,
         period);
+  }
+
+  /** Where this role's Kafka is and how its clients authenticate. */
+  public KafkaClients kafka() {
+    return new KafkaClients(kafkaBootstrapServers, kafkaSecurity);
   }
 }

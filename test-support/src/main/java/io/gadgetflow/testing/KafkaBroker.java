@@ -51,8 +51,16 @@ public final class KafkaBroker {
    */
   public String createTopic(String prefix, int partitions) {
     String name = prefix + "-" + topicSequence.incrementAndGet();
-    topics.ensure(List.of(new NewTopic(name, partitions, (short) 1)), TOPIC_CREATION_TIMEOUT);
+    createTopicNamed(name, partitions);
     return name;
+  }
+
+  /**
+   * Creates the topic {@code name}, which the caller keeps apart from other tests', and returns
+   * once every partition has a leader: for tests of what happens before a topic exists.
+   */
+  public void createTopicNamed(String name, int partitions) {
+    topics.ensure(List.of(new NewTopic(name, partitions, (short) 1)), TOPIC_CREATION_TIMEOUT);
   }
 
   /** A new producer of string keys and values; the caller closes it. */

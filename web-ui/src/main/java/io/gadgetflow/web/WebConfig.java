@@ -1,8 +1,9 @@
 package io.gadgetflow.web;
 
-import io.gadgetflow.api.config.KafkaSecurity;
 import io.gadgetflow.api.config.Settings;
 import io.gadgetflow.api.kafka.TopicNames;
+import io.gadgetflow.kafka.KafkaClients;
+import io.gadgetflow.kafka.KafkaSecurity;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -142,5 +143,10 @@ public record WebConfig(
         .map(String::strip)
         .filter(s -> !s.isEmpty())
         .toList();
+  }
+
+  /** Where this role's Kafka is and how its clients authenticate. */
+  public KafkaClients kafka() {
+    return new KafkaClients(kafkaBootstrapServers, kafkaSecurity);
   }
 }

@@ -74,7 +74,8 @@ public final class WebVerticle extends VerticleBase {
     replayWorkers = vertx.createSharedWorkerExecutor("gadgetflow-web-replay", REPLAY_WORKERS);
     vertx.eventBus().registerDefaultCodec(LiveEvent.class, new LiveEventCodec());
     NodeDirectory nodes = new NodeDirectory(config.knownNodes(), config.nodeWindow(), clock);
-    feed = LiveFeed.start(config, context, nodes, clock);
+    feed =
+        LiveFeed.start(config.kafka(), config.topics(), config.nodeWindow(), context, nodes, clock);
     Future<Authenticator> authenticator =
         config.localMode()
             ? Authenticator.forLocal(client, kubernetesWorkers, localToken, clock)
@@ -95,10 +96,7 @@ public final class WebVerticle extends VerticleBase {
                             new TraceStore(client, kubernetesWorkers),
                             nodes,
                             new EventReplay(
-                                config.kafkaBootstrapServers(),
-                                config.kafkaSecurity(),
-                                config.topics().events(),
-                                replayWorkers),
+                                config.kafka(), config.topics().events(), replayWorkers),
                             new WebSocketClients(registry),
                             client.getKubernetesSerialization()))
                     .listen(config.port(), config.host())

@@ -1,10 +1,10 @@
 package io.gadgetflow.web;
 
-import io.gadgetflow.api.config.KafkaSecurity;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.controller.ControllerConfig;
 import io.gadgetflow.controller.ControllerVerticle;
 import io.gadgetflow.controller.leader.LeaderElection;
+import io.gadgetflow.kafka.KafkaSecurity;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.NodeVerticle;
 import io.gadgetflow.testing.KafkaBroker;

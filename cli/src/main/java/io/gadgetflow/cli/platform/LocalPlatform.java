@@ -3,13 +3,14 @@ package io.gadgetflow.cli.platform;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.gadgetflow.api.config.KafkaSecurity;
 import io.gadgetflow.api.config.Settings;
 import io.gadgetflow.cli.monitoring.Monitoring;
 import io.gadgetflow.cli.monitoring.MonitoringConfig;
 import io.gadgetflow.cli.monitoring.RoleHealth;
 import io.gadgetflow.controller.ControllerConfig;
 import io.gadgetflow.controller.ControllerVerticle;
+import io.gadgetflow.kafka.KafkaClients;
+import io.gadgetflow.kafka.KafkaSecurity;
 import io.gadgetflow.local.kafka.ContractTopics;
 import io.gadgetflow.local.kafka.EmbeddedKafka;
 import io.gadgetflow.local.kafka.EmbeddedKafkaConfig;
@@ -30,13 +31,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The whole platform in this process: Kafka (embedded or given), Kubernetes (a local control plane
@@ -96,11 +94,10 @@ public final class LocalPlatform implements AutoCloseable {
     if (options.kafkaBootstrapServers() != null) {
       progress.accept("creating the GadgetFlow topics on Kafka " + options.kafkaBootstrapServers());
       kafkaBootstrapServers = options.kafkaBootstrapServers();
-      Map<String, Object> adminConfig = new HashMap<>();
-      adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrapServers);
-      adminConfig.putAll(
-          KafkaSecurity.fromSettings(new Settings(System.getenv())).clientProperties());
-      try (Admin admin = Admin.create(adminConfig)) {
+      KafkaClients kafka =
+          new KafkaClients(
+              kafkaBootstrapServers, KafkaSecurity.fromSettings(new Settings(System.getenv())));
+      try (Admin admin = Admin.create(kafka.admin("gadgetflow-up"))) {
         new KafkaTopics(admin).ensure(ContractTopics.DEFAULTS.newTopics(), READY_TIMEOUT);
       }
       return;

@@ -1,14 +1,13 @@
 package io.gadgetflow.controller.kafka;
 
-import io.gadgetflow.api.config.KafkaSecurity;
 import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.kafka.ControlRecord;
+import io.gadgetflow.kafka.KafkaClients;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -23,21 +22,13 @@ public final class ControlPublisher {
     this.topic = topic;
   }
 
-  public static ControlPublisher create(
-      Vertx vertx, String bootstrapServers, KafkaSecurity security, String topic) {
-    Map<String, String> config =
-        new HashMap<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
-                // Operations are rare and a user waits on each: send at once rather than batch.
-                ProducerConfig.LINGER_MS_CONFIG, "0",
-                ProducerConfig.CLIENT_ID_CONFIG, "gadgetflow-controller"));
-    config.putAll(security.clientProperties());
-    return new ControlPublisher(KafkaProducer.create(vertx, config), topic);
+  public static ControlPublisher create(Vertx vertx, KafkaClients kafka, String topic) {
+    Properties config = kafka.producer("gadgetflow-controller");
+    // Operations are rare and a user waits on each: send at once rather than batch.
+    config.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+    return new ControlPublisher(
+        KafkaProducer.create(vertx, config, new StringSerializer(), new ByteArraySerializer()),
+        topic);
   }
 
   /** Completes once the broker has the record on all in-sync replicas. */

@@ -1,20 +1,22 @@
 package io.gadgetflow.controller.kafka;
 
-import io.gadgetflow.api.config.KafkaSecurity;
 import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.json.MalformedRecordException;
 import io.gadgetflow.api.kafka.ControlRecord;
+import io.gadgetflow.kafka.KafkaClients;
+import io.gadgetflow.kafka.MissingTopicException;
+import io.gadgetflow.kafka.TopicReading;
+import io.gadgetflow.kafka.TopicStart;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -27,7 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HandedOverOperations {
   private static final Logger LOG = LoggerFactory.getLogger(HandedOverOperations.class);
-  private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
 
   /** How long one reading waits for an unreachable Kafka before it fails. */
   public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
@@ -35,56 +36,49 @@ public final class HandedOverOperations {
   private HandedOverOperations() {}
 
   /** Reads the whole topic on a worker thread; completes with the operation ids. */
-  public static Future<Set<String>> read(
-      Vertx vertx, String bootstrapServers, KafkaSecurity security, String topic) {
+  public static Future<Set<String>> read(Vertx vertx, KafkaClients kafka, String topic) {
     return vertx.executeBlocking(
         () -> {
-          Map<String, Object> properties =
-              security.groupFreeConsumerProperties(
-                  bootstrapServers, "gadgetflow-controller-control-history");
+          Properties properties = kafka.groupFreeConsumer("gadgetflow-controller-control-history");
           // Unreachable Kafka fails the read soon; the caller tries again.
           properties.put(
-              ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ATTEMPT_TIMEOUT.toMillis());
+              ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+              Long.toString(ATTEMPT_TIMEOUT.toMillis()));
           try (KafkaConsumer<String, byte[]> consumer =
               new KafkaConsumer<>(
                   properties, new StringDeserializer(), new ByteArrayDeserializer())) {
-            return latestOperationIds(consumer, topic);
+            Map<String, String> latestByTrace = new HashMap<>();
+            try {
+              TopicReading.toEnd(
+                  consumer,
+                  TopicStart.beginning(topic),
+                  ATTEMPT_TIMEOUT,
+                  record -> remember(record, latestByTrace));
+            } catch (MissingTopicException e) {
+              // No topic, no operation was ever handed over.
+              return Set.<String>of();
+            }
+            return Set.copyOf(latestByTrace.values());
           }
         },
         false);
   }
 
-  private static Set<String> latestOperationIds(
-      KafkaConsumer<String, byte[]> consumer, String topic) {
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(topic).stream()
-            .map(info -> new TopicPartition(topic, info.partition()))
-            .toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-    Map<String, String> latestByTrace = new HashMap<>();
-    while (!ends.entrySet().stream()
-        .allMatch(end -> consumer.position(end.getKey()) >= end.getValue())) {
-      for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL_TIMEOUT)) {
-        if (record.key() == null) {
-          continue;
-        }
-        if (record.value() == null) {
-          latestByTrace.remove(record.key());
-          continue;
-        }
-        try {
-          latestByTrace.put(
-              record.key(), Json.decode(record.value(), ControlRecord.class).operationId());
-        } catch (MalformedRecordException e) {
-          LOG.warn(
-              "Skipping malformed control record at offset {}: {}",
-              record.offset(),
-              e.getMessage());
-        }
-      }
+  private static void remember(
+      ConsumerRecord<String, byte[]> record, Map<String, String> latestByTrace) {
+    if (record.key() == null) {
+      return;
     }
-    return Set.copyOf(latestByTrace.values());
+    if (record.value() == null) {
+      latestByTrace.remove(record.key());
+      return;
+    }
+    try {
+      latestByTrace.put(
+          record.key(), Json.decode(record.value(), ControlRecord.class).operationId());
+    } catch (MalformedRecordException e) {
+      LOG.warn(
+          "Skipping malformed control record at offset {}: {}", record.offset(), e.getMessage());
+    }
   }
 }

@@ -1,14 +1,13 @@
 package io.gadgetflow.controller.kafka;
 
-import io.gadgetflow.api.config.KafkaSecurity;
 import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.json.MalformedRecordException;
 import io.gadgetflow.api.kafka.NodeReport;
+import io.gadgetflow.kafka.KafkaClients;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -32,28 +31,20 @@ public final class NodeReportConsumer {
     this.topic = topic;
   }
 
+  /**
+   * @param identity the controller replica's, which names its client
+   */
   public static NodeReportConsumer create(
-      Vertx vertx, String bootstrapServers, KafkaSecurity security, String topic) {
-    Map<String, String> config =
-        new HashMap<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG,
-                GROUP_ID,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class.getName(),
-                // Applying a report twice is harmless (status is only written when it changes), so
-                // at-least-once with periodic commits is enough.
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                "true",
-                // A new group must not miss an answer written before its partitions were assigned.
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest"));
-    config.putAll(security.clientProperties());
-    return new NodeReportConsumer(KafkaConsumer.create(vertx, config), topic);
+      Vertx vertx, KafkaClients kafka, String topic, String identity) {
+    Properties config = kafka.groupConsumer(GROUP_ID, "gadgetflow-controller-status-" + identity);
+    // Applying a report twice is harmless (status is only written when it changes), so
+    // at-least-once with periodic commits is enough.
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "true");
+    // A new group must not miss an answer written before its partitions were assigned.
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    return new NodeReportConsumer(
+        KafkaConsumer.create(vertx, config, new StringDeserializer(), new ByteArrayDeserializer()),
+        topic);
   }
 
   public Future<Void> subscribe(Consumer<NodeReport> handler) {

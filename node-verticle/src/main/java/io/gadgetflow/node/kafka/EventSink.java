@@ -4,9 +4,8 @@ import io.gadgetflow.node.NodeConfig;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -89,27 +88,12 @@ public final class EventSink implements AutoCloseable {
   }
 
   /** The producer's settings; bench/nodepath compares variants of them against these. */
-  static Map<String, Object> producerConfig(NodeConfig config) {
-    Map<String, Object> producerConfig =
-        new HashMap<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.kafkaBootstrapServers(),
-                ProducerConfig.CLIENT_ID_CONFIG,
-                "gadgetflow-node-" + config.nodeName(),
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true,
-                ProducerConfig.LINGER_MS_CONFIG,
-                5,
-                ProducerConfig.BATCH_SIZE_CONFIG,
-                256 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG,
-                "lz4",
-                ProducerConfig.BUFFER_MEMORY_CONFIG,
-                PRODUCER_BUFFER_BYTES));
-    producerConfig.putAll(config.kafkaSecurity().clientProperties());
+  static Properties producerConfig(NodeConfig config) {
+    Properties producerConfig = config.kafka().producer("gadgetflow-node-" + config.nodeName());
+    producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    producerConfig.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+    producerConfig.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    producerConfig.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(PRODUCER_BUFFER_BYTES));
     return producerConfig;
   }
 

@@ -1,6 +1,6 @@
 package io.gadgetflow.web.live;
 
-import io.gadgetflow.api.config.KafkaSecurity;
+import io.gadgetflow.kafka.KafkaClients;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,15 +45,12 @@ public final class EventReplay {
    */
   public record Replayed(int partition, long endOffset, List<String> events, boolean complete) {}
 
-  private final String bootstrapServers;
-  private final KafkaSecurity security;
+  private final KafkaClients kafka;
   private final String topic;
   private final WorkerExecutor workers;
 
-  public EventReplay(
-      String bootstrapServers, KafkaSecurity security, String topic, WorkerExecutor workers) {
-    this.bootstrapServers = bootstrapServers;
-    this.security = security;
+  public EventReplay(KafkaClients kafka, String topic, WorkerExecutor workers) {
+    this.kafka = kafka;
     this.topic = topic;
     this.workers = workers;
   }
@@ -142,11 +140,10 @@ public final class EventReplay {
   }
 
   private KafkaConsumer<byte[], byte[]> newConsumer() {
-    Map<String, Object> properties =
-        security.groupFreeConsumerProperties(bootstrapServers, "gadgetflow-web-replay");
+    Properties properties = kafka.groupFreeConsumer("gadgetflow-web-replay");
     // Retention may delete a window while it is read; carry on from what is left.
     properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+    properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
     return new KafkaConsumer<>(
         properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }

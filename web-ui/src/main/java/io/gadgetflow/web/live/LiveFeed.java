@@ -3,7 +3,10 @@ package io.gadgetflow.web.live;
 import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.json.MalformedRecordException;
 import io.gadgetflow.api.kafka.NodeReport;
-import io.gadgetflow.web.WebConfig;
+import io.gadgetflow.api.kafka.TopicNames;
+import io.gadgetflow.kafka.KafkaClients;
+import io.gadgetflow.kafka.TopicFollower;
+import io.gadgetflow.kafka.TopicStart;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -14,18 +17,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,46 +34,45 @@ import org.slf4j.LoggerFactory;
  */
 public final class LiveFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
-  private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
-  private static final Duration RETRY_DELAY = Duration.ofSeconds(2);
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private record NodeSighting(String node, Instant at) {}
 
-  private final KafkaConsumer<String, byte[]> consumer;
-  private final WebConfig config;
+  private final String eventsTopic;
   private final Context context;
   private final EventBus bus;
   private final NodeDirectory nodes;
-  private final Clock clock;
   private final Promise<Void> positioned = Promise.promise();
   private final AtomicLong malformedRecords = new AtomicLong();
-  private final Thread thread;
-  private volatile boolean closed;
+  private TopicFollower follower;
 
-  private LiveFeed(WebConfig config, Context context, NodeDirectory nodes, Clock clock) {
-    this.consumer =
-        new KafkaConsumer<>(
-            config
-                .kafkaSecurity()
-                .groupFreeConsumerProperties(config.kafkaBootstrapServers(), "gadgetflow-web-live"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer());
-    this.config = config;
+  private LiveFeed(String eventsTopic, Context context, NodeDirectory nodes) {
+    this.eventsTopic = eventsTopic;
     this.context = context;
     this.bus = context.owner().eventBus();
     this.nodes = nodes;
-    this.clock = clock;
-    this.thread = Thread.ofPlatform().name("gadgetflow-web-live-feed").unstarted(this::run);
   }
 
   /**
+   * @param nodeWindow how far back the status topic is read for nodes that run an agent
    * @param context where events are published and {@code nodes} is updated: the web UI's
    */
   public static LiveFeed start(
-      WebConfig config, Context context, NodeDirectory nodes, Clock clock) {
-    LiveFeed feed = new LiveFeed(config, context, nodes, clock);
-    feed.thread.start();
+      KafkaClients kafka,
+      TopicNames topics,
+      Duration nodeWindow,
+      Context context,
+      NodeDirectory nodes,
+      Clock clock) {
+    LiveFeed feed = new LiveFeed(topics.events(), context, nodes);
+    feed.follower =
+        TopicFollower.start(
+            "gadgetflow-web-live-feed",
+            kafka.groupFreeConsumer("gadgetflow-web-live"),
+            List.of(
+                TopicStart.end(topics.events()),
+                TopicStart.since(topics.status(), () -> clock.instant().minus(nodeWindow))),
+            feed.new Delivery());
     return feed;
   }
 
@@ -90,40 +84,18 @@ public final class LiveFeed implements AutoCloseable {
     return positioned.future();
   }
 
-  private void run() {
-    try (consumer) {
-      while (!closed) {
-        try {
-          follow();
-        } catch (WakeupException e) {
-          return;
-        } catch (KafkaException e) {
-          // Kafka unreachable or a topic missing: start again from the end once it is back.
-          LOG.warn("Following the events and status topics failed, retrying: {}", e.toString());
-          Thread.sleep(RETRY_DELAY);
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  /** Runs on the follower's thread; hands each poll's events and sightings over at once. */
+  private final class Delivery implements TopicFollower.Listener {
+    @Override
+    public void onPositioned() {
+      context.runOnContext(v -> positioned.tryComplete());
     }
-  }
 
-  private void follow() {
-    List<TopicPartition> events = partitionsOf(config.topics().events());
-    List<TopicPartition> status = partitionsOf(config.topics().status());
-    List<TopicPartition> all = new ArrayList<>(events);
-    all.addAll(status);
-    consumer.assign(all);
-    consumer.seekToEnd(events);
-    seekToWindowStart(status);
-    // seekToEnd is lazy; asking for the position fixes it now, so that "positioned" is true.
-    events.forEach(consumer::position);
-    context.runOnContext(v -> positioned.tryComplete());
-    String eventsTopic = config.topics().events();
-    while (!closed) {
+    @Override
+    public void onRecords(ConsumerRecords<String, byte[]> records) {
       List<LiveEvent> liveEvents = new ArrayList<>();
       List<NodeSighting> sightings = new ArrayList<>();
-      for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL_TIMEOUT)) {
+      for (ConsumerRecord<String, byte[]> record : records) {
         if (record.topic().equals(eventsTopic)) {
           toLiveEvent(record, liveEvents);
         } else {
@@ -132,32 +104,6 @@ public final class LiveFeed implements AutoCloseable {
       }
       if (!liveEvents.isEmpty() || !sightings.isEmpty()) {
         context.runOnContext(v -> deliver(liveEvents, sightings));
-      }
-    }
-  }
-
-  private List<TopicPartition> partitionsOf(String topic) {
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(topic).stream()
-            .map(info -> new TopicPartition(topic, info.partition()))
-            .toList();
-    if (partitions.isEmpty()) {
-      throw new KafkaException("topic " + topic + " does not exist");
-    }
-    return partitions;
-  }
-
-  private void seekToWindowStart(List<TopicPartition> partitions) {
-    long windowStart = clock.millis() - config.nodeWindow().toMillis();
-    Map<TopicPartition, Long> times = new HashMap<>();
-    partitions.forEach(partition -> times.put(partition, windowStart));
-    Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(times);
-    for (TopicPartition partition : partitions) {
-      OffsetAndTimestamp offset = offsets.get(partition);
-      if (offset == null) {
-        consumer.seekToEnd(List.of(partition));
-      } else {
-        consumer.seek(partition, offset.offset());
       }
     }
   }
@@ -207,13 +153,7 @@ public final class LiveFeed implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    consumer.wakeup();
-    try {
-      thread.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    follower.close();
     if (malformedRecords.get() > 0) {
       LOG.warn("Skipped {} malformed records in all", malformedRecords.get());
     }

@@ -1,0 +1,118 @@
+package io.gadgetflow.kubectl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gadgetflow.api.gadget.GadgetCatalog;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+class EventPrinterTest {
+  final StringWriter out = new StringWriter();
+  final StringWriter err = new StringWriter();
+
+  EventPrinter printer(String format) {
+    return EventPrinter.of(
+        OutputFormat.parse(format, GadgetCatalog.EXECSNOOP),
+        new PrintWriter(out, true),
+        new PrintWriter(err, true));
+  }
+
+  @Test
+  void columnsLineUpUnderTheHeaderAndArgumentsAreJoined() {
+    EventPrinter columns = printer("custom-columns=node,pid,comm,args");
+
+    columns.header();
+    columns.event(
+        """
+        {"timestamp":1,"type":"normal","pid":42,"comm":"true","args":["/bin/true","-x"],"node":"n1"}""");
+
+    assertThat(out.toString().lines())
+        .containsExactly(
+            "NODE             PID     COMM             ARGS",
+            "n1               42      true             /bin/true -x");
+  }
+
+  @Test
+  void aLongValueIsPrintedWholeAndAMissingOneIsEmpty() {
+    EventPrinter columns = printer("custom-columns=comm,pod,pid");
+
+    columns.event("{\"comm\":\"a-command-name-longer-than-16\",\"pid\":7}");
+
+    assertThat(out.toString().lines())
+        .containsExactly("a-command-name-longer-than-16                  7");
+  }
+
+  @Test
+  void timestampsAreShownAsInstants() {
+    EventPrinter columns = printer("custom-columns=timestamp");
+
+    columns.event("{\"timestamp\":1795601076143759629}");
+
+    assertThat(out.toString().strip()).isEqualTo("2026-11-25T10:04:36.143759629Z");
+  }
+
+  @Test
+  void aWarningGoesToStderrInColumnsAndStaysInTheStreamInJson() {
+    String lost = "{\"type\":\"warn\",\"message\":\"lost 12 samples\",\"node\":\"n1\"}";
+
+    printer("columns").event(lost);
+    printer("json").event(lost);
+
+    assertThat(err.toString()).isEqualTo("kubectl-gadget: warn from node n1: lost 12 samples\n");
+    assertThat(out.toString()).isEqualTo(lost + "\n");
+  }
+
+  @Test
+  void jsonResultsEmbedJsonOutputAndQuoteAnyOther() {
+    EventPrinter json = printer("json");
+
+    json.result("n1", "{\"valType\":\"usecs\",\"data\":[]}");
+    json.result("n2", "not json");
+
+    assertThat(out.toString().lines())
+        .containsExactly(
+            "{\"node\":\"n1\",\"output\":{\"valType\":\"usecs\",\"data\":[]}}",
+            "{\"node\":\"n2\",\"output\":\"not json\"}");
+  }
+
+  @Test
+  void aHistogramIsDrawnUnderItsNodeInColumns() {
+    printer("columns")
+        .result(
+            "n1",
+            """
+            {"valType":"usecs","data":[{"count":2,"intervalStart":0,"intervalEnd":1},\
+            {"count":8,"intervalStart":2,"intervalEnd":3},{"count":0,"intervalStart":4,"intervalEnd":7}]}""");
+
+    assertThat(out.toString().lines())
+        .containsExactly(
+            "NODE n1",
+            "     usecs             : count    distribution",
+            "        0 -> 1         : 2        |**********                              |",
+            "        2 -> 3         : 8        |****************************************|",
+            "        4 -> 7         : 0        |                                        |");
+  }
+
+  @Test
+  void aSnapshotsRecordsAreRowsOfOneTableWithTheirNode() {
+    EventPrinter columns = printer("custom-columns=node,pid,comm");
+
+    columns.result("n1", "[{\"pid\":1,\"comm\":\"init\"},{\"pid\":2,\"comm\":\"kthreadd\"}]");
+    columns.result("n2", "[{\"pid\":1,\"comm\":\"systemd\",\"node\":\"n2\"}]");
+
+    assertThat(out.toString().lines())
+        .containsExactly(
+            "NODE             PID     COMM",
+            "n1               1       init",
+            "n1               2       kthreadd",
+            "n2               1       systemd");
+  }
+
+  @Test
+  void anOutputThatIsNeitherIsPrintedAsItIs() {
+    printer("columns").result("n1", "{\"syscalls\":[\"read\"]}");
+
+    assertThat(out.toString().lines()).containsExactly("NODE n1", "{\"syscalls\":[\"read\"]}");
+  }
+}

@@ -1,0 +1,34 @@
+package io.gadgetflow.kubectl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class InstallManifestsTest {
+  @Test
+  void everyManifestOfK8sInstallIsPackagedInItsOrder() throws IOException {
+    try (Stream<Path> files = Files.list(Path.of("..", "k8s", "install"))) {
+      assertThat(InstallManifests.fileNames())
+          .isEqualTo(files.map(file -> file.getFileName().toString()).sorted().toList())
+          .startsWith("00-namespace.yaml", "01-crd-traces.yaml");
+    }
+  }
+
+  @Test
+  void theNamespaceAndTheCrdComeBeforeWhatUsesThem() {
+    // Loading parses the manifests; the client connects to nothing for that.
+    try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+      assertThat(InstallManifests.load(client))
+          .extracting(HasMetadata::getKind)
+          .startsWith("Namespace", "CustomResourceDefinition", "ServiceAccount")
+          .contains("ClusterRole", "ClusterRoleBinding");
+    }
+  }
+}

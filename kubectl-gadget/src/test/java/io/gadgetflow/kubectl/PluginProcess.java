@@ -1,0 +1,139 @@
+package io.gadgetflow.kubectl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code kubectl gadget ...} run as a user runs it: the real kubectl finds the built launcher
+ * {@code kubectl-gadget} on the PATH. Standard output arrives line by line while it runs.
+ */
+final class PluginProcess {
+  /** The build puts the launcher here, beside the jar and lib/ it runs. */
+  static final Path LAUNCHER_DIRECTORY = Path.of("target").toAbsolutePath();
+
+  private final Process process;
+  private final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
+  private final StringBuffer stderr = new StringBuffer();
+  private final Thread stdoutReader;
+  private final Thread stderrReader;
+
+  private PluginProcess(Process process) {
+    this.process = process;
+    this.stdoutReader = Thread.ofVirtual().start(() -> readLines(process.getInputStream(), true));
+    this.stderrReader = Thread.ofVirtual().start(() -> readLines(process.getErrorStream(), false));
+  }
+
+  /**
+   * Starts {@code kubectl gadget <arguments>} with {@code env} added to this JVM's environment,
+   * this JVM's JDK 25 as JAVA_HOME and nothing but the launcher and the system on the PATH.
+   */
+  static PluginProcess start(Map<String, String> env, String... arguments) {
+    List<String> command = new ArrayList<>();
+    // A JVM started in the background by a shell without job control inherits SIGINT ignored and
+    // passes that on; perl puts Ctrl-C back to what a user's terminal gives the plugin.
+    command.addAll(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"$!\\n\""));
+    command.addAll(List.of("/usr/bin/kubectl", "gadget"));
+    command.addAll(List.of(arguments));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().remove("KUBECONFIG");
+    builder.environment().put("PATH", LAUNCHER_DIRECTORY + ":/usr/bin:/bin");
+    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    builder.environment().putAll(env);
+    try {
+      return new PluginProcess(builder.start());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot start " + command, e);
+    }
+  }
+
+  /** The next line of standard output, or null when none arrives within {@code timeout}. */
+  String nextLine(Duration timeout) throws InterruptedException {
+    return stdout.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Sends SIGINT, as Ctrl-C does. */
+  void interrupt() throws Exception {
+    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(kill.exitValue()).isZero();
+  }
+
+  /** Waits for the exit and returns its status; kills the process when it does not exit. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly().waitFor();
+      throw new AssertionError(
+          "kubectl gadget did not exit within " + timeout + "; stderr: " + stderr);
+    }
+    stdoutReader.join(Duration.ofSeconds(10));
+    stderrReader.join(Duration.ofSeconds(10));
+    return process.exitValue();
+  }
+
+  /** Standard output not taken by {@link #nextLine} yet. */
+  List<String> remainingStdout() {
+    List<String> lines = new ArrayList<>();
+    stdout.drainTo(lines);
+    return lines;
+  }
+
+  String stderr() {
+    return stderr.toString();
+  }
+
+  /** Waits until standard error contains {@code text}; fails after {@code timeout}. */
+  void awaitStderrContaining(String text, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (stderr) {
+      while (!stderr.toString().contains(text)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError(
+              "stderr has no \"" + text + "\" after " + timeout + ": " + stderr);
+        }
+        TimeUnit.NANOSECONDS.timedWait(stderr, left);
+      }
+    }
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  void kill() {
+    process.destroyForcibly();
+  }
+
+  private void readLines(InputStream stream, boolean toStdout) {
+    try (BufferedReader reader =
+        new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (toStdout) {
+          stdout.add(line);
+        } else {
+          synchronized (stderr) {
+            stderr.append(line).append('\n');
+            stderr.notifyAll();
+          }
+        }
+      }
+    } catch (IOException e) {
+      stderr.append("(reading failed: ").append(e.getMessage()).append(")\n");
+    }
+  }
+}
