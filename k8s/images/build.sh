@@ -11,7 +11,7 @@
 #   docker.io/gadgetflow/controller, web, node   the launcher on a jlink'd Java runtime; they
 #                                                differ only in user and default role
 #   docker.io/gadgetflow/demo:latest             a shell and coreutils, for tests and for trying
-#   docker.io/gadgetflow/pause:catatonit-<ver>   every pod's sandbox (containerd's sandbox_image)
+#   docker.io/gadgetflow/pause:catatonit         every pod's sandbox (containerd's sandbox_image)
 # Layers, shared by all images that have them: a minimal Debian (mmdebstrap, with libbpf1 for the
 # node agent and user 10001 for the others), the Java runtime (jlink from $JAVA_HOME), the launcher
 # jar and its lib/. The pause image is Debian's static catatonit alone.
@@ -65,7 +65,10 @@ web_image="$(image_of web)"
 node_image="$(image_of node)"
 demo_image=docker.io/gadgetflow/demo:latest
 catatonit_version="$(dpkg-query -W -f='${Version}' catatonit)"
-pause_image="docker.io/gadgetflow/pause:catatonit-${catatonit_version//[^A-Za-z0-9_.-]/_}"
+# Named without its version: containerd's configuration names it (LocalNodeConfig.SANDBOX_IMAGE).
+pause_image=docker.io/gadgetflow/pause:catatonit
+# This machine's: the Java runtime and the BPF programs in the jar are built for it.
+architecture="$(dpkg --print-architecture)"
 
 hash_of() { sha256sum | cut -c1-16; }
 script_hash="$(hash_of <"${BASH_SOURCE[0]}")"
@@ -74,7 +77,7 @@ rootfs_key="$(printf '%s\n' "$script_hash" "$debian_suite" "$debian_mirror" "$de
 java_key="$(printf '%s\n' "$script_hash" "$(cat "$JAVA_HOME/release")" "$java_modules" | hash_of)"
 app_key="$(cd "$app_dir" && find gadgetflow.jar lib -type f -print0 | sort -z | xargs -0 sha256sum | hash_of)"
 archive_key="$(printf '%s\n' "$script_hash" "$rootfs_key" "$java_key" "$app_key" "$catatonit_version" \
-  "$controller_image" "$web_image" "$node_image" | hash_of)"
+  "$controller_image" "$web_image" "$node_image" "$architecture" | hash_of)"
 archive="$cache/gadgetflow-images-$archive_key.tar"
 
 if [[ -f "$archive" ]]; then
@@ -142,7 +145,7 @@ umoci init --layout "$layout"
 add_layer() { umoci raw add-layer --image "$layout:$1" --history.created "$created" "${@:2}"; }
 configure() {
   umoci config --image "$layout:$1" --created "$created" --history.created "$created" \
-    --architecture amd64 --os linux "${@:2}"
+    --architecture "$architecture" --os linux "${@:2}"
 }
 
 umoci new --image "$layout:debian"

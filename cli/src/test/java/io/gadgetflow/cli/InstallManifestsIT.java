@@ -81,10 +81,10 @@ class InstallManifestsIT {
     assertThat(pod.at("/hostPID").asBoolean()).isTrue();
     assertThat(texts(container.at("/securityContext/capabilities/drop"))).containsExactly("ALL");
     assertThat(texts(container.at("/securityContext/capabilities/add")))
-        .containsExactlyInAnyOrder("BPF", "PERFMON", "SYS_RESOURCE", "SYS_PTRACE");
+        .containsExactlyInAnyOrder("BPF", "PERFMON", "SYS_PTRACE");
     assertThat(container.at("/securityContext/privileged").asBoolean()).isFalse();
     assertThat(texts(container.at("/volumeMounts"), "mountPath"))
-        .contains("/sys/kernel/btf", "/sys/kernel/tracing", "/host/sys/fs/cgroup");
+        .contains("/sys/kernel/btf", "/sys/kernel/tracing", "/var/lib/gadgetflow/output");
     assertThat(texts(container.at("/env"), "name")).contains("GADGETFLOW_NODE_NAME");
   }
 
@@ -192,6 +192,9 @@ class InstallManifestsIT {
     cases.add(
         Arguments.of(
             controller, true, "update leases.coordination.k8s.io/gadgetflow-controller -n gadget"));
+    cases.add(
+        Arguments.of(
+            controller, true, "patch leases.coordination.k8s.io/gadgetflow-controller -n gadget"));
     cases.add(
         Arguments.of(
             controller, false, "update leases.coordination.k8s.io/someone-else -n gadget"));

@@ -18,8 +18,13 @@ final class BrokerProperties {
 
   private BrokerProperties() {}
 
-  static Properties singleNode(Path dataDir, int clientPort, int controllerPort) {
-    String clientEndpoint = CLIENT_LISTENER + "://" + LoopbackPorts.HOST + ":" + clientPort;
+  /**
+   * Clients connect to {@code clientHost}; the controller listens on the loopback address, since
+   * only the broker in the same process talks to it.
+   */
+  static Properties singleNode(
+      Path dataDir, String clientHost, int clientPort, int controllerPort) {
+    String clientEndpoint = CLIENT_LISTENER + "://" + clientHost + ":" + clientPort;
     String controllerEndpoint =
         CONTROLLER_LISTENER + "://" + LoopbackPorts.HOST + ":" + controllerPort;
     Properties properties = new Properties();

@@ -1,6 +1,7 @@
 package io.gadgetflow.local.kafka;
 
 import io.gadgetflow.local.DataHome;
+import io.gadgetflow.local.LoopbackPorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -9,18 +10,21 @@ import java.util.Objects;
  * How the embedded broker runs.
  *
  * @param dataDir the broker's logs and metadata; formatted when empty, reused when formatted
- * @param port the loopback port clients connect to; 0 picks a free one
+ * @param host the local address clients connect to: the loopback address, or the local cluster's
+ *     own address, which its pods reach
+ * @param port the port clients connect to; 0 picks a free one
  * @param topics the contract's topics, created when missing
  * @param startTimeout how long starting may take until the topics are ready
  */
 public record EmbeddedKafkaConfig(
-    Path dataDir, int port, ContractTopics topics, Duration startTimeout) {
+    Path dataDir, String host, int port, ContractTopics topics, Duration startTimeout) {
 
   public static final int DEFAULT_PORT = 9092;
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
 
   public EmbeddedKafkaConfig {
     Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(host, "host");
     Objects.requireNonNull(topics, "topics");
     Objects.requireNonNull(startTimeout, "startTimeout");
     if (port < 0 || port > 65535) {
@@ -31,24 +35,32 @@ public record EmbeddedKafkaConfig(
     }
   }
 
-  /** Kafka's usual port, data under the user's XDG data directory, the contract's topics. */
+  /**
+   * Kafka's usual port on the loopback address, data under the user's XDG data directory, the
+   * contract's topics.
+   */
   public static EmbeddedKafkaConfig defaults() {
     return new EmbeddedKafkaConfig(
         DataHome.current().resolve("kafka"),
+        LoopbackPorts.HOST,
         DEFAULT_PORT,
         ContractTopics.DEFAULTS,
         DEFAULT_START_TIMEOUT);
   }
 
   public EmbeddedKafkaConfig withDataDir(Path dataDir) {
-    return new EmbeddedKafkaConfig(dataDir, port, topics, startTimeout);
+    return new EmbeddedKafkaConfig(dataDir, host, port, topics, startTimeout);
+  }
+
+  public EmbeddedKafkaConfig withHost(String host) {
+    return new EmbeddedKafkaConfig(dataDir, host, port, topics, startTimeout);
   }
 
   public EmbeddedKafkaConfig withPort(int port) {
-    return new EmbeddedKafkaConfig(dataDir, port, topics, startTimeout);
+    return new EmbeddedKafkaConfig(dataDir, host, port, topics, startTimeout);
   }
 
   public EmbeddedKafkaConfig withTopics(ContractTopics topics) {
-    return new EmbeddedKafkaConfig(dataDir, port, topics, startTimeout);
+    return new EmbeddedKafkaConfig(dataDir, host, port, topics, startTimeout);
   }
 }

@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
@@ -38,8 +39,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * The control plane's credentials as PEM files in one directory: a certificate authority, the API
  * server's serving certificate, the administrator's client certificate and the key pair that signs
- * service account tokens. Created once and reused, so a kubeconfig and the service account tokens
- * of an earlier start stay valid.
+ * service account tokens; with a {@link WorkerNode}, also the client certificates of its kubelet,
+ * kube-scheduler and kube-controller-manager, and the node's address in the serving certificate.
+ * Created once and reused, so a kubeconfig and the service account tokens of an earlier start stay
+ * valid.
  */
 final class ClusterCertificates {
   /** The administrator is in the group that RBAC lets do anything, as kubeadm's admin is. */
@@ -69,15 +72,39 @@ final class ClusterCertificates {
 
   private static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
 
-  private final Path directory;
+  /** The client certificate of {@code user} (in {@code group}, if any) in {@code <file>.crt}. */
+  private record Client(String file, String user, String group) {
+    X500Name subject() {
+      return new X500Name((group == null ? "" : "O=" + group + ",") + "CN=" + user);
+    }
+  }
 
-  private ClusterCertificates(Path directory) {
+  private static final Client ADMIN = new Client("admin", ADMIN_USER, ADMIN_GROUP);
+  private static final Client SCHEDULER =
+      new Client("kube-scheduler", "system:kube-scheduler", null);
+  private static final Client CONTROLLER_MANAGER =
+      new Client("kube-controller-manager", "system:kube-controller-manager", null);
+  private static final String KUBELET_FILE = "kubelet";
+
+  private final Path directory;
+  private final WorkerNode node;
+
+  private ClusterCertificates(Path directory, WorkerNode node) {
     this.directory = directory;
+    this.node = node;
   }
 
   /** The credentials in {@code directory}, made now unless all of them are there already. */
   static ClusterCertificates loadOrCreate(Path directory) {
-    ClusterCertificates certificates = new ClusterCertificates(directory);
+    return loadOrCreate(directory, null);
+  }
+
+  /**
+   * The credentials of a control plane that {@code node} (null: none) joins, made now unless all of
+   * them are there already.
+   */
+  static ClusterCertificates loadOrCreate(Path directory, WorkerNode node) {
+    ClusterCertificates certificates = new ClusterCertificates(directory, node);
     if (!certificates.complete()) {
       certificates.create();
     }
@@ -97,11 +124,36 @@ final class ClusterCertificates {
   }
 
   Path adminCertificate() {
-    return directory.resolve("admin.crt");
+    return certificate(ADMIN);
   }
 
   Path adminKey() {
-    return directory.resolve("admin.key");
+    return key(ADMIN);
+  }
+
+  /** The worker node's kubelet's certificate and key; only with a {@link WorkerNode}. */
+  Path kubeletCertificate() {
+    return directory.resolve(KUBELET_FILE + ".crt");
+  }
+
+  Path kubeletKey() {
+    return directory.resolve(KUBELET_FILE + ".key");
+  }
+
+  Path schedulerCertificate() {
+    return certificate(SCHEDULER);
+  }
+
+  Path schedulerKey() {
+    return key(SCHEDULER);
+  }
+
+  Path controllerManagerCertificate() {
+    return certificate(CONTROLLER_MANAGER);
+  }
+
+  Path controllerManagerKey() {
+    return key(CONTROLLER_MANAGER);
   }
 
   Path serviceAccountPublicKey() {
@@ -112,15 +164,35 @@ final class ClusterCertificates {
     return directory.resolve("service-account.key");
   }
 
+  private Path certificate(Client client) {
+    return directory.resolve(client.file() + ".crt");
+  }
+
+  private Path key(Client client) {
+    return directory.resolve(client.file() + ".key");
+  }
+
+  /** The clients of the worker node's components; none without a worker node. */
+  private List<Client> nodeClients() {
+    return node == null
+        ? List.of()
+        : List.of(
+            new Client(KUBELET_FILE, node.kubeletUser(), "system:nodes"),
+            SCHEDULER,
+            CONTROLLER_MANAGER);
+  }
+
   private Stream<Path> files() {
-    return Stream.of(
-        caCertificate(),
-        apiServerCertificate(),
-        apiServerKey(),
-        adminCertificate(),
-        adminKey(),
-        serviceAccountPublicKey(),
-        serviceAccountKey());
+    return Stream.concat(
+        Stream.of(
+            caCertificate(),
+            apiServerCertificate(),
+            apiServerKey(),
+            adminCertificate(),
+            adminKey(),
+            serviceAccountPublicKey(),
+            serviceAccountKey()),
+        nodeClients().stream().flatMap(client -> Stream.of(certificate(client), key(client))));
   }
 
   private boolean complete() {
@@ -143,27 +215,27 @@ final class ClusterCertificates {
           leaf(caName, new X500Name("CN=kube-apiserver"), apiServer.getPublic(), ca.getPublic());
       apiServerBuilder.addExtension(
           Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+      List<GeneralName> names = new ArrayList<>(API_SERVER_NAMES);
+      if (node != null) {
+        names.add(new GeneralName(GeneralName.iPAddress, node.address()));
+      }
       apiServerBuilder.addExtension(
           Extension.subjectAlternativeName,
           false,
-          new GeneralNames(API_SERVER_NAMES.toArray(GeneralName[]::new)));
+          new GeneralNames(names.toArray(GeneralName[]::new)));
 
-      KeyPair admin = newRsaKeyPair();
-      X509v3CertificateBuilder adminBuilder =
-          leaf(
-              caName,
-              new X500Name("O=" + ADMIN_GROUP + ",CN=" + ADMIN_USER),
-              admin.getPublic(),
-              ca.getPublic());
-      adminBuilder.addExtension(
-          Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+      // RSA for the administrator, whose key clients read from the kubeconfig: the fabric8 client
+      // (7.5) reads a PKCS #8 key as RSA unless told otherwise, and kubeconfigs do not say. The
+      // node's components are Go programs, which read any key.
+      writeClient(ADMIN, newRsaKeyPair(), caName, ca);
+      for (Client client : nodeClients()) {
+        writeClient(client, newKeyPair(), caName, ca);
+      }
 
       KeyPair serviceAccount = newKeyPair();
 
       writeKey(apiServerKey(), apiServer.getPrivate());
       writePem(apiServerCertificate(), "CERTIFICATE", sign(apiServerBuilder, ca.getPrivate()));
-      writeKey(adminKey(), admin.getPrivate());
-      writePem(adminCertificate(), "CERTIFICATE", sign(adminBuilder, ca.getPrivate()));
       writeKey(serviceAccountKey(), serviceAccount.getPrivate());
       writePem(serviceAccountPublicKey(), "PUBLIC KEY", serviceAccount.getPublic().getEncoded());
       writePem(caCertificate(), "CERTIFICATE", caCertificate.getEncoded());
@@ -173,6 +245,16 @@ final class ClusterCertificates {
     } catch (GeneralSecurityException | OperatorCreationException e) {
       throw new IllegalStateException("Cannot create the control plane's certificates", e);
     }
+  }
+
+  private void writeClient(Client client, KeyPair keyPair, X500Name caName, KeyPair ca)
+      throws GeneralSecurityException, IOException, OperatorCreationException {
+    X509v3CertificateBuilder builder =
+        leaf(caName, client.subject(), keyPair.getPublic(), ca.getPublic());
+    builder.addExtension(
+        Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+    writeKey(key(client), keyPair.getPrivate());
+    writePem(certificate(client), "CERTIFICATE", sign(builder, ca.getPrivate()));
   }
 
   /**
@@ -185,10 +267,6 @@ final class ClusterCertificates {
     return generator.generateKeyPair();
   }
 
-  /**
-   * For the administrator's key, which clients read from the kubeconfig: the fabric8 client (7.5)
-   * reads a PKCS #8 key as RSA unless told otherwise, and kubeconfigs do not say.
-   */
   private static KeyPair newRsaKeyPair() throws GeneralSecurityException {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
     generator.initialize(2048);

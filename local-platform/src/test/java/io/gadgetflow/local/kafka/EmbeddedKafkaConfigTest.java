@@ -34,6 +34,8 @@ class EmbeddedKafkaConfigTest {
   void startTimeoutMustBePositive() {
     assertThatIllegalArgumentException()
         .isThrownBy(
-            () -> new EmbeddedKafkaConfig(HOME, 9092, ContractTopics.DEFAULTS, Duration.ZERO));
+            () ->
+                new EmbeddedKafkaConfig(
+                    HOME, "127.0.0.1", 9092, ContractTopics.DEFAULTS, Duration.ZERO));
   }
 }
