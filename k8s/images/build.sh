@@ -31,11 +31,8 @@ debian_security_mirror="${GADGETFLOW_DEBIAN_SECURITY_MIRROR:-http://deb.debian.o
 debian_packages=libbpf1
 # The roles' uid (k8s/install/05-controller.yaml, 06-web.yaml run as it).
 app_uid=10001
-# Java modules the launcher needs: what jdeps finds in the jar and lib/ (jdeps --print-module-deps
-# --ignore-missing-deps --multi-release 25 over their classes, module-info files left out), plus
-# modules reached only by name at run time: Kafka's SASL/Kerberos login modules (jdk.security.auth,
-# jdk.security.jgss), JNDI DNS lookups (jdk.naming.dns) and extended socket options (jdk.net).
-java_modules=java.base,java.compiler,java.desktop,java.naming,java.net.http,java.rmi,java.scripting,java.security.jgss,java.security.sasl,java.sql,jdk.jfr,jdk.management,jdk.unsupported,jdk.security.auth,jdk.security.jgss,jdk.naming.dns,jdk.net
+# The Java runtime's modules (the list says why each).
+java_modules="$(grep -v '^#' "$repo/k8s/images/java-modules" | tr -d ' \n')"
 java_options=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:MaxRAMPercentage=75)
 # Fixed, so that the same inputs give the same layers and image configurations.
 created=1970-01-01T00:00:00Z
@@ -72,9 +69,19 @@ architecture="$(dpkg --print-architecture)"
 
 hash_of() { sha256sum | cut -c1-16; }
 script_hash="$(hash_of <"${BASH_SOURCE[0]}")"
-rootfs_key="$(printf '%s\n' "$script_hash" "$debian_suite" "$debian_mirror" "$debian_security_mirror" \
-  "$debian_packages" "$app_uid" | hash_of)"
-java_key="$(printf '%s\n' "$script_hash" "$(cat "$JAVA_HOME/release")" "$java_modules" | hash_of)"
+# The Debian root filesystem is made by this command line alone (it changes rarely, and takes a
+# minute to make): its cache key is the command line, not this whole script.
+rootfs_command=(mmdebstrap --quiet --variant=minbase --include="$debian_packages"
+  --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*'
+  --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/info/*'
+  --customize-hook="chroot \"\$1\" groupadd --gid $app_uid gadgetflow"
+  --customize-hook="chroot \"\$1\" useradd --uid $app_uid --gid $app_uid --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin gadgetflow"
+  "$debian_suite")
+rootfs_mirrors=("deb $debian_mirror $debian_suite main" "deb $debian_mirror $debian_suite-updates main"
+  "deb $debian_security_mirror $debian_suite-security main")
+rootfs_key="$(printf '%s\n' "${rootfs_command[@]}" "${rootfs_mirrors[@]}" | hash_of)"
+java_command=(jlink --add-modules "$java_modules" --strip-debug --no-header-files --no-man-pages)
+java_key="$(printf '%s\n' "$(cat "$JAVA_HOME/release")" "${java_command[@]}" | hash_of)"
 app_key="$(cd "$app_dir" && find gadgetflow.jar lib -type f -print0 | sort -z | xargs -0 sha256sum | hash_of)"
 archive_key="$(printf '%s\n' "$script_hash" "$rootfs_key" "$java_key" "$app_key" "$catatonit_version" \
   "$controller_image" "$web_image" "$node_image" "$architecture" | hash_of)"
@@ -103,19 +110,11 @@ layer_of() {
   tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$1" -cf "$2" .
 }
 
-# The Debian root filesystem, cached on its own: it changes only with this script or its recipe.
+# The Debian root filesystem and the Java runtime, each cached on its own (see their keys).
 rootfs="$cache/rootfs-$rootfs_key.tar"
 if [[ ! -f "$rootfs" ]]; then
   log "making a minimal Debian $debian_suite with $debian_packages (about a minute)"
-  mmdebstrap --quiet --variant=minbase --include="$debian_packages" \
-    --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
-    --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/info/*' \
-    --customize-hook="chroot \"\$1\" groupadd --gid $app_uid gadgetflow" \
-    --customize-hook="chroot \"\$1\" useradd --uid $app_uid --gid $app_uid --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin gadgetflow" \
-    "$debian_suite" "$work/rootfs.tar" \
-    "deb $debian_mirror $debian_suite main" \
-    "deb $debian_mirror $debian_suite-updates main" \
-    "deb $debian_security_mirror $debian_suite-security main" >&2
+  "${rootfs_command[@]}" "$work/rootfs.tar" "${rootfs_mirrors[@]}" >&2
   rm -f "$cache"/rootfs-*.tar
   mv "$work/rootfs.tar" "$rootfs"
 fi
@@ -124,8 +123,7 @@ java_layer="$cache/java-$java_key.tar"
 if [[ ! -f "$java_layer" ]]; then
   log "linking a Java runtime from $JAVA_HOME"
   mkdir -p "$work/java/opt"
-  "$JAVA_HOME/bin/jlink" --add-modules "$java_modules" --strip-debug --no-header-files \
-    --no-man-pages --output "$work/java/opt/java"
+  "$JAVA_HOME/bin/${java_command[0]}" "${java_command[@]:1}" --output "$work/java/opt/java"
   layer_of "$work/java" "$work/java.tar"
   rm -f "$cache"/java-*.tar
   mv "$work/java.tar" "$java_layer"

@@ -111,6 +111,13 @@ public final class SharedGadget implements AutoCloseable {
    * @param outputFile for {@code outputMode: File}, a path already checked
    */
   public TraceSession join(ControlRecord trace, Optional<Path> outputFile) {
+    return join(trace, outputFile, false);
+  }
+
+  /**
+   * @param resumed whether a restarted agent runs the trace again, which its first event says
+   */
+  TraceSession join(ControlRecord trace, Optional<Path> outputFile, boolean resumed) {
     EventFile file = outputFile.map(EventFile::append).orElse(null);
     TraceSession session =
         new TraceSession(
@@ -132,6 +139,11 @@ public final class SharedGadget implements AutoCloseable {
     } catch (RuntimeException e) {
       session.close();
       throw e;
+    }
+    if (resumed) {
+      long epochNanos = System.currentTimeMillis() * 1_000_000;
+      session.warnBeforeJoining(
+          epochNanos, AgentWarning.json(nodeName, epochNanos, AgentWarning.RESUMED));
     }
     synchronized (this) {
       TraceSession[] joined = Arrays.copyOf(sessions, sessions.length + 1);

@@ -43,6 +43,12 @@ public final class TraceSession implements AutoCloseable {
 
   private long lossesWarned;
   private volatile boolean closed;
+
+  /** The agent's warning that it stops, for Kafka once no reader hands this session events. */
+  private volatile Farewell farewell;
+
+  private record Farewell(long epochNanos, byte[] json) {}
+
   private volatile EventCounters finalCounters;
 
   TraceSession(
@@ -145,6 +151,39 @@ public final class TraceSession implements AutoCloseable {
     lossesWarned += losses;
     if (file != null) {
       file.appendLine(json);
+    }
+  }
+
+  /**
+   * A warning of the node agent's own (see {@link AgentWarning}), before the session joins its
+   * gadget: nothing else hands it events yet.
+   */
+  void warnBeforeJoining(long epochNanos, byte[] json) {
+    if (file != null) {
+      file.appendLine(json);
+    }
+    sink.offerLossWarning(stream, epochNanos, json);
+  }
+
+  /**
+   * The node agent stops while the trace should run on: the warning goes into the file now (it is
+   * closed with the session) and to Kafka by {@link #sendFarewell()}.
+   */
+  void sayFarewell(long epochNanos, byte[] json) {
+    if (file != null) {
+      file.appendLine(json);
+    }
+    farewell = new Farewell(epochNanos, json);
+  }
+
+  /**
+   * Sends the warning of {@link #sayFarewell} to Kafka; only once the gadget's reader has ended,
+   * since an event it was handing this session would race with it.
+   */
+  void sendFarewell() {
+    Farewell last = farewell;
+    if (last != null) {
+      sink.offerLossWarning(stream, last.epochNanos(), last.json());
     }
   }
 

@@ -119,7 +119,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
         config.nodeName(),
         traces.size(),
         resumed.size());
-    resumed.forEach(trace -> trace.then(() -> start(trace, trace.desired)));
+    resumed.forEach(trace -> trace.then(() -> start(trace, trace.desired, true)));
   }
 
   /** Reports the counters of running gadgets that changed since their last report. */
@@ -147,15 +147,34 @@ public final class TraceSupervisor implements ControlReader.Listener {
     }
   }
 
-  /** Stops every gadget of this node, e.g. when the agent shuts down. */
+  /**
+   * Stops every gadget of this node, e.g. when the agent shuts down. The traces that should run on
+   * (their Trace was not stopped) say in a last warning event that nothing is traced from now on
+   * until an agent runs them again, as the restarted agent's first event does when it does.
+   */
   public Future<Void> stopAll() {
     List<Future<Void>> stops = new ArrayList<>();
+    List<TraceSession> farewells = new ArrayList<>();
+    long epochNanos = clock.millis() * 1_000_000;
     for (Trace trace : traces.values()) {
+      if (trace.session != null && trace.desired.running()) {
+        trace.session.sayFarewell(
+            epochNanos, AgentWarning.json(config.nodeName(), epochNanos, AgentWarning.STOPPING));
+        farewells.add(trace.session);
+      }
       trace.then(() -> stopSession(trace).mapEmpty());
       stops.add(trace.work);
     }
     traces.clear();
-    return Future.join(stops).eventually(gadgets::unloaded).mapEmpty();
+    return Future.join(stops)
+        .eventually(gadgets::unloaded)
+        // Every gadget's reader has ended: no last event can race with the warnings.
+        .eventually(
+            () -> {
+              farewells.forEach(TraceSession::sendFarewell);
+              return Future.succeededFuture();
+            })
+        .mapEmpty();
   }
 
   private Future<Void> apply(Trace trace, ControlRecord record) {
@@ -169,7 +188,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
             .field("operation", record.operation().annotationValue())
             .field("operationId", record.operationId()));
     return switch (record.operation()) {
-      case START -> start(trace, record);
+      case START -> start(trace, record, false);
       case STOP -> stop(trace, record);
       case DELETE -> delete(trace, record);
       case GENERATE -> generate(trace, record);
@@ -177,7 +196,11 @@ public final class TraceSupervisor implements ControlReader.Listener {
     };
   }
 
-  private Future<Void> start(Trace trace, ControlRecord record) {
+  /**
+   * @param resumed whether this agent runs the trace again after a restart (its events then begin
+   *     with a warning about the time no agent ran it)
+   */
+  private Future<Void> start(Trace trace, ControlRecord record, boolean resumed) {
     if (trace.session != null) {
       return answer(trace, record, TraceState.STARTED, null, null, trace.session.counters());
     }
@@ -199,7 +222,8 @@ public final class TraceSupervisor implements ControlReader.Listener {
                 record.outputMode() == OutputMode.FILE
                     ? Optional.of(
                         FileOutputPath.check(record.output(), config.fileOutputDirectory()))
-                    : Optional.empty())
+                    : Optional.empty(),
+            resumed)
         .transform(
             started -> {
               if (started.failed()) {
