@@ -82,6 +82,15 @@ final class ClusterCommand implements Callable<Integer> {
           "How long the deployment may take until every pod is Ready (default: ${DEFAULT-VALUE}).")
   int deployTimeoutSeconds;
 
+  @Option(
+      names = "--wait-for-other-cluster",
+      paramLabel = "SECONDS",
+      defaultValue = "0",
+      description =
+          "How long to wait for another GadgetFlow cluster of this machine to stop (there can be"
+              + " one only; default: ${DEFAULT-VALUE}, fail at once).")
+  int otherClusterTimeoutSeconds;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -95,7 +104,8 @@ final class ClusterCommand implements Callable<Integer> {
             kubectlGadget.toAbsolutePath(),
             kafkaPort,
             dashboardPort,
-            Duration.ofSeconds(deployTimeoutSeconds));
+            Duration.ofSeconds(deployTimeoutSeconds),
+            Duration.ofSeconds(otherClusterTimeoutSeconds));
     LocalCluster cluster = new LocalCluster();
     // Before starting, so that Ctrl-C during a start of minutes still removes what was started.
     RunUntilStopped running = RunUntilStopped.onStop(cluster, err);

@@ -34,6 +34,7 @@ final class GadgetFlowCluster implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofMinutes(15);
 
   private static final Duration STOP_TIMEOUT = Duration.ofMinutes(2);
+  private static final Duration OTHER_CLUSTER_TIMEOUT = Duration.ofMinutes(30);
   private static final Pattern KUBECONFIG = Pattern.compile("^\\s*export KUBECONFIG=(\\S+)$");
   private static final Pattern KAFKA =
       Pattern.compile("^\\s*export GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS=(\\S+)$");
@@ -101,7 +102,10 @@ final class GadgetFlowCluster implements AutoCloseable {
             "--kafka-port",
             "0",
             "--dashboard-port",
-            "0");
+            "0",
+            // Another test run of this machine may have its cluster up: one at a time.
+            "--wait-for-other-cluster",
+            Long.toString(OTHER_CLUSTER_TIMEOUT.toSeconds()));
     Map<String, String> tunablesBefore = kernelTunablesNow();
     Instant started = Instant.now();
     Process process;
@@ -142,7 +146,7 @@ final class GadgetFlowCluster implements AutoCloseable {
 
   /** Reads standard output until the ready message has been printed whole. */
   private void awaitReady(Instant started) {
-    Instant deadline = started.plus(START_TIMEOUT);
+    Instant deadline = started.plus(START_TIMEOUT).plus(OTHER_CLUSTER_TIMEOUT);
     BufferedReader lines =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     Thread watchdog =

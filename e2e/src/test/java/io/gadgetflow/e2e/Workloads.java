@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gadgetflow.testing.KubectlResult;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -106,11 +107,10 @@ final class Workloads {
 
   /** Runs {@code command} in the pod's container, as {@code kubectl exec} does. */
   KubectlResult exec(String pod, String... command) {
-    String[] arguments = new String[6 + command.length];
-    System.arraycopy(
-        new String[] {"exec", "-n", namespace, pod, "-c", CONTAINER}, 0, arguments, 0, 6);
-    System.arraycopy(command, 0, arguments, 6, command.length);
-    return cluster.kubernetes().kubectl(arguments).requireSuccess();
+    List<String> arguments =
+        new ArrayList<>(List.of("exec", "-n", namespace, pod, "-c", CONTAINER, "--"));
+    arguments.addAll(List.of(command));
+    return cluster.kubernetes().kubectl(arguments.toArray(String[]::new)).requireSuccess();
   }
 
   Pod pod(String name, boolean required) {

@@ -8,7 +8,12 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * An exclusive lock on a file, held until closed. The operating system releases it when the holding
@@ -46,6 +51,46 @@ public final class HeldFileLock implements AutoCloseable {
     }
     channel.close();
     return Optional.empty();
+  }
+
+  /**
+   * Takes the lock on {@code file}, waiting up to {@code timeout} for its holder to release it.
+   *
+   * @return the lock, or empty when the holder still has it after {@code timeout}
+   * @throws IOException when the file cannot be created or locked
+   */
+  public static Optional<HeldFileLock> acquire(Path file, Duration timeout) throws IOException {
+    Optional<HeldFileLock> taken = tryAcquire(file);
+    if (taken.isPresent() || timeout.isZero()) {
+      return taken;
+    }
+    FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    CompletableFuture<FileLock> waiting = new CompletableFuture<>();
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                waiting.complete(channel.lock());
+              } catch (IOException | RuntimeException e) {
+                waiting.completeExceptionally(e);
+              }
+            });
+    try {
+      return Optional.of(
+          new HeldFileLock(channel, waiting.get(timeout.toNanos(), TimeUnit.NANOSECONDS)));
+    } catch (TimeoutException e) {
+      // Closing the channel ends the waiting lock() call.
+      channel.close();
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      channel.close();
+      throw new IOException("Cannot lock " + file, e.getCause());
+    } catch (InterruptedException e) {
+      channel.close();
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
   }
 
   @Override

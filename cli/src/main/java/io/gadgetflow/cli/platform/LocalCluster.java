@@ -94,7 +94,13 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private void startAll(LocalClusterOptions options, Consumer<String> progress) {
-    own(ClusterLock.acquire());
+    if (!options.otherClusterTimeout().isZero()) {
+      progress.accept(
+          "waiting up to "
+              + options.otherClusterTimeout().toSeconds()
+              + " s for any other GadgetFlow cluster of this machine to stop");
+    }
+    own(ClusterLock.acquire(options.otherClusterTimeout()));
     nodeName = options.nodeName();
     WorkerNode node = new WorkerNode(nodeName, NODE_ADDRESS, SERVICE_IP_RANGE);
     Path kubeData = options.dataDir().resolve("kube");

@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param kafkaPort the port of Kafka on the node's address
  * @param dashboardPort the loopback port that forwards to the web UI's Service; 0 picks a free one
  * @param deployTimeout how long the deployment may take until every pod is Ready
+ * @param otherClusterTimeout how long to wait for another local cluster of this machine to stop
+ *     (there can be one only); zero to fail at once
  */
 public record LocalClusterOptions(
     String nodeName,
@@ -24,4 +26,5 @@ public record LocalClusterOptions(
     Path kubectlGadget,
     int kafkaPort,
     int dashboardPort,
-    Duration deployTimeout) {}
+    Duration deployTimeout,
+    Duration otherClusterTimeout) {}

@@ -3,6 +3,7 @@ package io.gadgetflow.local.node;
 import io.gadgetflow.local.HeldFileLock;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * One local cluster per machine: its bridge, its address, the kubelet's port and its cgroup root
@@ -18,12 +19,13 @@ public final class ClusterLock implements AutoCloseable {
   }
 
   /**
-   * @throws NodeStartException when another local cluster runs on this machine
+   * @param timeout how long to wait for another local cluster of this machine to stop
+   * @throws NodeStartException when another local cluster still runs on this machine
    */
-  public static ClusterLock acquire() {
+  public static ClusterLock acquire(Duration timeout) {
     try {
       return new ClusterLock(
-          HeldFileLock.tryAcquire(LOCK_FILE)
+          HeldFileLock.acquire(LOCK_FILE, timeout)
               .orElseThrow(
                   () ->
                       new NodeStartException(

@@ -84,7 +84,15 @@ final class Containerd implements AutoCloseable {
         return;
       }
       long start = System.nanoTime();
-      ctr("images", "import", "--base-name", IMAGE_PREFIX, archive.toString());
+      try {
+        ctr("images", "import", "--base-name", IMAGE_PREFIX, archive.toString());
+      } catch (NodeStartException e) {
+        // containerd 1.6 may collect a snapshot of the previous images (unreferenced once their
+        // names point at the new ones) while the import unpacks on it: "parent snapshot ... does
+        // not exist". A second import finds the layers it unpacked and unpacks the rest.
+        LOG.warn("Importing the images failed, once more: {}", e.getMessage());
+        ctr("images", "import", "--base-name", IMAGE_PREFIX, archive.toString());
+      }
       Files.writeString(marker, archiveName + "\n");
       LOG.info(
           "Imported the images of {} in {} ms",
