@@ -3,7 +3,12 @@ package io.gadgetflow.node.gadget;
 import io.gadgetflow.node.gadget.advise.seccompprofile.SeccompGadget;
 import io.gadgetflow.node.gadget.profile.blockio.BlockIoGadget;
 import io.gadgetflow.node.gadget.snapshot.process.ProcessGadget;
+import io.gadgetflow.node.gadget.trace.bind.BindGadget;
+import io.gadgetflow.node.gadget.trace.capabilities.CapabilitiesGadget;
 import io.gadgetflow.node.gadget.trace.exec.ExecGadget;
+import io.gadgetflow.node.gadget.trace.fsslower.FsSlowerGadget;
+import io.gadgetflow.node.gadget.trace.mount.MountGadget;
+import io.gadgetflow.node.gadget.trace.oomkill.OomKillGadget;
 import io.gadgetflow.node.gadget.trace.open.OpenGadget;
 import io.gadgetflow.node.gadget.trace.signal.SignalGadget;
 import io.gadgetflow.node.gadget.trace.tcp.TcpGadget;
@@ -20,7 +25,13 @@ public final class GadgetPrograms {
           TcpGadget.PROGRAM,
           BlockIoGadget.PROGRAM,
           ProcessGadget.PROGRAM,
-          SeccompGadget.PROGRAM);
+          SeccompGadget.PROGRAM,
+          // Issue 19, h-syscalls.
+          BindGadget.PROGRAM,
+          MountGadget.PROGRAM,
+          OomKillGadget.PROGRAM,
+          FsSlowerGadget.PROGRAM,
+          CapabilitiesGadget.PROGRAM);
 
   private GadgetPrograms() {}
 

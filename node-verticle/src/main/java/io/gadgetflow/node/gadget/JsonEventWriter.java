@@ -157,10 +157,13 @@ public final class JsonEventWriter {
   /**
    * A C string: the bytes at {@code offset} up to the first NUL, or {@code maxBytes} of them when
    * there is none.
+   *
+   * @return the bytes it took in {@code source}, its NUL included when there was one (for records
+   *     that lay strings out one after the other)
    */
-  public void cStringField(JsonName name, MemorySegment source, long offset, int maxBytes) {
+  public int cStringField(JsonName name, MemorySegment source, long offset, int maxBytes) {
     name(name);
-    appendCString(source, offset, maxBytes);
+    return appendCString(source, offset, maxBytes);
   }
 
   public void beginArrayField(JsonName name) {
@@ -179,6 +182,13 @@ public final class JsonEventWriter {
     int consumed = appendCString(source, offset, maxBytes);
     commaNeeded = true;
     return consumed;
+  }
+
+  /** Appends a string element to the open array. */
+  public void stringElement(String value) {
+    comma();
+    appendString(value);
+    commaNeeded = true;
   }
 
   public void endArray() {
