@@ -117,7 +117,7 @@ static __always_inline struct sock *sock_of_fd(long fd)
 }
 
 /* The name of device ifindex in the socket's network namespace, as if_indextoname(3) there. */
-static __always_inline void read_device_name(struct sock *sk, int ifindex, char *name)
+static __always_inline void read_device_name(struct sock *sk, int ifindex, char (*name)[16])
 {
 	struct hlist_head *buckets = BPF_CORE_READ(sk, __sk_common.skc_net.net, dev_index_head);
 	struct hlist_node *node = NULL;
@@ -199,7 +199,7 @@ int trace_exit_bind(struct trace_event_raw_sys_exit *ctx)
 	event->gid = bpf_get_current_uid_gid() >> 32;
 	bound_dev_if = BPF_CORE_READ(sk, __sk_common.skc_bound_dev_if);
 	if (bound_dev_if)
-		read_device_name(sk, bound_dev_if, event->interface);
+		read_device_name(sk, bound_dev_if, &event->interface);
 	event->port = port;
 	event->protocol = BPF_CORE_READ(sk, sk_protocol);
 	event->options = inet_options(sk);

@@ -303,7 +303,13 @@ public final class GadgetCatalog {
   private static final Map<String, GadgetDescriptor> BY_NAME =
       Stream.of(
               List.of(
-                  EXECSNOOP, OPENSNOOP, SIGSNOOP, TCPTRACER, BIOLATENCY, PROCESS_COLLECTOR, SECCOMP),
+                  EXECSNOOP,
+                  OPENSNOOP,
+                  SIGSNOOP,
+                  TCPTRACER,
+                  BIOLATENCY,
+                  PROCESS_COLLECTOR,
+                  SECCOMP),
               List.of(BINDSNOOP, MOUNTSNOOP, OOMKILL, FSSLOWER, CAPABILITIES))
           .flatMap(List::stream)
           .collect(Collectors.toUnmodifiableMap(GadgetDescriptor::name, Function.identity()));

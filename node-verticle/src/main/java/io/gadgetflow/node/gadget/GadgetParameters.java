@@ -43,7 +43,9 @@ public final class GadgetParameters {
     if (value.isEmpty()) {
       return new long[0];
     }
-    return Arrays.stream(value.split(",")).mapToLong(item -> Long.parseLong(item.strip())).toArray();
+    return Arrays.stream(value.split(","))
+        .mapToLong(item -> Long.parseLong(item.strip()))
+        .toArray();
   }
 
   /** The signal number, or empty when the parameter is not set. */

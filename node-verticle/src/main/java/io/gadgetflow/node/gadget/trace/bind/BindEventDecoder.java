@@ -134,7 +134,9 @@ public final class BindEventDecoder implements EventDecoder {
         IpAddresses.readText(
             ring, offset + ADDR_OFFSET, ipVersion == 4 ? Integer.BYTES : IPV6_ADDRESS_BYTES));
     out.field(PORT, Short.toUnsignedInt(ring.get(JAVA_SHORT_UNALIGNED, offset + PORT_OFFSET)));
-    out.field(OPTS, OPTIONS_TEXT[ring.get(JAVA_BYTE, offset + OPTIONS_OFFSET) & (OPTIONS_TEXT.length - 1)]);
+    out.field(
+        OPTS,
+        OPTIONS_TEXT[ring.get(JAVA_BYTE, offset + OPTIONS_OFFSET) & (OPTIONS_TEXT.length - 1)]);
     out.cStringField(INTERFACE, ring, offset + INTERFACE_OFFSET, INTERFACE_BYTES);
     EventHeader.writeUid(ring, offset, out);
     out.unsignedField(GID, ring.get(JAVA_INT_UNALIGNED, offset + GID_OFFSET));

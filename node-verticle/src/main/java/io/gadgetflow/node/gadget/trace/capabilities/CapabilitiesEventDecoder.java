@@ -92,7 +92,9 @@ public final class CapabilitiesEventDecoder implements EventDecoder {
     return true;
   }
 
-  /** Empty outside a system call; {@code syscallN} for a number this architecture has no name for. */
+  /**
+   * Empty outside a system call; {@code syscallN} for a number this architecture has no name for.
+   */
   private String syscallName(int number) {
     if (number < 0) {
       return "";

@@ -119,7 +119,8 @@ public final class MountEventDecoder implements EventDecoder {
 
   /**
    * The mount attributes of fsmount, mount_setattr and open_tree_attr, which take no options
-   * string, as their data: {@code attr_flags=...} or {@code attr_set=...,attr_clr=...,propagation=...}.
+   * string, as their data: {@code attr_flags=...} or {@code
+   * attr_set=...,attr_clr=...,propagation=...}.
    */
   private static String attributes(MemorySegment ring, long offset, MountOperation operation) {
     long set = ring.get(JAVA_LONG_UNALIGNED, offset + ATTR_SET_OFFSET);

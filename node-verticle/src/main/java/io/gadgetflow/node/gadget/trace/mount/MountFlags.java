@@ -119,8 +119,7 @@ final class MountFlags {
   /** The names of {@code flags} as {@code operation} (a {@link MountOperation}) takes them. */
   static List<String> names(MountOperation operation, long flags) {
     return switch (operation) {
-      case MOUNT ->
-          bits(MOUNT, (flags & MS_MGC_MASK) == MS_MGC_VAL ? flags & ~MS_MGC_MASK : flags);
+      case MOUNT -> bits(MOUNT, (flags & MS_MGC_MASK) == MS_MGC_VAL ? flags & ~MS_MGC_MASK : flags);
       case UMOUNT -> bits(UMOUNT, flags);
       case FSOPEN -> bits(FSOPEN, flags);
       case FSCONFIG ->
