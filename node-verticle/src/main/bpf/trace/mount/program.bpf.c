@@ -6,11 +6,12 @@
  * strings they point to (the kernel has just copied them, so their pages are resident), measures
  * the latency and sends the event with the result.
  *
- * Where a call names no path but a descriptor (fsmount's filesystem context, or an empty path with
+ * Where a call names no path but a descriptor (fsconfig's filesystem context, an empty path with
  * AT_EMPTY_PATH as move_mount takes the result of fsmount), the event says what the descriptor
- * refers to: the context's filesystem type and source, or the mount's device name and type. So the
- * mount that fsopen + fsconfig + fsmount + move_mount makes is seen with its source, type and
- * target, as mount(2) would show it.
+ * refers to: the context's filesystem type, or the mount's device name and type; fsmount,
+ * open_tree and fspick likewise say what the descriptor they return refers to. So the mount that
+ * fsopen + fsconfig + fsmount + move_mount makes is seen with its source, type and target, as
+ * mount(2) would show it.
  */
 #include "gadgetflow.h"
 
@@ -172,17 +173,18 @@ static __always_inline __u32 fill_strings(char *s, struct pending_mount *call, l
 
 	switch (call->operation) {
 	case MOUNT_OP_FSCONFIG:
-	case MOUNT_OP_FSMOUNT:
 		file = ret >= 0 ? gadget_file_of_fd(call->fd) : NULL;
 		context = file ? BPF_CORE_READ(file, private_data) : NULL;
-		if (context) {
-			fs = BPF_CORE_READ(context, fs_type, name);
-			fs_user = false;
-			if (call->operation == MOUNT_OP_FSMOUNT) {
-				source = BPF_CORE_READ(context, source);
-				source_user = false;
-			}
-		}
+		fs = context ? BPF_CORE_READ(context, fs_type, name) : NULL;
+		fs_user = false;
+		break;
+	case MOUNT_OP_FSMOUNT:
+		/* The new mount took the context's source: read both from the mount it returns. */
+		mount = ret >= 0 ? mount_of_fd(ret) : NULL;
+		source = device_name(mount);
+		fs = fs_type_name(mount);
+		source_user = false;
+		fs_user = false;
 		break;
 	case MOUNT_OP_MOVE_MOUNT:
 	case MOUNT_OP_OPEN_TREE:
@@ -195,6 +197,17 @@ static __always_inline __u32 fill_strings(char *s, struct pending_mount *call, l
 			source = device_name(mount);
 			fs = fs_type_name(mount);
 			source_user = false;
+			fs_user = false;
+		} else if (ret >= 0 && call->operation == MOUNT_OP_FSPICK) {
+			/* The filesystem context it returns, of the superblock at the path. */
+			file = gadget_file_of_fd(ret);
+			context = file ? BPF_CORE_READ(file, private_data) : NULL;
+			fs = context ? BPF_CORE_READ(context, fs_type, name) : NULL;
+			fs_user = false;
+		} else if (ret >= 0 && (call->operation == MOUNT_OP_OPEN_TREE ||
+					call->operation == MOUNT_OP_OPEN_TREE_ATTR)) {
+			/* The descriptor it returns, of the mount at the path (or its clone). */
+			fs = fs_type_name(mount_of_fd(ret));
 			fs_user = false;
 		}
 		break;
@@ -210,10 +223,11 @@ static __always_inline __u32 fill_strings(char *s, struct pending_mount *call, l
 	size = append(s, size, MOUNT_CONFIG_PART_MAX, call->data, true);
 	if ((call->flags == FSCONFIG_SET_STRING || call->flags == FSCONFIG_SET_PATH ||
 	     call->flags == FSCONFIG_SET_PATH_EMPTY) &&
-	    call->attr && size >= 2 && size - 1 <= MOUNT_STRINGS_BYTES - MOUNT_CONFIG_PART_MAX &&
+	    call->attr && size >= 2 && size <= MOUNT_STRINGS_BYTES - MOUNT_CONFIG_PART_MAX &&
 	    s[size - 2] != '\0') {
+		/* The key's NUL becomes the '=' the value follows. */
 		s[size - 1] = '=';
-		size = append(s, size - 1, MOUNT_CONFIG_PART_MAX, call->attr, true);
+		size = append(s, size, MOUNT_CONFIG_PART_MAX, call->attr, true);
 	}
 	return size;
 }
