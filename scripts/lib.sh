@@ -10,6 +10,8 @@ GADGETFLOW_CACHE="${GADGETFLOW_CACHE:-$HOME/.cache/gadgetflow}"
 # launcher its test applies generated profiles with.
 GADGETFLOW_DEBIAN_PACKAGES=(clang llvm libbpf-dev libbpf1 bpftool chromium chromium-driver
   libseccomp2 libseccomp-dev gcc)
+# libbpf-tools: the reference tools the gadgets' comparison tests run beside them (mountsnoop).
+GADGETFLOW_DEBIAN_PACKAGES+=(libbpf-tools)
 
 die() {
   echo "gadgetflow: $*" >&2
