@@ -29,6 +29,11 @@ public final class RecordSchemas {
           "event-opensnoop.json",
           "event-sigsnoop.json",
           "event-tcptracer.json",
+          "event-bindsnoop.json",
+          "event-mountsnoop.json",
+          "event-oomkill.json",
+          "event-fsslower.json",
+          "event-capabilities.json",
           "node-report.json",
           "control-record.json");
   private static final SchemaRepository REPOSITORY = load();
