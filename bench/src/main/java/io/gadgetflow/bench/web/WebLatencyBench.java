@@ -1,3 +1,5 @@
+package io.gadgetflow.bench.web;
+
 import com.sun.management.OperatingSystemMXBean;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,6 +17,7 @@ import io.gadgetflow.local.kube.LocalControlPlane;
 import io.gadgetflow.local.kube.LocalControlPlaneConfig;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.NodeVerticle;
+import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.web.WebConfig;
 import io.gadgetflow.web.WebVerticle;
 import io.vertx.core.Vertx;
@@ -32,6 +35,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,8 +53,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * and the clients.
  *
  * <p>Synthetic steps: events shaped like the exec gadget's, stamped with the current time just
- * before they are handed to a producer configured like the node agent's (acks=all, idempotent,
- * linger 5 ms, lz4), at a fixed rate. Real exec cannot be made at 10,000 per second on two cores.
+ * before they are handed to a producer with the node agent's settings (EventSink.producerConfig:
+ * acks=all, idempotent, linger 5 ms, 256 KiB batches, lz4), at a fixed rate. Real exec cannot be
+ * made at 10,000 per second on two cores.
  *
  * <p>Exec step: the real controller and node agent trace exec while a shell loop runs /bin/true as
  * fast as it can; the timestamp is the kernel's (bpf_ktime_get_boot_ns turned into epoch time).
@@ -88,7 +93,7 @@ public final class WebLatencyBench {
                         ControlPlaneBinaries.fromEnvironment(), data.resolve("kube"))
                     .withApiServerPort(0));
         KubernetesClient client = kube.newClient();
-        KafkaProducer<String, String> producer = nodeLikeProducer(kafka.bootstrapServers())) {
+        KafkaProducer<String, String> producer = nodeLikeProducer(kafka.bootstrapServers(), node)) {
       Vertx vertx = Vertx.vertx();
       WebConfig config =
           WebConfig.fromEnvironment(Map.of("GADGETFLOW_WEB_PORT", "0"))
@@ -142,23 +147,11 @@ public final class WebLatencyBench {
     }
   }
 
-  static KafkaProducer<String, String> nodeLikeProducer(String bootstrapServers) {
-    return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true,
-            ProducerConfig.LINGER_MS_CONFIG,
-            5,
-            ProducerConfig.BATCH_SIZE_CONFIG,
-            256 * 1024,
-            ProducerConfig.COMPRESSION_TYPE_CONFIG,
-            "lz4"),
-        new StringSerializer(),
-        new StringSerializer());
+  /** A producer with the node agent's settings, under a client id of its own. */
+  static KafkaProducer<String, String> nodeLikeProducer(String bootstrapServers, String node) {
+    Properties settings = EventSink.producerConfig(NodeConfig.defaults(node, bootstrapServers));
+    settings.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-web-synthetic");
+    return new KafkaProducer<>(settings, new StringSerializer(), new StringSerializer());
   }
 
   static Trace create(KubernetesClient client, String name, String node, boolean start) {

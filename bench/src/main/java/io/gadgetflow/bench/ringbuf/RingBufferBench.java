@@ -1,3 +1,5 @@
+package io.gadgetflow.bench.ringbuf;
+
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import io.gadgetflow.node.bpf.BpfObject;

@@ -1,3 +1,5 @@
+package io.gadgetflow.bench.containers;
+
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 

@@ -1,3 +1,5 @@
+package io.gadgetflow.bench.nodepath;
+
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.gadgetflow.node.containers.Container;
