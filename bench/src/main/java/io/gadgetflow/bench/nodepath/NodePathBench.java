@@ -1,5 +1,8 @@
 package io.gadgetflow.bench.nodepath;
 
+import static io.gadgetflow.bench.shared.Figures.check;
+import static io.gadgetflow.bench.shared.Figures.median;
+
 import io.gadgetflow.api.gadget.GadgetCatalog;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
@@ -1048,11 +1051,16 @@ public final class NodePathBench {
       return new long[] {fields.get("offsets"), fields.get("bytes")};
     }
 
+    /** Asks it to stop and waits; an interrupt is kept for the caller. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       input.close();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor();
+      try {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
   }
@@ -1097,19 +1105,5 @@ public final class NodePathBench {
     return Arrays.stream(line.strip().split(" "))
         .map(field -> field.split("="))
         .collect(Collectors.toMap(pair -> pair[0], pair -> Long.parseLong(pair[1])));
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int middle = sorted.size() / 2;
-    return sorted.size() % 2 == 1
-        ? sorted.get(middle)
-        : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
-  }
-
-  private static void check(boolean condition, String what) {
-    if (!condition) {
-      throw new IllegalStateException("benchmark run is wrong: " + what);
-    }
   }
 }

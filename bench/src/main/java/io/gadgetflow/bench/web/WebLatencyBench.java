@@ -8,13 +8,9 @@ import io.gadgetflow.api.trace.RunMode;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceSpec;
 import io.gadgetflow.api.trace.TraceState;
+import io.gadgetflow.bench.shared.LocalKafkaAndKube;
 import io.gadgetflow.controller.ControllerConfig;
 import io.gadgetflow.controller.ControllerVerticle;
-import io.gadgetflow.local.kafka.EmbeddedKafka;
-import io.gadgetflow.local.kafka.EmbeddedKafkaConfig;
-import io.gadgetflow.local.kube.ControlPlaneBinaries;
-import io.gadgetflow.local.kube.LocalControlPlane;
-import io.gadgetflow.local.kube.LocalControlPlaneConfig;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.NodeVerticle;
 import io.gadgetflow.node.kafka.EventSink;
@@ -26,13 +22,10 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -40,7 +33,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -72,32 +64,18 @@ public final class WebLatencyBench {
             : List.of(1000, 10000);
     int clientCount = args.length > 2 ? Integer.parseInt(args[2]) : 1;
     String node = InetAddress.getLocalHost().getHostName();
-    Path data = Files.createTempDirectory("gadgetflow-web-bench-");
-    try {
-      run(data, seconds, rates, clientCount, node);
-    } finally {
-      try (Stream<Path> files = Files.walk(data)) {
-        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-      }
-    }
+    run(seconds, rates, clientCount, node);
   }
 
-  static void run(Path data, int seconds, List<Integer> rates, int clientCount, String node)
-      throws Exception {
-    try (EmbeddedKafka kafka =
-            EmbeddedKafka.start(
-                EmbeddedKafkaConfig.defaults().withDataDir(data.resolve("kafka")).withPort(0));
-        LocalControlPlane kube =
-            LocalControlPlane.start(
-                LocalControlPlaneConfig.inDirectory(
-                        ControlPlaneBinaries.fromEnvironment(), data.resolve("kube"))
-                    .withApiServerPort(0));
-        KubernetesClient client = kube.newClient();
-        KafkaProducer<String, String> producer = nodeLikeProducer(kafka.bootstrapServers(), node)) {
+  static void run(int seconds, List<Integer> rates, int clientCount, String node) throws Exception {
+    try (LocalKafkaAndKube platform = LocalKafkaAndKube.start();
+        KafkaProducer<String, String> producer =
+            nodeLikeProducer(platform.bootstrapServers(), node)) {
+      KubernetesClient client = platform.client();
       Vertx vertx = Vertx.vertx();
       WebConfig config =
           WebConfig.fromEnvironment(Map.of("GADGETFLOW_WEB_PORT", "0"))
-              .withKafkaBootstrapServers(kafka.bootstrapServers())
+              .withKafkaBootstrapServers(platform.bootstrapServers())
               .forLocalPlatform(node);
       WebVerticle web = new WebVerticle(config, client, Clock.systemUTC());
       await(vertx.deployVerticle(web));
@@ -121,12 +99,12 @@ public final class WebLatencyBench {
 
       ControllerConfig controller =
           ControllerConfig.fromEnvironment(Map.of(), "bench-controller")
-              .withKafkaBootstrapServers(kafka.bootstrapServers());
+              .withKafkaBootstrapServers(platform.bootstrapServers());
       await(vertx.deployVerticle(new ControllerVerticle(controller, client, Clock.systemUTC())));
       await(
           vertx.deployVerticle(
               new NodeVerticle(
-                  NodeConfig.defaults(node, kafka.bootstrapServers()), Clock.systemUTC())));
+                  NodeConfig.defaults(node, platform.bootstrapServers()), Clock.systemUTC())));
       create(client, "exec", node, true);
       client
           .resources(Trace.class)
