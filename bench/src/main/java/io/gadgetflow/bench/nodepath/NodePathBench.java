@@ -14,6 +14,7 @@ import io.gadgetflow.node.gadget.GadgetOptions;
 import io.gadgetflow.node.gadget.GadgetParameters;
 import io.gadgetflow.node.gadget.GadgetProgram;
 import io.gadgetflow.node.gadget.trace.exec.ExecEventDecoder;
+import io.gadgetflow.node.gadget.trace.exec.ExecGadget;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.trace.SharedGadget;
 import io.gadgetflow.node.trace.TraceSession;
@@ -93,6 +94,7 @@ public final class NodePathBench {
       new GadgetProgram(
           GadgetCatalog.EXECSNOOP,
           "bpf/test/execgen/program.bpf.o",
+          ExecGadget.PROGRAM.layouts(),
           ExecEventDecoder::new,
           Set.of());
 
