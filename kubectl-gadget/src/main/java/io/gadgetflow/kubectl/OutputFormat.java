@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * How events are printed, from {@code -o}: {@code columns} (a table of the gadget's default
@@ -67,16 +69,22 @@ record OutputFormat(boolean json, List<EventField> columns) {
   }
 
   private static List<EventField> customColumns(String names, GadgetDescriptor gadget) {
+    // By lower-case name: column names are matched in any case, camelCase ones (capName) too.
     Map<String, EventField> known = new LinkedHashMap<>();
-    CommonEventFields.FIELDS.forEach(field -> known.put(field.name(), field));
-    gadget.eventFields().forEach(field -> known.put(field.name(), field));
+    Stream.concat(CommonEventFields.FIELDS.stream(), gadget.eventFields().stream())
+        .forEach(field -> known.put(field.name().toLowerCase(Locale.ROOT), field));
     List<EventField> columns = new ArrayList<>();
     for (String name : names.split(",", -1)) {
       EventField field = known.get(name.strip().toLowerCase(Locale.ROOT));
       if (field == null) {
         throw new IllegalArgumentException(
             "%s has no column \"%s\"; it has %s"
-                .formatted(gadget.name(), name.strip(), String.join(",", known.keySet())));
+                .formatted(
+                    gadget.name(),
+                    name.strip(),
+                    known.values().stream()
+                        .map(EventField::name)
+                        .collect(Collectors.joining(","))));
       }
       columns.add(field);
     }

@@ -38,6 +38,17 @@ class OutputFormatTest {
   }
 
   @Test
+  void camelCaseColumnsAreFoundInAnyCaseToo() {
+    assertThat(OutputFormat.parse("custom-columns=capName,CAPSNAMES", GadgetCatalog.CAPABILITIES))
+        .extracting(OutputFormat::columns)
+        .satisfies(
+            columns ->
+                assertThat(columns)
+                    .extracting(EventField::name)
+                    .containsExactly("capName", "capsNames"));
+  }
+
+  @Test
   void jsonHasNoColumns() {
     assertThat(OutputFormat.parse("json", GadgetCatalog.OPENSNOOP))
         .isEqualTo(new OutputFormat(true, java.util.List.of()));
