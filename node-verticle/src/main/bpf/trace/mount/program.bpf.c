@@ -284,6 +284,14 @@ done:
 	return 0;
 }
 
+/* Every exit completes the call its entry kept. */
+#define MOUNT_EXIT(syscall)                                                \
+	SEC("tracepoint/syscalls/sys_exit_" #syscall)                      \
+	int trace_exit_##syscall(struct trace_event_raw_sys_exit *ctx)     \
+	{                                                                  \
+		return complete(ctx->ret);                                 \
+	}
+
 SEC("tracepoint/syscalls/sys_enter_mount")
 int trace_enter_mount(struct trace_event_raw_sys_enter *ctx)
 {
@@ -298,11 +306,7 @@ int trace_enter_mount(struct trace_event_raw_sys_enter *ctx)
 	return remember(&call);
 }
 
-SEC("tracepoint/syscalls/sys_exit_mount")
-int trace_exit_mount(struct trace_event_raw_sys_exit *ctx)
-{
-	return complete(ctx->ret);
-}
+MOUNT_EXIT(mount)
 
 /* umount2(2); the system call's tracepoint is named after the kernel's function, umount. */
 SEC("tracepoint/syscalls/sys_enter_umount")
@@ -316,11 +320,7 @@ int trace_enter_umount(struct trace_event_raw_sys_enter *ctx)
 	return remember(&call);
 }
 
-SEC("tracepoint/syscalls/sys_exit_umount")
-int trace_exit_umount(struct trace_event_raw_sys_exit *ctx)
-{
-	return complete(ctx->ret);
-}
+MOUNT_EXIT(umount)
 
 SEC("tracepoint/syscalls/sys_enter_fsopen")
 int trace_enter_fsopen(struct trace_event_raw_sys_enter *ctx)
@@ -333,11 +333,7 @@ int trace_enter_fsopen(struct trace_event_raw_sys_enter *ctx)
 	return remember(&call);
 }
 
-SEC("tracepoint/syscalls/sys_exit_fsopen")
-int trace_exit_fsopen(struct trace_event_raw_sys_exit *ctx)
-{
-	return complete(ctx->ret);
-}
+MOUNT_EXIT(fsopen)
 
 /* fsconfig(fd, cmd, key, value, aux): the value pointer rides in attr. */
 SEC("tracepoint/syscalls/sys_enter_fsconfig")
@@ -353,11 +349,7 @@ int trace_enter_fsconfig(struct trace_event_raw_sys_enter *ctx)
 	return remember(&call);
 }
 
-SEC("tracepoint/syscalls/sys_exit_fsconfig")
-int trace_exit_fsconfig(struct trace_event_raw_sys_exit *ctx)
-{
-	return complete(ctx->ret);
-}
+MOUNT_EXIT(fsconfig)
 
 SEC("tracepoint/syscalls/sys_enter_fsmount")
 int trace_enter_fsmount(struct trace_event_raw_sys_enter *ctx)
@@ -371,11 +363,7 @@ int trace_enter_fsmount(struct trace_event_raw_sys_enter *ctx)
 	return remember(&call);
 }
 
-SEC("tracepoint/syscalls/sys_exit_fsmount")
-int trace_exit_fsmount(struct trace_event_raw_sys_exit *ctx)
-{
-	return complete(ctx->ret);
-}
+MOUNT_EXIT(fsmount)
 
 SEC("tracepoint/syscalls/sys_enter_move_mount")
 int trace_enter_move_mount(struct trace_event_raw_sys_enter *ctx)
@@ -390,11 +378,7 @@ int trace_enter_move_mount(struct trace_event_raw_sys_enter *ctx)
 	return remember(&call);
 }
 
-SEC("tracepoint/syscalls/sys_exit_move_mount")
-int trace_exit_move_mount(struct trace_event_raw_sys_exit *ctx)
-{
-	return complete(ctx->ret);
-}
+MOUNT_EXIT(move_mount)
 
 SEC("tracepoint/syscalls/sys_enter_open_tree")
 int trace_enter_open_tree(struct trace_event_raw_sys_enter *ctx)
@@ -408,11 +392,7 @@ int trace_enter_open_tree(struct trace_event_raw_sys_enter *ctx)
 	return remember(&call);
 }
 
-SEC("tracepoint/syscalls/sys_exit_open_tree")
-int trace_exit_open_tree(struct trace_event_raw_sys_exit *ctx)
-{
-	return complete(ctx->ret);
-}
+MOUNT_EXIT(open_tree)
 
 SEC("tracepoint/syscalls/sys_enter_open_tree_attr")
 int trace_enter_open_tree_attr(struct trace_event_raw_sys_enter *ctx)
@@ -428,11 +408,7 @@ int trace_enter_open_tree_attr(struct trace_event_raw_sys_enter *ctx)
 	return remember(&call);
 }
 
-SEC("tracepoint/syscalls/sys_exit_open_tree_attr")
-int trace_exit_open_tree_attr(struct trace_event_raw_sys_exit *ctx)
-{
-	return complete(ctx->ret);
-}
+MOUNT_EXIT(open_tree_attr)
 
 SEC("tracepoint/syscalls/sys_enter_mount_setattr")
 int trace_enter_mount_setattr(struct trace_event_raw_sys_enter *ctx)
@@ -448,11 +424,7 @@ int trace_enter_mount_setattr(struct trace_event_raw_sys_enter *ctx)
 	return remember(&call);
 }
 
-SEC("tracepoint/syscalls/sys_exit_mount_setattr")
-int trace_exit_mount_setattr(struct trace_event_raw_sys_exit *ctx)
-{
-	return complete(ctx->ret);
-}
+MOUNT_EXIT(mount_setattr)
 
 SEC("tracepoint/syscalls/sys_enter_fspick")
 int trace_enter_fspick(struct trace_event_raw_sys_enter *ctx)
@@ -466,10 +438,6 @@ int trace_enter_fspick(struct trace_event_raw_sys_enter *ctx)
 	return remember(&call);
 }
 
-SEC("tracepoint/syscalls/sys_exit_fspick")
-int trace_exit_fspick(struct trace_event_raw_sys_exit *ctx)
-{
-	return complete(ctx->ret);
-}
+MOUNT_EXIT(fspick)
 
 char LICENSE[] SEC("license") = "GPL";

@@ -9,6 +9,7 @@ import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubernetesCluster;
+import io.gadgetflow.testing.MemoryCgroup;
 import io.gadgetflow.testing.RecordSchemas;
 import io.gadgetflow.testing.WithKafka;
 import io.gadgetflow.testing.WithKubernetes;
@@ -37,8 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
 @WithKafka
 @WithKubernetes
 class SyscallGadgetsIT {
-  private static final Path MEMORY_CGROUPS = Path.of("/sys/fs/cgroup/memory");
-
   @TempDir Path directory;
 
   Harness platform;
@@ -97,28 +96,14 @@ class SyscallGadgetsIT {
   @Test
   void oomkillReportsAProcessKilledInAMemoryCgroup() throws Exception {
     Started trace = start("oomkill", "");
-    Path cgroup =
-        Files.createDirectory(MEMORY_CGROUPS.resolve("gadgetflow-oom-" + UUID.randomUUID()));
-    try {
-      Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Long.toString(16L << 20));
+    try (MemoryCgroup cgroup = MemoryCgroup.create(16L << 20)) {
       // dd's 32 MiB buffer, filled from /dev/zero, cannot fit: the kernel kills dd itself.
-      Process hog =
-          new ProcessBuilder(
-                  "sh",
-                  "-c",
-                  "echo $$ > "
-                      + cgroup.resolve("cgroup.procs")
-                      + "; exec dd if=/dev/zero of=/dev/null bs=32M count=1 status=none")
-              .start();
-      assertThat(hog.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(hog.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+      Process hog = cgroup.runDdOverLimit(32L << 20);
 
       JsonNode event =
           awaitEvent(trace, "event-oomkill.json", e -> e.path("kpid").asLong() == hog.pid());
       assertThat(event.get("kcomm").asText()).isEqualTo("dd");
       assertThat(event.get("tpid").asLong()).isEqualTo(hog.pid());
-    } finally {
-      Files.delete(cgroup);
     }
     stop(trace);
   }

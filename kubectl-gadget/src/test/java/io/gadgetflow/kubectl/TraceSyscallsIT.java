@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubernetesCluster;
+import io.gadgetflow.testing.MemoryCgroup;
 import io.gadgetflow.testing.WithKafka;
 import io.gadgetflow.testing.WithKubernetes;
 import java.io.IOException;
@@ -34,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 @SuppressWarnings("try")
 class TraceSyscallsIT {
   static final Duration TIMEOUT = Duration.ofSeconds(60);
-  static final Path MEMORY_CGROUPS = Path.of("/sys/fs/cgroup/memory");
 
   static GadgetFlowRoles roles;
 
@@ -95,35 +95,19 @@ class TraceSyscallsIT {
 
   @Test
   void traceOomkill(KubernetesCluster cluster, KafkaBroker kafka) throws Exception {
-    Path cgroup =
-        Files.createDirectory(MEMORY_CGROUPS.resolve("gadgetflow-oom-" + UUID.randomUUID()));
     List<Long> killed = new ArrayList<>();
-    try {
-      Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Long.toString(16L << 20));
+    try (MemoryCgroup cgroup = MemoryCgroup.create(16L << 20)) {
       String row =
           traceUntilRow(
               cluster,
               kafka,
               List.of("trace", "oomkill"),
               "kpid,kcomm,tpid,tcomm",
-              () -> {
-                // dd's 32 MiB buffer cannot fit: the kernel kills dd itself.
-                Process hog =
-                    new ProcessBuilder(
-                            "sh",
-                            "-c",
-                            "echo $$ > "
-                                + cgroup.resolve("cgroup.procs")
-                                + "; exec dd if=/dev/zero of=/dev/null bs=32M count=1 status=none")
-                        .start();
-                assertThat(hog.waitFor(60, TimeUnit.SECONDS)).isTrue();
-                killed.add(hog.pid());
-              },
+              // dd's 32 MiB buffer cannot fit: the kernel kills dd itself.
+              () -> killed.add(cgroup.runDdOverLimit(32L << 20).pid()),
               line -> line.contains(" dd"));
 
       assertThat(row).matches(columns(killed.getFirst(), "dd", killed.getFirst(), "dd"));
-    } finally {
-      Files.delete(cgroup);
     }
   }
 

@@ -7,15 +7,13 @@ import io.gadgetflow.node.gadget.EventCollector;
 import io.gadgetflow.node.gadget.GadgetOptions;
 import io.gadgetflow.node.gadget.RunningGadget;
 import io.gadgetflow.node.gadget.TestProcesses;
+import io.gadgetflow.testing.MemoryCgroup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,94 +23,53 @@ import org.junit.jupiter.api.Test;
  * kernel's out-of-memory killer kills the bigger one, the victim.
  */
 class OomKillGadgetIT {
-  private static final Path MEMORY_CGROUPS = Path.of("/sys/fs/cgroup/memory");
   private static final long LIMIT_BYTES = 64L << 20;
   private static final long VICTIM_BYTES = 40L << 20;
   private static final long PAGE_BYTES = 4096;
 
-  private Path cgroup;
-  private Process victimShell;
-
-  @BeforeEach
-  void createCgroup() throws IOException {
-    assertThat(MEMORY_CGROUPS.resolve("cgroup.procs"))
-        .as("the cgroup v1 memory controller, mounted on this machine's kind")
-        .isWritable();
-    cgroup = Files.createDirectory(MEMORY_CGROUPS.resolve("gadgetflow-oom-" + UUID.randomUUID()));
-    Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Long.toString(LIMIT_BYTES));
-  }
-
-  @AfterEach
-  void removeCgroup() throws Exception {
-    if (victimShell != null) {
-      victimShell.descendants().forEach(ProcessHandle::destroyForcibly);
-      victimShell.destroyForcibly();
-      victimShell.waitFor(10, TimeUnit.SECONDS);
-    }
-    if (cgroup != null) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (!Files.readString(cgroup.resolve("cgroup.procs")).isBlank()
-          && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
-      Files.delete(cgroup);
-    }
-  }
-
   @Test
   void reportsTheKilledProcessAndTheOneWhoseAllocationTriggeredIt() throws Exception {
-    victimShell =
-        new ProcessBuilder(
-                "sh",
-                "-c",
-                "echo $$ > "
-                    + cgroup.resolve("cgroup.procs")
-                    + "; exec unshare --mount sh -c"
-                    + " 'dd if=/dev/zero bs=40M count=1 status=none | sleep 600'")
-            .start();
-    long victim = awaitVictim();
-    long victimMountNamespace = mountNamespace(victim);
-    assertThat(victimMountNamespace).isNotEqualTo(TestProcesses.currentMountNamespace());
+    try (MemoryCgroup cgroup = MemoryCgroup.create(LIMIT_BYTES)) {
+      cgroup.start(
+          "exec unshare --mount sh -c 'dd if=/dev/zero bs=40M count=1 status=none | sleep 600'");
+      long victim = awaitVictim(cgroup.directory());
+      long victimMountNamespace = mountNamespace(victim);
+      assertThat(victimMountNamespace).isNotEqualTo(TestProcesses.currentMountNamespace());
 
-    try (RunningGadget unfiltered =
-            RunningGadget.start(OomKillGadget.PROGRAM, GadgetOptions.unfiltered());
-        RunningGadget victimsContainer =
-            RunningGadget.start(
-                OomKillGadget.PROGRAM, GadgetOptions.filtered(Set.of(victimMountNamespace)));
-        RunningGadget triggersContainer =
-            RunningGadget.start(
-                OomKillGadget.PROGRAM,
-                GadgetOptions.filtered(Set.of(TestProcesses.currentMountNamespace())))) {
-      EventCollector all = EventCollector.start(unfiltered, "oomkill-it-all");
-      EventCollector ofVictim = EventCollector.start(victimsContainer, "oomkill-it-victim");
-      Process trigger =
-          new ProcessBuilder(
-                  "sh",
-                  "-c",
-                  "echo $$ > "
-                      + cgroup.resolve("cgroup.procs")
-                      + "; exec dd if=/dev/zero of=/dev/null bs=32M count=1 status=none")
-              .start();
-      assertThat(trigger.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(trigger.exitValue()).as("the trigger survives: the victim was bigger").isZero();
+      try (RunningGadget unfiltered =
+              RunningGadget.start(OomKillGadget.PROGRAM, GadgetOptions.unfiltered());
+          RunningGadget victimsContainer =
+              RunningGadget.start(
+                  OomKillGadget.PROGRAM, GadgetOptions.filtered(Set.of(victimMountNamespace)));
+          RunningGadget triggersContainer =
+              RunningGadget.start(
+                  OomKillGadget.PROGRAM,
+                  GadgetOptions.filtered(Set.of(TestProcesses.currentMountNamespace())))) {
+        EventCollector all = EventCollector.start(unfiltered, "oomkill-it-all");
+        EventCollector ofVictim = EventCollector.start(victimsContainer, "oomkill-it-victim");
+        Process trigger =
+            cgroup.start("exec dd if=/dev/zero of=/dev/null bs=32M count=1 status=none");
+        assertThat(trigger.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(trigger.exitValue()).as("the trigger survives: the victim was bigger").isZero();
 
-      JsonNode kill = all.await(event -> event.get("kpid").asLong() == victim, 1).getFirst();
-      assertThat(kill.get("kcomm").asText()).isEqualTo("dd");
-      assertThat(kill.get("kuid").asLong()).isEqualTo(TestProcesses.currentUid());
-      assertThat(kill.get("tpid").asLong()).isEqualTo(trigger.pid());
-      assertThat(kill.get("tcomm").asText()).isEqualTo("dd");
-      assertThat(kill.get("pages").asLong()).isGreaterThanOrEqualTo(VICTIM_BYTES / PAGE_BYTES);
-      assertThat(kill.get("pages").asLong()).isLessThan(LIMIT_BYTES / PAGE_BYTES);
-      assertThat(kill.get("mountnsid").asLong()).isEqualTo(victimMountNamespace);
+        JsonNode kill = all.await(event -> event.get("kpid").asLong() == victim, 1).getFirst();
+        assertThat(kill.get("kcomm").asText()).isEqualTo("dd");
+        assertThat(kill.get("kuid").asLong()).isEqualTo(TestProcesses.currentUid());
+        assertThat(kill.get("tpid").asLong()).isEqualTo(trigger.pid());
+        assertThat(kill.get("tcomm").asText()).isEqualTo("dd");
+        assertThat(kill.get("pages").asLong()).isGreaterThanOrEqualTo(VICTIM_BYTES / PAGE_BYTES);
+        assertThat(kill.get("pages").asLong()).isLessThan(LIMIT_BYTES / PAGE_BYTES);
+        assertThat(kill.get("mountnsid").asLong()).isEqualTo(victimMountNamespace);
 
-      // The event belongs to the victim's container, not to the trigger's.
-      ofVictim.await(event -> event.get("kpid").asLong() == victim, 1);
-      assertThat(triggersContainer.events().producerPosition()).isZero();
+        // The event belongs to the victim's container, not to the trigger's.
+        ofVictim.await(event -> event.get("kpid").asLong() == victim, 1);
+        assertThat(triggersContainer.events().producerPosition()).isZero();
+      }
     }
   }
 
   /** The victim dd, once its buffer is full: the cgroup's usage has reached the buffer's size. */
-  private long awaitVictim() throws Exception {
+  private static long awaitVictim(Path cgroup) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       long usage =
