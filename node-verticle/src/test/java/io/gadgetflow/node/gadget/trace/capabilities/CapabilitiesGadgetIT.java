@@ -27,10 +27,13 @@ class CapabilitiesGadgetIT {
   private static final int CAP_SYS_NICE = 23;
   private static final int NOBODY = 65534;
 
-  /** Lowers its nice value {@code ARGV[0]} times, becomes nobody, signals init. */
+  /**
+   * Lowers its nice value {@code ARGV[0]} times (each time lower: a check each), becomes nobody,
+   * signals init.
+   */
   private static final String CHECKS =
       """
-      setpriority(0, 0, -1) or die "setpriority: $!" for 1 .. $ARGV[0];
+      setpriority(0, 0, -$_) or die "setpriority: $!" for 1 .. $ARGV[0];
       ($<, $>) = (65534, 65534);
       $< == 65534 or die "setreuid: $!";
       kill(0, 1) and die 'nobody signalled init';
