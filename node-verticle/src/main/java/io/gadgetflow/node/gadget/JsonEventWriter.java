@@ -53,9 +53,9 @@ public final class JsonEventWriter {
 
   /**
    * Strings cached per field name, for names made at start-up (each JsonName has an index). Room
-   * for every gadget's names: the enricher's (node, namespace, pod, container) are made when the
-   * first trace starts, after the decoders of the whole catalogue made theirs (68 names with 12
-   * gadgets), and a name beyond the room is written without the cache, on every event.
+   * for every gadget's names: the enricher's (node, namespace, pod, container) may be made after
+   * the decoders of the whole catalogue made theirs (68 names with 12 gadgets), and a name beyond
+   * the room is written without the cache, on every event.
    */
   private static final int CACHED_NAMES = 512;
 
