@@ -60,12 +60,13 @@ static __always_inline struct tcp_stat *row_of(struct sock *sk, __u32 pid, __u16
 	struct tcp_stat fresh = {};
 	long err;
 
+	/* The destination's type says how many bytes are read: 4 of an IPv4 address, 16 of IPv6. */
 	if (family == AF_INET) {
-		BPF_CORE_READ_INTO(id.saddr, sk, __sk_common.skc_rcv_saddr);
-		BPF_CORE_READ_INTO(id.daddr, sk, __sk_common.skc_daddr);
+		BPF_CORE_READ_INTO((__be32 *)id.saddr, sk, __sk_common.skc_rcv_saddr);
+		BPF_CORE_READ_INTO((__be32 *)id.daddr, sk, __sk_common.skc_daddr);
 	} else {
-		BPF_CORE_READ_INTO(id.saddr, sk, __sk_common.skc_v6_rcv_saddr);
-		BPF_CORE_READ_INTO(id.daddr, sk, __sk_common.skc_v6_daddr);
+		BPF_CORE_READ_INTO(&id.saddr, sk, __sk_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(&id.daddr, sk, __sk_common.skc_v6_daddr);
 	}
 	row = bpf_map_lookup_elem(&stats, &id);
 	if (row)

@@ -58,19 +58,24 @@ public record SortOrder(List<Key> keys) {
   public <T> Comparator<T> comparator(BiFunction<T, String, Comparable<?>> column) {
     Comparator<T> order = (a, b) -> 0;
     for (Key key : keys) {
-      Comparator<T> byKey =
-          (a, b) -> compareValues(column.apply(a, key.column()), column.apply(b, key.column()));
-      order = order.thenComparing(key.descending() ? byKey.reversed() : byKey);
+      order =
+          order.thenComparing(
+              (a, b) ->
+                  compareValues(
+                      column.apply(a, key.column()),
+                      column.apply(b, key.column()),
+                      key.descending()));
     }
     return order;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static int compareValues(Comparable<?> a, Comparable<?> b) {
+  private static int compareValues(Comparable<?> a, Comparable<?> b, boolean descending) {
     if (a == null || b == null) {
       return a == b ? 0 : a == null ? 1 : -1;
     }
-    return ((Comparable) a).compareTo(b);
+    int ascending = ((Comparable) a).compareTo(b);
+    return descending ? -ascending : ascending;
   }
 
   @Override
