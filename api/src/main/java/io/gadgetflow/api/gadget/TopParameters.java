@@ -19,8 +19,12 @@ public final class TopParameters {
   /** An hour: beyond that a table says little about now. */
   private static final long MAX_INTERVAL_SECONDS = 3600;
 
-  /** As many rows as a top program's table holds. */
-  private static final long MAX_ROWS_LIMIT = 10240;
+  /**
+   * A report is one Kafka record, which must fit the producer's and broker's default limit of 1
+   * MiB: a row takes a few hundred bytes, up to about 1 KiB with a file name of 255 bytes that are
+   * not UTF-8 (each becomes U+FFFD, three bytes).
+   */
+  private static final long MAX_ROWS_LIMIT = 500;
 
   private TopParameters() {}
 
