@@ -1,6 +1,7 @@
 // What the dashboard does with a top gadget's reports, without a browser: each report is one
 // interval's table from one node; the table shown holds every node's latest rows, sorted by the
 // trace's sort_by and cut to its max_rows, as `kubectl gadget top` does on a terminal.
+import { fieldColumns } from './events.js';
 
 /** Whether a gadget reports a table per interval instead of events. */
 export function isTopGadget(gadget) {
@@ -9,18 +10,12 @@ export function isTopGadget(gadget) {
 
 /** The table's columns: the node and container names, then the gadget's own row fields. */
 export function topColumnsFor(gadget) {
-  const own = (gadget?.eventFields ?? []).map((field) => ({
-    key: field.name,
-    title: field.name,
-    type: field.type,
-    description: field.description,
-  }));
   return [
     { key: 'node', title: 'node', type: 'string', description: 'node the row comes from' },
     { key: 'namespace', title: 'namespace', type: 'string', description: 'pod namespace' },
     { key: 'pod', title: 'pod', type: 'string', description: 'pod name' },
     { key: 'container', title: 'container', type: 'string', description: 'container name' },
-    ...own,
+    ...fieldColumns(gadget),
   ];
 }
 

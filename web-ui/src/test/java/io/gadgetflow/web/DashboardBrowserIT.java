@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -111,18 +112,7 @@ class DashboardBrowserIT {
   @Test
   void startsExecFromTheFormShowsTheCommandLiveAndStopsIt() throws Exception {
     String name = "exec-" + UUID.randomUUID().toString().substring(0, 6);
-    open(platform.namespace);
-    WebDriverWait wait = new WebDriverWait(browser, TIMEOUT);
-    wait.until(
-        ExpectedConditions.presenceOfElementLocated(
-            By.cssSelector("#gadget option[value='execsnoop']")));
-    new Select(browser.findElement(By.id("gadget"))).selectByValue("execsnoop");
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("node"), platform.node));
-    new Select(browser.findElement(By.id("node"))).selectByVisibleText(platform.node);
-    browser.findElement(By.id("trace-name")).sendKeys(name);
-    browser.findElement(By.id("start")).click();
-
-    wait.until(stateOf(name, "Started"));
+    WebDriverWait wait = startFromTheForm("execsnoop", name, Map.of());
     wait.until(
         ExpectedConditions.presenceOfElementLocated(By.cssSelector(".connections .conn.live")));
     String marker = "gadgetflow-browser-" + UUID.randomUUID();
@@ -205,21 +195,9 @@ class DashboardBrowserIT {
   @Test
   void aTopGadgetsTableIsRefreshedInPlaceEveryInterval() throws Exception {
     String name = "filetop-" + UUID.randomUUID().toString().substring(0, 6);
-    open(platform.namespace);
-    WebDriverWait wait = new WebDriverWait(browser, TIMEOUT);
-    wait.until(
-        ExpectedConditions.presenceOfElementLocated(
-            By.cssSelector("#gadget option[value='filetop']")));
-    new Select(browser.findElement(By.id("gadget"))).selectByValue("filetop");
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("node"), platform.node));
-    new Select(browser.findElement(By.id("node"))).selectByVisibleText(platform.node);
-    browser.findElement(By.id("trace-name")).sendKeys(name);
     // Sorted by bytes written, and long, so that the known file is a row on a busy machine.
-    browser.findElement(By.id("parameter-sort_by")).sendKeys("-wbytes");
-    browser.findElement(By.id("parameter-max_rows")).sendKeys("500");
-    browser.findElement(By.id("start")).click();
-
-    wait.until(stateOf(name, "Started"));
+    WebDriverWait wait =
+        startFromTheForm("filetop", name, Map.of("sort_by", "-wbytes", "max_rows", "500"));
     WebElement table = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("top")));
     assertThat(table.findElements(By.tagName("th")))
         .extracting(header -> header.getText().toLowerCase(java.util.Locale.ROOT))
@@ -263,6 +241,28 @@ class DashboardBrowserIT {
         .findElement(By.cssSelector("tr[data-trace='" + name + "'] button[data-operation='stop']"))
         .click();
     wait.until(stateOf(name, "Stopped"));
+  }
+
+  /**
+   * Opens the dashboard, starts {@code gadget} on this node from the form with these parameters
+   * typed in, and waits until the Trace is {@code Started}.
+   */
+  private static WebDriverWait startFromTheForm(
+      String gadget, String name, Map<String, String> parameters) {
+    open(platform.namespace);
+    WebDriverWait wait = new WebDriverWait(browser, TIMEOUT);
+    wait.until(
+        ExpectedConditions.presenceOfElementLocated(
+            By.cssSelector("#gadget option[value='" + gadget + "']")));
+    new Select(browser.findElement(By.id("gadget"))).selectByValue(gadget);
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("node"), platform.node));
+    new Select(browser.findElement(By.id("node"))).selectByVisibleText(platform.node);
+    browser.findElement(By.id("trace-name")).sendKeys(name);
+    parameters.forEach(
+        (parameter, value) -> browser.findElement(By.id("parameter-" + parameter)).sendKeys(value));
+    browser.findElement(By.id("start")).click();
+    wait.until(stateOf(name, "Started"));
+    return wait;
   }
 
   /** Opens the dashboard as the person who ran it would: the printed URL, with its token. */

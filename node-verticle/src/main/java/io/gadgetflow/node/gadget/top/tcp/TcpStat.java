@@ -9,6 +9,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import io.gadgetflow.node.gadget.CStrings;
+import io.gadgetflow.node.gadget.IpAddresses;
 import io.gadgetflow.node.gadget.JsonEventWriter;
 import io.gadgetflow.node.gadget.JsonName;
 import io.gadgetflow.node.gadget.TopRow;
@@ -16,7 +17,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 
 /**
  * One row of tcptop: the bytes a process sent and received on one TCP connection over an interval,
@@ -90,8 +90,8 @@ record TcpStat(
   static TcpStat decode(MemorySegment key, MemorySegment value) {
     int family = Short.toUnsignedInt(key.get(JAVA_SHORT, FAMILY));
     int addressBytes = family == AF_INET ? IPV4_BYTES : IPV6_BYTES;
-    InetAddress source = address(key, SADDR, addressBytes);
-    InetAddress destination = address(key, DADDR, addressBytes);
+    InetAddress source = IpAddresses.read(key, SADDR, addressBytes);
+    InetAddress destination = IpAddresses.read(key, DADDR, addressBytes);
     return new TcpStat(
         value.get(JAVA_LONG, MOUNT_NS_ID),
         Integer.toUnsignedLong(key.get(JAVA_INT, PID)),
@@ -104,15 +104,6 @@ record TcpStat(
         Short.toUnsignedInt(key.get(JAVA_SHORT, DPORT)),
         value.get(JAVA_LONG, SENT),
         value.get(JAVA_LONG, RECEIVED));
-  }
-
-  /** An IPv4-mapped IPv6 address becomes an {@link Inet4Address}. */
-  private static InetAddress address(MemorySegment key, long offset, int bytes) {
-    try {
-      return InetAddress.getByAddress(key.asSlice(offset, bytes).toArray(JAVA_BYTE));
-    } catch (UnknownHostException impossible) {
-      throw new IllegalStateException("an address of 4 or 16 bytes is always valid", impossible);
-    }
   }
 
   @Override

@@ -6,11 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gadgetflow.api.gadget.GadgetCatalog;
-import io.gadgetflow.node.gadget.GadgetParameters;
-import io.gadgetflow.node.gadget.JsonEventWriter;
-import io.gadgetflow.node.gadget.JsonName;
-import io.gadgetflow.node.gadget.TopTableReader;
+import io.gadgetflow.node.gadget.TopReports;
 import io.gadgetflow.testing.RecordSchemas;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -34,30 +30,14 @@ class BlockIoStatTest {
 
   @Test
   void aReportOfItsRowsIsABiotopEvent() {
-    JsonEventWriter out = new JsonEventWriter();
-    new TopTableReader(
-            BlockIoTopGadget.PROGRAM.table().orElseThrow(),
-            GadgetCatalog.BIOTOP,
-            GadgetParameters.defaults(GadgetCatalog.BIOTOP))
-        .beginReport(
-            List.of(BlockIoStat.decode(key(1), value())),
-            1_795_601_076_000_000_000L,
-            out,
-            (mountNsId, names) -> {
-              for (String field : List.of("node", "namespace", "pod", "container")) {
-                names.field(JsonName.of(field), field.equals("node") ? "node-1" : "");
-              }
-            });
-    for (String field : List.of("node", "namespace", "pod", "container")) {
-      out.field(JsonName.of(field), field.equals("node") ? "node-1" : "");
-    }
-    out.endObject();
+    String report =
+        TopReports.of(BlockIoTopGadget.PROGRAM, List.of(BlockIoStat.decode(key(1), value())));
 
-    assertThat(out.toString())
+    assertThat(report)
         .contains(
             "{\"pid\":812,\"comm\":\"jbd2/vda-8\",\"write\":true,\"major\":254,\"minor\":16,"
                 + "\"bytes\":65536,\"us\":900,\"io\":16,\"mountnsid\":4026532412,");
-    RecordSchemas.assertValid("event-biotop.json", out.toString());
+    RecordSchemas.assertValid("event-biotop.json", report);
   }
 
   private MemorySegment key(int write) {

@@ -6,11 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gadgetflow.api.gadget.GadgetCatalog;
-import io.gadgetflow.node.gadget.GadgetParameters;
-import io.gadgetflow.node.gadget.JsonEventWriter;
-import io.gadgetflow.node.gadget.JsonName;
-import io.gadgetflow.node.gadget.TopTableReader;
+import io.gadgetflow.node.gadget.TopReports;
 import io.gadgetflow.testing.RecordSchemas;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -41,33 +37,18 @@ class FileStatTest {
 
   @Test
   void aReportOfItsRowsIsAFiletopEvent() {
-    JsonEventWriter out = new JsonEventWriter();
-    new TopTableReader(
-            FileTopGadget.PROGRAM.table().orElseThrow(),
-            GadgetCatalog.FILETOP,
-            GadgetParameters.defaults(GadgetCatalog.FILETOP))
-        .beginReport(
-            List.of(FileStat.decode(arena.allocate(FileStat.FILE_ID), value("a.log", 'R'))),
-            1_795_601_076_000_000_000L,
-            out,
-            (mountNsId, names) -> {
-              names.field(JsonName.of("node"), "node-1");
-              names.field(JsonName.of("namespace"), "shop");
-              names.field(JsonName.of("pod"), "db-0");
-              names.field(JsonName.of("container"), "postgres");
-            });
-    for (String common : List.of("node", "namespace", "pod", "container")) {
-      out.field(JsonName.of(common), common.equals("node") ? "node-1" : "");
-    }
-    out.endObject();
+    String report =
+        TopReports.of(
+            FileTopGadget.PROGRAM,
+            List.of(FileStat.decode(arena.allocate(FileStat.FILE_ID), value("a.log", 'R'))));
 
-    assertThat(out.toString())
+    assertThat(report)
         .contains(
             "\"stats\":[{\"pid\":4242,\"tid\":4243,\"comm\":\"postgres\",\"reads\":3,\"writes\":2,"
                 + "\"rbytes\":12288,\"wbytes\":8192,\"file_type\":\"R\",\"filename\":\"a.log\","
                 + "\"mountnsid\":4026532412,\"node\":\"node-1\",\"namespace\":\"shop\","
                 + "\"pod\":\"db-0\",\"container\":\"postgres\"}]");
-    RecordSchemas.assertValid("event-filetop.json", out.toString());
+    RecordSchemas.assertValid("event-filetop.json", report);
   }
 
   private MemorySegment value(String filename, char type) {

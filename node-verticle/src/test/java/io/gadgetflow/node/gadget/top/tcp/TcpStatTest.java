@@ -7,11 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gadgetflow.api.gadget.GadgetCatalog;
-import io.gadgetflow.node.gadget.GadgetParameters;
-import io.gadgetflow.node.gadget.JsonEventWriter;
-import io.gadgetflow.node.gadget.JsonName;
-import io.gadgetflow.node.gadget.TopTableReader;
+import io.gadgetflow.node.gadget.TopReports;
 import io.gadgetflow.testing.RecordSchemas;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -69,31 +65,17 @@ class TcpStatTest {
 
   @Test
   void aReportOfItsRowsIsATcptopEvent() {
-    JsonEventWriter out = new JsonEventWriter();
-    new TopTableReader(
-            TcpTopGadget.PROGRAM.table().orElseThrow(),
-            GadgetCatalog.TCPTOP,
-            GadgetParameters.defaults(GadgetCatalog.TCPTOP))
-        .beginReport(
-            List.of(TcpStat.decode(key(TcpStat.AF_INET, V4, V4_PEER), value())),
-            1_795_601_076_000_000_000L,
-            out,
-            (mountNsId, names) -> {
-              for (String field : List.of("node", "namespace", "pod", "container")) {
-                names.field(JsonName.of(field), field.equals("node") ? "node-1" : "");
-              }
-            });
-    for (String field : List.of("node", "namespace", "pod", "container")) {
-      out.field(JsonName.of(field), field.equals("node") ? "node-1" : "");
-    }
-    out.endObject();
+    String report =
+        TopReports.of(
+            TcpTopGadget.PROGRAM,
+            List.of(TcpStat.decode(key(TcpStat.AF_INET, V4, V4_PEER), value())));
 
-    assertThat(out.toString())
+    assertThat(report)
         .contains(
             "{\"pid\":31337,\"comm\":\"curl\",\"family\":2,\"ipversion\":4,\"saddr\":\"10.0.0.1\","
                 + "\"sport\":40000,\"daddr\":\"192.168.1.2\",\"dport\":443,\"sent\":1500,"
                 + "\"received\":65536,\"mountnsid\":4026532412,");
-    RecordSchemas.assertValid("event-tcptop.json", out.toString());
+    RecordSchemas.assertValid("event-tcptop.json", report);
   }
 
   private MemorySegment key(int family, byte[] source, byte[] destination) {
