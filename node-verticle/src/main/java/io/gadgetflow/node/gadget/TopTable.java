@@ -1,6 +1,6 @@
 package io.gadgetflow.node.gadget;
 
-import java.lang.foreign.MemoryLayout;
+import io.gadgetflow.node.gadget.ProgramLayouts.MapLayout;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -8,12 +8,10 @@ import java.lang.foreign.MemorySegment;
  * row, and that user space takes and empties at the end of each interval (see {@link
  * TopTableReader}).
  *
- * @param mapName the map's name in the program
- * @param key the layout of the map's keys
- * @param value the layout of the map's values
+ * @param map the map, its keys and values, as the gadget's {@link ProgramLayouts} declare it
  * @param rows turns one entry into a row
  */
-public record TopTable(String mapName, MemoryLayout key, MemoryLayout value, RowDecoder rows) {
+public record TopTable(MapLayout map, RowDecoder rows) {
 
   /** Turns one entry of the map into a row; the segments are valid only during the call. */
   @FunctionalInterface

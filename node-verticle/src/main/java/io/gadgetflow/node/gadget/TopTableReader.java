@@ -53,21 +53,21 @@ public final class TopTableReader {
    * then each entry with its removal in one call, so that nothing the program adds is lost.
    */
   public List<TopRow> takeRows(RunningGadget gadget) {
-    BpfMap map = gadget.map(table.mapName());
+    BpfMap map = gadget.map(table.map().name());
     List<TopRow> rows = new ArrayList<>();
     try (Arena arena = Arena.ofConfined()) {
       List<MemorySegment> keys = new ArrayList<>();
       MemorySegment previous = MemorySegment.NULL;
       // Bounded: keys the program adds meanwhile could otherwise keep the walk going.
       for (int i = 0; i < map.maxEntries(); i++) {
-        MemorySegment next = arena.allocate(table.key());
+        MemorySegment next = arena.allocate(table.map().key());
         if (!map.nextKey(previous, next)) {
           break;
         }
         keys.add(next);
         previous = next;
       }
-      MemorySegment value = arena.allocate(table.value());
+      MemorySegment value = arena.allocate(table.map().value());
       for (MemorySegment key : keys) {
         if (map.lookupAndDelete(key, value)) {
           rows.add(table.rows().decode(key, value));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gadgetflow.api.gadget.GadgetCatalog;
+import io.gadgetflow.node.gadget.ProgramLayouts.MapLayout;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,8 @@ class TopTableReaderTest {
     }
   }
 
-  private static final TopTable TABLE = new TopTable("stats", JAVA_LONG, JAVA_LONG, (k, v) -> null);
+  private static final TopTable TABLE =
+      new TopTable(new MapLayout("stats", JAVA_LONG, JAVA_LONG), (k, v) -> null);
 
   @Test
   void aReportKeepsTheFirstMaxRowsInSortOrder() {

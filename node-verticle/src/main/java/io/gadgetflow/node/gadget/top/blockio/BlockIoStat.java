@@ -1,6 +1,7 @@
 package io.gadgetflow.node.gadget.top.blockio;
 
-import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static io.gadgetflow.node.gadget.CStructs.offsetOf;
+import static io.gadgetflow.node.gadget.CStructs.sizeOf;
 import static java.lang.foreign.MemoryLayout.sequenceLayout;
 import static java.lang.foreign.MemoryLayout.structLayout;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -47,16 +48,16 @@ record BlockIoStat(
       structLayout(JAVA_LONG.withName("bytes"), JAVA_LONG.withName("us"), JAVA_LONG.withName("io"))
           .withName("bio_stat");
 
-  private static final long MOUNT_NS_ID = BIO_ID.byteOffset(groupElement("mount_ns_id"));
-  private static final long PID = BIO_ID.byteOffset(groupElement("pid"));
-  private static final long MAJOR = BIO_ID.byteOffset(groupElement("major"));
-  private static final long MINOR = BIO_ID.byteOffset(groupElement("minor"));
-  private static final long WRITE = BIO_ID.byteOffset(groupElement("write"));
-  private static final long COMM = BIO_ID.byteOffset(groupElement("comm"));
-  private static final long BYTES = BIO_STAT.byteOffset(groupElement("bytes"));
-  private static final long US = BIO_STAT.byteOffset(groupElement("us"));
-  private static final long IO = BIO_STAT.byteOffset(groupElement("io"));
-  private static final int COMM_BYTES = 16;
+  private static final long MOUNT_NS_ID = offsetOf(BIO_ID, "mount_ns_id");
+  private static final long PID = offsetOf(BIO_ID, "pid");
+  private static final long MAJOR = offsetOf(BIO_ID, "major");
+  private static final long MINOR = offsetOf(BIO_ID, "minor");
+  private static final long WRITE = offsetOf(BIO_ID, "write");
+  private static final long COMM = offsetOf(BIO_ID, "comm");
+  private static final long BYTES = offsetOf(BIO_STAT, "bytes");
+  private static final long US = offsetOf(BIO_STAT, "us");
+  private static final long IO = offsetOf(BIO_STAT, "io");
+  private static final int COMM_BYTES = sizeOf(BIO_ID, "comm");
 
   private static final JsonName PID_FIELD = JsonName.of("pid");
   private static final JsonName COMM_FIELD = JsonName.of("comm");

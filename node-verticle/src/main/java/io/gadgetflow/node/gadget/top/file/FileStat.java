@@ -1,6 +1,7 @@
 package io.gadgetflow.node.gadget.top.file;
 
-import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static io.gadgetflow.node.gadget.CStructs.offsetOf;
+import static io.gadgetflow.node.gadget.CStructs.sizeOf;
 import static java.lang.foreign.MemoryLayout.paddingLayout;
 import static java.lang.foreign.MemoryLayout.sequenceLayout;
 import static java.lang.foreign.MemoryLayout.structLayout;
@@ -56,18 +57,18 @@ record FileStat(
               paddingLayout(7))
           .withName("file_stat");
 
-  private static final long READS = offset("reads");
-  private static final long WRITES = offset("writes");
-  private static final long READ_BYTES = offset("read_bytes");
-  private static final long WRITE_BYTES = offset("write_bytes");
-  private static final long MOUNT_NS_ID = offset("mount_ns_id");
-  private static final long PID = offset("pid");
-  private static final long TID = offset("tid");
-  private static final long COMM = offset("comm");
-  private static final long FILENAME = offset("filename");
-  private static final long TYPE = offset("type");
-  private static final int COMM_BYTES = 16;
-  private static final int FILENAME_BYTES = 256;
+  private static final long READS = offsetOf(FILE_STAT, "reads");
+  private static final long WRITES = offsetOf(FILE_STAT, "writes");
+  private static final long READ_BYTES = offsetOf(FILE_STAT, "read_bytes");
+  private static final long WRITE_BYTES = offsetOf(FILE_STAT, "write_bytes");
+  private static final long MOUNT_NS_ID = offsetOf(FILE_STAT, "mount_ns_id");
+  private static final long PID = offsetOf(FILE_STAT, "pid");
+  private static final long TID = offsetOf(FILE_STAT, "tid");
+  private static final long COMM = offsetOf(FILE_STAT, "comm");
+  private static final long FILENAME = offsetOf(FILE_STAT, "filename");
+  private static final long TYPE = offsetOf(FILE_STAT, "type");
+  private static final int COMM_BYTES = sizeOf(FILE_STAT, "comm");
+  private static final int FILENAME_BYTES = sizeOf(FILE_STAT, "filename");
 
   private static final JsonName PID_FIELD = JsonName.of("pid");
   private static final JsonName TID_FIELD = JsonName.of("tid");
@@ -129,9 +130,5 @@ record FileStat(
     out.field(WBYTES_FIELD, writeBytes);
     out.field(FILE_TYPE_FIELD, fileType);
     out.field(FILENAME_FIELD, filename);
-  }
-
-  private static long offset(String member) {
-    return FILE_STAT.byteOffset(groupElement(member));
   }
 }

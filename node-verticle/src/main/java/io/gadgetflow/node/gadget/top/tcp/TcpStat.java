@@ -1,6 +1,7 @@
 package io.gadgetflow.node.gadget.top.tcp;
 
-import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static io.gadgetflow.node.gadget.CStructs.offsetOf;
+import static io.gadgetflow.node.gadget.CStructs.sizeOf;
 import static java.lang.foreign.MemoryLayout.sequenceLayout;
 import static java.lang.foreign.MemoryLayout.structLayout;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -61,19 +62,19 @@ record TcpStat(
               sequenceLayout(16, JAVA_BYTE).withName("comm"))
           .withName("tcp_stat");
 
-  private static final long SADDR = TCP_ID.byteOffset(groupElement("saddr"));
-  private static final long DADDR = TCP_ID.byteOffset(groupElement("daddr"));
-  private static final long PID = TCP_ID.byteOffset(groupElement("pid"));
-  private static final long SPORT = TCP_ID.byteOffset(groupElement("sport"));
-  private static final long DPORT = TCP_ID.byteOffset(groupElement("dport"));
-  private static final long FAMILY = TCP_ID.byteOffset(groupElement("family"));
-  private static final long SENT = TCP_STAT.byteOffset(groupElement("sent"));
-  private static final long RECEIVED = TCP_STAT.byteOffset(groupElement("received"));
-  private static final long MOUNT_NS_ID = TCP_STAT.byteOffset(groupElement("mount_ns_id"));
-  private static final long COMM = TCP_STAT.byteOffset(groupElement("comm"));
-  private static final int COMM_BYTES = 16;
+  private static final long SADDR = offsetOf(TCP_ID, "saddr");
+  private static final long DADDR = offsetOf(TCP_ID, "daddr");
+  private static final long PID = offsetOf(TCP_ID, "pid");
+  private static final long SPORT = offsetOf(TCP_ID, "sport");
+  private static final long DPORT = offsetOf(TCP_ID, "dport");
+  private static final long FAMILY = offsetOf(TCP_ID, "family");
+  private static final long SENT = offsetOf(TCP_STAT, "sent");
+  private static final long RECEIVED = offsetOf(TCP_STAT, "received");
+  private static final long MOUNT_NS_ID = offsetOf(TCP_STAT, "mount_ns_id");
+  private static final long COMM = offsetOf(TCP_STAT, "comm");
+  private static final int COMM_BYTES = sizeOf(TCP_STAT, "comm");
   private static final int IPV4_BYTES = 4;
-  private static final int IPV6_BYTES = 16;
+  private static final int IPV6_BYTES = sizeOf(TCP_ID, "saddr");
 
   private static final JsonName PID_FIELD = JsonName.of("pid");
   private static final JsonName COMM_FIELD = JsonName.of("comm");

@@ -5,7 +5,10 @@ import io.gadgetflow.node.bpf.BpfObject;
 import io.gadgetflow.node.gadget.GadgetParameters;
 import io.gadgetflow.node.gadget.GadgetProgram;
 import io.gadgetflow.node.gadget.NoEventsDecoder;
+import io.gadgetflow.node.gadget.ProgramLayouts;
+import io.gadgetflow.node.gadget.ProgramLayouts.MapLayout;
 import io.gadgetflow.node.gadget.TopTable;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -13,11 +16,17 @@ import java.util.Set;
  * connection; {@code pid} and {@code family} narrow it down in the kernel.
  */
 public final class TcpTopGadget {
+  private static final MapLayout STATS = new MapLayout("stats", TcpStat.TCP_ID, TcpStat.TCP_STAT);
+
   public static final GadgetProgram PROGRAM =
       new GadgetProgram(
-              GadgetCatalog.TCPTOP, "bpf/top/tcp/program.bpf.o", NoEventsDecoder::new, Set.of())
+              GadgetCatalog.TCPTOP,
+              "bpf/top/tcp/program.bpf.o",
+              new ProgramLayouts(List.of(TcpStat.TCP_ID, TcpStat.TCP_STAT), List.of(STATS)),
+              NoEventsDecoder::new,
+              Set.of())
           .withSetup(TcpTopGadget::applyParameters)
-          .withTable(new TopTable("stats", TcpStat.TCP_ID, TcpStat.TCP_STAT, TcpStat::decode));
+          .withTable(new TopTable(STATS, TcpStat::decode));
 
   private TcpTopGadget() {}
 
