@@ -26,12 +26,14 @@ struct bio_id {
 	__u32 write;
 	char comm[GADGET_COMM_LEN];
 };
+GADGET_LAYOUT(bio_id);
 
 struct bio_stat {
 	__u64 bytes;
 	__u64 us;
 	__u64 io;
 };
+GADGET_LAYOUT(bio_stat);
 
 /* Who started each request in flight, by its address, and when it was issued (0: not yet). */
 struct bio_start {

@@ -29,6 +29,7 @@ struct file_id {
 	__u32 tid;
 	__u32 padding;
 };
+GADGET_LAYOUT(file_id);
 
 struct file_stat {
 	__u64 reads;
@@ -43,6 +44,7 @@ struct file_stat {
 	char type; /* R: regular file, S: socket, O: other */
 	__u8 padding[7];
 };
+GADGET_LAYOUT(file_stat);
 _Static_assert(sizeof(struct file_stat) == 328, "user space reads a 328-byte file_stat");
 
 /* Only regular files unless the trace asks for every kind (all_files). */

@@ -28,6 +28,7 @@ struct tcp_id {
 	__u16 family;
 	__u16 padding[3];
 };
+GADGET_LAYOUT(tcp_id);
 
 struct tcp_stat {
 	__u64 sent;
@@ -35,6 +36,7 @@ struct tcp_stat {
 	__u64 mount_ns_id;
 	char comm[GADGET_COMM_LEN];
 };
+GADGET_LAYOUT(tcp_stat);
 
 /* Only this process (0: every one); only this address family (0: both). */
 const volatile __u32 target_pid = 0;
