@@ -23,6 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing else.
  */
 class FileTopGadgetIT {
+  /** FILE_MAX_ENTRIES of the program. */
+  private static final int TABLE_ROWS = 10240;
+
   @TempDir Path directory;
 
   @Test
@@ -125,6 +128,22 @@ class FileTopGadgetIT {
       assertThat(report)
           .extracting(row -> row.column("filename"), row -> row.column("wbytes"))
           .containsExactly(tuple("large", 500L), tuple("medium", 400L));
+    }
+  }
+
+  @Test
+  void aFullTableCountsEveryWriteItHasNoRowForAsLost() throws Exception {
+    try (RunningGadget gadget = start(Map.of())) {
+      TopTableReader table = reader(Map.of());
+      // One write of one shell (builtins only: no other process, no other file) to each of 60
+      // files more than the table holds.
+      OwnMountNamespace.run(
+          gadget.mountNamespaceFilter()::select,
+          "cd %s && i=0; while [ $i -lt %d ]; do echo x > f$i; i=$((i + 1)); done"
+              .formatted(directory, TABLE_ROWS + 60));
+
+      assertThat(table.takeRows(gadget)).hasSize(TABLE_ROWS);
+      assertThat(gadget.lostEvents()).isEqualTo(60);
     }
   }
 
