@@ -281,24 +281,17 @@ public final class SharedGadget implements AutoCloseable {
   private void report(TraceSession[] now) {
     Instant time = Instant.now();
     long epochNanos = time.getEpochSecond() * 1_000_000_000L + time.getNano();
-    List<TopRow> rows;
     try {
-      rows = table.top(table.takeRows(gadget));
+      List<TopRow> rows = table.top(table.takeRows(gadget));
+      if (now.length == 0) {
+        return;
+      }
+      table.beginReport(rows, epochNanos, writer, this::writeNamesOf);
     } catch (RuntimeException e) {
       LOG.warn("Gadget {}: reading its table failed: {}", gadget.program().name(), e.toString());
       TopTableReader.beginFailure(epochNanos, e.getMessage(), writer);
       writer.field(MOUNT_NS_ID, 0);
-      enrich(null);
-      byte[] json = writer.toByteArray();
-      for (TraceSession session : now) {
-        session.deliver(epochNanos, json);
-      }
-      return;
     }
-    if (now.length == 0) {
-      return;
-    }
-    table.beginReport(rows, epochNanos, writer, this::writeNamesOf);
     enrich(null);
     byte[] json = writer.toByteArray();
     for (TraceSession session : now) {
