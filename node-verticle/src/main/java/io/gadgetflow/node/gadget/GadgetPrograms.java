@@ -3,6 +3,9 @@ package io.gadgetflow.node.gadget;
 import io.gadgetflow.node.gadget.advise.seccompprofile.SeccompGadget;
 import io.gadgetflow.node.gadget.profile.blockio.BlockIoGadget;
 import io.gadgetflow.node.gadget.snapshot.process.ProcessGadget;
+import io.gadgetflow.node.gadget.top.blockio.BlockIoTopGadget;
+import io.gadgetflow.node.gadget.top.file.FileTopGadget;
+import io.gadgetflow.node.gadget.top.tcp.TcpTopGadget;
 import io.gadgetflow.node.gadget.trace.bind.BindGadget;
 import io.gadgetflow.node.gadget.trace.capabilities.CapabilitiesGadget;
 import io.gadgetflow.node.gadget.trace.exec.ExecGadget;
@@ -26,6 +29,9 @@ public final class GadgetPrograms {
           BlockIoGadget.PROGRAM,
           ProcessGadget.PROGRAM,
           SeccompGadget.PROGRAM,
+          FileTopGadget.PROGRAM,
+          TcpTopGadget.PROGRAM,
+          BlockIoTopGadget.PROGRAM,
           // Issue 19, h-syscalls.
           BindGadget.PROGRAM,
           MountGadget.PROGRAM,

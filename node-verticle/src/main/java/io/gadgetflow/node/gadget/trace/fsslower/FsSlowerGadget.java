@@ -30,7 +30,7 @@ public final class FsSlowerGadget {
   private FsSlowerGadget() {}
 
   private static void setUp(BpfObject object, GadgetParameters parameters) {
-    byte[] name = parameters.string("filesystem").getBytes(StandardCharsets.US_ASCII);
+    byte[] name = parameters.text("filesystem").getBytes(StandardCharsets.US_ASCII);
     if (name.length >= FS_NAME_BYTES) {
       throw new IllegalArgumentException("filesystem name longer than " + (FS_NAME_BYTES - 1));
     }

@@ -11,13 +11,13 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import io.gadgetflow.node.gadget.EventDecoder;
 import io.gadgetflow.node.gadget.EventHeader;
+import io.gadgetflow.node.gadget.IpAddresses;
 import io.gadgetflow.node.gadget.JsonEventWriter;
 import io.gadgetflow.node.gadget.JsonName;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 
 /**
  * Decodes {@code struct tcp_event} of src/main/bpf/trace/tcp/program.bpf.c into tcptracer's event:
@@ -76,8 +76,8 @@ public final class TcpEventDecoder implements EventDecoder {
       return false;
     }
     int addressBytes = ipVersion == 4 ? 4 : IPV6_ADDRESS_BYTES;
-    InetAddress source = address(ring, offset + SADDR_OFFSET, addressBytes);
-    InetAddress destination = address(ring, offset + DADDR_OFFSET, addressBytes);
+    InetAddress source = IpAddresses.read(ring, offset + SADDR_OFFSET, addressBytes);
+    InetAddress destination = IpAddresses.read(ring, offset + DADDR_OFFSET, addressBytes);
     EventHeader.beginEvent(ring, offset, bootToEpochNanos, out);
     out.field(OPERATION, OPERATIONS[operation]);
     EventHeader.writePid(ring, offset, out);
@@ -91,18 +91,6 @@ public final class TcpEventDecoder implements EventDecoder {
     out.field(SPORT, Short.toUnsignedInt(ring.get(JAVA_SHORT_UNALIGNED, offset + SPORT_OFFSET)));
     out.field(DPORT, Short.toUnsignedInt(ring.get(JAVA_SHORT_UNALIGNED, offset + DPORT_OFFSET)));
     return true;
-  }
-
-  /**
-   * The kernel keeps addresses in network order, as {@link InetAddress} reads them; an IPv4-mapped
-   * IPv6 address becomes an {@link Inet4Address}.
-   */
-  private static InetAddress address(MemorySegment ring, long offset, int bytes) {
-    try {
-      return InetAddress.getByAddress(ring.asSlice(offset, bytes).toArray(JAVA_BYTE));
-    } catch (UnknownHostException impossible) {
-      throw new IllegalStateException("an address of 4 or 16 bytes is always valid", impossible);
-    }
   }
 
   @Override
