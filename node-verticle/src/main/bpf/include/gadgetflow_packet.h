@@ -31,6 +31,20 @@ struct gadget_packet {
 };
 
 /*
+ * The first bytes of every packet event: the common header (the sending process's, or zeros but
+ * the time), the packet's network namespace, and the sender's thread and group ids. User space
+ * decodes it once for both gadgets (io.gadgetflow.node.gadget.PacketEventHeader).
+ */
+struct gadget_packet_event_header {
+	struct gadget_event_header header;
+	__u32 netns;
+	__u32 tid;
+	__u32 gid;
+	__u32 padding;
+};
+_Static_assert(sizeof(struct gadget_packet_event_header) == 56, "user space decodes 56 bytes");
+
+/*
  * The network namespace of the device the packet goes through: the namespace of the socket the
  * program is attached to, as a packet socket only sees its own namespace's devices.
  */
@@ -78,30 +92,31 @@ static __always_inline bool gadget_parse_ip(struct __sk_buff *skb, struct gadget
 }
 
 /*
- * Fills the event header with the task that sends the packet, when that is known: an outgoing
- * packet is handed to packet sockets in the context of the task that sent it (the devices of
- * containers and loopback transmit synchronously), and that task is in the packet's network
- * namespace. Anything else (a received packet, a packet transmitted later from softirq on behalf
- * of another namespace) gets no process: pid 0, mount namespace 0, empty comm.
+ * Fills a zeroed packet event header: time, namespace, and the task that sends the packet when
+ * that is known. An outgoing packet is handed to packet sockets in the context of the task that
+ * sent it (the devices of containers and loopback transmit synchronously), and that task is in
+ * the packet's network namespace. Anything else (a received packet, a packet transmitted later
+ * from softirq on behalf of another namespace) gets no process: pid 0, mount namespace 0, empty
+ * comm. Returns whether the sender is known.
  */
-static __always_inline bool gadget_fill_sender(struct __sk_buff *skb, __u32 netns,
-					       struct gadget_event_header *header, __u32 *tid,
-					       __u32 *gid)
+static __always_inline bool gadget_fill_packet_header(struct __sk_buff *skb, __u32 netns,
+						      struct gadget_packet_event_header *event)
 {
 	struct task_struct *task;
 
-	header->boot_timestamp_ns = bpf_ktime_get_boot_ns();
+	event->header.boot_timestamp_ns = bpf_ktime_get_boot_ns();
+	event->netns = netns;
 	if (skb->pkt_type != GADGET_PACKET_OUTGOING)
 		return false;
 	task = (struct task_struct *)bpf_get_current_task();
 	if (BPF_CORE_READ(task, nsproxy, net_ns, ns.inum) != netns)
 		return false;
-	header->mount_ns_id = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
-	header->pid = BPF_CORE_READ(task, tgid);
-	header->uid = BPF_CORE_READ(task, cred, uid.val);
-	BPF_CORE_READ_STR_INTO(&header->comm, task, comm);
-	*tid = BPF_CORE_READ(task, pid);
-	*gid = BPF_CORE_READ(task, cred, gid.val);
+	event->header.mount_ns_id = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	event->header.pid = BPF_CORE_READ(task, tgid);
+	event->header.uid = BPF_CORE_READ(task, cred, uid.val);
+	BPF_CORE_READ_STR_INTO(&event->header.comm, task, comm);
+	event->tid = BPF_CORE_READ(task, pid);
+	event->gid = BPF_CORE_READ(task, cred, gid.val);
 	return true;
 }
 

@@ -13,6 +13,12 @@
 #define IPPROTO_TCP 6
 #define IPPROTO_UDP 17
 
+#define COLLECT_TCP 1
+#define COLLECT_UDP 2
+
+/* Which protocols the trace's protocol parameter asks for. */
+const volatile __u8 collected_protocols = COLLECT_TCP | COLLECT_UDP;
+
 struct socket_record {
 	__u32 netns;
 	__u8 protocol;
@@ -74,7 +80,8 @@ int collect_tcp(struct bpf_iter__tcp *ctx)
 	struct socket_record record = {};
 	struct tcp_sock *full;
 
-	if (!common || !fill_common(common, IPPROTO_TCP, &record))
+	if (!(collected_protocols & COLLECT_TCP) || !common ||
+	    !fill_common(common, IPPROTO_TCP, &record))
 		return 0;
 	full = bpf_skc_to_tcp_sock(common);
 	if (full)
@@ -89,7 +96,8 @@ int collect_udp(struct bpf_iter__udp *ctx)
 	struct udp_sock *udp = ctx->udp_sk;
 	struct socket_record record = {};
 
-	if (!udp || !fill_common(&udp->inet.sk.__sk_common, IPPROTO_UDP, &record))
+	if (!(collected_protocols & COLLECT_UDP) || !udp ||
+	    !fill_common(&udp->inet.sk.__sk_common, IPPROTO_UDP, &record))
 		return 0;
 	record.inode = socket_inode(&udp->inet.sk);
 	bpf_seq_write(ctx->meta->seq, &record, sizeof(record));

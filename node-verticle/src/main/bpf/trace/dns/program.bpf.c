@@ -14,16 +14,12 @@
 #define DNS_MAX_QUERIES 16384
 
 struct dns_event {
-	struct gadget_event_header header;
-	__u32 netns;
-	__u32 tid;
-	__u32 gid;
+	struct gadget_packet_event_header packet;
 	__u8 pkt_type;
 	__u8 ip_version;
 	__u16 sport;
 	__u16 dport;
 	__u16 dns_bytes;
-	__u32 padding;
 	__u64 latency_ns;
 	__u8 saddr[16];
 	__u8 daddr[16];
@@ -43,9 +39,7 @@ struct query_key {
 
 /* When the query was seen first, in which direction, and by whom it was sent. */
 struct query_value {
-	struct gadget_event_header sender;
-	__u32 tid;
-	__u32 gid;
+	struct gadget_packet_event_header sender;
 	__u8 pkt_type;
 	__u8 has_sender;
 };
@@ -63,9 +57,7 @@ static __always_inline void remember_query(struct query_key *key, struct dns_eve
 {
 	struct query_value value = {};
 
-	value.sender = event->header;
-	value.tid = event->tid;
-	value.gid = event->gid;
+	value.sender = event->packet;
 	value.pkt_type = event->pkt_type;
 	value.has_sender = has_sender;
 	/* The first copy counts: on loopback a query is seen leaving, then arriving. */
@@ -85,14 +77,13 @@ static __always_inline void match_response(struct query_key *key, struct dns_eve
 
 	if (!query)
 		return;
-	event->latency_ns = event->header.boot_timestamp_ns - query->sender.boot_timestamp_ns;
+	event->latency_ns =
+		event->packet.header.boot_timestamp_ns - query->sender.header.boot_timestamp_ns;
 	if (!has_sender && query->has_sender && event->pkt_type == GADGET_PACKET_HOST) {
-		__u64 timestamp = event->header.boot_timestamp_ns;
+		__u64 timestamp = event->packet.header.boot_timestamp_ns;
 
-		event->header = query->sender;
-		event->header.boot_timestamp_ns = timestamp;
-		event->tid = query->tid;
-		event->gid = query->gid;
+		event->packet = query->sender;
+		event->packet.header.boot_timestamp_ns = timestamp;
 	}
 	if (event->pkt_type == GADGET_PACKET_HOST || query->pkt_type == GADGET_PACKET_HOST)
 		bpf_map_delete_elem(&queries, key);
@@ -135,8 +126,7 @@ int trace_dns(struct __sk_buff *skb)
 	if (!event)
 		return 0;
 	__builtin_memset(event, 0, sizeof(*event) - DNS_MAX_BYTES);
-	has_sender = gadget_fill_sender(skb, packet.netns, &event->header, &event->tid, &event->gid);
-	event->netns = packet.netns;
+	has_sender = gadget_fill_packet_header(skb, packet.netns, &event->packet);
 	event->pkt_type = skb->pkt_type;
 	event->ip_version = packet.ip_version;
 	event->sport = ports[0];

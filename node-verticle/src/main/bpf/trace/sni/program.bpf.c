@@ -22,11 +22,7 @@
 #define TLS_SESSION_ID_OFFSET 43
 
 struct sni_event {
-	struct gadget_event_header header;
-	__u32 netns;
-	__u32 tid;
-	__u32 gid;
-	__u32 padding;
+	struct gadget_packet_event_header packet;
 	char name[SNI_NAME_BYTES];
 };
 _Static_assert(__builtin_offsetof(struct sni_event, name) == 56, "user space reads the name at 56");
@@ -120,8 +116,7 @@ int trace_sni(struct __sk_buff *skb)
 	if (!event)
 		return 0;
 	__builtin_memset(event, 0, sizeof(*event));
-	gadget_fill_sender(skb, packet.netns, &event->header, &event->tid, &event->gid);
-	event->netns = packet.netns;
+	gadget_fill_packet_header(skb, packet.netns, &event->packet);
 	name_bytes = name_length < SNI_NAME_BYTES - 1 ? name_length : SNI_NAME_BYTES - 1;
 	/* See the same mask in trace/dns: the verifier needs the bound on the helper's register. */
 	asm volatile("%[bytes] &= 0xff" : [bytes] "+r"(name_bytes));

@@ -3,9 +3,12 @@ package io.gadgetflow.node.gadget;
 import io.gadgetflow.node.gadget.advise.seccomp.SeccompGadget;
 import io.gadgetflow.node.gadget.profile.blockio.BlockIoGadget;
 import io.gadgetflow.node.gadget.snapshot.process.ProcessGadget;
+import io.gadgetflow.node.gadget.snapshot.socket.SocketGadget;
+import io.gadgetflow.node.gadget.trace.dns.DnsGadget;
 import io.gadgetflow.node.gadget.trace.exec.ExecGadget;
 import io.gadgetflow.node.gadget.trace.open.OpenGadget;
 import io.gadgetflow.node.gadget.trace.signal.SignalGadget;
+import io.gadgetflow.node.gadget.trace.sni.SniGadget;
 import io.gadgetflow.node.gadget.trace.tcp.TcpGadget;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +23,11 @@ public final class GadgetPrograms {
           TcpGadget.PROGRAM,
           BlockIoGadget.PROGRAM,
           ProcessGadget.PROGRAM,
-          SeccompGadget.PROGRAM);
+          SeccompGadget.PROGRAM,
+          // Network gadgets (issue 19, h-net).
+          DnsGadget.PROGRAM,
+          SniGadget.PROGRAM,
+          SocketGadget.PROGRAM);
 
   private GadgetPrograms() {}
 

@@ -181,6 +181,13 @@ public final class JsonEventWriter {
     return consumed;
   }
 
+  /** Appends a string element to the open array. */
+  public void stringElement(String value) {
+    comma();
+    appendString(value);
+    commaNeeded = true;
+  }
+
   public void endArray() {
     append((byte) ']');
     commaNeeded = true;

@@ -1,0 +1,43 @@
+package io.gadgetflow.node.gadget.trace.sni;
+
+import io.gadgetflow.node.gadget.EventDecoder;
+import io.gadgetflow.node.gadget.EventHeader;
+import io.gadgetflow.node.gadget.JsonEventWriter;
+import io.gadgetflow.node.gadget.JsonName;
+import io.gadgetflow.node.gadget.PacketEventHeader;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Decodes {@code struct sni_event} of src/main/bpf/trace/sni/program.bpf.c into Inspektor Gadget's
+ * snisnoop event: the packet header's netnsid, pid, tid, comm, uid, gid, and the server name.
+ */
+public final class SniEventDecoder implements EventDecoder {
+  private static final long NAME_OFFSET = PacketEventHeader.BYTES;
+  private static final int NAME_BYTES = 256;
+  static final int RECORD_BYTES = (int) NAME_OFFSET + NAME_BYTES;
+
+  private static final JsonName NAME = JsonName.of("name");
+
+  private final long bootToEpochNanos;
+  private long malformedRecords;
+
+  public SniEventDecoder(long bootToEpochNanos) {
+    this.bootToEpochNanos = bootToEpochNanos;
+  }
+
+  @Override
+  public boolean decode(MemorySegment ring, long offset, int length, JsonEventWriter out) {
+    if (!EventHeader.fits(ring, offset, length, RECORD_BYTES)) {
+      malformedRecords++;
+      return false;
+    }
+    PacketEventHeader.beginEvent(ring, offset, bootToEpochNanos, out);
+    out.cStringField(NAME, ring, offset + NAME_OFFSET, NAME_BYTES);
+    return true;
+  }
+
+  @Override
+  public long malformedRecords() {
+    return malformedRecords;
+  }
+}
