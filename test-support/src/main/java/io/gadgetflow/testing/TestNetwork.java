@@ -3,6 +3,8 @@ package io.gadgetflow.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -27,6 +29,7 @@ public final class TestNetwork implements AutoCloseable {
     try {
       command("ip", "-n", name, "link", "set", "lo", "up");
       anchor = start("sleep", "3600");
+      awaitInNamespace(anchor);
     } catch (RuntimeException e) {
       command("ip", "netns", "delete", name);
       throw e;
@@ -81,6 +84,30 @@ public final class TestNetwork implements AutoCloseable {
       }
     }
     command("ip", "netns", "delete", name);
+  }
+
+  /**
+   * {@code ip netns exec} joins the namespace after it started: until then its pid is no way into
+   * the namespace.
+   */
+  private void awaitInNamespace(Process process) {
+    Path namespaceFile = Path.of("/run/netns", name);
+    Path processNamespace = Path.of("/proc", Long.toString(process.pid()), "ns", "net");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(COMMAND_TIMEOUT_SECONDS);
+    try {
+      Object id = Files.getAttribute(namespaceFile, "unix:ino");
+      while (!id.equals(Files.getAttribute(processNamespace, "unix:ino"))) {
+        if (System.nanoTime() > deadline || !process.isAlive()) {
+          throw new IllegalStateException("ip netns exec did not join " + name);
+        }
+        Thread.sleep(1);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Runs a command of this machine to its end, which must be a success; its output. */
