@@ -93,26 +93,32 @@ public final class DnsServer implements AutoCloseable {
     }
   }
 
+  /** The server as a shell command line, for a shell that runs it where it should serve. */
+  public static String shellCommand(String... addresses) {
+    return String.join(" ", command(addresses));
+  }
+
+  private static List<String> command(String... addresses) {
+    return List.of(
+        "dnsmasq",
+        "--no-daemon",
+        "--conf-file=/dev/null",
+        "--no-resolv",
+        "--no-hosts",
+        "--bind-interfaces",
+        "--port=53",
+        "--pid-file=",
+        "--listen-address=" + String.join(",", addresses),
+        "--address=/" + KNOWN_NAME + "/" + KNOWN_IPV4,
+        "--address=/" + KNOWN_NAME + "/" + KNOWN_IPV6,
+        "--local=/test/");
+  }
+
   private static DnsServer start(
       Function<List<String>, Process> launcher,
       Function<List<String>, List<String>> inPlace,
       String... addresses) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "dnsmasq",
-                "--no-daemon",
-                "--conf-file=/dev/null",
-                "--no-resolv",
-                "--no-hosts",
-                "--bind-interfaces",
-                "--port=53",
-                "--pid-file=",
-                "--listen-address=" + String.join(",", addresses),
-                "--address=/" + KNOWN_NAME + "/" + KNOWN_IPV4,
-                "--address=/" + KNOWN_NAME + "/" + KNOWN_IPV6,
-                "--local=/test/"));
-    Process process = launcher.apply(command);
+    Process process = launcher.apply(command(addresses));
     DnsServer server = new DnsServer(process, inPlace);
     try {
       awaitStarted(process);
