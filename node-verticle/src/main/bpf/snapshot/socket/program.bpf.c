@@ -33,6 +33,7 @@ struct socket_record {
 	__u8 remote[16];
 };
 _Static_assert(sizeof(struct socket_record) == 56, "user space reads 56-byte records");
+GADGET_LAYOUT(socket_record);
 
 /* The inode of the socket's file, as /proc/net/tcp shows it; 0 for a socket without one. */
 static __always_inline __u64 socket_inode(struct sock *sk)

@@ -27,6 +27,7 @@ struct dns_event {
 };
 _Static_assert(__builtin_offsetof(struct dns_event, latency_ns) == 64, "user space reads latency at 64");
 _Static_assert(__builtin_offsetof(struct dns_event, dns) == 104, "user space reads the message at 104");
+GADGET_LAYOUT(dns_event);
 
 /* A query as the client sent it; a response has the same fields, the other way round. */
 struct query_key {

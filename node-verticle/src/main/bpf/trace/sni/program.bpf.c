@@ -26,6 +26,7 @@ struct sni_event {
 	char name[SNI_NAME_BYTES];
 };
 _Static_assert(__builtin_offsetof(struct sni_event, name) == 56, "user space reads the name at 56");
+GADGET_LAYOUT(sni_event);
 
 static __always_inline int load_u8(struct __sk_buff *skb, __u32 offset, __u8 *value)
 {

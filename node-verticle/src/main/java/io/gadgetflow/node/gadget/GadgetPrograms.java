@@ -1,6 +1,6 @@
 package io.gadgetflow.node.gadget;
 
-import io.gadgetflow.node.gadget.advise.seccomp.SeccompGadget;
+import io.gadgetflow.node.gadget.advise.seccompprofile.SeccompGadget;
 import io.gadgetflow.node.gadget.profile.blockio.BlockIoGadget;
 import io.gadgetflow.node.gadget.snapshot.process.ProcessGadget;
 import io.gadgetflow.node.gadget.snapshot.socket.SocketGadget;

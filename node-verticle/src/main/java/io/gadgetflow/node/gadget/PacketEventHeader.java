@@ -1,8 +1,13 @@
 package io.gadgetflow.node.gadget;
 
+import static io.gadgetflow.node.gadget.CStructs.offsetOf;
+import static java.lang.foreign.MemoryLayout.paddingLayout;
+import static java.lang.foreign.MemoryLayout.structLayout;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 
 /**
  * The header every packet event record starts with, {@code struct gadget_packet_event_header} in
@@ -11,11 +16,21 @@ import java.lang.foreign.MemorySegment;
  * and group ids.
  */
 public final class PacketEventHeader {
-  public static final int BYTES = 56;
+  /** {@code struct gadget_packet_event_header}, the member {@code packet} of a packet event. */
+  public static final StructLayout MEMBER =
+      structLayout(
+              EventHeader.MEMBER,
+              JAVA_INT.withName("netns"),
+              JAVA_INT.withName("tid"),
+              JAVA_INT.withName("gid"),
+              paddingLayout(4))
+          .withName("packet");
 
-  private static final long NET_NS_ID_OFFSET = EventHeader.BYTES;
-  private static final long TID_OFFSET = EventHeader.BYTES + 4;
-  private static final long GID_OFFSET = EventHeader.BYTES + 8;
+  public static final int BYTES = Math.toIntExact(MEMBER.byteSize());
+
+  private static final long NET_NS_ID_OFFSET = offsetOf(MEMBER, "netns");
+  private static final long TID_OFFSET = offsetOf(MEMBER, "tid");
+  private static final long GID_OFFSET = offsetOf(MEMBER, "gid");
 
   private static final JsonName NET_NS_ID = JsonName.of("netnsid");
   private static final JsonName TID = JsonName.of("tid");

@@ -6,6 +6,7 @@ import io.gadgetflow.node.bpf.BpfObject;
 import io.gadgetflow.node.gadget.GadgetParameters;
 import io.gadgetflow.node.gadget.GadgetProgram;
 import io.gadgetflow.node.gadget.NoEventsDecoder;
+import io.gadgetflow.node.gadget.ProgramLayouts;
 import io.gadgetflow.node.gadget.RunningGadget;
 import io.gadgetflow.node.gadget.WatchedNetwork;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,7 @@ public final class SocketGadget {
       new GadgetProgram(
               GadgetCatalog.SOCKET_COLLECTOR,
               "bpf/snapshot/socket/program.bpf.o",
+              ProgramLayouts.ofStructs(SocketRecords.SOCKET_RECORD),
               NoEventsDecoder::new,
               Set.of())
           .withSetup(SocketGadget::setUp)

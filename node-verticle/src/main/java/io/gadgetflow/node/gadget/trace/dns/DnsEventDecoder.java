@@ -1,7 +1,13 @@
 package io.gadgetflow.node.gadget.trace.dns;
 
+import static io.gadgetflow.node.gadget.CStructs.offsetOf;
+import static io.gadgetflow.node.gadget.CStructs.sizeOf;
+import static java.lang.foreign.MemoryLayout.sequenceLayout;
+import static java.lang.foreign.MemoryLayout.structLayout;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import io.gadgetflow.node.gadget.EventDecoder;
@@ -11,6 +17,7 @@ import io.gadgetflow.node.gadget.JsonEventWriter;
 import io.gadgetflow.node.gadget.JsonName;
 import io.gadgetflow.node.gadget.PacketEventHeader;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.util.HexFormat;
 
 /**
@@ -20,17 +27,33 @@ import java.util.HexFormat;
  * responses), numAnswers and addresses.
  */
 public final class DnsEventDecoder implements EventDecoder {
-  private static final long PKT_TYPE_OFFSET = 56;
-  private static final long IP_VERSION_OFFSET = 57;
-  private static final long SPORT_OFFSET = 58;
-  private static final long DPORT_OFFSET = 60;
-  private static final long DNS_BYTES_OFFSET = 62;
-  private static final long LATENCY_OFFSET = 64;
-  private static final long SADDR_OFFSET = 72;
-  private static final long DADDR_OFFSET = 88;
-  private static final long DNS_OFFSET = 104;
-  private static final int MAX_DNS_BYTES = 512;
-  static final int RECORD_BYTES = (int) DNS_OFFSET + MAX_DNS_BYTES;
+  /** {@code struct dns_event}: an IPv4 address fills the first 4 bytes of its array. */
+  static final StructLayout DNS_EVENT =
+      structLayout(
+              PacketEventHeader.MEMBER,
+              JAVA_BYTE.withName("pkt_type"),
+              JAVA_BYTE.withName("ip_version"),
+              JAVA_SHORT.withName("sport"),
+              JAVA_SHORT.withName("dport"),
+              JAVA_SHORT.withName("dns_bytes"),
+              JAVA_LONG.withName("latency_ns"),
+              sequenceLayout(16, JAVA_BYTE).withName("saddr"),
+              sequenceLayout(16, JAVA_BYTE).withName("daddr"),
+              sequenceLayout(512, JAVA_BYTE).withName("dns"))
+          .withName("dns_event");
+
+  private static final long PKT_TYPE_OFFSET = offsetOf(DNS_EVENT, "pkt_type");
+  private static final long IP_VERSION_OFFSET = offsetOf(DNS_EVENT, "ip_version");
+  private static final long SPORT_OFFSET = offsetOf(DNS_EVENT, "sport");
+  private static final long DPORT_OFFSET = offsetOf(DNS_EVENT, "dport");
+  private static final long DNS_BYTES_OFFSET = offsetOf(DNS_EVENT, "dns_bytes");
+  private static final long LATENCY_OFFSET = offsetOf(DNS_EVENT, "latency_ns");
+  private static final long SADDR_OFFSET = offsetOf(DNS_EVENT, "saddr");
+  private static final long DADDR_OFFSET = offsetOf(DNS_EVENT, "daddr");
+  private static final long DNS_OFFSET = offsetOf(DNS_EVENT, "dns");
+  private static final int IPV6_ADDRESS_BYTES = sizeOf(DNS_EVENT, "saddr");
+  private static final int MAX_DNS_BYTES = sizeOf(DNS_EVENT, "dns");
+  static final int RECORD_BYTES = Math.toIntExact(DNS_EVENT.byteSize());
 
   /** Linux's packet types (linux/if_packet.h), as Inspektor Gadget names them. */
   private static final String[] PACKET_TYPES = {
@@ -77,7 +100,7 @@ public final class DnsEventDecoder implements EventDecoder {
       malformedRecords++;
       return false;
     }
-    int addressBytes = ipVersion == 4 ? 4 : 16;
+    int addressBytes = ipVersion == 4 ? 4 : IPV6_ADDRESS_BYTES;
     String source = IpAddresses.readText(ring, offset + SADDR_OFFSET, addressBytes);
     String destination = IpAddresses.readText(ring, offset + DADDR_OFFSET, addressBytes);
     DnsMessage message = DnsMessage.read(ring, offset + DNS_OFFSET, dnsBytes);
