@@ -15,7 +15,6 @@ import io.gadgetflow.testing.WithKafka;
 import io.gadgetflow.testing.WithKubernetes;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -33,7 +32,6 @@ import org.junit.jupiter.api.Test;
 @WithKubernetes
 class NetworkGadgetsIT {
   static final Duration TIMEOUT = Duration.ofSeconds(60);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   Harness platform;
   String node;
@@ -62,11 +60,10 @@ class NetworkGadgetsIT {
             .getMetadata()
             .getUid();
 
-    // A loopback address of its own, so that no other server's port 53 is in the way.
-    String address = "127.53." + (1 + RANDOM.nextInt(254)) + "." + (1 + RANDOM.nextInt(254));
-    try (DnsServer server = DnsServer.startOnHost(address)) {
-      DnsServer.Answer known = server.query(address, DnsServer.KNOWN_NAME, "A");
-      server.query(address, DnsServer.MISSING_NAME, "A");
+    try (DnsServer server = DnsServer.startOnHost()) {
+      String address = server.address();
+      DnsServer.Answer known = server.query(DnsServer.KNOWN_NAME, "A");
+      server.query(DnsServer.MISSING_NAME, "A");
 
       JsonNode answered = response(uid, address, "known.test.");
       assertThat(answered.get("node").asText()).isEqualTo(node);

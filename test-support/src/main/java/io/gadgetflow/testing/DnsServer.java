@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,10 +29,22 @@ public final class DnsServer implements AutoCloseable {
 
   private final Process process;
   private final Function<List<String>, List<String>> inPlace;
+  private final String address;
 
-  private DnsServer(Process process, Function<List<String>, List<String>> inPlace) {
+  private DnsServer(Process process, Function<List<String>, List<String>> inPlace, String address) {
     this.process = process;
     this.inPlace = inPlace;
+    this.address = address;
+  }
+
+  /** The first address it serves on. */
+  public String address() {
+    return address;
+  }
+
+  /** {@link #query(String, String, String)} of its first address. */
+  public Answer query(String name, String type) {
+    return query(address, name, type);
   }
 
   /** Serves on {@code addresses} (e.g. 127.0.0.1 and ::1) of {@code network}'s loopback. */
@@ -42,7 +55,16 @@ public final class DnsServer implements AutoCloseable {
         addresses);
   }
 
-  /** Serves on {@code addresses} of this machine, e.g. a loopback address of its own. */
+  /**
+   * Serves on a loopback address of its own on this machine (127.53.x.y, {@link #address()}), so
+   * that no other server's port 53 is in the way.
+   */
+  public static DnsServer startOnHost() {
+    SecureRandom random = new SecureRandom();
+    return startOnHost("127.53." + (1 + random.nextInt(254)) + "." + (1 + random.nextInt(254)));
+  }
+
+  /** Serves on {@code addresses} of this machine. */
   public static DnsServer startOnHost(String... addresses) {
     return start(
         command -> {
@@ -119,7 +141,7 @@ public final class DnsServer implements AutoCloseable {
       Function<List<String>, List<String>> inPlace,
       String... addresses) {
     Process process = launcher.apply(command(addresses));
-    DnsServer server = new DnsServer(process, inPlace);
+    DnsServer server = new DnsServer(process, inPlace, addresses[0]);
     try {
       awaitStarted(process);
       return server;
