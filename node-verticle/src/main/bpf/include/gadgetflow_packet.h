@@ -57,14 +57,14 @@ static __always_inline __u32 gadget_packet_netns(struct __sk_buff *skb)
 
 /*
  * Reads the IP header (IPv4, or IPv6 without extension headers) of an unfragmented packet, or the
- * first fragment of one; false for anything else.
+ * first fragment of one; false for anything else. The namespace is left to the caller, to read
+ * once the packet is known to be one it reports: every packet of the namespace comes here.
  */
 static __always_inline bool gadget_parse_ip(struct __sk_buff *skb, struct gadget_packet *packet)
 {
 	__u8 version_and_length;
 	__u16 fragment;
 
-	packet->netns = gadget_packet_netns(skb);
 	if (skb->protocol == bpf_htons(GADGET_ETH_P_IP)) {
 		if (bpf_skb_load_bytes(skb, 0, &version_and_length, 1) ||
 		    bpf_skb_load_bytes(skb, 6, &fragment, 2) ||

@@ -122,6 +122,7 @@ int trace_dns(struct __sk_buff *skb)
 	if (bpf_ntohs(question_count) != 1)
 		return 0;
 	response = bpf_ntohs(id_and_flags[1]) & 0x8000;
+	packet.netns = gadget_packet_netns(skb);
 
 	event = gadget_reserve(sizeof(*event));
 	if (!event)

@@ -112,6 +112,7 @@ int trace_sni(struct __sk_buff *skb)
 	name_offset = find_server_name(skb, tls, &name_length);
 	if (!name_offset || name_length == 0)
 		return 0;
+	packet.netns = gadget_packet_netns(skb);
 
 	event = gadget_reserve(sizeof(*event));
 	if (!event)
