@@ -102,7 +102,8 @@ int trace_sni(struct __sk_buff *skb)
 	__u32 name_offset;
 	__u32 tls;
 
-	if (skb->pkt_type != GADGET_PACKET_OUTGOING && skb->ifindex == LOOPBACK_IFINDEX)
+	/* The copy of a loopback packet arriving: its leaving was the one reported. */
+	if (skb->pkt_type == GADGET_PACKET_HOST && skb->ifindex == LOOPBACK_IFINDEX)
 		return 0;
 	if (!gadget_parse_ip(skb, &packet) || packet.protocol != GADGET_IPPROTO_TCP)
 		return 0;
