@@ -11,6 +11,7 @@ import io.gadgetflow.testing.DnsServer;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubernetesCluster;
 import io.gadgetflow.testing.RecordSchemas;
+import io.gadgetflow.testing.TlsServer;
 import io.gadgetflow.testing.WithKafka;
 import io.gadgetflow.testing.WithKubernetes;
 import java.net.InetAddress;
@@ -82,6 +83,37 @@ class NetworkGadgetsIT {
         platform.awaitTrace(
             name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.STOPPED);
     assertThat(stopped.getStatus().getOperationError()).isNull();
+  }
+
+  @Test
+  void snisnoopStreamsTheServerNamesTlsClientsOfTheNodeAskFor() throws Exception {
+    String name = unique("sni");
+    platform.apply(platform.manifest(name, node, "snisnoop")).requireSuccess();
+    platform.annotate(name, "start");
+    String uid =
+        platform
+            .awaitTrace(name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.STARTED)
+            .getMetadata()
+            .getUid();
+
+    String serverName = unique("server") + ".example.test";
+    try (TlsServer server = TlsServer.startOnHost()) {
+      long client = server.handshake(serverName);
+
+      ConsumerRecord<String, String> record =
+          platform
+              .kafka
+              .consumeMatching(
+                  platform.topics.events(),
+                  r -> r.key().equals(uid) && r.value().contains("\"" + serverName + "\""),
+                  1,
+                  TIMEOUT)
+              .getFirst();
+      RecordSchemas.assertValid("event-snisnoop.json", record.value());
+      JsonNode event = Json.mapper().readTree(record.value());
+      assertThat(event.get("pid").asLong()).isEqualTo(client);
+      assertThat(event.get("node").asText()).isEqualTo(node);
+    }
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.gadgetflow.api.json.Json;
 import io.gadgetflow.testing.DnsServer;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubernetesCluster;
+import io.gadgetflow.testing.TlsServer;
 import io.gadgetflow.testing.WithKafka;
 import io.gadgetflow.testing.WithKubernetes;
 import java.net.InetAddress;
@@ -90,6 +91,49 @@ class NetworkGadgetsIT {
   }
 
   @Test
+  void traceSniPrintsTheServerNamesOfTheNodeAsJson(KubernetesCluster cluster, KafkaBroker kafka)
+      throws Exception {
+    try (AutoCloseable registered = GadgetFlowRoles.registerNodes(cluster, roles.node());
+        TlsServer server = TlsServer.startOnHost()) {
+      PluginProcess plugin =
+          PluginProcess.start(
+              roles.environment(),
+              "trace",
+              "sni",
+              "-A",
+              "-o",
+              "json",
+              "--kubeconfig",
+              cluster.kubeconfig().toString(),
+              "--kafka-bootstrap",
+              kafka.bootstrapServers());
+      try {
+        // The Trace may not run yet: a handshake before it does is not seen, so shake hands
+        // until one is.
+        String marker = "kubectl-gadget-it-" + UUID.randomUUID();
+        Instant deadline = Instant.now().plus(TIMEOUT);
+        JsonNode event = null;
+        for (int attempt = 0; event == null && Instant.now().isBefore(deadline); attempt++) {
+          long client = server.handshake(marker + "-" + attempt + ".example.test");
+          String line = awaitLine(plugin, l -> l.contains(marker), Instant.now().plusSeconds(2));
+          if (line != null) {
+            event = Json.mapper().readTree(line);
+            assertThat(event.path("pid").asLong()).isEqualTo(client);
+          }
+        }
+        assertThat(event).as("an sni event; stderr: " + plugin.stderr()).isNotNull();
+        assertThat(event.path("node").asText()).isEqualTo(roles.node());
+        assertThat(event.path("comm").asText()).isEqualTo("openssl");
+        plugin.interrupt();
+        assertThat(plugin.awaitExit(TIMEOUT)).as(plugin.stderr()).isEqualTo(130);
+        assertThat(GadgetFlowRoles.tracesOfThePlugin(cluster)).as(plugin.stderr()).isEmpty();
+      } finally {
+        plugin.kill();
+      }
+    }
+  }
+
+  @Test
   void snapshotSocketPrintsTheSocketsOfTheNodeOnceAsJson(
       KubernetesCluster cluster, KafkaBroker kafka) throws Exception {
     try (ServerSocket listening = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
@@ -152,14 +196,24 @@ class NetworkGadgetsIT {
 
   private static String awaitLine(PluginProcess plugin, java.util.function.Predicate<String> wanted)
       throws Exception {
-    Instant deadline = Instant.now().plus(TIMEOUT);
+    String line = awaitLine(plugin, wanted, Instant.now().plus(TIMEOUT));
+    if (line == null) {
+      throw new AssertionError("no such line; stderr: " + plugin.stderr());
+    }
+    return line;
+  }
+
+  /** The first line {@code wanted} before {@code deadline}, or null. */
+  private static String awaitLine(
+      PluginProcess plugin, java.util.function.Predicate<String> wanted, Instant deadline)
+      throws Exception {
     while (Instant.now().isBefore(deadline)) {
       String line = plugin.nextLine(Duration.between(Instant.now(), deadline));
       if (line != null && wanted.test(line)) {
         return line;
       }
     }
-    throw new AssertionError("no such line; stderr: " + plugin.stderr());
+    return null;
   }
 
   private static List<String> columns(String line) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gadgetflow.node.bpf.NetworkNamespace;
 import io.gadgetflow.node.gadget.EventCollector;
+import io.gadgetflow.node.gadget.EventRecords;
 import io.gadgetflow.node.gadget.GadgetOptions;
 import io.gadgetflow.node.gadget.RunningGadget;
 import io.gadgetflow.testing.DnsServer;
@@ -74,7 +75,7 @@ class DnsGadgetIT {
         one(e -> is(e, "R", "OUTGOING") && e.get("id").asText().equals(query.get("id").asText()));
     assertThat(sent.get("comm").asText()).isEqualTo("dnsmasq");
     for (JsonNode event : List.of(query, response, sent)) {
-      RecordSchemas.assertValid("event-dns.json", withCommonFields(event));
+      RecordSchemas.assertValid("event-dns.json", EventRecords.asHostEvent(event, "test-node"));
     }
   }
 
@@ -128,15 +129,5 @@ class DnsGadgetIT {
     return java.util.stream.StreamSupport.stream(array.spliterator(), false)
         .map(JsonNode::asText)
         .toList();
-  }
-
-  /** The node agent adds these when it enriches an event. */
-  private static String withCommonFields(JsonNode event) {
-    return ((com.fasterxml.jackson.databind.node.ObjectNode) event.deepCopy())
-        .put("node", "test-node")
-        .put("namespace", "")
-        .put("pod", "")
-        .put("container", "")
-        .toString();
   }
 }
