@@ -117,6 +117,25 @@ class DnsGadgetIT {
     }
   }
 
+  @Test
+  void aNamespaceSelectedTwiceIsWatchedUntilBothSelectionsAreWithdrawn() throws Exception {
+    NetworkNamespace namespace = NetworkNamespace.ofProcess(network.anchorPid());
+    gadget.networkAttachments().select(namespace);
+
+    gadget.networkAttachments().deselect(namespace.id());
+    server.query("127.0.0.1", "once-deselected.test", "A");
+    one(e -> e.get("name").asText().equals("once-deselected.test."));
+
+    gadget.networkAttachments().deselect(namespace.id());
+    assertThat(gadget.networkAttachments().namespaceIds()).isEmpty();
+    server.query("127.0.0.1", "unwatched.test", "A");
+    gadget.networkAttachments().select(namespace);
+    server.query("127.0.0.1", "watched-again.test", "A");
+    // The lookup after, once watched again, came: the one before would have come first.
+    one(e -> e.get("name").asText().equals("watched-again.test."));
+    assertThat(collector.matching(e -> e.get("name").asText().equals("unwatched.test."))).isEmpty();
+  }
+
   private JsonNode one(Predicate<JsonNode> matching) throws InterruptedException {
     return collector.await(matching, 1).getFirst();
   }
