@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * How events are printed, from {@code -o}: {@code columns} (a table of the gadget's default
@@ -69,10 +67,11 @@ record OutputFormat(boolean json, List<EventField> columns) {
   }
 
   private static List<EventField> customColumns(String names, GadgetDescriptor gadget) {
-    // By lower-case name: column names are matched in any case, camelCase ones (capName) too.
+    // Case does not matter, as in Inspektor Gadget: pktType is also pkttype and PKTTYPE.
     Map<String, EventField> known = new LinkedHashMap<>();
-    Stream.concat(CommonEventFields.FIELDS.stream(), gadget.eventFields().stream())
-        .forEach(field -> known.put(field.name().toLowerCase(Locale.ROOT), field));
+    CommonEventFields.FIELDS.forEach(
+        field -> known.put(field.name().toLowerCase(Locale.ROOT), field));
+    gadget.eventFields().forEach(field -> known.put(field.name().toLowerCase(Locale.ROOT), field));
     List<EventField> columns = new ArrayList<>();
     for (String name : names.split(",", -1)) {
       EventField field = known.get(name.strip().toLowerCase(Locale.ROOT));
@@ -84,7 +83,7 @@ record OutputFormat(boolean json, List<EventField> columns) {
                     name.strip(),
                     known.values().stream()
                         .map(EventField::name)
-                        .collect(Collectors.joining(","))));
+                        .collect(java.util.stream.Collectors.joining(","))));
       }
       columns.add(field);
     }

@@ -245,6 +245,73 @@ public final class GadgetCatalog {
           true,
           TopParameters.of("-io,-bytes,-us", names(BIOTOP_FIELDS)),
           BIOTOP_FIELDS);
+  // Network gadgets (issue 19, h-net): they watch network namespaces, not processes; the process
+  // fields are the sender's when it is known, else 0 and empty.
+
+  public static final GadgetDescriptor DNS =
+      new GadgetDescriptor(
+          "dns",
+          GadgetCategory.TRACE,
+          "dns",
+          "Trace DNS queries and responses (UDP port 53)",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STREAM, OutputMode.FILE),
+          true,
+          List.of(),
+          List.of(
+              new EventField("pid", Type.UINT, 7, "sending process id, 0 when not known"),
+              new EventField("tid", Type.UINT, 7, "sending thread id, 0 when not known"),
+              new EventField("comm", Type.STRING, 16, "sending thread's command name"),
+              new EventField("qr", Type.STRING, 2, "Q for a query, R for a response"),
+              new EventField(
+                  "pktType", Type.STRING, 9, "HOST (received) or OUTGOING (sent), as Linux says"),
+              new EventField("qtype", Type.STRING, 10, "query type, e.g. A or AAAA"),
+              new EventField("name", Type.STRING, 30, "queried name, with a trailing dot"),
+              new EventField("rcode", Type.STRING, 8, "response code of a response"),
+              new EventField(
+                  "latency", Type.UINT, 10, "nanoseconds from the query to this response"),
+              new EventField("numAnswers", Type.UINT, 8, "answer records in the response"),
+              new EventField(
+                  "addresses", Type.STRING_ARRAY, 32, "A and AAAA addresses in the response")));
+
+  public static final GadgetDescriptor SNISNOOP =
+      new GadgetDescriptor(
+          "snisnoop",
+          GadgetCategory.TRACE,
+          "sni",
+          "Trace the server names of TLS connections (SNI of the ClientHello)",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STREAM, OutputMode.FILE),
+          true,
+          List.of(),
+          List.of(
+              new EventField("pid", Type.UINT, 7, "sending process id, 0 when not known"),
+              new EventField("tid", Type.UINT, 7, "sending thread id, 0 when not known"),
+              new EventField("comm", Type.STRING, 16, "sending thread's command name"),
+              new EventField("name", Type.STRING, 30, "server name the client asks for")));
+
+  public static final GadgetDescriptor SOCKET_COLLECTOR =
+      new GadgetDescriptor(
+          "socket-collector",
+          GadgetCategory.SNAPSHOT,
+          "socket",
+          "List the TCP and UDP sockets of the node's network namespaces",
+          Set.of(COLLECT),
+          Set.of(OutputMode.STATUS),
+          true,
+          List.of(
+              ParameterDescriptor.of(
+                      "protocol", ParameterType.STRING, "all", "only sockets of this protocol")
+                  .withAllowedValues(List.of("all", "tcp", "udp"))),
+          List.of(
+              new EventField("protocol", Type.STRING, 8, "TCP or UDP"),
+              new EventField("localAddress", Type.STRING, 16, "local address"),
+              new EventField("localPort", Type.UINT, 9, "local port"),
+              new EventField("remoteAddress", Type.STRING, 16, "remote address"),
+              new EventField("remotePort", Type.UINT, 10, "remote port"),
+              new EventField(
+                  "status", Type.STRING, 12, "TCP state, or ACTIVE/INACTIVE (connected) for UDP"),
+              new EventField("inodeNumber", Type.UINT, 9, "the socket's inode")));
 
   // Issue 19, helper h-syscalls: trace bind, mount, oomkill, fsslower, capabilities.
 
@@ -402,7 +469,10 @@ public final class GadgetCatalog {
                   SECCOMP,
                   FILETOP,
                   TCPTOP,
-                  BIOTOP),
+                  BIOTOP,
+                  DNS,
+                  SNISNOOP,
+                  SOCKET_COLLECTOR),
               List.of(BINDSNOOP, MOUNTSNOOP, OOMKILL, FSSLOWER, CAPABILITIES))
           .flatMap(List::stream)
           .collect(Collectors.toUnmodifiableMap(GadgetDescriptor::name, Function.identity()));

@@ -29,6 +29,10 @@ public final class GadgetParameters {
     return Boolean.parseBoolean(value(name));
   }
 
+  public String string(String name) {
+    return value(name);
+  }
+
   public long unsigned(String name) {
     return Long.parseLong(value(name).strip());
   }
