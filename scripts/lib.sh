@@ -14,6 +14,8 @@ GADGETFLOW_DEBIAN_PACKAGES=(clang llvm libbpf-dev libbpf1 bpftool chromium chrom
 # namespaces and lists sockets (ss), dnsmasq serves known DNS records, dig asks for them, openssl
 # makes TLS handshakes with a known server name.
 GADGETFLOW_DEBIAN_PACKAGES+=(iproute2 dnsmasq-base bind9-dnsutils openssl)
+# libbpf-tools: the reference tools the gadgets' comparison tests run beside them (mountsnoop).
+GADGETFLOW_DEBIAN_PACKAGES+=(libbpf-tools)
 
 die() {
   echo "gadgetflow: $*" >&2
