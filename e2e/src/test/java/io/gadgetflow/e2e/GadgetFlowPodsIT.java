@@ -32,7 +32,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 @WithGadgetFlowCluster
 @Order(1)
 class GadgetFlowPodsIT {
+  private static final long CAP_NET_RAW = 1L << 13;
   private static final long CAP_SYS_PTRACE = 1L << 19;
+  private static final long CAP_SYS_ADMIN = 1L << 21;
   private static final long CAP_PERFMON = 1L << 38;
   private static final long CAP_BPF = 1L << 39;
   private static final int SECCOMP_FILTER = 2;
@@ -66,8 +68,10 @@ class GadgetFlowPodsIT {
       NodeHost.Privileges privileges = NodeHost.privileges(pid);
 
       assertThat(Long.toHexString(privileges.effectiveCapabilities()))
-          .as("CapEff of the agent (BPF, PERFMON, SYS_PTRACE)")
-          .isEqualTo(Long.toHexString(CAP_BPF | CAP_PERFMON | CAP_SYS_PTRACE));
+          .as("CapEff of the agent (BPF, PERFMON, SYS_PTRACE, SYS_ADMIN, NET_RAW)")
+          .isEqualTo(
+              Long.toHexString(
+                  CAP_BPF | CAP_PERFMON | CAP_SYS_PTRACE | CAP_SYS_ADMIN | CAP_NET_RAW));
       assertThat(privileges.effectiveUid()).isZero();
       assertThat(privileges.noNewPrivileges()).isTrue();
       assertThat(privileges.seccompMode()).as("seccomp Unconfined").isZero();
