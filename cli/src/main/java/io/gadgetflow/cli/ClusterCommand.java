@@ -114,6 +114,10 @@ final class ClusterCommand implements Callable<Integer> {
         step -> {
           err.println("gadgetflow: " + step + " ...");
           err.flush();
+        },
+        line -> {
+          err.println("gadgetflow:   " + line);
+          err.flush();
         });
     printReady(out, cluster);
     running.await();

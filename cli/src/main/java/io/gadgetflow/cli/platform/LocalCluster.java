@@ -15,6 +15,7 @@ import io.gadgetflow.local.kube.WorkerNode;
 import io.gadgetflow.local.node.ClusterLock;
 import io.gadgetflow.local.node.LocalNode;
 import io.gadgetflow.local.node.LocalNodeConfig;
+import io.gadgetflow.local.node.NodePrograms;
 import io.gadgetflow.local.node.PodNetwork;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -61,15 +62,18 @@ public final class LocalCluster implements AutoCloseable {
   private String dashboardUrl;
 
   /**
-   * Starts every part and deploys GadgetFlow, saying on {@code progress} what it waits for.
+   * Starts every part and deploys GadgetFlow, saying on {@code progress} what it waits for, and
+   * showing {@code kubectl gadget deploy}'s output line by line on {@code deployOutput}.
    *
    * @throws PlatformException when a part cannot start, or the cluster was closed meanwhile; what
    *     did start is stopped again
    */
-  public void start(LocalClusterOptions options, Consumer<String> progress) {
+  public void start(
+      LocalClusterOptions options, Consumer<String> progress, Consumer<String> deployOutput) {
     HostChecks.requireNodeAgentPrivileges();
+    NodePrograms.requirePresent();
     try {
-      startAll(options, progress);
+      startAll(options, progress, deployOutput);
     } catch (RuntimeException e) {
       close();
       throw e instanceof PlatformException ? e : new PlatformException(e.getMessage(), e);
@@ -93,7 +97,8 @@ public final class LocalCluster implements AutoCloseable {
     return dashboardUrl;
   }
 
-  private void startAll(LocalClusterOptions options, Consumer<String> progress) {
+  private void startAll(
+      LocalClusterOptions options, Consumer<String> progress, Consumer<String> deployOutput) {
     if (!options.otherClusterTimeout().isZero()) {
       progress.accept(
           "waiting up to "
@@ -165,7 +170,7 @@ public final class LocalCluster implements AutoCloseable {
     progress.accept(
         "deploying GadgetFlow: kubectl gadget deploy --wait --kafka-bootstrap "
             + kafkaBootstrapServers);
-    deploy(options, progress);
+    deploy(options, deployOutput);
 
     ServiceRelay dashboard =
         ServiceRelay.start(
@@ -208,8 +213,8 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  /** Runs {@code kubectl gadget deploy --wait}, its output shown as progress. */
-  private void deploy(LocalClusterOptions options, Consumer<String> progress) {
+  /** Runs {@code kubectl gadget deploy --wait}, its output shown on {@code output}. */
+  private void deploy(LocalClusterOptions options, Consumer<String> output) {
     List<String> command =
         List.of(
             options.kubectlGadget().toString(),
@@ -225,10 +230,10 @@ public final class LocalCluster implements AutoCloseable {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       own(process::destroyForcibly);
       process.getOutputStream().close();
-      try (BufferedReader output =
+      try (BufferedReader lines =
           new BufferedReader(
               new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        output.lines().forEach(line -> progress.accept("  " + line));
+        lines.lines().forEach(output);
       }
       int exitCode = process.waitFor();
       if (exitCode != 0) {

@@ -57,9 +57,11 @@ public final class LocalNode implements AutoCloseable {
    * Starts containerd, clears away what an earlier run left, and imports the images. The network
    * must exist.
    *
-   * @throws NodeStartException when a step fails; what was started is stopped again
+   * @throws NodeStartException when a program of the machine is missing or a step fails; what was
+   *     started is stopped again
    */
   public static LocalNode prepare(LocalNodeConfig config) {
+    NodePrograms.requirePresent();
     LocalNode node = new LocalNode(config);
     try {
       node.prepareRuntime();
