@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
- * Stopping {@code gadgetflow cluster} as Ctrl-C does leaves nothing of it on the machine: no
+ * Stopping {@code gadgetflow cluster} with Ctrl-C (SIGINT) leaves nothing of it on the machine: no
  * process, mount, cgroup, network link, kubelet or CNI leftover, and the kernel settings the
  * kubelet changes are back. Last, since it ends the tier's cluster.
  */

@@ -268,8 +268,7 @@ final class GadgetFlowCluster implements AutoCloseable {
   }
 
   /**
-   * Stops the cluster as Ctrl-C does (SIGTERM; the JVM's shutdown runs the same) and returns once
-   * the process has ended.
+   * Stops the cluster as Ctrl-C does (SIGINT) and returns once the process has ended.
    *
    * @return its exit code
    */
@@ -278,7 +277,8 @@ final class GadgetFlowCluster implements AutoCloseable {
       client.close();
     }
     stopped = true;
-    process.destroy();
+    // Ctrl-C in the terminal the cluster runs in: SIGINT, which the JVM answers as SIGTERM.
+    NodeHost.run("kill", "-INT", Long.toString(process.pid()));
     try {
       assertThat(process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
           .as("gadgetflow cluster ended within %s of SIGTERM; stderr:%n%s", STOP_TIMEOUT, stderr)
