@@ -23,6 +23,11 @@ class ClusterStopIT {
   @Test
   void stoppingTheClusterRemovesEverythingItStarted(GadgetFlowCluster cluster) throws IOException {
     Path dataDir = cluster.dataDir();
+    // While the cluster ran, too: the kubelet set its values at its start, the node put back the
+    // machine's once it had.
+    assertThat(cluster.kernelTunables())
+        .as("the kernel settings the kubelet changes, while the cluster runs")
+        .isEqualTo(cluster.kernelTunablesBefore());
 
     cluster.stop();
 

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,20 +13,26 @@ import java.util.Map;
  * protectKernelDefaults}): it wants overcommitted memory and a node that panics, and reboots, on an
  * oops. On a machine that also does other work that is not the machine's owner's choice to make for
  * them, so the node puts back what it found once the kubelet has set its values (the kubelet sets
- * them once, at start) and again when it stops.
+ * them once, as its container manager starts, which may be after the node is Ready) and again when
+ * it stops.
  */
 final class KernelTunables {
-  /** The kubelet's list (pkg/kubelet/cm, setupKernelTunables). */
-  static final List<String> SET_BY_KUBELET =
-      List.of(
-          "vm/overcommit_memory",
-          "vm/panic_on_oom",
-          "kernel/panic",
-          "kernel/panic_on_oops",
-          "kernel/keys/root_maxkeys",
-          "kernel/keys/root_maxbytes");
+  /** The kubelet's settings and its values (pkg/kubelet/cm, setupKernelTunables). */
+  static final Map<String, String> SET_BY_KUBELET = new LinkedHashMap<>();
+
+  static {
+    SET_BY_KUBELET.put("vm/overcommit_memory", "1");
+    SET_BY_KUBELET.put("vm/panic_on_oom", "0");
+    SET_BY_KUBELET.put("kernel/panic", "10");
+    SET_BY_KUBELET.put("kernel/panic_on_oops", "1");
+    SET_BY_KUBELET.put("kernel/keys/root_maxkeys", "1000000");
+    SET_BY_KUBELET.put("kernel/keys/root_maxbytes", "25000000");
+  }
 
   private static final Path SYSCTLS = Path.of("/proc/sys");
+
+  /** procfs tells nobody of a change: the values are read again this often. */
+  private static final Duration RECHECK_PAUSE = Duration.ofMillis(100);
 
   private final Map<String, String> found;
 
@@ -36,22 +42,32 @@ final class KernelTunables {
 
   /** The machine's values now. */
   static KernelTunables read() {
-    Map<String, String> values = new LinkedHashMap<>();
-    for (String name : SET_BY_KUBELET) {
-      Path file = SYSCTLS.resolve(name);
-      try {
-        if (Files.exists(file)) {
-          values.put(name, Files.readString(file).strip());
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot read " + file, e);
-      }
-    }
-    return new KernelTunables(values);
+    return new KernelTunables(current());
+  }
+
+  /**
+   * On a thread of its own: waits until the kubelet has set its values (at most {@code timeout}),
+   * then writes back what {@link #read()} found.
+   */
+  void restoreOnceTheKubeletSetsThem(Duration timeout) {
+    Thread.ofVirtual()
+        .name("kernel-tunables")
+        .start(
+            () -> {
+              long deadline = System.nanoTime() + timeout.toNanos();
+              while (!kubeletValuesSet() && System.nanoTime() < deadline) {
+                try {
+                  Thread.sleep(RECHECK_PAUSE);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+              restore();
+            });
   }
 
   /** Writes back every value that differs from what {@link #read()} found. */
-  void restore() {
+  synchronized void restore() {
     found.forEach(
         (name, value) -> {
           Path file = SYSCTLS.resolve(name);
@@ -63,5 +79,29 @@ final class KernelTunables {
             throw new UncheckedIOException("Cannot restore " + file + " to " + value, e);
           }
         });
+  }
+
+  private static boolean kubeletValuesSet() {
+    Map<String, String> now = current();
+    return SET_BY_KUBELET.entrySet().stream()
+        .allMatch(
+            setting ->
+                !now.containsKey(setting.getKey())
+                    || setting.getValue().equals(now.get(setting.getKey())));
+  }
+
+  private static Map<String, String> current() {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String name : SET_BY_KUBELET.keySet()) {
+      Path file = SYSCTLS.resolve(name);
+      try {
+        if (Files.exists(file)) {
+          values.put(name, Files.readString(file).strip());
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot read " + file, e);
+      }
+    }
+    return values;
   }
 }

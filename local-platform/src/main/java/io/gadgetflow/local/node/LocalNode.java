@@ -114,9 +114,8 @@ public final class LocalNode implements AutoCloseable {
                 "--hostname-override=" + config.node().name(),
                 "--node-ip=" + config.node().address()),
             config.logs().resolve("kubelet.log"));
+    tunables.restoreOnceTheKubeletSetsThem(config.startTimeout());
     awaitReady(client, deadline);
-    // The kubelet set its kernel settings when it started, and sets them only then.
-    tunables.restore();
   }
 
   /**
