@@ -77,7 +77,7 @@ final class ClusterCommand implements Callable<Integer> {
   @Option(
       names = "--deploy-timeout",
       paramLabel = "SECONDS",
-      defaultValue = "300",
+      defaultValue = "600",
       description =
           "How long the deployment may take until every pod is Ready (default: ${DEFAULT-VALUE}).")
   int deployTimeoutSeconds;

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.gadgetflow.testing.KubernetesCluster;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -314,7 +315,11 @@ final class GadgetFlowCluster implements AutoCloseable {
             "kernel/keys/root_maxkeys",
             "kernel/keys/root_maxbytes")) {
       try {
-        values.put(name, Files.readString(Path.of("/proc/sys", name)).strip());
+        // One read from the start: procfs answers a sysctl file's reads at offset 0 only, and
+        // Files.readString would read it in pieces ("1" for 10).
+        try (InputStream in = Files.newInputStream(Path.of("/proc/sys", name))) {
+          values.put(name, new String(in.readNBytes(256), StandardCharsets.US_ASCII).strip());
+        }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -1,12 +1,16 @@
 package io.gadgetflow.local.node;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The kernel settings a kubelet changes when it starts (unless told to fail instead, with {@code
@@ -17,6 +21,8 @@ import java.util.Map;
  * it stops.
  */
 final class KernelTunables {
+  private static final Logger LOG = LoggerFactory.getLogger(KernelTunables.class);
+
   /** The kubelet's settings and its values (pkg/kubelet/cm, setupKernelTunables). */
   static final Map<String, String> SET_BY_KUBELET = new LinkedHashMap<>();
 
@@ -31,6 +37,9 @@ final class KernelTunables {
 
   private static final Path SYSCTLS = Path.of("/proc/sys");
 
+  /** More than any of these settings' text. */
+  private static final int SETTING_BYTES = 256;
+
   /** procfs tells nobody of a change: the values are read again this often. */
   private static final Duration RECHECK_PAUSE = Duration.ofMillis(100);
 
@@ -38,6 +47,7 @@ final class KernelTunables {
 
   private KernelTunables(Map<String, String> found) {
     this.found = found;
+    LOG.info("Kernel settings a kubelet changes, as found: {}", found);
   }
 
   /** The machine's values now. */
@@ -72,8 +82,11 @@ final class KernelTunables {
         (name, value) -> {
           Path file = SYSCTLS.resolve(name);
           try {
-            if (!Files.readString(file).strip().equals(value)) {
+            String now = readSetting(file);
+            if (!now.equals(value)) {
               Files.writeString(file, value);
+              LOG.info(
+                  "Kernel setting {} put back from {} to {}", name.replace('/', '.'), now, value);
             }
           } catch (IOException e) {
             throw new UncheckedIOException("Cannot restore " + file + " to " + value, e);
@@ -96,12 +109,23 @@ final class KernelTunables {
       Path file = SYSCTLS.resolve(name);
       try {
         if (Files.exists(file)) {
-          values.put(name, Files.readString(file).strip());
+          values.put(name, readSetting(file));
         }
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot read " + file, e);
       }
     }
     return values;
+  }
+
+  /**
+   * One read from the start: procfs answers a sysctl file's reads only at offset 0, so reading it
+   * in pieces (as {@code Files.readString} does with a file whose size says 0) gives its first byte
+   * alone, "1" for 10 or 1000000.
+   */
+  static String readSetting(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return new String(in.readNBytes(SETTING_BYTES), StandardCharsets.US_ASCII).strip();
+    }
   }
 }
