@@ -246,6 +246,38 @@ public final class GadgetCatalog {
           TopParameters.of("-io,-bytes,-us", names(BIOTOP_FIELDS)),
           BIOTOP_FIELDS);
 
+  // profile cpu: stack samples at a frequency, reported at stop.
+
+  public static final GadgetDescriptor PROFILE =
+      new GadgetDescriptor(
+          "profile",
+          GadgetCategory.PROFILE,
+          "cpu",
+          "Analyze CPU performance by sampling stack traces",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STATUS),
+          true,
+          List.of(
+              ParameterDescriptor.of(
+                  "user",
+                  ParameterType.BOOL,
+                  "false",
+                  "user stacks only (no kernel stacks); not with kernel"),
+              ParameterDescriptor.of(
+                  "kernel",
+                  ParameterType.BOOL,
+                  "false",
+                  "kernel stacks only (no user stacks); not with user"),
+              ParameterDescriptor.of(
+                      "frequency", ParameterType.UINT, "49", "samples per second on each CPU")
+                  .withRange(1L, 10_000L)),
+          List.of(
+              new EventField("pid", Type.UINT, 7, "process id"),
+              new EventField("comm", Type.STRING, 16, "command name"),
+              new EventField("count", Type.UINT, 6, "samples of this process with these stacks"),
+              new EventField("kernelStack", Type.STACK, 0, "kernel frames, innermost first"),
+              new EventField("userStack", Type.STACK, 0, "user frames, innermost first")));
+
   private static final Map<String, GadgetDescriptor> BY_NAME =
       List.of(
               EXECSNOOP,
@@ -257,7 +289,8 @@ public final class GadgetCatalog {
               SECCOMP,
               FILETOP,
               TCPTOP,
-              BIOTOP)
+              BIOTOP,
+              PROFILE)
           .stream()
           .collect(Collectors.toUnmodifiableMap(GadgetDescriptor::name, Function.identity()));
 

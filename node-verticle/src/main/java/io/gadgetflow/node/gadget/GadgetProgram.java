@@ -15,6 +15,7 @@ import java.util.function.LongFunction;
  * @param optionalPrograms programs left out where the kernel lacks their tracepoint (e.g. open(2)
  *     on arm64) instead of failing the gadget
  * @param setup applies the trace's parameters to the opened object, before it loads
+ * @param attach attaches the loaded programs
  * @param result for gadgets that answer with {@code status.output} (profile, snapshot, advise):
  *     reads it from the kernel
  * @param table for top gadgets, which report a table per interval instead of events: what their
@@ -27,6 +28,7 @@ public record GadgetProgram(
     LongFunction<EventDecoder> newDecoder,
     Set<String> optionalPrograms,
     ProgramSetup setup,
+    ProgramAttach attach,
     Optional<StatusOutput> result,
     Optional<TopTable> table) {
 
@@ -48,6 +50,7 @@ public record GadgetProgram(
         newDecoder,
         optionalPrograms,
         ProgramSetup.NONE,
+        ProgramAttach.BY_SECTION,
         Optional.empty(),
         Optional.empty());
   }
@@ -60,6 +63,7 @@ public record GadgetProgram(
         newDecoder,
         optionalPrograms,
         programSetup,
+        attach,
         result,
         table);
   }
@@ -72,6 +76,7 @@ public record GadgetProgram(
         newDecoder,
         optionalPrograms,
         setup,
+        attach,
         Optional.of(statusOutput),
         table);
   }
@@ -84,8 +89,22 @@ public record GadgetProgram(
         newDecoder,
         optionalPrograms,
         setup,
+        attach,
         result,
         Optional.of(topTable));
+  }
+
+  public GadgetProgram withAttach(ProgramAttach programAttach) {
+    return new GadgetProgram(
+        descriptor,
+        objectResource,
+        layouts,
+        newDecoder,
+        optionalPrograms,
+        setup,
+        programAttach,
+        result,
+        table);
   }
 
   public String name() {

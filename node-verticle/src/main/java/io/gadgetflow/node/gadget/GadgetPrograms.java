@@ -2,6 +2,7 @@ package io.gadgetflow.node.gadget;
 
 import io.gadgetflow.node.gadget.advise.seccompprofile.SeccompGadget;
 import io.gadgetflow.node.gadget.profile.blockio.BlockIoGadget;
+import io.gadgetflow.node.gadget.profile.cpu.CpuProfileGadget;
 import io.gadgetflow.node.gadget.snapshot.process.ProcessGadget;
 import io.gadgetflow.node.gadget.top.blockio.BlockIoTopGadget;
 import io.gadgetflow.node.gadget.top.file.FileTopGadget;
@@ -26,7 +27,8 @@ public final class GadgetPrograms {
           SeccompGadget.PROGRAM,
           FileTopGadget.PROGRAM,
           TcpTopGadget.PROGRAM,
-          BlockIoTopGadget.PROGRAM);
+          BlockIoTopGadget.PROGRAM,
+          CpuProfileGadget.PROGRAM);
 
   private GadgetPrograms() {}
 

@@ -188,6 +188,13 @@ public final class JsonEventWriter {
     return consumed;
   }
 
+  /** Appends a string element to the open array. */
+  public void stringElement(String value) {
+    comma();
+    appendString(value);
+    commaNeeded = true;
+  }
+
   /** Starts an object element of the open array; {@link #endObject()} ends it. */
   public void beginObjectElement() {
     comma();

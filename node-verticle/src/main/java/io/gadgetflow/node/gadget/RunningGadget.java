@@ -78,7 +78,7 @@ public final class RunningGadget implements AutoCloseable {
       }
       events = RingBufferReader.open(object.map(EVENTS_MAP));
       lost = new PerCpuCounter(object.map(LOST_MAP));
-      object.attachAll();
+      program.attach().attach(object, parameters);
       long bootToEpochNanos = BootClock.epochOffsetNanos();
       EventDecoder decoder = program.newDecoder().apply(bootToEpochNanos);
       return new RunningGadget(

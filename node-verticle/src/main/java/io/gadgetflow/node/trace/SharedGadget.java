@@ -14,6 +14,7 @@ import io.gadgetflow.node.gadget.JsonEventWriter;
 import io.gadgetflow.node.gadget.JsonName;
 import io.gadgetflow.node.gadget.LostEventsWarning;
 import io.gadgetflow.node.gadget.RunningGadget;
+import io.gadgetflow.node.gadget.StatusOutput;
 import io.gadgetflow.node.gadget.TopRow;
 import io.gadgetflow.node.gadget.TopTableReader;
 import io.gadgetflow.node.kafka.EventSink;
@@ -47,10 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SharedGadget implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SharedGadget.class);
-  private static final JsonName NODE = JsonName.of(CommonEventFields.NODE);
-  private static final JsonName NAMESPACE = JsonName.of(CommonEventFields.NAMESPACE);
-  private static final JsonName POD = JsonName.of(CommonEventFields.POD);
-  private static final JsonName CONTAINER = JsonName.of(CommonEventFields.CONTAINER);
   private static final JsonName MOUNT_NS_ID = JsonName.of(CommonEventFields.MOUNT_NS_ID);
   private static final int POLL_TIMEOUT_MILLIS = 250;
   private static final long LOSS_CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -65,6 +62,7 @@ public final class SharedGadget implements AutoCloseable {
   private final EventSink sink;
   private final String nodeName;
   private final ContainerRegistry containers;
+  private final NodeNames names;
   private final JsonEventWriter writer = new JsonEventWriter();
   private final Thread reader;
 
@@ -96,6 +94,7 @@ public final class SharedGadget implements AutoCloseable {
     this.sink = sink;
     this.nodeName = nodeName;
     this.containers = containers;
+    this.names = new NodeNames(nodeName, containers);
     this.reader =
         table == null
             ? Thread.ofPlatform()
@@ -184,8 +183,8 @@ public final class SharedGadget implements AutoCloseable {
    * What the gadget gathered in the kernel so far, as {@code status.output} (for a gadget that has
    * such a result); blocks for the reading.
    */
-  Optional<String> readResult() {
-    return gadget.program().result().map(result -> result.read(gadget));
+  Optional<StatusOutput.Result> readResult() {
+    return gadget.program().result().map(result -> result.read(gadget, names));
   }
 
   /** Events the kernel dropped because the ring was full, since the gadget was loaded. */
@@ -286,7 +285,7 @@ public final class SharedGadget implements AutoCloseable {
       if (now.length == 0) {
         return;
       }
-      table.beginReport(rows, epochNanos, writer, this::writeNamesOf);
+      table.beginReport(rows, epochNanos, writer, names);
     } catch (RuntimeException e) {
       LOG.warn("Gadget {}: reading its table failed: {}", gadget.program().name(), e.toString());
       TopTableReader.beginFailure(epochNanos, e.getMessage(), writer);
@@ -301,19 +300,8 @@ public final class SharedGadget implements AutoCloseable {
 
   /** Every event names its node and container; host processes' have empty container fields. */
   private void enrich(Container container) {
-    writeNames(container, writer);
+    names.write(container, writer);
     writer.endObject();
-  }
-
-  private void writeNamesOf(long mountNamespaceId, JsonEventWriter out) {
-    writeNames(containers.byMountNamespace(mountNamespaceId), out);
-  }
-
-  private void writeNames(Container container, JsonEventWriter out) {
-    out.field(NODE, nodeName);
-    out.field(NAMESPACE, container == null ? "" : container.namespace());
-    out.field(POD, container == null ? "" : container.pod());
-    out.field(CONTAINER, container == null ? "" : container.name());
   }
 
   /** At most every so often, as reading the kernel's counter is a system call. */

@@ -4,6 +4,7 @@ import io.gadgetflow.api.kafka.EventCounters;
 import io.gadgetflow.node.containers.ContainerFilter;
 import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.containers.ContainerSelection;
+import io.gadgetflow.node.gadget.StatusOutput;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.kafka.EventStream;
 import java.util.Arrays;
@@ -88,7 +89,7 @@ public final class TraceSession implements AutoCloseable {
    * What the gadget gathered in the kernel so far, as {@code status.output} (for a gadget that has
    * such a result); blocks for the reading.
    */
-  public Optional<String> readResult() {
+  public Optional<StatusOutput.Result> readResult() {
     return gadget.readResult();
   }
 

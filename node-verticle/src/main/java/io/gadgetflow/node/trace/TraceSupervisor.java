@@ -15,6 +15,7 @@ import io.gadgetflow.node.gadget.GadgetParameters;
 import io.gadgetflow.node.gadget.GadgetProgram;
 import io.gadgetflow.node.gadget.GadgetPrograms;
 import io.gadgetflow.node.gadget.RunningGadget;
+import io.gadgetflow.node.gadget.StatusOutput;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.kafka.StatusReporter;
 import io.gadgetflow.node.metrics.NodeMetrics;
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TraceSupervisor implements ControlReader.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(TraceSupervisor.class);
+  private static final StatusOutput.Result NO_RESULT = new StatusOutput.Result(null, null);
 
   /** What this node knows of one trace. */
   private static final class Trace {
@@ -70,6 +72,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
   private final ContainerRegistry containers;
   private final NodeMetrics metrics;
   private final SharedGadgets gadgets;
+  private final NodeNames names;
   private final Map<String, Trace> traces = new HashMap<>();
   private boolean caughtUp;
 
@@ -88,6 +91,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
     this.reporter = reporter;
     this.clock = clock;
     this.gadgets = new SharedGadgets(config, workers, sink, containers);
+    this.names = new NodeNames(config.nodeName(), containers);
   }
 
   @Override
@@ -235,7 +239,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
       // A profile's report is what the kernel gathered up to the stop: read it, then unload.
       TraceSession session = trace.session;
       return workers
-          .executeBlocking(() -> session.readResult().orElse(null), false)
+          .executeBlocking(() -> session.readResult().orElse(NO_RESULT), false)
           .transform(
               report ->
                   stopSession(trace)
@@ -246,9 +250,9 @@ public final class TraceSupervisor implements ControlReader.Listener {
                                       trace,
                                       record,
                                       TraceState.COMPLETED,
-                                      report.result(),
+                                      report.result().output(),
                                       null,
-                                      null,
+                                      report.result().warning(),
                                       counters)
                                   : answer(
                                       trace,
@@ -270,12 +274,18 @@ public final class TraceSupervisor implements ControlReader.Listener {
     }
     TraceSession session = trace.session;
     return workers
-        .executeBlocking(() -> session.readResult().orElse(null), false)
+        .executeBlocking(() -> session.readResult().orElse(NO_RESULT), false)
         .transform(
             generated ->
                 generated.succeeded()
                     ? answer(
-                        trace, record, null, generated.result(), null, null, session.counters())
+                        trace,
+                        record,
+                        null,
+                        generated.result().output(),
+                        null,
+                        generated.result().warning(),
+                        session.counters())
                     : answer(
                         trace,
                         record,
@@ -304,7 +314,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
                       program,
                       options,
                       new GadgetParameters(program.descriptor(), record.parameters()))) {
-                return program.result().orElseThrow().read(gadget);
+                return program.result().orElseThrow().read(gadget, names);
               }
             },
             false)
@@ -319,13 +329,14 @@ public final class TraceSupervisor implements ControlReader.Listener {
                     null,
                     EventCounters.NONE);
               }
+              String output = collected.result().output();
               return answer(
                   trace,
                   record,
                   TraceState.COMPLETED,
-                  collected.result(),
+                  output,
                   null,
-                  SnapshotWarning.of(options, collected.result()).orElse(null),
+                  SnapshotWarning.of(options, output).orElse(collected.result().warning()),
                   EventCounters.NONE);
             });
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gadgetflow.api.json.Json;
 import io.gadgetflow.node.gadget.GadgetOptions;
+import io.gadgetflow.node.gadget.HostNames;
 import io.gadgetflow.node.gadget.RunningGadget;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -49,7 +50,13 @@ class SeccompGadgetIT {
       assertThat(observed).contains("execve", "write", "exit_group").doesNotContain("sched_yield");
 
       JsonNode profile =
-          Json.mapper().readTree(SeccompGadget.PROGRAM.result().orElseThrow().read(gadget));
+          Json.mapper()
+              .readTree(
+                  SeccompGadget.PROGRAM
+                      .result()
+                      .orElseThrow()
+                      .read(gadget, HostNames.ON_TEST_NODE)
+                      .output());
       assertThat(profile.get("defaultAction").asText()).isEqualTo("SCMP_ACT_ERRNO");
       assertThat(profile.get("syscalls").get(0).get("action").asText()).isEqualTo("SCMP_ACT_ALLOW");
       List<String> allowed = new ArrayList<>();
@@ -74,7 +81,13 @@ class SeccompGadgetIT {
 
       assertThat(SeccompGadget.observedSyscalls(gadget)).isEmpty();
       JsonNode profile =
-          Json.mapper().readTree(SeccompGadget.PROGRAM.result().orElseThrow().read(gadget));
+          Json.mapper()
+              .readTree(
+                  SeccompGadget.PROGRAM
+                      .result()
+                      .orElseThrow()
+                      .read(gadget, HostNames.ON_TEST_NODE)
+                      .output());
       assertThat(profile.get("syscalls")).isEmpty();
     }
   }
