@@ -2,6 +2,7 @@ package io.gadgetflow.testing;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
 import io.vertx.json.schema.JsonSchema;
@@ -16,8 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The JSON Schemas of the Kafka records (published in the api jar under {@code
- * io/gadgetflow/api/schemas/}), for tests that check what was really produced.
+ * The JSON Schemas of the Kafka records and of the gadgets' {@code status.output} (published in the
+ * api jar under {@code io/gadgetflow/api/schemas/}), for tests that check what was really produced.
  */
 public final class RecordSchemas {
   private static final String BASE_URI = "https://gadgetflow.io/schemas/";
@@ -33,6 +34,7 @@ public final class RecordSchemas {
           "event-filetop.json",
           "event-tcptop.json",
           "event-biotop.json",
+          "output-profile.json",
           "node-report.json",
           "control-record.json");
   private static final SchemaRepository REPOSITORY = load();
@@ -41,7 +43,8 @@ public final class RecordSchemas {
 
   /** Fails the test, naming every violation, unless {@code json} is valid against the schema. */
   public static void assertValid(String schema, String json) {
-    OutputUnit result = REPOSITORY.validator(BASE_URI + schema).validate(new JsonObject(json));
+    Object value = json.stripLeading().startsWith("[") ? new JsonArray(json) : new JsonObject(json);
+    OutputUnit result = REPOSITORY.validator(BASE_URI + schema).validate(value);
     if (!result.getValid()) {
       fail("%s does not match %s: %s", json, schema, result.getErrors());
     }

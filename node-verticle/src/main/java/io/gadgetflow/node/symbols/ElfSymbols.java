@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * The functions of an executable or shared library, from its symbol tables ({@code .symtab} when it
  * was not stripped, and {@code .dynsym}), found by where the file's bytes are: the offset an
- * instruction pointer has in the file mapped into a process.
+ * instruction pointer has in the file mapped into a process. Of the names an address has ({@code
+ * getpid} and {@code __getpid}), the one with the fewest leading underscores.
  */
 public final class ElfSymbols {
   private static final int SYMBOL_BYTES = 24;
@@ -59,8 +60,11 @@ public final class ElfSymbols {
         }
       }
     }
-    // Stable: .symtab comes before .dynsym in a file, and names the same function the same way.
-    functions.sort(Comparator.comparingLong(Function::start));
+    // Of the names one address has (getpid and __getpid), the one called in code: the fewest
+    // leading underscores, then the first in the file.
+    functions.sort(
+        Comparator.comparingLong(Function::start)
+            .thenComparingInt(function -> leadingUnderscores(function.name())));
     long[] starts = new long[functions.size()];
     long[] sizes = new long[functions.size()];
     String[] names = new String[functions.size()];
@@ -79,6 +83,14 @@ public final class ElfSymbols {
         Arrays.copyOf(starts, count),
         Arrays.copyOf(sizes, count),
         Arrays.copyOf(names, count));
+  }
+
+  private static int leadingUnderscores(String name) {
+    int count = 0;
+    while (count < name.length() && name.charAt(count) == '_') {
+      count++;
+    }
+    return count;
   }
 
   /**
