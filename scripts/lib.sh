@@ -10,6 +10,8 @@ GADGETFLOW_CACHE="${GADGETFLOW_CACHE:-$HOME/.cache/gadgetflow}"
 # launcher its test applies generated profiles with.
 GADGETFLOW_DEBIAN_PACKAGES=(clang llvm libbpf-dev libbpf1 bpftool chromium chromium-driver
   libseccomp2 libseccomp-dev gcc)
+# profile cpu's tests: bpftrace's profile probe beside the gadget (gcc builds their workload).
+GADGETFLOW_DEBIAN_PACKAGES+=(bpftrace)
 
 die() {
   echo "gadgetflow: $*" >&2
