@@ -68,18 +68,26 @@ record OutputFormat(boolean json, List<EventField> columns) {
 
   private static List<EventField> customColumns(String names, GadgetDescriptor gadget) {
     Map<String, EventField> known = new LinkedHashMap<>();
-    CommonEventFields.FIELDS.forEach(field -> known.put(field.name(), field));
-    gadget.eventFields().forEach(field -> known.put(field.name(), field));
+    CommonEventFields.FIELDS.forEach(field -> known.put(lowerCase(field), field));
+    gadget.eventFields().forEach(field -> known.put(lowerCase(field), field));
     List<EventField> columns = new ArrayList<>();
     for (String name : names.split(",", -1)) {
       EventField field = known.get(name.strip().toLowerCase(Locale.ROOT));
       if (field == null) {
         throw new IllegalArgumentException(
             "%s has no column \"%s\"; it has %s"
-                .formatted(gadget.name(), name.strip(), String.join(",", known.keySet())));
+                .formatted(
+                    gadget.name(),
+                    name.strip(),
+                    String.join(",", known.values().stream().map(EventField::name).toList())));
       }
       columns.add(field);
     }
     return columns;
+  }
+
+  /** Column names are matched in any case ({@code kernelstack} is {@code kernelStack}). */
+  private static String lowerCase(EventField field) {
+    return field.name().toLowerCase(Locale.ROOT);
   }
 }
