@@ -12,22 +12,24 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntFunction;
+import java.util.function.LongFunction;
 
 /**
  * Inspektor Gadget's profile cpu report: a JSON array with one entry per process and pair of
  * stacks, {@code {"node":..,"namespace":..,"pod":..,"container":..,"comm":..,"pid":..,
  * "mountnsid":..,"userStack":[..],"kernelStack":[..],"count":N}}, the least sampled first, as
  * Inspektor Gadget orders it. Frames are innermost first; a stack the sample did not have is left
- * out, one that was lost is bcc's {@code [Missed User Stack]} or {@code [Missed Kernel Stack]}.
+ * out, one that could not be kept is bcc's {@code [Missed User Stack]} or {@code [Missed Kernel
+ * Stack]}.
  *
- * <p>A report is at most {@link #MAX_BYTES} of JSON, so that it fits a Kafka record and a Trace's
- * status: when the entries would not fit, it keeps the most sampled ones and says in its warning
- * how many it left out.
+ * <p>A report is at most {@link #MAX_BYTES} of JSON once written as a JSON string (each quote and
+ * backslash escaped), as the node's report carries it in one Kafka record, whose default limit is 1
+ * MiB, and as a Trace's status keeps it: when the entries would not fit, it keeps the most sampled
+ * ones and says in its warning how many it left out.
  */
 final class CpuProfile {
-  /** Half of Kafka's default 1 MiB record, which also carries the rest of the node's report. */
-  static final int MAX_BYTES = 512 * 1024;
+  /** Below Kafka's default 1 MiB record, which also carries the rest of the node's report. */
+  static final int MAX_BYTES = 900 * 1024;
 
   static final String MISSED_USER_STACK = "[Missed User Stack]";
   static final String MISSED_KERNEL_STACK = "[Missed Kernel Stack]";
@@ -44,22 +46,22 @@ final class CpuProfile {
       Comparator.comparingLong(StackCount::count)
           .reversed()
           .thenComparingLong(StackCount::pid)
-          .thenComparingInt(StackCount::kernelStackId)
-          .thenComparingInt(StackCount::userStackId)
+          .thenComparingLong(StackCount::kernelStackId)
+          .thenComparingLong(StackCount::userStackId)
           .thenComparing(StackCount::comm)
           .thenComparingLong(StackCount::mountNsId);
 
-  private final IntFunction<long[]> stacks;
+  private final LongFunction<long[]> stacks;
   private final FrameNames frames;
   private final ContainerNames names;
-  private final Map<Integer, List<String>> kernelStacks = new HashMap<>();
+  private final Map<Long, List<String>> kernelStacks = new HashMap<>();
   private final Map<List<Long>, List<String>> userStacks = new HashMap<>();
   private final JsonEventWriter writer = new JsonEventWriter();
 
   /**
    * @param stacks a stack's instruction pointers by its id, innermost first, 0 after the last
    */
-  CpuProfile(IntFunction<long[]> stacks, FrameNames frames, ContainerNames names) {
+  CpuProfile(LongFunction<long[]> stacks, FrameNames frames, ContainerNames names) {
     this.stacks = stacks;
     this.frames = frames;
     this.names = names;
@@ -70,13 +72,16 @@ final class CpuProfile {
     List<byte[]> kept = new ArrayList<>();
     long bytes = 2;
     int index = 0;
+    long escapedBytes = 2;
     for (; index < sorted.size(); index++) {
       byte[] entry = entry(sorted.get(index));
-      if (bytes + entry.length + 1 > MAX_BYTES) {
+      long escapedEntry = escapedLength(entry) + 1;
+      if (escapedBytes + escapedEntry > MAX_BYTES) {
         break;
       }
       kept.add(entry);
       bytes += entry.length + 1;
+      escapedBytes += escapedEntry;
     }
     ByteArrayOutputStream json = new ByteArrayOutputStream((int) bytes);
     json.write('[');
@@ -97,6 +102,17 @@ final class CpuProfile {
         output,
         "The report holds the %d most sampled stacks of %d (%d of %d samples): it is limited to %d KiB"
             .formatted(index, sorted.size(), keptSamples, allSamples, MAX_BYTES / 1024));
+  }
+
+  /** Its length in a JSON string: quotes and backslashes are escaped with a backslash. */
+  private static long escapedLength(byte[] json) {
+    long length = json.length;
+    for (byte b : json) {
+      if (b == '"' || b == '\\') {
+        length++;
+      }
+    }
+    return length;
   }
 
   private byte[] entry(StackCount count) {
@@ -121,11 +137,11 @@ final class CpuProfile {
     writer.endArray();
   }
 
-  private List<String> kernelStack(int id) {
+  private List<String> kernelStack(long id) {
     if (id == StackCount.NO_STACK) {
       return List.of();
     }
-    if (id < 0) {
+    if (id == StackCount.LOST_STACK) {
       return List.of(MISSED_KERNEL_STACK);
     }
     return kernelStacks.computeIfAbsent(
@@ -134,19 +150,19 @@ final class CpuProfile {
 
   /** Named per process: the same addresses are different code in different processes. */
   private List<String> userStack(StackCount count) {
-    int id = count.userStackId();
+    long id = count.userStackId();
     if (id == StackCount.NO_STACK) {
       return List.of();
     }
-    if (id < 0) {
+    if (id == StackCount.LOST_STACK) {
       return List.of(MISSED_USER_STACK);
     }
     return userStacks.computeIfAbsent(
-        List.of(count.pid(), (long) id),
+        List.of(count.pid(), id),
         key -> addresses(id).stream().map(address -> frames.user(count.pid(), address)).toList());
   }
 
-  private List<Long> addresses(int stackId) {
+  private List<Long> addresses(long stackId) {
     List<Long> addresses = new ArrayList<>();
     for (long address : stacks.apply(stackId)) {
       if (address == 0) {

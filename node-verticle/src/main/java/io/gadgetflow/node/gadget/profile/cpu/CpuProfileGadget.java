@@ -1,6 +1,5 @@
 package io.gadgetflow.node.gadget.profile.cpu;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.gadgetflow.api.gadget.GadgetCatalog;
@@ -35,15 +34,16 @@ import java.util.Set;
  */
 public final class CpuProfileGadget {
   private static final String SAMPLE_PROGRAM = "profile_sample";
-  private static final String STACKS_MAP = "stacks";
   private static final MapLayout COUNTS =
       new MapLayout("counts", StackCount.PROFILE_KEY, JAVA_LONG);
+  private static final MapLayout STACKS =
+      new MapLayout("stacks", JAVA_LONG, StackCount.PROFILE_STACK);
 
   public static final GadgetProgram PROGRAM =
       new GadgetProgram(
               GadgetCatalog.PROFILE,
               "bpf/profile/cpu/program.bpf.o",
-              new ProgramLayouts(List.of(StackCount.PROFILE_KEY), List.of(COUNTS)),
+              new ProgramLayouts(List.of(StackCount.PROFILE_KEY), List.of(COUNTS, STACKS)),
               NoEventsDecoder::new,
               Set.of())
           .withSetup(CpuProfileGadget::setUp)
@@ -78,8 +78,8 @@ public final class CpuProfileGadget {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the kernel's symbols", e);
     }
-    Map<Integer, long[]> stacks = new HashMap<>();
-    BpfMap stackMap = gadget.map(STACKS_MAP);
+    Map<Long, long[]> stacks = new HashMap<>();
+    BpfMap stackMap = gadget.map(STACKS.name());
     return new CpuProfile(
             id -> stacks.computeIfAbsent(id, key -> stack(stackMap, key)),
             FrameNames.of(symbolizer),
@@ -109,13 +109,16 @@ public final class CpuProfileGadget {
     return counts;
   }
 
-  /** The stack's instruction pointers, innermost first, 0 after the last; none when it is gone. */
-  private static long[] stack(BpfMap stacks, int id) {
+  /** The stack's instruction pointers, innermost first, 0 after the last. */
+  private static long[] stack(BpfMap stacks, long id) {
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment key = arena.allocate(JAVA_INT);
-      key.set(JAVA_INT, 0, id);
-      MemorySegment frames = arena.allocate(stacks.valueSize(), Long.BYTES);
-      return stacks.lookup(key, frames) ? frames.toArray(JAVA_LONG) : new long[0];
+      MemorySegment key = arena.allocate(STACKS.key());
+      key.set(JAVA_LONG, 0, id);
+      MemorySegment frames = arena.allocate(STACKS.value());
+      if (!stacks.lookup(key, frames)) {
+        throw new IllegalStateException("stack " + Long.toHexString(id) + " is not in its map");
+      }
+      return frames.toArray(JAVA_LONG);
     }
   }
 }

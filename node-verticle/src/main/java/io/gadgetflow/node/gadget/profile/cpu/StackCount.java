@@ -16,25 +16,32 @@ import java.lang.foreign.StructLayout;
  * A process's samples with one pair of stacks: an entry of the {@code counts} map of
  * src/main/bpf/profile/cpu/program.bpf.c, its key a {@code struct profile_key}.
  *
- * @param kernelStackId the kernel stack's id in the {@code stacks} map, or a negative errno: {@link
- *     #NO_STACK} when there was none (a sample in user mode), any other when it was lost
+ * @param kernelStackId the kernel stack's id in the {@code stacks} map, or {@link #NO_STACK} when
+ *     the samples had none (in user mode), or {@link #LOST_STACK}
  * @param userStackId the same for the user stack ({@link #NO_STACK} for a kernel thread)
  */
 record StackCount(
-    long mountNsId, long pid, String comm, int kernelStackId, int userStackId, long count) {
+    long mountNsId, long pid, String comm, long kernelStackId, long userStackId, long count) {
 
-  /** {@code -EFAULT}: the sample has no such stack, or it was not asked for. */
-  static final int NO_STACK = -14;
+  /** The samples have no such stack, or it was not asked for. */
+  static final long NO_STACK = 0;
+
+  /** The stack could not be kept: the stack map was full. */
+  static final long LOST_STACK = 1;
 
   static final StructLayout PROFILE_KEY =
       structLayout(
               JAVA_LONG.withName("mount_ns_id"),
+              JAVA_LONG.withName("kernel_stack_id"),
+              JAVA_LONG.withName("user_stack_id"),
               JAVA_INT.withName("pid"),
-              JAVA_INT.withName("kernel_stack_id"),
-              JAVA_INT.withName("user_stack_id"),
               sequenceLayout(16, JAVA_BYTE).withName("comm"),
               JAVA_INT.withName("padding"))
           .withName("profile_key");
+
+  /** A stack's instruction pointers, innermost first, zeros after the last. */
+  static final StructLayout PROFILE_STACK =
+      structLayout(sequenceLayout(127, JAVA_LONG).withName("ips")).withName("profile_stack");
 
   private static final long MOUNT_NS_ID = offsetOf(PROFILE_KEY, "mount_ns_id");
   private static final long PID = offsetOf(PROFILE_KEY, "pid");
@@ -49,8 +56,8 @@ record StackCount(
         key.get(JAVA_LONG, MOUNT_NS_ID),
         Integer.toUnsignedLong(key.get(JAVA_INT, PID)),
         CStrings.read(key, COMM, COMM_BYTES),
-        key.get(JAVA_INT, KERNEL_STACK_ID),
-        key.get(JAVA_INT, USER_STACK_ID),
+        key.get(JAVA_LONG, KERNEL_STACK_ID),
+        key.get(JAVA_LONG, USER_STACK_ID),
         count);
   }
 }

@@ -22,11 +22,15 @@ import org.junit.jupiter.api.Test;
 class CpuProfileTest {
   private static final long MOUNT_NS = 4026532412L;
 
-  /** Stack 1: two kernel frames; stack 2: three user frames. */
-  private static final Map<Integer, long[]> STACKS =
+  /** Two kernel frames, and three user frames. */
+  private static final long KERNEL = 0x6b1d2c3e4f506172L;
+
+  private static final long USER = 0x2c0ffee0ddba11L;
+
+  private static final Map<Long, long[]> STACKS =
       Map.of(
-          1, new long[] {0xffffffff81d7da20L, 0xffffffff816d86b0L, 0, 0},
-          2, new long[] {0x55d0c0a01211L, 0x55d0c0a01300L, 0x7f1e56c6a24aL, 0});
+          KERNEL, new long[] {0xffffffff81d7da20L, 0xffffffff816d86b0L, 0, 0},
+          USER, new long[] {0x55d0c0a01211L, 0x55d0c0a01300L, 0x7f1e56c6a24aL, 0});
 
   private static final FrameNames FRAMES =
       new FrameNames() {
@@ -48,13 +52,13 @@ class CpuProfileTest {
     MemorySegment key = Arena.ofAuto().allocate(StackCount.PROFILE_KEY);
     key.set(JAVA_LONG, offset("mount_ns_id"), MOUNT_NS);
     key.set(JAVA_INT, offset("pid"), 811);
-    key.set(JAVA_INT, offset("kernel_stack_id"), StackCount.NO_STACK);
-    key.set(JAVA_INT, offset("user_stack_id"), 2);
+    key.set(JAVA_LONG, offset("kernel_stack_id"), StackCount.NO_STACK);
+    key.set(JAVA_LONG, offset("user_stack_id"), USER);
     byte[] comm = "gadgetflow-spin".getBytes(StandardCharsets.UTF_8);
     MemorySegment.copy(comm, 0, key, JAVA_BYTE, offset("comm"), comm.length);
 
     assertThat(StackCount.decode(key, 29))
-        .isEqualTo(new StackCount(MOUNT_NS, 811, "gadgetflow-spin", StackCount.NO_STACK, 2, 29));
+        .isEqualTo(new StackCount(MOUNT_NS, 811, "gadgetflow-spin", StackCount.NO_STACK, USER, 29));
   }
 
   @Test
@@ -63,8 +67,8 @@ class CpuProfileTest {
         profile()
             .report(
                 List.of(
-                    new StackCount(MOUNT_NS, 811, "gadgetflow-spin", StackCount.NO_STACK, 2, 29),
-                    new StackCount(MOUNT_NS, 811, "gadgetflow-spin", 1, 2, 3)));
+                    new StackCount(MOUNT_NS, 811, "gadgetflow-spin", StackCount.NO_STACK, USER, 29),
+                    new StackCount(MOUNT_NS, 811, "gadgetflow-spin", KERNEL, USER, 3)));
 
     assertThat(result.warning()).isNull();
     assertThat(result.output())
@@ -86,8 +90,14 @@ class CpuProfileTest {
         profile()
             .report(
                 List.of(
-                    new StackCount(MOUNT_NS, 77, "kworker/0:1", 1, StackCount.NO_STACK, 5),
-                    new StackCount(MOUNT_NS, 811, "gadgetflow-spin", -17, -12, 1)))
+                    new StackCount(MOUNT_NS, 77, "kworker/0:1", KERNEL, StackCount.NO_STACK, 5),
+                    new StackCount(
+                        MOUNT_NS,
+                        811,
+                        "gadgetflow-spin",
+                        StackCount.LOST_STACK,
+                        StackCount.LOST_STACK,
+                        1)))
             .output();
 
     List<JsonNode> entries = entries(output);
@@ -108,23 +118,24 @@ class CpuProfileTest {
   @Test
   void aReportTooLargeKeepsTheMostSampledStacksAndSaysWhatItLeftOut() throws Exception {
     List<StackCount> counts = new ArrayList<>();
-    for (int pid = 1; pid <= 10_000; pid++) {
-      counts.add(new StackCount(MOUNT_NS, pid, "worker", 1, 2, pid));
+    for (int pid = 1; pid <= 20_000; pid++) {
+      counts.add(new StackCount(MOUNT_NS, pid, "worker", KERNEL, USER, pid));
     }
 
     StatusOutput.Result result = profile().report(counts);
 
-    assertThat(result.output().getBytes(StandardCharsets.UTF_8).length)
+    assertThat(Json.mapper().writeValueAsBytes(result.output()).length)
+        .as("the output as a JSON string, as a node report carries it")
         .isLessThanOrEqualTo(CpuProfile.MAX_BYTES);
     List<JsonNode> entries = entries(result.output());
     int kept = entries.size();
-    assertThat(kept).isBetween(1000, 9999);
-    assertThat(entries.getLast().get("pid").asLong()).isEqualTo(10_000);
-    assertThat(entries.getFirst().get("pid").asLong()).isEqualTo(10_000 - kept + 1);
+    assertThat(kept).isBetween(1000, 19_999);
+    assertThat(entries.getLast().get("pid").asLong()).isEqualTo(20_000);
+    assertThat(entries.getFirst().get("pid").asLong()).isEqualTo(20_000 - kept + 1);
     long keptSamples = entries.stream().mapToLong(entry -> entry.get("count").asLong()).sum();
     assertThat(result.warning())
         .isEqualTo(
-            "The report holds the %d most sampled stacks of 10000 (%d of 50005000 samples): it is limited to 512 KiB"
+            "The report holds the %d most sampled stacks of 20000 (%d of 200010000 samples): it is limited to 900 KiB"
                 .formatted(kept, keptSamples));
   }
 
