@@ -7,9 +7,10 @@ GADGETFLOW_CACHE="${GADGETFLOW_CACHE:-$HOME/.cache/gadgetflow}"
 # against the running kernel's BTF; libbpf1 is loaded by the node agent through FFM; chromium and
 # chromium-driver run the web UI's browser tests (the test tools never download a browser);
 # libseccomp2 names system calls for the seccomp advisor, and gcc with libseccomp-dev builds the
-# launcher its test applies generated profiles with.
+# launcher its test applies generated profiles with; clang-format checks the C code's layout (the
+# same clang release as clang; its version is pinned in the root pom).
 GADGETFLOW_DEBIAN_PACKAGES=(clang llvm libbpf-dev libbpf1 bpftool chromium chromium-driver
-  libseccomp2 libseccomp-dev gcc)
+  libseccomp2 libseccomp-dev gcc clang-format)
 
 die() {
   echo "gadgetflow: $*" >&2

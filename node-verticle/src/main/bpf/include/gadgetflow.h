@@ -15,7 +15,7 @@
 /* User space may resize the ring before load; it must stay a power of two of whole pages. */
 #define GADGET_DEFAULT_RING_BYTES (256 * 1024)
 
-/* Upper bound on the mount namespaces one trace selects; user space writes them before events flow. */
+/* The most mount namespaces one trace selects; user space writes them before events flow. */
 #define GADGET_MAX_MOUNT_NS 1024
 
 struct {
@@ -86,7 +86,7 @@ static __always_inline __u64 gadget_current_mount_ns_id(void)
 	return BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
 }
 
-/* Whether the current task's mount namespace is one the trace selected (all, when not filtering). */
+/* Whether the current task's mount namespace is one the trace selected (all when not filtering). */
 static __always_inline bool gadget_should_trace(void)
 {
 	__u64 mount_ns_id;
