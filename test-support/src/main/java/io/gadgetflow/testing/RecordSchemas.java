@@ -29,6 +29,10 @@ public final class RecordSchemas {
           "event-opensnoop.json",
           "event-sigsnoop.json",
           "event-tcptracer.json",
+          "event-top.json",
+          "event-filetop.json",
+          "event-tcptop.json",
+          "event-biotop.json",
           "node-report.json",
           "control-record.json");
   private static final SchemaRepository REPOSITORY = load();

@@ -7,6 +7,7 @@ import static io.gadgetflow.api.trace.Operation.STOP;
 
 import io.gadgetflow.api.gadget.EventField.Type;
 import io.gadgetflow.api.trace.OutputMode;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The one list of gadgets GadgetFlow has. The controller validates Traces against it, the node
@@ -155,8 +157,107 @@ public final class GadgetCatalog {
           List.of(),
           List.of());
 
+  // Top gadgets: one table per interval, in one event (see TopParameters).
+
+  private static final List<EventField> FILETOP_FIELDS =
+      List.of(
+          new EventField("pid", Type.UINT, 7, "process id"),
+          new EventField("tid", Type.UINT, 7, "thread id"),
+          new EventField("comm", Type.STRING, 16, "command name"),
+          new EventField("reads", Type.UINT, 6, "read calls that succeeded"),
+          new EventField("writes", Type.UINT, 6, "write calls that succeeded"),
+          new EventField("rbytes", Type.UINT, 10, "bytes read"),
+          new EventField("wbytes", Type.UINT, 10, "bytes written"),
+          new EventField("file_type", Type.STRING, 1, "R: regular file, S: socket, O: other"),
+          new EventField("filename", Type.STRING, 30, "the file's name, without its directory"));
+
+  public static final GadgetDescriptor FILETOP =
+      new GadgetDescriptor(
+          "filetop",
+          GadgetCategory.TOP,
+          "file",
+          "Periodically report read/write activity by file",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STREAM),
+          true,
+          concat(
+              TopParameters.of("-reads,-writes,-rbytes,-wbytes", names(FILETOP_FIELDS)),
+              ParameterDescriptor.of(
+                  "all_files",
+                  ParameterType.BOOL,
+                  "false",
+                  "every kind of file (sockets, pipes, devices), not only regular files")),
+          FILETOP_FIELDS);
+
+  private static final List<EventField> TCPTOP_FIELDS =
+      List.of(
+          new EventField("pid", Type.UINT, 7, "process id"),
+          new EventField("comm", Type.STRING, 16, "command name"),
+          new EventField("ipversion", Type.UINT, 2, "4 or 6, as on the wire"),
+          new EventField("saddr", Type.STRING, 16, "local address"),
+          new EventField("sport", Type.UINT, 7, "local port"),
+          new EventField("daddr", Type.STRING, 16, "remote address"),
+          new EventField("dport", Type.UINT, 7, "remote port"),
+          new EventField("sent", Type.UINT, 10, "bytes sent"),
+          new EventField("received", Type.UINT, 10, "bytes received"));
+
+  public static final GadgetDescriptor TCPTOP =
+      new GadgetDescriptor(
+          "tcptop",
+          GadgetCategory.TOP,
+          "tcp",
+          "Periodically report TCP activity",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STREAM),
+          true,
+          concat(
+              TopParameters.of("-sent,-received", names(TCPTOP_FIELDS)),
+              ParameterDescriptor.of(
+                      "pid", ParameterType.UINT, "0", "only this process's connections (0: any)")
+                  .withRange(0L, PID_MAX),
+              ParameterDescriptor.of(
+                      "family",
+                      ParameterType.UINT,
+                      "",
+                      "only this IP version, 4 or 6 (default: both)")
+                  .withAllowedValues(List.of("4", "6"))),
+          TCPTOP_FIELDS);
+
+  private static final List<EventField> BIOTOP_FIELDS =
+      List.of(
+          new EventField("pid", Type.UINT, 7, "process that started the I/O"),
+          new EventField("comm", Type.STRING, 16, "its command name"),
+          new EventField("write", Type.BOOL, 5, "true for writes, false for reads and the rest"),
+          new EventField("major", Type.UINT, 6, "disk's major device number"),
+          new EventField("minor", Type.UINT, 6, "disk's minor device number"),
+          new EventField("bytes", Type.UINT, 10, "bytes transferred"),
+          new EventField("us", Type.UINT, 10, "microseconds the requests took, summed"),
+          new EventField("io", Type.UINT, 6, "requests completed"));
+
+  public static final GadgetDescriptor BIOTOP =
+      new GadgetDescriptor(
+          "biotop",
+          GadgetCategory.TOP,
+          "block-io",
+          "Periodically report block device I/O activity",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STREAM),
+          true,
+          TopParameters.of("-io,-bytes,-us", names(BIOTOP_FIELDS)),
+          BIOTOP_FIELDS);
+
   private static final Map<String, GadgetDescriptor> BY_NAME =
-      List.of(EXECSNOOP, OPENSNOOP, SIGSNOOP, TCPTRACER, BIOLATENCY, PROCESS_COLLECTOR, SECCOMP)
+      List.of(
+              EXECSNOOP,
+              OPENSNOOP,
+              SIGSNOOP,
+              TCPTRACER,
+              BIOLATENCY,
+              PROCESS_COLLECTOR,
+              SECCOMP,
+              FILETOP,
+              TCPTOP,
+              BIOTOP)
           .stream()
           .collect(Collectors.toUnmodifiableMap(GadgetDescriptor::name, Function.identity()));
 
@@ -164,6 +265,15 @@ public final class GadgetCatalog {
 
   public static Optional<GadgetDescriptor> find(String name) {
     return Optional.ofNullable(name).map(BY_NAME::get);
+  }
+
+  private static List<String> names(List<EventField> fields) {
+    return fields.stream().map(EventField::name).toList();
+  }
+
+  private static List<ParameterDescriptor> concat(
+      List<ParameterDescriptor> first, ParameterDescriptor... more) {
+    return Stream.concat(first.stream(), Arrays.stream(more)).toList();
   }
 
   /** Every gadget, ordered by category then name. */

@@ -32,6 +32,11 @@ public final class GadgetParameters {
     return Long.parseLong(value(name).strip());
   }
 
+  /** The value as given, or the default. */
+  public String text(String name) {
+    return value(name);
+  }
+
   /** The signal number, or empty when the parameter is not set. */
   public OptionalInt signal(String name) {
     String value = value(name);

@@ -1,8 +1,11 @@
 package io.gadgetflow.node.gadget;
 
-import io.gadgetflow.node.gadget.advise.seccomp.SeccompGadget;
+import io.gadgetflow.node.gadget.advise.seccompprofile.SeccompGadget;
 import io.gadgetflow.node.gadget.profile.blockio.BlockIoGadget;
 import io.gadgetflow.node.gadget.snapshot.process.ProcessGadget;
+import io.gadgetflow.node.gadget.top.blockio.BlockIoTopGadget;
+import io.gadgetflow.node.gadget.top.file.FileTopGadget;
+import io.gadgetflow.node.gadget.top.tcp.TcpTopGadget;
 import io.gadgetflow.node.gadget.trace.exec.ExecGadget;
 import io.gadgetflow.node.gadget.trace.open.OpenGadget;
 import io.gadgetflow.node.gadget.trace.signal.SignalGadget;
@@ -20,7 +23,10 @@ public final class GadgetPrograms {
           TcpGadget.PROGRAM,
           BlockIoGadget.PROGRAM,
           ProcessGadget.PROGRAM,
-          SeccompGadget.PROGRAM);
+          SeccompGadget.PROGRAM,
+          FileTopGadget.PROGRAM,
+          TcpTopGadget.PROGRAM,
+          BlockIoTopGadget.PROGRAM);
 
   private GadgetPrograms() {}
 

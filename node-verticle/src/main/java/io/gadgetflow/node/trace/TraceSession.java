@@ -101,6 +101,15 @@ public final class TraceSession implements AutoCloseable {
             stream.delivered(), losses(gadget.lostEvents(), gadget.malformedRecords()));
   }
 
+  /**
+   * The trace's events refused by the full event queue so far: the part of {@link #counters()}'s
+   * lost events that the agent, not the kernel or Kafka, could not keep up with. Public for
+   * bench/nodepath, which tells where a step lost its events.
+   */
+  public long queueDrops() {
+    return queueDrops;
+  }
+
   /** How full the gadget's ring buffer was at most since the previous call, from 0 to 1. */
   public double takeRingBufferFill() {
     return peakRingFill.getThenReset();
