@@ -63,9 +63,9 @@ prepare_machine() {
   prepare_control_plane
 }
 
-# The paths a Maven build of this checkout reads (run from its root, as the next two): the root's build files, every
-# module the root pom names, and what a module's pom reaches outside its folder
-# (${project.basedir}/../...), such as the manifests cli packages.
+# The paths a Maven build of this checkout reads, from its root (where this and the next function
+# run): the root's build files, every module the root pom names, and what a module's pom reaches
+# outside its folder (${project.basedir}/../...), such as the manifests kubectl-gadget packages.
 maven_build_input_paths() {
   local module reference
   printf '%s\n' pom.xml mvnw .mvn .clang-format
@@ -87,7 +87,9 @@ maven_build_inputs_hash() {
   set -o pipefail # a file that cannot be read fails the hash
   mapfile -t paths < <(maven_build_input_paths)
   while IFS= read -r -d '' file; do
-    [[ -f "$file" ]] && files+=("$file") # a tracked file deleted in the work tree is no input
+    if [[ -f "$file" ]]; then # a tracked file deleted in the work tree is no input
+      files+=("$file")
+    fi
   done < <(git ls-files -z -c -o --exclude-standard -- "${paths[@]}")
   {
     echo "JAVA_HOME=$JAVA_HOME"
@@ -114,7 +116,7 @@ build_outputs_listing() {
 #
 #   build_if_changed OUTPUT... [-- MAVEN_ARG...]
 build_if_changed() {
-  local outputs=() build=(./mvnw -B -q install -DskipTests) stamp inputs_hash=""
+  local outputs=() build=(./mvnw -B -q install -DskipTests) stamp inputs_hash="" outputs_listing
   while (($# > 0)) && [[ "$1" != -- ]]; do
     outputs+=("$1")
     shift
@@ -128,7 +130,8 @@ build_if_changed() {
       | sha256sum | cut -c1-16)"
     inputs_hash="$(maven_build_inputs_hash)" || inputs_hash=""
     if [[ -n "$inputs_hash" && -f "$stamp" ]] \
-      && [[ "$(cat "$stamp")" == "$inputs_hash"$'\n'"$(build_outputs_listing "${outputs[@]}")" ]]; then
+      && outputs_listing="$(build_outputs_listing "${outputs[@]}")" \
+      && [[ "$(cat "$stamp")" == "$inputs_hash"$'\n'"$outputs_listing" ]]; then
       echo "gadgetflow: nothing to build: no input changed since the last build" >&2
       exit 0
     fi
