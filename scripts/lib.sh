@@ -11,6 +11,12 @@ GADGETFLOW_CACHE="${GADGETFLOW_CACHE:-$HOME/.cache/gadgetflow}"
 # same clang release as clang; its version is pinned in the root pom).
 GADGETFLOW_DEBIAN_PACKAGES=(clang llvm libbpf-dev libbpf1 bpftool chromium chromium-driver
   libseccomp2 libseccomp-dev gcc clang-format)
+# The network gadgets' tests (trace dns, trace sni, snapshot socket): iproute2 makes network
+# namespaces and lists sockets (ss), dnsmasq serves known DNS records, dig asks for them, openssl
+# makes TLS handshakes with a known server name.
+GADGETFLOW_DEBIAN_PACKAGES+=(iproute2 dnsmasq-base bind9-dnsutils openssl)
+# libbpf-tools: the reference tools the gadgets' comparison tests run beside them (mountsnoop).
+GADGETFLOW_DEBIAN_PACKAGES+=(libbpf-tools)
 
 die() {
   echo "gadgetflow: $*" >&2

@@ -107,6 +107,21 @@ static __always_inline bool gadget_should_trace(void)
 	return bpf_map_lookup_elem(&mount_ns_filter, &mount_ns_id) != NULL;
 }
 
+/* The file behind one of the current task's descriptors, or NULL. */
+static __always_inline struct file *gadget_file_of_fd(long fd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct file **files = BPF_CORE_READ(task, files, fdt, fd);
+	unsigned int max_fds = BPF_CORE_READ(task, files, fdt, max_fds);
+	struct file *file = NULL;
+
+	if (fd < 0 || fd >= max_fds)
+		return NULL;
+	if (bpf_probe_read_kernel(&file, sizeof(file), &files[fd]))
+		return NULL;
+	return file;
+}
+
 static __always_inline void gadget_fill_header(struct gadget_event_header *header)
 {
 	header->boot_timestamp_ns = bpf_ktime_get_boot_ns();
