@@ -118,7 +118,8 @@ int profile_sample(struct bpf_perf_event_data *ctx)
 	key.pid = pid_tgid >> 32;
 	bpf_get_current_comm(key.comm, sizeof(key.comm));
 	key.kernel_stack_id = user_stacks_only ? PROFILE_NO_STACK : keep_stack(ctx, 0);
-	key.user_stack_id = kernel_stacks_only ? PROFILE_NO_STACK : keep_stack(ctx, BPF_F_USER_STACK);
+	key.user_stack_id =
+		kernel_stacks_only ? PROFILE_NO_STACK : keep_stack(ctx, BPF_F_USER_STACK);
 
 	/* The sample still counts for its process; its stack does not come back. */
 	if (key.kernel_stack_id == PROFILE_LOST_STACK || key.user_stack_id == PROFILE_LOST_STACK)

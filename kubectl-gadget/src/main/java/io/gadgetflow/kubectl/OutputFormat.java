@@ -67,9 +67,11 @@ record OutputFormat(boolean json, List<EventField> columns) {
   }
 
   private static List<EventField> customColumns(String names, GadgetDescriptor gadget) {
+    // Case does not matter, as in Inspektor Gadget: pktType is also pkttype and PKTTYPE.
     Map<String, EventField> known = new LinkedHashMap<>();
-    CommonEventFields.FIELDS.forEach(field -> known.put(lowerCase(field), field));
-    gadget.eventFields().forEach(field -> known.put(lowerCase(field), field));
+    CommonEventFields.FIELDS.forEach(
+        field -> known.put(field.name().toLowerCase(Locale.ROOT), field));
+    gadget.eventFields().forEach(field -> known.put(field.name().toLowerCase(Locale.ROOT), field));
     List<EventField> columns = new ArrayList<>();
     for (String name : names.split(",", -1)) {
       EventField field = known.get(name.strip().toLowerCase(Locale.ROOT));
@@ -79,15 +81,12 @@ record OutputFormat(boolean json, List<EventField> columns) {
                 .formatted(
                     gadget.name(),
                     name.strip(),
-                    String.join(",", known.values().stream().map(EventField::name).toList())));
+                    known.values().stream()
+                        .map(EventField::name)
+                        .collect(java.util.stream.Collectors.joining(","))));
       }
       columns.add(field);
     }
     return columns;
-  }
-
-  /** Column names are matched in any case ({@code kernelstack} is {@code kernelStack}). */
-  private static String lowerCase(EventField field) {
-    return field.name().toLowerCase(Locale.ROOT);
   }
 }

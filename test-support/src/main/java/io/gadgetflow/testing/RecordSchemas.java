@@ -2,7 +2,6 @@ package io.gadgetflow.testing;
 
 import static org.assertj.core.api.Assertions.fail;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
 import io.vertx.json.schema.JsonSchema;
@@ -34,6 +33,14 @@ public final class RecordSchemas {
           "event-filetop.json",
           "event-tcptop.json",
           "event-biotop.json",
+          "event-dns.json",
+          "event-snisnoop.json",
+          "snapshot-socket-collector.json",
+          "event-bindsnoop.json",
+          "event-mountsnoop.json",
+          "event-oomkill.json",
+          "event-fsslower.json",
+          "event-capabilities.json",
           "output-profile.json",
           "node-report.json",
           "control-record.json");
@@ -41,10 +48,13 @@ public final class RecordSchemas {
 
   private RecordSchemas() {}
 
-  /** Fails the test, naming every violation, unless {@code json} is valid against the schema. */
+  /**
+   * Fails the test, naming every violation, unless {@code json} (an object, or an array such as a
+   * snapshot's output) is valid against the schema.
+   */
   public static void assertValid(String schema, String json) {
-    Object value = json.stripLeading().startsWith("[") ? new JsonArray(json) : new JsonObject(json);
-    OutputUnit result = REPOSITORY.validator(BASE_URI + schema).validate(value);
+    OutputUnit result =
+        REPOSITORY.validator(BASE_URI + schema).validate(io.vertx.core.json.Json.decodeValue(json));
     if (!result.getValid()) {
       fail("%s does not match %s: %s", json, schema, result.getErrors());
     }

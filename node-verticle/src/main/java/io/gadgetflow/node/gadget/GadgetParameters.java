@@ -3,6 +3,7 @@ package io.gadgetflow.node.gadget;
 import io.gadgetflow.api.gadget.GadgetDescriptor;
 import io.gadgetflow.api.gadget.ParameterDescriptor;
 import io.gadgetflow.api.gadget.Signals;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.OptionalInt;
 
@@ -28,8 +29,23 @@ public final class GadgetParameters {
     return Boolean.parseBoolean(value(name));
   }
 
+  public String string(String name) {
+    return value(name);
+  }
+
   public long unsigned(String name) {
     return Long.parseLong(value(name).strip());
+  }
+
+  /** The items of a comma-separated list of unsigned integers; none when it is empty. */
+  public long[] unsignedList(String name) {
+    String value = value(name).strip();
+    if (value.isEmpty()) {
+      return new long[0];
+    }
+    return Arrays.stream(value.split(","))
+        .mapToLong(item -> Long.parseLong(item.strip()))
+        .toArray();
   }
 
   /** The value as given, or the default. */

@@ -4,12 +4,20 @@ import io.gadgetflow.node.gadget.advise.seccompprofile.SeccompGadget;
 import io.gadgetflow.node.gadget.profile.blockio.BlockIoGadget;
 import io.gadgetflow.node.gadget.profile.cpu.CpuProfileGadget;
 import io.gadgetflow.node.gadget.snapshot.process.ProcessGadget;
+import io.gadgetflow.node.gadget.snapshot.socket.SocketGadget;
 import io.gadgetflow.node.gadget.top.blockio.BlockIoTopGadget;
 import io.gadgetflow.node.gadget.top.file.FileTopGadget;
 import io.gadgetflow.node.gadget.top.tcp.TcpTopGadget;
+import io.gadgetflow.node.gadget.trace.bind.BindGadget;
+import io.gadgetflow.node.gadget.trace.capabilities.CapabilitiesGadget;
+import io.gadgetflow.node.gadget.trace.dns.DnsGadget;
 import io.gadgetflow.node.gadget.trace.exec.ExecGadget;
+import io.gadgetflow.node.gadget.trace.fsslower.FsSlowerGadget;
+import io.gadgetflow.node.gadget.trace.mount.MountGadget;
+import io.gadgetflow.node.gadget.trace.oomkill.OomKillGadget;
 import io.gadgetflow.node.gadget.trace.open.OpenGadget;
 import io.gadgetflow.node.gadget.trace.signal.SignalGadget;
+import io.gadgetflow.node.gadget.trace.sni.SniGadget;
 import io.gadgetflow.node.gadget.trace.tcp.TcpGadget;
 import java.util.List;
 import java.util.Optional;
@@ -28,6 +36,17 @@ public final class GadgetPrograms {
           FileTopGadget.PROGRAM,
           TcpTopGadget.PROGRAM,
           BlockIoTopGadget.PROGRAM,
+          // Network gadgets (issue 19, h-net).
+          DnsGadget.PROGRAM,
+          SniGadget.PROGRAM,
+          SocketGadget.PROGRAM,
+          // Issue 19, h-syscalls.
+          BindGadget.PROGRAM,
+          MountGadget.PROGRAM,
+          OomKillGadget.PROGRAM,
+          FsSlowerGadget.PROGRAM,
+          CapabilitiesGadget.PROGRAM,
+          // Issue 19, h-cpu.
           CpuProfileGadget.PROGRAM);
 
   private GadgetPrograms() {}

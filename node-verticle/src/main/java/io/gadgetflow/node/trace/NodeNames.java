@@ -9,7 +9,8 @@ import io.gadgetflow.node.gadget.JsonName;
 
 /**
  * What the node agent adds to each event, row or report entry to say where it comes from: the node,
- * and the namespace, pod and name of the container, empty for the host's processes.
+ * and the namespace, pod and name of the container, empty for the host's processes (or the pod
+ * alone, for a packet of a pod's network whose sender is not known).
  */
 final class NodeNames implements ContainerNames {
   private static final JsonName NODE = JsonName.of(CommonEventFields.NODE);
@@ -36,5 +37,13 @@ final class NodeNames implements ContainerNames {
     out.field(NAMESPACE, container == null ? "" : container.namespace());
     out.field(POD, container == null ? "" : container.pod());
     out.field(CONTAINER, container == null ? "" : container.name());
+  }
+
+  /** {@code pod} is any container of the pod, null for the host; the container is left empty. */
+  void writePod(Container pod, JsonEventWriter out) {
+    out.field(NODE, nodeName);
+    out.field(NAMESPACE, pod == null ? "" : pod.namespace());
+    out.field(POD, pod == null ? "" : pod.pod());
+    out.field(CONTAINER, "");
   }
 }

@@ -6,6 +6,7 @@ import io.gadgetflow.node.bpf.RingBufferReader;
 import io.gadgetflow.node.containers.Container;
 import io.gadgetflow.node.containers.ContainerFilter;
 import io.gadgetflow.node.containers.ContainerRegistry;
+import io.gadgetflow.node.containers.ContainerSelection;
 import io.gadgetflow.node.gadget.EventHeader;
 import io.gadgetflow.node.gadget.GadgetOptions;
 import io.gadgetflow.node.gadget.GadgetParameters;
@@ -13,6 +14,8 @@ import io.gadgetflow.node.gadget.GadgetProgram;
 import io.gadgetflow.node.gadget.JsonEventWriter;
 import io.gadgetflow.node.gadget.JsonName;
 import io.gadgetflow.node.gadget.LostEventsWarning;
+import io.gadgetflow.node.gadget.NetworkAttachments;
+import io.gadgetflow.node.gadget.PacketEventHeader;
 import io.gadgetflow.node.gadget.RunningGadget;
 import io.gadgetflow.node.gadget.StatusOutput;
 import io.gadgetflow.node.gadget.TopRow;
@@ -40,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * programs on one tracepoint.
  *
  * <p>A filtering gadget's kernel filter holds the mount namespaces any of its traces select; each
- * trace then keeps its own in user space.
+ * trace then keeps its own in user space. A gadget of socket filters (trace dns, trace sni) watches
+ * network namespaces instead: unfiltered, the host's and every container's; filtered, those of the
+ * containers its traces select, each trace keeping the events of its own.
  *
  * <p>A top gadget sends nothing through its ring: its thread takes the table the kernel gathered at
  * the end of each interval and hands it to its trace as one event. Such a gadget is loaded for one
@@ -65,6 +70,12 @@ public final class SharedGadget implements AutoCloseable {
   private final NodeNames names;
   private final JsonEventWriter writer = new JsonEventWriter();
   private final Thread reader;
+
+  /** Whether events are selected and named by network namespace. */
+  private final boolean byNetwork;
+
+  /** For an unfiltered network gadget: every container's network, followed; else null. */
+  private ContainerSelection everyNetwork;
 
   /** Replaced, never changed, under this object's lock: the reader reads it without one. */
   private volatile TraceSession[] sessions = NO_SESSIONS;
@@ -95,6 +106,7 @@ public final class SharedGadget implements AutoCloseable {
     this.nodeName = nodeName;
     this.containers = containers;
     this.names = new NodeNames(nodeName, containers);
+    this.byNetwork = gadget.watchesNetworkNamespaces();
     this.reader =
         table == null
             ? Thread.ofPlatform()
@@ -131,8 +143,28 @@ public final class SharedGadget implements AutoCloseable {
     SharedGadget shared =
         new SharedGadget(
             RunningGadget.start(program, options, parameters), table, sink, nodeName, containers);
+    try {
+      if (shared.byNetwork && !filtered) {
+        shared.watchEveryNetwork();
+      }
+    } catch (RuntimeException e) {
+      shared.gadget.close();
+      throw e;
+    }
     shared.reader.start();
     return shared;
+  }
+
+  /** The host's network namespace, and every container's as they come and go. */
+  private void watchEveryNetwork() {
+    NetworkAttachments attachments = gadget.networkAttachments();
+    attachments.select(containers.hostNetwork());
+    everyNetwork =
+        containers.follow(
+            ContainerFilter.ANY,
+            Container::netNamespaceId,
+            id -> attachments.select(containers.networkNamespace(id)),
+            attachments::deselect);
   }
 
   /**
@@ -154,10 +186,19 @@ public final class SharedGadget implements AutoCloseable {
             gadget.lostEvents(),
             malformedRecords);
     try {
-      if (gadget.filtering()) {
+      if (gadget.filtering() && byNetwork) {
+        NetworkAttachments attachments = gadget.networkAttachments();
         session.follow(
             containers,
             ContainerFilter.of(trace.filter()),
+            Container::netNamespaceId,
+            id -> attachments.select(containers.networkNamespace(id)),
+            attachments::deselect);
+      } else if (gadget.filtering()) {
+        session.follow(
+            containers,
+            ContainerFilter.of(trace.filter()),
+            Container::mountNamespaceId,
             gadget.mountNamespaceFilter()::select,
             gadget.mountNamespaceFilter()::deselect);
       }
@@ -239,10 +280,21 @@ public final class SharedGadget implements AutoCloseable {
     }
     long mountNamespaceId = EventHeader.mountNsId(ring, offset);
     long epochNanos = EventHeader.bootTimestampNanos(ring, offset) + gadget.bootToEpochNanos();
-    enrich(containers.byMountNamespace(mountNamespaceId));
+    long selectedBy = mountNamespaceId;
+    Container container = containers.byMountNamespace(mountNamespaceId);
+    if (byNetwork) {
+      selectedBy = PacketEventHeader.netNsId(ring, offset);
+      if (container == null) {
+        enrichWithPod(containers.byNetNamespace(selectedBy));
+      } else {
+        enrich(container);
+      }
+    } else {
+      enrich(container);
+    }
     byte[] json = null;
     for (TraceSession session : now) {
-      if (session.selects(mountNamespaceId)) {
+      if (session.selects(selectedBy)) {
         if (json == null) {
           json = writer.toByteArray();
         }
@@ -304,6 +356,15 @@ public final class SharedGadget implements AutoCloseable {
     writer.endObject();
   }
 
+  /**
+   * A packet whose sender is not known is named after the pod whose network it went through, with
+   * an empty container: the containers of a pod share its network.
+   */
+  private void enrichWithPod(Container ofPod) {
+    names.writePod(ofPod, writer);
+    writer.endObject();
+  }
+
   /** At most every so often, as reading the kernel's counter is a system call. */
   private void warnAboutLosses(TraceSession[] now) {
     long nanoTime = System.nanoTime();
@@ -328,6 +389,9 @@ public final class SharedGadget implements AutoCloseable {
   /** Detaches the program, waits for the reader to finish, and frees the program. */
   @Override
   public void close() {
+    if (everyNetwork != null) {
+      everyNetwork.close();
+    }
     if (table == null) {
       // Closing the ring wakes its reader.
       gadget.close();

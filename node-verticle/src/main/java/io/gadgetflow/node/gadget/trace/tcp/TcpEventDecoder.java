@@ -16,7 +16,6 @@ import io.gadgetflow.node.gadget.JsonEventWriter;
 import io.gadgetflow.node.gadget.JsonName;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 
 /**
@@ -85,7 +84,7 @@ public final class TcpEventDecoder implements EventDecoder {
     EventHeader.writeComm(ring, offset, out);
     // An IPv6 socket talking IPv4 (as Java's do) has IPv4-mapped addresses: say what is on the
     // wire.
-    out.field(IP_VERSION, source instanceof Inet4Address ? 4 : 6);
+    out.field(IP_VERSION, IpAddresses.version(source));
     out.field(SADDR, source.getHostAddress());
     out.field(DADDR, destination.getHostAddress());
     out.field(SPORT, Short.toUnsignedInt(ring.get(JAVA_SHORT_UNALIGNED, offset + SPORT_OFFSET)));
