@@ -79,6 +79,7 @@ class CpuProfileComparisonIT {
           SpinWorkload workload =
               SpinWorkload.inOwnMountNamespace(
                   spin, "kernel", SPIN_SECONDS, gadget.mountNamespaceFilter()::select)) {
+        workload.awaitDone();
         ours = kernelStacksOf(workload.pid(), gadget);
         interrupt(bpftrace);
       }

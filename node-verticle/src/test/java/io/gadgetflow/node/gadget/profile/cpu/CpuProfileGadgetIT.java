@@ -44,7 +44,7 @@ class CpuProfileGadgetIT {
         SpinWorkload workload =
             SpinWorkload.inOwnMountNamespace(
                 spin, "user", SPIN_SECONDS, gadget.mountNamespaceFilter()::select)) {
-      List<JsonNode> entries = report(gadget);
+      List<JsonNode> entries = report(gadget, workload);
 
       JsonNode top = mostSampled(entries, workload.pid());
       assertThat(top.get("comm").asText()).isEqualTo(SpinWorkload.COMM);
@@ -66,7 +66,7 @@ class CpuProfileGadgetIT {
         SpinWorkload workload =
             SpinWorkload.inOwnMountNamespace(
                 spin, "kernel", SPIN_SECONDS, gadget.mountNamespaceFilter()::select)) {
-      List<JsonNode> entries = report(gadget);
+      List<JsonNode> entries = report(gadget, workload);
 
       JsonNode top = mostSampled(entries, workload.pid());
       assertThat(frames(top, "kernelStack")).contains("vfs_read");
@@ -77,11 +77,12 @@ class CpuProfileGadgetIT {
   @Test
   void aFilteredProfileHasOnlyTheSamplesOfTheSelectedMountNamespace() throws Exception {
     try (RunningGadget gadget = start(CpuProfileGadget.PROGRAM, Map.of());
-        SpinWorkload outside = SpinWorkload.here(spin, "user", 0);
+        SpinWorkload outside = SpinWorkload.here(spin, "user", SPIN_SECONDS);
         SpinWorkload selected =
             SpinWorkload.inOwnMountNamespace(
                 spin, "user", SPIN_SECONDS, gadget.mountNamespaceFilter()::select)) {
-      List<JsonNode> entries = report(gadget);
+      outside.awaitDone();
+      List<JsonNode> entries = report(gadget, selected);
 
       assertThat(entries).isNotEmpty();
       assertThat(entries)
@@ -99,7 +100,7 @@ class CpuProfileGadgetIT {
         SpinWorkload workload =
             SpinWorkload.inOwnMountNamespace(
                 spin, "kernel", SPIN_SECONDS, gadget.mountNamespaceFilter()::select)) {
-      List<JsonNode> entries = report(gadget);
+      List<JsonNode> entries = report(gadget, workload);
       assertThat(entries).isNotEmpty().noneMatch(entry -> entry.has("kernelStack"));
       assertThat(frames(mostSampled(entries, workload.pid()), "userStack")).contains("main");
     }
@@ -107,7 +108,7 @@ class CpuProfileGadgetIT {
         SpinWorkload workload =
             SpinWorkload.inOwnMountNamespace(
                 spin, "kernel", SPIN_SECONDS, gadget.mountNamespaceFilter()::select)) {
-      List<JsonNode> entries = report(gadget);
+      List<JsonNode> entries = report(gadget, workload);
       assertThat(entries).isNotEmpty().noneMatch(entry -> entry.has("userStack"));
       assertThat(frames(mostSampled(entries, workload.pid()), "kernelStack")).contains("vfs_read");
     }
@@ -132,6 +133,8 @@ class CpuProfileGadgetIT {
         SpinWorkload second =
             SpinWorkload.inOwnMountNamespace(
                 spin, "user", SPIN_SECONDS, gadget.mountNamespaceFilter()::select)) {
+      first.awaitDone();
+      second.awaitDone();
       assertThat(CpuProfileGadget.stackCounts(gadget)).hasSize(1);
       assertThat(gadget.lostEvents()).isPositive();
     }
@@ -149,7 +152,7 @@ class CpuProfileGadgetIT {
         SpinWorkload workload =
             SpinWorkload.inOwnMountNamespace(
                 spin, "kernel", SPIN_SECONDS, gadget.mountNamespaceFilter()::select)) {
-      List<JsonNode> entries = report(gadget);
+      List<JsonNode> entries = report(gadget, workload);
       assertThat(entries)
           .anySatisfy(
               entry ->
@@ -170,7 +173,10 @@ class CpuProfileGadgetIT {
         new GadgetParameters(program.descriptor(), withFrequency));
   }
 
-  private static List<JsonNode> report(RunningGadget gadget) throws Exception {
+  /** The report once {@code workload} is done spinning. */
+  private static List<JsonNode> report(RunningGadget gadget, SpinWorkload workload)
+      throws Exception {
+    workload.awaitDone();
     StatusOutput.Result result =
         CpuProfileGadget.PROGRAM.result().orElseThrow().read(gadget, HostNames.ON_TEST_NODE);
     assertThat(result.warning()).isNull();

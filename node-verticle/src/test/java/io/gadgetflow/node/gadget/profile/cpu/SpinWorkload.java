@@ -62,7 +62,7 @@ final class SpinWorkload implements AutoCloseable {
   /**
    * Starts a shell in a new mount namespace, hands the namespace to {@code select}, then lets the
    * shell become the workload, which spins {@code mode} ({@code user} or {@code kernel}) for {@code
-   * seconds}; returns when it is done spinning.
+   * seconds}; returns when it begins to spin.
    */
   static SpinWorkload inOwnMountNamespace(
       Path binary, String mode, double seconds, LongConsumer select) throws IOException {
@@ -98,8 +98,12 @@ final class SpinWorkload implements AutoCloseable {
     in.write("go\n");
     in.flush();
     assertThat(out.readLine()).isEqualTo("ready");
-    assertThat(out.readLine()).isEqualTo("done");
     return new SpinWorkload(process, out, in, pid, mountNamespace);
+  }
+
+  /** Waits until it is done spinning; it then waits to be closed. */
+  void awaitDone() throws IOException {
+    assertThat(out.readLine()).isEqualTo("done");
   }
 
   long pid() {
