@@ -3,18 +3,14 @@
 // "kernelStack":[..],"count"}, frames innermost first, the least sampled entry first.
 // Pure functions, so the Node tests can check them without a browser.
 
+import { parseOutput } from './output.js';
+
 /** How many stacks the dashboard lists; the rest are summed up in one line. */
 export const SHOWN_STACKS = 100;
 
 /** The profile in a status.output text, most sampled first; null when the text has another shape. */
 export function parseProfile(outputText) {
-  if (typeof outputText !== 'string' || outputText.trim() === '') return null;
-  let value;
-  try {
-    value = JSON.parse(outputText);
-  } catch {
-    return null;
-  }
+  const value = parseOutput(outputText);
   if (!Array.isArray(value)) return null;
   const stacks = [];
   for (const item of value) {

@@ -88,12 +88,7 @@ class GadgetsIT {
             .sum();
     assertThat(requests).isGreaterThanOrEqualTo(2 * DIRECT_IO_BLOCKS);
 
-    // A new start clears the last report.
-    platform.annotate(name, "start");
-    Trace restarted =
-        platform.awaitTrace(
-            name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.STARTED);
-    assertThat(restarted.getStatus().getOutput()).isNull();
+    assertANewStartClearsTheReport(name);
   }
 
   @Test
@@ -286,12 +281,7 @@ class GadgetsIT {
         .anySatisfy(
             entry -> assertThat(entry.get("kernelStack").toString()).contains("\"vfs_read\""));
 
-    // A new start clears the last report.
-    platform.annotate(name, "start");
-    Trace restarted =
-        platform.awaitTrace(
-            name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.STARTED);
-    assertThat(restarted.getStatus().getOutput()).isNull();
+    assertANewStartClearsTheReport(name);
   }
 
   @Test
@@ -325,6 +315,14 @@ class GadgetsIT {
         name,
         "Invalid value \"0\" for parameter \"frequency\" of gadget \"profile\": 0 is out of"
             + " range [1, 10000]");
+  }
+
+  private void assertANewStartClearsTheReport(String name) {
+    platform.annotate(name, "start");
+    Trace restarted =
+        platform.awaitTrace(
+            name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.STARTED);
+    assertThat(restarted.getStatus().getOutput()).isNull();
   }
 
   /** Creates and starts a stream Trace of {@code gadget}; returns its uid once it runs. */

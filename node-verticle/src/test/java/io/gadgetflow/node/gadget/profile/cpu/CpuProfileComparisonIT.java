@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gadgetflow.api.json.Json;
 import io.gadgetflow.node.gadget.GadgetOptions;
 import io.gadgetflow.node.gadget.GadgetParameters;
-import io.gadgetflow.node.gadget.HostNames;
+import io.gadgetflow.node.gadget.GadgetResults;
 import io.gadgetflow.node.gadget.RunningGadget;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,9 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The gadget beside bpftrace's {@code profile:hz} probe (Debian's bpftrace, a perf event of the CPU
@@ -46,14 +43,6 @@ class CpuProfileComparisonIT {
   private static final Pattern STACK = Pattern.compile("@\\[(.*?)\\]: (\\d+)", Pattern.DOTALL);
 
   private static final Pattern OFFSET = Pattern.compile("\\+\\d+$");
-
-  @TempDir static Path binaries;
-  static Path spin;
-
-  @BeforeAll
-  static void build() throws Exception {
-    spin = SpinWorkload.build(binaries);
-  }
 
   @Test
   void theMostSampledKernelStackAndTheSampleCountAreBpftraces() throws Exception {
@@ -78,7 +67,7 @@ class CpuProfileComparisonIT {
                       Map.of("frequency", Integer.toString(FREQUENCY))));
           SpinWorkload workload =
               SpinWorkload.inOwnMountNamespace(
-                  spin, "kernel", SPIN_SECONDS, gadget.mountNamespaceFilter()::select)) {
+                  "kernel", SPIN_SECONDS, gadget.mountNamespaceFilter()::select)) {
         workload.awaitDone();
         ours = kernelStacksOf(workload.pid(), gadget);
         interrupt(bpftrace);
@@ -97,12 +86,7 @@ class CpuProfileComparisonIT {
   /** The workload's samples by kernel stack; an empty stack for the samples in user mode. */
   private static Map<List<String>, Long> kernelStacksOf(long pid, RunningGadget gadget)
       throws IOException {
-    String report =
-        CpuProfileGadget.PROGRAM
-            .result()
-            .orElseThrow()
-            .read(gadget, HostNames.ON_TEST_NODE)
-            .output();
+    String report = GadgetResults.read(gadget).output();
     Map<List<String>, Long> stacks = new HashMap<>();
     for (JsonNode entry : Json.mapper().readTree(report)) {
       if (entry.get("pid").asLong() == pid) {

@@ -8,19 +8,16 @@ import io.gadgetflow.api.json.Json;
 import io.gadgetflow.node.gadget.GadgetOptions;
 import io.gadgetflow.node.gadget.GadgetParameters;
 import io.gadgetflow.node.gadget.GadgetProgram;
-import io.gadgetflow.node.gadget.HostNames;
+import io.gadgetflow.node.gadget.GadgetResults;
 import io.gadgetflow.node.gadget.RunningGadget;
 import io.gadgetflow.node.gadget.StatusOutput;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * profile cpu on the real kernel: a workload burning CPU in functions of known names, in a mount
@@ -30,20 +27,12 @@ class CpuProfileGadgetIT {
   private static final double SPIN_SECONDS = 1.5;
   private static final String FREQUENCY = "199";
 
-  @TempDir static Path binaries;
-  static Path spin;
-
-  @BeforeAll
-  static void build() throws Exception {
-    spin = SpinWorkload.build(binaries);
-  }
-
   @Test
   void aUserModeHotFunctionIsTheInnermostFrameOfTheMostSampledStack() throws Exception {
     try (RunningGadget gadget = start(CpuProfileGadget.PROGRAM, Map.of());
         SpinWorkload workload =
             SpinWorkload.inOwnMountNamespace(
-                spin, "user", SPIN_SECONDS, gadget.mountNamespaceFilter()::select)) {
+                "user", SPIN_SECONDS, gadget.mountNamespaceFilter()::select)) {
       List<JsonNode> entries = report(gadget, workload);
 
       JsonNode top = mostSampled(entries, workload.pid());
@@ -65,7 +54,7 @@ class CpuProfileGadgetIT {
     try (RunningGadget gadget = start(CpuProfileGadget.PROGRAM, Map.of());
         SpinWorkload workload =
             SpinWorkload.inOwnMountNamespace(
-                spin, "kernel", SPIN_SECONDS, gadget.mountNamespaceFilter()::select)) {
+                "kernel", SPIN_SECONDS, gadget.mountNamespaceFilter()::select)) {
       List<JsonNode> entries = report(gadget, workload);
 
       JsonNode top = mostSampled(entries, workload.pid());
@@ -77,10 +66,10 @@ class CpuProfileGadgetIT {
   @Test
   void aFilteredProfileHasOnlyTheSamplesOfTheSelectedMountNamespace() throws Exception {
     try (RunningGadget gadget = start(CpuProfileGadget.PROGRAM, Map.of());
-        SpinWorkload outside = SpinWorkload.here(spin, "user", SPIN_SECONDS);
+        SpinWorkload outside = SpinWorkload.here("user", SPIN_SECONDS);
         SpinWorkload selected =
             SpinWorkload.inOwnMountNamespace(
-                spin, "user", SPIN_SECONDS, gadget.mountNamespaceFilter()::select)) {
+                "user", SPIN_SECONDS, gadget.mountNamespaceFilter()::select)) {
       outside.awaitDone();
       List<JsonNode> entries = report(gadget, selected);
 
@@ -99,7 +88,7 @@ class CpuProfileGadgetIT {
     try (RunningGadget gadget = start(CpuProfileGadget.PROGRAM, Map.of("user", "true"));
         SpinWorkload workload =
             SpinWorkload.inOwnMountNamespace(
-                spin, "kernel", SPIN_SECONDS, gadget.mountNamespaceFilter()::select)) {
+                "kernel", SPIN_SECONDS, gadget.mountNamespaceFilter()::select)) {
       List<JsonNode> entries = report(gadget, workload);
       assertThat(entries).isNotEmpty().noneMatch(entry -> entry.has("kernelStack"));
       assertThat(frames(mostSampled(entries, workload.pid()), "userStack")).contains("main");
@@ -107,7 +96,7 @@ class CpuProfileGadgetIT {
     try (RunningGadget gadget = start(CpuProfileGadget.PROGRAM, Map.of("kernel", "true"));
         SpinWorkload workload =
             SpinWorkload.inOwnMountNamespace(
-                spin, "kernel", SPIN_SECONDS, gadget.mountNamespaceFilter()::select)) {
+                "kernel", SPIN_SECONDS, gadget.mountNamespaceFilter()::select)) {
       List<JsonNode> entries = report(gadget, workload);
       assertThat(entries).isNotEmpty().noneMatch(entry -> entry.has("userStack"));
       assertThat(frames(mostSampled(entries, workload.pid()), "kernelStack")).contains("vfs_read");
@@ -120,19 +109,13 @@ class CpuProfileGadgetIT {
 
   @Test
   void aFullTableCountsTheSamplesItCannotTakeAsLost() throws Exception {
-    GadgetProgram oneEntry =
-        CpuProfileGadget.PROGRAM.withSetup(
-            (object, parameters) -> {
-              CpuProfileGadget.PROGRAM.setup().beforeLoad(object, parameters);
-              object.map("counts").setMaxEntries(1);
-            });
-    try (RunningGadget gadget = start(oneEntry, Map.of());
+    try (RunningGadget gadget = start(withMaxEntries("counts", 1), Map.of());
         SpinWorkload first =
             SpinWorkload.inOwnMountNamespace(
-                spin, "user", SPIN_SECONDS, gadget.mountNamespaceFilter()::select);
+                "user", SPIN_SECONDS, gadget.mountNamespaceFilter()::select);
         SpinWorkload second =
             SpinWorkload.inOwnMountNamespace(
-                spin, "user", SPIN_SECONDS, gadget.mountNamespaceFilter()::select)) {
+                "user", SPIN_SECONDS, gadget.mountNamespaceFilter()::select)) {
       first.awaitDone();
       second.awaitDone();
       assertThat(CpuProfileGadget.stackCounts(gadget)).hasSize(1);
@@ -142,16 +125,10 @@ class CpuProfileGadgetIT {
 
   @Test
   void aStackTheStackMapCannotTakeIsMissedAndCountedAsLost() throws Exception {
-    GadgetProgram oneStack =
-        CpuProfileGadget.PROGRAM.withSetup(
-            (object, parameters) -> {
-              CpuProfileGadget.PROGRAM.setup().beforeLoad(object, parameters);
-              object.map("stacks").setMaxEntries(1);
-            });
-    try (RunningGadget gadget = start(oneStack, Map.of());
+    try (RunningGadget gadget = start(withMaxEntries("stacks", 1), Map.of());
         SpinWorkload workload =
             SpinWorkload.inOwnMountNamespace(
-                spin, "kernel", SPIN_SECONDS, gadget.mountNamespaceFilter()::select)) {
+                "kernel", SPIN_SECONDS, gadget.mountNamespaceFilter()::select)) {
       List<JsonNode> entries = report(gadget, workload);
       assertThat(entries)
           .anySatisfy(
@@ -162,6 +139,15 @@ class CpuProfileGadgetIT {
                       .isTrue());
       assertThat(gadget.lostEvents()).isPositive();
     }
+  }
+
+  /** The gadget with a map of its program made smaller. */
+  private static GadgetProgram withMaxEntries(String map, int entries) {
+    return CpuProfileGadget.PROGRAM.withSetup(
+        (object, parameters) -> {
+          CpuProfileGadget.PROGRAM.setup().beforeLoad(object, parameters);
+          object.map(map).setMaxEntries(entries);
+        });
   }
 
   private static RunningGadget start(GadgetProgram program, Map<String, String> parameters) {
@@ -177,8 +163,7 @@ class CpuProfileGadgetIT {
   private static List<JsonNode> report(RunningGadget gadget, SpinWorkload workload)
       throws Exception {
     workload.awaitDone();
-    StatusOutput.Result result =
-        CpuProfileGadget.PROGRAM.result().orElseThrow().read(gadget, HostNames.ON_TEST_NODE);
+    StatusOutput.Result result = GadgetResults.read(gadget);
     assertThat(result.warning()).isNull();
     List<JsonNode> entries = new ArrayList<>();
     Json.mapper().readTree(result.output()).forEach(entries::add);

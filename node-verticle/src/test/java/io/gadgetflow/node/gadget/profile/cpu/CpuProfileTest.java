@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gadgetflow.api.json.Json;
-import io.gadgetflow.node.gadget.HostNames;
+import io.gadgetflow.node.gadget.GadgetResults;
 import io.gadgetflow.node.gadget.StatusOutput;
 import io.gadgetflow.testing.RecordSchemas;
 import java.lang.foreign.Arena;
@@ -140,7 +140,7 @@ class CpuProfileTest {
   }
 
   private static CpuProfile profile() {
-    return new CpuProfile(STACKS::get, FRAMES, HostNames.ON_TEST_NODE);
+    return new CpuProfile(STACKS::get, FRAMES, GadgetResults.HOST_ON_TEST_NODE);
   }
 
   private static List<JsonNode> entries(String output) throws Exception {

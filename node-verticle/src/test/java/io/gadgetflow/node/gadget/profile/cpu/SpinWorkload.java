@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,7 @@ final class SpinWorkload implements AutoCloseable {
   static final String USER_FUNCTION = "gadgetflow_spin_user";
   static final String KERNEL_WORKLOAD_FUNCTION = "gadgetflow_spin_kernel";
   private static final Path SOURCE = Path.of("src/test/c/profile/spin.c");
+  private static Path binary;
 
   private final Process process;
   private final BufferedReader out;
@@ -40,22 +42,28 @@ final class SpinWorkload implements AutoCloseable {
     this.mountNamespace = mountNs;
   }
 
-  /** Builds the workload into {@code directory}; returns the binary. */
-  static Path build(Path directory) throws Exception {
-    Path binary = directory.resolve(COMM);
-    Process cc =
-        new ProcessBuilder(
-                "cc",
-                "-O1",
-                "-fno-omit-frame-pointer",
-                "-fno-inline",
-                "-o",
-                binary.toString(),
-                SOURCE.toAbsolutePath().toString())
-            .inheritIO()
-            .start();
-    assertThat(cc.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(cc.exitValue()).as("cc " + SOURCE).isZero();
+  /** The workload's binary, built once for all the tests of this JVM into a temporary folder. */
+  static synchronized Path binary() throws Exception {
+    if (binary == null) {
+      Path directory = Files.createTempDirectory("gadgetflow-spin");
+      Path built = directory.resolve(COMM);
+      Process cc =
+          new ProcessBuilder(
+                  "cc",
+                  "-O1",
+                  "-fno-omit-frame-pointer",
+                  "-fno-inline",
+                  "-o",
+                  built.toString(),
+                  SOURCE.toAbsolutePath().toString())
+              .inheritIO()
+              .start();
+      assertThat(cc.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(cc.exitValue()).as("cc " + SOURCE).isZero();
+      built.toFile().deleteOnExit();
+      directory.toFile().deleteOnExit();
+      binary = built;
+    }
     return binary;
   }
 
@@ -64,26 +72,25 @@ final class SpinWorkload implements AutoCloseable {
    * shell become the workload, which spins {@code mode} ({@code user} or {@code kernel}) for {@code
    * seconds}; returns when it begins to spin.
    */
-  static SpinWorkload inOwnMountNamespace(
-      Path binary, String mode, double seconds, LongConsumer select) throws IOException {
-    return start(List.of("unshare", "--mount"), binary, mode, seconds, select);
+  static SpinWorkload inOwnMountNamespace(String mode, double seconds, LongConsumer select)
+      throws Exception {
+    return start(List.of("unshare", "--mount"), mode, seconds, select);
   }
 
   /** The same in this JVM's mount namespace. */
-  static SpinWorkload here(Path binary, String mode, double seconds) throws IOException {
-    return start(List.of(), binary, mode, seconds, mountNamespace -> {});
+  static SpinWorkload here(String mode, double seconds) throws Exception {
+    return start(List.of(), mode, seconds, mountNamespace -> {});
   }
 
   private static SpinWorkload start(
-      List<String> prefix, Path binary, String mode, double seconds, LongConsumer select)
-      throws IOException {
+      List<String> prefix, String mode, double seconds, LongConsumer select) throws Exception {
     List<String> command = new ArrayList<>(prefix);
     command.addAll(
         List.of(
             "sh",
             "-c",
             "echo $$; readlink /proc/self/ns/mnt; read go; exec \"$0\" \"$1\" \"$2\"",
-            binary.toString(),
+            binary().toString(),
             mode,
             Double.toString(seconds)));
     Process process =
