@@ -39,7 +39,7 @@ class GadgetsIT {
   private static final int DIRECT_IO_BLOCKS = 256;
   private static final int TOP_WRITES = 7;
   private static final int TOP_BLOCK = 65536;
-  private static final int PROFILE_DD_BLOCKS = 20_000;
+  private static final int PROFILE_DD_BLOCKS = 40_000;
 
   @TempDir Path directory;
 
@@ -266,20 +266,21 @@ class GadgetsIT {
     assertThat(completed.getStatus().getOperationError()).isNull();
     String output = completed.getStatus().getOutput();
     RecordSchemas.assertValid("output-profile.json", output);
+    // Before its exec, dd's process was Java's spawn helper: those samples have its name.
     List<JsonNode> ofDd =
         StreamSupport.stream(Json.mapper().readTree(output).spliterator(), false)
             .filter(entry -> entry.get("pid").asLong() == pid)
+            .filter(entry -> entry.get("comm").asText().equals("dd"))
             .toList();
     assertThat(ofDd)
         .isNotEmpty()
         .allSatisfy(
             entry -> {
-              assertThat(entry.get("comm").asText()).isEqualTo("dd");
               assertThat(entry.get("node").asText()).isEqualTo(node);
               assertThat(entry.get("count").asLong()).isPositive();
             })
         .anySatisfy(
-            entry -> assertThat(entry.get("kernelStack").toString()).contains("\"vfs_read\""));
+            entry -> assertThat(entry.path("kernelStack").toString()).contains("\"vfs_read\""));
 
     assertANewStartClearsTheReport(name);
   }
