@@ -9,9 +9,9 @@ import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceSpec;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.api.trace.TraceStatus;
-import io.gadgetflow.controller.ControllerConfig;
 import io.gadgetflow.controller.kafka.ControlPublisher;
 import io.gadgetflow.controller.kube.TraceInformer;
+import io.gadgetflow.controller.kube.TracePatch;
 import io.gadgetflow.controller.kube.TraceRepository;
 import io.gadgetflow.controller.status.PendingAnswers;
 import io.gadgetflow.controller.status.PendingAnswers.Awaited;
@@ -42,7 +42,7 @@ public final class TraceReconciler {
   /** Some MB of ids: each Trace's latest, and for busy ones a few before it. */
   private static final int REMEMBERED_OPERATIONS = 100_000;
 
-  private final ControllerConfig config;
+  private final AnswerTimeouts timeouts;
   private final TraceRepository traces;
   private final StatusWriter statusWriter;
   private final ControlPublisher control;
@@ -65,13 +65,13 @@ public final class TraceReconciler {
           });
 
   public TraceReconciler(
-      ControllerConfig config,
+      AnswerTimeouts timeouts,
       TraceRepository traces,
       StatusWriter statusWriter,
       ControlPublisher control,
       PendingAnswers pendingAnswers,
       Clock clock) {
-    this.config = config;
+    this.timeouts = timeouts;
     this.traces = traces;
     this.statusWriter = statusWriter;
     this.control = control;
@@ -124,7 +124,7 @@ public final class TraceReconciler {
       LOG.info("{}", TraceLog.about("deletion-stop-requested", trace));
       return pendingAnswers.handOver(
           new Awaited(operationId, key(trace), node(trace), Operation.DELETE.annotationValue()),
-          config.deletionTimeout(),
+          timeouts.deletion(),
           () -> control.publish(controlRecord(trace, Operation.DELETE, operationId, false)));
     }
     return control
@@ -195,7 +195,7 @@ public final class TraceReconciler {
     return pendingAnswers
         .handOver(
             new Awaited(taken.id(), key(trace), node(trace), taken.operation()),
-            config.operationTimeout(),
+            timeouts.operation(),
             () -> control.publish(controlRecord(trace, operation, taken.id(), running)))
         .onSuccess(
             v ->

@@ -6,6 +6,7 @@ import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.containers.ContainerSelection;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.kafka.EventStream;
+import io.gadgetflow.node.metrics.NodeMetrics;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.atomic.DoubleAccumulator;
@@ -18,7 +19,7 @@ import java.util.function.LongConsumer;
  * the trace runs is counted and said in warning events; a loss in the shared ring may have been
  * another trace's event, and counts for every trace of the gadget.
  */
-public final class TraceSession implements AutoCloseable {
+public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
   private static final long[] NONE_SELECTED = {};
 
   private final SharedGadget gadget;
@@ -92,7 +93,7 @@ public final class TraceSession implements AutoCloseable {
     return gadget.readResult();
   }
 
-  /** What was delivered to Kafka and what was lost, since the start. */
+  @Override
   public EventCounters counters() {
     EventCounters closedCounters = finalCounters;
     return closedCounters != null
@@ -101,7 +102,7 @@ public final class TraceSession implements AutoCloseable {
             stream.delivered(), losses(gadget.lostEvents(), gadget.malformedRecords()));
   }
 
-  /** How full the gadget's ring buffer was at most since the previous call, from 0 to 1. */
+  @Override
   public double takeRingBufferFill() {
     return peakRingFill.getThenReset();
   }

@@ -7,13 +7,12 @@ import io.gadgetflow.api.kafka.NodeReport;
 import io.gadgetflow.api.log.TraceLog;
 import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.TraceState;
-import io.gadgetflow.node.NodeConfig;
+import io.gadgetflow.node.catalog.GadgetPrograms;
 import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.control.ControlReader;
 import io.gadgetflow.node.gadget.GadgetOptions;
 import io.gadgetflow.node.gadget.GadgetParameters;
 import io.gadgetflow.node.gadget.GadgetProgram;
-import io.gadgetflow.node.gadget.GadgetPrograms;
 import io.gadgetflow.node.gadget.RunningGadget;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.kafka.StatusReporter;
@@ -63,7 +62,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
     }
   }
 
-  private final NodeConfig config;
+  private final TraceSettings settings;
   private final WorkerExecutor workers;
   private final StatusReporter reporter;
   private final Clock clock;
@@ -74,25 +73,25 @@ public final class TraceSupervisor implements ControlReader.Listener {
   private boolean caughtUp;
 
   public TraceSupervisor(
-      NodeConfig config,
+      TraceSettings settings,
       WorkerExecutor workers,
       EventSink sink,
       StatusReporter reporter,
       ContainerRegistry containers,
       Clock clock,
       NodeMetrics metrics) {
-    this.config = config;
+    this.settings = settings;
     this.containers = containers;
     this.metrics = metrics;
     this.workers = workers;
     this.reporter = reporter;
     this.clock = clock;
-    this.gadgets = new SharedGadgets(config, workers, sink, containers);
+    this.gadgets = new SharedGadgets(settings, workers, sink, containers);
   }
 
   @Override
   public void onRecord(String traceUid, ControlRecord record) {
-    if (record == null || !config.nodeName().equals(record.node())) {
+    if (record == null || !settings.nodeName().equals(record.node())) {
       Trace gone = traces.remove(traceUid);
       if (gone != null) {
         gone.then(() -> stopSession(gone).mapEmpty());
@@ -116,7 +115,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
     List<Trace> resumed = traces.values().stream().filter(t -> t.desired.running()).toList();
     LOG.info(
         "Node {}: control topic read, {} traces known, resuming {}",
-        config.nodeName(),
+        settings.nodeName(),
         traces.size(),
         resumed.size());
     resumed.forEach(trace -> trace.then(() -> start(trace, trace.desired)));
@@ -189,7 +188,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
     String warning =
         !record.filter().isEmpty() && !containers.synced()
             ? "The pods of node \"%s\" are not known yet: containers join the filter as they become known"
-                .formatted(config.nodeName())
+                .formatted(settings.nodeName())
             : null;
     return gadgets
         .join(
@@ -198,7 +197,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
             () ->
                 record.outputMode() == OutputMode.FILE
                     ? Optional.of(
-                        FileOutputPath.check(record.output(), config.fileOutputDirectory()))
+                        FileOutputPath.check(record.output(), settings.fileOutputDirectory()))
                     : Optional.empty())
         .transform(
             started -> {
@@ -295,7 +294,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
     }
     GadgetProgram program = found.get();
     GadgetOptions options =
-        containers.gadgetOptions(record.filter()).withRingBufferBytes(config.ringBufferBytes());
+        containers.gadgetOptions(record.filter()).withRingBufferBytes(settings.ringBufferBytes());
     return workers
         .executeBlocking(
             () -> {
@@ -338,12 +337,12 @@ public final class TraceSupervisor implements ControlReader.Listener {
     if (program.isEmpty()) {
       return Optional.of(
           "Gadget \"%s\" is not available on node \"%s\""
-              .formatted(record.gadget(), config.nodeName()));
+              .formatted(record.gadget(), settings.nodeName()));
     }
     if (!record.filter().isEmpty() && !containers.followsPods()) {
       return Optional.of(
           "Container filters need access to the pods of node \"%s\", which its agent runs without"
-              .formatted(config.nodeName()));
+              .formatted(settings.nodeName()));
     }
     return Optional.empty();
   }
@@ -407,7 +406,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
       EventCounters counters) {
     trace.lastAnswer =
         new NodeReport(
-            config.nodeName(),
+            settings.nodeName(),
             record.traceUid(),
             record.operationId(),
             state,

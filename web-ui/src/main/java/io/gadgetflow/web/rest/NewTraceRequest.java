@@ -11,6 +11,7 @@ import io.gadgetflow.api.trace.RunMode;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceFilter;
 import io.gadgetflow.api.trace.TraceSpec;
+import io.gadgetflow.web.http.ApiException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

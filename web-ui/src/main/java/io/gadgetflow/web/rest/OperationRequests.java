@@ -2,6 +2,7 @@ package io.gadgetflow.web.rest;
 
 import io.gadgetflow.api.gadget.GadgetDescriptor;
 import io.gadgetflow.api.trace.Operation;
+import io.gadgetflow.web.http.ApiException;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
