@@ -3,6 +3,8 @@ package io.gadgetflow.kubectl;
 import io.gadgetflow.api.gadget.GadgetDescriptor;
 import io.gadgetflow.api.gadget.ParameterDescriptor;
 import io.gadgetflow.api.gadget.ParameterType;
+import io.gadgetflow.api.gadget.TraceValidation;
+import io.gadgetflow.api.gadget.TraceValidation.InvalidParameter;
 import io.gadgetflow.api.json.WireNames;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -13,7 +15,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
-/** A gadget's parameters as {@code --<name>} options, read from and checked by its descriptor. */
+/**
+ * A gadget's parameters as {@code --<name>} options, read from its descriptor and checked by the
+ * catalogue's rules ({@link TraceValidation}).
+ */
 final class GadgetParameters {
   private GadgetParameters() {}
 
@@ -47,11 +52,11 @@ final class GadgetParameters {
         continue;
       }
       String value = option.getValue();
-      Optional<String> problem = parameter.validate(value);
-      if (problem.isPresent()) {
+      Optional<InvalidParameter> invalid = TraceValidation.parameterValue(gadget, parameter, value);
+      if (invalid.isPresent()) {
         throw new ParameterException(
             commandLine,
-            "Invalid value for option '--%s': %s".formatted(parameter.name(), problem.get()));
+            "Invalid value for option '--%s': %s".formatted(parameter.name(), invalid.get().why()));
       }
       parameters.put(parameter.name(), value);
     }

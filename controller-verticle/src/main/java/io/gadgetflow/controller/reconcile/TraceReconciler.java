@@ -2,6 +2,7 @@ package io.gadgetflow.controller.reconcile;
 
 import io.gadgetflow.api.gadget.GadgetCatalog;
 import io.gadgetflow.api.gadget.GadgetDescriptor;
+import io.gadgetflow.api.gadget.TraceValidation;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.log.TraceLog;
 import io.gadgetflow.api.trace.Operation;
@@ -83,7 +84,8 @@ public final class TraceReconciler {
     if (trace.isMarkedForDeletion()) {
       return handleDeletion(trace);
     }
-    Optional<String> invalid = TraceValidator.validate(trace.getSpec());
+    Optional<String> invalid =
+        TraceValidation.validate(trace.getSpec()).map(TraceValidation.Violation::message);
     if (invalid.isPresent()) {
       return refuse(trace, invalid.get());
     }
@@ -181,7 +183,8 @@ public final class TraceReconciler {
     }
     GadgetDescriptor gadget = GadgetCatalog.find(trace.getSpec().getGadget()).orElseThrow();
     Optional<String> unsupported =
-        TraceValidator.validateOperation(gadget, taken.get().operation());
+        TraceValidation.operation(gadget, taken.get().operation())
+            .map(TraceValidation.Violation::message);
     Future<Void> handOver =
         unsupported.isPresent()
             ? refuse(trace, unsupported.get())
