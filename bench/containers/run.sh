@@ -6,8 +6,8 @@
 #   bench/containers/run.sh [OPENS [ROUNDS [EXECS]]]   defaults: 2,000,000 openat, 7 rounds, 2000 execs
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source scripts/lib.sh
-use_jdk25
+source bench/lib.sh
+build_bench
 
 opens="${1:-2000000}"
 rounds="${2:-7}"
@@ -17,12 +17,8 @@ out=bench/containers/target
 mkdir -p "$out"
 command -v cc >/dev/null || die "no C compiler: install the Debian package gcc (or clang)"
 command -v taskset >/dev/null || die "taskset missing: install the Debian package util-linux"
-
-# The gadgets' programs and GadgetFlow's loader come from node-verticle's build.
-./mvnw -B -q -pl node-verticle -am compile dependency:build-classpath \
-  -Dmdep.outputFile="$PWD/$out/classpath"
 cc -O2 -Wall -o "$out/openat_loop" bench/containers/openat_loop.c
 
-exec taskset -c 1 java --enable-native-access=ALL-UNNAMED \
-  -cp "node-verticle/target/classes:$(cat "$out/classpath")" \
-  bench/containers/FilterCostBench.java "$out/openat_loop" "$opens" "$rounds" "$execs"
+exec taskset -c 1 java "${BENCH_JVM_OPTIONS[@]}" \
+  -cp "$BENCH_CLASSPATH" io.gadgetflow.bench.containers.FilterCostBench \
+  "$out/openat_loop" "$opens" "$rounds" "$execs"

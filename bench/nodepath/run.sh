@@ -14,8 +14,8 @@
 # named after its pod (default off: the generator is a host process, every lookup misses).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source scripts/lib.sh
-use_jdk25
+source bench/lib.sh
+build_bench
 
 seconds="${1:-10}"
 rates="${2:-100000,200000,300000,400000,500000,600000,700000,800000,900000,1000000,1100000,1200000,1300000,1400000,1500000}"
@@ -27,24 +27,14 @@ mkdir -p "$out"
 command -v cc >/dev/null || die "no C compiler: install the Debian package gcc (or clang)"
 command -v taskset >/dev/null || die "taskset missing: install the Debian package util-linux"
 (($(nproc --all) >= 2)) || die "needs two cores: one for the agent, one for the broker"
-
-# The agent's code and the generator program (a test BPF program) come from node-verticle's build;
-# the broker from local-platform, on node-verticle's test class path.
-./mvnw -B -q -pl node-verticle -am test-compile dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/$out/classpath"
 cc -O2 -Wall -o "$out/execgen_driver" bench/nodepath/execgen_driver.c
 
-# Compiled ahead, not run from source: the source launcher would put javac in the measured JVM.
-classpath="node-verticle/target/classes:node-verticle/target/test-classes:$(cat "$out/classpath")"
-rm -rf "$out/classes"
-javac -nowarn -d "$out/classes" -cp "$classpath" \
-  bench/nodepath/NodePathBench.java bench/nodepath/Broker.java bench/nodepath/BenchContainer.java
-
+# The generator program is a test BPF program of node-verticle's build, loaded from the class path.
 agent_jvm_options="${AGENT_JVM_OPTIONS--XX:+UseSerialGC}"
 # AGENT_JAVA_OPTS: extra options for the agent's JVM, e.g. -XX:StartFlightRecording=...
 # shellcheck disable=SC2086
-exec taskset -c 1 java --enable-native-access=ALL-UNNAMED \
+exec taskset -c 1 java "${BENCH_JVM_OPTIONS[@]}" \
   "-Xmx${AGENT_HEAP:-112m}" $agent_jvm_options ${AGENT_JAVA_OPTS:-} \
-  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  -cp "$out/classes:$classpath" \
-  NodePathBench "$out/execgen_driver" "$seconds" "$rates" "$ring_bytes" "$period_micros"
+  -cp "$BENCH_CLASSPATH:node-verticle/target/test-classes" \
+  io.gadgetflow.bench.nodepath.NodePathBench \
+  "$out/execgen_driver" "$seconds" "$rates" "$ring_bytes" "$period_micros"

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
 prepare_machine
-./mvnw -B -q install -DskipTests
+./mvnw -B -q -pl cli -am package -DskipTests
 
 rounds="${1:-3}"
 work="$(mktemp -d)"

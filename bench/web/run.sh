@@ -7,12 +7,9 @@
 #                                                  1 websocket client
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source scripts/lib.sh
-prepare_machine
-
-# cli's jar lists every module and dependency on its class path.
-./mvnw -B -q -pl cli -am install -DskipTests
-exec java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-  -Dlog4j2.level=warn \
-  -cp "cli/target/gadgetflow.jar:cli/target/lib/*" \
-  bench/web/WebLatencyBench.java "$@"
+source bench/lib.sh
+build_bench
+# The local API server's binaries.
+prepare_control_plane
+exec java "${BENCH_JVM_OPTIONS[@]}" \
+  -cp "$BENCH_CLASSPATH" io.gadgetflow.bench.web.WebLatencyBench "$@"

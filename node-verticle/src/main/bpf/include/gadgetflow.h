@@ -41,6 +41,15 @@ struct {
 const volatile bool filter_by_mount_ns = false;
 
 /*
+ * Declares that user space decodes struct NAME (io.gadgetflow.node.gadget.ProgramLayouts) and keeps
+ * the struct in the object's BTF, which otherwise has only the types of maps, globals and
+ * functions: a record reserved in the ring or written by an iterator is none of these. A unit test
+ * checks each decoder's offsets and sizes against it. libbpf skips the section: nothing of it loads.
+ */
+#define GADGET_LAYOUT(name) \
+	static const struct name *gadget_layout_##name __attribute__((used, section(".gadget_layouts")))
+
+/*
  * The first bytes of every event record; user space decodes it once for all gadgets
  * (io.gadgetflow.node.gadget.EventHeader), so its layout is part of the contract.
  */

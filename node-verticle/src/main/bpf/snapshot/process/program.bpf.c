@@ -17,6 +17,7 @@ struct process_record {
 	__u32 padding;
 };
 _Static_assert(sizeof(struct process_record) == 48, "user space reads 48-byte records");
+GADGET_LAYOUT(process_record);
 
 const volatile bool show_threads = false;
 

@@ -21,6 +21,7 @@ struct exec_event {
 	char args[EXEC_ARGS_BYTES];
 };
 _Static_assert(__builtin_offsetof(struct exec_event, args) == 56, "user space reads args at 56");
+GADGET_LAYOUT(exec_event);
 
 /*
  * Keyed by tgid, not tid: when a non-leader thread execs, it takes over the leader's pid, so only

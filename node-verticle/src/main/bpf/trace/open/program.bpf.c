@@ -14,6 +14,7 @@ struct open_event {
 	char path[OPEN_PATH_MAX];
 };
 _Static_assert(__builtin_offsetof(struct open_event, path) == 44, "user space reads path at 44");
+GADGET_LAYOUT(open_event);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

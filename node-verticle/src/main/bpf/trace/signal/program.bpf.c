@@ -22,6 +22,7 @@ struct signal_event {
 	__s32 ret;
 };
 _Static_assert(__builtin_offsetof(struct signal_event, ret) == 48, "user space reads ret at 48");
+GADGET_LAYOUT(signal_event);
 
 struct pending_kill {
 	__u32 target_pid;

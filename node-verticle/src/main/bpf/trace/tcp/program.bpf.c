@@ -34,6 +34,7 @@ struct tcp_event {
 	__u8 daddr[16];
 };
 _Static_assert(__builtin_offsetof(struct tcp_event, daddr) == 64, "user space reads daddr at 64");
+GADGET_LAYOUT(tcp_event);
 
 /* The descriptor each thread is connecting, from enter to exit of connect(2). */
 struct {

@@ -89,6 +89,28 @@ class InstallManifestsIT {
   }
 
   @Test
+  void theNodeAgentRunsOnlyOnLinuxNodesOfTheArchitecturesItKnows(KubernetesCluster cluster) {
+    JsonNode terms =
+        podTemplate(cluster, "07-node.yaml")
+            .at("/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution")
+            .at("/nodeSelectorTerms");
+
+    assertThat(terms).hasSize(1);
+    List<String> requirements = new ArrayList<>();
+    for (JsonNode expression : terms.at("/0/matchExpressions")) {
+      requirements.add(
+          expression.path("key").asText()
+              + " "
+              + expression.path("operator").asText()
+              + " "
+              + texts(expression.path("values")));
+    }
+    assertThat(requirements)
+        .containsExactlyInAnyOrder(
+            "kubernetes.io/os In [linux]", "kubernetes.io/arch In [amd64, arm64]");
+  }
+
+  @Test
   void theNodeAgentJvmIsTheOneTheNodePathBenchmarkMeasures(KubernetesCluster cluster) {
     JsonNode container = podTemplate(cluster, "07-node.yaml").at("/containers/0");
 

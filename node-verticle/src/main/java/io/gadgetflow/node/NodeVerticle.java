@@ -1,6 +1,7 @@
 package io.gadgetflow.node;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gadgetflow.node.bpf.NativeArchitecture;
 import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.containers.NodePods;
 import io.gadgetflow.node.containers.ProcessScanner;
@@ -71,7 +72,13 @@ public final class NodeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    LOG.info("Node agent {} starting with {}", config.nodeName(), config);
+    NativeArchitecture architecture;
+    try {
+      architecture = NativeArchitecture.current();
+    } catch (IllegalStateException unsupported) {
+      return Future.failedFuture(unsupported);
+    }
+    LOG.info("Node agent {} starting on {} with {}", config.nodeName(), architecture, config);
     if (podReader == null) {
       LOG.info("Node agent {} runs without container awareness", config.nodeName());
       containers = ContainerRegistry.withoutPods();

@@ -29,10 +29,11 @@ final class LibbpfLog {
   private static final int MAX_LINE_CHARS = 4096;
 
   /**
-   * On x86-64 a {@code va_list} is a one-element array of a 24-byte struct, so a callback receives
-   * a pointer to it and copying those bytes is what {@code va_copy} does.
+   * A callback receives its {@code va_list} as a pointer, on x86-64 because it is an array, on
+   * arm64 because it is a struct of more than 16 bytes; copying the bytes it points to is what
+   * {@code va_copy} does.
    */
-  private static final long VA_LIST_BYTES = 24;
+  private static final long VA_LIST_BYTES = NativeArchitecture.current().vaListBytes();
 
   private static final ThreadLocal<ArrayDeque<String>> LINES_SINCE_CALL_START =
       ThreadLocal.withInitial(ArrayDeque::new);

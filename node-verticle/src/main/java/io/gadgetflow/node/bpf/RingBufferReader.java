@@ -44,8 +44,7 @@ public final class RingBufferReader implements AutoCloseable {
   private static final VarHandle LONG = JAVA_LONG.varHandle();
   private static final VarHandle INT = JAVA_INT.varHandle();
 
-  /** {@code struct epoll_event} is packed on x86-64: 4 bytes of events, 8 of user data. */
-  private static final long EPOLL_EVENT_BYTES = 12;
+  private static final long EPOLL_EVENT_BYTES = NativeArchitecture.current().epollEventBytes();
 
   private static final int EVENTS_PER_WAIT = 2;
 
@@ -282,7 +281,7 @@ public final class RingBufferReader implements AutoCloseable {
 
   private void watch(int fd) {
     try (Arena scratch = Arena.ofConfined()) {
-      MemorySegment event = scratch.allocate(EPOLL_EVENT_BYTES, 4);
+      MemorySegment event = scratch.allocate(EPOLL_EVENT_BYTES, 8);
       event.set(JAVA_INT, 0, Libc.EPOLLIN);
       SyscallException.check(
           Libc.epollCtl(epollFd, Libc.EPOLL_CTL_ADD, fd, event), "epoll_ctl(EPOLL_CTL_ADD)");

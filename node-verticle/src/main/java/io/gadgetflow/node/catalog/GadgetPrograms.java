@@ -1,7 +1,7 @@
 package io.gadgetflow.node.catalog;
 
 import io.gadgetflow.node.gadget.GadgetProgram;
-import io.gadgetflow.node.gadget.advise.seccomp.SeccompGadget;
+import io.gadgetflow.node.gadget.advise.seccompprofile.SeccompGadget;
 import io.gadgetflow.node.gadget.profile.blockio.BlockIoGadget;
 import io.gadgetflow.node.gadget.snapshot.process.ProcessGadget;
 import io.gadgetflow.node.gadget.trace.exec.ExecGadget;

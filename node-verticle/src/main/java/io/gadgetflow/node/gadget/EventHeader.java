@@ -1,28 +1,49 @@
 package io.gadgetflow.node.gadget;
 
+import static io.gadgetflow.node.gadget.CStructs.offsetOf;
+import static io.gadgetflow.node.gadget.CStructs.sizeOf;
+import static java.lang.foreign.MemoryLayout.sequenceLayout;
+import static java.lang.foreign.MemoryLayout.structLayout;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import io.gadgetflow.api.event.CommonEventFields;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 
 /**
  * The header every GadgetFlow event record starts with, {@code struct gadget_event_header} in
  * src/main/bpf/include/gadgetflow.h: boot timestamp, mount namespace id, pid, uid, comm.
  */
 public final class EventHeader {
-  public static final int BYTES = 40;
-  public static final int COMM_BYTES = 16;
+  /**
+   * {@code struct gadget_event_header}, as the member {@code header} every event struct begins
+   * with.
+   */
+  public static final StructLayout MEMBER =
+      structLayout(
+              JAVA_LONG.withName("boot_timestamp_ns"),
+              JAVA_LONG.withName("mount_ns_id"),
+              JAVA_INT.withName("pid"),
+              JAVA_INT.withName("uid"),
+              sequenceLayout(16, JAVA_BYTE).withName("comm"))
+          .withName("header");
+
+  public static final int BYTES = Math.toIntExact(MEMBER.byteSize());
+  public static final int COMM_BYTES = sizeOf(MEMBER, "comm");
 
   private static final JsonName PID = JsonName.of("pid");
   private static final JsonName UID = JsonName.of("uid");
   private static final JsonName COMM = JsonName.of("comm");
 
-  private static final long BOOT_TIMESTAMP_OFFSET = 0;
-  private static final long MOUNT_NS_ID_OFFSET = 8;
-  private static final long PID_OFFSET = 16;
-  private static final long UID_OFFSET = 20;
-  private static final long COMM_OFFSET = 24;
+  private static final long BOOT_TIMESTAMP_OFFSET = offsetOf(MEMBER, "boot_timestamp_ns");
+  private static final long MOUNT_NS_ID_OFFSET = offsetOf(MEMBER, "mount_ns_id");
+  private static final long PID_OFFSET = offsetOf(MEMBER, "pid");
+  private static final long UID_OFFSET = offsetOf(MEMBER, "uid");
+  private static final long COMM_OFFSET = offsetOf(MEMBER, "comm");
 
   private static final JsonName TIMESTAMP = JsonName.of(CommonEventFields.TIMESTAMP);
   private static final JsonName TYPE = JsonName.of(CommonEventFields.TYPE);

@@ -9,7 +9,8 @@ import java.util.function.LongFunction;
  * What the node agent needs to run a BPF gadget of the catalogue.
  *
  * @param objectResource the compiled program on the class path, {@code
- *     bpf/<category>/<name>/program.bpf.o}
+ *     bpf/<category>/<command>/program.bpf.o}
+ * @param layouts what user space reads of the program's types: offsets and sizes come from here
  * @param newDecoder makes a decoder, given the offset from boot to epoch time
  * @param optionalPrograms programs left out where the kernel lacks their tracepoint (e.g. open(2)
  *     on arm64) instead of failing the gadget
@@ -20,6 +21,7 @@ import java.util.function.LongFunction;
 public record GadgetProgram(
     GadgetDescriptor descriptor,
     String objectResource,
+    ProgramLayouts layouts,
     LongFunction<EventDecoder> newDecoder,
     Set<String> optionalPrograms,
     ProgramSetup setup,
@@ -33,11 +35,13 @@ public record GadgetProgram(
   public GadgetProgram(
       GadgetDescriptor descriptor,
       String objectResource,
+      ProgramLayouts layouts,
       LongFunction<EventDecoder> newDecoder,
       Set<String> optionalPrograms) {
     this(
         descriptor,
         objectResource,
+        layouts,
         newDecoder,
         optionalPrograms,
         ProgramSetup.NONE,
@@ -46,12 +50,18 @@ public record GadgetProgram(
 
   public GadgetProgram withSetup(ProgramSetup programSetup) {
     return new GadgetProgram(
-        descriptor, objectResource, newDecoder, optionalPrograms, programSetup, result);
+        descriptor, objectResource, layouts, newDecoder, optionalPrograms, programSetup, result);
   }
 
   public GadgetProgram withResult(StatusOutput statusOutput) {
     return new GadgetProgram(
-        descriptor, objectResource, newDecoder, optionalPrograms, setup, Optional.of(statusOutput));
+        descriptor,
+        objectResource,
+        layouts,
+        newDecoder,
+        optionalPrograms,
+        setup,
+        Optional.of(statusOutput));
   }
 
   public String name() {

@@ -86,8 +86,23 @@ public final class EventSink implements AutoCloseable {
         sendLatency);
   }
 
-  /** The producer's settings; bench/nodepath compares variants of them against these. */
-  static Properties producerConfig(KafkaClients kafka, String nodeName) {
+  /**
+   * A sink like {@link #create}'s that sends through {@code producer}, which it closes when closed.
+   * Public for the benchmarks (bench/nodepath): they measure the agent's event path around a
+   * producer of their own, one that acknowledges every record at once or Kafka's with changed
+   * settings, and read that producer's metrics.
+   */
+  public static EventSink around(
+      Producer<byte[], byte[]> producer, String topic, int queueCapacity) {
+    return new EventSink(producer, topic, queueCapacity, null);
+  }
+
+  /**
+   * The agent's event producer's settings: every producer's ({@code kafka.producer}), with batching
+   * and compression. Public so that a program can make a producer like the agent's: the benchmarks
+   * (bench/nodepath, bench/web) send with these, or compare variants of them against these.
+   */
+  public static Properties producerConfig(KafkaClients kafka, String nodeName) {
     Properties producerConfig = kafka.producer("gadgetflow-node-" + nodeName);
     producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     producerConfig.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));

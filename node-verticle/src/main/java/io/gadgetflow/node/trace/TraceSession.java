@@ -102,6 +102,15 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
             stream.delivered(), losses(gadget.lostEvents(), gadget.malformedRecords()));
   }
 
+  /**
+   * The trace's events refused by the full event queue so far: the part of {@link #counters()}'s
+   * lost events that the agent, not the kernel or Kafka, could not keep up with. Public for
+   * bench/nodepath, which tells where a step lost its events.
+   */
+  public long queueDrops() {
+    return queueDrops;
+  }
+
   @Override
   public double takeRingBufferFill() {
     return peakRingFill.getThenReset();

@@ -8,9 +8,12 @@ import io.gadgetflow.api.json.Json;
 import io.gadgetflow.node.bpf.BpfMap;
 import io.gadgetflow.node.gadget.GadgetProgram;
 import io.gadgetflow.node.gadget.NoEventsDecoder;
+import io.gadgetflow.node.gadget.ProgramLayouts;
+import io.gadgetflow.node.gadget.ProgramLayouts.MapLayout;
 import io.gadgetflow.node.gadget.RunningGadget;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
@@ -19,12 +22,17 @@ import java.util.Set;
  * start (each start loads the program afresh) and is read once, when the trace stops.
  */
 public final class BlockIoGadget {
-  private static final String SLOTS_MAP = "latency_slots";
+  private static final ValueLayout.OfInt SLOT = JAVA_INT;
+  private static final ValueLayout.OfLong COUNT = JAVA_LONG;
+
+  /** Slot n of the histogram, and how many latencies it counted. */
+  private static final MapLayout LATENCY_SLOTS = new MapLayout("latency_slots", SLOT, COUNT);
 
   public static final GadgetProgram PROGRAM =
       new GadgetProgram(
               GadgetCatalog.BIOLATENCY,
               "bpf/profile/block-io/program.bpf.o",
+              ProgramLayouts.ofMaps(LATENCY_SLOTS),
               NoEventsDecoder::new,
               Set.of())
           .withResult(gadget -> new String(Json.encode(histogram(gadget)), StandardCharsets.UTF_8));
@@ -32,15 +40,15 @@ public final class BlockIoGadget {
   private BlockIoGadget() {}
 
   public static LatencyHistogram histogram(RunningGadget gadget) {
-    BpfMap map = gadget.map(SLOTS_MAP);
+    BpfMap map = gadget.map(LATENCY_SLOTS.name());
     long[] slots = new long[map.maxEntries()];
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment key = arena.allocate(JAVA_INT);
-      MemorySegment value = arena.allocate(JAVA_LONG);
+      MemorySegment key = arena.allocate(SLOT);
+      MemorySegment value = arena.allocate(COUNT);
       for (int slot = 0; slot < slots.length; slot++) {
-        key.set(JAVA_INT, 0, slot);
+        key.set(SLOT, 0, slot);
         if (map.lookup(key, value)) {
-          slots[slot] = value.get(JAVA_LONG, 0);
+          slots[slot] = value.get(COUNT, 0);
         }
       }
     }

@@ -6,6 +6,7 @@ import io.gadgetflow.node.bpf.BpfObject;
 import io.gadgetflow.node.gadget.GadgetParameters;
 import io.gadgetflow.node.gadget.GadgetProgram;
 import io.gadgetflow.node.gadget.NoEventsDecoder;
+import io.gadgetflow.node.gadget.ProgramLayouts;
 import io.gadgetflow.node.gadget.RunningGadget;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -22,6 +23,7 @@ public final class ProcessGadget {
       new GadgetProgram(
               GadgetCatalog.PROCESS_COLLECTOR,
               "bpf/snapshot/process/program.bpf.o",
+              ProgramLayouts.ofStructs(ProcessRecords.PROCESS_RECORD),
               NoEventsDecoder::new,
               Set.of())
           .withSetup(ProcessGadget::setUp)

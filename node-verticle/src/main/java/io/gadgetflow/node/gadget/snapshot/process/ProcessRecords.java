@@ -1,10 +1,18 @@
 package io.gadgetflow.node.gadget.snapshot.process;
 
+import static io.gadgetflow.node.gadget.CStructs.offsetOf;
+import static io.gadgetflow.node.gadget.CStructs.sizeOf;
+import static java.lang.foreign.MemoryLayout.paddingLayout;
+import static java.lang.foreign.MemoryLayout.sequenceLayout;
+import static java.lang.foreign.MemoryLayout.structLayout;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,15 +23,28 @@ import java.util.List;
  * src/main/bpf/snapshot/process/program.bpf.c writes, back to back.
  */
 public final class ProcessRecords {
-  static final int RECORD_BYTES = 48;
-  private static final long MOUNT_NS_ID_OFFSET = 0;
-  private static final long PID_OFFSET = 8;
-  private static final long TID_OFFSET = 12;
-  private static final long PPID_OFFSET = 16;
-  private static final long UID_OFFSET = 20;
-  private static final long GID_OFFSET = 24;
-  private static final long COMM_OFFSET = 28;
-  private static final int COMM_BYTES = 16;
+  /** {@code struct process_record}, padded to the alignment of its mount namespace id. */
+  static final StructLayout PROCESS_RECORD =
+      structLayout(
+              JAVA_LONG.withName("mount_ns_id"),
+              JAVA_INT.withName("pid"),
+              JAVA_INT.withName("tid"),
+              JAVA_INT.withName("ppid"),
+              JAVA_INT.withName("uid"),
+              JAVA_INT.withName("gid"),
+              sequenceLayout(16, JAVA_BYTE).withName("comm"),
+              paddingLayout(4))
+          .withName("process_record");
+
+  static final int RECORD_BYTES = Math.toIntExact(PROCESS_RECORD.byteSize());
+  private static final long MOUNT_NS_ID_OFFSET = offsetOf(PROCESS_RECORD, "mount_ns_id");
+  private static final long PID_OFFSET = offsetOf(PROCESS_RECORD, "pid");
+  private static final long TID_OFFSET = offsetOf(PROCESS_RECORD, "tid");
+  private static final long PPID_OFFSET = offsetOf(PROCESS_RECORD, "ppid");
+  private static final long UID_OFFSET = offsetOf(PROCESS_RECORD, "uid");
+  private static final long GID_OFFSET = offsetOf(PROCESS_RECORD, "gid");
+  private static final long COMM_OFFSET = offsetOf(PROCESS_RECORD, "comm");
+  private static final int COMM_BYTES = sizeOf(PROCESS_RECORD, "comm");
 
   private ProcessRecords() {}
 

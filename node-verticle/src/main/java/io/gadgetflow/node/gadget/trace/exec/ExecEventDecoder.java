@@ -1,5 +1,11 @@
 package io.gadgetflow.node.gadget.trace.exec;
 
+import static io.gadgetflow.node.gadget.CStructs.offsetOf;
+import static io.gadgetflow.node.gadget.CStructs.sizeOf;
+import static java.lang.foreign.MemoryLayout.sequenceLayout;
+import static java.lang.foreign.MemoryLayout.structLayout;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 
 import io.gadgetflow.node.gadget.EventDecoder;
@@ -7,18 +13,30 @@ import io.gadgetflow.node.gadget.EventHeader;
 import io.gadgetflow.node.gadget.JsonEventWriter;
 import io.gadgetflow.node.gadget.JsonName;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 
 /**
  * Decodes {@code struct exec_event} of src/main/bpf/trace/exec/program.bpf.c into execsnoop's
  * event: pid, ppid, uid, comm, ret, args.
  */
 public final class ExecEventDecoder implements EventDecoder {
-  private static final long PPID_OFFSET = 40;
-  private static final long RET_OFFSET = 44;
-  private static final long ARGS_COUNT_OFFSET = 48;
-  private static final long ARGS_SIZE_OFFSET = 52;
-  private static final int ARGS_OFFSET = 56;
-  private static final int MAX_ARGS_BYTES = 20 * 128;
+  /** {@code struct exec_event}: the arguments are NUL-terminated strings, the filename first. */
+  static final StructLayout EXEC_EVENT =
+      structLayout(
+              EventHeader.MEMBER,
+              JAVA_INT.withName("ppid"),
+              JAVA_INT.withName("ret"),
+              JAVA_INT.withName("args_count"),
+              JAVA_INT.withName("args_size"),
+              sequenceLayout(20 * 128, JAVA_BYTE).withName("args"))
+          .withName("exec_event");
+
+  private static final long PPID_OFFSET = offsetOf(EXEC_EVENT, "ppid");
+  private static final long RET_OFFSET = offsetOf(EXEC_EVENT, "ret");
+  private static final long ARGS_COUNT_OFFSET = offsetOf(EXEC_EVENT, "args_count");
+  private static final long ARGS_SIZE_OFFSET = offsetOf(EXEC_EVENT, "args_size");
+  private static final int ARGS_OFFSET = Math.toIntExact(offsetOf(EXEC_EVENT, "args"));
+  private static final int MAX_ARGS_BYTES = sizeOf(EXEC_EVENT, "args");
 
   /** Twenty arguments, then the "..." that says there were more. */
   private static final int MAX_ARGS_COUNT = 21;

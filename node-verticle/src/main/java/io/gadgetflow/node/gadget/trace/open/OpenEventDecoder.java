@@ -1,5 +1,12 @@
 package io.gadgetflow.node.gadget.trace.open;
 
+import static io.gadgetflow.node.gadget.CStructs.offsetOf;
+import static io.gadgetflow.node.gadget.CStructs.sizeOf;
+import static java.lang.foreign.MemoryLayout.paddingLayout;
+import static java.lang.foreign.MemoryLayout.sequenceLayout;
+import static java.lang.foreign.MemoryLayout.structLayout;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 
 import io.gadgetflow.node.gadget.EventDecoder;
@@ -7,6 +14,7 @@ import io.gadgetflow.node.gadget.EventHeader;
 import io.gadgetflow.node.gadget.JsonEventWriter;
 import io.gadgetflow.node.gadget.JsonName;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 
 /**
  * Decodes {@code struct open_event} of src/main/bpf/trace/open/program.bpf.c into opensnoop's
@@ -14,9 +22,18 @@ import java.lang.foreign.MemorySegment;
  * derived from it as Inspektor Gadget does.
  */
 public final class OpenEventDecoder implements EventDecoder {
-  private static final long RET_OFFSET = 40;
-  private static final long PATH_OFFSET = 44;
-  private static final int PATH_BYTES = 256;
+  /** {@code struct open_event}, padded to the alignment of its 8-byte header. */
+  static final StructLayout OPEN_EVENT =
+      structLayout(
+              EventHeader.MEMBER,
+              JAVA_INT.withName("ret"),
+              sequenceLayout(256, JAVA_BYTE).withName("path"),
+              paddingLayout(4))
+          .withName("open_event");
+
+  private static final long RET_OFFSET = offsetOf(OPEN_EVENT, "ret");
+  private static final long PATH_OFFSET = offsetOf(OPEN_EVENT, "path");
+  private static final int PATH_BYTES = sizeOf(OPEN_EVENT, "path");
   private static final int RECORD_BYTES = (int) PATH_OFFSET + PATH_BYTES;
 
   private static final JsonName FD = JsonName.of("fd");

@@ -5,6 +5,7 @@ import io.gadgetflow.node.bpf.BpfObject;
 import io.gadgetflow.node.bpf.BpfProgram;
 import io.gadgetflow.node.gadget.GadgetParameters;
 import io.gadgetflow.node.gadget.GadgetProgram;
+import io.gadgetflow.node.gadget.ProgramLayouts;
 import java.util.Set;
 
 /**
@@ -18,6 +19,7 @@ public final class SignalGadget {
       new GadgetProgram(
               GadgetCatalog.SIGSNOOP,
               "bpf/trace/signal/program.bpf.o",
+              ProgramLayouts.ofStructs(SignalEventDecoder.SIGNAL_EVENT),
               SignalEventDecoder::new,
               Set.of())
           .withSetup(SignalGadget::setUp);

@@ -1,6 +1,12 @@
 package io.gadgetflow.node.gadget.trace.tcp;
 
+import static io.gadgetflow.node.gadget.CStructs.offsetOf;
+import static io.gadgetflow.node.gadget.CStructs.sizeOf;
+import static java.lang.foreign.MemoryLayout.paddingLayout;
+import static java.lang.foreign.MemoryLayout.sequenceLayout;
+import static java.lang.foreign.MemoryLayout.structLayout;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import io.gadgetflow.node.gadget.EventDecoder;
@@ -8,6 +14,7 @@ import io.gadgetflow.node.gadget.EventHeader;
 import io.gadgetflow.node.gadget.JsonEventWriter;
 import io.gadgetflow.node.gadget.JsonName;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -17,13 +24,27 @@ import java.net.UnknownHostException;
  * operation, pid, uid, comm, ipversion, saddr, daddr, sport, dport.
  */
 public final class TcpEventDecoder implements EventDecoder {
-  private static final long OPERATION_OFFSET = 40;
-  private static final long IP_VERSION_OFFSET = 41;
-  private static final long SPORT_OFFSET = 42;
-  private static final long DPORT_OFFSET = 44;
-  private static final long SADDR_OFFSET = 48;
-  private static final long DADDR_OFFSET = 64;
-  private static final int RECORD_BYTES = 80;
+  /** {@code struct tcp_event}: an IPv4 address fills the first 4 bytes of its array. */
+  static final StructLayout TCP_EVENT =
+      structLayout(
+              EventHeader.MEMBER,
+              JAVA_BYTE.withName("operation"),
+              JAVA_BYTE.withName("ip_version"),
+              JAVA_SHORT.withName("sport"),
+              JAVA_SHORT.withName("dport"),
+              paddingLayout(2),
+              sequenceLayout(16, JAVA_BYTE).withName("saddr"),
+              sequenceLayout(16, JAVA_BYTE).withName("daddr"))
+          .withName("tcp_event");
+
+  private static final long OPERATION_OFFSET = offsetOf(TCP_EVENT, "operation");
+  private static final long IP_VERSION_OFFSET = offsetOf(TCP_EVENT, "ip_version");
+  private static final long SPORT_OFFSET = offsetOf(TCP_EVENT, "sport");
+  private static final long DPORT_OFFSET = offsetOf(TCP_EVENT, "dport");
+  private static final long SADDR_OFFSET = offsetOf(TCP_EVENT, "saddr");
+  private static final long DADDR_OFFSET = offsetOf(TCP_EVENT, "daddr");
+  private static final int IPV6_ADDRESS_BYTES = sizeOf(TCP_EVENT, "saddr");
+  private static final int RECORD_BYTES = Math.toIntExact(TCP_EVENT.byteSize());
 
   /** Indexed by {@code TCP_OPERATION_*} of the program. */
   private static final String[] OPERATIONS = {"connect", "accept", "close"};
@@ -54,7 +75,7 @@ public final class TcpEventDecoder implements EventDecoder {
       malformedRecords++;
       return false;
     }
-    int addressBytes = ipVersion == 4 ? 4 : 16;
+    int addressBytes = ipVersion == 4 ? 4 : IPV6_ADDRESS_BYTES;
     InetAddress source = address(ring, offset + SADDR_OFFSET, addressBytes);
     InetAddress destination = address(ring, offset + DADDR_OFFSET, addressBytes);
     EventHeader.beginEvent(ring, offset, bootToEpochNanos, out);

@@ -1,4 +1,4 @@
-package io.gadgetflow.node.gadget.advise.seccomp;
+package io.gadgetflow.node.gadget.advise.seccompprofile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,3 +1,7 @@
+package io.gadgetflow.bench.ringbuf;
+
+import static io.gadgetflow.bench.shared.Figures.check;
+import static io.gadgetflow.bench.shared.Figures.median;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import io.gadgetflow.node.bpf.BpfObject;
@@ -145,19 +149,5 @@ public final class RingBufferBench {
 
   private static double rate(long records, long nanos) {
     return records * 1e9 / nanos;
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int middle = sorted.size() / 2;
-    return sorted.size() % 2 == 1
-        ? sorted.get(middle)
-        : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
-  }
-
-  private static void check(boolean condition, String what) {
-    if (!condition) {
-      throw new IllegalStateException("benchmark run is wrong: " + what);
-    }
   }
 }

@@ -1,3 +1,8 @@
+package io.gadgetflow.bench.nodepath;
+
+import static io.gadgetflow.bench.shared.Figures.check;
+import static io.gadgetflow.bench.shared.Figures.median;
+
 import io.gadgetflow.api.gadget.GadgetCatalog;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
@@ -9,6 +14,7 @@ import io.gadgetflow.node.gadget.GadgetOptions;
 import io.gadgetflow.node.gadget.GadgetParameters;
 import io.gadgetflow.node.gadget.GadgetProgram;
 import io.gadgetflow.node.gadget.trace.exec.ExecEventDecoder;
+import io.gadgetflow.node.gadget.trace.exec.ExecGadget;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.trace.SharedGadget;
 import io.gadgetflow.node.trace.TraceSession;
@@ -18,9 +24,6 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +37,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -65,9 +69,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * what was offered, acknowledged and lost, and what the agent spent in CPU and memory.
  *
  * <p>This JVM is the agent and should be pinned to one core (run.sh does it); the broker runs in a
- * JVM of its own (Broker.java) and the generator's driver (execgen_driver.c) in a process of its
- * own, both pinned to the other core. Every rate runs twice, alternating: once into Kafka and once
- * into a sink whose producer acknowledges each record at once (the baseline: everything but Kafka's
+ * JVM of its own (Broker) and the generator's driver (execgen_driver.c) in a process of its own,
+ * both pinned to the other core. Every rate runs twice, alternating: once into Kafka and once into
+ * a sink whose producer acknowledges each record at once (the baseline: everything but Kafka's
  * client and broker). A pipeline stops after two steps in a row that it did not sustain.
  *
  * <p>Run by bench/nodepath/run.sh: NodePathBench DRIVER SECONDS RATES RING_BYTES PERIOD_MICROS
@@ -90,6 +94,7 @@ public final class NodePathBench {
       new GadgetProgram(
           GadgetCatalog.EXECSNOOP,
           "bpf/test/execgen/program.bpf.o",
+          ExecGadget.PROGRAM.layouts(),
           ExecEventDecoder::new,
           Set.of());
 
@@ -121,11 +126,6 @@ public final class NodePathBench {
   /** The unit of /proc/stat, fixed at 100 for user space on Linux. */
   private static final int USER_HZ = 100;
 
-  /** What the bench reads of TraceSession to split losses by where they happened. */
-  private static final Field SESSION_QUEUE_DROPS = privateField(TraceSession.class, "queueDrops");
-
-  private static final Field SINK_PRODUCER = privateField(EventSink.class, "producer");
-
   private static final Map<String, String> PRODUCER_METRICS =
       Map.of(
           "bufferpool-wait-time-ns-total", "waited for buffer ms",
@@ -138,10 +138,25 @@ public final class NodePathBench {
    */
   private record Pipeline(
       String name,
-      EventSink sink,
+      Sink sink,
       boolean kafka,
       ContainerRegistry containers,
       List<String> driverPrefix) {}
+
+  /** An EventSink and the producer it sends through, whose metrics each step reads. */
+  private record Sink(EventSink events, Producer<byte[], byte[]> producer)
+      implements AutoCloseable {
+    static Sink around(Producer<byte[], byte[]> producer, NodeConfig config) {
+      return new Sink(
+          EventSink.around(producer, config.topics().events(), config.eventQueueCapacity()),
+          producer);
+    }
+
+    @Override
+    public void close() {
+      events.close();
+    }
+  }
 
   private record DriverResult(long offered, long nanos, long cpuNanos, long late) {}
 
@@ -248,8 +263,9 @@ public final class NodePathBench {
           NodeConfig.defaults(NODE, broker.bootstrapServers)
               .withRingBufferBytes(options.ringBufferBytes());
       Map<String, Map<String, String>> variants = producerVariants();
-      try (EventSink kafkaSink = EventSink.create(config);
-          EventSink baselineSink = acknowledgingSink(config);
+      AcknowledgingProducer baseline = new AcknowledgingProducer();
+      try (Sink kafkaSink = kafkaSink(config, "", Map.of());
+          Sink baselineSink = Sink.around(baseline, config);
           SinkList variantSinks = new SinkList()) {
         List<String> hostDriver = List.of();
         List<Pipeline> pipelines = new ArrayList<>();
@@ -262,13 +278,12 @@ public final class NodePathBench {
           pipelines.add(new Pipeline("no-op", baselineSink, false, containers, driverPrefix));
           pipelines.add(new Pipeline("kafka", kafkaSink, true, containers, driverPrefix));
           for (Map.Entry<String, Map<String, String>> variant : variants.entrySet()) {
-            EventSink sink =
-                variantSinks.add(variantSink(config, variant.getKey(), variant.getValue()));
+            Sink sink =
+                variantSinks.add(kafkaSink(config, "-" + variant.getKey(), variant.getValue()));
             pipelines.add(new Pipeline(variant.getKey(), sink, true, containers, driverPrefix));
           }
         }
         warmUp(pipelines);
-        AcknowledgingProducer baseline = (AcknowledgingProducer) SINK_PRODUCER.get(baselineSink);
         System.out.printf(
             Locale.ROOT,
             "events: JSON values of %.0f bytes, CloudEvents headers of %.0f bytes (keys and"
@@ -347,7 +362,7 @@ public final class NodePathBench {
             false,
             options.ringBufferBytes(),
             GadgetParameters.defaults(GENERATOR.descriptor()),
-            pipeline.sink(),
+            pipeline.sink().events(),
             NODE,
             pipeline.containers());
     TraceSession session = gadget.join(trace, Optional.empty());
@@ -358,7 +373,7 @@ public final class NodePathBench {
       Map<Integer, ThreadCpu> threadsBefore = threadCpu();
       long[] coreBefore = agentCoreTicks();
       long brokerTicksBefore = broker.cpuTicks();
-      Map<String, Double> producerBefore = producerMetrics(pipeline.sink());
+      Map<String, Double> producerBefore = producerMetrics(pipeline.sink().producer());
       long start = System.nanoTime();
 
       DriverResult offered = drive(rate, stepSeconds, pipeline.driverPrefix());
@@ -377,11 +392,11 @@ public final class NodePathBench {
       Map<Integer, ThreadCpu> threadsAfter = threadCpu();
       long[] coreAfter = agentCoreTicks();
       long brokerTicksAfter = broker.cpuTicks();
-      Map<String, Double> producerAfter = producerMetrics(pipeline.sink());
+      Map<String, Double> producerAfter = producerMetrics(pipeline.sink().producer());
       Map<String, Long> status = memoryStatus();
 
       long kernelLost = gadget.lostEvents();
-      long queueLost = SESSION_QUEUE_DROPS.getLong(session);
+      long queueLost = session.queueDrops();
       long[] appendedAfter = pipeline.kafka() ? broker.appended() : null;
       return new Step(
           pipeline.name(),
@@ -847,56 +862,36 @@ public final class NodePathBench {
     return variants;
   }
 
-  /** An EventSink like the agent's, its producer's settings changed by {@code overrides}. */
-  @SuppressWarnings("unchecked")
-  private static EventSink variantSink(
-      NodeConfig config, String name, Map<String, String> overrides)
-      throws ReflectiveOperationException {
-    Method settings = EventSink.class.getDeclaredMethod("producerConfig", NodeConfig.class);
-    settings.setAccessible(true);
-    Map<String, Object> producerConfig =
-        new HashMap<>((Map<String, Object>) settings.invoke(null, config));
-    producerConfig.merge("client.id", "-" + name, (id, suffix) -> id + (String) suffix);
-    producerConfig.putAll(overrides);
-    return sinkAround(
-        new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer()),
+  /**
+   * A sink like the agent's, around a Kafka producer with the agent's settings changed by {@code
+   * overrides}, its client id ending in {@code clientIdSuffix}.
+   */
+  private static Sink kafkaSink(
+      NodeConfig config, String clientIdSuffix, Map<String, String> overrides) {
+    Properties settings = EventSink.producerConfig(config.kafka(), config.nodeName());
+    settings.put("client.id", settings.getProperty("client.id") + clientIdSuffix);
+    settings.putAll(overrides);
+    return Sink.around(
+        new KafkaProducer<>(settings, new ByteArraySerializer(), new ByteArraySerializer()),
         config);
   }
 
   /** The variants' sinks, closed together. */
   private static final class SinkList implements AutoCloseable {
-    private final List<EventSink> sinks = new ArrayList<>();
+    private final List<Sink> sinks = new ArrayList<>();
 
-    EventSink add(EventSink sink) {
+    Sink add(Sink sink) {
       sinks.add(sink);
       return sink;
     }
 
     @Override
     public void close() {
-      sinks.forEach(EventSink::close);
+      sinks.forEach(Sink::close);
     }
   }
 
-  // ---- The baseline's sink
-
-  /** An EventSink like the agent's, but whose producer acknowledges every record at once. */
-  private static EventSink acknowledgingSink(NodeConfig config)
-      throws ReflectiveOperationException {
-    return sinkAround(new AcknowledgingProducer(), config);
-  }
-
-  private static EventSink sinkAround(Producer<byte[], byte[]> producer, NodeConfig config)
-      throws ReflectiveOperationException {
-    // Only the package can build a sink around a producer of its choice; a benchmark may peek.
-    Constructor<EventSink> constructor =
-        EventSink.class.getDeclaredConstructor(
-            Producer.class, String.class, int.class, io.micrometer.core.instrument.Timer.class);
-    constructor.setAccessible(true);
-    // No send-latency timer, as for the Kafka pipeline's EventSink.create(config).
-    return constructor.newInstance(
-        producer, config.topics().events(), config.eventQueueCapacity(), null);
-  }
+  // ---- The baseline's producer
 
   /** Reads what a serializer would read of each record, then acknowledges it. */
   private static final class AcknowledgingProducer implements Producer<byte[], byte[]> {
@@ -989,7 +984,7 @@ public final class NodePathBench {
 
   // ---- The broker's JVM
 
-  /** Broker.java in a JVM pinned to core 0, with its data in a temporary directory of its own. */
+  /** Broker in a JVM pinned to core 0, with its data in a temporary directory of its own. */
   private static final class BrokerProcess implements AutoCloseable {
     private final Process process;
     private final BufferedReader output;
@@ -1060,11 +1055,16 @@ public final class NodePathBench {
       return new long[] {fields.get("offsets"), fields.get("bytes")};
     }
 
+    /** Asks it to stop and waits; an interrupt is kept for the caller. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       input.close();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor();
+      try {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
   }
@@ -1075,23 +1075,18 @@ public final class NodePathBench {
    * Kafka producer metrics that tell whether it waited for the broker: time blocked for buffer
    * space (ms, cumulative), and the latency of produce requests (ms, a window's average and max).
    */
-  private static Map<String, Double> producerMetrics(EventSink sink) {
+  private static Map<String, Double> producerMetrics(Producer<?, ?> producer) {
     Map<String, Double> values = new LinkedHashMap<>();
-    try {
-      Producer<?, ?> producer = (Producer<?, ?>) SINK_PRODUCER.get(sink);
-      producer
-          .metrics()
-          .forEach(
-              (name, metric) -> {
-                if (name.group().equals("producer-metrics")
-                    && PRODUCER_METRICS.containsKey(name.name())
-                    && metric.metricValue() instanceof Number number) {
-                  values.put(PRODUCER_METRICS.get(name.name()), number.doubleValue());
-                }
-              });
-    } catch (IllegalAccessException e) {
-      throw new IllegalStateException(e);
-    }
+    producer
+        .metrics()
+        .forEach(
+            (name, metric) -> {
+              if (name.group().equals("producer-metrics")
+                  && PRODUCER_METRICS.containsKey(name.name())
+                  && metric.metricValue() instanceof Number number) {
+                values.put(PRODUCER_METRICS.get(name.name()), number.doubleValue());
+              }
+            });
     return values;
   }
 
@@ -1114,29 +1109,5 @@ public final class NodePathBench {
     return Arrays.stream(line.strip().split(" "))
         .map(field -> field.split("="))
         .collect(Collectors.toMap(pair -> pair[0], pair -> Long.parseLong(pair[1])));
-  }
-
-  private static Field privateField(Class<?> owner, String name) {
-    try {
-      Field field = owner.getDeclaredField(name);
-      field.setAccessible(true);
-      return field;
-    } catch (NoSuchFieldException e) {
-      throw new IllegalStateException(owner.getSimpleName() + " changed: no field " + name, e);
-    }
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int middle = sorted.size() / 2;
-    return sorted.size() % 2 == 1
-        ? sorted.get(middle)
-        : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
-  }
-
-  private static void check(boolean condition, String what) {
-    if (!condition) {
-      throw new IllegalStateException("benchmark run is wrong: " + what);
-    }
   }
 }

@@ -1,3 +1,5 @@
+package io.gadgetflow.bench.nodepath;
+
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.gadgetflow.node.containers.Container;
@@ -102,20 +104,24 @@ final class BenchContainer implements AutoCloseable {
         .build();
   }
 
+  /** Stops the process and removes its cgroups; an interrupt is kept for the caller. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     registry.close();
-    process.destroyForcibly();
-    process.waitFor();
-    cgroups.sort(Comparator.comparingInt(Path::getNameCount).reversed());
-    for (Path cgroup : cgroups) {
-      for (int attempt = 0; attempt < 100 && Files.exists(cgroup); attempt++) {
-        try {
-          Files.delete(cgroup);
-        } catch (IOException busy) {
-          Thread.sleep(50);
+    try {
+      process.destroyForcibly().waitFor();
+      cgroups.sort(Comparator.comparingInt(Path::getNameCount).reversed());
+      for (Path cgroup : cgroups) {
+        for (int attempt = 0; attempt < 100 && Files.exists(cgroup); attempt++) {
+          try {
+            Files.delete(cgroup);
+          } catch (IOException busy) {
+            Thread.sleep(50);
+          }
         }
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -1,3 +1,5 @@
+package io.gadgetflow.bench.controller;
+
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -9,20 +11,14 @@ import io.gadgetflow.api.trace.RunMode;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceSpec;
 import io.gadgetflow.api.trace.TraceState;
+import io.gadgetflow.bench.shared.LocalKafkaAndKube;
 import io.gadgetflow.controller.ControllerConfig;
 import io.gadgetflow.controller.ControllerVerticle;
-import io.gadgetflow.local.kafka.EmbeddedKafka;
-import io.gadgetflow.local.kafka.EmbeddedKafkaConfig;
-import io.gadgetflow.local.kube.ControlPlaneBinaries;
-import io.gadgetflow.local.kube.LocalControlPlane;
-import io.gadgetflow.local.kube.LocalControlPlaneConfig;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.NodeVerticle;
 import io.vertx.core.Vertx;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,21 +49,13 @@ public final class OperationLatencyBench {
             .mapToInt(Integer::parseInt)
             .toArray();
     int singleRounds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
-    Path data = Files.createTempDirectory("gadgetflow-bench-");
-    try (EmbeddedKafka kafka =
-            EmbeddedKafka.start(
-                EmbeddedKafkaConfig.defaults().withDataDir(data.resolve("kafka")).withPort(0));
-        LocalControlPlane kube =
-            LocalControlPlane.start(
-                LocalControlPlaneConfig.inDirectory(
-                        ControlPlaneBinaries.fromEnvironment(), data.resolve("kube"))
-                    .withApiServerPort(0));
-        KubernetesClient client = kube.newClient()) {
+    try (LocalKafkaAndKube platform = LocalKafkaAndKube.start()) {
+      KubernetesClient client = platform.client();
       Vertx vertx = Vertx.vertx();
       ControllerConfig controller =
           ControllerConfig.fromEnvironment(Map.of(), "bench-controller")
-              .withKafkaBootstrapServers(kafka.bootstrapServers());
-      NodeConfig node = NodeConfig.defaults(NODE, kafka.bootstrapServers());
+              .withKafkaBootstrapServers(platform.bootstrapServers());
+      NodeConfig node = NodeConfig.defaults(NODE, platform.bootstrapServers());
       try {
         vertx
             .deployVerticle(new ControllerVerticle(controller, client, Clock.systemUTC()))

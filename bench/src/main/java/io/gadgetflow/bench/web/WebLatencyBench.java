@@ -1,3 +1,5 @@
+package io.gadgetflow.bench.web;
+
 import com.sun.management.OperatingSystemMXBean;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -6,15 +8,12 @@ import io.gadgetflow.api.trace.RunMode;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceSpec;
 import io.gadgetflow.api.trace.TraceState;
+import io.gadgetflow.bench.shared.LocalKafkaAndKube;
 import io.gadgetflow.controller.ControllerConfig;
 import io.gadgetflow.controller.ControllerVerticle;
-import io.gadgetflow.local.kafka.EmbeddedKafka;
-import io.gadgetflow.local.kafka.EmbeddedKafkaConfig;
-import io.gadgetflow.local.kube.ControlPlaneBinaries;
-import io.gadgetflow.local.kube.LocalControlPlane;
-import io.gadgetflow.local.kube.LocalControlPlaneConfig;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.NodeVerticle;
+import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.web.WebConfig;
 import io.gadgetflow.web.WebVerticle;
 import io.vertx.core.Vertx;
@@ -23,20 +22,17 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -49,8 +45,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * and the clients.
  *
  * <p>Synthetic steps: events shaped like the exec gadget's, stamped with the current time just
- * before they are handed to a producer configured like the node agent's (acks=all, idempotent,
- * linger 5 ms, lz4), at a fixed rate. Real exec cannot be made at 10,000 per second on two cores.
+ * before they are handed to a producer with the node agent's settings (EventSink.producerConfig:
+ * acks=all, idempotent, linger 5 ms, 256 KiB batches, lz4), at a fixed rate. Real exec cannot be
+ * made at 10,000 per second on two cores.
  *
  * <p>Exec step: the real controller and node agent trace exec while a shell loop runs /bin/true as
  * fast as it can; the timestamp is the kernel's (bpf_ktime_get_boot_ns turned into epoch time).
@@ -67,32 +64,18 @@ public final class WebLatencyBench {
             : List.of(1000, 10000);
     int clientCount = args.length > 2 ? Integer.parseInt(args[2]) : 1;
     String node = InetAddress.getLocalHost().getHostName();
-    Path data = Files.createTempDirectory("gadgetflow-web-bench-");
-    try {
-      run(data, seconds, rates, clientCount, node);
-    } finally {
-      try (Stream<Path> files = Files.walk(data)) {
-        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-      }
-    }
+    run(seconds, rates, clientCount, node);
   }
 
-  static void run(Path data, int seconds, List<Integer> rates, int clientCount, String node)
-      throws Exception {
-    try (EmbeddedKafka kafka =
-            EmbeddedKafka.start(
-                EmbeddedKafkaConfig.defaults().withDataDir(data.resolve("kafka")).withPort(0));
-        LocalControlPlane kube =
-            LocalControlPlane.start(
-                LocalControlPlaneConfig.inDirectory(
-                        ControlPlaneBinaries.fromEnvironment(), data.resolve("kube"))
-                    .withApiServerPort(0));
-        KubernetesClient client = kube.newClient();
-        KafkaProducer<String, String> producer = nodeLikeProducer(kafka.bootstrapServers())) {
+  static void run(int seconds, List<Integer> rates, int clientCount, String node) throws Exception {
+    try (LocalKafkaAndKube platform = LocalKafkaAndKube.start();
+        KafkaProducer<String, String> producer =
+            nodeLikeProducer(platform.bootstrapServers(), node)) {
+      KubernetesClient client = platform.client();
       Vertx vertx = Vertx.vertx();
       WebConfig config =
           WebConfig.fromEnvironment(Map.of("GADGETFLOW_WEB_PORT", "0"))
-              .withKafkaBootstrapServers(kafka.bootstrapServers())
+              .withKafkaBootstrapServers(platform.bootstrapServers())
               .forLocalPlatform(node);
       WebVerticle web = new WebVerticle(config, client, Clock.systemUTC());
       await(vertx.deployVerticle(web));
@@ -116,12 +99,12 @@ public final class WebLatencyBench {
 
       ControllerConfig controller =
           ControllerConfig.fromEnvironment(Map.of(), "bench-controller")
-              .withKafkaBootstrapServers(kafka.bootstrapServers());
+              .withKafkaBootstrapServers(platform.bootstrapServers());
       await(vertx.deployVerticle(new ControllerVerticle(controller, client, Clock.systemUTC())));
       await(
           vertx.deployVerticle(
               new NodeVerticle(
-                  NodeConfig.defaults(node, kafka.bootstrapServers()), Clock.systemUTC())));
+                  NodeConfig.defaults(node, platform.bootstrapServers()), Clock.systemUTC())));
       create(client, "exec", node, true);
       client
           .resources(Trace.class)
@@ -142,23 +125,12 @@ public final class WebLatencyBench {
     }
   }
 
-  static KafkaProducer<String, String> nodeLikeProducer(String bootstrapServers) {
-    return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true,
-            ProducerConfig.LINGER_MS_CONFIG,
-            5,
-            ProducerConfig.BATCH_SIZE_CONFIG,
-            256 * 1024,
-            ProducerConfig.COMPRESSION_TYPE_CONFIG,
-            "lz4"),
-        new StringSerializer(),
-        new StringSerializer());
+  /** A producer with the node agent's settings, under a client id of its own. */
+  static KafkaProducer<String, String> nodeLikeProducer(String bootstrapServers, String node) {
+    Properties settings =
+        EventSink.producerConfig(NodeConfig.defaults(node, bootstrapServers).kafka(), node);
+    settings.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-web-synthetic");
+    return new KafkaProducer<>(settings, new StringSerializer(), new StringSerializer());
   }
 
   static Trace create(KubernetesClient client, String name, String node, boolean start) {

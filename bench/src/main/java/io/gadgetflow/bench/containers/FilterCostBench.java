@@ -1,3 +1,6 @@
+package io.gadgetflow.bench.containers;
+
+import static io.gadgetflow.bench.shared.Figures.median;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -110,10 +113,15 @@ public final class FilterCostBench {
       return stats;
     }
 
+    /** Unloads once the drainer has read what is left; an interrupt is kept for the caller. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       ring.close();
-      drainer.join();
+      try {
+        drainer.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       object.close();
     }
   }
@@ -155,7 +163,7 @@ public final class FilterCostBench {
         if (mode == Mode.DETACHED) {
           perOp = runLoop(loop, opens);
         } else {
-          try (Loaded loaded = new Loaded(OPEN_OBJECT, mode)) {
+          try (Loaded _ = new Loaded(OPEN_OBJECT, mode)) {
             perOp = runLoop(loop, opens);
           }
         }
@@ -241,12 +249,6 @@ public final class FilterCostBench {
     if (process.waitFor() != 0) {
       throw new IllegalStateException("exec loop failed");
     }
-  }
-
-  private static double median(List<Double> values) {
-    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    int middle = sorted.length / 2;
-    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
   }
 
   private FilterCostBench() {}

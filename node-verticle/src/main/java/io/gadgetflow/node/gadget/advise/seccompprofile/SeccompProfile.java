@@ -1,7 +1,7 @@
-package io.gadgetflow.node.gadget.advise.seccomp;
+package io.gadgetflow.node.gadget.advise.seccompprofile;
 
+import io.gadgetflow.node.bpf.NativeArchitecture;
 import java.util.List;
-import java.util.Locale;
 import java.util.SortedSet;
 
 /**
@@ -33,11 +33,9 @@ public record SeccompProfile(
 
   /** As Docker's default profile names them: the native one first, then its compat modes. */
   private static List<String> nativeArchitectures() {
-    String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
-    return switch (arch) {
-      case "amd64", "x86_64" -> List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32");
-      case "aarch64" -> List.of("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM");
-      default -> throw new IllegalStateException("no seccomp architecture known for " + arch);
+    return switch (NativeArchitecture.current()) {
+      case X86_64 -> List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32");
+      case AARCH64 -> List.of("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM");
     };
   }
 }

@@ -1,3 +1,5 @@
+package io.gadgetflow.bench.nodepath;
+
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.local.kafka.EmbeddedKafka;
 import io.gadgetflow.local.kafka.EmbeddedKafkaConfig;
