@@ -203,7 +203,7 @@ class LayersTest {
           .whereLayer("metrics")
           .mayNotAccessAnyLayer()
           .whereLayer("containers")
-          .mayOnlyAccessLayers("gadget")
+          .mayOnlyAccessLayers("gadget", "bpf")
           .whereLayer("catalog")
           .mayOnlyAccessLayers("each gadget", "gadget")
           .whereLayer("each gadget")

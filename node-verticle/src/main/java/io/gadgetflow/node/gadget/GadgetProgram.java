@@ -17,6 +17,8 @@ import java.util.function.LongFunction;
  * @param setup applies the trace's parameters to the opened object, before it loads
  * @param result for gadgets that answer with {@code status.output} (profile, snapshot, advise):
  *     reads it from the kernel
+ * @param table for top gadgets, which report a table per interval instead of events: what their
+ *     program gathers
  */
 public record GadgetProgram(
     GadgetDescriptor descriptor,
@@ -25,7 +27,8 @@ public record GadgetProgram(
     LongFunction<EventDecoder> newDecoder,
     Set<String> optionalPrograms,
     ProgramSetup setup,
-    Optional<StatusOutput> result) {
+    Optional<StatusOutput> result,
+    Optional<TopTable> table) {
 
   public GadgetProgram {
     optionalPrograms = Set.copyOf(optionalPrograms);
@@ -45,12 +48,20 @@ public record GadgetProgram(
         newDecoder,
         optionalPrograms,
         ProgramSetup.NONE,
+        Optional.empty(),
         Optional.empty());
   }
 
   public GadgetProgram withSetup(ProgramSetup programSetup) {
     return new GadgetProgram(
-        descriptor, objectResource, layouts, newDecoder, optionalPrograms, programSetup, result);
+        descriptor,
+        objectResource,
+        layouts,
+        newDecoder,
+        optionalPrograms,
+        programSetup,
+        result,
+        table);
   }
 
   public GadgetProgram withResult(StatusOutput statusOutput) {
@@ -61,7 +72,20 @@ public record GadgetProgram(
         newDecoder,
         optionalPrograms,
         setup,
-        Optional.of(statusOutput));
+        Optional.of(statusOutput),
+        table);
+  }
+
+  public GadgetProgram withTable(TopTable topTable) {
+    return new GadgetProgram(
+        descriptor,
+        objectResource,
+        layouts,
+        newDecoder,
+        optionalPrograms,
+        setup,
+        result,
+        Optional.of(topTable));
   }
 
   public String name() {

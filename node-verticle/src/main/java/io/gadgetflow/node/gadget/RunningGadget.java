@@ -5,9 +5,11 @@ import io.gadgetflow.node.bpf.BpfLink;
 import io.gadgetflow.node.bpf.BpfMap;
 import io.gadgetflow.node.bpf.BpfObject;
 import io.gadgetflow.node.bpf.BpfProgram;
+import io.gadgetflow.node.bpf.NetworkNamespace;
 import io.gadgetflow.node.bpf.PerCpuCounter;
 import io.gadgetflow.node.bpf.RingBufferReader;
 import io.gadgetflow.node.bpf.Tracefs;
+import java.util.List;
 
 /**
  * A gadget's BPF program loaded, attached and producing events, with everything needed to consume
@@ -29,6 +31,11 @@ public final class RunningGadget implements AutoCloseable {
   private final long bootToEpochNanos;
   private final boolean filtering;
 
+  /** Null unless the program is made of socket filters. */
+  private final NetworkAttachments networks;
+
+  private final List<WatchedNetwork> collectedNetworks;
+
   private RunningGadget(
       GadgetProgram program,
       BpfObject object,
@@ -37,7 +44,9 @@ public final class RunningGadget implements AutoCloseable {
       MountNamespaceFilter mountNamespaceFilter,
       EventDecoder decoder,
       long bootToEpochNanos,
-      boolean filtering) {
+      boolean filtering,
+      NetworkAttachments networks,
+      List<WatchedNetwork> collectedNetworks) {
     this.program = program;
     this.object = object;
     this.events = events;
@@ -46,6 +55,8 @@ public final class RunningGadget implements AutoCloseable {
     this.decoder = decoder;
     this.bootToEpochNanos = bootToEpochNanos;
     this.filtering = filtering;
+    this.networks = networks;
+    this.collectedNetworks = collectedNetworks;
   }
 
   /** Loads and attaches the program with its parameters' defaults. */
@@ -61,6 +72,7 @@ public final class RunningGadget implements AutoCloseable {
     RingBufferReader events = null;
     PerCpuCounter lost = null;
     MountNamespaceFilter filter = null;
+    NetworkAttachments networks = null;
     try {
       object.map(EVENTS_MAP).setMaxEntries(options.ringBufferBytes());
       object.setConstant(FILTER_SWITCH, options.filterByMountNamespace());
@@ -79,6 +91,9 @@ public final class RunningGadget implements AutoCloseable {
       events = RingBufferReader.open(object.map(EVENTS_MAP));
       lost = new PerCpuCounter(object.map(LOST_MAP));
       object.attachAll();
+      List<BpfProgram> socketFilters =
+          object.programs().stream().filter(BpfProgram::isSocketFilter).toList();
+      networks = socketFilters.isEmpty() ? null : new NetworkAttachments(socketFilters);
       long bootToEpochNanos = BootClock.epochOffsetNanos();
       EventDecoder decoder = program.newDecoder().apply(bootToEpochNanos);
       return new RunningGadget(
@@ -89,9 +104,11 @@ public final class RunningGadget implements AutoCloseable {
           filter,
           decoder,
           bootToEpochNanos,
-          options.filterByMountNamespace());
+          options.filterByMountNamespace(),
+          networks,
+          options.networks());
     } catch (RuntimeException e) {
-      RuntimeException cleanupFailure = closeAll(events, lost, filter, object);
+      RuntimeException cleanupFailure = closeAll(networks, events, lost, filter, object);
       if (cleanupFailure != null) {
         e.addSuppressed(cleanupFailure);
       }
@@ -111,6 +128,36 @@ public final class RunningGadget implements AutoCloseable {
   /** Runs the gadget's iterator program once; see {@link BpfLink#readIterator()}. */
   public byte[] readIterator(String programName) {
     return object.link(programName).readIterator();
+  }
+
+  /**
+   * Runs the gadget's iterator program once in {@code namespace}: a socket iterator walks the
+   * network namespace of the thread that starts it.
+   */
+  public byte[] readIterator(String programName, NetworkNamespace namespace) {
+    BpfLink link = object.link(programName);
+    return namespace.run(link::readIterator);
+  }
+
+  /**
+   * Whether the gadget is made of socket filters, which watch the namespaces {@link
+   * #networkAttachments()} holds.
+   */
+  public boolean watchesNetworkNamespaces() {
+    return networks != null;
+  }
+
+  /** Only for a gadget that {@link #watchesNetworkNamespaces()}. */
+  public NetworkAttachments networkAttachments() {
+    if (networks == null) {
+      throw new IllegalStateException(program.name() + " has no socket filters");
+    }
+    return networks;
+  }
+
+  /** The network namespaces a snapshot looks into, from {@link GadgetOptions#networks()}. */
+  public List<WatchedNetwork> networks() {
+    return collectedNetworks;
   }
 
   /** Whether the kernel drops events of unselected mount namespaces. */
@@ -152,7 +199,7 @@ public final class RunningGadget implements AutoCloseable {
    */
   @Override
   public void close() {
-    RuntimeException failure = closeAll(events, lost, mountNamespaceFilter, object);
+    RuntimeException failure = closeAll(networks, events, lost, mountNamespaceFilter, object);
     if (failure != null) {
       throw failure;
     }
