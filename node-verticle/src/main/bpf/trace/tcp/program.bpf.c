@@ -88,15 +88,10 @@ int trace_inet_sock_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 /* The sock behind one of the current task's file descriptors, or NULL. */
 static __always_inline struct sock *socket_of_fd(long fd)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct file **files = BPF_CORE_READ(task, files, fdt, fd);
-	unsigned int max_fds = BPF_CORE_READ(task, files, fdt, max_fds);
-	struct file *file = NULL;
+	struct file *file = gadget_file_of_fd(fd);
 	struct socket *socket;
 
-	if (fd < 0 || fd >= max_fds)
-		return NULL;
-	if (bpf_probe_read_kernel(&file, sizeof(file), &files[fd]) || !file)
+	if (!file)
 		return NULL;
 	/* accept(2) only returns sockets, so private_data is a struct socket. */
 	socket = BPF_CORE_READ(file, private_data);

@@ -36,6 +36,11 @@ public final class RecordSchemas {
           "event-dns.json",
           "event-snisnoop.json",
           "snapshot-socket-collector.json",
+          "event-bindsnoop.json",
+          "event-mountsnoop.json",
+          "event-oomkill.json",
+          "event-fsslower.json",
+          "event-capabilities.json",
           "node-report.json",
           "control-record.json");
   private static final SchemaRepository REPOSITORY = load();
