@@ -1,5 +1,6 @@
-package io.gadgetflow.node.gadget;
+package io.gadgetflow.node.catalog;
 
+import io.gadgetflow.node.gadget.GadgetProgram;
 import io.gadgetflow.node.gadget.advise.seccompprofile.SeccompGadget;
 import io.gadgetflow.node.gadget.profile.blockio.BlockIoGadget;
 import io.gadgetflow.node.gadget.snapshot.process.ProcessGadget;
@@ -21,7 +22,11 @@ import io.gadgetflow.node.gadget.trace.tcp.TcpGadget;
 import java.util.List;
 import java.util.Optional;
 
-/** The gadgets of the catalogue this node agent can run, by their Trace {@code gadget} name. */
+/**
+ * The gadgets of the catalogue this node agent can run, by their Trace {@code gadget} name. Apart
+ * from {@code gadget}, which each of them builds on, as Inspektor Gadget keeps its list of gadgets
+ * apart from the gadgets.
+ */
 public final class GadgetPrograms {
   private static final List<GadgetProgram> ALL =
       List.of(
