@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The one list of gadgets GadgetFlow has. The controller validates Traces against it, the node
@@ -155,8 +156,97 @@ public final class GadgetCatalog {
           List.of(),
           List.of());
 
+  /** The largest TCP port. */
+  private static final long PORT_MAX = 65_535L;
+
+  /**
+   * A TCP connection as tcpretrans and tcpdrop report it: the socket owner's pid and comm, then
+   * this host's end first.
+   */
+  private static final List<EventField> TCP_CONNECTION_FIELDS =
+      List.of(
+          new EventField("pid", Type.UINT, 7, "process id of the socket's owner, 0 if unknown"),
+          new EventField("comm", Type.STRING, 16, "command name of the socket's owner"),
+          new EventField("ipversion", Type.UINT, 2, "4 or 6"),
+          new EventField("saddr", Type.STRING, 16, "local address"),
+          new EventField("sport", Type.UINT, 7, "local port"),
+          new EventField("daddr", Type.STRING, 16, "remote address"),
+          new EventField("dport", Type.UINT, 7, "remote port"),
+          new EventField("state", Type.STRING, 12, "TCP state of the socket, e.g. ESTABLISHED"),
+          new EventField("tcpflags", Type.STRING, 12, "flags of the segment, e.g. PSH|ACK"));
+
+  public static final GadgetDescriptor TCPRETRANS =
+      new GadgetDescriptor(
+          "tcpretrans",
+          GadgetCategory.TRACE,
+          "tcpretrans",
+          "Trace TCP retransmissions",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STREAM, OutputMode.FILE),
+          true,
+          List.of(),
+          TCP_CONNECTION_FIELDS);
+
+  public static final GadgetDescriptor TCPDROP =
+      new GadgetDescriptor(
+          "tcpdrop",
+          GadgetCategory.TRACE,
+          "tcpdrop",
+          "Trace TCP packets dropped by the kernel, with the reason",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STREAM, OutputMode.FILE),
+          true,
+          List.of(),
+          Stream.concat(
+                  TCP_CONNECTION_FIELDS.stream(),
+                  Stream.of(
+                      new EventField(
+                          "reason", Type.STRING, 23, "the kernel's drop reason, e.g. NO_SOCKET")))
+              .toList());
+
+  public static final GadgetDescriptor TCPRTT =
+      new GadgetDescriptor(
+          "tcprtt",
+          GadgetCategory.PROFILE,
+          "tcprtt",
+          "Histogram of TCP round-trip times",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STATUS),
+          false,
+          List.of(
+              ParameterDescriptor.of(
+                  "milliseconds",
+                  ParameterType.BOOL,
+                  "false",
+                  "count milliseconds instead of microseconds"),
+              ParameterDescriptor.of(
+                      "lport", ParameterType.UINT, "0", "only this local port (0: any)")
+                  .withRange(0L, PORT_MAX),
+              ParameterDescriptor.of(
+                      "rport", ParameterType.UINT, "0", "only this remote port (0: any)")
+                  .withRange(0L, PORT_MAX),
+              ParameterDescriptor.of(
+                  "laddr", ParameterType.IPV4, "", "only this local IPv4 address"),
+              ParameterDescriptor.of(
+                  "raddr", ParameterType.IPV4, "", "only this remote IPv4 address"),
+              ParameterDescriptor.of(
+                  "laddrv6", ParameterType.IPV6, "", "only this local IPv6 address"),
+              ParameterDescriptor.of(
+                  "raddrv6", ParameterType.IPV6, "", "only this remote IPv6 address")),
+          List.of());
+
   private static final Map<String, GadgetDescriptor> BY_NAME =
-      List.of(EXECSNOOP, OPENSNOOP, SIGSNOOP, TCPTRACER, BIOLATENCY, PROCESS_COLLECTOR, SECCOMP)
+      List.of(
+              EXECSNOOP,
+              OPENSNOOP,
+              SIGSNOOP,
+              TCPTRACER,
+              BIOLATENCY,
+              PROCESS_COLLECTOR,
+              SECCOMP,
+              TCPRETRANS,
+              TCPDROP,
+              TCPRTT)
           .stream()
           .collect(Collectors.toUnmodifiableMap(GadgetDescriptor::name, Function.identity()));
 

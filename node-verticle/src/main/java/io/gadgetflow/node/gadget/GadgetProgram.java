@@ -15,6 +15,7 @@ import java.util.function.LongFunction;
  * @param optionalPrograms programs left out where the kernel lacks their tracepoint (e.g. open(2)
  *     on arm64) instead of failing the gadget
  * @param setup applies the trace's parameters to the opened object, before it loads
+ * @param start runs once the programs are attached
  * @param result for gadgets that answer with {@code status.output} (profile, snapshot, advise):
  *     reads it from the kernel
  */
@@ -25,6 +26,7 @@ public record GadgetProgram(
     LongFunction<EventDecoder> newDecoder,
     Set<String> optionalPrograms,
     ProgramSetup setup,
+    ProgramStart start,
     Optional<StatusOutput> result) {
 
   public GadgetProgram {
@@ -45,12 +47,32 @@ public record GadgetProgram(
         newDecoder,
         optionalPrograms,
         ProgramSetup.NONE,
+        ProgramStart.NONE,
         Optional.empty());
   }
 
   public GadgetProgram withSetup(ProgramSetup programSetup) {
     return new GadgetProgram(
-        descriptor, objectResource, layouts, newDecoder, optionalPrograms, programSetup, result);
+        descriptor,
+        objectResource,
+        layouts,
+        newDecoder,
+        optionalPrograms,
+        programSetup,
+        start,
+        result);
+  }
+
+  public GadgetProgram withStart(ProgramStart programStart) {
+    return new GadgetProgram(
+        descriptor,
+        objectResource,
+        layouts,
+        newDecoder,
+        optionalPrograms,
+        setup,
+        programStart,
+        result);
   }
 
   public GadgetProgram withResult(StatusOutput statusOutput) {
@@ -61,6 +83,7 @@ public record GadgetProgram(
         newDecoder,
         optionalPrograms,
         setup,
+        start,
         Optional.of(statusOutput));
   }
 

@@ -2,11 +2,14 @@ package io.gadgetflow.node.gadget;
 
 import io.gadgetflow.node.gadget.advise.seccompprofile.SeccompGadget;
 import io.gadgetflow.node.gadget.profile.blockio.BlockIoGadget;
+import io.gadgetflow.node.gadget.profile.tcprtt.TcpRttGadget;
 import io.gadgetflow.node.gadget.snapshot.process.ProcessGadget;
 import io.gadgetflow.node.gadget.trace.exec.ExecGadget;
 import io.gadgetflow.node.gadget.trace.open.OpenGadget;
 import io.gadgetflow.node.gadget.trace.signal.SignalGadget;
 import io.gadgetflow.node.gadget.trace.tcp.TcpGadget;
+import io.gadgetflow.node.gadget.trace.tcpdrop.TcpDropGadget;
+import io.gadgetflow.node.gadget.trace.tcpretrans.TcpRetransGadget;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,7 +23,10 @@ public final class GadgetPrograms {
           TcpGadget.PROGRAM,
           BlockIoGadget.PROGRAM,
           ProcessGadget.PROGRAM,
-          SeccompGadget.PROGRAM);
+          SeccompGadget.PROGRAM,
+          TcpRetransGadget.PROGRAM,
+          TcpDropGadget.PROGRAM,
+          TcpRttGadget.PROGRAM);
 
   private GadgetPrograms() {}
 

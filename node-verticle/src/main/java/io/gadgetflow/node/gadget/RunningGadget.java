@@ -28,6 +28,7 @@ public final class RunningGadget implements AutoCloseable {
   private final EventDecoder decoder;
   private final long bootToEpochNanos;
   private final boolean filtering;
+  private final GadgetParameters parameters;
 
   private RunningGadget(
       GadgetProgram program,
@@ -37,7 +38,8 @@ public final class RunningGadget implements AutoCloseable {
       MountNamespaceFilter mountNamespaceFilter,
       EventDecoder decoder,
       long bootToEpochNanos,
-      boolean filtering) {
+      boolean filtering,
+      GadgetParameters parameters) {
     this.program = program;
     this.object = object;
     this.events = events;
@@ -46,6 +48,7 @@ public final class RunningGadget implements AutoCloseable {
     this.decoder = decoder;
     this.bootToEpochNanos = bootToEpochNanos;
     this.filtering = filtering;
+    this.parameters = parameters;
   }
 
   /** Loads and attaches the program with its parameters' defaults. */
@@ -81,15 +84,19 @@ public final class RunningGadget implements AutoCloseable {
       object.attachAll();
       long bootToEpochNanos = BootClock.epochOffsetNanos();
       EventDecoder decoder = program.newDecoder().apply(bootToEpochNanos);
-      return new RunningGadget(
-          program,
-          object,
-          events,
-          lost,
-          filter,
-          decoder,
-          bootToEpochNanos,
-          options.filterByMountNamespace());
+      RunningGadget gadget =
+          new RunningGadget(
+              program,
+              object,
+              events,
+              lost,
+              filter,
+              decoder,
+              bootToEpochNanos,
+              options.filterByMountNamespace(),
+              parameters);
+      program.start().afterAttach(gadget);
+      return gadget;
     } catch (RuntimeException e) {
       RuntimeException cleanupFailure = closeAll(events, lost, filter, object);
       if (cleanupFailure != null) {
@@ -101,6 +108,11 @@ public final class RunningGadget implements AutoCloseable {
 
   public GadgetProgram program() {
     return program;
+  }
+
+  /** The parameters it was started with, for its {@link StatusOutput}. */
+  public GadgetParameters parameters() {
+    return parameters;
   }
 
   /** A map of the gadget's own, for its {@link StatusOutput}. */
