@@ -133,16 +133,17 @@ int gadget_owner_forget_closed(struct trace_event_raw_inet_sock_set_state *ctx)
 SEC("iter/task_file")
 int remember_socket_owners(struct bpf_iter__task_file *ctx)
 {
+	struct task_struct *task = ctx->task;
 	struct file *file = ctx->file;
 	struct socket *socket;
 
-	if (!file || !ctx->task)
+	if (!file || !task)
 		return 0;
 	if ((BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
 		return 0;
 	socket = BPF_CORE_READ(file, private_data);
 	if (socket)
-		gadget_remember_socket_owner(BPF_CORE_READ(socket, sk), ctx->task);
+		gadget_remember_socket_owner(BPF_CORE_READ(socket, sk), task);
 	return 0;
 }
 

@@ -5,10 +5,10 @@
  * whichever task the interrupt landed, so the event names the socket's owner
  * (gadgetflow_socket_owners.h) rather than the current task.
  *
- * What the tracepoint does not see (checked on Linux 6.18): tail loss probes, which retransmit
- * through another path (Inspektor Gadget reports them as type LOSS from a kprobe, which this
- * kernel lacks), and retransmissions refused on the way out (err != 0): neither reaches the wire
- * as a traced retransmission, so neither is reported.
+ * Tail loss probes that resend the last segment are retransmissions too, and reported alike
+ * (Inspektor Gadget tells them apart as type LOSS from a kprobe on tcp_send_loss_probe, which this
+ * kernel lacks). A retransmission refused on the way out (err != 0, e.g. by the local qdisc) never
+ * left: not reported.
  */
 #include "gadgetflow_socket_owners.h"
 
