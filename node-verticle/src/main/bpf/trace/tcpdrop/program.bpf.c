@@ -45,10 +45,11 @@ static __always_inline __u8 tcp_flags_at(unsigned char *head, __u16 transport_he
 /*
  * Reads a TCP/IP packet's connection from its headers; false when it is no TCP packet. Offsets
  * are the wire formats': IPv4's protocol at 9 and addresses at 12 and 16, IPv6's next header at 6
- * and addresses at 8 and 24 (extension headers are not followed), TCP's ports at 0 and 2.
+ * and addresses at 8 and 24 (extension headers are not followed), TCP's ports at 0 and 2. The
+ * ethertype is the tracepoint's protocol: skb->protocol in host order.
  */
 static __always_inline bool connection_of_packet(struct gadget_tcp_connection *connection,
-						 struct sk_buff *skb, __u16 protocol)
+						 struct sk_buff *skb, __u16 ethertype)
 {
 	unsigned char *head = BPF_CORE_READ(skb, head);
 	__u16 network_header = BPF_CORE_READ(skb, network_header);
@@ -61,7 +62,7 @@ static __always_inline bool connection_of_packet(struct gadget_tcp_connection *c
 
 	if (network_header == UNSET_HEADER)
 		return false;
-	if (protocol == bpf_htons(ETH_P_IP)) {
+	if (ethertype == ETH_P_IP) {
 		bpf_probe_read_kernel(&first_byte, 1, ip);
 		bpf_probe_read_kernel(&next_protocol, 1, ip + 9);
 		bpf_probe_read_kernel(source, 4, ip + 12);
@@ -69,7 +70,7 @@ static __always_inline bool connection_of_packet(struct gadget_tcp_connection *c
 		transport_header = network_header + (first_byte & 0x0f) * 4;
 		connection->ip_version = 4;
 		address_bytes = 4;
-	} else if (protocol == bpf_htons(ETH_P_IPV6)) {
+	} else if (ethertype == ETH_P_IPV6) {
 		bpf_probe_read_kernel(&next_protocol, 1, ip + 6);
 		bpf_probe_read_kernel(source, 16, ip + 8);
 		bpf_probe_read_kernel(destination, 16, ip + 24);
