@@ -29,6 +29,8 @@ public final class RecordSchemas {
           "event-opensnoop.json",
           "event-sigsnoop.json",
           "event-tcptracer.json",
+          "event-tcpretrans.json",
+          "event-tcpdrop.json",
           "node-report.json",
           "control-record.json");
   private static final SchemaRepository REPOSITORY = load();

@@ -1,6 +1,7 @@
 package io.gadgetflow.node.gadget.profile.tcprtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gadgetflow.api.gadget.GadgetCatalog;
@@ -113,6 +114,16 @@ class TcpRttGadgetIT {
 
       assertThat(TcpRttGadget.histogram(gadget).total()).isZero();
     }
+  }
+
+  @Test
+  void addressFiltersOfBothIpVersionsAreRefusedBeforeLoading() {
+    assertThatThrownBy(() -> start(Map.of("laddr", "10.0.0.1", "laddrv6", "fd00::1")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("laddr and laddrv6 cannot both be set");
+    assertThatThrownBy(() -> start(Map.of("laddr", "10.0.0.1", "raddrv6", "fd00::1")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the local and remote address filters must both be IPv4 or both IPv6");
   }
 
   /**
