@@ -8,7 +8,8 @@
  * Creates a TUN device named DEVICE in each of the namespaces /run/netns/NETNS_A and NETNS_B,
  * prints "ready" and then writes every packet read from one device to the other, DELAY_MS
  * milliseconds later, in order. The caller gives the devices their addresses and brings them up.
- * Ends when its standard input closes.
+ * Ends when its standard input closes. It runs at a real-time priority when it may, so that a busy
+ * machine does not hold packets back beyond their delay.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -118,6 +119,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	delay_ms = atoll(argv[1]);
+	struct sched_param realtime = { .sched_priority = 10 };
+	if (sched_setscheduler(0, SCHED_FIFO, &realtime) != 0)
+		perror("sched_setscheduler (delays may grow with the machine's load)");
 	a = tun_in(argv[3], argv[2]);
 	b = tun_in(argv[4], argv[2]);
 	directions[0] = (struct direction){ a, b, calloc(QUEUE_PACKETS, sizeof(struct packet)) };

@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -30,15 +32,19 @@ public final class TcpPeers {
     return new Pair(peer, Integer.parseInt(ports[1]), Integer.parseInt(ports[2]));
   }
 
-  /** A server on {@code address} in {@code network} that echoes what its one client sends. */
+  /**
+   * A server on {@code address} in {@code network} that echoes what its one client sends. It and
+   * its {@link #client} run at a real-time priority, so that the round trips between them do not
+   * grow with the machine's load.
+   */
   public static Server echoServer(TestNetwork network, String address) {
-    Peer peer = Peer.start(network, "echo", address);
+    Peer peer = Peer.startRealTime(network, "echo", address);
     return new Server(peer, Integer.parseInt(peer.awaitLine("port").split(" ")[1]));
   }
 
   /** A client in {@code network} connected to a server at {@code address} and {@code port}. */
   public static Client client(TestNetwork network, String address, int port) {
-    Peer peer = Peer.start(network, "client", address, Integer.toString(port));
+    Peer peer = Peer.startRealTime(network, "client", address, Integer.toString(port));
     return new Client(peer, Integer.parseInt(peer.awaitLine("port").split(" ")[1]));
   }
 
@@ -109,12 +115,19 @@ public final class TcpPeers {
     }
 
     static Peer start(TestNetwork network, String... arguments) {
-      String[] command = new String[arguments.length + 3];
-      command[0] = "perl";
-      command[1] = "-e";
-      command[2] = script();
-      System.arraycopy(arguments, 0, command, 3, arguments.length);
-      return new Peer(network.start(command));
+      return new Peer(network.start(command(List.of(), arguments)));
+    }
+
+    /** With chrt(1) of util-linux, which execs the script: pid and command name stay perl's. */
+    static Peer startRealTime(TestNetwork network, String... arguments) {
+      return new Peer(network.start(command(List.of("chrt", "--fifo", "10"), arguments)));
+    }
+
+    private static String[] command(List<String> prefix, String... arguments) {
+      List<String> command = new ArrayList<>(prefix);
+      command.addAll(List.of("perl", "-e", script()));
+      command.addAll(List.of(arguments));
+      return command.toArray(String[]::new);
     }
 
     public long pid() {
