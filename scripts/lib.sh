@@ -10,6 +10,9 @@ GADGETFLOW_CACHE="${GADGETFLOW_CACHE:-$HOME/.cache/gadgetflow}"
 # launcher its test applies generated profiles with.
 GADGETFLOW_DEBIAN_PACKAGES=(clang llvm libbpf-dev libbpf1 bpftool chromium chromium-driver
   libseccomp2 libseccomp-dev gcc)
+# The TCP gadgets' tests: test network namespaces, lost and dropped packets (iproute2, nftables),
+# and bpftrace's tcpdrop.bt beside tcpdrop.
+GADGETFLOW_DEBIAN_PACKAGES+=(iproute2 nftables bpftrace)
 
 die() {
   echo "gadgetflow: $*" >&2
