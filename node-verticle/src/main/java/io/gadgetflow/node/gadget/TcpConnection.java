@@ -78,14 +78,36 @@ public final class TcpConnection {
 
   private TcpConnection() {}
 
+  /**
+   * Begins the event of a record made of a {@code header} and a {@code connection} at {@code
+   * connectionOffset}: the common fields, then the socket owner's {@code pid} and {@code comm},
+   * then the connection's; false, writing nothing, when the record cannot be one (its length is the
+   * caller's to check).
+   */
+  public static boolean beginEvent(
+      MemorySegment ring,
+      long offset,
+      long connectionOffset,
+      long bootToEpochNanos,
+      JsonEventWriter out) {
+    if (!isValid(ring, offset + connectionOffset)) {
+      return false;
+    }
+    EventHeader.beginEvent(ring, offset, bootToEpochNanos, out);
+    EventHeader.writePid(ring, offset, out);
+    EventHeader.writeComm(ring, offset, out);
+    write(ring, offset + connectionOffset, out);
+    return true;
+  }
+
   /** Whether the connection at {@code offset} is one the program can have written. */
-  public static boolean isValid(MemorySegment ring, long offset) {
+  static boolean isValid(MemorySegment ring, long offset) {
     int ipVersion = ring.get(JAVA_BYTE, offset + IP_VERSION_OFFSET);
     return ipVersion == 4 || ipVersion == 6;
   }
 
   /** Appends the connection's fields; check {@link #isValid} first. */
-  public static void write(MemorySegment ring, long offset, JsonEventWriter out) {
+  static void write(MemorySegment ring, long offset, JsonEventWriter out) {
     int addressBytes =
         ring.get(JAVA_BYTE, offset + IP_VERSION_OFFSET) == 4 ? 4 : IPV6_ADDRESS_BYTES;
     InetAddress source = address(ring, offset + SADDR_OFFSET, addressBytes);

@@ -47,14 +47,10 @@ public final class TcpDropEventDecoder implements EventDecoder {
   @Override
   public boolean decode(MemorySegment ring, long offset, int length, JsonEventWriter out) {
     if (!EventHeader.fits(ring, offset, length, RECORD_BYTES)
-        || !TcpConnection.isValid(ring, offset + CONNECTION_OFFSET)) {
+        || !TcpConnection.beginEvent(ring, offset, CONNECTION_OFFSET, bootToEpochNanos, out)) {
       malformedRecords++;
       return false;
     }
-    EventHeader.beginEvent(ring, offset, bootToEpochNanos, out);
-    EventHeader.writePid(ring, offset, out);
-    EventHeader.writeComm(ring, offset, out);
-    TcpConnection.write(ring, offset + CONNECTION_OFFSET, out);
     out.field(REASON, reasons.name(ring.get(JAVA_INT_UNALIGNED, offset + REASON_OFFSET)));
     return true;
   }

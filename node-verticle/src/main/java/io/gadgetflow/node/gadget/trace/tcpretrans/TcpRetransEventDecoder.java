@@ -34,14 +34,10 @@ public final class TcpRetransEventDecoder implements EventDecoder {
   @Override
   public boolean decode(MemorySegment ring, long offset, int length, JsonEventWriter out) {
     if (!EventHeader.fits(ring, offset, length, RECORD_BYTES)
-        || !TcpConnection.isValid(ring, offset + CONNECTION_OFFSET)) {
+        || !TcpConnection.beginEvent(ring, offset, CONNECTION_OFFSET, bootToEpochNanos, out)) {
       malformedRecords++;
       return false;
     }
-    EventHeader.beginEvent(ring, offset, bootToEpochNanos, out);
-    EventHeader.writePid(ring, offset, out);
-    EventHeader.writeComm(ring, offset, out);
-    TcpConnection.write(ring, offset + CONNECTION_OFFSET, out);
     return true;
   }
 
