@@ -10,9 +10,13 @@ GADGETFLOW_CACHE="${GADGETFLOW_CACHE:-$HOME/.cache/gadgetflow}"
 # launcher its test applies generated profiles with.
 GADGETFLOW_DEBIAN_PACKAGES=(clang llvm libbpf-dev libbpf1 bpftool chromium chromium-driver
   libseccomp2 libseccomp-dev gcc)
-# The TCP gadgets' tests: test network namespaces, lost and dropped packets (iproute2, nftables),
-# and bpftrace's tcpdrop.bt beside tcpdrop.
-GADGETFLOW_DEBIAN_PACKAGES+=(iproute2 nftables bpftrace)
+# The network gadgets' tests (trace dns, trace sni, snapshot socket): iproute2 makes network
+# namespaces and lists sockets (ss), dnsmasq serves known DNS records, dig asks for them, openssl
+# makes TLS handshakes with a known server name.
+GADGETFLOW_DEBIAN_PACKAGES+=(iproute2 dnsmasq-base bind9-dnsutils openssl)
+# The TCP gadgets' tests: lost and dropped packets in test network namespaces (nftables), and
+# bpftrace's tcpdrop.bt beside tcpdrop.
+GADGETFLOW_DEBIAN_PACKAGES+=(nftables bpftrace)
 
 die() {
   echo "gadgetflow: $*" >&2

@@ -3,17 +3,21 @@
 
 /** The table's columns: time, node and type first, then the gadget's own event fields. */
 export function columnsFor(gadget) {
-  const own = (gadget?.eventFields ?? []).map((field) => ({
+  return [
+    { key: 'timestamp', title: 'time', type: 'timestamp', description: 'when it happened' },
+    { key: 'node', title: 'node', type: 'string', description: 'node the event happened on' },
+    ...fieldColumns(gadget),
+  ];
+}
+
+/** A column for each of the gadget's own event fields, in catalogue order. */
+export function fieldColumns(gadget) {
+  return (gadget?.eventFields ?? []).map((field) => ({
     key: field.name,
     title: field.name,
     type: field.type,
     description: field.description,
   }));
-  return [
-    { key: 'timestamp', title: 'time', type: 'timestamp', description: 'when it happened' },
-    { key: 'node', title: 'node', type: 'string', description: 'node the event happened on' },
-    ...own,
-  ];
 }
 
 /** The text a cell shows. */

@@ -5,9 +5,11 @@ import { count, lostSamples } from '../format.js';
 import { html } from '../html.js';
 import { RateCounter } from '../rate.js';
 import { TraceStream } from '../stream.js';
+import { isTopGadget, latestReports, parameterOf, parseSortBy, topColumnsFor, topRows } from '../top.js';
 import { EventTable } from './EventTable.js';
 import { RateChart } from './RateChart.js';
 import { StatusOutput } from './StatusOutput.js';
+import { TopTable } from './TopTable.js';
 
 const REPLAY_EVENTS = 300;
 const REMEMBERED_EVENTS = 5000;
@@ -21,7 +23,7 @@ function emptyCounters() {
 /**
  * The events of the watched traces as they happen: a table (pause, filter as you type, JSON
  * export), events per second, what was dropped or lost, and the Status output of profile and
- * snapshot gadgets.
+ * snapshot gadgets. A top gadget's reports make one table instead, refreshed with each interval.
  */
 export function LiveView({ namespace, traces, names, catalog }) {
   const memory = useRef(new EventMemory(REMEMBERED_EVENTS)).current;
@@ -103,14 +105,17 @@ export function LiveView({ namespace, traces, names, catalog }) {
   }
 
   const gadget = catalog?.gadgets.find((g) => g.name === traces[0]?.spec.gadget);
-  const columns = columnsFor(gadget);
+  const top = isTopGadget(gadget);
+  const columns = top ? topColumnsFor(gadget) : columnsFor(gadget);
   const keep = (event) => event.gap !== undefined || matchesFilter(event, filterText);
-  const rows = paused && frozen.current ? frozen.current : memory.newest(SHOWN_ROWS, keep);
+  const rows = paused && frozen.current ? frozen.current : top ? memory.items : memory.newest(SHOWN_ROWS, keep);
+  const reports = top ? latestReports(rows) : null;
   const c = counters.current;
   const lostByNode = traces.reduce((sum, t) => sum + (t.status?.lostEvents ?? 0), 0);
 
   const togglePause = () => {
-    frozen.current = paused ? null : rows;
+    // A top gadget's rows are the memory itself, which goes on filling: keep a copy.
+    frozen.current = paused ? null : top ? [...rows] : rows;
     setPaused(!paused);
   };
   const exportJson = () => {
@@ -157,7 +162,17 @@ export function LiveView({ namespace, traces, names, catalog }) {
       ${paused ? html`<span class="paused">paused — ${count(memory.items.length)} remembered</span>` : null}
     </div>
     ${notices.map((n) => html`<p class=${n.level === 'warn' ? 'warning' : 'muted'}>${n.message}</p>`)}
-    <${RateChart} rate=${rate} />
-    <${EventTable} columns=${columns} rows=${rows} shown=${SHOWN_ROWS} />
+    ${top
+      ? html`${memory.newest(3, (e) => e.type && e.type !== 'normal').map((e) => html`<p class="warning">${e.node}: ${e.type} ${e.message}</p>`)}
+          <${TopTable}
+            columns=${columns}
+            reports=${reports}
+            rows=${topRows(
+              reports,
+              parseSortBy(parameterOf(traces[0], gadget, 'sort_by')),
+              Number(parameterOf(traces[0], gadget, 'max_rows')),
+            ).filter((row) => matchesFilter(row, filterText))} />`
+      : html`<${RateChart} rate=${rate} />
+          <${EventTable} columns=${columns} rows=${rows} shown=${SHOWN_ROWS} />`}
   </section>`;
 }

@@ -192,7 +192,9 @@ function capitalise(word) {
 function ParameterInput({ parameter, value, onChange }) {
   const id = `parameter-${parameter.name}`;
   const label = html`<label for=${id} title=${parameter.description}>${parameter.name} <span class="muted">${parameter.type}</span></label>`;
-  const choices = parameter.allowedValues ?? (parameter.type === 'bool' ? ['true', 'false'] : null);
+  // A sort order names several of its allowed columns: typed, with the columns as the hint.
+  const sortBy = parameter.type === 'sort-by';
+  const choices = sortBy ? null : parameter.allowedValues ?? (parameter.type === 'bool' ? ['true', 'false'] : null);
   if (choices) {
     return html`${label}<select id=${id} value=${value} onChange=${(e) => onChange(e.target.value)}>
         <option value="">default${parameter.defaultValue ? ` (${parameter.defaultValue})` : ''}</option>
@@ -201,7 +203,7 @@ function ParameterInput({ parameter, value, onChange }) {
   }
   return html`${label}<input id=${id} value=${value} placeholder=${parameter.defaultValue ?? ''} spellcheck="false"
       onInput=${(e) => onChange(e.target.value)} />
-    <p class="hint">${parameter.description}</p>`;
+    <p class="hint">${parameter.description}${sortBy && parameter.allowedValues ? ` (columns: ${parameter.allowedValues.join(', ')})` : ''}</p>`;
 }
 
 /** What became of the Traces this form just created: their state, or the node's error. */

@@ -5,6 +5,7 @@ import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceFilter;
 import io.gadgetflow.kafka.KafkaClients;
+import java.io.Console;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -135,12 +136,18 @@ final class GadgetCommand implements Callable<Integer> {
               group,
               board,
               events,
-              EventPrinter.of(format, out, err),
+              EventPrinter.of(format, gadget, parameters, isTerminal(), out, err),
               out,
               err,
               progress)
           .run(nodes, traceFilter, parameters, Duration.ofSeconds(timeoutSeconds));
     }
+  }
+
+  /** Whether a person watches: stdin and stdout are a terminal. */
+  private static boolean isTerminal() {
+    Console console = System.console();
+    return console != null && console.isTerminal();
   }
 
   private static EventTopic join(CompletableFuture<EventTopic> opening) {

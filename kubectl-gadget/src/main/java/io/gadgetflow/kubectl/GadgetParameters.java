@@ -1,27 +1,63 @@
 package io.gadgetflow.kubectl;
 
+import io.gadgetflow.api.gadget.GadgetCategory;
 import io.gadgetflow.api.gadget.GadgetDescriptor;
 import io.gadgetflow.api.gadget.ParameterDescriptor;
 import io.gadgetflow.api.gadget.ParameterType;
+import io.gadgetflow.api.gadget.TopParameters;
 import io.gadgetflow.api.json.WireNames;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
 
-/** A gadget's parameters as {@code --<name>} options, read from and checked by its descriptor. */
+/**
+ * A gadget's parameters as {@code --<name>} options, read from and checked by its descriptor. A
+ * name with underscores is also accepted with dashes ({@code --max-rows}); the top gadgets also
+ * take Inspektor Gadget's flags ({@code --sort}, {@code -r}, ...) and their interval as an
+ * argument, as in {@code kubectl gadget top file 5}.
+ */
 final class GadgetParameters {
+  /** Inspektor Gadget's own flags for parameters of the top gadgets. */
+  private static final Map<String, List<String>> TOP_FLAGS =
+      Map.of(
+          TopParameters.SORT_BY,
+          List.of("--sort"),
+          TopParameters.MAX_ROWS,
+          List.of("-r"),
+          "all_files",
+          List.of("-a"),
+          "family",
+          List.of("-f"));
+
+  private static final String INTERVAL_ARGUMENT = "INTERVAL";
+
   private GadgetParameters() {}
 
   /** Adds one option per parameter of {@code gadget} to {@code spec}. */
   static void addOptions(CommandSpec spec, GadgetDescriptor gadget) {
+    boolean top = gadget.category() == GadgetCategory.TOP;
+    if (top) {
+      spec.addPositional(
+          PositionalParamSpec.builder()
+              .index("0")
+              .arity("0..1")
+              .paramLabel(INTERVAL_ARGUMENT)
+              .description("Seconds between two reports, as --" + TopParameters.INTERVAL + ".")
+              .type(String.class)
+              .build());
+    }
     for (ParameterDescriptor parameter : gadget.parameters()) {
       OptionSpec.Builder option =
-          OptionSpec.builder("--" + parameter.name())
+          OptionSpec.builder(names(parameter, top))
               .paramLabel(WireNames.of(parameter.type()).toUpperCase(Locale.ROOT))
               .description(describe(parameter))
               .type(String.class);
@@ -43,10 +79,21 @@ final class GadgetParameters {
     Map<String, String> parameters = new LinkedHashMap<>();
     for (ParameterDescriptor parameter : gadget.parameters()) {
       OptionSpec option = spec.findOption("--" + parameter.name());
-      if (!commandLine.getParseResult().hasMatchedOption(option)) {
+      boolean asOption = commandLine.getParseResult().hasMatchedOption(option);
+      boolean asArgument =
+          parameter.name().equals(TopParameters.INTERVAL)
+              && commandLine.getParseResult().hasMatchedPositional(0);
+      if (asOption && asArgument) {
+        throw new ParameterException(
+            commandLine, "give the interval once: as an argument or as --" + parameter.name());
+      }
+      if (!asOption && !asArgument) {
         continue;
       }
-      String value = option.getValue();
+      String value =
+          asOption
+              ? option.getValue()
+              : commandLine.getParseResult().matchedPositional(0).getValue();
       Optional<String> problem = parameter.validate(value);
       if (problem.isPresent()) {
         throw new ParameterException(
@@ -58,9 +105,21 @@ final class GadgetParameters {
     return parameters;
   }
 
+  private static String[] names(ParameterDescriptor parameter, boolean top) {
+    Set<String> names = new LinkedHashSet<>();
+    names.add("--" + parameter.name());
+    names.add("--" + parameter.name().replace('_', '-'));
+    if (top) {
+      names.addAll(TOP_FLAGS.getOrDefault(parameter.name(), List.of()));
+    }
+    return names.toArray(String[]::new);
+  }
+
   private static String describe(ParameterDescriptor parameter) {
     StringBuilder text = new StringBuilder(parameter.description());
-    if (!parameter.allowedValues().isEmpty()) {
+    if (parameter.type() == ParameterType.SORT_BY) {
+      text.append(" Columns: ").append(String.join(", ", parameter.allowedValues())).append('.');
+    } else if (!parameter.allowedValues().isEmpty()) {
       text.append(" One of ").append(String.join(", ", parameter.allowedValues())).append('.');
     }
     if (parameter.defaultValue() != null && !parameter.defaultValue().isEmpty()) {

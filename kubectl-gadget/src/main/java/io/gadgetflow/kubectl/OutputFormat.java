@@ -67,16 +67,23 @@ record OutputFormat(boolean json, List<EventField> columns) {
   }
 
   private static List<EventField> customColumns(String names, GadgetDescriptor gadget) {
+    // Case does not matter, as in Inspektor Gadget: pktType is also pkttype and PKTTYPE.
     Map<String, EventField> known = new LinkedHashMap<>();
-    CommonEventFields.FIELDS.forEach(field -> known.put(field.name(), field));
-    gadget.eventFields().forEach(field -> known.put(field.name(), field));
+    CommonEventFields.FIELDS.forEach(
+        field -> known.put(field.name().toLowerCase(Locale.ROOT), field));
+    gadget.eventFields().forEach(field -> known.put(field.name().toLowerCase(Locale.ROOT), field));
     List<EventField> columns = new ArrayList<>();
     for (String name : names.split(",", -1)) {
       EventField field = known.get(name.strip().toLowerCase(Locale.ROOT));
       if (field == null) {
         throw new IllegalArgumentException(
             "%s has no column \"%s\"; it has %s"
-                .formatted(gadget.name(), name.strip(), String.join(",", known.keySet())));
+                .formatted(
+                    gadget.name(),
+                    name.strip(),
+                    known.values().stream()
+                        .map(EventField::name)
+                        .collect(java.util.stream.Collectors.joining(","))));
       }
       columns.add(field);
     }

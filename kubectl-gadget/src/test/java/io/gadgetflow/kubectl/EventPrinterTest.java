@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gadgetflow.api.gadget.GadgetCatalog;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EventPrinterTest {
@@ -16,6 +17,93 @@ class EventPrinterTest {
         OutputFormat.parse(format, GadgetCatalog.EXECSNOOP),
         new PrintWriter(out, true),
         new PrintWriter(err, true));
+  }
+
+  EventPrinter topPrinter(String format, Map<String, String> parameters, boolean terminal) {
+    return EventPrinter.of(
+        OutputFormat.parse(format, GadgetCatalog.FILETOP),
+        GadgetCatalog.FILETOP,
+        parameters,
+        terminal,
+        new PrintWriter(out, true),
+        new PrintWriter(err, true));
+  }
+
+  static String report(String node, String... rows) {
+    return "{\"timestamp\":1,\"type\":\"normal\",\"mountnsid\":0,\"interval\":1,\"stats\":["
+        + String.join(",", rows)
+        + "],\"node\":\""
+        + node
+        + "\",\"namespace\":\"\",\"pod\":\"\",\"container\":\"\"}";
+  }
+
+  static String fileRow(String node, String file, int writes) {
+    return "{\"pid\":1,\"comm\":\"dd\",\"writes\":%d,\"filename\":\"%s\",\"node\":\"%s\"}"
+        .formatted(writes, file, node);
+  }
+
+  @Test
+  void withoutATerminalEachTopReportIsATableOfItsOwn() {
+    EventPrinter top = topPrinter("custom-columns=node,writes,filename", Map.of(), false);
+
+    top.header();
+    top.event(report("n1", fileRow("n1", "a", 2), fileRow("n1", "b", 1)));
+    top.event(report("n2"));
+
+    assertThat(out.toString().lines())
+        .containsExactly(
+            "",
+            "NODE             WRITES FILENAME",
+            "n1               2      a",
+            "n1               1      b",
+            "",
+            "NODE             WRITES FILENAME");
+  }
+
+  @Test
+  void onATerminalTheTableIsRedrawnWithEveryNodesLatestRowsInSortOrder() {
+    EventPrinter top =
+        topPrinter(
+            "custom-columns=node,writes,filename",
+            Map.of("sort_by", "-writes", "max_rows", "3"),
+            true);
+
+    top.header();
+    top.event(report("n1", fileRow("n1", "a", 2), fileRow("n1", "b", 9)));
+    top.event(report("n2", fileRow("n2", "c", 5), fileRow("n2", "d", 1)));
+    top.event(report("n1", fileRow("n1", "e", 3)));
+
+    String clear = TopTablePrinter.CLEAR_SCREEN;
+    String header = "NODE             WRITES FILENAME\n";
+    assertThat(out.toString())
+        .isEqualTo(
+            clear
+                + header
+                + clear
+                + header
+                + "n1               9      b\n"
+                + "n1               2      a\n"
+                + clear
+                + header
+                + "n1               9      b\n"
+                + "n2               5      c\n"
+                + "n1               2      a\n"
+                + clear
+                + header
+                + "n2               5      c\n"
+                + "n1               3      e\n"
+                + "n2               1      d\n");
+  }
+
+  @Test
+  void aTopReportInJsonIsItsRecordOnOneLine() {
+    EventPrinter top = topPrinter("json", Map.of(), true);
+    String report = report("n1", fileRow("n1", "a", 2));
+
+    top.header();
+    top.event(report);
+
+    assertThat(out.toString()).isEqualTo(report + "\n");
   }
 
   @Test

@@ -140,6 +140,38 @@ class KubectlGadgetCommandTest {
   }
 
   @Test
+  void aTopGadgetTakesItsIntervalAsAnArgumentAndInspektorGadgetsFlags() {
+    CommandLine top = GadgetCommand.commandLine(GadgetCatalog.FILETOP, Map.of());
+
+    top.parseArgs("5", "--sort", "-wbytes,filename", "-r", "3", "-a");
+    assertThat(GadgetParameters.given(top.getCommandSpec(), GadgetCatalog.FILETOP))
+        .containsExactly(
+            Map.entry("interval", "5"),
+            Map.entry("max_rows", "3"),
+            Map.entry("sort_by", "-wbytes,filename"),
+            Map.entry("all_files", "true"));
+    top.parseArgs("--interval", "2", "--max-rows", "7", "--sort_by", "comm");
+    assertThat(GadgetParameters.given(top.getCommandSpec(), GadgetCatalog.FILETOP))
+        .containsExactly(
+            Map.entry("interval", "2"), Map.entry("max_rows", "7"), Map.entry("sort_by", "comm"));
+  }
+
+  @Test
+  void aTopGadgetsBadSortOrIntervalIsOneLine() {
+    assertThat(run(GadgetCatalog.all(), "top", "tcp", "--sort", "-size")).isEqualTo(2);
+    assertThat(run(GadgetCatalog.all(), "top", "file", "0")).isEqualTo(2);
+    assertThat(run(GadgetCatalog.all(), "top", "file", "2", "--interval", "3")).isEqualTo(2);
+
+    assertThat(err.toString().lines())
+        .containsExactly(
+            "kubectl-gadget: Invalid value for option '--sort_by': no column \"size\" to sort by:"
+                + " expected some of pid, comm, ipversion, saddr, sport, daddr, dport, sent,"
+                + " received",
+            "kubectl-gadget: Invalid value for option '--interval': 0 is out of range [1, 3600]",
+            "kubectl-gadget: give the interval once: as an argument or as --interval");
+  }
+
+  @Test
   void everyCommandTellsTheVersion() {
     assertThat(run(TRACE_ONLY, "trace", "exec", "-V")).isZero();
     assertThat(run(TRACE_ONLY, "--version")).isZero();

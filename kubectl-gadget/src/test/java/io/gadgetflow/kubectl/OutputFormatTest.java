@@ -38,6 +38,15 @@ class OutputFormatTest {
   }
 
   @Test
+  void customColumnsFindCamelCaseFieldsInAnyCase() {
+    assertThat(
+            OutputFormat.parse("custom-columns=pkttype,NUMANSWERS,name", GadgetCatalog.DNS)
+                .columns())
+        .extracting(EventField::name)
+        .containsExactly("pktType", "numAnswers", "name");
+  }
+
+  @Test
   void jsonHasNoColumns() {
     assertThat(OutputFormat.parse("json", GadgetCatalog.OPENSNOOP))
         .isEqualTo(new OutputFormat(true, java.util.List.of()));

@@ -48,6 +48,33 @@ final class PluginProcess {
     command.addAll(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"$!\\n\""));
     command.addAll(List.of("/usr/bin/kubectl", "gadget"));
     command.addAll(List.of(arguments));
+    return start(env, command);
+  }
+
+  /**
+   * Starts {@code kubectl gadget <arguments>} on a terminal of its own, as a person runs it: {@code
+   * script} from util-linux gives it a pseudo-terminal as stdin and stdout, and copies what it
+   * prints there, escape sequences and carriage returns included, to {@link #nextLine}. Stop it
+   * with --timeout: signals go to {@code script}, not to the plugin.
+   */
+  static PluginProcess startOnTerminal(Map<String, String> env, String... arguments) {
+    StringBuilder shellCommand = new StringBuilder("exec /usr/bin/kubectl gadget");
+    for (String argument : arguments) {
+      shellCommand.append(" '").append(argument.replace("'", "'\\''")).append('\'');
+    }
+    return start(
+        env,
+        List.of(
+            "script",
+            "--quiet",
+            "--flush",
+            "--return",
+            "--command",
+            shellCommand.toString(),
+            "/dev/null"));
+  }
+
+  private static PluginProcess start(Map<String, String> env, List<String> command) {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().remove("KUBECONFIG");
     builder.environment().put("PATH", LAUNCHER_DIRECTORY + ":/usr/bin:/bin");

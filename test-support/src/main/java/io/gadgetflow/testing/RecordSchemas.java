@@ -29,6 +29,13 @@ public final class RecordSchemas {
           "event-opensnoop.json",
           "event-sigsnoop.json",
           "event-tcptracer.json",
+          "event-top.json",
+          "event-filetop.json",
+          "event-tcptop.json",
+          "event-biotop.json",
+          "event-dns.json",
+          "event-snisnoop.json",
+          "snapshot-socket-collector.json",
           "event-tcpretrans.json",
           "event-tcpdrop.json",
           "node-report.json",
@@ -37,9 +44,13 @@ public final class RecordSchemas {
 
   private RecordSchemas() {}
 
-  /** Fails the test, naming every violation, unless {@code json} is valid against the schema. */
+  /**
+   * Fails the test, naming every violation, unless {@code json} (an object, or an array such as a
+   * snapshot's output) is valid against the schema.
+   */
   public static void assertValid(String schema, String json) {
-    OutputUnit result = REPOSITORY.validator(BASE_URI + schema).validate(new JsonObject(json));
+    OutputUnit result =
+        REPOSITORY.validator(BASE_URI + schema).validate(io.vertx.core.json.Json.decodeValue(json));
     if (!result.getValid()) {
       fail("%s does not match %s: %s", json, schema, result.getErrors());
     }

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
@@ -110,18 +112,7 @@ class DashboardBrowserIT {
   @Test
   void startsExecFromTheFormShowsTheCommandLiveAndStopsIt() throws Exception {
     String name = "exec-" + UUID.randomUUID().toString().substring(0, 6);
-    open(platform.namespace);
-    WebDriverWait wait = new WebDriverWait(browser, TIMEOUT);
-    wait.until(
-        ExpectedConditions.presenceOfElementLocated(
-            By.cssSelector("#gadget option[value='execsnoop']")));
-    new Select(browser.findElement(By.id("gadget"))).selectByValue("execsnoop");
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("node"), platform.node));
-    new Select(browser.findElement(By.id("node"))).selectByVisibleText(platform.node);
-    browser.findElement(By.id("trace-name")).sendKeys(name);
-    browser.findElement(By.id("start")).click();
-
-    wait.until(stateOf(name, "Started"));
+    WebDriverWait wait = startFromTheForm("execsnoop", name, Map.of());
     wait.until(
         ExpectedConditions.presenceOfElementLocated(By.cssSelector(".connections .conn.live")));
     String marker = "gadgetflow-browser-" + UUID.randomUUID();
@@ -199,6 +190,79 @@ class DashboardBrowserIT {
     assertThat(browser.findElement(By.cssSelector(".histogram figcaption")).getText())
         .isEqualTo("1,874 samples by usecs interval");
     screenshot("histogram.png");
+  }
+
+  @Test
+  void aTopGadgetsTableIsRefreshedInPlaceEveryInterval() throws Exception {
+    String name = "filetop-" + UUID.randomUUID().toString().substring(0, 6);
+    // Sorted by bytes written, and long, so that the known file is a row on a busy machine.
+    WebDriverWait wait =
+        startFromTheForm("filetop", name, Map.of("sort_by", "-wbytes", "max_rows", "500"));
+    WebElement table = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("top")));
+    assertThat(table.findElements(By.tagName("th")))
+        .extracting(header -> header.getText().toLowerCase(java.util.Locale.ROOT))
+        .startsWith("node", "namespace", "pod", "container", "pid", "tid", "comm");
+    String file = "dashboard-top-" + UUID.randomUUID() + ".bin";
+    Process dd =
+        new ProcessBuilder(
+                "dd",
+                "if=/dev/zero",
+                "of=" + SCREENSHOTS.toAbsolutePath().resolve(file),
+                "bs=65536",
+                "count=7",
+                "status=none")
+            .start();
+    assertThat(dd.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    try {
+      // Read in one script: the table is redrawn in place, its rows reused for the next interval.
+      @SuppressWarnings("unchecked")
+      List<Object> cells =
+          wait.until(
+              d ->
+                  (List<Object>)
+                      ((JavascriptExecutor) d)
+                          .executeScript(
+                              "const row = [...document.querySelectorAll('#top tbody tr')]"
+                                  + ".find(r => [...r.cells].some(c => c.textContent === arguments[0]));"
+                                  + " return row ? [...row.cells].map(c => c.textContent) : null;",
+                              file));
+      assertThat(cells).contains(Long.toString(dd.pid()), "dd", "R", file);
+      screenshot("top.png");
+
+      // The next intervals have no writes of the file: the same table shows it no more.
+      wait.until(ExpectedConditions.not(ExpectedConditions.textToBePresentInElement(table, file)));
+      assertThat(table.isDisplayed()).isTrue();
+      assertThat(browser.findElement(By.id("top-updated")).getText()).startsWith("every 1s");
+    } finally {
+      Files.deleteIfExists(SCREENSHOTS.resolve(file));
+    }
+
+    browser
+        .findElement(By.cssSelector("tr[data-trace='" + name + "'] button[data-operation='stop']"))
+        .click();
+    wait.until(stateOf(name, "Stopped"));
+  }
+
+  /**
+   * Opens the dashboard, starts {@code gadget} on this node from the form with these parameters
+   * typed in, and waits until the Trace is {@code Started}.
+   */
+  private static WebDriverWait startFromTheForm(
+      String gadget, String name, Map<String, String> parameters) {
+    open(platform.namespace);
+    WebDriverWait wait = new WebDriverWait(browser, TIMEOUT);
+    wait.until(
+        ExpectedConditions.presenceOfElementLocated(
+            By.cssSelector("#gadget option[value='" + gadget + "']")));
+    new Select(browser.findElement(By.id("gadget"))).selectByValue(gadget);
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("node"), platform.node));
+    new Select(browser.findElement(By.id("node"))).selectByVisibleText(platform.node);
+    browser.findElement(By.id("trace-name")).sendKeys(name);
+    parameters.forEach(
+        (parameter, value) -> browser.findElement(By.id("parameter-" + parameter)).sendKeys(value));
+    browser.findElement(By.id("start")).click();
+    wait.until(stateOf(name, "Started"));
+    return wait;
   }
 
   /** Opens the dashboard as the person who ran it would: the printed URL, with its token. */

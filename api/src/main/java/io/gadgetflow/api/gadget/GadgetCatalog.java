@@ -7,6 +7,7 @@ import static io.gadgetflow.api.trace.Operation.STOP;
 
 import io.gadgetflow.api.gadget.EventField.Type;
 import io.gadgetflow.api.trace.OutputMode;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -156,6 +157,164 @@ public final class GadgetCatalog {
           List.of(),
           List.of());
 
+  // Top gadgets: one table per interval, in one event (see TopParameters).
+
+  private static final List<EventField> FILETOP_FIELDS =
+      List.of(
+          new EventField("pid", Type.UINT, 7, "process id"),
+          new EventField("tid", Type.UINT, 7, "thread id"),
+          new EventField("comm", Type.STRING, 16, "command name"),
+          new EventField("reads", Type.UINT, 6, "read calls that succeeded"),
+          new EventField("writes", Type.UINT, 6, "write calls that succeeded"),
+          new EventField("rbytes", Type.UINT, 10, "bytes read"),
+          new EventField("wbytes", Type.UINT, 10, "bytes written"),
+          new EventField("file_type", Type.STRING, 1, "R: regular file, S: socket, O: other"),
+          new EventField("filename", Type.STRING, 30, "the file's name, without its directory"));
+
+  public static final GadgetDescriptor FILETOP =
+      new GadgetDescriptor(
+          "filetop",
+          GadgetCategory.TOP,
+          "file",
+          "Periodically report read/write activity by file",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STREAM),
+          true,
+          concat(
+              TopParameters.of("-reads,-writes,-rbytes,-wbytes", names(FILETOP_FIELDS)),
+              ParameterDescriptor.of(
+                  "all_files",
+                  ParameterType.BOOL,
+                  "false",
+                  "every kind of file (sockets, pipes, devices), not only regular files")),
+          FILETOP_FIELDS);
+
+  private static final List<EventField> TCPTOP_FIELDS =
+      List.of(
+          new EventField("pid", Type.UINT, 7, "process id"),
+          new EventField("comm", Type.STRING, 16, "command name"),
+          new EventField("ipversion", Type.UINT, 2, "4 or 6, as on the wire"),
+          new EventField("saddr", Type.STRING, 16, "local address"),
+          new EventField("sport", Type.UINT, 7, "local port"),
+          new EventField("daddr", Type.STRING, 16, "remote address"),
+          new EventField("dport", Type.UINT, 7, "remote port"),
+          new EventField("sent", Type.UINT, 10, "bytes sent"),
+          new EventField("received", Type.UINT, 10, "bytes received"));
+
+  public static final GadgetDescriptor TCPTOP =
+      new GadgetDescriptor(
+          "tcptop",
+          GadgetCategory.TOP,
+          "tcp",
+          "Periodically report TCP activity",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STREAM),
+          true,
+          concat(
+              TopParameters.of("-sent,-received", names(TCPTOP_FIELDS)),
+              ParameterDescriptor.of(
+                      "pid", ParameterType.UINT, "0", "only this process's connections (0: any)")
+                  .withRange(0L, PID_MAX),
+              ParameterDescriptor.of(
+                      "family",
+                      ParameterType.UINT,
+                      "",
+                      "only this IP version, 4 or 6 (default: both)")
+                  .withAllowedValues(List.of("4", "6"))),
+          TCPTOP_FIELDS);
+
+  private static final List<EventField> BIOTOP_FIELDS =
+      List.of(
+          new EventField("pid", Type.UINT, 7, "process that started the I/O"),
+          new EventField("comm", Type.STRING, 16, "its command name"),
+          new EventField("write", Type.BOOL, 5, "true for writes, false for reads and the rest"),
+          new EventField("major", Type.UINT, 6, "disk's major device number"),
+          new EventField("minor", Type.UINT, 6, "disk's minor device number"),
+          new EventField("bytes", Type.UINT, 10, "bytes transferred"),
+          new EventField("us", Type.UINT, 10, "microseconds the requests took, summed"),
+          new EventField("io", Type.UINT, 6, "requests completed"));
+
+  public static final GadgetDescriptor BIOTOP =
+      new GadgetDescriptor(
+          "biotop",
+          GadgetCategory.TOP,
+          "block-io",
+          "Periodically report block device I/O activity",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STREAM),
+          true,
+          TopParameters.of("-io,-bytes,-us", names(BIOTOP_FIELDS)),
+          BIOTOP_FIELDS);
+  // Network gadgets (issue 19, h-net): they watch network namespaces, not processes; the process
+  // fields are the sender's when it is known, else 0 and empty.
+
+  public static final GadgetDescriptor DNS =
+      new GadgetDescriptor(
+          "dns",
+          GadgetCategory.TRACE,
+          "dns",
+          "Trace DNS queries and responses (UDP port 53)",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STREAM, OutputMode.FILE),
+          true,
+          List.of(),
+          List.of(
+              new EventField("pid", Type.UINT, 7, "sending process id, 0 when not known"),
+              new EventField("tid", Type.UINT, 7, "sending thread id, 0 when not known"),
+              new EventField("comm", Type.STRING, 16, "sending thread's command name"),
+              new EventField("qr", Type.STRING, 2, "Q for a query, R for a response"),
+              new EventField(
+                  "pktType", Type.STRING, 9, "HOST (received) or OUTGOING (sent), as Linux says"),
+              new EventField("qtype", Type.STRING, 10, "query type, e.g. A or AAAA"),
+              new EventField("name", Type.STRING, 30, "queried name, with a trailing dot"),
+              new EventField("rcode", Type.STRING, 8, "response code of a response"),
+              new EventField(
+                  "latency", Type.UINT, 10, "nanoseconds from the query to this response"),
+              new EventField("numAnswers", Type.UINT, 8, "answer records in the response"),
+              new EventField(
+                  "addresses", Type.STRING_ARRAY, 32, "A and AAAA addresses in the response")));
+
+  public static final GadgetDescriptor SNISNOOP =
+      new GadgetDescriptor(
+          "snisnoop",
+          GadgetCategory.TRACE,
+          "sni",
+          "Trace the server names of TLS connections (SNI of the ClientHello)",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STREAM, OutputMode.FILE),
+          true,
+          List.of(),
+          List.of(
+              new EventField("pid", Type.UINT, 7, "sending process id, 0 when not known"),
+              new EventField("tid", Type.UINT, 7, "sending thread id, 0 when not known"),
+              new EventField("comm", Type.STRING, 16, "sending thread's command name"),
+              new EventField("name", Type.STRING, 30, "server name the client asks for")));
+
+  public static final GadgetDescriptor SOCKET_COLLECTOR =
+      new GadgetDescriptor(
+          "socket-collector",
+          GadgetCategory.SNAPSHOT,
+          "socket",
+          "List the TCP and UDP sockets of the node's network namespaces",
+          Set.of(COLLECT),
+          Set.of(OutputMode.STATUS),
+          true,
+          List.of(
+              ParameterDescriptor.of(
+                      "protocol", ParameterType.STRING, "all", "only sockets of this protocol")
+                  .withAllowedValues(List.of("all", "tcp", "udp"))),
+          List.of(
+              new EventField("protocol", Type.STRING, 8, "TCP or UDP"),
+              new EventField("localAddress", Type.STRING, 16, "local address"),
+              new EventField("localPort", Type.UINT, 9, "local port"),
+              new EventField("remoteAddress", Type.STRING, 16, "remote address"),
+              new EventField("remotePort", Type.UINT, 10, "remote port"),
+              new EventField(
+                  "status", Type.STRING, 12, "TCP state, or ACTIVE/INACTIVE (connected) for UDP"),
+              new EventField("inodeNumber", Type.UINT, 9, "the socket's inode")));
+
+  // TCP gadgets (issue 19, h-tcp): events named after the socket's owner (see docs/gadgets.md).
+
   /** The largest TCP port. */
   private static final long PORT_MAX = 65_535L;
 
@@ -244,6 +403,12 @@ public final class GadgetCatalog {
               BIOLATENCY,
               PROCESS_COLLECTOR,
               SECCOMP,
+              FILETOP,
+              TCPTOP,
+              BIOTOP,
+              DNS,
+              SNISNOOP,
+              SOCKET_COLLECTOR,
               TCPRETRANS,
               TCPDROP,
               TCPRTT)
@@ -254,6 +419,15 @@ public final class GadgetCatalog {
 
   public static Optional<GadgetDescriptor> find(String name) {
     return Optional.ofNullable(name).map(BY_NAME::get);
+  }
+
+  private static List<String> names(List<EventField> fields) {
+    return fields.stream().map(EventField::name).toList();
+  }
+
+  private static List<ParameterDescriptor> concat(
+      List<ParameterDescriptor> first, ParameterDescriptor... more) {
+    return Stream.concat(first.stream(), Arrays.stream(more)).toList();
   }
 
   /** Every gadget, ordered by category then name. */

@@ -8,7 +8,8 @@ import java.util.Optional;
  * One gadget parameter: its name in {@code spec.parameters}, type, default and the values it
  * accepts.
  *
- * @param allowedValues when not empty, the only values accepted
+ * @param allowedValues when not empty, the only values accepted (for a {@link
+ *     ParameterType#SORT_BY}: the columns it may name)
  * @param min smallest accepted value of a numeric parameter, or null
  * @param max largest accepted value of a numeric parameter (each item of a list), or null
  */
@@ -27,7 +28,10 @@ public record ParameterDescriptor(
     if ((min != null || max != null)
         && (type == ParameterType.STRING
             || type == ParameterType.BOOL
-            || type == ParameterType.SIGNAL)) {
+            || type == ParameterType.SIGNAL
+            || type == ParameterType.SORT_BY
+            || type == ParameterType.IPV4
+            || type == ParameterType.IPV6)) {
       throw new IllegalArgumentException("a range needs a numeric parameter: " + name);
     }
   }
@@ -51,10 +55,28 @@ public record ParameterDescriptor(
     if (typeError.isPresent()) {
       return typeError;
     }
+    if (type == ParameterType.SORT_BY) {
+      return checkColumns(value);
+    }
     if (!allowedValues.isEmpty() && !allowedValues.contains(value)) {
       return Optional.of("expected one of " + String.join(", ", allowedValues));
     }
     return checkRange(value);
+  }
+
+  /** For a sort order, the allowed values are the columns it may name. */
+  private Optional<String> checkColumns(String value) {
+    if (allowedValues.isEmpty()) {
+      return Optional.empty();
+    }
+    for (SortOrder.Key key : SortOrder.parse(value).keys()) {
+      if (!allowedValues.contains(key.column())) {
+        return Optional.of(
+            "no column \"%s\" to sort by: expected some of %s"
+                .formatted(key.column(), String.join(", ", allowedValues)));
+      }
+    }
+    return Optional.empty();
   }
 
   private Optional<String> checkRange(String value) {

@@ -60,6 +60,21 @@ public enum ParameterType {
           : Optional.of("expected a signal number (1-64) or name such as SIGKILL");
     }
   },
+  /**
+   * A top gadget's {@code sort_by}: columns separated by commas, each prefixed with {@code -} to
+   * sort it in descending order (see {@link SortOrder}); the descriptor's allowed values, when
+   * given, are the columns it may name.
+   */
+  @JsonProperty("sort-by")
+  SORT_BY {
+    @Override
+    Optional<String> check(String value) {
+      return SortOrder.parseKeys(value).isPresent()
+          ? Optional.empty()
+          : Optional.of(
+              "expected columns separated by commas, each prefixed with - to sort it in descending order");
+    }
+  },
   /** An IPv4 address in dotted decimal, such as {@code 10.0.0.1}; empty for none. */
   @JsonProperty("ipv4")
   IPV4 {

@@ -48,6 +48,36 @@ class ParameterDescriptorTest {
   }
 
   @Test
+  void aSortOrderNamesOnlyTheColumnsItIsAllowed() {
+    ParameterDescriptor sortBy =
+        ParameterDescriptor.of("sort_by", ParameterType.SORT_BY, "-reads", "")
+            .withAllowedValues(List.of("reads", "writes", "comm"));
+
+    assertThat(sortBy.validate("-reads,comm")).isEmpty();
+    assertThat(sortBy.validate("writes")).isEmpty();
+    assertThat(sortBy.validate("-reads,-size"))
+        .contains("no column \"size\" to sort by: expected some of reads, writes, comm");
+    assertThat(sortBy.validate("reads;comm"))
+        .contains(
+            "expected columns separated by commas, each prefixed with - to sort it in descending order");
+  }
+
+  @Test
+  void everyTopGadgetsDefaultOrderIsValid() {
+    for (GadgetDescriptor gadget : GadgetCatalog.all()) {
+      if (gadget.category() != GadgetCategory.TOP) {
+        continue;
+      }
+      ParameterDescriptor sortBy = gadget.parameter(TopParameters.SORT_BY).orElseThrow();
+      assertThat(sortBy.validate(sortBy.defaultValue())).as(gadget.name()).isEmpty();
+      assertThat(gadget.parameter(TopParameters.INTERVAL).orElseThrow().defaultValue())
+          .isEqualTo("1");
+      assertThat(gadget.parameter(TopParameters.MAX_ROWS).orElseThrow().defaultValue())
+          .isEqualTo("20");
+    }
+  }
+
+  @Test
   void aRangeOnATextParameterIsAProgrammingError() {
     assertThatThrownBy(
             () -> ParameterDescriptor.of("name", ParameterType.STRING, "", "").withRange(0L, 1L))

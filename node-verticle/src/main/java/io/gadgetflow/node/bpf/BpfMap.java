@@ -77,6 +77,19 @@ public final class BpfMap {
     return true;
   }
 
+  /**
+   * Copies the value stored under {@code key} into {@code value} and removes it, in one system
+   * call; false when there is none.
+   */
+  public boolean lookupAndDelete(MemorySegment key, MemorySegment value) {
+    int result = Libbpf.mapLookupAndDeleteElem(fd(), key, value);
+    if (result == -Libbpf.ENOENT) {
+      return false;
+    }
+    Libbpf.checked(result, "lookup and delete in map " + name);
+    return true;
+  }
+
   /** Removes {@code key}; false when it was absent. */
   public boolean delete(MemorySegment key) {
     int result = Libbpf.mapDeleteElem(fd(), key);

@@ -156,10 +156,13 @@ public final class BpfObject implements AutoCloseable {
     state = State.LOADED;
   }
 
-  /** Attaches every loaded program where its section name says; the links close with this. */
+  /**
+   * Attaches every loaded program where its section name says, except socket filters, which have no
+   * such place; the links close with this.
+   */
   public void attachAll() {
     for (BpfProgram program : programs()) {
-      if (program.autoload()) {
+      if (program.autoload() && !program.isSocketFilter()) {
         program.attach();
       }
     }

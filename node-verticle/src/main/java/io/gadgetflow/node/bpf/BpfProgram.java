@@ -63,6 +63,14 @@ public final class BpfProgram {
     return Libbpf.programSectionName(program);
   }
 
+  /**
+   * Whether it is a socket filter ({@code SEC("socket")}): attached to sockets one by one (see
+   * {@link PacketSocket}), not by {@link BpfObject#attachAll()}.
+   */
+  public boolean isSocketFilter() {
+    return sectionName().startsWith("socket");
+  }
+
   /** Whether load loads it (the default). */
   public boolean autoload() {
     return Libbpf.programAutoload(program);

@@ -118,6 +118,11 @@ final class Libbpf {
           LIBBPF,
           "bpf_map_lookup_elem",
           FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+  private static final MethodHandle MAP_LOOKUP_AND_DELETE_ELEM =
+      downcall(
+          LIBBPF,
+          "bpf_map_lookup_and_delete_elem",
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
   private static final MethodHandle MAP_DELETE_ELEM =
       downcall(LIBBPF, "bpf_map_delete_elem", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
   private static final MethodHandle MAP_GET_NEXT_KEY =
@@ -434,6 +439,15 @@ final class Libbpf {
   static int mapLookupElem(int mapFd, MemorySegment key, MemorySegment value) {
     try {
       return (int) MAP_LOOKUP_ELEM.invokeExact(mapFd, key, value);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** 0, or {@code -errno} (-ENOENT when the key is absent). */
+  static int mapLookupAndDeleteElem(int mapFd, MemorySegment key, MemorySegment value) {
+    try {
+      return (int) MAP_LOOKUP_AND_DELETE_ELEM.invokeExact(mapFd, key, value);
     } catch (Throwable t) {
       throw unexpected(t);
     }

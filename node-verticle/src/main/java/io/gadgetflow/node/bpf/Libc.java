@@ -30,6 +30,14 @@ final class Libc {
   static final int EINTR = 4;
   static final int CLOCK_REALTIME = 0;
   static final int CLOCK_BOOTTIME = 7;
+  static final int O_RDONLY = 0;
+  static final int O_CLOEXEC = 0x80000;
+  static final int CLONE_NEWNET = 0x40000000;
+  static final int AF_PACKET = 17;
+  static final int SOCK_DGRAM = 2;
+  static final int SOCK_CLOEXEC = 0x80000;
+  static final int SOL_SOCKET = 1;
+  static final int SO_ATTACH_BPF = 50;
   private static final int SC_PAGESIZE = 30;
   private static final long MAP_FAILED = -1L;
 
@@ -70,6 +78,21 @@ final class Libc {
           LIBC,
           "mount",
           FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+  private static final MethodHandle OPEN =
+      downcallCapturingErrno(LIBC, "open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle SETNS =
+      downcallCapturingErrno(LIBC, "setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  private static final MethodHandle SOCKET =
+      downcallCapturingErrno(
+          LIBC, "socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+  private static final MethodHandle SETSOCKOPT =
+      downcallCapturingErrno(
+          LIBC,
+          "setsockopt",
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle BIND =
+      downcallCapturingErrno(
+          LIBC, "bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
   private static final MethodHandle CLOCK_GETTIME =
       downcallCapturingErrno(
           LIBC, "clock_gettime", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
@@ -174,6 +197,51 @@ final class Libc {
           (int)
               MOUNT.invokeExact(
                   callState(), source, target, fileSystemType, flags, MemorySegment.NULL));
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** A new file descriptor, or {@code -errno}. */
+  static int open(MemorySegment path, int flags) {
+    try {
+      return orErrno((int) OPEN.invokeExact(callState(), path, flags));
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** Moves the calling thread into the namespace {@code fd} refers to. */
+  static int setns(int fd, int namespaceType) {
+    try {
+      return orErrno((int) SETNS.invokeExact(callState(), fd, namespaceType));
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  static int socket(int domain, int type, int protocol) {
+    try {
+      return orErrno((int) SOCKET.invokeExact(callState(), domain, type, protocol));
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  static int setsockopt(int fd, int level, int option, MemorySegment value) {
+    try {
+      return orErrno(
+          (int)
+              SETSOCKOPT.invokeExact(
+                  callState(), fd, level, option, value, (int) value.byteSize()));
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  static int bind(int fd, MemorySegment address) {
+    try {
+      return orErrno((int) BIND.invokeExact(callState(), fd, address, (int) address.byteSize()));
     } catch (Throwable t) {
       throw unexpected(t);
     }

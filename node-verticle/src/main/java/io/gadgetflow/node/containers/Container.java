@@ -10,6 +10,9 @@ import java.util.Map;
  * @param labels the pod's labels
  * @param mountNamespaceId the inode of its processes' {@code /proc/<pid>/ns/mnt}, or 0 while no
  *     process of it was found
+ * @param netNamespaceId the inode of its processes' {@code /proc/<pid>/ns/net} (its pod's), or 0
+ *     while not known
+ * @param pid the process it was found by, a way into its namespaces
  */
 public record Container(
     String id,
@@ -18,7 +21,9 @@ public record Container(
     String podUid,
     String name,
     Map<String, String> labels,
-    long mountNamespaceId) {
+    long mountNamespaceId,
+    long netNamespaceId,
+    long pid) {
 
   public Container {
     labels = Map.copyOf(labels);
@@ -28,8 +33,22 @@ public record Container(
     return mountNamespaceId != 0;
   }
 
-  public Container withMountNamespaceId(long id) {
-    return new Container(this.id, namespace, pod, podUid, name, labels, id);
+  /** The same container, found where {@code located} says. */
+  public Container withLocation(ProcessScanner.Location located) {
+    return new Container(
+        id,
+        namespace,
+        pod,
+        podUid,
+        name,
+        labels,
+        located.mountNamespaceId(),
+        located.netNamespaceId(),
+        located.pid());
+  }
+
+  public ProcessScanner.Location location() {
+    return new ProcessScanner.Location(mountNamespaceId, netNamespaceId, pid);
   }
 
   /** The pod's description of the container matters, not where its processes were found. */

@@ -12,6 +12,9 @@ import java.util.Set;
 public record ContainerFilter(
     Set<String> namespaces, String podName, String containerName, Map<String, String> labels) {
 
+  /** Matches every container. */
+  public static final ContainerFilter ANY = new ContainerFilter(Set.of(), "", "", Map.of());
+
   public ContainerFilter {
     namespaces = Set.copyOf(namespaces);
     podName = podName == null ? "" : podName.strip();

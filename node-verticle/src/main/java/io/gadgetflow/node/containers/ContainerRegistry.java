@@ -2,11 +2,14 @@ package io.gadgetflow.node.containers;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.gadgetflow.api.trace.TraceFilter;
+import io.gadgetflow.node.bpf.NetworkNamespace;
 import io.gadgetflow.node.gadget.GadgetOptions;
+import io.gadgetflow.node.gadget.WatchedNetwork;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +55,13 @@ public final class ContainerRegistry implements AutoCloseable {
   private final List<Departed> departed = new ArrayList<>();
   private final Set<ContainerSelection> selections = new LinkedHashSet<>();
 
-  private volatile MountNamespaceIndex index = MountNamespaceIndex.EMPTY;
+  private final NetworkNamespace hostNetwork;
+
+  private volatile NamespaceIndex index = NamespaceIndex.EMPTY;
+
+  /** By network namespace, the host's left out: its traffic is no pod's. */
+  private volatile NamespaceIndex networkIndex = NamespaceIndex.EMPTY;
+
   private volatile boolean synced;
 
   private ContainerRegistry(
@@ -59,6 +69,7 @@ public final class ContainerRegistry implements AutoCloseable {
       Duration gracePeriod,
       LongSupplier nanoTime,
       ScheduledExecutorService changes) {
+    this.hostNetwork = NetworkNamespace.host();
     this.scanner = scanner;
     this.gracePeriod = gracePeriod;
     this.nanoTime = nanoTime;
@@ -128,6 +139,58 @@ public final class ContainerRegistry implements AutoCloseable {
     return index.get(mountNamespaceId);
   }
 
+  /**
+   * A container of the pod whose network namespace this is, or null (the host's, which the pods
+   * with {@code hostNetwork} share, or one not known). Lock-free.
+   */
+  public Container byNetNamespace(long netNamespaceId) {
+    return networkIndex.get(netNamespaceId);
+  }
+
+  /** The host's network namespace, which unfiltered network gadgets watch. */
+  public NetworkNamespace hostNetwork() {
+    return hostNetwork;
+  }
+
+  /** A way into the network namespace of a container, or the host's, by its id. */
+  public synchronized NetworkNamespace networkNamespace(long netNamespaceId) {
+    if (netNamespaceId == hostNetwork.id()) {
+      return hostNetwork;
+    }
+    return live.values().stream()
+        .filter(container -> container.netNamespaceId() == netNamespaceId)
+        .findFirst()
+        .map(container -> new NetworkNamespace(netNamespaceId, container.pid()))
+        .orElseGet(() -> new NetworkNamespace(netNamespaceId, 0));
+  }
+
+  /**
+   * The network namespaces a snapshot looks into: the host's and every located container's when
+   * {@code filter} is null, else those of the containers it matches now (the host's for a pod with
+   * {@code hostNetwork}); each once, named after its pod.
+   */
+  public synchronized List<WatchedNetwork> networksMatching(ContainerFilter filter) {
+    Map<Long, WatchedNetwork> networks = new LinkedHashMap<>();
+    if (filter == null) {
+      networks.put(hostNetwork.id(), WatchedNetwork.host(hostNetwork));
+    }
+    for (Container container : live.values()) {
+      long id = container.netNamespaceId();
+      if (!container.located() || id == 0 || (filter != null && !filter.matches(container))) {
+        continue;
+      }
+      networks.putIfAbsent(
+          id,
+          id == hostNetwork.id()
+              ? WatchedNetwork.host(hostNetwork)
+              : new WatchedNetwork(
+                  new NetworkNamespace(id, container.pid()),
+                  container.namespace(),
+                  container.pod()));
+    }
+    return List.copyOf(networks.values());
+  }
+
   /** The containers running now, located or not. */
   public synchronized List<Container> containers() {
     return List.copyOf(live.values());
@@ -147,19 +210,36 @@ public final class ContainerRegistry implements AutoCloseable {
    * events of the containers it matches now (then {@link #follow} keeps that up to date).
    */
   public GadgetOptions gadgetOptions(TraceFilter filter) {
-    return filter.isEmpty()
-        ? GadgetOptions.unfiltered()
-        : GadgetOptions.filtered(mountNamespacesMatching(ContainerFilter.of(filter)));
+    if (filter.isEmpty()) {
+      return GadgetOptions.unfiltered().withNetworks(networksMatching(null));
+    }
+    ContainerFilter containers = ContainerFilter.of(filter);
+    return GadgetOptions.filtered(mountNamespacesMatching(containers))
+        .withNetworks(networksMatching(containers));
   }
 
   /**
-   * Keeps a gadget's filter map in step with the containers {@code filter} matches, from now until
-   * the selection is closed: the matching containers are selected at once.
+   * Keeps a gadget's filter map in step with the mount namespaces of the containers {@code filter}
+   * matches, from now until the selection is closed: the matching containers are selected at once.
    */
   public ContainerSelection follow(
       ContainerFilter filter, LongConsumer select, LongConsumer deselect) {
+    return follow(filter, Container::mountNamespaceId, select, deselect);
+  }
+
+  /**
+   * As {@link #follow(ContainerFilter, LongConsumer, LongConsumer)}, for the namespaces {@code
+   * namespaceOf} gives (e.g. {@link Container#netNamespaceId()}), each selected once while any
+   * matching container is in it.
+   */
+  public ContainerSelection follow(
+      ContainerFilter filter,
+      ToLongFunction<Container> namespaceOf,
+      LongConsumer select,
+      LongConsumer deselect) {
     synchronized (this) {
-      ContainerSelection selection = new ContainerSelection(this, filter, select, deselect);
+      ContainerSelection selection =
+          new ContainerSelection(this, filter, namespaceOf, select, deselect);
       live.values().forEach(selection::consider);
       selections.add(selection);
       return selection;
@@ -186,7 +266,7 @@ public final class ContainerRegistry implements AutoCloseable {
           live.put(container.id(), container);
           unlocated = true;
         } else if (!known.describedAs(container)) {
-          Container changed = container.withMountNamespaceId(known.mountNamespaceId());
+          Container changed = container.withLocation(known.location());
           live.put(changed.id(), changed);
           selections.forEach(selection -> selection.consider(changed));
         }
@@ -234,25 +314,26 @@ public final class ContainerRegistry implements AutoCloseable {
     if (wanted.isEmpty()) {
       return;
     }
-    Map<String, Long> found = scanner.mountNamespacesOf(wanted, known);
+    Map<String, ProcessScanner.Location> found = scanner.locate(wanted, known);
     if (found.isEmpty()) {
       return;
     }
     synchronized (this) {
       found.forEach(
-          (id, mountNamespaceId) -> {
+          (id, location) -> {
             Container container = live.get(id);
             if (container == null || container.located()) {
               return;
             }
-            Container located = container.withMountNamespaceId(mountNamespaceId);
+            Container located = container.withLocation(location);
             live.put(id, located);
             LOG.debug(
-                "Container {} of pod {}/{} has mount namespace {}",
+                "Container {} of pod {}/{} has mount namespace {}, network namespace {}",
                 located.name(),
                 located.namespace(),
                 located.pod(),
-                mountNamespaceId);
+                location.mountNamespaceId(),
+                location.netNamespaceId());
             selections.forEach(selection -> selection.consider(located));
           });
       reindex();
@@ -275,7 +356,12 @@ public final class ContainerRegistry implements AutoCloseable {
     List<Container> indexed = new ArrayList<>(departed.size() + live.size());
     departed.forEach(gone -> indexed.add(gone.container()));
     indexed.addAll(live.values());
-    index = MountNamespaceIndex.of(indexed);
+    index = NamespaceIndex.of(indexed, Container::mountNamespaceId);
+    networkIndex =
+        NamespaceIndex.of(
+            indexed,
+            container ->
+                container.netNamespaceId() == hostNetwork.id() ? 0 : container.netNamespaceId());
   }
 
   /** On the registry's thread, in call order; dropped once the registry is closed. */

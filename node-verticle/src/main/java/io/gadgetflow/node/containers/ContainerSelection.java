@@ -1,41 +1,52 @@
 package io.gadgetflow.node.containers;
 
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One trace's filter kept in step with the containers of the node: the mount namespaces of the
- * matching containers are selected in the gadget's BPF filter map as containers are found, and
- * deselected as they stop. Driven by its {@link ContainerRegistry}, under the registry's lock.
+ * One trace's filter kept in step with the containers of the node: the namespaces of the matching
+ * containers (their mount namespaces for most gadgets, their network namespaces for those that
+ * watch networks) are selected in the gadget as containers are found, and deselected as they stop.
+ * Containers sharing a namespace (the containers of a pod share its network) keep it selected until
+ * the last of them stops. Driven by its {@link ContainerRegistry}, under the registry's lock.
  */
 public final class ContainerSelection implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerSelection.class);
 
   private final ContainerRegistry registry;
   private final ContainerFilter filter;
+  private final ToLongFunction<Container> namespaceOf;
   private final LongConsumer select;
   private final LongConsumer deselect;
-  private final Set<Long> selected = new HashSet<>();
+
+  /** By namespace id, the ids of the matching containers in it. */
+  private final Map<Long, Set<String>> selected = new HashMap<>();
 
   ContainerSelection(
       ContainerRegistry registry,
       ContainerFilter filter,
+      ToLongFunction<Container> namespaceOf,
       LongConsumer select,
       LongConsumer deselect) {
     this.registry = registry;
     this.filter = filter;
+    this.namespaceOf = namespaceOf;
     this.select = select;
     this.deselect = deselect;
   }
 
   /** A container was found, or its pod changed (e.g. its labels). */
   void consider(Container container) {
-    long id = container.mountNamespaceId();
-    if (container.located() && filter.matches(container)) {
-      if (selected.add(id)) {
+    long id = namespaceOf.applyAsLong(container);
+    if (container.located() && id != 0 && filter.matches(container)) {
+      Set<String> containers = selected.computeIfAbsent(id, key -> new HashSet<>());
+      if (containers.add(container.id()) && containers.size() == 1) {
         apply(select, id, container);
       }
     } else {
@@ -44,15 +55,21 @@ public final class ContainerSelection implements AutoCloseable {
   }
 
   void removed(Container container) {
-    if (selected.remove(container.mountNamespaceId())) {
-      apply(deselect, container.mountNamespaceId(), container);
+    long id = namespaceOf.applyAsLong(container);
+    Set<String> containers = selected.get(id);
+    if (containers == null || !containers.remove(container.id())) {
+      return;
+    }
+    if (containers.isEmpty()) {
+      selected.remove(id);
+      apply(deselect, id, container);
     }
   }
 
-  /** The mount namespaces selected now. */
+  /** The namespaces selected now. */
   public Set<Long> selected() {
     synchronized (registry) {
-      return Set.copyOf(selected);
+      return Set.copyOf(selected.keySet());
     }
   }
 
@@ -64,11 +81,11 @@ public final class ContainerSelection implements AutoCloseable {
   public void close() {
     synchronized (registry) {
       registry.unfollow(this);
-      for (long id : selected) {
+      for (long id : selected.keySet()) {
         try {
           deselect.accept(id);
         } catch (RuntimeException e) {
-          LOG.warn("Cannot deselect mount namespace {}: {}", id, e.toString());
+          LOG.warn("Cannot deselect namespace {}: {}", id, e.toString());
         }
       }
       selected.clear();
@@ -79,9 +96,11 @@ public final class ContainerSelection implements AutoCloseable {
     try {
       change.accept(id);
     } catch (RuntimeException e) {
-      // E.g. a full map: the trace then misses this container, which the log must say.
+      // E.g. a full map, or a network namespace left before it could be joined: the trace then
+      // misses this container, which the log must say.
       LOG.warn(
-          "Cannot update the mount namespace filter for container {} of pod {}/{}: {}",
+          "Cannot update the selection of namespace {} for container {} of pod {}/{}: {}",
+          id,
           container.name(),
           container.namespace(),
           container.pod(),

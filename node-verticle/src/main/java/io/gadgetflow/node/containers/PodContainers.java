@@ -45,6 +45,8 @@ public final class PodContainers {
                                 Optional.ofNullable(metadata.getUid()).orElse(""),
                                 containerStatus.getName(),
                                 labels,
+                                0,
+                                0,
                                 0))
                     .ifPresent(containers::add));
     return containers;

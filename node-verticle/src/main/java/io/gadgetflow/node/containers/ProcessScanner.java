@@ -1,5 +1,6 @@
 package io.gadgetflow.node.containers;
 
+import io.gadgetflow.node.bpf.Namespaces;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -10,10 +11,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Finds the mount namespace of containers by walking {@code /proc}: a process whose cgroup is a
- * container's (see {@link KubeletCgroup}) tells that container's mount namespace. When processes of
- * one container are in several mount namespaces, the lowest pid's counts, as it is most likely the
- * container's first process.
+ * Finds the mount and network namespaces of containers by walking {@code /proc}: a process whose
+ * cgroup is a container's (see {@link KubeletCgroup}) tells that container's namespaces. When
+ * processes of one container are in several mount namespaces, the lowest pid's counts, as it is
+ * most likely the container's first process.
  *
  * <p>Processes in the host's mount namespace are never taken for a container's: a container always
  * has a mount namespace of its own, and a filter must never select the host. Only the other
@@ -52,20 +53,26 @@ public final class ProcessScanner {
   }
 
   /**
-   * The mount namespace of each of {@code containerIds} that has a process now.
+   * Where a container's processes are.
+   *
+   * @param netNamespaceId 0 when the process's network namespace could not be read
+   * @param pid the process they were read from
+   */
+  public record Location(long mountNamespaceId, long netNamespaceId, long pid) {}
+
+  /**
+   * The namespaces of each of {@code containerIds} that has a process now.
    *
    * @param knownMountNamespaces skipped without reading cgroups: they belong to containers found
    *     before
    */
-  public Map<String, Long> mountNamespacesOf(
-      Set<String> containerIds, Set<Long> knownMountNamespaces) {
-    Map<String, Long> found = new HashMap<>();
-    Map<String, Long> foundPid = new HashMap<>();
+  public Map<String, Location> locate(Set<String> containerIds, Set<Long> knownMountNamespaces) {
+    Map<String, Location> found = new HashMap<>();
     if (containerIds.isEmpty()) {
       return found;
     }
     try (DirectoryStream<Path> processes =
-        Files.newDirectoryStream(procRoot, ProcessScanner::isPid)) {
+        Files.newDirectoryStream(procRoot, Namespaces::isProcess)) {
       for (Path process : processes) {
         long mountNamespace;
         String cgroup;
@@ -82,12 +89,9 @@ public final class ProcessScanner {
         long pid = Long.parseLong(process.getFileName().toString());
         KubeletCgroup.containerIdOf(cgroup)
             .filter(containerIds::contains)
-            .filter(id -> pid < foundPid.getOrDefault(id, Long.MAX_VALUE))
+            .filter(id -> !found.containsKey(id) || pid < found.get(id).pid())
             .ifPresent(
-                id -> {
-                  foundPid.put(id, pid);
-                  found.put(id, mountNamespace);
-                });
+                id -> found.put(id, new Location(mountNamespace, netNamespaceOf(process), pid)));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + procRoot, e);
@@ -95,19 +99,15 @@ public final class ProcessScanner {
     return found;
   }
 
-  /** The inode number in {@code <process>/ns/mnt -> mnt:[4026531841]}. */
   static long mountNamespaceOf(Path process) throws IOException {
-    String link = Files.readSymbolicLink(process.resolve("ns/mnt")).toString();
-    int open = link.indexOf('[');
-    int close = link.indexOf(']');
-    if (!link.startsWith("mnt:") || open < 0 || close < open) {
-      throw new IOException("unexpected mount namespace link " + link);
-    }
-    return Long.parseLong(link, open + 1, close, 10);
+    return Namespaces.idOf(process, Namespaces.MOUNT);
   }
 
-  private static boolean isPid(Path entry) {
-    String name = entry.getFileName().toString();
-    return !name.isEmpty() && name.chars().allMatch(c -> c >= '0' && c <= '9');
+  private static long netNamespaceOf(Path process) {
+    try {
+      return Namespaces.idOf(process, Namespaces.NETWORK);
+    } catch (IOException | RuntimeException unreadable) {
+      return 0;
+    }
   }
 }

@@ -31,8 +31,17 @@ public final class GadgetParameters {
     return Boolean.parseBoolean(value(name));
   }
 
+  public String string(String name) {
+    return value(name);
+  }
+
   public long unsigned(String name) {
     return Long.parseLong(value(name).strip());
+  }
+
+  /** The value as given, or the default. */
+  public String text(String name) {
+    return value(name);
   }
 
   /** The signal number, or empty when the parameter is not set. */

@@ -18,6 +18,8 @@ import java.util.function.LongFunction;
  * @param start runs once the programs are attached
  * @param result for gadgets that answer with {@code status.output} (profile, snapshot, advise):
  *     reads it from the kernel
+ * @param table for top gadgets, which report a table per interval instead of events: what their
+ *     program gathers
  */
 public record GadgetProgram(
     GadgetDescriptor descriptor,
@@ -27,7 +29,8 @@ public record GadgetProgram(
     Set<String> optionalPrograms,
     ProgramSetup setup,
     ProgramStart start,
-    Optional<StatusOutput> result) {
+    Optional<StatusOutput> result,
+    Optional<TopTable> table) {
 
   public GadgetProgram {
     optionalPrograms = Set.copyOf(optionalPrograms);
@@ -48,6 +51,7 @@ public record GadgetProgram(
         optionalPrograms,
         ProgramSetup.NONE,
         ProgramStart.NONE,
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -60,7 +64,8 @@ public record GadgetProgram(
         optionalPrograms,
         programSetup,
         start,
-        result);
+        result,
+        table);
   }
 
   public GadgetProgram withStart(ProgramStart programStart) {
@@ -72,7 +77,8 @@ public record GadgetProgram(
         optionalPrograms,
         setup,
         programStart,
-        result);
+        result,
+        table);
   }
 
   public GadgetProgram withResult(StatusOutput statusOutput) {
@@ -84,7 +90,21 @@ public record GadgetProgram(
         optionalPrograms,
         setup,
         start,
-        Optional.of(statusOutput));
+        Optional.of(statusOutput),
+        table);
+  }
+
+  public GadgetProgram withTable(TopTable topTable) {
+    return new GadgetProgram(
+        descriptor,
+        objectResource,
+        layouts,
+        newDecoder,
+        optionalPrograms,
+        setup,
+        start,
+        result,
+        Optional.of(topTable));
   }
 
   public String name() {

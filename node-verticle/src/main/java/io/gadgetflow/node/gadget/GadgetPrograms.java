@@ -4,9 +4,15 @@ import io.gadgetflow.node.gadget.advise.seccompprofile.SeccompGadget;
 import io.gadgetflow.node.gadget.profile.blockio.BlockIoGadget;
 import io.gadgetflow.node.gadget.profile.tcprtt.TcpRttGadget;
 import io.gadgetflow.node.gadget.snapshot.process.ProcessGadget;
+import io.gadgetflow.node.gadget.snapshot.socket.SocketGadget;
+import io.gadgetflow.node.gadget.top.blockio.BlockIoTopGadget;
+import io.gadgetflow.node.gadget.top.file.FileTopGadget;
+import io.gadgetflow.node.gadget.top.tcp.TcpTopGadget;
+import io.gadgetflow.node.gadget.trace.dns.DnsGadget;
 import io.gadgetflow.node.gadget.trace.exec.ExecGadget;
 import io.gadgetflow.node.gadget.trace.open.OpenGadget;
 import io.gadgetflow.node.gadget.trace.signal.SignalGadget;
+import io.gadgetflow.node.gadget.trace.sni.SniGadget;
 import io.gadgetflow.node.gadget.trace.tcp.TcpGadget;
 import io.gadgetflow.node.gadget.trace.tcpdrop.TcpDropGadget;
 import io.gadgetflow.node.gadget.trace.tcpretrans.TcpRetransGadget;
@@ -24,6 +30,14 @@ public final class GadgetPrograms {
           BlockIoGadget.PROGRAM,
           ProcessGadget.PROGRAM,
           SeccompGadget.PROGRAM,
+          FileTopGadget.PROGRAM,
+          TcpTopGadget.PROGRAM,
+          BlockIoTopGadget.PROGRAM,
+          // Network gadgets (issue 19, h-net).
+          DnsGadget.PROGRAM,
+          SniGadget.PROGRAM,
+          SocketGadget.PROGRAM,
+          // TCP gadgets (issue 19, h-tcp).
           TcpRetransGadget.PROGRAM,
           TcpDropGadget.PROGRAM,
           TcpRttGadget.PROGRAM);

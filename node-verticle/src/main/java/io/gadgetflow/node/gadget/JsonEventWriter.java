@@ -19,6 +19,8 @@ import java.util.Arrays;
  */
 public final class JsonEventWriter {
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] REPLACEMENT_CHARACTER = {(byte) 0xef, (byte) 0xbf, (byte) 0xbd};
 
   /** The longest a byte or char can become: a \\u00XX escape. */
@@ -105,6 +107,11 @@ public final class JsonEventWriter {
     appendLong(value);
   }
 
+  public void field(JsonName name, boolean value) {
+    name(name);
+    appendBytes(value ? TRUE : FALSE);
+  }
+
   /** A C {@code __u32}. */
   public void unsignedField(JsonName name, int value) {
     field(name, Integer.toUnsignedLong(value));
@@ -179,6 +186,20 @@ public final class JsonEventWriter {
     int consumed = appendCString(source, offset, maxBytes);
     commaNeeded = true;
     return consumed;
+  }
+
+  /** Appends a string element to the open array. */
+  public void stringElement(String value) {
+    comma();
+    appendString(value);
+    commaNeeded = true;
+  }
+
+  /** Starts an object element of the open array; {@link #endObject()} ends it. */
+  public void beginObjectElement() {
+    comma();
+    append((byte) '{');
+    commaNeeded = false;
   }
 
   public void endArray() {

@@ -5,9 +5,11 @@ import io.gadgetflow.node.bpf.BpfLink;
 import io.gadgetflow.node.bpf.BpfMap;
 import io.gadgetflow.node.bpf.BpfObject;
 import io.gadgetflow.node.bpf.BpfProgram;
+import io.gadgetflow.node.bpf.NetworkNamespace;
 import io.gadgetflow.node.bpf.PerCpuCounter;
 import io.gadgetflow.node.bpf.RingBufferReader;
 import io.gadgetflow.node.bpf.Tracefs;
+import java.util.List;
 
 /**
  * A gadget's BPF program loaded, attached and producing events, with everything needed to consume
@@ -30,6 +32,11 @@ public final class RunningGadget implements AutoCloseable {
   private final boolean filtering;
   private final GadgetParameters parameters;
 
+  /** Null unless the program is made of socket filters. */
+  private final NetworkAttachments networks;
+
+  private final List<WatchedNetwork> collectedNetworks;
+
   private RunningGadget(
       GadgetProgram program,
       BpfObject object,
@@ -39,7 +46,9 @@ public final class RunningGadget implements AutoCloseable {
       EventDecoder decoder,
       long bootToEpochNanos,
       boolean filtering,
-      GadgetParameters parameters) {
+      GadgetParameters parameters,
+      NetworkAttachments networks,
+      List<WatchedNetwork> collectedNetworks) {
     this.program = program;
     this.object = object;
     this.events = events;
@@ -49,6 +58,8 @@ public final class RunningGadget implements AutoCloseable {
     this.bootToEpochNanos = bootToEpochNanos;
     this.filtering = filtering;
     this.parameters = parameters;
+    this.networks = networks;
+    this.collectedNetworks = collectedNetworks;
   }
 
   /** Loads and attaches the program with its parameters' defaults. */
@@ -64,6 +75,7 @@ public final class RunningGadget implements AutoCloseable {
     RingBufferReader events = null;
     PerCpuCounter lost = null;
     MountNamespaceFilter filter = null;
+    NetworkAttachments networks = null;
     try {
       object.map(EVENTS_MAP).setMaxEntries(options.ringBufferBytes());
       object.setConstant(FILTER_SWITCH, options.filterByMountNamespace());
@@ -82,6 +94,9 @@ public final class RunningGadget implements AutoCloseable {
       events = RingBufferReader.open(object.map(EVENTS_MAP));
       lost = new PerCpuCounter(object.map(LOST_MAP));
       object.attachAll();
+      List<BpfProgram> socketFilters =
+          object.programs().stream().filter(BpfProgram::isSocketFilter).toList();
+      networks = socketFilters.isEmpty() ? null : new NetworkAttachments(socketFilters);
       long bootToEpochNanos = BootClock.epochOffsetNanos();
       EventDecoder decoder = program.newDecoder().apply(bootToEpochNanos);
       RunningGadget gadget =
@@ -94,11 +109,13 @@ public final class RunningGadget implements AutoCloseable {
               decoder,
               bootToEpochNanos,
               options.filterByMountNamespace(),
-              parameters);
+              parameters,
+              networks,
+              options.networks());
       program.start().afterAttach(gadget);
       return gadget;
     } catch (RuntimeException e) {
-      RuntimeException cleanupFailure = closeAll(events, lost, filter, object);
+      RuntimeException cleanupFailure = closeAll(networks, events, lost, filter, object);
       if (cleanupFailure != null) {
         e.addSuppressed(cleanupFailure);
       }
@@ -123,6 +140,36 @@ public final class RunningGadget implements AutoCloseable {
   /** Runs the gadget's iterator program once; see {@link BpfLink#readIterator()}. */
   public byte[] readIterator(String programName) {
     return object.link(programName).readIterator();
+  }
+
+  /**
+   * Runs the gadget's iterator program once in {@code namespace}: a socket iterator walks the
+   * network namespace of the thread that starts it.
+   */
+  public byte[] readIterator(String programName, NetworkNamespace namespace) {
+    BpfLink link = object.link(programName);
+    return namespace.run(link::readIterator);
+  }
+
+  /**
+   * Whether the gadget is made of socket filters, which watch the namespaces {@link
+   * #networkAttachments()} holds.
+   */
+  public boolean watchesNetworkNamespaces() {
+    return networks != null;
+  }
+
+  /** Only for a gadget that {@link #watchesNetworkNamespaces()}. */
+  public NetworkAttachments networkAttachments() {
+    if (networks == null) {
+      throw new IllegalStateException(program.name() + " has no socket filters");
+    }
+    return networks;
+  }
+
+  /** The network namespaces a snapshot looks into, from {@link GadgetOptions#networks()}. */
+  public List<WatchedNetwork> networks() {
+    return collectedNetworks;
   }
 
   /** Whether the kernel drops events of unselected mount namespaces. */
@@ -164,7 +211,7 @@ public final class RunningGadget implements AutoCloseable {
    */
   @Override
   public void close() {
-    RuntimeException failure = closeAll(events, lost, mountNamespaceFilter, object);
+    RuntimeException failure = closeAll(networks, events, lost, mountNamespaceFilter, object);
     if (failure != null) {
       throw failure;
     }

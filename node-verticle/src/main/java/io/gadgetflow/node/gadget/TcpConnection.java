@@ -12,9 +12,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 
 /**
  * {@code struct gadget_tcp_connection} of src/main/bpf/include/gadgetflow_tcp.h, the connection the
@@ -67,7 +65,7 @@ public final class TcpConnection {
   private static final long DADDR_OFFSET = offsetOf(MEMBER, "daddr");
   private static final int IPV6_ADDRESS_BYTES = sizeOf(MEMBER, "saddr");
 
-  private static final JsonName NETNS = JsonName.of("netns");
+  private static final JsonName NETNS_ID = JsonName.of("netnsid");
   private static final JsonName IP_VERSION = JsonName.of("ipversion");
   private static final JsonName SADDR = JsonName.of("saddr");
   private static final JsonName SPORT = JsonName.of("sport");
@@ -110,15 +108,15 @@ public final class TcpConnection {
   static void write(MemorySegment ring, long offset, JsonEventWriter out) {
     int addressBytes =
         ring.get(JAVA_BYTE, offset + IP_VERSION_OFFSET) == 4 ? 4 : IPV6_ADDRESS_BYTES;
-    InetAddress source = address(ring, offset + SADDR_OFFSET, addressBytes);
-    InetAddress destination = address(ring, offset + DADDR_OFFSET, addressBytes);
-    out.unsignedField(NETNS, ring.get(JAVA_INT_UNALIGNED, offset + NETNS_ID_OFFSET));
+    InetAddress source = IpAddresses.read(ring, offset + SADDR_OFFSET, addressBytes);
+    InetAddress destination = IpAddresses.read(ring, offset + DADDR_OFFSET, addressBytes);
+    out.unsignedField(NETNS_ID, ring.get(JAVA_INT_UNALIGNED, offset + NETNS_ID_OFFSET));
     // An IPv6 socket talking IPv4 (as Java's do) has IPv4-mapped addresses: say what is on the
     // wire.
-    out.field(IP_VERSION, source instanceof Inet4Address ? 4 : 6);
-    out.field(SADDR, source.getHostAddress());
+    out.field(IP_VERSION, IpAddresses.version(source));
+    out.field(SADDR, IpAddresses.text(source));
     out.field(SPORT, Short.toUnsignedInt(ring.get(JAVA_SHORT_UNALIGNED, offset + SPORT_OFFSET)));
-    out.field(DADDR, destination.getHostAddress());
+    out.field(DADDR, IpAddresses.text(destination));
     out.field(DPORT, Short.toUnsignedInt(ring.get(JAVA_SHORT_UNALIGNED, offset + DPORT_OFFSET)));
     out.field(STATE, stateName(Byte.toUnsignedInt(ring.get(JAVA_BYTE, offset + STATE_OFFSET))));
     out.field(
@@ -142,17 +140,5 @@ public final class TcpConnection {
       }
     }
     return names.toString();
-  }
-
-  /**
-   * The kernel keeps addresses in network order, as {@link InetAddress} reads them; an IPv4-mapped
-   * IPv6 address becomes an {@link Inet4Address}.
-   */
-  private static InetAddress address(MemorySegment ring, long offset, int bytes) {
-    try {
-      return InetAddress.getByAddress(ring.asSlice(offset, bytes).toArray(JAVA_BYTE));
-    } catch (UnknownHostException impossible) {
-      throw new IllegalStateException("an address of 4 or 16 bytes is always valid", impossible);
-    }
   }
 }

@@ -6,6 +6,7 @@ import io.gadgetflow.node.bpf.RingBufferReader;
 import io.gadgetflow.node.containers.Container;
 import io.gadgetflow.node.containers.ContainerFilter;
 import io.gadgetflow.node.containers.ContainerRegistry;
+import io.gadgetflow.node.containers.ContainerSelection;
 import io.gadgetflow.node.gadget.EventHeader;
 import io.gadgetflow.node.gadget.GadgetOptions;
 import io.gadgetflow.node.gadget.GadgetParameters;
@@ -13,16 +14,24 @@ import io.gadgetflow.node.gadget.GadgetProgram;
 import io.gadgetflow.node.gadget.JsonEventWriter;
 import io.gadgetflow.node.gadget.JsonName;
 import io.gadgetflow.node.gadget.LostEventsWarning;
+import io.gadgetflow.node.gadget.NetworkAttachments;
+import io.gadgetflow.node.gadget.PacketEventHeader;
 import io.gadgetflow.node.gadget.RunningGadget;
+import io.gadgetflow.node.gadget.TopRow;
+import io.gadgetflow.node.gadget.TopTableReader;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.kafka.EventStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A gadget's BPF program loaded once for every trace of this node that runs it with the same
@@ -33,9 +42,16 @@ import java.util.concurrent.locks.LockSupport;
  * programs on one tracepoint.
  *
  * <p>A filtering gadget's kernel filter holds the mount namespaces any of its traces select; each
- * trace then keeps its own in user space.
+ * trace then keeps its own in user space. A gadget of socket filters (trace dns, trace sni) watches
+ * network namespaces instead: unfiltered, the host's and every container's; filtered, those of the
+ * containers its traces select, each trace keeping the events of its own.
+ *
+ * <p>A top gadget sends nothing through its ring: its thread takes the table the kernel gathered at
+ * the end of each interval and hands it to its trace as one event. Such a gadget is loaded for one
+ * trace (see {@link SharedGadgets}), since taking the table empties it.
  */
 public final class SharedGadget implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SharedGadget.class);
   private static final JsonName NODE = JsonName.of(CommonEventFields.NODE);
   private static final JsonName NAMESPACE = JsonName.of(CommonEventFields.NAMESPACE);
   private static final JsonName POD = JsonName.of(CommonEventFields.POD);
@@ -47,17 +63,30 @@ public final class SharedGadget implements AutoCloseable {
   private static final TraceSession[] NO_SESSIONS = {};
 
   private final RunningGadget gadget;
+
+  /** Null unless the gadget is a top gadget. */
+  private final TopTableReader table;
+
   private final EventSink sink;
   private final String nodeName;
   private final ContainerRegistry containers;
   private final JsonEventWriter writer = new JsonEventWriter();
   private final Thread reader;
 
+  /** Whether events are selected and named by network namespace. */
+  private final boolean byNetwork;
+
+  /** For an unfiltered network gadget: every container's network, followed; else null. */
+  private ContainerSelection everyNetwork;
+
   /** Replaced, never changed, under this object's lock: the reader reads it without one. */
   private volatile TraceSession[] sessions = NO_SESSIONS;
 
   /** The decoder's count, published by the reader thread, which alone may read the decoder. */
   private volatile long malformedRecords;
+
+  /** Tells a top gadget's thread to end; a ring reader ends when its ring closes. */
+  private volatile boolean closing;
 
   private long nextLossCheckNanos;
 
@@ -68,15 +97,25 @@ public final class SharedGadget implements AutoCloseable {
   private long lastBusyPassNanos;
 
   private SharedGadget(
-      RunningGadget gadget, EventSink sink, String nodeName, ContainerRegistry containers) {
+      RunningGadget gadget,
+      TopTableReader table,
+      EventSink sink,
+      String nodeName,
+      ContainerRegistry containers) {
     this.gadget = gadget;
+    this.table = table;
     this.sink = sink;
     this.nodeName = nodeName;
     this.containers = containers;
+    this.byNetwork = gadget.watchesNetworkNamespaces();
     this.reader =
-        Thread.ofPlatform()
-            .name("gadgetflow-ring-" + gadget.program().name())
-            .unstarted(this::readUntilClosed);
+        table == null
+            ? Thread.ofPlatform()
+                .name("gadgetflow-ring-" + gadget.program().name())
+                .unstarted(this::readUntilClosed)
+            : Thread.ofPlatform()
+                .name("gadgetflow-top-" + gadget.program().name())
+                .unstarted(this::reportEveryInterval);
   }
 
   /**
@@ -96,11 +135,37 @@ public final class SharedGadget implements AutoCloseable {
     GadgetOptions options =
         (filtered ? GadgetOptions.filtered(Set.of()) : GadgetOptions.unfiltered())
             .withRingBufferBytes(ringBufferBytes);
+    // Before the load: a parameter it refuses fails the start, not the first interval.
+    TopTableReader table =
+        program
+            .table()
+            .map(topTable -> new TopTableReader(topTable, program.descriptor(), parameters))
+            .orElse(null);
     SharedGadget shared =
         new SharedGadget(
-            RunningGadget.start(program, options, parameters), sink, nodeName, containers);
+            RunningGadget.start(program, options, parameters), table, sink, nodeName, containers);
+    try {
+      if (shared.byNetwork && !filtered) {
+        shared.watchEveryNetwork();
+      }
+    } catch (RuntimeException e) {
+      shared.gadget.close();
+      throw e;
+    }
     shared.reader.start();
     return shared;
+  }
+
+  /** The host's network namespace, and every container's as they come and go. */
+  private void watchEveryNetwork() {
+    NetworkAttachments attachments = gadget.networkAttachments();
+    attachments.select(containers.hostNetwork());
+    everyNetwork =
+        containers.follow(
+            ContainerFilter.ANY,
+            Container::netNamespaceId,
+            id -> attachments.select(containers.networkNamespace(id)),
+            attachments::deselect);
   }
 
   /**
@@ -122,10 +187,19 @@ public final class SharedGadget implements AutoCloseable {
             gadget.lostEvents(),
             malformedRecords);
     try {
-      if (gadget.filtering()) {
+      if (gadget.filtering() && byNetwork) {
+        NetworkAttachments attachments = gadget.networkAttachments();
         session.follow(
             containers,
             ContainerFilter.of(trace.filter()),
+            Container::netNamespaceId,
+            id -> attachments.select(containers.networkNamespace(id)),
+            attachments::deselect);
+      } else if (gadget.filtering()) {
+        session.follow(
+            containers,
+            ContainerFilter.of(trace.filter()),
+            Container::mountNamespaceId,
             gadget.mountNamespaceFilter()::select,
             gadget.mountNamespaceFilter()::deselect);
       }
@@ -207,10 +281,21 @@ public final class SharedGadget implements AutoCloseable {
     }
     long mountNamespaceId = EventHeader.mountNsId(ring, offset);
     long epochNanos = EventHeader.bootTimestampNanos(ring, offset) + gadget.bootToEpochNanos();
-    enrich(containers.byMountNamespace(mountNamespaceId));
+    long selectedBy = mountNamespaceId;
+    Container container = containers.byMountNamespace(mountNamespaceId);
+    if (byNetwork) {
+      selectedBy = PacketEventHeader.netNsId(ring, offset);
+      if (container == null) {
+        enrichWithPod(containers.byNetNamespace(selectedBy));
+      } else {
+        enrich(container);
+      }
+    } else {
+      enrich(container);
+    }
     byte[] json = null;
     for (TraceSession session : now) {
-      if (session.selects(mountNamespaceId)) {
+      if (session.selects(selectedBy)) {
         if (json == null) {
           json = writer.toByteArray();
         }
@@ -219,13 +304,80 @@ public final class SharedGadget implements AutoCloseable {
     }
   }
 
+  /**
+   * A top gadget's thread: at the end of each interval, takes the table the kernel gathered and
+   * hands it to the traces as one event, then says what was lost, as the ring reader does. The
+   * intervals keep their pace however long a report takes, unless one falls a whole interval
+   * behind.
+   */
+  private void reportEveryInterval() {
+    long intervalNanos = table.intervalNanos();
+    long due = System.nanoTime() + intervalNanos;
+    while (!closing) {
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(this, wait);
+        continue;
+      }
+      due = Math.max(due + intervalNanos, System.nanoTime());
+      TraceSession[] now = sessions;
+      report(now);
+      warnAboutLosses(now);
+    }
+  }
+
+  /**
+   * One interval's table, taken out of the kernel even when no trace is there to see it, so that
+   * the next one starts empty. The gadget is its trace's alone: every row is the trace's.
+   */
+  private void report(TraceSession[] now) {
+    Instant time = Instant.now();
+    long epochNanos = time.getEpochSecond() * 1_000_000_000L + time.getNano();
+    try {
+      List<TopRow> rows = table.top(table.takeRows(gadget));
+      if (now.length == 0) {
+        return;
+      }
+      table.beginReport(rows, epochNanos, writer, this::writeNamesOf);
+    } catch (RuntimeException e) {
+      LOG.warn("Gadget {}: reading its table failed: {}", gadget.program().name(), e.toString());
+      TopTableReader.beginFailure(epochNanos, e.getMessage(), writer);
+      writer.field(MOUNT_NS_ID, 0);
+    }
+    enrich(null);
+    byte[] json = writer.toByteArray();
+    for (TraceSession session : now) {
+      session.deliver(epochNanos, json);
+    }
+  }
+
   /** Every event names its node and container; host processes' have empty container fields. */
   private void enrich(Container container) {
-    writer.field(NODE, nodeName);
-    writer.field(NAMESPACE, container == null ? "" : container.namespace());
-    writer.field(POD, container == null ? "" : container.pod());
-    writer.field(CONTAINER, container == null ? "" : container.name());
+    writeNames(container, writer);
     writer.endObject();
+  }
+
+  /**
+   * A packet whose sender is not known is named after the pod whose network it went through, with
+   * an empty container: the containers of a pod share its network.
+   */
+  private void enrichWithPod(Container ofPod) {
+    writer.field(NODE, nodeName);
+    writer.field(NAMESPACE, ofPod == null ? "" : ofPod.namespace());
+    writer.field(POD, ofPod == null ? "" : ofPod.pod());
+    writer.field(CONTAINER, "");
+    writer.endObject();
+  }
+
+  private void writeNamesOf(long mountNamespaceId, JsonEventWriter out) {
+    writeNames(containers.byMountNamespace(mountNamespaceId), out);
+  }
+
+  private void writeNames(Container container, JsonEventWriter out) {
+    out.field(NODE, nodeName);
+    out.field(NAMESPACE, container == null ? "" : container.namespace());
+    out.field(POD, container == null ? "" : container.pod());
+    out.field(CONTAINER, container == null ? "" : container.name());
   }
 
   /** At most every so often, as reading the kernel's counter is a system call. */
@@ -252,7 +404,23 @@ public final class SharedGadget implements AutoCloseable {
   /** Detaches the program, waits for the reader to finish, and frees the program. */
   @Override
   public void close() {
+    if (everyNetwork != null) {
+      everyNetwork.close();
+    }
+    if (table == null) {
+      // Closing the ring wakes its reader.
+      gadget.close();
+      awaitReader();
+      return;
+    }
+    // A top gadget's thread must be done with the maps before they are freed.
+    closing = true;
+    LockSupport.unpark(reader);
+    awaitReader();
     gadget.close();
+  }
+
+  private void awaitReader() {
     try {
       reader.join();
     } catch (InterruptedException e) {

@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The gadgets this node runs, each loaded once for all the traces that run it alike: same gadget,
  * same parameters, filtered or not. A gadget that keeps a result of its own in the kernel (a
- * profile's histogram, an advisor's observations) is loaded for each trace. The first trace loads a
- * gadget, the others join it, the last one out unloads it. Used from the agent's event loop only;
- * loading, joining and unloading block, and run on the worker pool.
+ * profile's histogram, an advisor's observations, a top gadget's table, which each reading empties)
+ * is loaded for each trace. The first trace loads a gadget, the others join it, the last one out
+ * unloads it. Used from the agent's event loop only; loading, joining and unloading block, and run
+ * on the worker pool.
  */
 final class SharedGadgets {
   private static final Logger LOG = LoggerFactory.getLogger(SharedGadgets.class);
@@ -39,7 +40,7 @@ final class SharedGadgets {
           trace.gadget(),
           Map.copyOf(trace.parameters()),
           !trace.filter().isEmpty(),
-          program.result().isPresent() ? trace.traceUid() : null);
+          program.result().isPresent() || program.table().isPresent() ? trace.traceUid() : null);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.gadgetflow.node.trace;
 
 import io.gadgetflow.api.kafka.EventCounters;
+import io.gadgetflow.node.containers.Container;
 import io.gadgetflow.node.containers.ContainerFilter;
 import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.containers.ContainerSelection;
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.atomic.DoubleAccumulator;
 import java.util.function.LongConsumer;
+import java.util.function.ToLongFunction;
 
 /**
  * One trace's share of a {@link SharedGadget}: the events of the containers its filter selects (all
@@ -63,17 +65,20 @@ public final class TraceSession implements AutoCloseable {
   }
 
   /**
-   * Selects the containers of {@code filter} in this session and, through {@code select} and {@code
-   * deselect}, in the gadget's kernel filter, from now until the session closes.
+   * Selects the namespaces ({@code namespaceOf}) of the containers of {@code filter} in this
+   * session and, through {@code select} and {@code deselect}, in the gadget's kernel filter, from
+   * now until the session closes.
    */
   void follow(
       ContainerRegistry containers,
       ContainerFilter filter,
+      ToLongFunction<Container> namespaceOf,
       LongConsumer select,
       LongConsumer deselect) {
     selection =
         containers.follow(
             filter,
+            namespaceOf,
             id -> {
               selected = withId(selected, id);
               select.accept(id);
@@ -115,9 +120,9 @@ public final class TraceSession implements AutoCloseable {
     return peakRingFill.getThenReset();
   }
 
-  /** Whether an event of this mount namespace is the trace's. */
-  boolean selects(long mountNamespaceId) {
-    return !filtered || Arrays.binarySearch(selected, mountNamespaceId) >= 0;
+  /** Whether an event of this namespace (mount, or network for network gadgets) is the trace's. */
+  boolean selects(long namespaceId) {
+    return !filtered || Arrays.binarySearch(selected, namespaceId) >= 0;
   }
 
   /** One of the trace's events, from the reader thread. */

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ContainerFilterTest {
   static final Container NGINX =
       new Container(
-          "a1", "shop", "web-1", "uid-1", "nginx", Map.of("app", "web", "tier", "front"), 7);
+          "a1", "shop", "web-1", "uid-1", "nginx", Map.of("app", "web", "tier", "front"), 7, 0, 0);
 
   @Test
   void anEmptyFieldMatchesAnything() {

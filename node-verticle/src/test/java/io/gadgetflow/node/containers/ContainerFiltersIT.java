@@ -19,6 +19,7 @@ import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.NodeVerticle;
 import io.gadgetflow.node.containers.KubeletSandbox.Layout;
 import io.gadgetflow.node.containers.KubeletSandbox.PodContainer;
+import io.gadgetflow.testing.DnsServer;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubernetesCluster;
 import io.gadgetflow.testing.RecordSchemas;
@@ -265,12 +266,97 @@ class ContainerFiltersIT {
     }
   }
 
-  /** Waits until the agent enriches the container's execs, i.e. it knows its mount namespace. */
+  @Test
+  void dnsTracesWatchTheNetworksOfTheirPodsAndNameThem() throws Exception {
+    PodContainer a =
+        startKnownPod(
+            namespace, "pod-a", Map.of("app", "a"), "main", Layout.V1_CGROUPFS_CONTAINERD, true);
+    PodContainer b =
+        startKnownPod(namespace, "pod-b", Map.of("app", "b"), "main", Layout.V2_SYSTEMD_CRIO, true);
+    for (PodContainer pod : List.of(a, b)) {
+      pod.run("(" + DnsServer.shellCommand("127.0.0.1") + " >/dev/null 2>&1 &)");
+    }
+    String onA = startTrace(node, "dns", new TraceFilter(namespace, "pod-a", null, null));
+    String everywhere = startTrace(node, "dns", new TraceFilter(null, null, null, null));
+
+    String marker = "gadgetflow-" + UUID.randomUUID();
+    JsonNode fromA = awaitLookup(onA, a, marker + "-a");
+    JsonNode fromB = awaitLookup(everywhere, b, marker + "-b");
+    lookUp(a, marker + "-closing");
+
+    List<JsonNode> seenOnA = dnsEventsUntil(onA, marker + "-closing", marker);
+    assertThat(seenOnA).noneMatch(event -> event.get("name").asText().contains(marker + "-b"));
+    assertThat(seenOnA).allMatch(event -> event.get("pod").asText().equals("pod-a"));
+    // dig ran in the container, which sent the query and received the response.
+    assertThat(fromA.get("container").asText()).isEqualTo("main");
+    assertThat(fromA.get("namespace").asText()).isEqualTo(namespace);
+    assertThat(fromA.get("netnsid").asLong()).isEqualTo(a.netNamespaceId());
+    assertThat(fromA.get("mountnsid").asLong()).isEqualTo(a.mountNamespaceId());
+    assertThat(fromA.get("rcode").asText()).isEqualTo("Non-Existent Domain");
+    assertThat(fromB.get("pod").asText()).isEqualTo("pod-b");
+    assertThat(fromB.get("netnsid").asLong()).isEqualTo(b.netNamespaceId());
+  }
+
+  /** Asks the pod's DNS server for {@code label}.test until the trace reports its response. */
+  private JsonNode awaitLookup(String traceUid, PodContainer pod, String label) throws Exception {
+    for (int attempt = 0; ; attempt++) {
+      String name = label + "-" + attempt;
+      lookUp(pod, name);
+      try {
+        ConsumerRecord<String, String> record =
+            kafka
+                .consumeMatching(
+                    topics.events(),
+                    r ->
+                        r.key().equals(traceUid)
+                            && r.value().contains("\"" + name + ".test.\"")
+                            && r.value().contains("\"pktType\":\"HOST\"")
+                            && r.value().contains("\"qr\":\"R\""),
+                    1,
+                    Duration.ofSeconds(2))
+                .getFirst();
+        RecordSchemas.assertValid("event-dns.json", record.value());
+        return Json.mapper().readTree(record.value());
+      } catch (AssertionError notYet) {
+        // The server was not up yet, or the agent not watching the pod's network yet.
+        assertThat(attempt).as("lookups of " + label + " until seen").isLessThan(30);
+      }
+    }
+  }
+
+  private static void lookUp(PodContainer pod, String label) throws IOException {
+    pod.run("dig +short +tries=1 +time=1 @127.0.0.1 " + label + ".test A >/dev/null");
+  }
+
+  private List<JsonNode> dnsEventsUntil(String traceUid, String last, String marker)
+      throws IOException {
+    List<JsonNode> events = new ArrayList<>();
+    for (ConsumerRecord<String, String> record :
+        kafka.consumeUntil(
+            topics.events(), r -> r.key().equals(traceUid) && r.value().contains(last), TIMEOUT)) {
+      if (record.key().equals(traceUid) && record.value().contains(marker)) {
+        events.add(Json.mapper().readTree(record.value()));
+      }
+    }
+    return events;
+  }
+
   /** A pod with one running container, once the agent's registry knows where it runs. */
   private PodContainer startKnownPod(
       String namespace, String pod, Map<String, String> labels, String container, Layout layout)
       throws Exception {
-    PodContainer started = kubelet.startPod(namespace, pod, labels, container, layout);
+    return startKnownPod(namespace, pod, labels, container, layout, false);
+  }
+
+  private PodContainer startKnownPod(
+      String namespace,
+      String pod,
+      Map<String, String> labels,
+      String container,
+      Layout layout,
+      boolean ownNetwork)
+      throws Exception {
+    PodContainer started = kubelet.startPod(namespace, pod, labels, container, layout, ownNetwork);
     awaitKnown(started);
     return started;
   }
@@ -332,7 +418,11 @@ class ContainerFiltersIT {
   }
 
   private String startTrace(String node, TraceFilter filter) throws Exception {
-    NodeReport answer = answerTo(publishStart(node, filter));
+    return startTrace(node, "execsnoop", filter);
+  }
+
+  private String startTrace(String node, String gadget, TraceFilter filter) throws Exception {
+    NodeReport answer = answerTo(publishStart(node, gadget, filter));
     assertThat(answer.operationError()).isNull();
     assertThat(answer.state()).isEqualTo(TraceState.STARTED);
     return answer.traceUid();
@@ -340,6 +430,11 @@ class ContainerFiltersIT {
 
   /** Asks the node to start an exec trace; returns its uid. */
   private String publishStart(String node, TraceFilter filter) throws Exception {
+    return publishStart(node, "execsnoop", filter);
+  }
+
+  /** Asks the node to start a trace of {@code gadget}; returns its uid. */
+  private String publishStart(String node, String gadget, TraceFilter filter) throws Exception {
     String uid = UUID.randomUUID().toString();
     ControlRecord start =
         new ControlRecord(
@@ -348,7 +443,7 @@ class ContainerFiltersIT {
             uid,
             1,
             node,
-            "execsnoop",
+            gadget,
             filter,
             OutputMode.STREAM,
             null,

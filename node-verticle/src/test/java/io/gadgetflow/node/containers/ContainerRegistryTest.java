@@ -233,6 +233,61 @@ class ContainerRegistryTest {
     assertThat(registry.byMountNamespace(4026532200L)).isNotNull();
   }
 
+  @Test
+  void containersOfAPodShareItsNetworkUntilTheLastOfThemStops() throws Exception {
+    String sidecarId = "c".repeat(64);
+    Set<Long> watched = ConcurrentHashMap.newKeySet();
+    registry.follow(
+        ContainerFilter.of(new TraceFilter(null, "web", null, null)),
+        Container::netNamespaceId,
+        watched::add,
+        watched::remove);
+    process(200, 4026532200L, 4026532900L, "0::/kubepods/pod" + WEB_UID + "/" + WEB_ID);
+    process(201, 4026532201L, 4026532900L, "0::/kubepods/pod" + WEB_UID + "/" + sidecarId);
+
+    apply(
+        pod(
+            "web",
+            WEB_UID,
+            Map.of(),
+            running("nginx", "containerd://" + WEB_ID),
+            running("sidecar", "containerd://" + sidecarId)));
+    assertThat(watched).containsExactly(4026532900L);
+    assertThat(registry.byNetNamespace(4026532900L).pod()).isEqualTo("web");
+    assertThat(registry.networkNamespace(4026532900L).pid()).isIn(200L, 201L);
+    assertThat(registry.networksMatching(null))
+        .extracting(network -> network.namespace().id())
+        .containsExactly(registry.hostNetwork().id(), 4026532900L);
+
+    apply(
+        pod(
+            "web",
+            WEB_UID,
+            Map.of(),
+            terminated("nginx", WEB_ID),
+            running("sidecar", "containerd://" + sidecarId)));
+    assertThat(watched).as("the sidecar is still in it").containsExactly(4026532900L);
+
+    apply(pod("web", WEB_UID, Map.of(), terminated("sidecar", sidecarId)));
+    assertThat(watched).isEmpty();
+  }
+
+  @Test
+  void aPodOnTheHostsNetworkIsNotTheHostsNetworksOwner() throws Exception {
+    long host = registry.hostNetwork().id();
+    process(200, 4026532200L, host, "0::/kubepods/pod" + WEB_UID + "/" + WEB_ID);
+
+    apply(pod("web", WEB_UID, Map.of(), running("nginx", "containerd://" + WEB_ID)));
+
+    assertThat(registry.byMountNamespace(4026532200L).pod()).isEqualTo("web");
+    assertThat(registry.byNetNamespace(host)).isNull();
+    assertThat(
+            registry.networksMatching(ContainerFilter.of(new TraceFilter(null, "web", null, null))))
+        .singleElement()
+        .matches(network -> network.namespace().equals(registry.hostNetwork()))
+        .matches(network -> network.pod().isEmpty());
+  }
+
   private void apply(Pod pod) throws Exception {
     registry.podChanged(pod);
     registry.applied().get(10, TimeUnit.SECONDS);
@@ -244,8 +299,15 @@ class ContainerRegistryTest {
     Files.writeString(dir.resolveSibling("cgroup"), cgroup + "\n");
   }
 
+  private void process(int pid, long mountNamespaceId, long netNamespaceId, String cgroup)
+      throws IOException {
+    process(pid, mountNamespaceId, cgroup);
+    Path dir = proc.resolve(Integer.toString(pid)).resolve("ns");
+    Files.createSymbolicLink(dir.resolve("net"), Path.of("net:[" + netNamespaceId + "]"));
+  }
+
   private static Pod pod(
-      String name, String uid, Map<String, String> labels, ContainerStatus status) {
+      String name, String uid, Map<String, String> labels, ContainerStatus... status) {
     return new PodBuilder()
         .withNewMetadata()
         .withNamespace("shop")

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gadgetflow.node.bpf.Namespaces;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -90,7 +91,13 @@ final class KubeletSandbox implements AutoCloseable {
     private int commandsRun;
 
     private PodContainer(
-        String namespace, String pod, String name, String id, Layout layout, Path cgroup)
+        String namespace,
+        String pod,
+        String name,
+        String id,
+        Layout layout,
+        Path cgroup,
+        boolean ownNetwork)
         throws IOException {
       this.namespace = namespace;
       this.pod = pod;
@@ -102,15 +109,19 @@ final class KubeletSandbox implements AutoCloseable {
           new ProcessBuilder(
                   "sh",
                   "-c",
-                  "echo $$ > \"$1\" && exec unshare --mount --propagation private sh",
+                  "echo $$ > \"$1\" && exec unshare --mount $2 --propagation private sh",
                   "container",
-                  cgroup.resolve("cgroup.procs").toString())
+                  cgroup.resolve("cgroup.procs").toString(),
+                  ownNetwork ? "--net" : "")
               .redirectError(ProcessBuilder.Redirect.INHERIT)
               .start();
       this.commands = new OutputStreamWriter(shell.getOutputStream(), StandardCharsets.UTF_8);
       this.output =
           new BufferedReader(new InputStreamReader(shell.getInputStream(), StandardCharsets.UTF_8));
       run(":"); // returns once the shell in the new mount namespace reads commands
+      if (ownNetwork) {
+        run("ip link set lo up");
+      }
     }
 
     /** Runs a command line inside the container and waits for it to finish. */
@@ -133,6 +144,10 @@ final class KubeletSandbox implements AutoCloseable {
 
     long mountNamespaceId() throws IOException {
       return ProcessScanner.mountNamespaceOf(Path.of("/proc/" + shell.pid()));
+    }
+
+    long netNamespaceId() throws IOException {
+      return Namespaces.idOf(Path.of("/proc/" + shell.pid()), Namespaces.NETWORK);
     }
 
     /** Its status says terminated, as kubelet's would; the process is left to the caller. */
@@ -163,9 +178,13 @@ final class KubeletSandbox implements AutoCloseable {
                       .build());
     }
 
-    private void destroy() throws InterruptedException {
+    /** As a runtime stops a container: every process in its cgroup, the shell's children too. */
+    private void destroy() throws InterruptedException, IOException {
       shell.destroyForcibly();
       shell.waitFor(30, TimeUnit.SECONDS);
+      for (String pid : Files.readAllLines(cgroup.resolve("cgroup.procs"))) {
+        ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(ProcessHandle::destroyForcibly);
+      }
     }
   }
 
@@ -182,6 +201,22 @@ final class KubeletSandbox implements AutoCloseable {
   /** Creates the pod, its cgroup and its running container, and reports the container running. */
   PodContainer startPod(
       String namespace, String pod, Map<String, String> labels, String containerName, Layout layout)
+      throws IOException {
+    return startPod(namespace, pod, labels, containerName, layout, false);
+  }
+
+  /**
+   * As {@link #startPod(String, String, Map, String, Layout)}; with {@code ownNetwork} the
+   * container has a network namespace of its own, as a pod without {@code hostNetwork} has, with
+   * its loopback up.
+   */
+  PodContainer startPod(
+      String namespace,
+      String pod,
+      Map<String, String> labels,
+      String containerName,
+      Layout layout,
+      boolean ownNetwork)
       throws IOException {
     Pod created =
         client
@@ -208,7 +243,8 @@ final class KubeletSandbox implements AutoCloseable {
       cgroups.add(dir);
     }
     Files.createDirectories(cgroup);
-    PodContainer container = new PodContainer(namespace, pod, containerName, id, layout, cgroup);
+    PodContainer container =
+        new PodContainer(namespace, pod, containerName, id, layout, cgroup, ownNetwork);
     containers.add(container);
     client
         .pods()

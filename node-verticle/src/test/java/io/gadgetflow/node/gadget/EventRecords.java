@@ -36,6 +36,16 @@ public final class EventRecords {
     out.endObject();
   }
 
+  /** A decoded event as the agent sends it for the host: node named, no pod. */
+  public static String asHostEvent(JsonNode event, String node) {
+    return ((com.fasterxml.jackson.databind.node.ObjectNode) event.deepCopy())
+        .put(CommonEventFields.NODE, node)
+        .put(CommonEventFields.NAMESPACE, "")
+        .put(CommonEventFields.POD, "")
+        .put(CommonEventFields.CONTAINER, "")
+        .toString();
+  }
+
   public static JsonNode parse(JsonEventWriter out) {
     try {
       return JSON.readTree(out.toByteArray());

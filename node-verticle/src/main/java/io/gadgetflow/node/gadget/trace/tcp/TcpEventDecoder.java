@@ -11,13 +11,12 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import io.gadgetflow.node.gadget.EventDecoder;
 import io.gadgetflow.node.gadget.EventHeader;
+import io.gadgetflow.node.gadget.IpAddresses;
 import io.gadgetflow.node.gadget.JsonEventWriter;
 import io.gadgetflow.node.gadget.JsonName;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 
 /**
  * Decodes {@code struct tcp_event} of src/main/bpf/trace/tcp/program.bpf.c into tcptracer's event:
@@ -76,8 +75,8 @@ public final class TcpEventDecoder implements EventDecoder {
       return false;
     }
     int addressBytes = ipVersion == 4 ? 4 : IPV6_ADDRESS_BYTES;
-    InetAddress source = address(ring, offset + SADDR_OFFSET, addressBytes);
-    InetAddress destination = address(ring, offset + DADDR_OFFSET, addressBytes);
+    InetAddress source = IpAddresses.read(ring, offset + SADDR_OFFSET, addressBytes);
+    InetAddress destination = IpAddresses.read(ring, offset + DADDR_OFFSET, addressBytes);
     EventHeader.beginEvent(ring, offset, bootToEpochNanos, out);
     out.field(OPERATION, OPERATIONS[operation]);
     EventHeader.writePid(ring, offset, out);
@@ -85,24 +84,12 @@ public final class TcpEventDecoder implements EventDecoder {
     EventHeader.writeComm(ring, offset, out);
     // An IPv6 socket talking IPv4 (as Java's do) has IPv4-mapped addresses: say what is on the
     // wire.
-    out.field(IP_VERSION, source instanceof Inet4Address ? 4 : 6);
+    out.field(IP_VERSION, IpAddresses.version(source));
     out.field(SADDR, source.getHostAddress());
     out.field(DADDR, destination.getHostAddress());
     out.field(SPORT, Short.toUnsignedInt(ring.get(JAVA_SHORT_UNALIGNED, offset + SPORT_OFFSET)));
     out.field(DPORT, Short.toUnsignedInt(ring.get(JAVA_SHORT_UNALIGNED, offset + DPORT_OFFSET)));
     return true;
-  }
-
-  /**
-   * The kernel keeps addresses in network order, as {@link InetAddress} reads them; an IPv4-mapped
-   * IPv6 address becomes an {@link Inet4Address}.
-   */
-  private static InetAddress address(MemorySegment ring, long offset, int bytes) {
-    try {
-      return InetAddress.getByAddress(ring.asSlice(offset, bytes).toArray(JAVA_BYTE));
-    } catch (UnknownHostException impossible) {
-      throw new IllegalStateException("an address of 4 or 16 bytes is always valid", impossible);
-    }
   }
 
   @Override

@@ -54,7 +54,7 @@ class TcpDropGadgetIT {
                 assertThat(event.get("pid").asLong()).isEqualTo(pid);
                 assertThat(event.get("comm").asText()).isEqualTo("perl");
                 assertThat(event.get("mountnsid").asLong()).isEqualTo(mountNamespace);
-                assertThat(event.get("netns").asLong()).isEqualTo(networkNamespace);
+                assertThat(event.get("netnsid").asLong()).isEqualTo(networkNamespace);
                 assertThat(event.get("saddr").asText()).isEqualTo("127.0.0.1");
                 assertThat(event.get("daddr").asText()).isEqualTo("127.0.0.1");
                 assertThat(event.get("state").asText()).isEqualTo("ESTABLISHED");
@@ -91,7 +91,7 @@ class TcpDropGadgetIT {
                 assertThat(event.get("reason").asText()).isEqualTo("NETFILTER_DROP");
                 assertThat(event.get("pid").asLong()).isZero();
                 assertThat(event.get("comm").asText()).isEmpty();
-                assertThat(event.get("netns").asLong()).isEqualTo(networkNamespace);
+                assertThat(event.get("netnsid").asLong()).isEqualTo(networkNamespace);
                 assertThat(event.get("state").asText()).isEmpty();
                 assertThat(event.get("tcpflags").asText()).isEqualTo("PSH|ACK");
               });
@@ -115,7 +115,7 @@ class TcpDropGadgetIT {
       assertThat(drop.get("tcpflags").asText()).isEqualTo("SYN");
       assertThat(drop.get("state").asText()).isEmpty();
       assertThat(drop.get("pid").asLong()).isZero();
-      assertThat(drop.get("netns").asLong())
+      assertThat(drop.get("netnsid").asLong())
           .isEqualTo(TestProcesses.namespaceOf(network.anchorPid(), "net"));
     }
   }

@@ -32,7 +32,7 @@ class TcpRetransEventDecoderTest {
     assertThat(event.get("pid").asLong()).isEqualTo(4242);
     assertThat(event.get("comm").asText()).isEqualTo("nginx");
     assertThat(event.get("mountnsid").asLong()).isEqualTo(EventRecords.MOUNT_NS_ID);
-    assertThat(event.get("netns").asLong()).isEqualTo(4026532725L);
+    assertThat(event.get("netnsid").asLong()).isEqualTo(4026532725L);
     assertThat(event.get("ipversion").asInt()).isEqualTo(4);
     assertThat(event.get("saddr").asText()).isEqualTo("10.0.0.1");
     assertThat(event.get("sport").asInt()).isEqualTo(40000);
@@ -71,7 +71,7 @@ class TcpRetransEventDecoderTest {
     assertThat(mappedEvent.get("ipversion").asInt()).isEqualTo(4);
     assertThat(mappedEvent.get("saddr").asText()).isEqualTo("127.0.0.1");
     assertThat(ipv6Event.get("ipversion").asInt()).isEqualTo(6);
-    assertThat(ipv6Event.get("daddr").asText()).isEqualTo("0:0:0:0:0:0:0:1");
+    assertThat(ipv6Event.get("daddr").asText()).isEqualTo("::1");
   }
 
   @Test

@@ -138,7 +138,7 @@ class TcpRetransGadgetIT {
       assertThat(event.get("pid").asLong()).isEqualTo(pid);
       assertThat(event.get("comm").asText()).isEqualTo("perl");
       assertThat(event.get("mountnsid").asLong()).isEqualTo(mountNamespace);
-      assertThat(event.get("netns").asLong()).isEqualTo(networkNamespace);
+      assertThat(event.get("netnsid").asLong()).isEqualTo(networkNamespace);
       assertThat(event.get("ipversion").asInt()).isEqualTo(4);
       assertThat(event.get("saddr").asText()).isEqualTo("127.0.0.1");
       assertThat(event.get("sport").asInt()).isEqualTo(pair.clientPort());

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class MountNamespaceIndexTest {
+class NamespaceIndexTest {
   @Test
   void findsEveryContainerByItsMountNamespace() {
     List<Container> containers = new ArrayList<>();
@@ -16,7 +16,7 @@ class MountNamespaceIndexTest {
       containers.add(container("c" + i, 4026532000L + i));
     }
 
-    MountNamespaceIndex index = MountNamespaceIndex.of(containers);
+    NamespaceIndex index = NamespaceIndex.of(containers, Container::mountNamespaceId);
 
     for (Container container : containers) {
       assertThat(index.get(container.mountNamespaceId())).isSameAs(container);
@@ -30,16 +30,32 @@ class MountNamespaceIndexTest {
     Container departed = container("old", 4026532001L);
     Container live = container("new", 4026532001L);
 
-    assertThat(MountNamespaceIndex.of(List.of(departed, live)).get(4026532001L)).isSameAs(live);
+    assertThat(
+            NamespaceIndex.of(List.of(departed, live), Container::mountNamespaceId)
+                .get(4026532001L))
+        .isSameAs(live);
   }
 
   @Test
   void leavesOutContainersNotLocatedYet() {
-    assertThat(MountNamespaceIndex.of(List.of(container("c", 0))).get(0)).isNull();
-    assertThat(MountNamespaceIndex.EMPTY.get(4026532001L)).isNull();
+    assertThat(NamespaceIndex.of(List.of(container("c", 0)), Container::mountNamespaceId).get(0))
+        .isNull();
+    assertThat(NamespaceIndex.EMPTY.get(4026532001L)).isNull();
+  }
+
+  @Test
+  void indexesByTheNamespaceItIsGiven() {
+    Container web =
+        new Container("w", "ns", "web", "uid-w", "main", Map.of(), 4026532001L, 4026532100L, 7);
+
+    NamespaceIndex byNetwork = NamespaceIndex.of(List.of(web), Container::netNamespaceId);
+
+    assertThat(byNetwork.get(4026532100L)).isSameAs(web);
+    assertThat(byNetwork.get(4026532001L)).isNull();
   }
 
   private static Container container(String id, long mountNamespaceId) {
-    return new Container(id, "ns", "pod-" + id, "uid-" + id, "main", Map.of(), mountNamespaceId);
+    return new Container(
+        id, "ns", "pod-" + id, "uid-" + id, "main", Map.of(), mountNamespaceId, 0, 0);
   }
 }
