@@ -38,6 +38,7 @@ public final class RecordSchemas {
           "snapshot-socket-collector.json",
           "event-tcpretrans.json",
           "event-tcpdrop.json",
+          "event-tcpconnect.json",
           "node-report.json",
           "control-record.json");
   private static final SchemaRepository REPOSITORY = load();

@@ -363,6 +363,40 @@ public final class GadgetCatalog {
                           "reason", Type.STRING, 23, "the kernel's drop reason, e.g. NO_SOCKET")))
               .toList());
 
+  public static final GadgetDescriptor TCPCONNECT =
+      new GadgetDescriptor(
+          "tcpconnect",
+          GadgetCategory.TRACE,
+          "tcpconnect",
+          "Trace TCP connects, with their latency and error",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STREAM, OutputMode.FILE),
+          true,
+          List.of(
+              ParameterDescriptor.of(
+                  "latency",
+                  ParameterType.BOOL,
+                  "false",
+                  "report each connect when its handshake ends, with its latency"),
+              ParameterDescriptor.of(
+                      "min",
+                      ParameterType.UINT,
+                      "0",
+                      "with latency: only connects that took at least this many milliseconds")
+                  .withRange(0L, 3_600_000L)),
+          List.of(
+              new EventField("pid", Type.UINT, 7, "process id"),
+              new EventField("uid", Type.UINT, 6, "user id"),
+              new EventField("comm", Type.STRING, 16, "command name"),
+              new EventField("ipversion", Type.UINT, 2, "4 or 6"),
+              new EventField("saddr", Type.STRING, 16, "local address"),
+              new EventField("daddr", Type.STRING, 16, "remote address"),
+              new EventField("sport", Type.UINT, 7, "local port"),
+              new EventField("dport", Type.UINT, 7, "remote port"),
+              new EventField(
+                  "latency", Type.UINT, 10, "nanoseconds from connect to the handshake's end"),
+              new EventField("error", Type.INT, 5, "errno of a failed connect, else 0")));
+
   public static final GadgetDescriptor TCPRTT =
       new GadgetDescriptor(
           "tcprtt",
@@ -411,6 +445,7 @@ public final class GadgetCatalog {
               SOCKET_COLLECTOR,
               TCPRETRANS,
               TCPDROP,
+              TCPCONNECT,
               TCPRTT)
           .stream()
           .collect(Collectors.toUnmodifiableMap(GadgetDescriptor::name, Function.identity()));

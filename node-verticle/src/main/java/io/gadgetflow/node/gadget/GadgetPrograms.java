@@ -14,6 +14,7 @@ import io.gadgetflow.node.gadget.trace.open.OpenGadget;
 import io.gadgetflow.node.gadget.trace.signal.SignalGadget;
 import io.gadgetflow.node.gadget.trace.sni.SniGadget;
 import io.gadgetflow.node.gadget.trace.tcp.TcpGadget;
+import io.gadgetflow.node.gadget.trace.tcpconnect.TcpConnectGadget;
 import io.gadgetflow.node.gadget.trace.tcpdrop.TcpDropGadget;
 import io.gadgetflow.node.gadget.trace.tcpretrans.TcpRetransGadget;
 import java.util.List;
@@ -40,6 +41,7 @@ public final class GadgetPrograms {
           // TCP gadgets (issue 19, h-tcp).
           TcpRetransGadget.PROGRAM,
           TcpDropGadget.PROGRAM,
+          TcpConnectGadget.PROGRAM,
           TcpRttGadget.PROGRAM);
 
   private GadgetPrograms() {}

@@ -99,13 +99,24 @@ public final class TcpConnection {
   }
 
   /** Whether the connection at {@code offset} is one the program can have written. */
-  static boolean isValid(MemorySegment ring, long offset) {
+  public static boolean isValid(MemorySegment ring, long offset) {
     int ipVersion = ring.get(JAVA_BYTE, offset + IP_VERSION_OFFSET);
     return ipVersion == 4 || ipVersion == 6;
   }
 
   /** Appends the connection's fields; check {@link #isValid} first. */
   static void write(MemorySegment ring, long offset, JsonEventWriter out) {
+    writeEndpoints(ring, offset, out);
+    out.field(STATE, stateName(Byte.toUnsignedInt(ring.get(JAVA_BYTE, offset + STATE_OFFSET))));
+    out.field(
+        TCPFLAGS, flagNames(Byte.toUnsignedInt(ring.get(JAVA_BYTE, offset + TCPFLAGS_OFFSET))));
+  }
+
+  /**
+   * Appends the network namespace, IP version, addresses and ports, without state and flags; check
+   * {@link #isValid} first.
+   */
+  public static void writeEndpoints(MemorySegment ring, long offset, JsonEventWriter out) {
     int addressBytes =
         ring.get(JAVA_BYTE, offset + IP_VERSION_OFFSET) == 4 ? 4 : IPV6_ADDRESS_BYTES;
     InetAddress source = IpAddresses.read(ring, offset + SADDR_OFFSET, addressBytes);
@@ -118,9 +129,6 @@ public final class TcpConnection {
     out.field(SPORT, Short.toUnsignedInt(ring.get(JAVA_SHORT_UNALIGNED, offset + SPORT_OFFSET)));
     out.field(DADDR, IpAddresses.text(destination));
     out.field(DPORT, Short.toUnsignedInt(ring.get(JAVA_SHORT_UNALIGNED, offset + DPORT_OFFSET)));
-    out.field(STATE, stateName(Byte.toUnsignedInt(ring.get(JAVA_BYTE, offset + STATE_OFFSET))));
-    out.field(
-        TCPFLAGS, flagNames(Byte.toUnsignedInt(ring.get(JAVA_BYTE, offset + TCPFLAGS_OFFSET))));
   }
 
   /** {@code ESTABLISHED} and so on; empty for a packet without a socket. */

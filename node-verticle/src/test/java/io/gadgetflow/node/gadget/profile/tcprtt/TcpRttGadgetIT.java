@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gadgetflow.api.gadget.GadgetCatalog;
 import io.gadgetflow.api.json.Json;
+import io.gadgetflow.node.gadget.DelayLine;
 import io.gadgetflow.node.gadget.GadgetOptions;
 import io.gadgetflow.node.gadget.GadgetParameters;
 import io.gadgetflow.node.gadget.LatencyHistogram;

@@ -1,4 +1,4 @@
-package io.gadgetflow.node.gadget.profile.tcprtt;
+package io.gadgetflow.node.gadget;
 
 import io.gadgetflow.testing.TestNetwork;
 import java.io.BufferedReader;
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * (src/test/c/delayline/delay_line.c, over a TUN device in each): the round-trip time between its
  * two addresses is twice that, whatever the load of the machine adds. This kernel has no netem.
  */
-final class DelayLine implements AutoCloseable {
+public final class DelayLine implements AutoCloseable {
   private static final Path SOURCE = Path.of("src/test/c/delayline/delay_line.c");
   private static final String DEVICE = "gfdelay";
   private static final long COMMAND_TIMEOUT_SECONDS = 30;
@@ -27,7 +27,7 @@ final class DelayLine implements AutoCloseable {
   }
 
   /** Compiles the relay into {@code directory}; returns the binary. */
-  static Path compile(Path directory) throws IOException, InterruptedException {
+  public static Path compile(Path directory) throws IOException, InterruptedException {
     Path binary = directory.resolve("delay_line");
     Process cc =
         new ProcessBuilder("cc", "-O2", "-Wall", "-o", binary.toString(), SOURCE.toString())
@@ -43,7 +43,7 @@ final class DelayLine implements AutoCloseable {
    * Links {@code a}, where the link's end has {@code addressA}, to {@code b}, where it has {@code
    * addressB}, each way {@code oneWay} long.
    */
-  static DelayLine between(
+  public static DelayLine between(
       Path binary, TestNetwork a, String addressA, TestNetwork b, String addressB, Duration oneWay)
       throws IOException {
     Process relay =
