@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 class TcpGadgetsIT {
   static final Duration TIMEOUT = Duration.ofSeconds(60);
   static final int CLOSED_PORT = 9;
+  static final int ECONNREFUSED = 111;
 
   Harness platform;
   String node;
@@ -88,6 +89,31 @@ class TcpGadgetsIT {
       assertThat(drop.get("reason").asText()).isEqualTo("NO_SOCKET");
       assertThat(drop.get("tcpflags").asText()).isEqualTo("SYN");
       assertThat(drop.get("node").asText()).isEqualTo(node);
+    }
+  }
+
+  @Test
+  void tcpconnectStreamsARefusedHandshakeWithItsErrorWhenAskedForLatency() throws Exception {
+    String name = unique("tcpconnect");
+    platform
+        .apply(
+            platform.manifest(
+                name, node, "tcpconnect", "Manual", "Stream", "parameters:\n  latency: \"true\""))
+        .requireSuccess();
+    platform.annotate(name, "start");
+    String uid =
+        platform
+            .awaitTrace(name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.STARTED)
+            .getMetadata()
+            .getUid();
+
+    try (TestNetwork network = TestNetwork.create()) {
+      int clientPort = TcpPeers.refusedConnection(network, "127.0.0.1", CLOSED_PORT);
+
+      JsonNode refused = event(uid, "event-tcpconnect.json", tuple(clientPort, CLOSED_PORT));
+      assertThat(refused.get("error").asInt()).isEqualTo(ECONNREFUSED);
+      assertThat(refused.get("comm").asText()).isEqualTo("perl");
+      assertThat(refused.get("latency").asLong()).isPositive();
     }
   }
 

@@ -103,6 +103,35 @@ class TcpCommandsIT {
   }
 
   @Test
+  void traceTcpconnectWithLatencyPrintsARefusedConnectWithItsError(
+      KubernetesCluster cluster, KafkaBroker kafka) throws Exception {
+    try (AutoCloseable registered = GadgetFlowRoles.registerNodes(cluster, roles.node());
+        TestNetwork network = TestNetwork.create()) {
+      PluginProcess plugin =
+          trace(
+              cluster,
+              kafka,
+              "tcpconnect",
+              "--latency",
+              "-o",
+              "custom-columns=comm,sport,dport,latency,error");
+      try {
+        assertThat(plugin.nextLine(TIMEOUT))
+            .as(plugin.stderr())
+            .matches("COMM +SPORT +DPORT +LATENCY +ERROR");
+        int clientPort = TcpPeers.refusedConnection(network, "127.0.0.1", CLOSED_PORT);
+
+        String row = awaitRow(plugin, " " + clientPort + " ");
+        assertThat(row).matches("perl +%d +%d +[1-9]\\d* +111".formatted(clientPort, CLOSED_PORT));
+        plugin.interrupt();
+        assertThat(plugin.awaitExit(TIMEOUT)).as(plugin.stderr()).isEqualTo(130);
+      } finally {
+        plugin.kill();
+      }
+    }
+  }
+
+  @Test
   void profileTcprttPrintsTheHistogramOfItsPortAfterItsTimeout(
       KubernetesCluster cluster, KafkaBroker kafka) throws Exception {
     try (TestNetwork network = TestNetwork.create()) {
