@@ -35,23 +35,6 @@ public final class TcpConnection {
               sequenceLayout(16, JAVA_BYTE).withName("daddr"))
           .withName("connection");
 
-  /** The names of include/net/tcp_states.h, without {@code TCP_}; 0 is no socket's. */
-  private static final String[] STATES = {
-    "",
-    "ESTABLISHED",
-    "SYN_SENT",
-    "SYN_RECV",
-    "FIN_WAIT1",
-    "FIN_WAIT2",
-    "TIME_WAIT",
-    "CLOSE",
-    "CLOSE_WAIT",
-    "LAST_ACK",
-    "LISTEN",
-    "CLOSING",
-    "NEW_SYN_RECV"
-  };
-
   /** The flags of a TCP header's 14th byte, lowest bit first. */
   private static final String[] FLAGS = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
 
@@ -131,9 +114,13 @@ public final class TcpConnection {
     out.field(DPORT, Short.toUnsignedInt(ring.get(JAVA_SHORT_UNALIGNED, offset + DPORT_OFFSET)));
   }
 
-  /** {@code ESTABLISHED} and so on; empty for a packet without a socket. */
+  /** {@code ESTABLISHED} and so on; empty for a packet without a socket (state 0). */
   static String stateName(int state) {
-    return state < STATES.length ? STATES[state] : "UNKNOWN#" + state;
+    if (state == 0) {
+      return "";
+    }
+    String name = TcpStates.name(state);
+    return name == null ? "UNKNOWN#" + state : name;
   }
 
   /** {@code FIN|ACK} and so on, in the header's bit order; empty for none. */

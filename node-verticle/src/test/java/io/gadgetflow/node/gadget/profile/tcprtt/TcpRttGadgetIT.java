@@ -12,7 +12,6 @@ import io.gadgetflow.node.gadget.GadgetParameters;
 import io.gadgetflow.node.gadget.LatencyHistogram;
 import io.gadgetflow.node.gadget.RunningGadget;
 import io.gadgetflow.testing.TcpPeers;
-import io.gadgetflow.testing.TestNetwork;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -31,28 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TcpRttGadgetIT {
   private static final Duration ONE_WAY = Duration.ofMillis(20);
-  private static final String CLIENT_ADDRESS = "10.213.0.1";
-  private static final String SERVER_ADDRESS = "10.213.0.2";
   private static final int EXCHANGES = 20;
   private static final Duration EXCHANGE_TIMEOUT = Duration.ofSeconds(60);
 
   @TempDir static Path binaries;
-  static TestNetwork clientNetwork;
-  static TestNetwork serverNetwork;
   static DelayLine link;
 
   @BeforeAll
   static void linkTwoNetworks() throws Exception {
-    clientNetwork = TestNetwork.create();
-    serverNetwork = TestNetwork.create();
-    link =
-        DelayLine.between(
-            DelayLine.compile(binaries),
-            clientNetwork,
-            CLIENT_ADDRESS,
-            serverNetwork,
-            SERVER_ADDRESS,
-            ONE_WAY);
+    link = DelayLine.linkingNewNetworks(binaries, ONE_WAY);
   }
 
   @AfterAll
@@ -60,18 +46,12 @@ class TcpRttGadgetIT {
     if (link != null) {
       link.close();
     }
-    if (clientNetwork != null) {
-      clientNetwork.close();
-    }
-    if (serverNetwork != null) {
-      serverNetwork.close();
-    }
   }
 
   @Test
   void theRoundTripsOfAConnectionOverTheDelayLineLandInTheFortyMillisecondInterval()
       throws Exception {
-    TcpPeers.Server server = TcpPeers.echoServer(serverNetwork, SERVER_ADDRESS);
+    TcpPeers.Server server = TcpPeers.echoServer(link.serverNetwork(), DelayLine.SERVER_ADDRESS);
     TcpPeers.Client client = warmedUpClient(server);
     try (RunningGadget gadget = start(Map.of("rport", Integer.toString(server.port())))) {
       client.pingPong(EXCHANGES, EXCHANGE_TIMEOUT);
@@ -88,11 +68,13 @@ class TcpRttGadgetIT {
   @Test
   void inMillisecondsAndFilteredByAddressBothSidesLandInTheFortyMillisecondInterval()
       throws Exception {
-    TcpPeers.Server server = TcpPeers.echoServer(serverNetwork, SERVER_ADDRESS);
+    TcpPeers.Server server = TcpPeers.echoServer(link.serverNetwork(), DelayLine.SERVER_ADDRESS);
     TcpPeers.Client client = warmedUpClient(server);
     // Samples of the server's side (its local address) and the client's (its remote one).
-    try (RunningGadget serverSide = start(Map.of("milliseconds", "true", "laddr", SERVER_ADDRESS));
-        RunningGadget clientSide = start(Map.of("milliseconds", "true", "raddr", SERVER_ADDRESS))) {
+    try (RunningGadget serverSide =
+            start(Map.of("milliseconds", "true", "laddr", DelayLine.SERVER_ADDRESS));
+        RunningGadget clientSide =
+            start(Map.of("milliseconds", "true", "raddr", DelayLine.SERVER_ADDRESS))) {
       client.pingPong(EXCHANGES, EXCHANGE_TIMEOUT);
 
       for (RunningGadget gadget : new RunningGadget[] {serverSide, clientSide}) {
@@ -108,9 +90,9 @@ class TcpRttGadgetIT {
 
   @Test
   void aFilterThatMatchesNoConnectionCountsNothing() throws Exception {
-    TcpPeers.Server server = TcpPeers.echoServer(serverNetwork, SERVER_ADDRESS);
+    TcpPeers.Server server = TcpPeers.echoServer(link.serverNetwork(), DelayLine.SERVER_ADDRESS);
     try (RunningGadget gadget = start(Map.of("laddrv6", "fd00::1"))) {
-      TcpPeers.client(clientNetwork, SERVER_ADDRESS, server.port())
+      TcpPeers.client(link.clientNetwork(), DelayLine.SERVER_ADDRESS, server.port())
           .pingPong(EXCHANGES, EXCHANGE_TIMEOUT);
 
       assertThat(TcpRttGadget.histogram(gadget).total()).isZero();
@@ -155,7 +137,8 @@ class TcpRttGadgetIT {
    * server's reaction time is part of the client's sample).
    */
   private static TcpPeers.Client warmedUpClient(TcpPeers.Server server) {
-    TcpPeers.Client client = TcpPeers.client(clientNetwork, SERVER_ADDRESS, server.port());
+    TcpPeers.Client client =
+        TcpPeers.client(link.clientNetwork(), DelayLine.SERVER_ADDRESS, server.port());
     client.pingPong(EXCHANGES, EXCHANGE_TIMEOUT);
     return client;
   }

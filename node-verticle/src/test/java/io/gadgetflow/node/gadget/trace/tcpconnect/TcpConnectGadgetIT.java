@@ -12,7 +12,6 @@ import io.gadgetflow.node.gadget.GadgetParameters;
 import io.gadgetflow.node.gadget.JsonEventWriter;
 import io.gadgetflow.node.gadget.RunningGadget;
 import io.gadgetflow.testing.TcpPeers;
-import io.gadgetflow.testing.TestNetwork;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,26 +34,13 @@ class TcpConnectGadgetIT {
   static final int CLOSED_PORT = 9;
   static final int ECONNREFUSED = 111;
   static final Duration ONE_WAY = Duration.ofMillis(20);
-  static final String CLIENT_ADDRESS = "10.213.0.1";
-  static final String SERVER_ADDRESS = "10.213.0.2";
 
   @TempDir static Path binaries;
-  static TestNetwork clientNetwork;
-  static TestNetwork serverNetwork;
   static DelayLine link;
 
   @BeforeAll
   static void linkTwoNetworks() throws Exception {
-    clientNetwork = TestNetwork.create();
-    serverNetwork = TestNetwork.create();
-    link =
-        DelayLine.between(
-            DelayLine.compile(binaries),
-            clientNetwork,
-            CLIENT_ADDRESS,
-            serverNetwork,
-            SERVER_ADDRESS,
-            ONE_WAY);
+    link = DelayLine.linkingNewNetworks(binaries, ONE_WAY);
   }
 
   @AfterAll
@@ -62,19 +48,13 @@ class TcpConnectGadgetIT {
     if (link != null) {
       link.close();
     }
-    if (clientNetwork != null) {
-      clientNetwork.close();
-    }
-    if (serverNetwork != null) {
-      serverNetwork.close();
-    }
   }
 
   @Test
   void eachConnectThatSucceededIsReportedAtItsExit() throws Exception {
     try (RunningGadget gadget = start(Map.of())) {
       EventCollector collector = EventCollector.start(gadget, "tcpconnect-it-reader");
-      TcpPeers.Pair pair = TcpPeers.pair(clientNetwork, "127.0.0.1");
+      TcpPeers.Pair pair = TcpPeers.pair(link.clientNetwork(), "127.0.0.1");
 
       JsonNode connected =
           collector.await(tuple(pair.clientPort(), pair.serverPort()), 1).getFirst();
@@ -92,18 +72,19 @@ class TcpConnectGadgetIT {
 
   @Test
   void withLatencyAHandshakeAcrossTheDelayLineTakesFortyMilliseconds() throws Exception {
-    TcpPeers.Server server = TcpPeers.echoServer(serverNetwork, SERVER_ADDRESS);
+    TcpPeers.Server server = TcpPeers.echoServer(link.serverNetwork(), DelayLine.SERVER_ADDRESS);
     try (RunningGadget gadget = start(Map.of("latency", "true"))) {
       EventCollector collector = EventCollector.start(gadget, "tcpconnect-it-reader");
-      TcpPeers.Client client = TcpPeers.client(clientNetwork, SERVER_ADDRESS, server.port());
+      TcpPeers.Client client =
+          TcpPeers.client(link.clientNetwork(), DelayLine.SERVER_ADDRESS, server.port());
 
       JsonNode connected = collector.await(tuple(client.port(), server.port()), 1).getFirst();
       assertThat(connected.get("pid").asLong())
           .as("the connecting process, not the softirq's")
           .isEqualTo(client.pid());
       assertThat(connected.get("comm").asText()).isEqualTo("perl");
-      assertThat(connected.get("saddr").asText()).isEqualTo(CLIENT_ADDRESS);
-      assertThat(connected.get("daddr").asText()).isEqualTo(SERVER_ADDRESS);
+      assertThat(connected.get("saddr").asText()).isEqualTo(DelayLine.CLIENT_ADDRESS);
+      assertThat(connected.get("daddr").asText()).isEqualTo(DelayLine.SERVER_ADDRESS);
       assertThat(connected.get("error").asInt()).isZero();
       // A SYN there and a SYN-ACK back, 20 ms each; a busy machine may add, never take.
       assertThat(connected.get("latency").asLong())
@@ -116,7 +97,7 @@ class TcpConnectGadgetIT {
     try (RunningGadget gadget = start(Map.of("latency", "true"))) {
       EventCollector collector = EventCollector.start(gadget, "tcpconnect-it-reader");
 
-      int refusedPort = TcpPeers.refusedConnection(clientNetwork, "127.0.0.1", CLOSED_PORT);
+      int refusedPort = TcpPeers.refusedConnection(link.clientNetwork(), "127.0.0.1", CLOSED_PORT);
 
       JsonNode refused = collector.await(tuple(refusedPort, CLOSED_PORT), 1).getFirst();
       assertThat(refused.get("error").asInt()).isEqualTo(ECONNREFUSED);
@@ -127,12 +108,13 @@ class TcpConnectGadgetIT {
 
   @Test
   void aMinimumLatencyLeavesOutFasterHandshakes() throws Exception {
-    TcpPeers.Server server = TcpPeers.echoServer(serverNetwork, SERVER_ADDRESS);
+    TcpPeers.Server server = TcpPeers.echoServer(link.serverNetwork(), DelayLine.SERVER_ADDRESS);
     try (RunningGadget slowerThan30 = start(Map.of("latency", "true", "min", "30"));
         RunningGadget slowerThan1000 = start(Map.of("latency", "true", "min", "1000"))) {
       EventCollector collector = EventCollector.start(slowerThan30, "tcpconnect-it-reader");
 
-      TcpPeers.Client client = TcpPeers.client(clientNetwork, SERVER_ADDRESS, server.port());
+      TcpPeers.Client client =
+          TcpPeers.client(link.clientNetwork(), DelayLine.SERVER_ADDRESS, server.port());
 
       collector.await(tuple(client.port(), server.port()), 1);
       // Both programs ran when the handshake ended: whatever the other kept is in its ring.
