@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the TCP gadgets share: finding the socket behind a descriptor, and the connection a socket
- * or a packet belongs to, in the layout user space decodes (io.gadgetflow.node.gadget.TcpConnection).
+ * or a packet belongs to, in the layout user space decodes
+ * (io.gadgetflow.node.gadget.TcpConnection).
  */
 #ifndef GADGETFLOW_TCP_H
 #define GADGETFLOW_TCP_H
@@ -36,15 +37,10 @@ _Static_assert(sizeof(struct gadget_tcp_connection) == 44, "user space decodes 4
 /* The socket behind one of the current task's file descriptors, or NULL (not a socket too). */
 static __always_inline struct sock *gadget_socket_of_fd(long fd)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct file **files = BPF_CORE_READ(task, files, fdt, fd);
-	unsigned int max_fds = BPF_CORE_READ(task, files, fdt, max_fds);
-	struct file *file = NULL;
+	struct file *file = gadget_file_of_fd(fd);
 	struct socket *socket;
 
-	if (fd < 0 || fd >= max_fds)
-		return NULL;
-	if (bpf_probe_read_kernel(&file, sizeof(file), &files[fd]) || !file)
+	if (!file)
 		return NULL;
 	/* Only a socket's file has a struct socket as its private data. */
 	if ((BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
@@ -76,8 +72,8 @@ static __always_inline bool gadget_is_full_socket_state(__u8 state)
 }
 
 /* Fills everything but tcpflags from the common part of a socket, valid for any socket kind. */
-static __always_inline void gadget_tcp_connection_of_socket(struct gadget_tcp_connection *connection,
-							    struct sock *sk)
+static __always_inline void
+gadget_tcp_connection_of_socket(struct gadget_tcp_connection *connection, struct sock *sk)
 {
 	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 

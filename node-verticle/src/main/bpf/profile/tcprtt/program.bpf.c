@@ -2,7 +2,8 @@
 /*
  * tcprtt: a log2 histogram, in the kernel, of TCP's smoothed round-trip time each time a segment
  * arrives on an established connection. tcp:tcp_probe fires at the start of tcp_rcv_established,
- * where libbpf-tools' and Inspektor Gadget's tcprtt attach their kprobe, and carries srtt (tp->srtt_us
+ * where libbpf-tools' and Inspektor Gadget's tcprtt attach their kprobe, and carries srtt
+ * (tp->srtt_us
  * >> 3, in microseconds) and the connection's addresses. Nothing goes through the ring: user
  * space reads the histogram once, when the trace stops. The whole node: softirq context names no
  * process, so there is no container filter.
@@ -29,7 +30,8 @@ const volatile __u8 local_address[16] = {};
 const volatile __u32 remote_address_bytes = 0;
 const volatile __u8 remote_address[16] = {};
 
-/* Slot n counts round-trip times of [2^n, 2^(n+1)) microseconds (or milliseconds); slot 0 also 0. */
+/* Slot n counts round-trip times of [2^n, 2^(n+1)) microseconds (or milliseconds); slot 0 also 0.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, RTT_MAX_SLOTS);
@@ -42,7 +44,7 @@ struct {
  * socket's IPv4-mapped address (::ffff:a.b.c.d) matches as IPv4.
  */
 static __always_inline bool address_matches(const __u8 *sockaddr, __u16 family,
-					     const volatile __u8 *wanted, __u32 wanted_bytes)
+					    const volatile __u8 *wanted, __u32 wanted_bytes)
 {
 	__u8 address[16] = {};
 	int offset = 0;
@@ -54,7 +56,8 @@ static __always_inline bool address_matches(const __u8 *sockaddr, __u16 family,
 	} else {
 		bpf_probe_read_kernel(address, 16, sockaddr + SOCKADDR_IN6_ADDRESS);
 		if (wanted_bytes == 4) {
-			/* Only an IPv4-mapped address, whose IPv4 part starts at byte 12, can match. */
+			/* Only an IPv4-mapped address, whose IPv4 part starts at byte 12, can
+			 * match. */
 			for (int i = 0; i < 10; i++)
 				if (address[i] != 0)
 					return false;

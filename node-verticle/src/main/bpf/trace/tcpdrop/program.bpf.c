@@ -105,8 +105,8 @@ int trace_kfree_skb(struct trace_event_raw_kfree_skb *ctx)
 	struct sock *sk;
 	__u8 state = 0;
 
-	if ((int)ctx->reason <= bpf_core_enum_value(enum skb_drop_reason,
-						    SKB_DROP_REASON_NOT_SPECIFIED))
+	if ((int)ctx->reason <=
+	    bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_NOT_SPECIFIED))
 		return 0;
 	sk = BPF_CORE_READ(skb, sk);
 	if (!sk && bpf_core_field_exists(ctx->rx_sk))

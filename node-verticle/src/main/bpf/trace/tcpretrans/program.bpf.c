@@ -42,8 +42,8 @@ int trace_tcp_retransmit_skb(struct trace_event_raw_tcp_retransmit_skb *ctx)
 	gadget_fill_header_of_owner(&event->header, owner);
 	gadget_tcp_connection_of_socket(&event->connection, sk);
 	/*
-	 * The segment's header is built on a clone the tracepoint does not see: its flags are in the
-	 * control block. The eight classic flags are its low byte (6.x widened it for AccECN).
+	 * The segment's header is built on a clone the tracepoint does not see: its flags are in
+	 * the control block. The eight classic flags are its low byte (6.x widened it for AccECN).
 	 */
 	control = (struct tcp_skb_cb *)skb->cb;
 	bpf_probe_read_kernel(&event->connection.tcpflags, 1, &control->tcp_flags);

@@ -313,6 +313,150 @@ public final class GadgetCatalog {
                   "status", Type.STRING, 12, "TCP state, or ACTIVE/INACTIVE (connected) for UDP"),
               new EventField("inodeNumber", Type.UINT, 9, "the socket's inode")));
 
+  // Issue 19, helper h-syscalls: trace bind, mount, oomkill, fsslower, capabilities.
+
+  /** The filesystems whose type names {@code fsslower} accepts (a superblock's s_type->name). */
+  private static final List<String> FSSLOWER_FILESYSTEMS =
+      List.of("btrfs", "ext4", "nfs", "overlay", "tmpfs", "xfs");
+
+  public static final GadgetDescriptor BINDSNOOP =
+      new GadgetDescriptor(
+          "bindsnoop",
+          GadgetCategory.TRACE,
+          "bind",
+          "Trace sockets binding to an address and port",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STREAM, OutputMode.FILE),
+          true,
+          List.of(
+              ParameterDescriptor.of(
+                      "pid", ParameterType.UINT, "0", "only binds by this process (0: any)")
+                  .withRange(0L, PID_MAX),
+              ParameterDescriptor.of(
+                      "ports",
+                      ParameterType.UINT_LIST,
+                      "",
+                      "only binds to these ports, comma-separated (empty: any)")
+                  .withRange(1L, 65_535L),
+              ParameterDescriptor.of(
+                  "ignore_errors", ParameterType.BOOL, "true", "only binds that succeeded")),
+          List.of(
+              new EventField("pid", Type.UINT, 7, "process id"),
+              new EventField("comm", Type.STRING, 16, "command name"),
+              new EventField("proto", Type.STRING, 5, "socket protocol, e.g. TCP or UDP"),
+              new EventField("addr", Type.STRING, 16, "address asked for"),
+              new EventField("port", Type.UINT, 5, "port asked for (0: any)"),
+              new EventField(
+                  "opts",
+                  Type.STRING,
+                  5,
+                  "socket options, rRNTF: SO_REUSEPORT, SO_REUSEADDR,"
+                      + " IP_BIND_ADDRESS_NO_PORT, IP_TRANSPARENT, IP_FREEBIND ('.' when unset)"),
+              new EventField("if", Type.STRING, 12, "device the socket is bound to, or empty"),
+              new EventField("uid", Type.UINT, 6, "user id"),
+              new EventField("gid", Type.UINT, 6, "group id"),
+              new EventField("ret", Type.INT, 4, "0, or the negative errno of the bind")));
+
+  public static final GadgetDescriptor MOUNTSNOOP =
+      new GadgetDescriptor(
+          "mountsnoop",
+          GadgetCategory.TRACE,
+          "mount",
+          "Trace mount and umount, and the mount API of fsopen, fsconfig, fsmount, move_mount,"
+              + " open_tree, mount_setattr and fspick",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STREAM, OutputMode.FILE),
+          true,
+          List.of(),
+          List.of(
+              new EventField("comm", Type.STRING, 16, "command name"),
+              new EventField("pid", Type.UINT, 7, "process id"),
+              new EventField("tid", Type.UINT, 7, "thread id"),
+              new EventField("uid", Type.UINT, 6, "user id"),
+              new EventField("operation", Type.STRING, 13, "the system call, e.g. mount"),
+              new EventField("ret", Type.INT, 4, "return value: 0 or a descriptor, or -errno"),
+              new EventField("latency", Type.UINT, 9, "time in the system call, in ns"),
+              new EventField("fs", Type.STRING, 8, "filesystem type"),
+              new EventField("source", Type.STRING, 16, "source (device, path or mount)"),
+              new EventField("target", Type.STRING, 16, "target path"),
+              new EventField("data", Type.STRING, 16, "options or settings"),
+              new EventField("flags", Type.STRING_ARRAY, 24, "flags by name"),
+              new EventField("flagsRaw", Type.UINT, 10, "flags as a number")));
+
+  public static final GadgetDescriptor OOMKILL =
+      new GadgetDescriptor(
+          "oomkill",
+          GadgetCategory.TRACE,
+          "oomkill",
+          "Trace processes killed by the out-of-memory killer",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STREAM, OutputMode.FILE),
+          true,
+          List.of(),
+          List.of(
+              new EventField("kpid", Type.UINT, 7, "killed process id"),
+              new EventField("kcomm", Type.STRING, 16, "killed command name"),
+              new EventField("kuid", Type.UINT, 6, "killed process's user id"),
+              new EventField("pages", Type.UINT, 6, "resident pages of the killed process"),
+              new EventField("tpid", Type.UINT, 7, "id of the process whose allocation failed"),
+              new EventField(
+                  "tcomm", Type.STRING, 16, "command of the process whose allocation failed")));
+
+  public static final GadgetDescriptor FSSLOWER =
+      new GadgetDescriptor(
+          "fsslower",
+          GadgetCategory.TRACE,
+          "fsslower",
+          "Trace open, read, write and fsync of files of one filesystem slower than a threshold",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STREAM, OutputMode.FILE),
+          true,
+          List.of(
+              ParameterDescriptor.of(
+                      "filesystem", ParameterType.STRING, "ext4", "filesystem type to trace")
+                  .withAllowedValues(FSSLOWER_FILESYSTEMS),
+              ParameterDescriptor.of(
+                      "min", ParameterType.UINT, "10", "minimum latency to report, in ms")
+                  .withRange(0L, 3_600_000L)),
+          List.of(
+              new EventField("pid", Type.UINT, 7, "process id"),
+              new EventField("comm", Type.STRING, 16, "command name"),
+              new EventField("op", Type.STRING, 1, "R read, W write, O open, F fsync"),
+              new EventField("bytes", Type.UINT, 10, "bytes read or written"),
+              new EventField("offset", Type.INT, 10, "file offset of the read or write"),
+              new EventField("latency", Type.UINT, 10, "time in the system call, in µs"),
+              new EventField("file", Type.STRING, 24, "file name")));
+
+  public static final GadgetDescriptor CAPABILITIES =
+      new GadgetDescriptor(
+          "capabilities",
+          GadgetCategory.TRACE,
+          "capabilities",
+          "Trace security capability checks",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STREAM, OutputMode.FILE),
+          true,
+          List.of(
+              ParameterDescriptor.of(
+                  "unique",
+                  ParameterType.BOOL,
+                  "false",
+                  "only the first check of each capability in each container")),
+          List.of(
+              new EventField("pid", Type.UINT, 7, "process id"),
+              new EventField("comm", Type.STRING, 16, "command name"),
+              new EventField("syscall", Type.STRING, 16, "system call that checked"),
+              new EventField("uid", Type.UINT, 6, "user id"),
+              new EventField("gid", Type.UINT, 6, "group id"),
+              new EventField("cap", Type.INT, 3, "capability number"),
+              new EventField("capName", Type.STRING, 18, "capability name, e.g. SYS_ADMIN"),
+              new EventField("verdict", Type.STRING, 7, "Allow or Deny"),
+              new EventField("targetuserns", Type.UINT, 10, "user namespace checked against"),
+              new EventField("currentuserns", Type.UINT, 10, "user namespace of the process"),
+              new EventField("caps", Type.UINT, 10, "effective capabilities, as a bit set"),
+              new EventField(
+                  "capsNames", Type.STRING_ARRAY, 24, "effective capabilities, by name")));
+
   // TCP gadgets (issue 19, h-tcp): events named after the socket's owner (see docs/gadgets.md).
 
   /** The largest TCP port. */
@@ -429,25 +573,24 @@ public final class GadgetCatalog {
           List.of());
 
   private static final Map<String, GadgetDescriptor> BY_NAME =
-      List.of(
-              EXECSNOOP,
-              OPENSNOOP,
-              SIGSNOOP,
-              TCPTRACER,
-              BIOLATENCY,
-              PROCESS_COLLECTOR,
-              SECCOMP,
-              FILETOP,
-              TCPTOP,
-              BIOTOP,
-              DNS,
-              SNISNOOP,
-              SOCKET_COLLECTOR,
-              TCPRETRANS,
-              TCPDROP,
-              TCPCONNECT,
-              TCPRTT)
-          .stream()
+      Stream.of(
+              List.of(
+                  EXECSNOOP,
+                  OPENSNOOP,
+                  SIGSNOOP,
+                  TCPTRACER,
+                  BIOLATENCY,
+                  PROCESS_COLLECTOR,
+                  SECCOMP,
+                  FILETOP,
+                  TCPTOP,
+                  BIOTOP,
+                  DNS,
+                  SNISNOOP,
+                  SOCKET_COLLECTOR),
+              List.of(BINDSNOOP, MOUNTSNOOP, OOMKILL, FSSLOWER, CAPABILITIES),
+              List.of(TCPRETRANS, TCPDROP, TCPCONNECT, TCPRTT))
+          .flatMap(List::stream)
           .collect(Collectors.toUnmodifiableMap(GadgetDescriptor::name, Function.identity()));
 
   private GadgetCatalog() {}

@@ -95,6 +95,12 @@ public final class EventHeader {
   }
 
   public static void writeComm(MemorySegment ring, long offset, JsonEventWriter out) {
-    out.cStringField(COMM, ring, offset + COMM_OFFSET, COMM_BYTES);
+    writeComm(ring, offset, out, COMM);
+  }
+
+  /** The comm under another name, for gadgets whose event names two processes (oomkill). */
+  public static void writeComm(
+      MemorySegment ring, long offset, JsonEventWriter out, JsonName name) {
+    out.cStringField(name, ring, offset + COMM_OFFSET, COMM_BYTES);
   }
 }

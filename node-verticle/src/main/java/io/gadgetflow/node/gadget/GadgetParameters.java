@@ -5,6 +5,7 @@ import io.gadgetflow.api.gadget.IpAddressLiterals;
 import io.gadgetflow.api.gadget.ParameterDescriptor;
 import io.gadgetflow.api.gadget.Signals;
 import java.net.InetAddress;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -37,6 +38,17 @@ public final class GadgetParameters {
 
   public long unsigned(String name) {
     return Long.parseLong(value(name).strip());
+  }
+
+  /** The items of a comma-separated list of unsigned integers; none when it is empty. */
+  public long[] unsignedList(String name) {
+    String value = value(name).strip();
+    if (value.isEmpty()) {
+      return new long[0];
+    }
+    return Arrays.stream(value.split(","))
+        .mapToLong(item -> Long.parseLong(item.strip()))
+        .toArray();
   }
 
   /** The value as given, or the default. */

@@ -8,8 +8,13 @@ import io.gadgetflow.node.gadget.snapshot.socket.SocketGadget;
 import io.gadgetflow.node.gadget.top.blockio.BlockIoTopGadget;
 import io.gadgetflow.node.gadget.top.file.FileTopGadget;
 import io.gadgetflow.node.gadget.top.tcp.TcpTopGadget;
+import io.gadgetflow.node.gadget.trace.bind.BindGadget;
+import io.gadgetflow.node.gadget.trace.capabilities.CapabilitiesGadget;
 import io.gadgetflow.node.gadget.trace.dns.DnsGadget;
 import io.gadgetflow.node.gadget.trace.exec.ExecGadget;
+import io.gadgetflow.node.gadget.trace.fsslower.FsSlowerGadget;
+import io.gadgetflow.node.gadget.trace.mount.MountGadget;
+import io.gadgetflow.node.gadget.trace.oomkill.OomKillGadget;
 import io.gadgetflow.node.gadget.trace.open.OpenGadget;
 import io.gadgetflow.node.gadget.trace.signal.SignalGadget;
 import io.gadgetflow.node.gadget.trace.sni.SniGadget;
@@ -38,6 +43,12 @@ public final class GadgetPrograms {
           DnsGadget.PROGRAM,
           SniGadget.PROGRAM,
           SocketGadget.PROGRAM,
+          // Issue 19, h-syscalls.
+          BindGadget.PROGRAM,
+          MountGadget.PROGRAM,
+          OomKillGadget.PROGRAM,
+          FsSlowerGadget.PROGRAM,
+          CapabilitiesGadget.PROGRAM,
           // TCP gadgets (issue 19, h-tcp).
           TcpRetransGadget.PROGRAM,
           TcpDropGadget.PROGRAM,

@@ -53,8 +53,13 @@ public final class JsonEventWriter {
    */
   private static final int FIRST_C_STRING_CHUNK = 64;
 
-  /** Strings cached per field name, for names made at start-up (each JsonName has an index). */
-  private static final int CACHED_NAMES = 64;
+  /**
+   * Strings cached per field name, for names made at start-up (each JsonName has an index). Room
+   * for every gadget's names: the enricher's (node, namespace, pod, container) may be made after
+   * the decoders of the whole catalogue made theirs (68 names with 12 gadgets), and a name beyond
+   * the room is written without the cache, on every event.
+   */
+  private static final int CACHED_NAMES = 512;
 
   static {
     for (int n = 0; n < 100; n++) {
@@ -164,10 +169,13 @@ public final class JsonEventWriter {
   /**
    * A C string: the bytes at {@code offset} up to the first NUL, or {@code maxBytes} of them when
    * there is none.
+   *
+   * @return the bytes it took in {@code source}, its NUL included when there was one (for records
+   *     that lay strings out one after the other)
    */
-  public void cStringField(JsonName name, MemorySegment source, long offset, int maxBytes) {
+  public int cStringField(JsonName name, MemorySegment source, long offset, int maxBytes) {
     name(name);
-    appendCString(source, offset, maxBytes);
+    return appendCString(source, offset, maxBytes);
   }
 
   public void beginArrayField(JsonName name) {

@@ -22,6 +22,10 @@ public final class TestProcesses {
     return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
   }
 
+  public static long currentGid() throws IOException {
+    return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:gid")).longValue();
+  }
+
   /** The inode number in {@code /proc/self/ns/mnt -> mnt:[4026531841]}. */
   public static long currentMountNamespace() throws IOException {
     return namespaceOf(ProcessHandle.current().pid(), "mnt");
