@@ -17,6 +17,9 @@ GADGETFLOW_DEBIAN_PACKAGES=(clang llvm libbpf-dev libbpf1 bpftool chromium chrom
 GADGETFLOW_DEBIAN_PACKAGES+=(iproute2 dnsmasq-base bind9-dnsutils openssl)
 # libbpf-tools: the reference tools the gadgets' comparison tests run beside them (mountsnoop).
 GADGETFLOW_DEBIAN_PACKAGES+=(libbpf-tools)
+# The TCP gadgets' tests: lost and dropped packets in test network namespaces (nftables), and
+# bpftrace's tcpdrop.bt beside tcpdrop.
+GADGETFLOW_DEBIAN_PACKAGES+=(nftables bpftrace)
 
 die() {
   echo "gadgetflow: $*" >&2

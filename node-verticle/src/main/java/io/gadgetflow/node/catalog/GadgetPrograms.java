@@ -3,6 +3,7 @@ package io.gadgetflow.node.catalog;
 import io.gadgetflow.node.gadget.GadgetProgram;
 import io.gadgetflow.node.gadget.advise.seccompprofile.SeccompGadget;
 import io.gadgetflow.node.gadget.profile.blockio.BlockIoGadget;
+import io.gadgetflow.node.gadget.profile.tcprtt.TcpRttGadget;
 import io.gadgetflow.node.gadget.snapshot.process.ProcessGadget;
 import io.gadgetflow.node.gadget.snapshot.socket.SocketGadget;
 import io.gadgetflow.node.gadget.top.blockio.BlockIoTopGadget;
@@ -19,6 +20,9 @@ import io.gadgetflow.node.gadget.trace.open.OpenGadget;
 import io.gadgetflow.node.gadget.trace.signal.SignalGadget;
 import io.gadgetflow.node.gadget.trace.sni.SniGadget;
 import io.gadgetflow.node.gadget.trace.tcp.TcpGadget;
+import io.gadgetflow.node.gadget.trace.tcpconnect.TcpConnectGadget;
+import io.gadgetflow.node.gadget.trace.tcpdrop.TcpDropGadget;
+import io.gadgetflow.node.gadget.trace.tcpretrans.TcpRetransGadget;
 import java.util.List;
 import java.util.Optional;
 
@@ -49,7 +53,12 @@ public final class GadgetPrograms {
           MountGadget.PROGRAM,
           OomKillGadget.PROGRAM,
           FsSlowerGadget.PROGRAM,
-          CapabilitiesGadget.PROGRAM);
+          CapabilitiesGadget.PROGRAM,
+          // TCP gadgets (issue 19, h-tcp).
+          TcpRetransGadget.PROGRAM,
+          TcpDropGadget.PROGRAM,
+          TcpConnectGadget.PROGRAM,
+          TcpRttGadget.PROGRAM);
 
   private GadgetPrograms() {}
 
