@@ -17,8 +17,10 @@ GADGETFLOW_DEBIAN_PACKAGES=(clang llvm libbpf-dev libbpf1 bpftool chromium chrom
 GADGETFLOW_DEBIAN_PACKAGES+=(iproute2 dnsmasq-base bind9-dnsutils openssl)
 # libbpf-tools: the reference tools the gadgets' comparison tests run beside them (mountsnoop).
 GADGETFLOW_DEBIAN_PACKAGES+=(libbpf-tools)
-# profile cpu's tests: bpftrace's profile probe beside the gadget (gcc builds their workload).
-GADGETFLOW_DEBIAN_PACKAGES+=(bpftrace)
+# The TCP gadgets' tests: lost and dropped packets in test network namespaces (nftables), and
+# bpftrace's tcpdrop.bt beside tcpdrop; bpftrace's profile probe beside profile cpu (gcc builds
+# its workload).
+GADGETFLOW_DEBIAN_PACKAGES+=(nftables bpftrace)
 
 die() {
   echo "gadgetflow: $*" >&2

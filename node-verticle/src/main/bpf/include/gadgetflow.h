@@ -122,6 +122,19 @@ static __always_inline struct file *gadget_file_of_fd(long fd)
 	return file;
 }
 
+/* The slot of a log2 histogram that counts value: n for [2^n, 2^(n+1)), 0 for 0 and 1, the last
+ * slot for anything larger. */
+static __always_inline __u32 gadget_log2_slot(__u64 value, __u32 slots)
+{
+	__u32 slot = 0;
+
+	while (value > 1 && slot < slots - 1) {
+		value >>= 1;
+		slot++;
+	}
+	return slot;
+}
+
 static __always_inline void gadget_fill_header(struct gadget_event_header *header)
 {
 	header->boot_timestamp_ns = bpf_ktime_get_boot_ns();

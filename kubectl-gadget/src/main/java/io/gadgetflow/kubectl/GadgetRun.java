@@ -2,6 +2,7 @@ package io.gadgetflow.kubectl;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gadgetflow.api.gadget.GadgetDescriptor;
+import io.gadgetflow.api.gadget.TraceValidation;
 import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.RunMode;
 import io.gadgetflow.api.trace.Trace;
@@ -211,6 +212,12 @@ final class GadgetRun {
       spec.setFilter(filter == null || filter.isEmpty() ? null : filter);
       spec.setOutputMode(plan.outputMode());
       spec.setParameters(parameters);
+      // The controller would refuse such a Trace into its status: say why here, and create none.
+      TraceValidation.validate(spec)
+          .ifPresent(
+              violation -> {
+                throw new CommandFailure(violation.message());
+              });
       // Set first: a create cut short may still have happened, and only deleting finds out.
       createAttempted = true;
       Trace trace = group.create(spec, plan.firstOperation());

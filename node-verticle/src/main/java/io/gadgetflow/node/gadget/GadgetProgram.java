@@ -16,6 +16,7 @@ import java.util.function.LongFunction;
  *     on arm64) instead of failing the gadget
  * @param setup applies the trace's parameters to the opened object, before it loads
  * @param attach attaches the loaded programs
+ * @param start runs once the programs are attached
  * @param result for gadgets that answer with {@code status.output} (profile, snapshot, advise):
  *     reads it from the kernel
  * @param table for top gadgets, which report a table per interval instead of events: what their
@@ -29,6 +30,7 @@ public record GadgetProgram(
     Set<String> optionalPrograms,
     ProgramSetup setup,
     ProgramAttach attach,
+    ProgramStart start,
     Optional<StatusOutput> result,
     Optional<TopTable> table) {
 
@@ -51,6 +53,7 @@ public record GadgetProgram(
         optionalPrograms,
         ProgramSetup.NONE,
         ProgramAttach.BY_SECTION,
+        ProgramStart.NONE,
         Optional.empty(),
         Optional.empty());
   }
@@ -64,6 +67,21 @@ public record GadgetProgram(
         optionalPrograms,
         programSetup,
         attach,
+        start,
+        result,
+        table);
+  }
+
+  public GadgetProgram withStart(ProgramStart programStart) {
+    return new GadgetProgram(
+        descriptor,
+        objectResource,
+        layouts,
+        newDecoder,
+        optionalPrograms,
+        setup,
+        attach,
+        programStart,
         result,
         table);
   }
@@ -77,6 +95,7 @@ public record GadgetProgram(
         optionalPrograms,
         setup,
         attach,
+        start,
         Optional.of(statusOutput),
         table);
   }
@@ -90,6 +109,7 @@ public record GadgetProgram(
         optionalPrograms,
         setup,
         attach,
+        start,
         result,
         Optional.of(topTable));
   }
@@ -103,6 +123,7 @@ public record GadgetProgram(
         optionalPrograms,
         setup,
         programAttach,
+        start,
         result,
         table);
   }

@@ -1,7 +1,6 @@
 package io.gadgetflow.node.trace;
 
 import io.gadgetflow.api.kafka.ControlRecord;
-import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.gadget.GadgetParameters;
 import io.gadgetflow.node.gadget.GadgetProgram;
@@ -53,7 +52,7 @@ final class SharedGadgets {
     }
   }
 
-  private final NodeConfig config;
+  private final TraceSettings settings;
   private final WorkerExecutor workers;
   private final EventSink sink;
   private final ContainerRegistry containers;
@@ -62,8 +61,11 @@ final class SharedGadgets {
   private final Set<Future<Void>> unloading = new HashSet<>();
 
   SharedGadgets(
-      NodeConfig config, WorkerExecutor workers, EventSink sink, ContainerRegistry containers) {
-    this.config = config;
+      TraceSettings settings,
+      WorkerExecutor workers,
+      EventSink sink,
+      ContainerRegistry containers) {
+    this.settings = settings;
     this.workers = workers;
     this.sink = sink;
     this.containers = containers;
@@ -128,10 +130,10 @@ final class SharedGadgets {
                     SharedGadget.load(
                         program,
                         sharing.filtered(),
-                        config.ringBufferBytes(),
+                        settings.ringBufferBytes(),
                         new GadgetParameters(program.descriptor(), trace.parameters()),
                         sink,
-                        config.nodeName(),
+                        settings.nodeName(),
                         containers),
                 false));
     // A gadget that failed to load is tried again by the next trace.

@@ -8,6 +8,7 @@ import io.gadgetflow.node.containers.ContainerSelection;
 import io.gadgetflow.node.gadget.StatusOutput;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.kafka.EventStream;
+import io.gadgetflow.node.metrics.NodeMetrics;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.atomic.DoubleAccumulator;
@@ -21,7 +22,7 @@ import java.util.function.ToLongFunction;
  * the trace runs is counted and said in warning events; a loss in the shared ring may have been
  * another trace's event, and counts for every trace of the gadget.
  */
-public final class TraceSession implements AutoCloseable {
+public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
   private static final long[] NONE_SELECTED = {};
 
   private final SharedGadget gadget;
@@ -98,7 +99,7 @@ public final class TraceSession implements AutoCloseable {
     return gadget.readResult();
   }
 
-  /** What was delivered to Kafka and what was lost, since the start. */
+  @Override
   public EventCounters counters() {
     EventCounters closedCounters = finalCounters;
     return closedCounters != null
@@ -116,7 +117,7 @@ public final class TraceSession implements AutoCloseable {
     return queueDrops;
   }
 
-  /** How full the gadget's ring buffer was at most since the previous call, from 0 to 1. */
+  @Override
   public double takeRingBufferFill() {
     return peakRingFill.getThenReset();
   }
