@@ -169,7 +169,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
   }
 
   private Future<Void> answer(Trace trace, ControlRecord record, Answer answer) {
-    trace.lastAnswer = answer.report(nodeName, record, clock.instant());
+    trace.lastAnswer = OutputLimit.fit(answer).report(nodeName, record, clock.instant());
     return reporter.report(trace.lastAnswer);
   }
 }
