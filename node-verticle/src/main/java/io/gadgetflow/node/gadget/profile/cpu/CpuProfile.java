@@ -22,15 +22,11 @@ import java.util.function.LongFunction;
  * out, one that could not be kept is bcc's {@code [Missed User Stack]} or {@code [Missed Kernel
  * Stack]}.
  *
- * <p>A report is at most {@link #MAX_BYTES} of JSON once written as a JSON string (each quote and
- * backslash escaped), as the node's report carries it in one Kafka record, whose default limit is 1
- * MiB, and as a Trace's status keeps it: when the entries would not fit, it keeps the most sampled
- * ones and says in its warning how many it left out.
+ * <p>A report is at most {@link StatusOutput#MAX_BYTES}, what a Trace's status may hold: when the
+ * entries would not fit, it keeps the most sampled ones and says in its warning how many it left
+ * out (the node agent would otherwise keep the first ones, the least sampled).
  */
 final class CpuProfile {
-  /** Below Kafka's default 1 MiB record, which also carries the rest of the node's report. */
-  static final int MAX_BYTES = 900 * 1024;
-
   static final String MISSED_USER_STACK = "[Missed User Stack]";
   static final String MISSED_KERNEL_STACK = "[Missed Kernel Stack]";
 
@@ -72,16 +68,13 @@ final class CpuProfile {
     List<byte[]> kept = new ArrayList<>();
     long bytes = 2;
     int index = 0;
-    long escapedBytes = 2;
     for (; index < sorted.size(); index++) {
       byte[] entry = entry(sorted.get(index));
-      long escapedEntry = escapedLength(entry) + 1;
-      if (escapedBytes + escapedEntry > MAX_BYTES) {
+      if (bytes + entry.length + 1 > StatusOutput.MAX_BYTES) {
         break;
       }
       kept.add(entry);
       bytes += entry.length + 1;
-      escapedBytes += escapedEntry;
     }
     ByteArrayOutputStream json = new ByteArrayOutputStream((int) bytes);
     json.write('[');
@@ -101,18 +94,8 @@ final class CpuProfile {
     return new StatusOutput.Result(
         output,
         "The report holds the %d most sampled stacks of %d (%d of %d samples): it is limited to %d KiB"
-            .formatted(index, sorted.size(), keptSamples, allSamples, MAX_BYTES / 1024));
-  }
-
-  /** Its length in a JSON string: quotes and backslashes are escaped with a backslash. */
-  private static long escapedLength(byte[] json) {
-    long length = json.length;
-    for (byte b : json) {
-      if (b == '"' || b == '\\') {
-        length++;
-      }
-    }
-    return length;
+            .formatted(
+                index, sorted.size(), keptSamples, allSamples, StatusOutput.MAX_BYTES / 1024));
   }
 
   private byte[] entry(StackCount count) {
