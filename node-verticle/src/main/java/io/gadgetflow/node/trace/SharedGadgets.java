@@ -45,15 +45,16 @@ final class SharedGadgets {
   }
 
   private static final class Loaded {
-    final Future<SharedGadget> gadget;
+    final Future<LoadedGadget> gadget;
     int traces;
 
-    Loaded(Future<SharedGadget> gadget) {
+    Loaded(Future<LoadedGadget> gadget) {
       this.gadget = gadget;
     }
   }
 
   private final NodeConfig config;
+  private final GadgetLoader loader;
   private final WorkerExecutor workers;
   private final EventSink sink;
   private final ContainerRegistry containers;
@@ -62,8 +63,13 @@ final class SharedGadgets {
   private final Set<Future<Void>> unloading = new HashSet<>();
 
   SharedGadgets(
-      NodeConfig config, WorkerExecutor workers, EventSink sink, ContainerRegistry containers) {
+      NodeConfig config,
+      GadgetLoader loader,
+      WorkerExecutor workers,
+      EventSink sink,
+      ContainerRegistry containers) {
     this.config = config;
+    this.loader = loader;
     this.workers = workers;
     this.sink = sink;
     this.containers = containers;
@@ -125,7 +131,7 @@ final class SharedGadgets {
         new Loaded(
             workers.executeBlocking(
                 () ->
-                    SharedGadget.load(
+                    loader.load(
                         program,
                         sharing.filtered(),
                         config.ringBufferBytes(),
@@ -144,7 +150,7 @@ final class SharedGadgets {
     if (gadget.traces > 0 || !loaded.remove(sharing, gadget) || gadget.gadget.failed()) {
       return;
     }
-    SharedGadget unused = gadget.gadget.result();
+    LoadedGadget unused = gadget.gadget.result();
     Future<Void> unload =
         workers.executeBlocking(
             () -> {

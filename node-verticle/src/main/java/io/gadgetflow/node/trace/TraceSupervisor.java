@@ -75,6 +75,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
 
   public TraceSupervisor(
       NodeConfig config,
+      GadgetLoader loader,
       WorkerExecutor workers,
       EventSink sink,
       StatusReporter reporter,
@@ -87,7 +88,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
     this.workers = workers;
     this.reporter = reporter;
     this.clock = clock;
-    this.gadgets = new SharedGadgets(config, workers, sink, containers);
+    this.gadgets = new SharedGadgets(config, loader, workers, sink, containers);
   }
 
   @Override
