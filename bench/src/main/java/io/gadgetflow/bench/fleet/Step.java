@@ -1,0 +1,260 @@
+package io.gadgetflow.bench.fleet;
+
+import io.gadgetflow.bench.shared.TraceRequests;
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** One fleet size: agents up, four kubectl gadget -A runs, the web UI watching one trace. */
+final class Step {
+  private static final Duration START_DEADLINE = Duration.ofMinutes(3);
+
+  private final FleetBench.Fleet fleet;
+  private final Vertx vertx;
+  private final ChildJvm controller;
+  private final StatusLag lag;
+  private final TraceTimeline timeline;
+  private final SyntheticEvents events;
+  private final int webPort;
+  private final String token;
+  private final int nodes;
+
+  Step(
+      FleetBench.Fleet fleet,
+      Vertx vertx,
+      ChildJvm controller,
+      StatusLag lag,
+      TraceTimeline timeline,
+      SyntheticEvents events,
+      int webPort,
+      String token,
+      int nodes) {
+    this.fleet = fleet;
+    this.vertx = vertx;
+    this.controller = controller;
+    this.lag = lag;
+    this.timeline = timeline;
+    this.events = events;
+    this.webPort = webPort;
+    this.token = token;
+    this.nodes = nodes;
+  }
+
+  /** What one step saw. */
+  record Result(
+      int nodes,
+      int traces,
+      double threadsPerAgent,
+      long heapBytesPerAgent,
+      Map<String, Long> firstAllNodesMillis,
+      long allCreatedMillis,
+      long allStartedMillis,
+      Samples start,
+      Samples stop,
+      Samples answerLag,
+      Samples countersLag,
+      double controllerCpuSeconds,
+      Map<String, Long> traceRequests,
+      WatchedTrace.Watched watched,
+      double fleetEventBytesPerSecond,
+      long downstreamTraces,
+      long downstreamGaps,
+      long kubectlMismatches,
+      long notStarted) {
+
+    void print(PrintStream out) {
+      out.printf("%n== %d nodes, %d Traces (events SYNTHETIC) ==%n", nodes, traces);
+      out.printf(
+          "agents in this JVM: %.2f threads and %d KiB of heap per agent%n",
+          threadsPerAgent, heapBytesPerAgent / 1024);
+      firstAllNodesMillis.forEach(
+          (command, millis) ->
+              out.printf(
+                  "kubectl gadget %s -A: launch to events from all %d nodes printed: %s%n",
+                  command, nodes, millis < 0 ? "NOT ALL NODES" : millis + " ms"));
+      out.printf(
+          "launch of the runs to: last Trace created %d ms, last Trace Started %d ms; not started: %d%n",
+          allCreatedMillis, allStartedMillis, notStarted);
+      out.printf("start -> Started (watch): %s%n", start);
+      out.printf("stop -> Stopped (watch): %s%n", stop);
+      out.printf("aggregation lag, answers (report -> status seen): %s%n", answerLag);
+      out.printf("aggregation lag, counters only: %s%n", countersLag);
+      out.printf(
+          "controller CPU: %.1f s in all, %.1f ms per Trace%n",
+          controllerCpuSeconds, controllerCpuSeconds * 1000 / traces);
+      long statusWrites =
+          traceRequests.entrySet().stream()
+              .filter(e -> e.getKey().contains(" status "))
+              .mapToLong(Map.Entry::getValue)
+              .sum();
+      out.printf(
+          "API server requests on Traces: %s; status writes per Trace: %.2f%n",
+          traceRequests, (double) statusWrites / traces);
+      out.printf(
+          "web UI watching one trace for its events (%d events, %d bytes): live feed read %s bytes by topic; the fleet's events: %.0f bytes/s%n",
+          watched.events(),
+          watched.eventBytes(),
+          watched.feedBytesByTopic(),
+          fleetEventBytesPerSecond);
+      out.printf(
+          "downstream group: %d traces, %d with a gap or repeat; kubectl gadget vs downstream: %d mismatches%n",
+          downstreamTraces, downstreamGaps, kubectlMismatches);
+    }
+  }
+
+  Result run() throws Exception {
+    List<String> names = FleetBench.Fleet.nodeNames(nodes);
+    fleet.nodeObjects(names);
+    try (FleetAgents agents =
+            FleetAgents.deploy(vertx, names, fleet.kafka().bootstrapServers(), events);
+        Downstream downstream =
+            new Downstream(
+                fleet.clients(), fleet.topics().events(), "fleet-downstream-" + nodes, 3)) {
+      if (!downstream.awaitAssigned(Duration.ofMinutes(1))) {
+        throw new IllegalStateException("the downstream group got no partitions");
+      }
+      lag.takeAnswers();
+      lag.takeCounters();
+      double cpuBefore = controller.cpuSeconds();
+      Map<String, Long> requestsBefore = TraceRequests.count(fleet.client());
+      List<KubectlGadgetRun> runs = new ArrayList<>();
+      long launched = Clocks.epochMicros();
+      for (String command : FleetBench.COMMANDS) {
+        runs.add(
+            KubectlGadgetRun.launch(
+                command,
+                Duration.ofSeconds(fleet.settings().runSeconds()),
+                fleet.kube().kubeconfig(),
+                fleet.kafka().bootstrapServers(),
+                fleet.log("kubectl-gadget-" + command + "-" + nodes)));
+      }
+      int traces = nodes * runs.size();
+      awaitStarted(traces);
+      long allCreated = timeline.traces().stream().mapToLong(t -> t.created).max().orElse(0);
+      long allStarted = timeline.traces().stream().mapToLong(t -> t.started).max().orElse(0);
+      long notStarted = timeline.traces().stream().filter(t -> t.started == 0).count();
+
+      // The web UI watches one trace while the fleet runs.
+      TraceTimeline.Seen one =
+          timeline.traces().stream().filter(t -> t.started > 0).findFirst().orElseThrow();
+      long downstreamBytesBefore = downstream.bytes();
+      long windowStart = System.nanoTime();
+      WatchedTrace.Watched watched =
+          WatchedTrace.watch(
+              webPort,
+              token,
+              FleetBench.NAMESPACE,
+              one.name,
+              Duration.ofSeconds(fleet.settings().watchSeconds()));
+      double fleetBytesPerSecond =
+          (downstream.bytes() - downstreamBytesBefore) / ((System.nanoTime() - windowStart) / 1e9);
+
+      for (KubectlGadgetRun run : runs) {
+        run.awaitEnd(Duration.ofSeconds(fleet.settings().runSeconds()).plusMinutes(3));
+      }
+      double cpu = controller.cpuSeconds() - cpuBefore;
+      Map<String, Long> requests =
+          TraceRequests.since(requestsBefore, TraceRequests.count(fleet.client()));
+
+      Samples start = new Samples();
+      Samples stop = new Samples();
+      for (TraceTimeline.Seen seen : timeline.traces()) {
+        if (seen.started > 0) {
+          start.add(seen.started - seen.created);
+        }
+        if (seen.stopped > 0 && seen.stopAsked > 0) {
+          stop.add(seen.stopped - seen.stopAsked);
+        }
+      }
+      // Events still on their way to the group after the last stop.
+      TimeUnit.SECONDS.sleep(5);
+      long gaps = 0;
+      for (String uid : downstream.traces()) {
+        Downstream.PerTrace trace = downstream.trace(uid);
+        if (trace.received.get() != trace.highestSequence.get() + 1) {
+          gaps++;
+        }
+      }
+      Map<String, Long> firstAll = new java.util.LinkedHashMap<>();
+      long mismatches = 0;
+      for (KubectlGadgetRun run : runs) {
+        boolean all = run.firstEventMicros.size() == nodes;
+        firstAll.put(
+            run.command,
+            all
+                ? (run.firstEventMicros.values().stream().mapToLong(Long::longValue).max().orElse(0)
+                        - run.launchedMicros)
+                    / 1000
+                : -1);
+        mismatches += mismatches(run, downstream);
+      }
+      return new Result(
+          nodes,
+          traces,
+          agents.threadsPerAgentTimes100 / 100.0,
+          agents.heapBytesPerAgent,
+          firstAll,
+          (allCreated - launched) / 1000,
+          (allStarted - launched) / 1000,
+          start,
+          stop,
+          lag.takeAnswers(),
+          lag.takeCounters(),
+          cpu,
+          requests,
+          watched,
+          fleetBytesPerSecond,
+          downstream.traces().size(),
+          gaps,
+          mismatches,
+          notStarted);
+    }
+  }
+
+  /**
+   * Nodes whose event count in the run differs from what the downstream group got of the run's
+   * Trace on that node.
+   */
+  private long mismatches(KubectlGadgetRun run, Downstream downstream) {
+    String gadget = gadgetOf(run.command);
+    long mismatches = 0;
+    for (TraceTimeline.Seen seen : timeline.traces()) {
+      if (!seen.gadget.equals(gadget)) {
+        continue;
+      }
+      Downstream.PerTrace got = downstream.trace(seen.uid);
+      long printed = run.eventsByNode.getOrDefault(seen.node, new AtomicLong()).get();
+      if (got == null || got.received.get() != printed) {
+        mismatches++;
+      }
+    }
+    return mismatches;
+  }
+
+  private static String gadgetOf(String command) {
+    return switch (command) {
+      case "trace exec" -> "execsnoop";
+      case "trace open" -> "opensnoop";
+      case "trace tcp" -> "tcptracer";
+      case "trace signal" -> "sigsnoop";
+      default -> throw new IllegalArgumentException(command);
+    };
+  }
+
+  private void awaitStarted(int traces) throws InterruptedException {
+    long deadline = System.nanoTime() + START_DEADLINE.toNanos();
+    while (System.nanoTime() < deadline) {
+      long decided =
+          timeline.traces().stream().filter(t -> t.started > 0 || t.error != null).count();
+      if (decided >= traces) {
+        return;
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+  }
+}
