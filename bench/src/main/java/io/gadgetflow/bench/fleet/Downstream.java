@@ -37,11 +37,14 @@ final class Downstream implements AutoCloseable {
   private final List<KafkaConsumer<String, byte[]>> members = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final Map<String, PerTrace> byTrace = new ConcurrentHashMap<>();
-  private final AtomicLong bytes = new AtomicLong();
   private final CountDownLatch assigned;
+  private final String group;
+  private final String topic;
   private volatile boolean closing;
 
   Downstream(KafkaClients kafka, String topic, String group, int size) {
+    this.group = group;
+    this.topic = topic;
     assigned = new CountDownLatch(size);
     for (int i = 0; i < size; i++) {
       Properties properties = kafka.groupConsumer(group, group + "-" + i);
@@ -66,8 +69,9 @@ final class Downstream implements AutoCloseable {
     return byTrace.keySet();
   }
 
-  long bytes() {
-    return bytes.get();
+  /** What the group's members read of the events topic, records with their headers. */
+  double bytes() {
+    return ConsumerBytes.byTopic(group + "-*").getOrDefault(topic, 0.0);
   }
 
   private void consume(KafkaConsumer<String, byte[]> member, String topic) {
@@ -92,7 +96,6 @@ final class Downstream implements AutoCloseable {
     try {
       while (!closing) {
         for (ConsumerRecord<String, byte[]> record : member.poll(Duration.ofMillis(500))) {
-          bytes.addAndGet(record.serializedValueSize() + Math.max(0, record.serializedKeySize()));
           PerTrace trace = byTrace.computeIfAbsent(record.key(), k -> new PerTrace());
           trace.received.incrementAndGet();
           Header id = record.headers().lastHeader("ce_id");

@@ -2,15 +2,12 @@ package io.gadgetflow.bench.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gadgetflow.api.json.Json;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 
 /**
  * A browser's view of one trace in the web UI: a websocket client of the trace's events, and what
@@ -23,8 +20,7 @@ final class WatchedTrace {
   private static final String LIVE_FEED_CLIENT = "gadgetflow-web-live";
 
   /**
-   * @param feedBytesByTopic what the live feed read meanwhile, by topic ({@code gadget_events}:
-   *     Kafka's metrics write a topic's dots as underscores)
+   * @param feedBytesByTopic what the live feed read meanwhile, by topic
    */
   record Watched(long events, long eventBytes, java.util.Map<String, Double> feedBytesByTopic) {}
 
@@ -83,20 +79,6 @@ final class WatchedTrace {
 
   /** The live feed's consumer's bytes-consumed-total, by topic. */
   static java.util.Map<String, Double> feedBytes() throws Exception {
-    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    java.util.Map<String, Double> byTopic = new java.util.TreeMap<>();
-    for (ObjectName name :
-        server.queryNames(
-            new ObjectName(
-                "kafka.consumer:type=consumer-fetch-manager-metrics,client-id="
-                    + LIVE_FEED_CLIENT
-                    + ",topic=*"),
-            null)) {
-      byTopic.merge(
-          name.getKeyProperty("topic"),
-          (Double) server.getAttribute(name, "bytes-consumed-total"),
-          Double::sum);
-    }
-    return byTopic;
+    return ConsumerBytes.byTopic(LIVE_FEED_CLIENT);
   }
 }
