@@ -7,6 +7,7 @@ import io.gadgetflow.web.access.Authorizer;
 import io.gadgetflow.web.access.OriginCheck;
 import io.gadgetflow.web.kube.TraceStore;
 import io.gadgetflow.web.live.EventReplay;
+import io.gadgetflow.web.live.LiveFeed;
 import io.gadgetflow.web.live.NodeDirectory;
 import io.gadgetflow.web.live.WebSocketClients;
 import io.vertx.core.Vertx;
@@ -37,6 +38,7 @@ public final class ApiRouter {
       TraceStore store,
       NodeDirectory nodes,
       EventReplay replay,
+      LiveFeed feed,
       WebSocketClients clients,
       KubernetesSerialization serialization) {
     RequestAccess access = new RequestAccess(authenticator, authorizer);
@@ -57,7 +59,14 @@ public final class ApiRouter {
     new OverviewRoutes(access, nodes).mount(router);
     new TraceRoutes(store, access, nodes, serialization).mount(router);
     new EventSocketRoute(
-            vertx, config, store, access, new OriginCheck(config.allowedOrigins()), replay, clients)
+            vertx,
+            config,
+            store,
+            access,
+            new OriginCheck(config.allowedOrigins()),
+            replay,
+            feed,
+            clients)
         .mount(router);
     router
         .route("/api/*")
