@@ -159,7 +159,11 @@ public final class ControllerVerticle extends VerticleBase {
   private final class Acting {
     private final PendingAnswers pendingAnswers = new PendingAnswers(vertx, this::onDeadline);
     private final StatusWriter statusWriter =
-        new StatusWriter(traces::replaceStatus, vertx, config.statusCountersInterval());
+        new StatusWriter(
+            traces::replaceStatus,
+            vertx,
+            config.statusCountersInterval(),
+            config.statusCounterWritesPerSecond());
     private final TraceReconciler reconciler =
         new TraceReconciler(config, traces, statusWriter, control, pendingAnswers, clock);
     private final ReconcileQueue queue = new ReconcileQueue(vertx, this::reconcile);

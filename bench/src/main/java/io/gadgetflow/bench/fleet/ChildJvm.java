@@ -73,10 +73,15 @@ final class ChildJvm implements AutoCloseable {
     return process.pid();
   }
 
-  /** User and system CPU time of the process so far, in seconds (from /proc). */
+  /** User and system CPU time of the process so far, in seconds. */
   double cpuSeconds() {
+    return cpuSeconds(process.pid());
+  }
+
+  /** User and system CPU time of process {@code pid} so far, in seconds (from /proc). */
+  static double cpuSeconds(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
       // utime and stime, fields 14 and 15 of stat(5), in clock ticks of 1/100 s.
       return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;

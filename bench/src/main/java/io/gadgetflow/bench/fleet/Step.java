@@ -3,6 +3,7 @@ package io.gadgetflow.bench.fleet;
 import io.gadgetflow.bench.shared.TraceRequests;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +59,8 @@ final class Step {
   /** What one step saw. */
   record Result(
       int nodes,
+      double loadBefore,
+      double loadAfter,
       int traces,
       double threadsPerAgent,
       long heapBytesPerAgent,
@@ -67,6 +70,8 @@ final class Step {
       Samples answerLag,
       Samples countersLag,
       double controllerCpuSeconds,
+      double brokersCpuSeconds,
+      double benchJvmCpuSeconds,
       Map<String, Long> traceRequests,
       WatchedTrace.Watched watched,
       double fleetEventBytesPerSecond,
@@ -76,7 +81,9 @@ final class Step {
       long notStarted) {
 
     void print(PrintStream out) {
-      out.printf("%n== %d nodes, %d Traces (events SYNTHETIC) ==%n", nodes, traces);
+      out.printf(
+          "%n== %d nodes, %d Traces (events SYNTHETIC); load average %.1f before, %.1f after ==%n",
+          nodes, traces, loadBefore, loadAfter);
       out.printf(
           "agents in this JVM: %.2f threads and %d KiB of heap per agent%n",
           threadsPerAgent, heapBytesPerAgent / 1024);
@@ -99,8 +106,11 @@ final class Step {
       out.printf("aggregation lag, answers (report -> status seen): %s%n", answerLag);
       out.printf("aggregation lag, counters only: %s%n", countersLag);
       out.printf(
-          "controller CPU: %.1f s in all, %.1f ms per Trace%n",
-          controllerCpuSeconds, controllerCpuSeconds * 1000 / traces);
+          "controller CPU: %.1f s in all, %.1f ms per Trace; the three brokers: %.1f s; this JVM (agents, web UI, group, watch): %.1f s%n",
+          controllerCpuSeconds,
+          controllerCpuSeconds * 1000 / traces,
+          brokersCpuSeconds,
+          benchJvmCpuSeconds);
       long statusWrites =
           traceRequests.entrySet().stream()
               .filter(e -> e.getKey().contains(" status "))
@@ -122,6 +132,7 @@ final class Step {
   }
 
   Result run() throws Exception {
+    double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     List<String> names = FleetBench.Fleet.nodeNames(nodes);
     fleet.nodeObjects(names);
     try (FleetAgents agents =
@@ -135,6 +146,8 @@ final class Step {
       lag.takeAnswers();
       lag.takeCounters();
       double cpuBefore = controller.cpuSeconds();
+      double brokersBefore = brokersCpuSeconds();
+      double agentsBefore = ChildJvm.cpuSeconds(ProcessHandle.current().pid());
       Map<String, Long> requestsBefore = TraceRequests.count(fleet.client());
       List<KubectlGadgetRun> runs = new ArrayList<>();
       // One run after another, each once the previous one's Traces all started: four plugin JVMs
@@ -171,6 +184,8 @@ final class Step {
         run.awaitEnd(Duration.ofSeconds(fleet.settings().runSeconds()).plusMinutes(3));
       }
       double cpu = controller.cpuSeconds() - cpuBefore;
+      double brokersCpu = brokersCpuSeconds() - brokersBefore;
+      double agentsCpu = ChildJvm.cpuSeconds(ProcessHandle.current().pid()) - agentsBefore;
       Map<String, Long> requests =
           TraceRequests.since(requestsBefore, TraceRequests.count(fleet.client()));
 
@@ -220,6 +235,8 @@ final class Step {
       }
       return new Result(
           nodes,
+          loadBefore,
+          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
           traces,
           agents.threadsPerAgentTimes100 / 100.0,
           agents.heapBytesPerAgent,
@@ -229,6 +246,8 @@ final class Step {
           lag.takeAnswers(),
           lag.takeCounters(),
           cpu,
+          brokersCpu,
+          agentsCpu,
           requests,
           watched,
           fleetBytesPerSecond,
@@ -267,6 +286,14 @@ final class Step {
       case "trace signal" -> "sigsnoop";
       default -> throw new IllegalArgumentException(command);
     };
+  }
+
+  private double brokersCpuSeconds() {
+    double seconds = 0;
+    for (int broker = 1; broker <= fleet.kafka().size(); broker++) {
+      seconds += ChildJvm.cpuSeconds(fleet.kafka().pid(broker));
+    }
+    return seconds;
   }
 
   private void awaitStarted(int traces) throws InterruptedException {
