@@ -20,8 +20,8 @@ import java.util.Map;
  * @param statusCountersInterval how long a change of a Trace's event counters alone may wait to be
  *     written into its status; zero writes each at once
  * @param statusCounterWritesPerSecond how many counter updates are written a second at most, over
- *     all Traces: with more running Traces than this times the interval, each Trace's counters
- *     are written less often
+ *     all Traces: with more running Traces than this times the interval, each Trace's counters are
+ *     written less often
  * @param leaseTiming how the Lease is held; a standby acts at most its duration after a leader dies
  * @param kafkaSecurity TLS and SASL settings of every Kafka client of the controller
  */
@@ -51,8 +51,8 @@ public record ControllerConfig(
    * {@code TOPIC_STATUS}, {@code TOPIC_EVENTS}, {@code WATCH_NAMESPACE}, {@code LEASE_NAMESPACE},
    * {@code LEASE_NAME}, {@code IDENTITY}, {@code OPERATION_TIMEOUT_SECONDS}, {@code
    * DELETION_TIMEOUT_SECONDS}, {@code STATUS_COUNTERS_INTERVAL_SECONDS}, {@code
-   * STATUS_COUNTER_WRITES_PER_SECOND}, and the {@code KAFKA_*}
-   * security settings of {@link KafkaSecurity#fromSettings}.
+   * STATUS_COUNTER_WRITES_PER_SECOND}, and the {@code KAFKA_*} security settings of {@link
+   * KafkaSecurity#fromSettings}.
    */
   public static ControllerConfig fromEnvironment(Map<String, String> env, String hostName) {
     Settings settings = new Settings(env);

@@ -92,7 +92,9 @@ class StatusWriterTest {
           // 10 a second: one every 100 ms; 30 Traces take 3 s.
           StatusWriter writer = writer(vertx, COUNTERS_INTERVAL, 10);
           for (int i = 0; i < 30; i++) {
-            writer.write(trace("uid-" + i, status(TraceState.STARTED, 0)), status(TraceState.STARTED, i + 1));
+            writer.write(
+                trace("uid-" + i, status(TraceState.STARTED, 0)),
+                status(TraceState.STARTED, i + 1));
           }
           long start = System.nanoTime();
           vertx.setTimer(
@@ -149,7 +151,11 @@ class StatusWriterTest {
   private static Trace trace(String uid, TraceStatus status) {
     Trace trace = new Trace();
     trace.setMetadata(
-        new ObjectMetaBuilder().withName("exec-" + uid).withNamespace("gadget").withUid(uid).build());
+        new ObjectMetaBuilder()
+            .withName("exec-" + uid)
+            .withNamespace("gadget")
+            .withUid(uid)
+            .build());
     trace.setStatus(status);
     return trace;
   }
