@@ -150,6 +150,8 @@ final class Step {
       double agentsBefore = ChildJvm.cpuSeconds(ProcessHandle.current().pid());
       Map<String, Long> requestsBefore = TraceRequests.count(fleet.client());
       List<KubectlGadgetRun> runs = new ArrayList<>();
+      // Traces an earlier step's runs could not delete in time are seen again: leave them out.
+      long stepStart = Clocks.epochMicros();
       // One run after another, each once the previous one's Traces all started: four plugin JVMs
       // starting at once on two cores timed out reaching Kafka (10 s), which no user sees.
       for (String command : FleetBench.COMMANDS) {
@@ -163,7 +165,7 @@ final class Step {
         awaitStarted(nodes * runs.size());
       }
       int traces = nodes * runs.size();
-      long notStarted = timeline.traces().stream().filter(t -> t.started == 0).count();
+      long notStarted = ofThisStep(stepStart).stream().filter(t -> t.started == 0).count();
 
       // The web UI watches one trace while the fleet runs.
       TraceTimeline.Seen one =
@@ -191,7 +193,7 @@ final class Step {
 
       Samples start = new Samples();
       Samples stop = new Samples();
-      for (TraceTimeline.Seen seen : timeline.traces()) {
+      for (TraceTimeline.Seen seen : ofThisStep(stepStart)) {
         if (seen.started > 0) {
           start.add(seen.started - seen.created);
         }
@@ -214,7 +216,7 @@ final class Step {
         KubectlGadgetRun run = runs.get(i);
         String gadget = gadgetOf(run.command);
         List<TraceTimeline.Seen> own =
-            timeline.traces().stream().filter(t -> t.gadget.equals(gadget)).toList();
+            ofThisStep(stepStart).stream().filter(t -> t.gadget.equals(gadget)).toList();
         long lastPrinted =
             run.firstEventMicros.values().stream().mapToLong(Long::longValue).max().orElse(0);
         times.add(
@@ -286,6 +288,10 @@ final class Step {
       case "trace signal" -> "sigsnoop";
       default -> throw new IllegalArgumentException(command);
     };
+  }
+
+  private List<TraceTimeline.Seen> ofThisStep(long stepStart) {
+    return timeline.traces().stream().filter(t -> t.created >= stepStart).toList();
   }
 
   private double brokersCpuSeconds() {
