@@ -5,6 +5,8 @@ import io.gadgetflow.api.gadget.GadgetDescriptor;
 import io.gadgetflow.api.gadget.ParameterDescriptor;
 import io.gadgetflow.api.gadget.ParameterType;
 import io.gadgetflow.api.gadget.TopParameters;
+import io.gadgetflow.api.gadget.TraceValidation;
+import io.gadgetflow.api.gadget.TraceValidation.InvalidParameter;
 import io.gadgetflow.api.json.WireNames;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -20,10 +22,10 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
 
 /**
- * A gadget's parameters as {@code --<name>} options, read from and checked by its descriptor. A
- * name with underscores is also accepted with dashes ({@code --max-rows}); the top gadgets also
- * take Inspektor Gadget's flags ({@code --sort}, {@code -r}, ...) and their interval as an
- * argument, as in {@code kubectl gadget top file 5}.
+ * A gadget's parameters as {@code --<name>} options, read from its descriptor and checked by the
+ * catalogue's rules ({@link TraceValidation}). A name with underscores is also accepted with dashes
+ * ({@code --max-rows}); the top gadgets also take Inspektor Gadget's flags ({@code --sort}, {@code
+ * -r}, ...) and their interval as an argument, as in {@code kubectl gadget top file 5}.
  */
 final class GadgetParameters {
   /** Inspektor Gadget's own flags for parameters of the top gadgets. */
@@ -94,11 +96,11 @@ final class GadgetParameters {
           asOption
               ? option.getValue()
               : commandLine.getParseResult().matchedPositional(0).getValue();
-      Optional<String> problem = parameter.validate(value);
-      if (problem.isPresent()) {
+      Optional<InvalidParameter> invalid = TraceValidation.parameterValue(gadget, parameter, value);
+      if (invalid.isPresent()) {
         throw new ParameterException(
             commandLine,
-            "Invalid value for option '--%s': %s".formatted(parameter.name(), problem.get()));
+            "Invalid value for option '--%s': %s".formatted(parameter.name(), invalid.get().why()));
       }
       parameters.put(parameter.name(), value);
     }

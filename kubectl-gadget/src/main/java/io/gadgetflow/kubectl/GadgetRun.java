@@ -2,6 +2,7 @@ package io.gadgetflow.kubectl;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gadgetflow.api.gadget.GadgetDescriptor;
+import io.gadgetflow.api.gadget.TraceValidation;
 import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.RunMode;
 import io.gadgetflow.api.trace.Trace;
@@ -210,6 +211,23 @@ final class GadgetRun {
    */
   private void create(List<String> nodes, TraceFilter filter, Map<String, String> parameters)
       throws InterruptedException {
+    List<TraceSpec> specs = new ArrayList<>();
+    for (String node : nodes) {
+      TraceSpec spec = new TraceSpec();
+      spec.setNode(node);
+      spec.setGadget(gadget.name());
+      spec.setRunMode(RunMode.MANUAL);
+      spec.setFilter(filter == null || filter.isEmpty() ? null : filter);
+      spec.setOutputMode(plan.outputMode());
+      spec.setParameters(parameters);
+      // The controller would refuse such a Trace into its status: say why here, and create none.
+      TraceValidation.validate(spec)
+          .ifPresent(
+              violation -> {
+                throw new CommandFailure(violation.message());
+              });
+      specs.add(spec);
+    }
     List<Future<Trace>> creating = new ArrayList<>();
     ExecutorService pool =
         Executors.newFixedThreadPool(
@@ -218,14 +236,7 @@ final class GadgetRun {
     try {
       // Set first: a create cut short may still have happened, and only deleting finds out.
       createAttempted = true;
-      for (String node : nodes) {
-        TraceSpec spec = new TraceSpec();
-        spec.setNode(node);
-        spec.setGadget(gadget.name());
-        spec.setRunMode(RunMode.MANUAL);
-        spec.setFilter(filter == null || filter.isEmpty() ? null : filter);
-        spec.setOutputMode(plan.outputMode());
-        spec.setParameters(parameters);
+      for (TraceSpec spec : specs) {
         creating.add(pool.submit(() -> group.create(spec, plan.firstOperation())));
       }
       Set<String> uids = new HashSet<>();

@@ -10,6 +10,7 @@ import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.kafka.StatusReporter;
 import io.gadgetflow.node.metrics.NodeMetrics;
 import io.gadgetflow.node.trace.GadgetLoader;
+import io.gadgetflow.node.trace.TraceSettings;
 import io.gadgetflow.node.trace.TraceSupervisor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -104,12 +105,26 @@ public final class NodeVerticle extends VerticleBase {
     }
     gadgetLoaders = vertx.createSharedWorkerExecutor("gadgetflow-gadget-loader", GADGET_LOADERS);
     NodeMetrics metrics = new NodeMetrics(registry);
-    sink = EventSink.create(config, metrics.kafkaSend());
+    sink =
+        EventSink.create(
+            config.kafka(),
+            config.nodeName(),
+            config.topics().events(),
+            config.eventQueueCapacity(),
+            metrics.kafkaSend());
     reporter =
         StatusReporter.create(vertx, config.kafka(), config.topics().status(), config.nodeName());
     supervisor =
         new TraceSupervisor(
-            config, loader, gadgetLoaders, sink, reporter, containers, clock, metrics);
+            new TraceSettings(
+                config.nodeName(), config.ringBufferBytes(), config.fileOutputDirectory()),
+            loader,
+            gadgetLoaders,
+            sink,
+            reporter,
+            containers,
+            clock,
+            metrics);
     controlReader =
         ControlReader.start(
             config.kafka(), config.topics().control(), config.nodeName(), context, supervisor);

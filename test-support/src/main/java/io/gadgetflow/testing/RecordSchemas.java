@@ -41,6 +41,9 @@ public final class RecordSchemas {
           "event-oomkill.json",
           "event-fsslower.json",
           "event-capabilities.json",
+          "event-tcpretrans.json",
+          "event-tcpdrop.json",
+          "event-tcpconnect.json",
           "node-report.json",
           "control-record.json");
   private static final SchemaRepository REPOSITORY = load();

@@ -103,6 +103,10 @@ final class Libbpf {
       downcall(LIBBPF, "btf__type_by_id", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
   private static final MethodHandle BTF_NAME_BY_OFFSET =
       downcall(LIBBPF, "btf__name_by_offset", FunctionDescriptor.of(C_STRING, ADDRESS, JAVA_INT));
+  private static final MethodHandle BTF_LOAD_VMLINUX =
+      downcallCapturingErrno(LIBBPF, "btf__load_vmlinux_btf", FunctionDescriptor.of(ADDRESS));
+  private static final MethodHandle BTF_FREE =
+      downcall(LIBBPF, "btf__free", FunctionDescriptor.ofVoid(ADDRESS));
 
   private static final MethodHandle MAP_UPDATE_ELEM =
       downcall(
@@ -398,6 +402,25 @@ final class Libbpf {
   static String btfNameByOffset(MemorySegment btf, int offset) {
     try {
       return NativeCalls.string((MemorySegment) BTF_NAME_BY_OFFSET.invokeExact(btf, offset));
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** The running kernel's BTF (/sys/kernel/btf/vmlinux); free it with {@link #btfFree}. */
+  static MemorySegment btfLoadVmlinux() {
+    LibbpfLog.callStarts();
+    try {
+      return checkedPointer(
+          (MemorySegment) BTF_LOAD_VMLINUX.invokeExact(callState()), "btf__load_vmlinux_btf");
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  static void btfFree(MemorySegment btf) {
+    try {
+      BTF_FREE.invokeExact(btf);
     } catch (Throwable t) {
       throw unexpected(t);
     }

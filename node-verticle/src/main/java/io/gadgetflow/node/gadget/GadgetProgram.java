@@ -15,6 +15,7 @@ import java.util.function.LongFunction;
  * @param optionalPrograms programs left out where the kernel lacks their tracepoint (e.g. open(2)
  *     on arm64) instead of failing the gadget
  * @param setup applies the trace's parameters to the opened object, before it loads
+ * @param start runs once the programs are attached
  * @param result for gadgets that answer with {@code status.output} (profile, snapshot, advise):
  *     reads it from the kernel
  * @param table for top gadgets, which report a table per interval instead of events: what their
@@ -27,6 +28,7 @@ public record GadgetProgram(
     LongFunction<EventDecoder> newDecoder,
     Set<String> optionalPrograms,
     ProgramSetup setup,
+    ProgramStart start,
     Optional<StatusOutput> result,
     Optional<TopTable> table) {
 
@@ -48,6 +50,7 @@ public record GadgetProgram(
         newDecoder,
         optionalPrograms,
         ProgramSetup.NONE,
+        ProgramStart.NONE,
         Optional.empty(),
         Optional.empty());
   }
@@ -60,6 +63,20 @@ public record GadgetProgram(
         newDecoder,
         optionalPrograms,
         programSetup,
+        start,
+        result,
+        table);
+  }
+
+  public GadgetProgram withStart(ProgramStart programStart) {
+    return new GadgetProgram(
+        descriptor,
+        objectResource,
+        layouts,
+        newDecoder,
+        optionalPrograms,
+        setup,
+        programStart,
         result,
         table);
   }
@@ -72,6 +89,7 @@ public record GadgetProgram(
         newDecoder,
         optionalPrograms,
         setup,
+        start,
         Optional.of(statusOutput),
         table);
   }
@@ -84,6 +102,7 @@ public record GadgetProgram(
         newDecoder,
         optionalPrograms,
         setup,
+        start,
         result,
         Optional.of(topTable));
   }

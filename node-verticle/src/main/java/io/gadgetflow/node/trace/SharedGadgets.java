@@ -1,7 +1,6 @@
 package io.gadgetflow.node.trace;
 
 import io.gadgetflow.api.kafka.ControlRecord;
-import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.gadget.GadgetParameters;
 import io.gadgetflow.node.gadget.GadgetProgram;
@@ -53,7 +52,7 @@ final class SharedGadgets {
     }
   }
 
-  private final NodeConfig config;
+  private final TraceSettings settings;
   private final GadgetLoader loader;
   private final WorkerExecutor workers;
   private final EventSink sink;
@@ -63,12 +62,12 @@ final class SharedGadgets {
   private final Set<Future<Void>> unloading = new HashSet<>();
 
   SharedGadgets(
-      NodeConfig config,
+      TraceSettings settings,
       GadgetLoader loader,
       WorkerExecutor workers,
       EventSink sink,
       ContainerRegistry containers) {
-    this.config = config;
+    this.settings = settings;
     this.loader = loader;
     this.workers = workers;
     this.sink = sink;
@@ -134,10 +133,10 @@ final class SharedGadgets {
                     loader.load(
                         program,
                         sharing.filtered(),
-                        config.ringBufferBytes(),
+                        settings.ringBufferBytes(),
                         new GadgetParameters(program.descriptor(), trace.parameters()),
                         sink,
-                        config.nodeName(),
+                        settings.nodeName(),
                         containers),
                 false));
     // A gadget that failed to load is tried again by the next trace.

@@ -7,6 +7,7 @@ import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.containers.ContainerSelection;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.kafka.EventStream;
+import io.gadgetflow.node.metrics.NodeMetrics;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.atomic.DoubleAccumulator;
@@ -20,7 +21,7 @@ import java.util.function.ToLongFunction;
  * the trace runs is counted and said in warning events; a loss in the shared ring may have been
  * another trace's event, and counts for every trace of the gadget.
  */
-public final class TraceSession implements AutoCloseable {
+public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
   private static final long[] NONE_SELECTED = {};
 
   private final LoadedGadget gadget;
@@ -97,7 +98,7 @@ public final class TraceSession implements AutoCloseable {
     return gadget.readResult();
   }
 
-  /** What was delivered to Kafka and what was lost, since the start. */
+  @Override
   public EventCounters counters() {
     EventCounters closedCounters = finalCounters;
     return closedCounters != null
@@ -115,7 +116,7 @@ public final class TraceSession implements AutoCloseable {
     return queueDrops;
   }
 
-  /** How full the gadget's ring buffer was at most since the previous call, from 0 to 1. */
+  @Override
   public double takeRingBufferFill() {
     return peakRingFill.getThenReset();
   }

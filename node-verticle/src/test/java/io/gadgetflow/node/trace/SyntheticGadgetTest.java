@@ -25,7 +25,7 @@ class SyntheticGadgetTest {
 
   @Test
   void emittedEventsTakeTheAgentsPathToEveryJoinedTrace() {
-    EventSink sink = EventSink.around(producer, config);
+    EventSink sink = EventSink.around(producer, config.topics().events(), config.eventQueueCapacity());
     SyntheticGadget gadget = new SyntheticGadget("execsnoop", sink, "node-1");
     TraceSession first = gadget.join(trace("uid-1"), Optional.empty());
     TraceSession second = gadget.join(trace("uid-2"), Optional.empty());
@@ -51,7 +51,8 @@ class SyntheticGadgetTest {
 
   @Test
   void aClosedGadgetSaysSo() {
-    try (EventSink sink = EventSink.around(producer, config)) {
+    try (EventSink sink =
+        EventSink.around(producer, config.topics().events(), config.eventQueueCapacity())) {
       SyntheticGadget gadget = new SyntheticGadget("execsnoop", sink, "node-1");
       assertThat(gadget.isClosed()).isFalse();
       gadget.close();

@@ -1,19 +1,13 @@
 package io.gadgetflow.node.gadget.profile.blockio;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import io.gadgetflow.api.gadget.GadgetCatalog;
 import io.gadgetflow.api.json.Json;
-import io.gadgetflow.node.bpf.BpfMap;
 import io.gadgetflow.node.gadget.GadgetProgram;
+import io.gadgetflow.node.gadget.LatencyHistogram;
 import io.gadgetflow.node.gadget.NoEventsDecoder;
 import io.gadgetflow.node.gadget.ProgramLayouts;
 import io.gadgetflow.node.gadget.ProgramLayouts.MapLayout;
 import io.gadgetflow.node.gadget.RunningGadget;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
@@ -22,11 +16,9 @@ import java.util.Set;
  * start (each start loads the program afresh) and is read once, when the trace stops.
  */
 public final class BlockIoGadget {
-  private static final ValueLayout.OfInt SLOT = JAVA_INT;
-  private static final ValueLayout.OfLong COUNT = JAVA_LONG;
-
   /** Slot n of the histogram, and how many latencies it counted. */
-  private static final MapLayout LATENCY_SLOTS = new MapLayout("latency_slots", SLOT, COUNT);
+  private static final MapLayout LATENCY_SLOTS =
+      new MapLayout("latency_slots", LatencyHistogram.SLOT, LatencyHistogram.COUNT);
 
   public static final GadgetProgram PROGRAM =
       new GadgetProgram(
@@ -40,18 +32,6 @@ public final class BlockIoGadget {
   private BlockIoGadget() {}
 
   public static LatencyHistogram histogram(RunningGadget gadget) {
-    BpfMap map = gadget.map(LATENCY_SLOTS.name());
-    long[] slots = new long[map.maxEntries()];
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment key = arena.allocate(SLOT);
-      MemorySegment value = arena.allocate(COUNT);
-      for (int slot = 0; slot < slots.length; slot++) {
-        key.set(SLOT, 0, slot);
-        if (map.lookup(key, value)) {
-          slots[slot] = value.get(COUNT, 0);
-        }
-      }
-    }
-    return LatencyHistogram.ofLog2Slots(slots);
+    return LatencyHistogram.read(gadget, LATENCY_SLOTS, LatencyHistogram.MICROSECONDS);
   }
 }

@@ -1,4 +1,4 @@
-package io.gadgetflow.controller.output;
+package io.gadgetflow.api.trace;
 
 import java.util.Optional;
 import java.util.regex.Pattern;

@@ -1,9 +1,9 @@
-package io.gadgetflow.node.gadget.profile.blockio;
+package io.gadgetflow.node.gadget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gadgetflow.api.json.Json;
-import io.gadgetflow.node.gadget.profile.blockio.LatencyHistogram.Interval;
+import io.gadgetflow.node.gadget.LatencyHistogram.Interval;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

@@ -1,16 +1,25 @@
-package io.gadgetflow.controller.reconcile;
+package io.gadgetflow.api.gadget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gadgetflow.api.gadget.GadgetCatalog;
 import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.RunMode;
 import io.gadgetflow.api.trace.TraceFilter;
 import io.gadgetflow.api.trace.TraceSpec;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class TraceValidatorTest {
+class TraceValidationTest {
+
+  /** What the controller writes into {@code status.operationError}. */
+  static Optional<String> validate(TraceSpec spec) {
+    return TraceValidation.validate(spec).map(TraceValidation.Violation::message);
+  }
+
+  static Optional<String> validateOperation(GadgetDescriptor gadget, String operation) {
+    return TraceValidation.operation(gadget, operation).map(TraceValidation.Violation::message);
+  }
 
   static TraceSpec execSpec() {
     TraceSpec spec = new TraceSpec();
@@ -23,7 +32,7 @@ class TraceValidatorTest {
 
   @Test
   void acceptsTheSeedTrace() {
-    assertThat(TraceValidator.validate(execSpec())).isEmpty();
+    assertThat(validate(execSpec())).isEmpty();
   }
 
   @Test
@@ -31,7 +40,7 @@ class TraceValidatorTest {
     TraceSpec spec = execSpec();
     spec.setGadget("nosuchsnoop");
 
-    assertThat(TraceValidator.validate(spec)).contains("Unknown gadget \"nosuchsnoop\"");
+    assertThat(validate(spec)).contains("Unknown gadget \"nosuchsnoop\"");
   }
 
   @Test
@@ -39,8 +48,7 @@ class TraceValidatorTest {
     TraceSpec spec = execSpec();
     spec.setRunMode(RunMode.AUTO);
 
-    assertThat(TraceValidator.validate(spec))
-        .contains("Unsupported RunMode \"Auto\" for gadget \"execsnoop\"");
+    assertThat(validate(spec)).contains("Unsupported RunMode \"Auto\" for gadget \"execsnoop\"");
   }
 
   @Test
@@ -48,8 +56,7 @@ class TraceValidatorTest {
     TraceSpec spec = execSpec();
     spec.setRunMode(null);
 
-    assertThat(TraceValidator.validate(spec))
-        .contains("Unsupported RunMode \"\" for gadget \"execsnoop\"");
+    assertThat(validate(spec)).contains("Unsupported RunMode \"\" for gadget \"execsnoop\"");
   }
 
   @Test
@@ -57,7 +64,7 @@ class TraceValidatorTest {
     TraceSpec spec = execSpec();
     spec.setOutputMode(OutputMode.STATUS);
 
-    assertThat(TraceValidator.validate(spec))
+    assertThat(validate(spec))
         .contains("Unsupported OutputMode \"Status\" for gadget \"execsnoop\"");
   }
 
@@ -66,8 +73,7 @@ class TraceValidatorTest {
     TraceSpec spec = execSpec();
     spec.setParameters(Map.of("bogus", "1"));
 
-    assertThat(TraceValidator.validate(spec))
-        .contains("Unknown parameter \"bogus\" for gadget \"execsnoop\"");
+    assertThat(validate(spec)).contains("Unknown parameter \"bogus\" for gadget \"execsnoop\"");
   }
 
   @Test
@@ -75,7 +81,7 @@ class TraceValidatorTest {
     TraceSpec spec = execSpec();
     spec.setNode(" ");
 
-    assertThat(TraceValidator.validate(spec)).contains("Missing node for gadget \"execsnoop\"");
+    assertThat(validate(spec)).contains("Missing node for gadget \"execsnoop\"");
   }
 
   @Test
@@ -83,15 +89,15 @@ class TraceValidatorTest {
     TraceSpec spec = execSpec();
     spec.setFilter(new TraceFilter("default", null, null, null));
 
-    assertThat(TraceValidator.validate(spec)).isEmpty();
+    assertThat(validate(spec)).isEmpty();
   }
 
   @Test
   void operationsOutsideTheGadgetsListAreRefused() {
-    assertThat(TraceValidator.validateOperation(GadgetCatalog.EXECSNOOP, "start")).isEmpty();
-    assertThat(TraceValidator.validateOperation(GadgetCatalog.EXECSNOOP, "collect"))
+    assertThat(validateOperation(GadgetCatalog.EXECSNOOP, "start")).isEmpty();
+    assertThat(validateOperation(GadgetCatalog.EXECSNOOP, "collect"))
         .contains("Unsupported operation \"collect\" for gadget \"execsnoop\"");
-    assertThat(TraceValidator.validateOperation(GadgetCatalog.EXECSNOOP, "explode"))
+    assertThat(validateOperation(GadgetCatalog.EXECSNOOP, "explode"))
         .contains("Unsupported operation \"explode\" for gadget \"execsnoop\"");
   }
 
@@ -103,12 +109,12 @@ class TraceValidatorTest {
 
     for (String invalid : new String[] {null, "profile", "a/b/c", "Upper/case", "/name", "ns/"}) {
       spec.setOutput(invalid);
-      assertThat(TraceValidator.validate(spec))
+      assertThat(validate(spec))
           .as(invalid)
           .hasValueSatisfying(error -> assertThat(error).endsWith("expected <namespace>/<name>"));
     }
     spec.setOutput("team-a/web.profile");
-    assertThat(TraceValidator.validate(spec)).isEmpty();
+    assertThat(validate(spec)).isEmpty();
   }
 
   @Test
@@ -117,7 +123,7 @@ class TraceValidatorTest {
     spec.setGadget("sigsnoop");
     spec.setParameters(Map.of("signal", "SIGKILL", "pid", "4194305"));
 
-    assertThat(TraceValidator.validate(spec))
+    assertThat(validate(spec))
         .contains(
             "Invalid value \"4194305\" for parameter \"pid\" of gadget \"sigsnoop\":"
                 + " 4194305 is out of range [0, 4194304]");
@@ -130,7 +136,22 @@ class TraceValidatorTest {
     spec.setOutputMode(OutputMode.STATUS);
     spec.setFilter(new TraceFilter("default", null, null, null));
 
-    assertThat(TraceValidator.validate(spec))
-        .contains("Invalid filter: Filtering is not supported");
+    assertThat(validate(spec)).contains("Invalid filter: Filtering is not supported");
+  }
+
+  @Test
+  void formsCheckFieldByFieldWithTheSameRules() {
+    GadgetDescriptor sigsnoop = GadgetCatalog.find("sigsnoop").orElseThrow();
+    ParameterDescriptor pid = sigsnoop.parameter("pid").orElseThrow();
+    assertThat(TraceValidation.parameterValue(sigsnoop, pid, "4194305"))
+        .hasValueSatisfying(
+            invalid -> assertThat(invalid.why()).isEqualTo("4194305 is out of range [0, 4194304]"));
+    assertThat(TraceValidation.parameterValue(sigsnoop, pid, "42")).isEmpty();
+    assertThat(TraceValidation.outputMode(GadgetCatalog.EXECSNOOP, OutputMode.STATUS)).isPresent();
+    assertThat(TraceValidation.outputMode(GadgetCatalog.EXECSNOOP, OutputMode.STREAM)).isEmpty();
+    GadgetDescriptor biolatency = GadgetCatalog.find("biolatency").orElseThrow();
+    assertThat(TraceValidation.filter(biolatency, new TraceFilter("default", null, null, null)))
+        .isPresent();
+    assertThat(TraceValidation.filter(biolatency, null)).isEmpty();
   }
 }

@@ -1,4 +1,4 @@
-package io.gadgetflow.controller.reconcile;
+package io.gadgetflow.controller.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,7 +1,9 @@
-package io.gadgetflow.node.gadget;
+package io.gadgetflow.node.catalog;
 
+import io.gadgetflow.node.gadget.GadgetProgram;
 import io.gadgetflow.node.gadget.advise.seccompprofile.SeccompGadget;
 import io.gadgetflow.node.gadget.profile.blockio.BlockIoGadget;
+import io.gadgetflow.node.gadget.profile.tcprtt.TcpRttGadget;
 import io.gadgetflow.node.gadget.snapshot.process.ProcessGadget;
 import io.gadgetflow.node.gadget.snapshot.socket.SocketGadget;
 import io.gadgetflow.node.gadget.top.blockio.BlockIoTopGadget;
@@ -18,10 +20,17 @@ import io.gadgetflow.node.gadget.trace.open.OpenGadget;
 import io.gadgetflow.node.gadget.trace.signal.SignalGadget;
 import io.gadgetflow.node.gadget.trace.sni.SniGadget;
 import io.gadgetflow.node.gadget.trace.tcp.TcpGadget;
+import io.gadgetflow.node.gadget.trace.tcpconnect.TcpConnectGadget;
+import io.gadgetflow.node.gadget.trace.tcpdrop.TcpDropGadget;
+import io.gadgetflow.node.gadget.trace.tcpretrans.TcpRetransGadget;
 import java.util.List;
 import java.util.Optional;
 
-/** The gadgets of the catalogue this node agent can run, by their Trace {@code gadget} name. */
+/**
+ * The gadgets of the catalogue this node agent can run, by their Trace {@code gadget} name. Apart
+ * from {@code gadget}, which each of them builds on, as Inspektor Gadget keeps its list of gadgets
+ * apart from the gadgets.
+ */
 public final class GadgetPrograms {
   private static final List<GadgetProgram> ALL =
       List.of(
@@ -44,7 +53,12 @@ public final class GadgetPrograms {
           MountGadget.PROGRAM,
           OomKillGadget.PROGRAM,
           FsSlowerGadget.PROGRAM,
-          CapabilitiesGadget.PROGRAM);
+          CapabilitiesGadget.PROGRAM,
+          // TCP gadgets (issue 19, h-tcp).
+          TcpRetransGadget.PROGRAM,
+          TcpDropGadget.PROGRAM,
+          TcpConnectGadget.PROGRAM,
+          TcpRttGadget.PROGRAM);
 
   private GadgetPrograms() {}
 

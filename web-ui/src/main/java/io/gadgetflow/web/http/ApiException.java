@@ -1,4 +1,4 @@
-package io.gadgetflow.web.rest;
+package io.gadgetflow.web.http;
 
 /**
  * A request the web UI refuses, with the HTTP status to answer and, for invalid input, the request
