@@ -25,7 +25,8 @@ class SyntheticGadgetTest {
 
   @Test
   void emittedEventsTakeTheAgentsPathToEveryJoinedTrace() {
-    EventSink sink = EventSink.around(producer, config.topics().events(), config.eventQueueCapacity());
+    EventSink sink =
+        EventSink.around(producer, config.topics().events(), config.eventQueueCapacity());
     SyntheticGadget gadget = new SyntheticGadget("execsnoop", sink, "node-1");
     TraceSession first = gadget.join(trace("uid-1"), Optional.empty());
     TraceSession second = gadget.join(trace("uid-2"), Optional.empty());
