@@ -70,7 +70,7 @@ public final class FleetBench {
 
   /**
    * @param ratePerTrace synthetic events a second per Trace
-   * @param runSeconds how long each kubectl gadget run runs (--timeout)
+   * @param runSeconds how long the four runs' Traces all run before Ctrl-C ends the runs
    * @param watchSeconds how long the web UI client watches one trace
    * @param eventsPartitions partitions of the events topic
    */

@@ -12,10 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One {@code kubectl gadget <category> <gadget> -A -o json --timeout T} run: the real plugin, in a
- * JVM of its own with its launcher's options, creates one Trace per node, prints their events as
- * JSON lines, then stops and deletes them. Keeps, per node, how many events it printed and when the
- * first was printed.
+ * One {@code kubectl gadget <category> <gadget> -A -o json} run: the real plugin, in a JVM of its
+ * own with its launcher's options, creates one Trace per node and prints their events as JSON
+ * lines until Ctrl-C ({@link #interrupt}), then stops and deletes them. Keeps, per node, how many
+ * events it printed and when the first was printed.
  */
 final class KubectlGadgetRun implements AutoCloseable {
   /** The plugin launcher's JVM options (kubectl-gadget/src/main/scripts/kubectl-gadget). */
@@ -38,8 +38,7 @@ final class KubectlGadgetRun implements AutoCloseable {
    * @param command e.g. {@code trace exec}
    */
   static KubectlGadgetRun launch(
-      String command, Duration runFor, Path kubeconfig, String bootstrapServers, Path stderr)
-      throws IOException {
+      String command, Path kubeconfig, String bootstrapServers, Path stderr) throws IOException {
     KubectlGadgetRun run = new KubectlGadgetRun(command, Clocks.epochMicros());
     List<String> args = new ArrayList<>(List.of(command.split(" ")));
     args.addAll(
@@ -47,8 +46,6 @@ final class KubectlGadgetRun implements AutoCloseable {
             "-A",
             "-o",
             "json",
-            "--timeout",
-            Long.toString(runFor.toSeconds()),
             "--kubeconfig",
             kubeconfig.toString(),
             "--kafka-bootstrap",
@@ -77,6 +74,11 @@ final class KubectlGadgetRun implements AutoCloseable {
 
   double cpuSeconds() {
     return jvm.cpuSeconds();
+  }
+
+  /** Ctrl-C: the run stops its Traces, prints their last events, deletes them and ends. */
+  void interrupt() throws IOException, InterruptedException {
+    jvm.interrupt();
   }
 
   /** Waits until the run has stopped and deleted its Traces; returns its exit status. */

@@ -158,7 +158,6 @@ final class Step {
         runs.add(
             KubectlGadgetRun.launch(
                 command,
-                Duration.ofSeconds(fleet.settings().runSeconds()),
                 fleet.kube().kubeconfig(),
                 fleet.kafka().bootstrapServers(),
                 fleet.log("kubectl-gadget-" + command + "-" + nodes)));
@@ -167,9 +166,12 @@ final class Step {
       int traces = nodes * runs.size();
       long notStarted = ofThisStep(stepStart).stream().filter(t -> t.started == 0).count();
 
-      // The web UI watches one trace while the fleet runs.
+      // The web UI watches one trace while the fleet runs: the one started last.
       TraceTimeline.Seen one =
-          timeline.traces().stream().filter(t -> t.started > 0).findFirst().orElseThrow();
+          ofThisStep(stepStart).stream()
+              .filter(t -> t.started > 0)
+              .max(java.util.Comparator.comparingLong(t -> t.started))
+              .orElseThrow();
       double downstreamBytesBefore = downstream.bytes();
       long windowStart = System.nanoTime();
       WatchedTrace.Watched watched =
@@ -182,8 +184,14 @@ final class Step {
       double fleetBytesPerSecond =
           (downstream.bytes() - downstreamBytesBefore) / ((System.nanoTime() - windowStart) / 1e9);
 
+      TimeUnit.SECONDS.sleep(
+          Math.max(0, fleet.settings().runSeconds() - fleet.settings().watchSeconds()));
+      // Ctrl-C to every run at once, as a user ending them.
       for (KubectlGadgetRun run : runs) {
-        run.awaitEnd(Duration.ofSeconds(fleet.settings().runSeconds()).plusMinutes(3));
+        run.interrupt();
+      }
+      for (KubectlGadgetRun run : runs) {
+        run.awaitEnd(Duration.ofMinutes(3));
       }
       double cpu = controller.cpuSeconds() - cpuBefore;
       double brokersCpu = brokersCpuSeconds() - brokersBefore;
