@@ -25,7 +25,6 @@ import io.gadgetflow.node.kafka.EventStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -51,13 +50,12 @@ import org.slf4j.LoggerFactory;
  * the end of each interval and hands it to its trace as one event. Such a gadget is loaded for one
  * trace (see {@link SharedGadgets}), since taking the table empties it.
  */
-public final class SharedGadget implements AutoCloseable {
+public final class SharedGadget implements LoadedGadget {
   private static final Logger LOG = LoggerFactory.getLogger(SharedGadget.class);
   private static final JsonName MOUNT_NS_ID = JsonName.of(CommonEventFields.MOUNT_NS_ID);
   private static final int POLL_TIMEOUT_MILLIS = 250;
   private static final long LOSS_CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final long MAX_GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-  private static final TraceSession[] NO_SESSIONS = {};
 
   private final RunningGadget gadget;
 
@@ -77,8 +75,7 @@ public final class SharedGadget implements AutoCloseable {
   /** For an unfiltered network gadget: every container's network, followed; else null. */
   private ContainerSelection everyNetwork;
 
-  /** Replaced, never changed, under this object's lock: the reader reads it without one. */
-  private volatile TraceSession[] sessions = NO_SESSIONS;
+  private final JoinedSessions sessions = new JoinedSessions();
 
   /** The decoder's count, published by the reader thread, which alone may read the decoder. */
   private volatile long malformedRecords;
@@ -174,6 +171,7 @@ public final class SharedGadget implements AutoCloseable {
    *
    * @param outputFile for {@code outputMode: File}, a path already checked
    */
+  @Override
   public TraceSession join(ControlRecord trace, Optional<Path> outputFile) {
     EventFile file = outputFile.map(EventFile::append).orElse(null);
     TraceSession session =
@@ -206,35 +204,34 @@ public final class SharedGadget implements AutoCloseable {
       session.close();
       throw e;
     }
-    synchronized (this) {
-      TraceSession[] joined = Arrays.copyOf(sessions, sessions.length + 1);
-      joined[sessions.length] = session;
-      sessions = joined;
-    }
+    sessions.add(session);
     return session;
   }
 
   /** Stops handing events to {@code session}; the reader may still be handing it one. */
-  synchronized void leave(TraceSession session) {
-    sessions =
-        Arrays.stream(sessions).filter(joined -> joined != session).toArray(TraceSession[]::new);
+  @Override
+  public void leave(TraceSession session) {
+    sessions.remove(session);
   }
 
   /**
    * What the gadget gathered in the kernel so far, as {@code status.output} (for a gadget that has
    * such a result); blocks for the reading.
    */
-  Optional<StatusOutput.Result> readResult() {
+  @Override
+  public Optional<StatusOutput.Result> readResult() {
     return gadget.program().result().map(result -> result.read(gadget, names));
   }
 
   /** Events the kernel dropped because the ring was full, since the gadget was loaded. */
+  @Override
   public long lostEvents() {
     return gadget.lostEvents();
   }
 
   /** Records the decoder could not read, since the gadget was loaded. */
-  long malformedRecords() {
+  @Override
+  public long malformedRecords() {
     return malformedRecords;
   }
 
@@ -244,7 +241,7 @@ public final class SharedGadget implements AutoCloseable {
     while ((read = events.poll(this::onRecord, POLL_TIMEOUT_MILLIS)) != RingBufferReader.CLOSED) {
       malformedRecords = gadget.decoder().malformedRecords();
       double ringFill = events.takePeakFill();
-      TraceSession[] now = sessions;
+      TraceSession[] now = sessions.now();
       for (TraceSession session : now) {
         session.afterRead(ringFill);
       }
@@ -274,7 +271,7 @@ public final class SharedGadget implements AutoCloseable {
 
   private void onRecord(MemorySegment ring, long offset, int length) {
     bytesRead += length;
-    TraceSession[] now = sessions;
+    TraceSession[] now = sessions.now();
     if (now.length == 0 || !gadget.decoder().decode(ring, offset, length, writer)) {
       return;
     }
@@ -319,7 +316,7 @@ public final class SharedGadget implements AutoCloseable {
         continue;
       }
       due = Math.max(due + intervalNanos, System.nanoTime());
-      TraceSession[] now = sessions;
+      TraceSession[] now = sessions.now();
       report(now);
       warnAboutLosses(now);
     }

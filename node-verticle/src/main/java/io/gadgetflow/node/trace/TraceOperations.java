@@ -41,6 +41,7 @@ final class TraceOperations {
 
   TraceOperations(
       TraceSettings settings,
+      GadgetLoader loader,
       WorkerExecutor workers,
       EventSink sink,
       ContainerRegistry containers,
@@ -49,7 +50,7 @@ final class TraceOperations {
     this.workers = workers;
     this.containers = containers;
     this.metrics = metrics;
-    this.gadgets = new SharedGadgets(settings, workers, sink, containers);
+    this.gadgets = new SharedGadgets(settings, loader, workers, sink, containers);
     this.names = new NodeNames(settings.nodeName(), containers);
   }
 

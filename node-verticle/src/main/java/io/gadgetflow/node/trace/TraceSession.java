@@ -16,7 +16,7 @@ import java.util.function.LongConsumer;
 import java.util.function.ToLongFunction;
 
 /**
- * One trace's share of a {@link SharedGadget}: the events of the containers its filter selects (all
+ * One trace's share of a {@link LoadedGadget}: the events of the containers its filter selects (all
  * of them, without a filter) queued for Kafka under the trace's key and headers, and appended to
  * its file for {@code outputMode: File}. Whatever the kernel, the decoder or the queue drops while
  * the trace runs is counted and said in warning events; a loss in the shared ring may have been
@@ -25,7 +25,7 @@ import java.util.function.ToLongFunction;
 public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
   private static final long[] NONE_SELECTED = {};
 
-  private final SharedGadget gadget;
+  private final LoadedGadget gadget;
   private final EventSink sink;
   private final EventStream stream;
   private final boolean filtered;
@@ -50,7 +50,7 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
   private volatile EventCounters finalCounters;
 
   TraceSession(
-      SharedGadget gadget,
+      LoadedGadget gadget,
       EventSink sink,
       EventStream stream,
       EventFile file,
