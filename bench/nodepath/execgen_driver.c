@@ -45,10 +45,20 @@ static uint64_t now_nanos(void)
 
 static void sleep_until(uint64_t nanos)
 {
-	struct timespec at = {.tv_sec = nanos / 1000000000u, .tv_nsec = nanos % 1000000000u};
+	struct timespec at = { .tv_sec = nanos / 1000000000u, .tv_nsec = nanos % 1000000000u };
 
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL) == EINTR)
 		;
+}
+
+/* CPU time, user and system, this process has used so far. */
+static uint64_t cpu_nanos(void)
+{
+	struct rusage usage;
+
+	getrusage(RUSAGE_SELF, &usage);
+	return (uint64_t)(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000000000u +
+	       (uint64_t)(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1000u;
 }
 
 /* The records due after `elapsed` nanoseconds at `rate` per second. */
@@ -61,7 +71,6 @@ int main(int argc, char **argv)
 {
 	static struct request request;
 	uint64_t rate, duration, period, start, end, now, tick, offered = 0, calls = 0, late = 0;
-	struct rusage usage;
 	int i;
 
 	if (argc < 5) {
@@ -105,18 +114,16 @@ int main(int argc, char **argv)
 		tick += period;
 		now = now_nanos();
 		if (tick <= now) {
-			/* Descheduled past the next period: the next call catches up, at the next boundary. */
+			/* Descheduled past the next period: catch up, at the next boundary. */
 			late++;
 			tick = start + ((now - start) / period + 1) * period;
 		}
 		sleep_until(tick);
 	}
 	now = now_nanos();
-	getrusage(RUSAGE_SELF, &usage);
 	printf("offered=%llu nanos=%llu cpu_nanos=%llu calls=%llu late=%llu\n",
 	       (unsigned long long)offered, (unsigned long long)(now - start),
-	       (unsigned long long)((usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000000000ull +
-				    (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1000ull),
-	       (unsigned long long)calls, (unsigned long long)late);
+	       (unsigned long long)cpu_nanos(), (unsigned long long)calls,
+	       (unsigned long long)late);
 	return 0;
 }

@@ -43,7 +43,7 @@ static int fail(const char *what, int err)
 
 int main(int argc, char **argv)
 {
-	unsigned char command[ETH_HEADER_BYTES + 8] = {0};
+	unsigned char command[ETH_HEADER_BYTES + 8] = { 0 };
 	uint32_t op = NEXT_SEQUENCE;
 	struct bpf_object *object;
 	struct bpf_program *program;

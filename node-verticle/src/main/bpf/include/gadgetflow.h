@@ -15,7 +15,7 @@
 /* User space may resize the ring before load; it must stay a power of two of whole pages. */
 #define GADGET_DEFAULT_RING_BYTES (256 * 1024)
 
-/* Upper bound on the mount namespaces one trace selects; user space writes them before events flow. */
+/* The most mount namespaces one trace selects; user space writes them before events flow. */
 #define GADGET_MAX_MOUNT_NS 1024
 
 struct {
@@ -44,10 +44,11 @@ const volatile bool filter_by_mount_ns = false;
  * Declares that user space decodes struct NAME (io.gadgetflow.node.gadget.ProgramLayouts) and keeps
  * the struct in the object's BTF, which otherwise has only the types of maps, globals and
  * functions: a record reserved in the ring or written by an iterator is none of these. A unit test
- * checks each decoder's offsets and sizes against it. libbpf skips the section: nothing of it loads.
+ * checks each decoder's offsets and sizes against it. libbpf skips the section: none of it loads.
  */
-#define GADGET_LAYOUT(name) \
-	static const struct name *gadget_layout_##name __attribute__((used, section(".gadget_layouts")))
+#define GADGET_LAYOUT(name)                            \
+	static const struct name *gadget_layout_##name \
+		__attribute__((used, section(".gadget_layouts")))
 
 /*
  * The first bytes of every event record; user space decodes it once for all gadgets
@@ -95,7 +96,7 @@ static __always_inline __u64 gadget_current_mount_ns_id(void)
 	return BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
 }
 
-/* Whether the current task's mount namespace is one the trace selected (all, when not filtering). */
+/* Whether the current task's mount namespace is one the trace selected (all when not filtering). */
 static __always_inline bool gadget_should_trace(void)
 {
 	__u64 mount_ns_id;
@@ -119,6 +120,19 @@ static __always_inline struct file *gadget_file_of_fd(long fd)
 	if (bpf_probe_read_kernel(&file, sizeof(file), &files[fd]))
 		return NULL;
 	return file;
+}
+
+/* The slot of a log2 histogram that counts value: n for [2^n, 2^(n+1)), 0 for 0 and 1, the last
+ * slot for anything larger. */
+static __always_inline __u32 gadget_log2_slot(__u64 value, __u32 slots)
+{
+	__u32 slot = 0;
+
+	while (value > 1 && slot < slots - 1) {
+		value >>= 1;
+		slot++;
+	}
+	return slot;
 }
 
 static __always_inline void gadget_fill_header(struct gadget_event_header *header)

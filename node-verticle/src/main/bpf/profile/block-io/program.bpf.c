@@ -26,17 +26,6 @@ struct {
 	__type(value, __u64);
 } latency_slots SEC(".maps");
 
-static __always_inline __u32 log2_slot(__u64 value)
-{
-	__u32 slot = 0;
-
-	while (value > 1 && slot < BIO_MAX_SLOTS - 1) {
-		value >>= 1;
-		slot++;
-	}
-	return slot;
-}
-
 SEC("tp_btf/block_rq_issue")
 int BPF_PROG(trace_block_rq_issue, struct request *rq)
 {
@@ -57,7 +46,7 @@ int BPF_PROG(trace_block_rq_complete, struct request *rq, blk_status_t error, un
 
 	if (!issued)
 		return 0;
-	slot = log2_slot((bpf_ktime_get_ns() - *issued) / 1000);
+	slot = gadget_log2_slot((bpf_ktime_get_ns() - *issued) / 1000, BIO_MAX_SLOTS);
 	bpf_map_delete_elem(&issued_at, &rq);
 	count = bpf_map_lookup_elem(&latency_slots, &slot);
 	if (count)

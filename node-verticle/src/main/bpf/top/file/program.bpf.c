@@ -105,7 +105,7 @@ static __always_inline char file_type(umode_t mode)
 static __always_inline int remember_file(long fd, __u32 op)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct pending_io io = {.op = op};
+	struct pending_io io = { .op = op };
 	struct file *file;
 
 	if (!gadget_should_trace())
@@ -187,16 +187,16 @@ static __always_inline int count_io(long ret)
 }
 
 /* Every read and write call takes the descriptor first: one pair of programs per call. */
-#define FILE_IO_SYSCALL(call, op)                                              \
-	SEC("tracepoint/syscalls/sys_enter_" #call)                            \
-	int trace_enter_##call(struct trace_event_raw_sys_enter *ctx)          \
-	{                                                                      \
-		return remember_file(ctx->args[0], op);                        \
-	}                                                                      \
-	SEC("tracepoint/syscalls/sys_exit_" #call)                             \
-	int trace_exit_##call(struct trace_event_raw_sys_exit *ctx)            \
-	{                                                                      \
-		return count_io(ctx->ret);                                     \
+#define FILE_IO_SYSCALL(call, op)                                     \
+	SEC("tracepoint/syscalls/sys_enter_" #call)                   \
+	int trace_enter_##call(struct trace_event_raw_sys_enter *ctx) \
+	{                                                             \
+		return remember_file(ctx->args[0], op);               \
+	}                                                             \
+	SEC("tracepoint/syscalls/sys_exit_" #call)                    \
+	int trace_exit_##call(struct trace_event_raw_sys_exit *ctx)   \
+	{                                                             \
+		return count_io(ctx->ret);                            \
 	}
 
 FILE_IO_SYSCALL(read, FILE_OP_READ)

@@ -80,7 +80,7 @@ static __always_inline __u8 inet_options(struct sock *sk)
 	if (bpf_core_field_exists(inet->inet_flags)) {
 		unsigned long flags = BPF_CORE_READ(inet, inet_flags);
 
-		/* Constants of an anonymous enum: CO-RE cannot relocate them, they come from vmlinux.h. */
+		/* Constants of an anonymous enum, from vmlinux.h: CO-RE cannot relocate them. */
 		if (flags & (1UL << INET_FLAGS_FREEBIND))
 			options |= BIND_OPTION_FREEBIND;
 		if (flags & (1UL << INET_FLAGS_TRANSPARENT))
@@ -126,7 +126,8 @@ static __always_inline void read_device_name(struct sock *sk, int ifindex, char 
 
 	if (!buckets)
 		return;
-	bpf_probe_read_kernel(&node, sizeof(node), &buckets[ifindex & (DEVICE_INDEX_BUCKETS - 1)].first);
+	bpf_probe_read_kernel(&node, sizeof(node),
+			      &buckets[ifindex & (DEVICE_INDEX_BUCKETS - 1)].first);
 	for (i = 0; i < DEVICE_INDEX_BUCKET_MAX_WALK && node; i++) {
 		device = (void *)node - bpf_core_field_offset(struct net_device, index_hlist);
 		if (BPF_CORE_READ(device, ifindex) == ifindex) {

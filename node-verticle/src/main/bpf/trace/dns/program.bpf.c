@@ -25,8 +25,10 @@ struct dns_event {
 	__u8 daddr[16];
 	__u8 dns[DNS_MAX_BYTES];
 };
-_Static_assert(__builtin_offsetof(struct dns_event, latency_ns) == 64, "user space reads latency at 64");
-_Static_assert(__builtin_offsetof(struct dns_event, dns) == 104, "user space reads the message at 104");
+_Static_assert(__builtin_offsetof(struct dns_event, latency_ns) == 64,
+	       "user space reads latency at 64");
+_Static_assert(__builtin_offsetof(struct dns_event, dns) == 104,
+	       "user space reads the message at 104");
 GADGET_LAYOUT(dns_event);
 
 /* A query as the client sent it; a response has the same fields, the other way round. */

@@ -64,7 +64,7 @@ int trace_enter_execve(struct trace_event_raw_sys_enter *ctx)
 	size = len;
 	event->args_count = 1;
 
-	/* argv[0] is usually the filename again; like Inspektor Gadget, show the filename instead. */
+	/* argv[0] is usually the filename again: like Inspektor Gadget, show the filename. */
 	for (i = 1; i < EXEC_MAX_ARGS; i++) {
 		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) || !arg)
 			goto done;
@@ -78,7 +78,8 @@ int trace_enter_execve(struct trace_event_raw_sys_enter *ctx)
 	}
 	if (bpf_probe_read_user(&arg, sizeof(arg), &argv[EXEC_MAX_ARGS]) == 0 && arg &&
 	    size <= EXEC_ARGS_BYTES - sizeof(truncated_marker)) {
-		bpf_probe_read_kernel(&event->args[size], sizeof(truncated_marker), truncated_marker);
+		bpf_probe_read_kernel(&event->args[size], sizeof(truncated_marker),
+				      truncated_marker);
 		size += sizeof(truncated_marker);
 		event->args_count++;
 	}

@@ -32,7 +32,8 @@ struct fsslower_event {
 	/* The file's name in its directory (the dentry's), as fsslower prints it. */
 	char file[FSSLOWER_FILE_NAME_MAX];
 };
-_Static_assert(__builtin_offsetof(struct fsslower_event, file) == 72, "user space reads file at 72");
+_Static_assert(__builtin_offsetof(struct fsslower_event, file) == 72,
+	       "user space reads file at 72");
 GADGET_LAYOUT(fsslower_event);
 
 struct pending_operation {
@@ -64,7 +65,8 @@ static __always_inline bool is_traced_file(struct file *file)
 	inode = BPF_CORE_READ(file, f_inode);
 	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
 		return false;
-	if (bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(inode, i_sb, s_type, name)) <= 0)
+	if (bpf_probe_read_kernel_str(name, sizeof(name),
+				      BPF_CORE_READ(inode, i_sb, s_type, name)) <= 0)
 		return false;
 	for (i = 0; i < FSSLOWER_FS_NAME_MAX; i++) {
 		if (name[i] != filesystem[i])
@@ -149,37 +151,37 @@ done:
 	return 0;
 }
 
-#define FSSLOWER_EXIT(syscall)                                             \
-	SEC("tracepoint/syscalls/sys_exit_" #syscall)                      \
-	int trace_exit_##syscall(struct trace_event_raw_sys_exit *ctx)     \
-	{                                                                  \
-		return complete(ctx->ret);                                 \
+#define FSSLOWER_EXIT(syscall)                                         \
+	SEC("tracepoint/syscalls/sys_exit_" #syscall)                  \
+	int trace_exit_##syscall(struct trace_event_raw_sys_exit *ctx) \
+	{                                                              \
+		return complete(ctx->ret);                             \
 	}
 
 /* Reads and writes at the file's position. */
-#define FSSLOWER_AT_POSITION(syscall, operation)                           \
-	SEC("tracepoint/syscalls/sys_enter_" #syscall)                     \
-	int trace_enter_##syscall(struct trace_event_raw_sys_enter *ctx)   \
-	{                                                                  \
-		return remember(ctx->args[0], operation, -1);              \
-	}                                                                  \
+#define FSSLOWER_AT_POSITION(syscall, operation)                         \
+	SEC("tracepoint/syscalls/sys_enter_" #syscall)                   \
+	int trace_enter_##syscall(struct trace_event_raw_sys_enter *ctx) \
+	{                                                                \
+		return remember(ctx->args[0], operation, -1);            \
+	}                                                                \
 	FSSLOWER_EXIT(syscall)
 
 /* Reads and writes at an offset argument; -1 (preadv2, pwritev2) means the file's position. */
-#define FSSLOWER_AT_OFFSET(syscall, operation, offset_argument)                    \
-	SEC("tracepoint/syscalls/sys_enter_" #syscall)                             \
-	int trace_enter_##syscall(struct trace_event_raw_sys_enter *ctx)           \
-	{                                                                          \
+#define FSSLOWER_AT_OFFSET(syscall, operation, offset_argument)                       \
+	SEC("tracepoint/syscalls/sys_enter_" #syscall)                                \
+	int trace_enter_##syscall(struct trace_event_raw_sys_enter *ctx)              \
+	{                                                                             \
 		return remember(ctx->args[0], operation, ctx->args[offset_argument]); \
-	}                                                                          \
+	}                                                                             \
 	FSSLOWER_EXIT(syscall)
 
-#define FSSLOWER_OPEN(syscall)                                             \
-	SEC("tracepoint/syscalls/sys_enter_" #syscall)                     \
-	int trace_enter_##syscall(struct trace_event_raw_sys_enter *ctx)   \
-	{                                                                  \
-		return remember_open();                                    \
-	}                                                                  \
+#define FSSLOWER_OPEN(syscall)                                           \
+	SEC("tracepoint/syscalls/sys_enter_" #syscall)                   \
+	int trace_enter_##syscall(struct trace_event_raw_sys_enter *ctx) \
+	{                                                                \
+		return remember_open();                                  \
+	}                                                                \
 	FSSLOWER_EXIT(syscall)
 
 FSSLOWER_AT_POSITION(read, FSSLOWER_OP_READ)

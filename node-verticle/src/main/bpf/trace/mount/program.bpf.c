@@ -49,7 +49,8 @@ struct mount_event {
 	__u64 latency_ns;
 	/* The call's flags argument; fsconfig's command. */
 	__u64 flags;
-	/* struct mount_attr of mount_setattr and open_tree_attr; fsmount's attr_flags in attr_set. */
+	/* mount_setattr's and open_tree_attr's struct mount_attr; fsmount's attr_flags in attr_set.
+	 */
 	__u64 attr_set;
 	__u64 attr_clear;
 	__u64 propagation;
@@ -240,7 +241,8 @@ static __always_inline void read_mount_attr(struct mount_event *event, struct pe
 		event->attr_set = call->attr_flags;
 		return;
 	}
-	if ((call->operation != MOUNT_OP_MOUNT_SETATTR && call->operation != MOUNT_OP_OPEN_TREE_ATTR) ||
+	if ((call->operation != MOUNT_OP_MOUNT_SETATTR &&
+	     call->operation != MOUNT_OP_OPEN_TREE_ATTR) ||
 	    !call->attr || call->attr_size < MOUNT_ATTR_SIZE_VER0)
 		return;
 	/* attr_set, attr_clr, propagation: the first members of struct mount_attr. */
@@ -285,11 +287,11 @@ done:
 }
 
 /* Every exit completes the call its entry kept. */
-#define MOUNT_EXIT(syscall)                                                \
-	SEC("tracepoint/syscalls/sys_exit_" #syscall)                      \
-	int trace_exit_##syscall(struct trace_event_raw_sys_exit *ctx)     \
-	{                                                                  \
-		return complete(ctx->ret);                                 \
+#define MOUNT_EXIT(syscall)                                            \
+	SEC("tracepoint/syscalls/sys_exit_" #syscall)                  \
+	int trace_exit_##syscall(struct trace_event_raw_sys_exit *ctx) \
+	{                                                              \
+		return complete(ctx->ret);                             \
 	}
 
 SEC("tracepoint/syscalls/sys_enter_mount")

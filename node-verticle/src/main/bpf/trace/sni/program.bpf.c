@@ -63,7 +63,8 @@ static __always_inline __u32 find_server_name(struct __sk_buff *skb, __u32 tls, 
 	int i;
 
 	if (load_u8(skb, tls, &content_type) || content_type != TLS_CONTENT_HANDSHAKE ||
-	    load_u8(skb, tls + 5, &handshake_type) || handshake_type != TLS_HANDSHAKE_CLIENT_HELLO ||
+	    load_u8(skb, tls + 5, &handshake_type) ||
+	    handshake_type != TLS_HANDSHAKE_CLIENT_HELLO ||
 	    load_u8(skb, tls + TLS_SESSION_ID_OFFSET, &session_id_bytes))
 		return 0;
 	offset = tls + TLS_SESSION_ID_OFFSET + 1 + session_id_bytes;
@@ -82,8 +83,8 @@ static __always_inline __u32 find_server_name(struct __sk_buff *skb, __u32 tls, 
 			return 0;
 		if (type == TLS_EXTENSION_SERVER_NAME) {
 			/* The list's length (2), the first name's type (1) and length (2). */
-			if (load_u8(skb, offset + 6, &name_type) || name_type != TLS_SERVER_NAME_HOST ||
-			    load_u16(skb, offset + 7, length))
+			if (load_u8(skb, offset + 6, &name_type) ||
+			    name_type != TLS_SERVER_NAME_HOST || load_u16(skb, offset + 7, length))
 				return 0;
 			return offset + 9;
 		}

@@ -9,12 +9,7 @@
  * - close: the socket leaves ESTABLISHED or CLOSE_WAIT towards closing, inside close(2) (or the
  *   process's exit); a peer's close (ESTABLISHED -> CLOSE_WAIT) runs in softirq and is not ours.
  */
-#include "gadgetflow.h"
-#include <bpf/bpf_endian.h>
-
-#define AF_INET 2
-#define AF_INET6 10
-#define IPPROTO_TCP 6
+#include "gadgetflow_tcp.h"
 
 #define TCP_OPERATION_CONNECT 0
 #define TCP_OPERATION_ACCEPT 1
@@ -85,28 +80,13 @@ int trace_inet_sock_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 	return 0;
 }
 
-/* The sock behind one of the current task's file descriptors, or NULL. */
-static __always_inline struct sock *socket_of_fd(long fd)
-{
-	struct file *file = gadget_file_of_fd(fd);
-	struct socket *socket;
-
-	if (!file)
-		return NULL;
-	/* accept(2) only returns sockets, so private_data is a struct socket. */
-	socket = BPF_CORE_READ(file, private_data);
-	if (!socket)
-		return NULL;
-	return BPF_CORE_READ(socket, sk);
-}
-
 static __always_inline int send_socket_event(long fd, __u8 operation)
 {
 	struct tcp_event *event;
 	struct sock *sk;
 	__u16 family;
 
-	sk = socket_of_fd(fd);
+	sk = gadget_socket_of_fd(fd);
 	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
 		return 0;
 	family = BPF_CORE_READ(sk, __sk_common.skc_family);

@@ -81,7 +81,8 @@ class InstallManifestsIT {
     assertThat(pod.at("/hostPID").asBoolean()).isTrue();
     assertThat(texts(container.at("/securityContext/capabilities/drop"))).containsExactly("ALL");
     assertThat(texts(container.at("/securityContext/capabilities/add")))
-        .containsExactlyInAnyOrder("BPF", "PERFMON", "SYS_PTRACE", "SYS_ADMIN", "NET_RAW");
+        .containsExactlyInAnyOrder(
+            "BPF", "PERFMON", "SYS_PTRACE", "SYS_ADMIN", "NET_RAW", "SYSLOG");
     assertThat(container.at("/securityContext/privileged").asBoolean()).isFalse();
     assertThat(texts(container.at("/volumeMounts"), "mountPath"))
         .contains("/sys/kernel/btf", "/sys/kernel/tracing", "/var/lib/gadgetflow/output");

@@ -41,6 +41,16 @@ final class UpProcess implements AutoCloseable {
    * @param stderr where the platform's progress and logs go, for reading after a failure
    */
   static UpProcess start(Path dataDir, String nodeName, Path stderr) throws IOException {
+    return start(dataDir, nodeName, stderr, 0, 0);
+  }
+
+  /**
+   * @param kafkaPort the embedded Kafka's port; 0 for a free one
+   * @param apiServerPort the local kube-apiserver's port; 0 for a free one
+   */
+  static UpProcess start(
+      Path dataDir, String nodeName, Path stderr, int kafkaPort, int apiServerPort)
+      throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder builder =
         new ProcessBuilder(
@@ -53,9 +63,9 @@ final class UpProcess implements AutoCloseable {
                 "--data-dir",
                 dataDir.toString(),
                 "--kafka-port",
-                "0",
+                Integer.toString(kafkaPort),
                 "--api-server-port",
-                "0")
+                Integer.toString(apiServerPort))
             .redirectError(stderr.toFile());
     Map<String, String> env = builder.environment();
     env.put("GADGETFLOW_NODE_NAME", nodeName);
@@ -123,6 +133,10 @@ final class UpProcess implements AutoCloseable {
 
   boolean awaitExit(Duration timeout) throws InterruptedException {
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  int exitValue() {
+    return process.exitValue();
   }
 
   String output() {

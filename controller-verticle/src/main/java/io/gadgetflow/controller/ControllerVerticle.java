@@ -9,6 +9,7 @@ import io.gadgetflow.controller.kube.TraceInformer;
 import io.gadgetflow.controller.kube.TraceRepository;
 import io.gadgetflow.controller.leader.LeaderElection;
 import io.gadgetflow.controller.output.SeccompProfileWriter;
+import io.gadgetflow.controller.reconcile.AnswerTimeouts;
 import io.gadgetflow.controller.reconcile.ReconcileQueue;
 import io.gadgetflow.controller.reconcile.TraceReconciler;
 import io.gadgetflow.controller.status.NodeReportHandler;
@@ -159,9 +160,19 @@ public final class ControllerVerticle extends VerticleBase {
   private final class Acting {
     private final PendingAnswers pendingAnswers = new PendingAnswers(vertx, this::onDeadline);
     private final StatusWriter statusWriter =
-        new StatusWriter(traces::replaceStatus, vertx, config.statusCountersInterval());
+        new StatusWriter(
+            traces::replaceStatus,
+            vertx,
+            config.statusCountersInterval(),
+            config.statusCounterWritesPerSecond());
     private final TraceReconciler reconciler =
-        new TraceReconciler(config, traces, statusWriter, control, pendingAnswers, clock);
+        new TraceReconciler(
+            new AnswerTimeouts(config.operationTimeout(), config.deletionTimeout()),
+            traces,
+            statusWriter,
+            control,
+            pendingAnswers,
+            clock);
     private final ReconcileQueue queue = new ReconcileQueue(vertx, this::reconcile);
     private final TraceInformer informer =
         new TraceInformer(client, config.watchNamespace(), context, queue::enqueue);

@@ -9,6 +9,8 @@ import io.gadgetflow.node.control.ControlReader;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.kafka.StatusReporter;
 import io.gadgetflow.node.metrics.NodeMetrics;
+import io.gadgetflow.node.trace.GadgetLoader;
+import io.gadgetflow.node.trace.TraceSettings;
 import io.gadgetflow.node.trace.TraceSupervisor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -33,6 +35,7 @@ public final class NodeVerticle extends VerticleBase {
   private final KubernetesClient podReader;
   private final Clock clock;
   private final MeterRegistry registry;
+  private final GadgetLoader loader;
 
   private ContainerRegistry containers;
   private NodePods nodePods;
@@ -63,10 +66,24 @@ public final class NodeVerticle extends VerticleBase {
    */
   public NodeVerticle(
       NodeConfig config, KubernetesClient podReader, Clock clock, MeterRegistry registry) {
+    this(config, podReader, clock, registry, GadgetLoader.KERNEL);
+  }
+
+  /**
+   * @param loader loads the gadgets: {@link GadgetLoader#KERNEL} but in bench/fleet, whose agents
+   *     run without eBPF
+   */
+  public NodeVerticle(
+      NodeConfig config,
+      KubernetesClient podReader,
+      Clock clock,
+      MeterRegistry registry,
+      GadgetLoader loader) {
     this.config = config;
     this.podReader = podReader;
     this.clock = clock;
     this.registry = registry;
+    this.loader = loader;
   }
 
   @Override
@@ -88,11 +105,26 @@ public final class NodeVerticle extends VerticleBase {
     }
     gadgetLoaders = vertx.createSharedWorkerExecutor("gadgetflow-gadget-loader", GADGET_LOADERS);
     NodeMetrics metrics = new NodeMetrics(registry);
-    sink = EventSink.create(config, metrics.kafkaSend());
+    sink =
+        EventSink.create(
+            config.kafka(),
+            config.nodeName(),
+            config.topics().events(),
+            config.eventQueueCapacity(),
+            metrics.kafkaSend());
     reporter =
         StatusReporter.create(vertx, config.kafka(), config.topics().status(), config.nodeName());
     supervisor =
-        new TraceSupervisor(config, gadgetLoaders, sink, reporter, containers, clock, metrics);
+        new TraceSupervisor(
+            new TraceSettings(
+                config.nodeName(), config.ringBufferBytes(), config.fileOutputDirectory()),
+            loader,
+            gadgetLoaders,
+            sink,
+            reporter,
+            containers,
+            clock,
+            metrics);
     controlReader =
         ControlReader.start(
             config.kafka(), config.topics().control(), config.nodeName(), context, supervisor);

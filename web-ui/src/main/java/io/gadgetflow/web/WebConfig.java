@@ -4,6 +4,7 @@ import io.gadgetflow.api.config.Settings;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.kafka.KafkaClients;
 import io.gadgetflow.kafka.KafkaSecurity;
+import io.gadgetflow.web.rest.EventSocketLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,15 +48,16 @@ public record WebConfig(
   public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
   public static final Duration DEFAULT_NODE_WINDOW = Duration.ofHours(24);
   public static final int DEFAULT_REPLAY_EVENTS = 300;
-  public static final int MAX_REPLAY_EVENTS = 1000;
   public static final int DEFAULT_SOCKET_QUEUE_EVENTS = 1024;
 
   public WebConfig {
     allowedOrigins = List.copyOf(allowedOrigins);
     knownNodes = List.copyOf(knownNodes);
-    if (replayEvents < 0 || replayEvents > MAX_REPLAY_EVENTS) {
+    if (replayEvents < 0 || replayEvents > EventSocketLimits.MAX_REPLAY_EVENTS) {
       throw new IllegalArgumentException(
-          Settings.PREFIX + "WEB_REPLAY_EVENTS must be within 0.." + MAX_REPLAY_EVENTS);
+          Settings.PREFIX
+              + "WEB_REPLAY_EVENTS must be within 0.."
+              + EventSocketLimits.MAX_REPLAY_EVENTS);
     }
     if (socketQueueEvents < 1) {
       throw new IllegalArgumentException(

@@ -6,6 +6,7 @@ import io.gadgetflow.web.access.Authenticator;
 import io.gadgetflow.web.access.Authorizer;
 import io.gadgetflow.web.access.BearerToken;
 import io.gadgetflow.web.access.LocalToken;
+import io.gadgetflow.web.access.OriginCheck;
 import io.gadgetflow.web.kube.TraceStore;
 import io.gadgetflow.web.live.EventReplay;
 import io.gadgetflow.web.live.LiveEvent;
@@ -14,6 +15,7 @@ import io.gadgetflow.web.live.LiveFeed;
 import io.gadgetflow.web.live.NodeDirectory;
 import io.gadgetflow.web.live.WebSocketClients;
 import io.gadgetflow.web.rest.ApiRouter;
+import io.gadgetflow.web.rest.EventSocketLimits;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -90,13 +92,16 @@ public final class WebVerticle extends VerticleBase {
                     .requestHandler(
                         ApiRouter.create(
                             vertx,
-                            config,
+                            new OriginCheck(config.allowedOrigins()),
+                            new EventSocketLimits(
+                                config.replayEvents(), config.socketQueueEvents()),
                             authentication,
                             new Authorizer(client, kubernetesWorkers, clock),
                             new TraceStore(client, kubernetesWorkers),
                             nodes,
                             new EventReplay(
                                 config.kafka(), config.topics().events(), replayWorkers),
+                            feed,
                             new WebSocketClients(registry),
                             client.getKubernetesSerialization()))
                     .listen(config.port(), config.host())

@@ -457,6 +457,153 @@ public final class GadgetCatalog {
               new EventField(
                   "capsNames", Type.STRING_ARRAY, 24, "effective capabilities, by name")));
 
+  // TCP gadgets (issue 19, h-tcp): events named after the socket's owner (see docs/gadgets.md).
+
+  /** The largest TCP port. */
+  private static final long PORT_MAX = 65_535L;
+
+  /**
+   * A TCP connection as tcpretrans and tcpdrop report it: the socket owner's pid and comm, then
+   * this host's end first.
+   */
+  private static final List<EventField> TCP_CONNECTION_FIELDS =
+      List.of(
+          new EventField("pid", Type.UINT, 7, "process id of the socket's owner, 0 if unknown"),
+          new EventField("comm", Type.STRING, 16, "command name of the socket's owner"),
+          new EventField("ipversion", Type.UINT, 2, "4 or 6"),
+          new EventField("saddr", Type.STRING, 16, "local address"),
+          new EventField("sport", Type.UINT, 7, "local port"),
+          new EventField("daddr", Type.STRING, 16, "remote address"),
+          new EventField("dport", Type.UINT, 7, "remote port"),
+          new EventField("state", Type.STRING, 12, "TCP state of the socket, e.g. ESTABLISHED"),
+          new EventField("tcpflags", Type.STRING, 12, "flags of the segment, e.g. PSH|ACK"));
+
+  public static final GadgetDescriptor TCPRETRANS =
+      new GadgetDescriptor(
+          "tcpretrans",
+          GadgetCategory.TRACE,
+          "tcpretrans",
+          "Trace TCP retransmissions",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STREAM, OutputMode.FILE),
+          true,
+          List.of(),
+          TCP_CONNECTION_FIELDS);
+
+  public static final GadgetDescriptor TCPDROP =
+      new GadgetDescriptor(
+          "tcpdrop",
+          GadgetCategory.TRACE,
+          "tcpdrop",
+          "Trace TCP packets dropped by the kernel, with the reason",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STREAM, OutputMode.FILE),
+          true,
+          List.of(),
+          Stream.concat(
+                  TCP_CONNECTION_FIELDS.stream(),
+                  Stream.of(
+                      new EventField(
+                          "reason", Type.STRING, 23, "the kernel's drop reason, e.g. NO_SOCKET")))
+              .toList());
+
+  public static final GadgetDescriptor TCPCONNECT =
+      new GadgetDescriptor(
+          "tcpconnect",
+          GadgetCategory.TRACE,
+          "tcpconnect",
+          "Trace TCP connects, with their latency and error",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STREAM, OutputMode.FILE),
+          true,
+          List.of(
+              ParameterDescriptor.of(
+                  "latency",
+                  ParameterType.BOOL,
+                  "false",
+                  "report each connect when its handshake ends, with its latency"),
+              ParameterDescriptor.of(
+                      "min",
+                      ParameterType.UINT,
+                      "0",
+                      "with latency: only connects that took at least this many milliseconds")
+                  .withRange(0L, 3_600_000L)),
+          List.of(
+              new EventField("pid", Type.UINT, 7, "process id"),
+              new EventField("uid", Type.UINT, 6, "user id"),
+              new EventField("comm", Type.STRING, 16, "command name"),
+              new EventField("ipversion", Type.UINT, 2, "4 or 6"),
+              new EventField("saddr", Type.STRING, 16, "local address"),
+              new EventField("daddr", Type.STRING, 16, "remote address"),
+              new EventField("sport", Type.UINT, 7, "local port"),
+              new EventField("dport", Type.UINT, 7, "remote port"),
+              new EventField(
+                  "latency", Type.UINT, 10, "nanoseconds from connect to the handshake's end"),
+              new EventField("error", Type.INT, 5, "errno of a failed connect, else 0")));
+
+  public static final GadgetDescriptor TCPRTT =
+      new GadgetDescriptor(
+          "tcprtt",
+          GadgetCategory.PROFILE,
+          "tcprtt",
+          "Histogram of TCP round-trip times",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STATUS),
+          false,
+          List.of(
+              ParameterDescriptor.of(
+                  "milliseconds",
+                  ParameterType.BOOL,
+                  "false",
+                  "count milliseconds instead of microseconds"),
+              ParameterDescriptor.of(
+                      "lport", ParameterType.UINT, "0", "only this local port (0: any)")
+                  .withRange(0L, PORT_MAX),
+              ParameterDescriptor.of(
+                      "rport", ParameterType.UINT, "0", "only this remote port (0: any)")
+                  .withRange(0L, PORT_MAX),
+              ParameterDescriptor.of(
+                  "laddr", ParameterType.IPV4, "", "only this local IPv4 address"),
+              ParameterDescriptor.of(
+                  "raddr", ParameterType.IPV4, "", "only this remote IPv4 address"),
+              ParameterDescriptor.of(
+                  "laddrv6", ParameterType.IPV6, "", "only this local IPv6 address"),
+              ParameterDescriptor.of(
+                  "raddrv6", ParameterType.IPV6, "", "only this remote IPv6 address")),
+          List.of());
+
+  // profile cpu: stack samples at a frequency, reported at stop.
+
+  public static final GadgetDescriptor PROFILE =
+      new GadgetDescriptor(
+          "profile",
+          GadgetCategory.PROFILE,
+          "cpu",
+          "Analyze CPU performance by sampling stack traces",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STATUS),
+          true,
+          List.of(
+              ParameterDescriptor.of(
+                  "user",
+                  ParameterType.BOOL,
+                  "false",
+                  "user stacks only (no kernel stacks); not with kernel"),
+              ParameterDescriptor.of(
+                  "kernel",
+                  ParameterType.BOOL,
+                  "false",
+                  "kernel stacks only (no user stacks); not with user"),
+              ParameterDescriptor.of(
+                      "frequency", ParameterType.UINT, "49", "samples per second on each CPU")
+                  .withRange(1L, 10_000L)),
+          List.of(
+              new EventField("pid", Type.UINT, 7, "process id"),
+              new EventField("comm", Type.STRING, 16, "command name"),
+              new EventField("count", Type.UINT, 6, "samples of this process with these stacks"),
+              new EventField("kernelStack", Type.STACK, 0, "kernel frames, innermost first"),
+              new EventField("userStack", Type.STACK, 0, "user frames, innermost first")));
+
   private static final Map<String, GadgetDescriptor> BY_NAME =
       Stream.of(
               List.of(
@@ -473,7 +620,9 @@ public final class GadgetCatalog {
                   DNS,
                   SNISNOOP,
                   SOCKET_COLLECTOR),
-              List.of(BINDSNOOP, MOUNTSNOOP, OOMKILL, FSSLOWER, CAPABILITIES))
+              List.of(BINDSNOOP, MOUNTSNOOP, OOMKILL, FSSLOWER, CAPABILITIES),
+              List.of(TCPRETRANS, TCPDROP, TCPCONNECT, TCPRTT),
+              List.of(PROFILE))
           .flatMap(List::stream)
           .collect(Collectors.toUnmodifiableMap(GadgetDescriptor::name, Function.identity()));
 

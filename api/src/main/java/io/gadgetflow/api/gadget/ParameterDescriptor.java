@@ -29,7 +29,9 @@ public record ParameterDescriptor(
         && (type == ParameterType.STRING
             || type == ParameterType.BOOL
             || type == ParameterType.SIGNAL
-            || type == ParameterType.SORT_BY)) {
+            || type == ParameterType.SORT_BY
+            || type == ParameterType.IPV4
+            || type == ParameterType.IPV6)) {
       throw new IllegalArgumentException("a range needs a numeric parameter: " + name);
     }
   }

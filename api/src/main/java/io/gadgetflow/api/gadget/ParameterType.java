@@ -74,6 +74,26 @@ public enum ParameterType {
           : Optional.of(
               "expected columns separated by commas, each prefixed with - to sort it in descending order");
     }
+  },
+  /** An IPv4 address in dotted decimal, such as {@code 10.0.0.1}; empty for none. */
+  @JsonProperty("ipv4")
+  IPV4 {
+    @Override
+    Optional<String> check(String value) {
+      return value.isEmpty() || IpAddressLiterals.ipv4(value).isPresent()
+          ? Optional.empty()
+          : Optional.of("expected an IPv4 address such as 10.0.0.1");
+    }
+  },
+  /** An IPv6 address, such as {@code fd00::1}; empty for none. */
+  @JsonProperty("ipv6")
+  IPV6 {
+    @Override
+    Optional<String> check(String value) {
+      return value.isEmpty() || IpAddressLiterals.ipv6(value).isPresent()
+          ? Optional.empty()
+          : Optional.of("expected an IPv6 address such as fd00::1");
+    }
   };
 
   /** Why {@code value} is not of this type, or empty when it is. */

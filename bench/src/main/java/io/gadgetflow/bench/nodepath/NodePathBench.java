@@ -147,7 +147,9 @@ public final class NodePathBench {
   private record Sink(EventSink events, Producer<byte[], byte[]> producer)
       implements AutoCloseable {
     static Sink around(Producer<byte[], byte[]> producer, NodeConfig config) {
-      return new Sink(EventSink.around(producer, config), producer);
+      return new Sink(
+          EventSink.around(producer, config.topics().events(), config.eventQueueCapacity()),
+          producer);
     }
 
     @Override
@@ -866,7 +868,7 @@ public final class NodePathBench {
    */
   private static Sink kafkaSink(
       NodeConfig config, String clientIdSuffix, Map<String, String> overrides) {
-    Properties settings = EventSink.producerConfig(config);
+    Properties settings = EventSink.producerConfig(config.kafka(), config.nodeName());
     settings.put("client.id", settings.getProperty("client.id") + clientIdSuffix);
     settings.putAll(overrides);
     return Sink.around(

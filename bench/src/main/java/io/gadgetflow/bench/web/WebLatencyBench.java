@@ -127,7 +127,8 @@ public final class WebLatencyBench {
 
   /** A producer with the node agent's settings, under a client id of its own. */
   static KafkaProducer<String, String> nodeLikeProducer(String bootstrapServers, String node) {
-    Properties settings = EventSink.producerConfig(NodeConfig.defaults(node, bootstrapServers));
+    Properties settings =
+        EventSink.producerConfig(NodeConfig.defaults(node, bootstrapServers).kafka(), node);
     settings.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-web-synthetic");
     return new KafkaProducer<>(settings, new StringSerializer(), new StringSerializer());
   }

@@ -29,23 +29,28 @@ import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The whole platform in this process: Kafka (embedded or given), Kubernetes (a local control plane
- * or a given cluster), the controller, this machine's node agent and the web UI. Closing it stops
- * what it started, last started first.
+ * or a given cluster), the controller, this machine's node agent and the web UI. Kafka and
+ * Kubernetes start side by side; closing it stops what it started, last started first.
  */
 public final class LocalPlatform implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   private static final List<String> ROLES = List.of("controller", "node", "web");
 
-  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  /** Pushed to by the thread that starts Kafka and by the caller's. */
+  private final Deque<AutoCloseable> started = new ConcurrentLinkedDeque<>();
+
   private String kafkaBootstrapServers;
   private Path kubeconfig;
   private String dashboardUrl;
@@ -62,13 +67,57 @@ public final class LocalPlatform implements AutoCloseable {
     HostChecks.requireNodeAgentPrivileges();
     LocalPlatform platform = new LocalPlatform();
     try {
-      platform.startKafka(options, progress);
-      KubernetesClient client = platform.startKubernetes(options, progress);
+      // Kafka and Kubernetes do not need each other: the two longest steps run side by side.
+      FutureTask<Void> kafka =
+          inParallel("gadgetflow-start-kafka", () -> platform.startKafka(options, progress));
+      KubernetesClient client;
+      try {
+        client = platform.startKubernetes(options, progress);
+      } catch (RuntimeException e) {
+        awaitEnd(kafka).ifPresent(e::addSuppressed); // close() then stops the broker too
+        throw e;
+      }
+      awaitEnd(kafka).ifPresent(LocalPlatform::rethrow);
       platform.startVerticles(options, client, progress);
       return platform;
     } catch (RuntimeException e) {
       platform.close();
       throw e instanceof PlatformException ? e : new PlatformException(e.getMessage(), e);
+    }
+  }
+
+  private static FutureTask<Void> inParallel(String threadName, Runnable step) {
+    FutureTask<Void> task = new FutureTask<>(step, null);
+    Thread.ofPlatform().name(threadName).start(task);
+    return task;
+  }
+
+  /** What a {@link Runnable} throws is unchecked. */
+  private static void rethrow(Throwable failure) {
+    if (failure instanceof Error error) {
+      throw error;
+    }
+    throw (RuntimeException) failure;
+  }
+
+  /** Waits until the step has ended (it bounds its own waits); what it threw, if anything. */
+  private static Optional<Throwable> awaitEnd(FutureTask<Void> step) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          step.get();
+          return Optional.empty();
+        } catch (ExecutionException e) {
+          return Optional.of(e.getCause());
+        } catch (InterruptedException e) {
+          interrupted = true; // the step must end before close() can stop what it started
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

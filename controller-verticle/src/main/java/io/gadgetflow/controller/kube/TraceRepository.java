@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceStatus;
-import io.gadgetflow.controller.reconcile.TracePatch;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 

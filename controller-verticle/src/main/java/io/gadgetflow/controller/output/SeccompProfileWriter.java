@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.gadgetflow.api.json.Json;
+import io.gadgetflow.api.trace.ExternalResourceName;
 import io.gadgetflow.api.trace.Trace;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;

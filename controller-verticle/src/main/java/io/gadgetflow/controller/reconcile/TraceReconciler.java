@@ -2,6 +2,7 @@ package io.gadgetflow.controller.reconcile;
 
 import io.gadgetflow.api.gadget.GadgetCatalog;
 import io.gadgetflow.api.gadget.GadgetDescriptor;
+import io.gadgetflow.api.gadget.TraceValidation;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.log.TraceLog;
 import io.gadgetflow.api.trace.Operation;
@@ -9,9 +10,9 @@ import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceSpec;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.api.trace.TraceStatus;
-import io.gadgetflow.controller.ControllerConfig;
 import io.gadgetflow.controller.kafka.ControlPublisher;
 import io.gadgetflow.controller.kube.TraceInformer;
+import io.gadgetflow.controller.kube.TracePatch;
 import io.gadgetflow.controller.kube.TraceRepository;
 import io.gadgetflow.controller.status.PendingAnswers;
 import io.gadgetflow.controller.status.PendingAnswers.Awaited;
@@ -42,7 +43,7 @@ public final class TraceReconciler {
   /** Some MB of ids: each Trace's latest, and for busy ones a few before it. */
   private static final int REMEMBERED_OPERATIONS = 100_000;
 
-  private final ControllerConfig config;
+  private final AnswerTimeouts timeouts;
   private final TraceRepository traces;
   private final StatusWriter statusWriter;
   private final ControlPublisher control;
@@ -65,13 +66,13 @@ public final class TraceReconciler {
           });
 
   public TraceReconciler(
-      ControllerConfig config,
+      AnswerTimeouts timeouts,
       TraceRepository traces,
       StatusWriter statusWriter,
       ControlPublisher control,
       PendingAnswers pendingAnswers,
       Clock clock) {
-    this.config = config;
+    this.timeouts = timeouts;
     this.traces = traces;
     this.statusWriter = statusWriter;
     this.control = control;
@@ -83,7 +84,8 @@ public final class TraceReconciler {
     if (trace.isMarkedForDeletion()) {
       return handleDeletion(trace);
     }
-    Optional<String> invalid = TraceValidator.validate(trace.getSpec());
+    Optional<String> invalid =
+        TraceValidation.validate(trace.getSpec()).map(TraceValidation.Violation::message);
     if (invalid.isPresent()) {
       return refuse(trace, invalid.get());
     }
@@ -124,7 +126,7 @@ public final class TraceReconciler {
       LOG.info("{}", TraceLog.about("deletion-stop-requested", trace));
       return pendingAnswers.handOver(
           new Awaited(operationId, key(trace), node(trace), Operation.DELETE.annotationValue()),
-          config.deletionTimeout(),
+          timeouts.deletion(),
           () -> control.publish(controlRecord(trace, Operation.DELETE, operationId, false)));
     }
     return control
@@ -181,7 +183,8 @@ public final class TraceReconciler {
     }
     GadgetDescriptor gadget = GadgetCatalog.find(trace.getSpec().getGadget()).orElseThrow();
     Optional<String> unsupported =
-        TraceValidator.validateOperation(gadget, taken.get().operation());
+        TraceValidation.operation(gadget, taken.get().operation())
+            .map(TraceValidation.Violation::message);
     Future<Void> handOver =
         unsupported.isPresent()
             ? refuse(trace, unsupported.get())
@@ -195,7 +198,7 @@ public final class TraceReconciler {
     return pendingAnswers
         .handOver(
             new Awaited(taken.id(), key(trace), node(trace), taken.operation()),
-            config.operationTimeout(),
+            timeouts.operation(),
             () -> control.publish(controlRecord(trace, operation, taken.id(), running)))
         .onSuccess(
             v ->

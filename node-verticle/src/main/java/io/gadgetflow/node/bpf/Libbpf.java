@@ -66,6 +66,11 @@ final class Libbpf {
   private static final MethodHandle PROGRAM_ATTACH =
       downcallCapturingErrno(
           LIBBPF, "bpf_program__attach", FunctionDescriptor.of(ADDRESS, ADDRESS));
+  private static final MethodHandle PROGRAM_ATTACH_PERF_EVENT =
+      downcallCapturingErrno(
+          LIBBPF,
+          "bpf_program__attach_perf_event",
+          FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
   private static final MethodHandle LINK_DESTROY =
       downcall(LIBBPF, "bpf_link__destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
@@ -103,6 +108,10 @@ final class Libbpf {
       downcall(LIBBPF, "btf__type_by_id", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
   private static final MethodHandle BTF_NAME_BY_OFFSET =
       downcall(LIBBPF, "btf__name_by_offset", FunctionDescriptor.of(C_STRING, ADDRESS, JAVA_INT));
+  private static final MethodHandle BTF_LOAD_VMLINUX =
+      downcallCapturingErrno(LIBBPF, "btf__load_vmlinux_btf", FunctionDescriptor.of(ADDRESS));
+  private static final MethodHandle BTF_FREE =
+      downcall(LIBBPF, "btf__free", FunctionDescriptor.ofVoid(ADDRESS));
 
   private static final MethodHandle MAP_UPDATE_ELEM =
       downcall(
@@ -273,6 +282,18 @@ final class Libbpf {
     }
   }
 
+  /** On success the link owns the perf event: destroying it disables and closes the event. */
+  static MemorySegment programAttachPerfEvent(MemorySegment program, int perfEventFd) {
+    LibbpfLog.callStarts();
+    try {
+      var link =
+          (MemorySegment) PROGRAM_ATTACH_PERF_EVENT.invokeExact(callState(), program, perfEventFd);
+      return checkedPointer(link, "bpf_program__attach_perf_event");
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
   static void linkDestroy(MemorySegment link) {
     LibbpfLog.callStarts();
     try {
@@ -398,6 +419,25 @@ final class Libbpf {
   static String btfNameByOffset(MemorySegment btf, int offset) {
     try {
       return NativeCalls.string((MemorySegment) BTF_NAME_BY_OFFSET.invokeExact(btf, offset));
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** The running kernel's BTF (/sys/kernel/btf/vmlinux); free it with {@link #btfFree}. */
+  static MemorySegment btfLoadVmlinux() {
+    LibbpfLog.callStarts();
+    try {
+      return checkedPointer(
+          (MemorySegment) BTF_LOAD_VMLINUX.invokeExact(callState()), "btf__load_vmlinux_btf");
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  static void btfFree(MemorySegment btf) {
+    try {
+      BTF_FREE.invokeExact(btf);
     } catch (Throwable t) {
       throw unexpected(t);
     }

@@ -1,10 +1,13 @@
 package io.gadgetflow.node.gadget;
 
 import io.gadgetflow.api.gadget.GadgetDescriptor;
+import io.gadgetflow.api.gadget.IpAddressLiterals;
 import io.gadgetflow.api.gadget.ParameterDescriptor;
 import io.gadgetflow.api.gadget.Signals;
+import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -57,6 +60,17 @@ public final class GadgetParameters {
   public OptionalInt signal(String name) {
     String value = value(name);
     return value.isEmpty() ? OptionalInt.empty() : Signals.parse(value);
+  }
+
+  /** The address of an {@code ipv4} or {@code ipv6} parameter, or empty when it is not set. */
+  public Optional<InetAddress> address(String name) {
+    String value = value(name);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    return IpAddressLiterals.ipv4(value)
+        .<InetAddress>map(ipv4 -> ipv4)
+        .or(() -> IpAddressLiterals.ipv6(value));
   }
 
   private String value(String name) {

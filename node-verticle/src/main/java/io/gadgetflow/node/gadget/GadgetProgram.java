@@ -15,6 +15,8 @@ import java.util.function.LongFunction;
  * @param optionalPrograms programs left out where the kernel lacks their tracepoint (e.g. open(2)
  *     on arm64) instead of failing the gadget
  * @param setup applies the trace's parameters to the opened object, before it loads
+ * @param attach attaches the loaded programs
+ * @param start runs once the programs are attached
  * @param result for gadgets that answer with {@code status.output} (profile, snapshot, advise):
  *     reads it from the kernel
  * @param table for top gadgets, which report a table per interval instead of events: what their
@@ -27,6 +29,8 @@ public record GadgetProgram(
     LongFunction<EventDecoder> newDecoder,
     Set<String> optionalPrograms,
     ProgramSetup setup,
+    ProgramAttach attach,
+    ProgramStart start,
     Optional<StatusOutput> result,
     Optional<TopTable> table) {
 
@@ -48,6 +52,8 @@ public record GadgetProgram(
         newDecoder,
         optionalPrograms,
         ProgramSetup.NONE,
+        ProgramAttach.BY_SECTION,
+        ProgramStart.NONE,
         Optional.empty(),
         Optional.empty());
   }
@@ -60,6 +66,22 @@ public record GadgetProgram(
         newDecoder,
         optionalPrograms,
         programSetup,
+        attach,
+        start,
+        result,
+        table);
+  }
+
+  public GadgetProgram withStart(ProgramStart programStart) {
+    return new GadgetProgram(
+        descriptor,
+        objectResource,
+        layouts,
+        newDecoder,
+        optionalPrograms,
+        setup,
+        attach,
+        programStart,
         result,
         table);
   }
@@ -72,6 +94,8 @@ public record GadgetProgram(
         newDecoder,
         optionalPrograms,
         setup,
+        attach,
+        start,
         Optional.of(statusOutput),
         table);
   }
@@ -84,8 +108,24 @@ public record GadgetProgram(
         newDecoder,
         optionalPrograms,
         setup,
+        attach,
+        start,
         result,
         Optional.of(topTable));
+  }
+
+  public GadgetProgram withAttach(ProgramAttach programAttach) {
+    return new GadgetProgram(
+        descriptor,
+        objectResource,
+        layouts,
+        newDecoder,
+        optionalPrograms,
+        setup,
+        programAttach,
+        start,
+        result,
+        table);
   }
 
   public String name() {

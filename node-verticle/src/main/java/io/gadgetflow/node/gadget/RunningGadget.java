@@ -30,6 +30,7 @@ public final class RunningGadget implements AutoCloseable {
   private final EventDecoder decoder;
   private final long bootToEpochNanos;
   private final boolean filtering;
+  private final GadgetParameters parameters;
 
   /** Null unless the program is made of socket filters. */
   private final NetworkAttachments networks;
@@ -45,6 +46,7 @@ public final class RunningGadget implements AutoCloseable {
       EventDecoder decoder,
       long bootToEpochNanos,
       boolean filtering,
+      GadgetParameters parameters,
       NetworkAttachments networks,
       List<WatchedNetwork> collectedNetworks) {
     this.program = program;
@@ -55,6 +57,7 @@ public final class RunningGadget implements AutoCloseable {
     this.decoder = decoder;
     this.bootToEpochNanos = bootToEpochNanos;
     this.filtering = filtering;
+    this.parameters = parameters;
     this.networks = networks;
     this.collectedNetworks = collectedNetworks;
   }
@@ -90,23 +93,27 @@ public final class RunningGadget implements AutoCloseable {
       }
       events = RingBufferReader.open(object.map(EVENTS_MAP));
       lost = new PerCpuCounter(object.map(LOST_MAP));
-      object.attachAll();
+      program.attach().attach(object, parameters);
       List<BpfProgram> socketFilters =
           object.programs().stream().filter(BpfProgram::isSocketFilter).toList();
       networks = socketFilters.isEmpty() ? null : new NetworkAttachments(socketFilters);
       long bootToEpochNanos = BootClock.epochOffsetNanos();
       EventDecoder decoder = program.newDecoder().apply(bootToEpochNanos);
-      return new RunningGadget(
-          program,
-          object,
-          events,
-          lost,
-          filter,
-          decoder,
-          bootToEpochNanos,
-          options.filterByMountNamespace(),
-          networks,
-          options.networks());
+      RunningGadget gadget =
+          new RunningGadget(
+              program,
+              object,
+              events,
+              lost,
+              filter,
+              decoder,
+              bootToEpochNanos,
+              options.filterByMountNamespace(),
+              parameters,
+              networks,
+              options.networks());
+      program.start().afterAttach(gadget);
+      return gadget;
     } catch (RuntimeException e) {
       RuntimeException cleanupFailure = closeAll(networks, events, lost, filter, object);
       if (cleanupFailure != null) {
@@ -118,6 +125,11 @@ public final class RunningGadget implements AutoCloseable {
 
   public GadgetProgram program() {
     return program;
+  }
+
+  /** The parameters it was started with, for its {@link StatusOutput}. */
+  public GadgetParameters parameters() {
+    return parameters;
   }
 
   /** A map of the gadget's own, for its {@link StatusOutput}. */

@@ -1,6 +1,6 @@
 package io.gadgetflow.node.kafka;
 
-import io.gadgetflow.node.NodeConfig;
+import io.gadgetflow.kafka.KafkaClients;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,43 +68,42 @@ public final class EventSink implements AutoCloseable {
     this.sender = Thread.ofPlatform().name("gadgetflow-event-sender").start(this::sendUntilClosed);
   }
 
-  /** A sink whose send latency is not measured. */
-  public static EventSink create(NodeConfig config) {
-    return create(config, null);
-  }
-
   /**
+   * @param nodeName names the producer's Kafka client
+   * @param topic the events topic
+   * @param queueCapacity events waiting for Kafka; more are refused, to be counted as lost
    * @param sendLatency measures the first event of each batch the sender takes, from the send to
    *     Kafka's acknowledgement: every event when they are few, some thousand a second at most when
    *     they are many; null measures nothing
    */
-  public static EventSink create(NodeConfig config, Timer sendLatency) {
+  public static EventSink create(
+      KafkaClients kafka, String nodeName, String topic, int queueCapacity, Timer sendLatency) {
     return new EventSink(
         new KafkaProducer<>(
-            producerConfig(config), new ByteArraySerializer(), new ByteArraySerializer()),
-        config.topics().events(),
-        config.eventQueueCapacity(),
+            producerConfig(kafka, nodeName), new ByteArraySerializer(), new ByteArraySerializer()),
+        topic,
+        queueCapacity,
         sendLatency);
   }
 
   /**
-   * A sink like {@link #create(NodeConfig)}'s that sends through {@code producer}, which it closes
-   * when closed. Public for the benchmarks (bench/nodepath): they measure the agent's event path
-   * around a producer of their own, one that acknowledges every record at once or Kafka's with
-   * changed settings, and read that producer's metrics.
+   * A sink like {@link #create}'s that sends through {@code producer}, which it closes when closed.
+   * Public for the benchmarks (bench/nodepath): they measure the agent's event path around a
+   * producer of their own, one that acknowledges every record at once or Kafka's with changed
+   * settings, and read that producer's metrics.
    */
-  public static EventSink around(Producer<byte[], byte[]> producer, NodeConfig config) {
-    return new EventSink(producer, config.topics().events(), config.eventQueueCapacity(), null);
+  public static EventSink around(
+      Producer<byte[], byte[]> producer, String topic, int queueCapacity) {
+    return new EventSink(producer, topic, queueCapacity, null);
   }
 
   /**
-   * The agent's event producer's settings: every producer's ({@code config.kafka().producer}), with
-   * batching and compression. Public so that a program can make a producer like the agent's: the
-   * benchmarks (bench/nodepath, bench/web) send with these, or compare variants of them against
-   * these.
+   * The agent's event producer's settings: every producer's ({@code kafka.producer}), with batching
+   * and compression. Public so that a program can make a producer like the agent's: the benchmarks
+   * (bench/nodepath, bench/web) send with these, or compare variants of them against these.
    */
-  public static Properties producerConfig(NodeConfig config) {
-    Properties producerConfig = config.kafka().producer("gadgetflow-node-" + config.nodeName());
+  public static Properties producerConfig(KafkaClients kafka, String nodeName) {
+    Properties producerConfig = kafka.producer("gadgetflow-node-" + nodeName);
     producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     producerConfig.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
     producerConfig.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");

@@ -2,7 +2,6 @@ package io.gadgetflow.node.metrics;
 
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
-import io.gadgetflow.node.trace.TraceSession;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,9 +44,18 @@ public final class NodeMetrics {
   private final MeterRegistry registry;
   private final Timer kafkaSend;
   private final Map<String, EventCounters> stoppedByGadget = new HashMap<>();
-  private final Map<TraceSession, Running> running = new IdentityHashMap<>();
+  private final Map<Metered, Running> running = new IdentityHashMap<>();
 
   private record Running(String gadget, Gauge ringFill) {}
+
+  /** What the meters read from a trace's running gadget. */
+  public interface Metered {
+    /** What was delivered to Kafka and what was lost, since the start. */
+    EventCounters counters();
+
+    /** How full the gadget's ring buffer was at most since the previous call, from 0 to 1. */
+    double takeRingBufferFill();
+  }
 
   public NodeMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -63,7 +71,7 @@ public final class NodeMetrics {
   }
 
   /** Starts counting a gadget that now runs for a trace. */
-  public synchronized void started(ControlRecord trace, TraceSession session) {
+  public synchronized void started(ControlRecord trace, Metered session) {
     String gadget = trace.gadget();
     if (!stoppedByGadget.containsKey(gadget)) {
       stoppedByGadget.put(gadget, EventCounters.NONE);
@@ -80,7 +88,7 @@ public final class NodeMetrics {
     }
     Gauge ringFill =
         Gauge.builder(
-                "gadgetflow.node.ring.buffer.fill.ratio", session, TraceSession::takeRingBufferFill)
+                "gadgetflow.node.ring.buffer.fill.ratio", session, Metered::takeRingBufferFill)
             .description("The fullest the gadget's ring buffer was since the previous scrape")
             .tag("gadget", gadget)
             .tag("trace", trace.traceNamespace() + "/" + trace.traceName())
@@ -89,7 +97,7 @@ public final class NodeMetrics {
   }
 
   /** Keeps the last counters of a gadget that stopped; call after closing its session. */
-  public synchronized void stopped(TraceSession session) {
+  public synchronized void stopped(Metered session) {
     Running stopped = running.remove(session);
     if (stopped == null) {
       return;
@@ -104,7 +112,7 @@ public final class NodeMetrics {
 
   private synchronized double total(String gadget, ToLongFunction<EventCounters> which) {
     long total = which.applyAsLong(stoppedByGadget.getOrDefault(gadget, EventCounters.NONE));
-    for (Map.Entry<TraceSession, Running> entry : running.entrySet()) {
+    for (Map.Entry<Metered, Running> entry : running.entrySet()) {
       if (entry.getValue().gadget().equals(gadget)) {
         total += which.applyAsLong(entry.getKey().counters());
       }

@@ -1,7 +1,6 @@
 package io.gadgetflow.node.trace;
 
 import io.gadgetflow.api.kafka.ControlRecord;
-import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.gadget.GadgetParameters;
 import io.gadgetflow.node.gadget.GadgetProgram;
@@ -45,15 +44,16 @@ final class SharedGadgets {
   }
 
   private static final class Loaded {
-    final Future<SharedGadget> gadget;
+    final Future<LoadedGadget> gadget;
     int traces;
 
-    Loaded(Future<SharedGadget> gadget) {
+    Loaded(Future<LoadedGadget> gadget) {
       this.gadget = gadget;
     }
   }
 
-  private final NodeConfig config;
+  private final TraceSettings settings;
+  private final GadgetLoader loader;
   private final WorkerExecutor workers;
   private final EventSink sink;
   private final ContainerRegistry containers;
@@ -62,8 +62,13 @@ final class SharedGadgets {
   private final Set<Future<Void>> unloading = new HashSet<>();
 
   SharedGadgets(
-      NodeConfig config, WorkerExecutor workers, EventSink sink, ContainerRegistry containers) {
-    this.config = config;
+      TraceSettings settings,
+      GadgetLoader loader,
+      WorkerExecutor workers,
+      EventSink sink,
+      ContainerRegistry containers) {
+    this.settings = settings;
+    this.loader = loader;
     this.workers = workers;
     this.sink = sink;
     this.containers = containers;
@@ -131,13 +136,13 @@ final class SharedGadgets {
         new Loaded(
             workers.executeBlocking(
                 () ->
-                    SharedGadget.load(
+                    loader.load(
                         program,
                         sharing.filtered(),
-                        config.ringBufferBytes(),
+                        settings.ringBufferBytes(),
                         new GadgetParameters(program.descriptor(), trace.parameters()),
                         sink,
-                        config.nodeName(),
+                        settings.nodeName(),
                         containers),
                 false));
     // A gadget that failed to load is tried again by the next trace.
@@ -150,7 +155,7 @@ final class SharedGadgets {
     if (gadget.traces > 0 || !loaded.remove(sharing, gadget) || gadget.gadget.failed()) {
       return;
     }
-    SharedGadget unused = gadget.gadget.result();
+    LoadedGadget unused = gadget.gadget.result();
     Future<Void> unload =
         workers.executeBlocking(
             () -> {

@@ -5,8 +5,10 @@ import io.gadgetflow.node.containers.Container;
 import io.gadgetflow.node.containers.ContainerFilter;
 import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.containers.ContainerSelection;
+import io.gadgetflow.node.gadget.StatusOutput;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.kafka.EventStream;
+import io.gadgetflow.node.metrics.NodeMetrics;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.atomic.DoubleAccumulator;
@@ -14,16 +16,16 @@ import java.util.function.LongConsumer;
 import java.util.function.ToLongFunction;
 
 /**
- * One trace's share of a {@link SharedGadget}: the events of the containers its filter selects (all
+ * One trace's share of a {@link LoadedGadget}: the events of the containers its filter selects (all
  * of them, without a filter) queued for Kafka under the trace's key and headers, and appended to
  * its file for {@code outputMode: File}. Whatever the kernel, the decoder or the queue drops while
  * the trace runs is counted and said in warning events; a loss in the shared ring may have been
  * another trace's event, and counts for every trace of the gadget.
  */
-public final class TraceSession implements AutoCloseable {
+public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
   private static final long[] NONE_SELECTED = {};
 
-  private final SharedGadget gadget;
+  private final LoadedGadget gadget;
   private final EventSink sink;
   private final EventStream stream;
   private final boolean filtered;
@@ -54,7 +56,7 @@ public final class TraceSession implements AutoCloseable {
   private volatile EventCounters finalCounters;
 
   TraceSession(
-      SharedGadget gadget,
+      LoadedGadget gadget,
       EventSink sink,
       EventStream stream,
       EventFile file,
@@ -99,11 +101,11 @@ public final class TraceSession implements AutoCloseable {
    * What the gadget gathered in the kernel so far, as {@code status.output} (for a gadget that has
    * such a result); blocks for the reading.
    */
-  public Optional<String> readResult() {
+  public Optional<StatusOutput.Result> readResult() {
     return gadget.readResult();
   }
 
-  /** What was delivered to Kafka and what was lost, since the start. */
+  @Override
   public EventCounters counters() {
     EventCounters closedCounters = finalCounters;
     return closedCounters != null
@@ -121,7 +123,7 @@ public final class TraceSession implements AutoCloseable {
     return queueDrops;
   }
 
-  /** How full the gadget's ring buffer was at most since the previous call, from 0 to 1. */
+  @Override
   public double takeRingBufferFill() {
     return peakRingFill.getThenReset();
   }
@@ -169,10 +171,12 @@ public final class TraceSession implements AutoCloseable {
   }
 
   /**
-   * A warning of the node agent's own (see {@link AgentWarning}), before the session joins its
-   * gadget: nothing else hands it events yet.
+   * The warning that a restarted agent runs the trace again (see {@link AgentWarning}), before the
+   * session joins its gadget: nothing else hands it events yet.
    */
-  void warnBeforeJoining(long epochNanos, byte[] json) {
+  void warnResumed(String nodeName) {
+    long epochNanos = System.currentTimeMillis() * 1_000_000;
+    byte[] json = AgentWarning.json(nodeName, epochNanos, AgentWarning.RESUMED);
     if (file != null) {
       file.appendLine(json);
     }
@@ -180,10 +184,11 @@ public final class TraceSession implements AutoCloseable {
   }
 
   /**
-   * The node agent stops while the trace should run on: the warning goes into the file now (it is
-   * closed with the session) and to Kafka by {@link #sendFarewell()}.
+   * The node agent stops while the trace should run on: the warning (see {@link AgentWarning}) goes
+   * into the file now (it is closed with the session) and to Kafka by {@link #sendFarewell()}.
    */
-  void sayFarewell(long epochNanos, byte[] json) {
+  void sayFarewell(String nodeName, long epochNanos) {
+    byte[] json = AgentWarning.json(nodeName, epochNanos, AgentWarning.STOPPING);
     if (file != null) {
       file.appendLine(json);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gadgetflow.api.gadget.GadgetCatalog;
 import io.gadgetflow.api.gadget.GadgetDescriptor;
+import io.gadgetflow.node.catalog.GadgetPrograms;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;

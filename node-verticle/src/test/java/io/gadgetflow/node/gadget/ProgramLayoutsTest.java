@@ -3,6 +3,7 @@ package io.gadgetflow.node.gadget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gadgetflow.node.bpf.Btf;
+import io.gadgetflow.node.catalog.GadgetPrograms;
 import io.gadgetflow.node.gadget.ProgramLayouts.MapLayout;
 import java.io.IOException;
 import java.io.InputStream;

@@ -28,7 +28,13 @@ public final class TestProcesses {
 
   /** The inode number in {@code /proc/self/ns/mnt -> mnt:[4026531841]}. */
   public static long currentMountNamespace() throws IOException {
-    String link = Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString();
+    return namespaceOf(ProcessHandle.current().pid(), "mnt");
+  }
+
+  /** The inode number in {@code /proc/<pid>/ns/<type> -> <type>:[4026531841]}, e.g. "net". */
+  public static long namespaceOf(long pid, String type) throws IOException {
+    String link =
+        Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", type)).toString();
     return Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']')));
   }
 }

@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.api.model.authentication.UserInfo;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.gadgetflow.web.rest.ApiException;
+import io.gadgetflow.web.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.nio.charset.StandardCharsets;

@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.Trace;
-import io.gadgetflow.web.rest.ApiException;
+import io.gadgetflow.web.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.util.Comparator;

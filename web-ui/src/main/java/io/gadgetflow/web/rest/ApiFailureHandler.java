@@ -1,6 +1,7 @@
 package io.gadgetflow.web.rest;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.gadgetflow.web.http.ApiException;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

@@ -1,12 +1,13 @@
 package io.gadgetflow.web.rest;
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.gadgetflow.web.WebConfig;
 import io.gadgetflow.web.access.Authenticator;
 import io.gadgetflow.web.access.Authorizer;
 import io.gadgetflow.web.access.OriginCheck;
+import io.gadgetflow.web.http.ApiException;
 import io.gadgetflow.web.kube.TraceStore;
 import io.gadgetflow.web.live.EventReplay;
+import io.gadgetflow.web.live.LiveFeed;
 import io.gadgetflow.web.live.NodeDirectory;
 import io.gadgetflow.web.live.WebSocketClients;
 import io.vertx.core.Vertx;
@@ -31,12 +32,14 @@ public final class ApiRouter {
 
   public static Router create(
       Vertx vertx,
-      WebConfig config,
+      OriginCheck originCheck,
+      EventSocketLimits socketLimits,
       Authenticator authenticator,
       Authorizer authorizer,
       TraceStore store,
       NodeDirectory nodes,
       EventReplay replay,
+      LiveFeed feed,
       WebSocketClients clients,
       KubernetesSerialization serialization) {
     RequestAccess access = new RequestAccess(authenticator, authorizer);
@@ -56,8 +59,7 @@ public final class ApiRouter {
     router.route("/api/*").handler(access::authenticate);
     new OverviewRoutes(access, nodes).mount(router);
     new TraceRoutes(store, access, nodes, serialization).mount(router);
-    new EventSocketRoute(
-            vertx, config, store, access, new OriginCheck(config.allowedOrigins()), replay, clients)
+    new EventSocketRoute(vertx, socketLimits, store, access, originCheck, replay, feed, clients)
         .mount(router);
     router
         .route("/api/*")

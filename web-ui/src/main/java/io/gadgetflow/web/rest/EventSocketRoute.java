@@ -1,12 +1,13 @@
 package io.gadgetflow.web.rest;
 
 import io.gadgetflow.api.trace.Trace;
-import io.gadgetflow.web.WebConfig;
 import io.gadgetflow.web.access.OriginCheck;
 import io.gadgetflow.web.access.TraceAccess;
+import io.gadgetflow.web.http.ApiException;
 import io.gadgetflow.web.kube.TraceStore;
 import io.gadgetflow.web.live.EventReplay;
 import io.gadgetflow.web.live.EventSocket;
+import io.gadgetflow.web.live.LiveFeed;
 import io.gadgetflow.web.live.WatchedTrace;
 import io.gadgetflow.web.live.WebSocketClients;
 import io.vertx.core.Vertx;
@@ -24,29 +25,32 @@ import java.time.format.DateTimeParseException;
  * and that the Trace exists.
  *
  * <p>Query parameters: {@code replay} (how many earlier events, 0 to {@value
- * WebConfig#MAX_REPLAY_EVENTS}) and {@code since} (RFC 3339 time; replay only events from then on;
- * default the Trace's creation).
+ * EventSocketLimits#MAX_REPLAY_EVENTS}) and {@code since} (RFC 3339 time; replay only events from
+ * then on; default the Trace's creation).
  */
 final class EventSocketRoute {
   private final Vertx vertx;
-  private final WebConfig config;
+  private final EventSocketLimits limits;
   private final TraceStore store;
   private final RequestAccess access;
   private final OriginCheck originCheck;
   private final EventReplay replay;
+  private final LiveFeed feed;
   private final WebSocketClients clients;
 
   EventSocketRoute(
       Vertx vertx,
-      WebConfig config,
+      EventSocketLimits limits,
       TraceStore store,
       RequestAccess access,
       OriginCheck originCheck,
       EventReplay replay,
+      LiveFeed feed,
       WebSocketClients clients) {
     this.clients = clients;
+    this.feed = feed;
     this.vertx = vertx;
-    this.config = config;
+    this.limits = limits;
     this.store = store;
     this.access = access;
     this.originCheck = originCheck;
@@ -100,26 +104,29 @@ final class EventSocketRoute {
         vertx,
         socket,
         watched,
-        config.socketQueueEvents(),
+        limits.queueEvents(),
         count,
-        () -> replay.lastEvents(uid, since, count),
+        // The feed reads the trace's partition from before the replay looks where it ends, so
+        // every event is replayed or live.
+        () -> feed.watch(uid).compose(v -> replay.lastEvents(uid, since, count)),
+        () -> feed.unwatch(uid),
         clients);
   }
 
   private int replayCount(String value) {
     if (value == null) {
-      return config.replayEvents();
+      return limits.replayEvents();
     }
     try {
       int count = Integer.parseInt(value.strip());
-      if (count >= 0 && count <= WebConfig.MAX_REPLAY_EVENTS) {
+      if (count >= 0 && count <= EventSocketLimits.MAX_REPLAY_EVENTS) {
         return count;
       }
     } catch (NumberFormatException e) {
       // answered below
     }
     throw ApiException.invalid(
-        "replay", "must be a whole number from 0 to " + WebConfig.MAX_REPLAY_EVENTS);
+        "replay", "must be a whole number from 0 to " + EventSocketLimits.MAX_REPLAY_EVENTS);
   }
 
   private static Instant since(String value) {

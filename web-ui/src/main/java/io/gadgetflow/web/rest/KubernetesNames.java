@@ -1,5 +1,6 @@
 package io.gadgetflow.web.rest;
 
+import io.gadgetflow.web.http.ApiException;
 import java.util.regex.Pattern;
 
 /** The name rules of Kubernetes, checked before a request reaches the API server. */

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.gadgetflow.api.gadget.GadgetCatalog;
 import io.gadgetflow.api.gadget.GadgetDescriptor;
 import io.gadgetflow.api.gadget.ParameterDescriptor;
+import io.gadgetflow.api.gadget.TraceValidation;
 import io.gadgetflow.api.json.WireNames;
 import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.OutputMode;
@@ -11,6 +12,7 @@ import io.gadgetflow.api.trace.RunMode;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceFilter;
 import io.gadgetflow.api.trace.TraceSpec;
+import io.gadgetflow.web.http.ApiException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -24,8 +26,9 @@ import java.util.stream.Collectors;
 
 /**
  * The body of {@code POST .../traces}: one gadget on one or several nodes, turned into one Trace
- * per node (a Trace names one node). Everything is checked here, so the user hears about a mistake
- * from the form, with the field named, rather than later from {@code status.operationError}.
+ * per node (a Trace names one node). Everything is checked here, with the catalogue's rules ({@link
+ * TraceValidation}) where the controller has them too, so the user hears about a mistake from the
+ * form, with the field named, rather than later from {@code status.operationError}.
  *
  * <pre>{@code
  * {"name": "exec", "gadget": "execsnoop", "nodes": ["node-1"] | "allNodes": true,
@@ -167,7 +170,7 @@ public final class NewTraceRequest {
       throw ApiException.invalid("outputMode", "must be a string, one of " + offered);
     }
     return WireNames.parse(OutputMode.class, text)
-        .filter(gadget.outputModes()::contains)
+        .filter(mode -> TraceValidation.outputMode(gadget, mode).isEmpty())
         .orElseThrow(
             () ->
                 ApiException.invalid(
@@ -216,11 +219,13 @@ public final class NewTraceRequest {
     if (filter.isEmpty()) {
       return null;
     }
-    if (!gadget.supportsFilter()) {
-      throw ApiException.invalid(
-          "filter",
-          "gadget \"%s\" sees the whole node and takes no filter".formatted(gadget.name()));
-    }
+    TraceValidation.filter(gadget, filter)
+        .ifPresent(
+            unsupported -> {
+              throw ApiException.invalid(
+                  "filter",
+                  "gadget \"%s\" sees the whole node and takes no filter".formatted(gadget.name()));
+            });
     return filter;
   }
 
@@ -271,11 +276,11 @@ public final class NewTraceRequest {
       if (text.isEmpty()) {
         continue;
       }
-      descriptor
-          .validate(text)
+      TraceValidation.parameterValue(gadget, descriptor, text)
           .ifPresent(
-              why -> {
-                throw ApiException.invalid(field, "invalid value \"" + text + "\": " + why);
+              invalid -> {
+                throw ApiException.invalid(
+                    field, "invalid value \"" + text + "\": " + invalid.why());
               });
       parameters.put(name, text);
     }

@@ -1,7 +1,9 @@
 package io.gadgetflow.web.rest;
 
 import io.gadgetflow.api.gadget.GadgetDescriptor;
+import io.gadgetflow.api.gadget.TraceValidation;
 import io.gadgetflow.api.trace.Operation;
+import io.gadgetflow.web.http.ApiException;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -28,12 +30,14 @@ final class OperationRequests {
                                 Arrays.stream(Operation.values())
                                     .map(Operation::annotationValue)
                                     .collect(Collectors.joining(", ")))));
-    if (!gadget.operations().contains(operation)) {
-      throw ApiException.invalid(
-          field,
-          "gadget \"%s\" has no operation \"%s\"; it has %s"
-              .formatted(gadget.name(), text, names(gadget)));
-    }
+    TraceValidation.operation(gadget, text)
+        .ifPresent(
+            unsupported -> {
+              throw ApiException.invalid(
+                  field,
+                  "gadget \"%s\" has no operation \"%s\"; it has %s"
+                      .formatted(gadget.name(), text, names(gadget)));
+            });
     return operation;
   }
 

@@ -6,6 +6,7 @@ import io.gadgetflow.web.access.BearerToken;
 import io.gadgetflow.web.access.Caller;
 import io.gadgetflow.web.access.LoopbackHostCheck;
 import io.gadgetflow.web.access.TraceAccess;
+import io.gadgetflow.web.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;

@@ -7,6 +7,7 @@ import io.gadgetflow.api.log.TraceLog;
 import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.web.access.TraceAccess;
+import io.gadgetflow.web.http.ApiException;
 import io.gadgetflow.web.kube.TraceStore;
 import io.gadgetflow.web.live.NodeDirectory;
 import io.vertx.core.Future;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.RunMode;
 import io.gadgetflow.api.trace.Trace;
+import io.gadgetflow.web.http.ApiException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

@@ -14,6 +14,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import io.gadgetflow.node.gadget.IpAddresses;
+import io.gadgetflow.node.gadget.TcpStates;
 import io.gadgetflow.node.gadget.WatchedNetwork;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
@@ -54,22 +55,6 @@ public final class SocketRecords {
   private static final int IPV6_ADDRESS_BYTES = sizeOf(SOCKET_RECORD, "local");
   private static final int IPPROTO_TCP = 6;
 
-  /** The kernel's TCP states (include/net/tcp_states.h), from TCP_ESTABLISHED = 1. */
-  private static final String[] TCP_STATES = {
-    "ESTABLISHED",
-    "SYN_SENT",
-    "SYN_RECV",
-    "FIN_WAIT1",
-    "FIN_WAIT2",
-    "TIME_WAIT",
-    "CLOSE",
-    "CLOSE_WAIT",
-    "LAST_ACK",
-    "LISTEN",
-    "CLOSING",
-    "NEW_SYN_RECV"
-  };
-
   private static final int TCP_ESTABLISHED = 1;
   private static final int TCP_CLOSE = 7;
 
@@ -105,7 +90,8 @@ public final class SocketRecords {
   }
 
   static String tcpStatus(int state) {
-    return state >= 1 && state <= TCP_STATES.length ? TCP_STATES[state - 1] : "UNKNOWN";
+    String name = TcpStates.name(state);
+    return name == null ? "UNKNOWN" : name;
   }
 
   /** As Inspektor Gadget says it: a connected UDP socket is active. */

@@ -1,0 +1,258 @@
+package io.gadgetflow.node.trace;
+
+import io.gadgetflow.api.gadget.GadgetCategory;
+import io.gadgetflow.api.kafka.ControlRecord;
+import io.gadgetflow.api.kafka.EventCounters;
+import io.gadgetflow.api.log.TraceLog;
+import io.gadgetflow.api.trace.OutputMode;
+import io.gadgetflow.node.catalog.GadgetPrograms;
+import io.gadgetflow.node.containers.ContainerRegistry;
+import io.gadgetflow.node.gadget.GadgetOptions;
+import io.gadgetflow.node.gadget.GadgetParameters;
+import io.gadgetflow.node.gadget.GadgetProgram;
+import io.gadgetflow.node.gadget.RunningGadget;
+import io.gadgetflow.node.gadget.StatusOutput;
+import io.gadgetflow.node.kafka.EventSink;
+import io.gadgetflow.node.metrics.NodeMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What each operation does on this node: start and stop a trace's gadget, generate its result,
+ * collect a snapshot, forget a deleted trace; a trace's running gadget is kept in its {@link
+ * SessionSlot}. Used from the agent's event loop only, one operation of a trace at a time ({@link
+ * TraceSupervisor} orders them); loading and unloading BPF programs blocks, so it runs on the
+ * worker pool.
+ */
+final class TraceOperations {
+  private static final StatusOutput.Result NO_RESULT = new StatusOutput.Result(null, null);
+
+  private static final Logger LOG = LoggerFactory.getLogger(TraceOperations.class);
+
+  private final TraceSettings settings;
+  private final WorkerExecutor workers;
+  private final ContainerRegistry containers;
+  private final NodeMetrics metrics;
+  private final SharedGadgets gadgets;
+  private final NodeNames names;
+
+  TraceOperations(
+      TraceSettings settings,
+      GadgetLoader loader,
+      WorkerExecutor workers,
+      EventSink sink,
+      ContainerRegistry containers,
+      NodeMetrics metrics) {
+    this.settings = settings;
+    this.workers = workers;
+    this.containers = containers;
+    this.metrics = metrics;
+    this.gadgets = new SharedGadgets(settings, loader, workers, sink, containers);
+    this.names = new NodeNames(settings.nodeName(), containers);
+  }
+
+  Future<Answer> start(SessionSlot slot, ControlRecord record) {
+    return start(slot, record, false);
+  }
+
+  /**
+   * Starts again a trace that ran before the agent restarted; its events begin with a warning about
+   * the time no agent ran it.
+   */
+  Future<Answer> resume(SessionSlot slot, ControlRecord record) {
+    return start(slot, record, true);
+  }
+
+  private Future<Answer> start(SessionSlot slot, ControlRecord record, boolean resumed) {
+    if (slot.session != null) {
+      return Future.succeededFuture(Answer.started(slot.session.counters()));
+    }
+    Optional<GadgetProgram> program = GadgetPrograms.find(record.gadget());
+    Optional<String> refusal = refusal(record, program);
+    if (refusal.isPresent()) {
+      return Future.succeededFuture(Answer.failed(refusal.get()));
+    }
+    String warning =
+        !record.filter().isEmpty() && !containers.synced()
+            ? "The pods of node \"%s\" are not known yet: containers join the filter as they become known"
+                .formatted(settings.nodeName())
+            : null;
+    return gadgets
+        .join(
+            record,
+            program.get(),
+            () ->
+                record.outputMode() == OutputMode.FILE
+                    ? Optional.of(
+                        FileOutputPath.check(record.output(), settings.fileOutputDirectory()))
+                    : Optional.empty(),
+            resumed)
+        .transform(
+            started -> {
+              if (started.failed()) {
+                LOG.warn(
+                    "{}",
+                    TraceLog.about("gadget-failed", record)
+                        .field("error", started.cause().getMessage()));
+                return Future.succeededFuture(
+                    Answer.failed(
+                        started.cause() instanceof FileOutputPath.Refused refused
+                            ? refused.getMessage()
+                            : "Failed to start gadget \"%s\": %s"
+                                .formatted(record.gadget(), started.cause().getMessage())));
+              }
+              slot.session = started.result();
+              metrics.started(record, slot.session);
+              LOG.info("{}", TraceLog.about("gadget-started", record));
+              return Future.succeededFuture(
+                  Answer.started(EventCounters.NONE).withWarning(warning));
+            });
+  }
+
+  Future<Answer> stop(SessionSlot slot, ControlRecord record) {
+    TraceSession session = slot.session;
+    if (session == null) {
+      return Future.succeededFuture(Answer.failed("Not started"));
+    }
+    if (GadgetPrograms.find(record.gadget())
+        .map(program -> program.descriptor().category() == GadgetCategory.PROFILE)
+        .orElse(false)) {
+      // A profile's report is what the kernel gathered up to the stop: read it, then unload.
+      return workers
+          .executeBlocking(() -> session.readResult().orElse(NO_RESULT), false)
+          .transform(
+              report ->
+                  end(slot, record)
+                      .map(
+                          counters ->
+                              report.succeeded()
+                                  ? Answer.completed(report.result().output(), counters)
+                                      .withWarning(report.result().warning())
+                                  : Answer.stopped(counters)
+                                      .withError(
+                                          failure("read the report of", record, report.cause()))));
+    }
+    return end(slot, record).map(Answer::stopped);
+  }
+
+  /** Writes a running gadget's result (e.g. a seccomp profile); the state stays as it is. */
+  Future<Answer> generate(SessionSlot slot, ControlRecord record) {
+    TraceSession session = slot.session;
+    if (session == null) {
+      return Future.succeededFuture(Answer.failed("Not started"));
+    }
+    return workers
+        .executeBlocking(() -> session.readResult().orElse(NO_RESULT), false)
+        .transform(
+            generated ->
+                Future.succeededFuture(
+                    generated.succeeded()
+                        ? Answer.generated(generated.result().output(), session.counters())
+                            .withWarning(generated.result().warning())
+                        : Answer.failed(
+                            failure("generate the output of", record, generated.cause()),
+                            session.counters())));
+  }
+
+  /** Runs a snapshot gadget once: load, read, unload. */
+  Future<Answer> collect(ControlRecord record) {
+    Optional<GadgetProgram> found =
+        GadgetPrograms.find(record.gadget()).filter(program -> program.result().isPresent());
+    Optional<String> refusal = refusal(record, found);
+    if (refusal.isPresent()) {
+      return Future.succeededFuture(Answer.failed(refusal.get()));
+    }
+    GadgetProgram program = found.get();
+    GadgetOptions options =
+        containers.gadgetOptions(record.filter()).withRingBufferBytes(settings.ringBufferBytes());
+    return workers
+        .executeBlocking(
+            () -> {
+              try (RunningGadget gadget =
+                  RunningGadget.start(
+                      program,
+                      options,
+                      new GadgetParameters(program.descriptor(), record.parameters()))) {
+                return program.result().orElseThrow().read(gadget, names);
+              }
+            },
+            false)
+        .transform(
+            collected ->
+                Future.succeededFuture(
+                    collected.failed()
+                        ? Answer.failed(failure("collect with", record, collected.cause()))
+                        : Answer.completed(collected.result().output(), EventCounters.NONE)
+                            .withWarning(
+                                SnapshotWarning.of(options, collected.result().output())
+                                    .orElse(collected.result().warning()))));
+  }
+
+  Future<Answer> delete(SessionSlot slot, ControlRecord record) {
+    return end(slot, record).map(Answer::deleted);
+  }
+
+  /**
+   * Stops the trace's gadget if it runs, e.g. when the trace is gone or the agent stops; completes
+   * with its last counters.
+   *
+   * @param record the trace's last control record
+   */
+  Future<EventCounters> end(SessionSlot slot, ControlRecord record) {
+    TraceSession session = slot.session;
+    if (session == null) {
+      return Future.succeededFuture(EventCounters.NONE);
+    }
+    slot.session = null;
+    return gadgets
+        .leave(session)
+        .map(
+            left -> {
+              metrics.stopped(session);
+              EventCounters counters = session.counters();
+              LOG.info(
+                  "{}",
+                  TraceLog.about("gadget-stopped", record)
+                      .field("events", counters.events())
+                      .field("lostEvents", counters.lost()));
+              return counters;
+            });
+  }
+
+  /** Completes once the gadgets being unloaded now are. */
+  Future<Void> unloaded() {
+    return gadgets.unloaded();
+  }
+
+  /**
+   * Why this node cannot run {@code record}'s gadget: it does not have it, or the trace has a
+   * filter and the agent does not know its node's pods, so the filter could select nothing.
+   */
+  private Optional<String> refusal(ControlRecord record, Optional<GadgetProgram> program) {
+    if (program.isEmpty()) {
+      return Optional.of(
+          "Gadget \"%s\" is not available on node \"%s\""
+              .formatted(record.gadget(), settings.nodeName()));
+    }
+    if (!record.filter().isEmpty() && !containers.followsPods()) {
+      return Optional.of(
+          "Container filters need access to the pods of node \"%s\", which its agent runs without"
+              .formatted(settings.nodeName()));
+    }
+    return Optional.empty();
+  }
+
+  private String failure(String action, ControlRecord record, Throwable cause) {
+    LOG.warn(
+        "Trace {}/{}: could not {} gadget {}: {}",
+        record.traceNamespace(),
+        record.traceName(),
+        action,
+        record.gadget(),
+        cause.toString());
+    return "Failed to %s gadget \"%s\": %s".formatted(action, record.gadget(), cause.getMessage());
+  }
+}
