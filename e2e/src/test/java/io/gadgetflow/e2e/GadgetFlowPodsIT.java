@@ -35,6 +35,7 @@ class GadgetFlowPodsIT {
   private static final long CAP_NET_RAW = 1L << 13;
   private static final long CAP_SYS_PTRACE = 1L << 19;
   private static final long CAP_SYS_ADMIN = 1L << 21;
+  private static final long CAP_SYSLOG = 1L << 34;
   private static final long CAP_PERFMON = 1L << 38;
   private static final long CAP_BPF = 1L << 39;
   private static final int SECCOMP_FILTER = 2;
@@ -68,10 +69,15 @@ class GadgetFlowPodsIT {
       NodeHost.Privileges privileges = NodeHost.privileges(pid);
 
       assertThat(Long.toHexString(privileges.effectiveCapabilities()))
-          .as("CapEff of the agent (BPF, PERFMON, SYS_PTRACE, SYS_ADMIN, NET_RAW)")
+          .as("CapEff of the agent (BPF, PERFMON, SYS_PTRACE, SYS_ADMIN, NET_RAW, SYSLOG)")
           .isEqualTo(
               Long.toHexString(
-                  CAP_BPF | CAP_PERFMON | CAP_SYS_PTRACE | CAP_SYS_ADMIN | CAP_NET_RAW));
+                  CAP_BPF
+                      | CAP_PERFMON
+                      | CAP_SYS_PTRACE
+                      | CAP_SYS_ADMIN
+                      | CAP_NET_RAW
+                      | CAP_SYSLOG));
       assertThat(privileges.effectiveUid()).isZero();
       assertThat(privileges.noNewPrivileges()).isTrue();
       assertThat(privileges.seccompMode()).as("seccomp Unconfined").isZero();
