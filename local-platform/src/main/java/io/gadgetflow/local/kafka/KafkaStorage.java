@@ -24,12 +24,19 @@ final class KafkaStorage {
 
   private KafkaStorage() {}
 
+  /** Formats {@code dataDir} with a new cluster id and no users unless it is formatted already. */
+  static boolean formatIfNeeded(Path dataDir) {
+    return formatIfNeeded(dataDir, List.of());
+  }
+
   /**
-   * Formats {@code dataDir} with a new cluster id unless it is formatted already.
+   * Formats {@code dataDir} with a new cluster id and these SCRAM users ({@code
+   * MECHANISM=[name=...,password=...]}, as {@code kafka-storage format --add-scram} takes them)
+   * unless it is formatted already.
    *
    * @return true when the directory was formatted now, false when it was reused
    */
-  static boolean formatIfNeeded(Path dataDir) {
+  static boolean formatIfNeeded(Path dataDir, List<String> scramArguments) {
     try {
       Files.createDirectories(dataDir);
       if (Files.exists(dataDir.resolve(META_PROPERTIES))) {
@@ -51,6 +58,7 @@ final class KafkaStorage {
           .setDirectories(List.of(directory))
           .setMetadataLogDirectory(directory)
           .setControllerListenerName(BrokerProperties.CONTROLLER_LISTENER)
+          .setScramArguments(scramArguments)
           .run();
       return true;
     } catch (KafkaStartException e) {
@@ -65,6 +73,10 @@ final class KafkaStorage {
    * broker half starts, after the controller half has already begun writing the shared metadata
    * log, so a second broker on the same data must be stopped before it starts at all.
    */
+  static boolean isFormatted(Path dataDir) {
+    return Files.exists(dataDir.resolve(META_PROPERTIES));
+  }
+
   static void requireNotInUse(Path dataDir) {
     Path lockFile = dataDir.resolve(LOCK_FILE);
     if (!Files.exists(lockFile)) {

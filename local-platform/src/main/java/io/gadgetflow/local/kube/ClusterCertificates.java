@@ -1,6 +1,7 @@
 package io.gadgetflow.local.kube;
 
 import io.gadgetflow.local.LoopbackPorts;
+import io.gadgetflow.local.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
