@@ -67,7 +67,8 @@ public record ControllerConfig(
         KafkaSecurity.fromSettings(settings));
   }
 
-  public ControllerConfig withKafkaBootstrapServers(String servers) {
+  /** Another Kafka and this role's login to it ({@code gadgetflow up} gives each role a user). */
+  public ControllerConfig withKafka(String servers, KafkaSecurity security) {
     return new ControllerConfig(
         servers,
         topics,
@@ -79,7 +80,7 @@ public record ControllerConfig(
         deletionTimeout,
         statusCountersInterval,
         leaseTiming,
-        kafkaSecurity);
+        security);
   }
 
   /** Where this role's Kafka is and how its clients authenticate. */

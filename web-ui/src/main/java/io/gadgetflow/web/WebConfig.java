@@ -92,7 +92,8 @@ public record WebConfig(
         KafkaSecurity.fromSettings(settings));
   }
 
-  public WebConfig withKafkaBootstrapServers(String servers) {
+  /** Another Kafka and this role's login to it ({@code gadgetflow up} gives each role a user). */
+  public WebConfig withKafka(String servers, KafkaSecurity security) {
     return new WebConfig(
         host,
         port,
@@ -104,7 +105,7 @@ public record WebConfig(
         nodeWindow,
         replayEvents,
         socketQueueEvents,
-        kafkaSecurity);
+        security);
   }
 
   /**
