@@ -6,7 +6,12 @@ import io.gadgetflow.controller.leader.LeaderElection;
 import io.gadgetflow.kafka.KafkaClients;
 import io.gadgetflow.kafka.KafkaSecurity;
 import java.time.Duration;
+import io.gadgetflow.api.trace.Trace;
+import io.gadgetflow.controller.reconcile.TracePolicy;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Everything the controller can be told, with the defaults it runs on when told nothing.
@@ -21,6 +26,8 @@ import java.util.Map;
  *     written into its status; zero writes each at once
  * @param leaseTiming how the Lease is held; a standby acts at most its duration after a leader dies
  * @param kafkaSecurity TLS and SASL settings of every Kafka client of the controller
+ * @param tracePolicy which namespaces' Traces trace the whole node, and where ExternalResources may
+ *     be written besides a Trace's own namespace
  */
 public record ControllerConfig(
     String kafkaBootstrapServers,
@@ -33,7 +40,8 @@ public record ControllerConfig(
     Duration deletionTimeout,
     Duration statusCountersInterval,
     LeaderElection.Timing leaseTiming,
-    KafkaSecurity kafkaSecurity) {
+    KafkaSecurity kafkaSecurity,
+    TracePolicy tracePolicy) {
 
   public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
   public static final String DEFAULT_LEASE_NAME = "gadgetflow-controller";
@@ -45,7 +53,9 @@ public record ControllerConfig(
    * Reads {@code GADGETFLOW_*} variables: {@code KAFKA_BOOTSTRAP_SERVERS}, {@code TOPIC_CONTROL},
    * {@code TOPIC_STATUS}, {@code TOPIC_EVENTS}, {@code WATCH_NAMESPACE}, {@code LEASE_NAMESPACE},
    * {@code LEASE_NAME}, {@code IDENTITY}, {@code OPERATION_TIMEOUT_SECONDS}, {@code
-   * DELETION_TIMEOUT_SECONDS}, {@code STATUS_COUNTERS_INTERVAL_SECONDS}, and the {@code KAFKA_*}
+   * DELETION_TIMEOUT_SECONDS}, {@code STATUS_COUNTERS_INTERVAL_SECONDS}, {@code
+   * NODE_WIDE_NAMESPACES} (comma-separated, default {@code gadget}), {@code
+   * EXTERNAL_RESOURCE_NAMESPACES} (comma-separated, default none), and the {@code KAFKA_*}
    * security settings of {@link KafkaSecurity#fromSettings}.
    */
   public static ControllerConfig fromEnvironment(Map<String, String> env, String hostName) {
@@ -64,7 +74,17 @@ public record ControllerConfig(
         settings.seconds("DELETION_TIMEOUT_SECONDS", DEFAULT_DELETION_TIMEOUT),
         settings.seconds("STATUS_COUNTERS_INTERVAL_SECONDS", DEFAULT_STATUS_COUNTERS_INTERVAL),
         LeaderElection.Timing.DEFAULT,
-        KafkaSecurity.fromSettings(settings));
+        KafkaSecurity.fromSettings(settings),
+        new TracePolicy(
+            namespaces(settings.string("NODE_WIDE_NAMESPACES", Trace.DEFAULT_NAMESPACE)),
+            namespaces(settings.string("EXTERNAL_RESOURCE_NAMESPACES", ""))));
+  }
+
+  private static Set<String> namespaces(String commaSeparated) {
+    return Arrays.stream(commaSeparated.split(","))
+        .map(String::strip)
+        .filter(name -> !name.isEmpty())
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   /** Another Kafka and this role's login to it ({@code gadgetflow up} gives each role a user). */
@@ -80,7 +100,8 @@ public record ControllerConfig(
         deletionTimeout,
         statusCountersInterval,
         leaseTiming,
-        security);
+        security,
+        tracePolicy);
   }
 
   /** Where this role's Kafka is and how its clients authenticate. */

@@ -90,7 +90,9 @@ public final class ControllerVerticle extends VerticleBase {
         NodeReportConsumer.create(
             vertx, config.kafka(), config.topics().status(), config.identity());
     traces = new TraceRepository(client, kubernetesWorkers);
-    seccompProfiles = new SeccompProfileWriter(client, kubernetesWorkers);
+    seccompProfiles =
+        new SeccompProfileWriter(
+            client, kubernetesWorkers, config.tracePolicy()::mayWriteInto);
     leaderElection =
         LeaderElection.start(
             client,
@@ -168,6 +170,7 @@ public final class ControllerVerticle extends VerticleBase {
             statusWriter,
             control,
             pendingAnswers,
+            config.tracePolicy(),
             clock);
     private final ReconcileQueue queue = new ReconcileQueue(vertx, this::reconcile);
     private final TraceInformer informer =
@@ -179,6 +182,7 @@ public final class ControllerVerticle extends VerticleBase {
             statusWriter,
             pendingAnswers,
             this::onDeletionSettled,
+            reason -> metrics.reportRefused(reason),
             clock);
 
     private boolean stopped;
