@@ -2,12 +2,12 @@ package io.gadgetflow.controller;
 
 import io.gadgetflow.api.config.Settings;
 import io.gadgetflow.api.kafka.TopicNames;
+import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.controller.leader.LeaderElection;
+import io.gadgetflow.controller.reconcile.TracePolicy;
 import io.gadgetflow.kafka.KafkaClients;
 import io.gadgetflow.kafka.KafkaSecurity;
 import java.time.Duration;
-import io.gadgetflow.api.trace.Trace;
-import io.gadgetflow.controller.reconcile.TracePolicy;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +24,9 @@ import java.util.stream.Collectors;
  * @param deletionTimeout how long deletion waits for the node to confirm the gadget stopped
  * @param statusCountersInterval how long a change of a Trace's event counters alone may wait to be
  *     written into its status; zero writes each at once
+ * @param statusCounterWritesPerSecond how many counter updates are written a second at most, over
+ *     all Traces: with more running Traces than this times the interval, each Trace's counters are
+ *     written less often
  * @param leaseTiming how the Lease is held; a standby acts at most its duration after a leader dies
  * @param kafkaSecurity TLS and SASL settings of every Kafka client of the controller
  * @param tracePolicy which namespaces' Traces trace the whole node, and where ExternalResources may
@@ -39,6 +42,7 @@ public record ControllerConfig(
     Duration operationTimeout,
     Duration deletionTimeout,
     Duration statusCountersInterval,
+    int statusCounterWritesPerSecond,
     LeaderElection.Timing leaseTiming,
     KafkaSecurity kafkaSecurity,
     TracePolicy tracePolicy) {
@@ -48,15 +52,16 @@ public record ControllerConfig(
   public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_DELETION_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_STATUS_COUNTERS_INTERVAL = Duration.ofSeconds(10);
+  public static final int DEFAULT_STATUS_COUNTER_WRITES_PER_SECOND = 20;
 
   /**
    * Reads {@code GADGETFLOW_*} variables: {@code KAFKA_BOOTSTRAP_SERVERS}, {@code TOPIC_CONTROL},
    * {@code TOPIC_STATUS}, {@code TOPIC_EVENTS}, {@code WATCH_NAMESPACE}, {@code LEASE_NAMESPACE},
    * {@code LEASE_NAME}, {@code IDENTITY}, {@code OPERATION_TIMEOUT_SECONDS}, {@code
    * DELETION_TIMEOUT_SECONDS}, {@code STATUS_COUNTERS_INTERVAL_SECONDS}, {@code
-   * NODE_WIDE_NAMESPACES} (comma-separated, default {@code gadget}), {@code
-   * EXTERNAL_RESOURCE_NAMESPACES} (comma-separated, default none), and the {@code KAFKA_*}
-   * security settings of {@link KafkaSecurity#fromSettings}.
+   * STATUS_COUNTER_WRITES_PER_SECOND}, {@code NODE_WIDE_NAMESPACES} (comma-separated, default
+   * {@code gadget}), {@code EXTERNAL_RESOURCE_NAMESPACES} (comma-separated, default none), and the
+   * {@code KAFKA_*} security settings of {@link KafkaSecurity#fromSettings}.
    */
   public static ControllerConfig fromEnvironment(Map<String, String> env, String hostName) {
     Settings settings = new Settings(env);
@@ -73,11 +78,22 @@ public record ControllerConfig(
         settings.seconds("OPERATION_TIMEOUT_SECONDS", DEFAULT_OPERATION_TIMEOUT),
         settings.seconds("DELETION_TIMEOUT_SECONDS", DEFAULT_DELETION_TIMEOUT),
         settings.seconds("STATUS_COUNTERS_INTERVAL_SECONDS", DEFAULT_STATUS_COUNTERS_INTERVAL),
+        settings.integer(
+            "STATUS_COUNTER_WRITES_PER_SECOND", DEFAULT_STATUS_COUNTER_WRITES_PER_SECOND),
         LeaderElection.Timing.DEFAULT,
         KafkaSecurity.fromSettings(settings),
         new TracePolicy(
             namespaces(settings.string("NODE_WIDE_NAMESPACES", Trace.DEFAULT_NAMESPACE)),
             namespaces(settings.string("EXTERNAL_RESOURCE_NAMESPACES", ""))));
+  }
+
+  public ControllerConfig {
+    if (statusCounterWritesPerSecond < 1) {
+      throw new IllegalArgumentException(
+          Settings.PREFIX
+              + "STATUS_COUNTER_WRITES_PER_SECOND must be at least 1, not "
+              + statusCounterWritesPerSecond);
+    }
   }
 
   private static Set<String> namespaces(String commaSeparated) {
@@ -99,6 +115,7 @@ public record ControllerConfig(
         operationTimeout,
         deletionTimeout,
         statusCountersInterval,
+        statusCounterWritesPerSecond,
         leaseTiming,
         security,
         tracePolicy);

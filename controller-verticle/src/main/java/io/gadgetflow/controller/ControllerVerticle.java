@@ -91,8 +91,7 @@ public final class ControllerVerticle extends VerticleBase {
             vertx, config.kafka(), config.topics().status(), config.identity());
     traces = new TraceRepository(client, kubernetesWorkers);
     seccompProfiles =
-        new SeccompProfileWriter(
-            client, kubernetesWorkers, config.tracePolicy()::mayWriteInto);
+        new SeccompProfileWriter(client, kubernetesWorkers, config.tracePolicy()::mayWriteInto);
     leaderElection =
         LeaderElection.start(
             client,
@@ -162,7 +161,11 @@ public final class ControllerVerticle extends VerticleBase {
   private final class Acting {
     private final PendingAnswers pendingAnswers = new PendingAnswers(vertx, this::onDeadline);
     private final StatusWriter statusWriter =
-        new StatusWriter(traces::replaceStatus, vertx, config.statusCountersInterval());
+        new StatusWriter(
+            traces::replaceStatus,
+            vertx,
+            config.statusCountersInterval(),
+            config.statusCounterWritesPerSecond());
     private final TraceReconciler reconciler =
         new TraceReconciler(
             new AnswerTimeouts(config.operationTimeout(), config.deletionTimeout()),

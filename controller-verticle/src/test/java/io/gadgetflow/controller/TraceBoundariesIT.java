@@ -92,7 +92,8 @@ class TraceBoundariesIT {
                     && t.getStatus().getOperationError() != null
                     && t.getStatus().getOperationError().contains("outside namespace"));
     assertThat(refused.getStatus().getOperationError())
-        .startsWith("Filter namespace \"kube-system\" is outside namespace \"" + platform.namespace);
+        .startsWith(
+            "Filter namespace \"kube-system\" is outside namespace \"" + platform.namespace);
     assertThat(hasOperationAnnotation(refused)).as("nothing was handed to the node").isTrue();
 
     String wholeNode = unique("biolatency");
@@ -218,8 +219,7 @@ class TraceBoundariesIT {
     platform.annotate(name, "generate");
     Trace failed =
         platform.awaitTrace(
-            name,
-            t -> !hasOperationAnnotation(t) && t.getStatus().getOperationError() != null);
+            name, t -> !hasOperationAnnotation(t) && t.getStatus().getOperationError() != null);
     assertThat(failed.getStatus().getOperationError())
         .isEqualTo(
             "Failed to write SeccompProfile \""

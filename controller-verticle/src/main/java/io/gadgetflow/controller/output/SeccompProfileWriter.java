@@ -21,11 +21,11 @@ import java.util.function.BiPredicate;
  * the profile is one resource per Trace, which the controller already writes to. Created, or
  * updated by server-side apply when it exists, so a second generate updates it.
  *
- * <p>The controller's rights are cluster-wide, a Trace's author's are not: a profile is written only
- * into a namespace the Trace may write into (its own, or one the administrator allows), and never
- * over an object GadgetFlow did not make for this Trace: an existing profile without GadgetFlow's
- * label and this Trace's annotation is refused, and the apply never forces a conflict, so fields
- * another manager owns stay theirs (docs/security.md).
+ * <p>The controller's rights are cluster-wide, a Trace's author's are not: a profile is written
+ * only into a namespace the Trace may write into (its own, or one the administrator allows), and
+ * never over an object GadgetFlow did not make for this Trace: an existing profile without
+ * GadgetFlow's label and this Trace's annotation is refused, and the apply never forces a conflict,
+ * so fields another manager owns stay theirs (docs/security.md).
  */
 public final class SeccompProfileWriter {
   public static final String GROUP = "security-profiles-operator.x-k8s.io";

@@ -73,7 +73,9 @@ public record TracePolicy(Set<String> nodeWideNamespaces, Set<String> externalRe
     return Optional.empty();
   }
 
-  /** Whether a Trace of {@code traceNamespace} may write its ExternalResource into {@code target}. */
+  /**
+   * Whether a Trace of {@code traceNamespace} may write its ExternalResource into {@code target}.
+   */
   public boolean mayWriteInto(String traceNamespace, String target) {
     return target.equals(traceNamespace) || externalResourceNamespaces.contains(target);
   }

@@ -37,6 +37,22 @@ final class KafkaStorage {
    * @return true when the directory was formatted now, false when it was reused
    */
   static boolean formatIfNeeded(Path dataDir, List<String> scramArguments) {
+    return formatIfNeeded(
+        dataDir, BrokerProperties.NODE_ID, Uuid.randomUuid().toString(), scramArguments);
+  }
+
+  /**
+   * Formats {@code dataDir} for node {@code nodeId} of cluster {@code clusterId}, without users,
+   * unless it is formatted already: every node of a cluster is formatted with the same cluster id.
+   *
+   * @return true when the directory was formatted now, false when it was reused
+   */
+  static boolean formatIfNeeded(Path dataDir, int nodeId, String clusterId) {
+    return formatIfNeeded(dataDir, nodeId, clusterId, List.of());
+  }
+
+  private static boolean formatIfNeeded(
+      Path dataDir, int nodeId, String clusterId, List<String> scramArguments) {
     try {
       Files.createDirectories(dataDir);
       if (Files.exists(dataDir.resolve(META_PROPERTIES))) {
@@ -53,8 +69,8 @@ final class KafkaStorage {
       String directory = dataDir.toString();
       new Formatter()
           .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-          .setNodeId(BrokerProperties.NODE_ID)
-          .setClusterId(Uuid.randomUuid().toString())
+          .setNodeId(nodeId)
+          .setClusterId(clusterId)
           .setDirectories(List.of(directory))
           .setMetadataLogDirectory(directory)
           .setControllerListenerName(BrokerProperties.CONTROLLER_LISTENER)
@@ -68,15 +84,15 @@ final class KafkaStorage {
     }
   }
 
+  static boolean isFormatted(Path dataDir) {
+    return Files.exists(dataDir.resolve(META_PROPERTIES));
+  }
+
   /**
    * Refuses a directory whose lock a running broker holds. Kafka takes that lock only when its
    * broker half starts, after the controller half has already begun writing the shared metadata
    * log, so a second broker on the same data must be stopped before it starts at all.
    */
-  static boolean isFormatted(Path dataDir) {
-    return Files.exists(dataDir.resolve(META_PROPERTIES));
-  }
-
   static void requireNotInUse(Path dataDir) {
     Path lockFile = dataDir.resolve(LOCK_FILE);
     if (!Files.exists(lockFile)) {
