@@ -79,11 +79,11 @@ record ColumnText(List<EventField> columns, List<EventField> stacks) {
     }
     return TerminalText.neutralise(
         switch (type) {
-      case STRING_ARRAY -> {
-        List<String> items = new ArrayList<>();
-        value.forEach(item -> items.add(item.asText()));
-        yield String.join(" ", items);
-      }
+          case STRING_ARRAY -> {
+            List<String> items = new ArrayList<>();
+            value.forEach(item -> items.add(item.asText()));
+            yield String.join(" ", items);
+          }
           case TIMESTAMP -> Instant.ofEpochSecond(0, value.asLong()).toString();
           default -> value.asText();
         });

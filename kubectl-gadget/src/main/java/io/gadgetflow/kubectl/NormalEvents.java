@@ -23,7 +23,8 @@ final class NormalEvents {
     try {
       event = Json.mapper().readTree(json);
     } catch (IOException e) {
-      err.println("kubectl-gadget: skipped an event that is not JSON: " + TerminalText.neutralise(json));
+      err.println(
+          "kubectl-gadget: skipped an event that is not JSON: " + TerminalText.neutralise(json));
       return null;
     }
     String type = event.path(CommonEventFields.TYPE).asText(NORMAL);

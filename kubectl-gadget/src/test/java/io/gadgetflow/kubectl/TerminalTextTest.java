@@ -9,7 +9,8 @@ class TerminalTextTest {
   void controlCharactersBecomeTheirEscapesAndPrintableTextStays() {
     assertThat(TerminalText.neutralise("\u001b]0;owned\u0007\u001b[2J"))
         .isEqualTo("\\x1b]0;owned\\x07\\x1b[2J");
-    assertThat(TerminalText.neutralise("a\nb\tc\rd\u007f\u009b")).isEqualTo("a\\nb\\tc\\rd\\x7f\\x9b");
+    assertThat(TerminalText.neutralise("a\nb\tc\rd\u007f\u009b"))
+        .isEqualTo("a\\nb\\tc\\rd\\x7f\\x9b");
     assertThat(TerminalText.neutralise("/usr/bin/täglich 日本")).isEqualTo("/usr/bin/täglich 日本");
   }
 

@@ -26,6 +26,9 @@ final class WebPlatform implements AutoCloseable {
   static final Duration TIMEOUT = Duration.ofSeconds(40);
   static final int EVENT_PARTITIONS = 3;
 
+  /** Event websockets one user may hold; WebApiIT opens one more than this as one user. */
+  static final int SOCKETS_PER_USER = 4;
+
   final KubernetesCluster cluster;
   final KafkaBroker kafka;
   final String namespace;
@@ -90,6 +93,8 @@ final class WebPlatform implements AutoCloseable {
             WebConfig.DEFAULT_NODE_WINDOW,
             WebConfig.DEFAULT_REPLAY_EVENTS,
             socketQueueEvents,
+            SOCKETS_PER_USER,
+            WebConfig.DEFAULT_TOKEN_AUDIENCE,
             KafkaSecurity.PLAINTEXT);
     web = new WebVerticle(config, cluster.client(), Clock.systemUTC());
     await(vertx.deployVerticle(web));

@@ -10,12 +10,11 @@ import java.util.regex.Pattern;
  * In local mode the server listens on loopback, and a request must also name a loopback host. A
  * page whose own host name an attacker pointed at 127.0.0.1 (DNS rebinding) is thereby refused
  * before its token is even looked at. Only exact names pass: {@code localhost}, {@code ::1}, and an
- * IPv4 literal of 127.0.0.0/8; a name that merely begins like one ({@code 127.attacker.example})
- * is a DNS name anyone can point anywhere.
+ * IPv4 literal of 127.0.0.0/8; a name that merely begins like one ({@code 127.attacker.example}) is
+ * a DNS name anyone can point anywhere.
  */
 public final class LoopbackHostCheck {
-  private static final Set<String> LOOPBACK_NAMES =
-      Set.of("localhost", "[::1]", "::1");
+  private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "[::1]", "::1");
   private static final Pattern IPV4_LOOPBACK =
       Pattern.compile("127(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
 
