@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,9 @@ import org.junit.jupiter.api.Test;
 @Order(30)
 class DashboardIT {
   static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  /** The audience the web UI accepts tokens for: its default, which the manifests keep. */
+  static final String WEB_TOKEN_AUDIENCE = "gadgetflow";
 
   static HttpClient http;
   static String namespace;
@@ -62,20 +66,25 @@ class DashboardIT {
             "-f",
             "-")
         .requireSuccess();
-    viewerToken =
-        cluster
-            .client()
-            .serviceAccounts()
-            .inNamespace(namespace)
-            .withName("viewer")
-            .tokenRequest(
-                new TokenRequestBuilder()
-                    .withNewSpec()
-                    .withExpirationSeconds(3600L)
-                    .endSpec()
-                    .build())
-            .getStatus()
-            .getToken();
+    viewerToken = token(cluster, WEB_TOKEN_AUDIENCE);
+  }
+
+  /** A token of the viewer's ServiceAccount for {@code audience}, or the API server's when null. */
+  private static String token(GadgetFlowCluster cluster, String audience) {
+    return cluster
+        .client()
+        .serviceAccounts()
+        .inNamespace(namespace)
+        .withName("viewer")
+        .tokenRequest(
+            new TokenRequestBuilder()
+                .withNewSpec()
+                .withAudiences(audience == null ? List.of() : List.of(audience))
+                .withExpirationSeconds(3600L)
+                .endSpec()
+                .build())
+        .getStatus()
+        .getToken();
   }
 
   @AfterAll
@@ -155,6 +164,21 @@ class DashboardIT {
         send(cluster, "not-a-token", "GET", "/api/v1/namespaces/" + namespace + "/traces", null);
 
     assertThat(refused.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void theViewersTokenForTheApiServerIsRefused(GadgetFlowCluster cluster) throws Exception {
+    // Valid, and its holder may list Traces here; but a token the web UI could replay to the API
+    // server is not one for the web UI.
+    HttpResponse<String> refused =
+        send(
+            cluster,
+            token(cluster, null),
+            "GET",
+            "/api/v1/namespaces/" + namespace + "/traces",
+            null);
+
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
   }
 
   private static HttpResponse<String> send(

@@ -17,6 +17,7 @@ import io.gadgetflow.local.node.LocalNode;
 import io.gadgetflow.local.node.LocalNodeConfig;
 import io.gadgetflow.local.node.NodePrograms;
 import io.gadgetflow.local.node.PodNetwork;
+import io.gadgetflow.web.WebConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -140,11 +141,15 @@ public final class LocalCluster implements AutoCloseable {
             LocalNodeConfig.SANDBOX_IMAGE,
             LocalNodeConfig.DEFAULT_START_TIMEOUT,
             LocalNodeConfig.DEFAULT_STOP_GRACE_PERIOD);
+    // Without authentication, unlike up's broker: the unchanged manifests give every role the one
+    // Secret gadgetflow-kafka, which cannot hold a user per role; wiring the broker's per-role
+    // users into the cluster is not done yet (docs/deployment.md).
     EmbeddedKafkaConfig kafkaConfig =
         EmbeddedKafkaConfig.defaults()
             .withDataDir(kafkaData)
             .withHost(NODE_ADDRESS)
-            .withPort(options.kafkaPort());
+            .withPort(options.kafkaPort())
+            .withoutAuthentication();
     LocalControlPlaneConfig controlPlaneConfig =
         LocalControlPlaneConfig.inDirectory(ControlPlaneBinaries.fromEnvironment(), kubeData)
             .withWorkerNode(node, clusterBinaries);
@@ -294,6 +299,9 @@ public final class LocalCluster implements AutoCloseable {
         .tokenRequest(
             new TokenRequestBuilder()
                 .withNewSpec()
+                // The web UI accepts only tokens for its own audience (the manifests keep its
+                // default).
+                .withAudiences(WebConfig.DEFAULT_TOKEN_AUDIENCE)
                 .withExpirationSeconds(DASHBOARD_TOKEN_SECONDS)
                 .endSpec()
                 .build())

@@ -113,7 +113,7 @@ class ClusterCertificatesTest {
 
     assertThat(Files.readString(second.caCertificate())).isNotEqualTo(ca);
     try (Stream<Path> files = Files.list(directory)) {
-      assertThat(files).hasSize(7);
+      assertThat(files).hasSize(11);
     }
   }
 
