@@ -185,6 +185,9 @@ public final class SharedGadget implements AutoCloseable {
             file,
             gadget.filtering(),
             gadget.lostEvents(),
+            gadget.filtering() && !byNetwork
+                ? gadget.ringShares().map(SelectedNamespaceLosses::new).orElse(null)
+                : null,
             malformedRecords);
     try {
       if (gadget.filtering() && byNetwork) {

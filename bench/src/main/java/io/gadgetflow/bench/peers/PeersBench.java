@@ -1,0 +1,610 @@
+package io.gadgetflow.bench.peers;
+
+import static io.gadgetflow.bench.shared.Figures.check;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.gadgetflow.api.gadget.GadgetCatalog;
+import io.gadgetflow.api.json.Json;
+import io.gadgetflow.api.kafka.ControlRecord;
+import io.gadgetflow.api.kafka.TopicNames;
+import io.gadgetflow.api.trace.Operation;
+import io.gadgetflow.api.trace.OutputMode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * GadgetFlow's node agent beside the reference tracers, on the same storms of real syscalls: the
+ * agent as the DaemonSet runs it (its own JVM, the DaemonSet's JVM options, default settings,
+ * events into a KRaft broker on this machine), libbpf-tools' opensnoop and execsnoop, and
+ * bpftrace's opensnoop.bt and execsnoop.bt. See bench/README.md, "peers".
+ *
+ * <p>Arguments: SECONDS per step (10), RATES (50000,100000,200000,400000), WORKLOADS (open,exec),
+ * TRACERS (gadgetflow,libbpf-tools,bpftrace). Environment: STORM (the generator, built by run.sh),
+ * AGENT_JAR (cli/target/gadgetflow.jar), AGENT_JVM_OPTIONS (the DaemonSet's JDK_JAVA_OPTIONS:
+ * -Xmx112m -XX:+UseSerialGC), GADGETFLOW_ENV (more GADGETFLOW_* settings for the agent, as
+ * NAME=VALUE separated by spaces: none by default).
+ */
+public final class PeersBench {
+  private static final String NODE = "peers-bench";
+  private static final long TICKS_PER_SECOND = 100;
+  private static final Pattern LOST = Pattern.compile("[Ll]ost (\\d+) (?:events|samples)");
+  private static final byte[] WARNING = "\"type\":\"warn\"".getBytes(UTF_8);
+  private static final Duration QUIET_FOR = Duration.ofSeconds(2);
+
+  private final int seconds;
+  private final Path storm;
+  private final Path work;
+  private final List<String> lines = new ArrayList<>();
+
+  /** Runs at the start of a step and is the delivered tracer output of it. */
+  private record Storm(long pid, long offered, long nanos, long cpuNanos) {
+    double achievedRate() {
+      return offered * 1e9 / nanos;
+    }
+
+    double cpuNanosPerCall() {
+      return (double) cpuNanos / offered;
+    }
+  }
+
+  private record Outcome(
+      long delivered, long allEvents, long reportedLost, double cpuSeconds, long peakRssKib) {}
+
+  private PeersBench(int seconds, Path storm, Path work) {
+    this.seconds = seconds;
+    this.storm = storm;
+    this.work = work;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+    List<Long> rates =
+        Arrays.stream((args.length > 1 ? args[1] : "50000,100000,200000,400000").split(","))
+            .map(Long::parseLong)
+            .toList();
+    List<String> workloads = List.of((args.length > 2 ? args[2] : "open,exec").split(","));
+    List<String> tracers =
+        List.of((args.length > 3 ? args[3] : "gadgetflow,libbpf-tools,bpftrace").split(","));
+    Path work = Files.createTempDirectory("gadgetflow-peers-");
+    PeersBench bench = new PeersBench(seconds, Path.of(System.getenv("STORM")), work);
+    bench.run(rates, workloads, tracers);
+  }
+
+  private void run(List<Long> rates, List<String> workloads, List<String> tracers)
+      throws Exception {
+    Process broker = null;
+    Process agent = null;
+    try {
+      broker = startBroker();
+      String bootstrap = readBootstrap(broker);
+      if (tracers.contains("gadgetflow")) {
+        agent = startAgent(bootstrap);
+      }
+      try (Kafka kafka = new Kafka(bootstrap)) {
+        say("machine: %s", machine());
+        for (String workload : workloads) {
+          if (agent != null) {
+            kafka.startTrace(workload);
+            awaitAgentEvents(kafka, workload);
+          }
+          for (int r = 0; r < rates.size(); r++) {
+            long rate = rates.get(r);
+            Storm untraced = runStorm(workload, rate, seconds);
+            row(workload, rate, "untraced", untraced, null, untraced);
+            // Each rate starts with another tracer: none always runs on the freshest machine.
+            for (int t = 0; t < tracers.size(); t++) {
+              String tracer = tracers.get((t + r) % tracers.size());
+              if (tracer.equals("gadgetflow")) {
+                gadgetflowStep(kafka, agent, workload, rate, untraced);
+              } else {
+                peerStep(tracer, workload, rate, untraced);
+              }
+            }
+          }
+        }
+      }
+    } finally {
+      stop(agent);
+      stop(broker);
+    }
+    System.out.println();
+    System.out.println(
+        "| workload | offered/s | tracer | achieved/s | delivered | lost (reported) | tracer CPU"
+            + " µs/event | added ns per call | peak RSS MiB | all events | load |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+    lines.forEach(System.out::println);
+  }
+
+  // ---- Steps
+
+  private void gadgetflowStep(
+      Kafka kafka, Process agent, String workload, long rate, Storm untraced) throws Exception {
+    Map<TopicPartition, Long> before = kafka.endOffsets();
+    long cpuBefore = cpuTicks(agent.pid());
+    Storm traced = runStorm(workload, rate, seconds);
+    Map<TopicPartition, Long> after = kafka.awaitQuietEnd();
+    long cpuTicks = cpuTicks(agent.pid()) - cpuBefore;
+    Counted counted = kafka.count(before, after, traced.pid());
+    row(
+        workload,
+        rate,
+        "gadgetflow",
+        traced,
+        new Outcome(
+            counted.delivered(),
+            counted.all(),
+            counted.lost(),
+            (double) cpuTicks / TICKS_PER_SECOND,
+            peakRssKib(agent.pid())),
+        untraced);
+  }
+
+  private void peerStep(String tracer, String workload, long rate, Storm untraced)
+      throws Exception {
+    Path out = work.resolve(tracer + "-" + workload + "-" + rate + ".out");
+    Path err = work.resolve(tracer + "-" + workload + "-" + rate + ".err");
+    List<String> command = new ArrayList<>(List.of("taskset", "-c", "1"));
+    command.addAll(peerCommand(tracer, workload));
+    Process peer =
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
+    try {
+      awaitFile(out, peer, tracer.equals("bpftrace") ? 3 : 1);
+      long cpuBefore = cpuTicks(peer.pid());
+      Storm traced = runStorm(workload, rate, seconds);
+      awaitQuietFile(out);
+      long cpuTicks = cpuTicks(peer.pid()) - cpuBefore;
+      long peak = peakRssKib(peer.pid());
+      interrupt(peer);
+      long[] counted = countLines(out, traced.pid());
+      long lost = sumLost(Files.readString(err) + Files.readString(out));
+      row(
+          workload,
+          rate,
+          tracer,
+          traced,
+          new Outcome(counted[0], counted[1], lost, (double) cpuTicks / TICKS_PER_SECOND, peak),
+          untraced);
+    } finally {
+      peer.destroyForcibly();
+      Files.deleteIfExists(out);
+    }
+  }
+
+  private static List<String> peerCommand(String tracer, String workload) {
+    return switch (tracer + "/" + workload) {
+      case "libbpf-tools/open" -> List.of("/usr/sbin/opensnoop");
+      // -x: failed execs too, as GadgetFlow and execsnoop.bt report them.
+      case "libbpf-tools/exec" -> List.of("/usr/sbin/execsnoop", "-x");
+      case "bpftrace/open" -> List.of("bpftrace", "/usr/sbin/opensnoop.bt");
+      case "bpftrace/exec" -> List.of("bpftrace", "/usr/sbin/execsnoop.bt");
+      default -> throw new IllegalArgumentException("no tracer " + tracer + " for " + workload);
+    };
+  }
+
+  // ---- Processes
+
+  private Process startBroker() throws IOException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "taskset",
+                "-c",
+                "0",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.gadgetflow.bench.nodepath.Broker"));
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  private static String readBootstrap(Process broker) throws IOException {
+    BufferedReader out = new BufferedReader(new InputStreamReader(broker.getInputStream(), UTF_8));
+    for (String line = out.readLine(); line != null; line = out.readLine()) {
+      if (line.startsWith("bootstrap=")) {
+        return line.substring("bootstrap=".length());
+      }
+    }
+    throw new IllegalStateException("the broker ended before it was ready");
+  }
+
+  /**
+   * The agent as k8s/install/07-node.yaml and k8s/images/Dockerfile run it: the image's java
+   * command line, the DaemonSet's JDK_JAVA_OPTIONS, default settings. Without container awareness
+   * (no API server here); its container lookups then all miss, as for host processes.
+   */
+  private Process startAgent(String bootstrap) throws IOException {
+    String jar = System.getenv().getOrDefault("AGENT_JAR", "cli/target/gadgetflow.jar");
+    List<String> command =
+        List.of(
+            "taskset",
+            "-c",
+            "1",
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow",
+            "-XX:MaxRAMPercentage=75",
+            "-jar",
+            jar,
+            "node");
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("agent.log").toFile());
+    Map<String, String> env = builder.environment();
+    env.put(
+        "JDK_JAVA_OPTIONS",
+        System.getenv().getOrDefault("AGENT_JVM_OPTIONS", "-Xmx112m -XX:+UseSerialGC"));
+    env.put("GADGETFLOW_NODE_NAME", NODE);
+    env.put("GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+    env.put("GADGETFLOW_CONTAINER_AWARENESS", "false");
+    env.put("GADGETFLOW_METRICS_PORT", Integer.toString(freePort()));
+    for (String setting : System.getenv().getOrDefault("GADGETFLOW_ENV", "").split(" ")) {
+      if (!setting.isBlank()) {
+        String[] nameValue = setting.split("=", 2);
+        env.put(nameValue[0], nameValue[1]);
+      }
+    }
+    say("agent: %s, JDK_JAVA_OPTIONS=%s, log %s", command, env.get("JDK_JAVA_OPTIONS"), work);
+    return builder.start();
+  }
+
+  /** Small storms until the agent's trace delivers: it has started and the JIT has begun. */
+  private void awaitAgentEvents(Kafka kafka, String workload) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (System.nanoTime() < deadline) {
+      Map<TopicPartition, Long> before = kafka.endOffsets();
+      Storm probe = runStorm(workload, 20_000, 2);
+      Counted counted = kafka.count(before, kafka.awaitQuietEnd(), probe.pid());
+      if (counted.delivered() >= probe.offered()) {
+        say(
+            "agent traces %s (%d of %d probe events)",
+            workload, counted.delivered(), probe.offered);
+        return;
+      }
+    }
+    throw new IllegalStateException("the agent delivered no events; see " + work);
+  }
+
+  private Storm runStorm(String workload, long rate, int stormSeconds) throws Exception {
+    Process process =
+        new ProcessBuilder(
+                "taskset",
+                "-c",
+                "0",
+                storm.toString(),
+                workload,
+                Long.toString(rate),
+                Integer.toString(stormSeconds))
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    String output = new String(process.getInputStream().readAllBytes(), UTF_8).strip();
+    check(process.waitFor() == 0, "storm failed: " + output);
+    Map<String, Long> fields = new HashMap<>();
+    for (String pair : output.split(" ")) {
+      String[] nameValue = pair.split("=", 2);
+      fields.put(nameValue[0], Long.parseLong(nameValue[1]));
+    }
+    return new Storm(
+        fields.get("pid"), fields.get("offered"), fields.get("nanos"), fields.get("cpu_nanos"));
+  }
+
+  private static void awaitFile(Path file, Process process, int lines) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (System.nanoTime() < deadline) {
+      check(process.isAlive(), "the tracer ended: " + process.info().commandLine().orElse(""));
+      if (Files.size(file) > 0 && Files.readAllLines(file).size() >= lines) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("the tracer printed nothing: " + file);
+  }
+
+  /** Until the tracer has written nothing more for a while: it has caught up. */
+  private static void awaitQuietFile(Path file) throws Exception {
+    long size = -1;
+    long quietSince = System.nanoTime();
+    while (System.nanoTime() - quietSince < QUIET_FOR.toNanos()) {
+      Thread.sleep(200);
+      long now = Files.size(file);
+      if (now != size) {
+        size = now;
+        quietSince = System.nanoTime();
+      }
+    }
+  }
+
+  private static void interrupt(Process process) throws Exception {
+    new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+    if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+
+  private static void stop(Process process) throws InterruptedException {
+    if (process != null) {
+      process.destroy();
+      if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  // ---- Reading what tracers wrote
+
+  /** Lines of the storm's process (its pid is the first or second column), and all lines. */
+  private static long[] countLines(Path file, long pid) throws IOException {
+    String pidText = Long.toString(pid);
+    long mine = 0;
+    long all = 0;
+    try (BufferedReader in =
+        Files.newBufferedReader(file, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        String[] columns = line.strip().split("\\s+", 3);
+        if (columns.length < 2 || !Character.isDigit(columns[0].charAt(0))) {
+          continue;
+        }
+        all++;
+        if (columns[0].equals(pidText) || columns[1].equals(pidText)) {
+          mine++;
+        }
+      }
+    }
+    return new long[] {mine, all};
+  }
+
+  private static long sumLost(String text) {
+    long lost = 0;
+    Matcher matcher = LOST.matcher(text);
+    while (matcher.find()) {
+      lost += Long.parseLong(matcher.group(1));
+    }
+    return lost;
+  }
+
+  private static long cpuTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // utime and stime: the 14th and 15th fields, the 12th and 13th after the command's.
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+  }
+
+  private static long peakRssKib(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+
+  // ---- Output
+
+  private void row(
+      String workload, long rate, String tracer, Storm storm, Outcome outcome, Storm untraced)
+      throws IOException {
+    String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    String line;
+    if (outcome == null) {
+      line =
+          String.format(
+              Locale.ROOT,
+              "| %s | %,d | %s | %,.0f | | | | %.0f ns/call itself | | | %s |",
+              workload,
+              rate,
+              tracer,
+              storm.achievedRate(),
+              storm.cpuNanosPerCall(),
+              load);
+    } else {
+      line =
+          String.format(
+              Locale.ROOT,
+              "| %s | %,d | %s | %,.0f | %,d (%.2f %%) | %,d | %.2f | %+.0f | %.0f | %,d | %s |",
+              workload,
+              rate,
+              tracer,
+              storm.achievedRate(),
+              outcome.delivered(),
+              100.0 * outcome.delivered() / storm.offered(),
+              outcome.reportedLost(),
+              outcome.allEvents() == 0 ? 0 : outcome.cpuSeconds() * 1e6 / outcome.allEvents(),
+              storm.cpuNanosPerCall() - untraced.cpuNanosPerCall(),
+              outcome.peakRssKib() / 1024.0,
+              outcome.allEvents(),
+              load);
+    }
+    lines.add(line);
+    System.out.println(line);
+  }
+
+  private static void say(String format, Object... args) {
+    System.out.printf(Locale.ROOT, format + "%n", args);
+  }
+
+  private static String machine() throws IOException {
+    String model =
+        Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+            .filter(line -> line.startsWith("model name"))
+            .findFirst()
+            .map(line -> line.substring(line.indexOf(':') + 2))
+            .orElse("?");
+    return String.format(
+        Locale.ROOT,
+        "%s, %d cpus, kernel %s, java %s, %s UTC, load %s",
+        model,
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.version"),
+        System.getProperty("java.version"),
+        Instant.now(),
+        Files.readString(Path.of("/proc/loadavg")).strip());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  // ---- Kafka
+
+  private record Counted(long delivered, long all, long lost) {}
+
+  /** The control topic for the agent's traces, and counting in the events topic. */
+  private static final class Kafka implements AutoCloseable {
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final List<TopicPartition> partitions;
+
+    Kafka(String bootstrap) {
+      producer =
+          new KafkaProducer<>(
+              Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+              new ByteArraySerializer(),
+              new ByteArraySerializer());
+      consumer =
+          new KafkaConsumer<>(
+              Map.of(
+                  ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  bootstrap,
+                  ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                  10_000,
+                  ConsumerConfig.FETCH_MAX_BYTES_CONFIG,
+                  64 * 1024 * 1024),
+              new ByteArrayDeserializer(),
+              new ByteArrayDeserializer());
+      String topic = TopicNames.DEFAULTS.events();
+      partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(PartitionInfo::partition)
+              .map(partition -> new TopicPartition(topic, partition))
+              .toList();
+      consumer.assign(partitions);
+    }
+
+    void startTrace(String workload) throws Exception {
+      String uid = UUID.randomUUID().toString();
+      ControlRecord start =
+          new ControlRecord(
+              "gadget",
+              "peers-" + workload,
+              uid,
+              1,
+              NODE,
+              (workload.equals("open") ? GadgetCatalog.OPENSNOOP : GadgetCatalog.EXECSNOOP).name(),
+              null,
+              OutputMode.STREAM,
+              null,
+              Map.of(),
+              Operation.START,
+              UUID.randomUUID().toString(),
+              true,
+              Instant.now());
+      producer
+          .send(
+              new ProducerRecord<>(
+                  TopicNames.DEFAULTS.control(), uid.getBytes(UTF_8), Json.encode(start)))
+          .get();
+    }
+
+    Map<TopicPartition, Long> endOffsets() {
+      return consumer.endOffsets(partitions);
+    }
+
+    /** The end offsets once they have not moved for a while: the agent has sent its backlog. */
+    Map<TopicPartition, Long> awaitQuietEnd() throws InterruptedException {
+      Map<TopicPartition, Long> last = endOffsets();
+      long quietSince = System.nanoTime();
+      while (System.nanoTime() - quietSince < QUIET_FOR.toNanos()) {
+        Thread.sleep(250);
+        Map<TopicPartition, Long> now = endOffsets();
+        if (!now.equals(last)) {
+          last = now;
+          quietSince = System.nanoTime();
+        }
+      }
+      return last;
+    }
+
+    /** Events of {@code pid}, all events, and the losses warning events told of, in the range. */
+    Counted count(Map<TopicPartition, Long> from, Map<TopicPartition, Long> to, long pid) {
+      byte[] pidField = (",\"pid\":" + pid + ",").getBytes(UTF_8);
+      long mine = 0;
+      long all = 0;
+      long lost = 0;
+      long remaining = 0;
+      for (TopicPartition partition : partitions) {
+        consumer.seek(partition, from.get(partition));
+        remaining += to.get(partition) - from.get(partition);
+      }
+      while (remaining > 0) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
+          if (record.offset() >= to.get(new TopicPartition(record.topic(), record.partition()))) {
+            continue;
+          }
+          remaining--;
+          byte[] value = record.value();
+          if (indexOf(value, WARNING) >= 0) {
+            lost += sumLost(new String(value, UTF_8));
+          } else {
+            all++;
+            if (indexOf(value, pidField) >= 0) {
+              mine++;
+            }
+          }
+        }
+      }
+      return new Counted(mine, all, lost);
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+      outer:
+      for (int i = 0; i <= haystack.length - needle.length; i++) {
+        for (int j = 0; j < needle.length; j++) {
+          if (haystack[i + j] != needle[j]) {
+            continue outer;
+          }
+        }
+        return i;
+      }
+      return -1;
+    }
+
+    @Override
+    public void close() {
+      producer.close();
+      consumer.close();
+    }
+  }
+}
