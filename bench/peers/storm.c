@@ -67,7 +67,8 @@ static void open_once(void)
 
 static void exec_once(void)
 {
-	static char *const argv[] = { "gf-storm-exec", "--flag", "value", "/var/tmp/gf-storm", NULL };
+	static char *const argv[] = { "gf-storm-exec", "--flag", "value", "/var/tmp/gf-storm",
+				      NULL };
 	static char *const envp[] = { "PATH=/usr/bin", NULL };
 
 	if (execve("/nonexistent/gf-storm-exec", argv, envp) == 0 || errno != ENOENT) {

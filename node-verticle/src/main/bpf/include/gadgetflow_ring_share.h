@@ -9,13 +9,15 @@
  * full, a namespace that holds more than half of what is unread gets no more space until the reader
  * has caught up with it. The half that is kept free then takes the other namespaces' events, even
  * those of a namespace that starts writing after the flood began. A lone flooder thus has half the
- * ring: the default ring is sized for that (io.gadgetflow.node.gadget.GadgetOptions). Every event a namespace loses, to this rule
- * or to a full ring, is counted in its entry of `ring_shares`, which user space reads for the
- * traces that select that namespace (docs/benchmarks.md, "Flood isolation").
+ * ring: the default ring is sized for that (io.gadgetflow.node.gadget.GadgetOptions). Every event a
+ * namespace loses, to this rule or to a full ring, is counted in its entry of `ring_shares`, which
+ * user space reads for the traces that select that namespace (docs/benchmarks.md, "Flood
+ * isolation").
  *
  * A program including this header writes its events with gadget_output_shared instead of
- * gadget_output (a fixed-size reserve would need the same check before bpf_ringbuf_reserve); user space sees the `ring_shares` map and counts each filtered
- * trace's kernel losses from it instead of from the gadget-wide `lost` counter.
+ * gadget_output (a fixed-size reserve would need the same check before bpf_ringbuf_reserve); user
+ * space sees the `ring_shares` map and counts each filtered trace's kernel losses from it instead
+ * of from the gadget-wide `lost` counter.
  */
 #ifndef GADGETFLOW_RING_SHARE_H
 #define GADGETFLOW_RING_SHARE_H
@@ -98,8 +100,7 @@ static __always_inline void gadget_output_shared(void *data, __u64 size)
 		gadget_output(data, size);
 		return;
 	}
-	if (!gadget_within_share(share) ||
-	    bpf_ringbuf_output(&events, data, size, 0) != 0) {
+	if (!gadget_within_share(share) || bpf_ringbuf_output(&events, data, size, 0) != 0) {
 		gadget_count_lost_by(share);
 		return;
 	}

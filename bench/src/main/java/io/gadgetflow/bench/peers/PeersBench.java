@@ -147,9 +147,8 @@ public final class PeersBench {
     Map<TopicPartition, Long> before = kafka.endOffsets();
     long cpuBefore = cpuTicks(agent.pid());
     Storm traced = runStorm(workload, rate, seconds);
-    Map<TopicPartition, Long> after = kafka.awaitQuietEnd();
+    Counted counted = kafka.countUntilCaughtUp(before, traced);
     long cpuTicks = cpuTicks(agent.pid()) - cpuBefore;
-    Counted counted = kafka.count(before, after, traced.pid());
     row(
         workload,
         rate,
@@ -177,14 +176,14 @@ public final class PeersBench {
             .start();
     try {
       awaitFile(out, peer, tracer.equals("bpftrace") ? 3 : 1);
+      long start = Files.size(out);
       long cpuBefore = cpuTicks(peer.pid());
       Storm traced = runStorm(workload, rate, seconds);
-      awaitQuietFile(out);
+      long[] counted = countLinesUntilCaughtUp(out, start, traced);
       long cpuTicks = cpuTicks(peer.pid()) - cpuBefore;
       long peak = peakRssKib(peer.pid());
       interrupt(peer);
-      long[] counted = countLines(out, traced.pid());
-      long lost = sumLost(Files.readString(err) + Files.readString(out));
+      long lost = sumLost(Files.readString(err));
       row(
           workload,
           rate,
@@ -285,7 +284,7 @@ public final class PeersBench {
     while (System.nanoTime() < deadline) {
       Map<TopicPartition, Long> before = kafka.endOffsets();
       Storm probe = runStorm(workload, 20_000, 2);
-      Counted counted = kafka.count(before, kafka.awaitQuietEnd(), probe.pid());
+      Counted counted = kafka.countUntilCaughtUp(before, probe);
       if (counted.delivered() >= probe.offered()) {
         say(
             "agent traces %s (%d of %d probe events)",
@@ -331,20 +330,6 @@ public final class PeersBench {
     throw new IllegalStateException("the tracer printed nothing: " + file);
   }
 
-  /** Until the tracer has written nothing more for a while: it has caught up. */
-  private static void awaitQuietFile(Path file) throws Exception {
-    long size = -1;
-    long quietSince = System.nanoTime();
-    while (System.nanoTime() - quietSince < QUIET_FOR.toNanos()) {
-      Thread.sleep(200);
-      long now = Files.size(file);
-      if (now != size) {
-        size = now;
-        quietSince = System.nanoTime();
-      }
-    }
-  }
-
   private static void interrupt(Process process) throws Exception {
     new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
     if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -363,21 +348,45 @@ public final class PeersBench {
 
   // ---- Reading what tracers wrote
 
-  /** Lines of the storm's process (its pid is the first or second column), and all lines. */
-  private static long[] countLines(Path file, long pid) throws IOException {
-    String pidText = Long.toString(pid);
+  /**
+   * Lines of the storm's process (its pid is the first or second column) and all event lines the
+   * tracer wrote from {@code start} on, until it has written every call of the storm or none for a
+   * while: the other processes of this machine keep it writing, so its output never goes quiet.
+   */
+  private static long[] countLinesUntilCaughtUp(Path file, long start, Storm storm)
+      throws Exception {
+    String pidText = Long.toString(storm.pid());
     long mine = 0;
     long all = 0;
-    try (BufferedReader in =
-        Files.newBufferedReader(file, java.nio.charset.StandardCharsets.ISO_8859_1)) {
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
-        String[] columns = line.strip().split("\\s+", 3);
-        if (columns.length < 2 || !Character.isDigit(columns[0].charAt(0))) {
+    long lastMine = System.nanoTime();
+    try (java.io.RandomAccessFile in = new java.io.RandomAccessFile(file.toFile(), "r")) {
+      in.seek(start);
+      StringBuilder line = new StringBuilder();
+      byte[] buffer = new byte[1 << 20];
+      while (mine < storm.offered() && System.nanoTime() - lastMine < QUIET_FOR.toNanos()) {
+        int read = in.read(buffer);
+        if (read <= 0) {
+          Thread.sleep(100);
           continue;
         }
-        all++;
-        if (columns[0].equals(pidText) || columns[1].equals(pidText)) {
-          mine++;
+        for (int i = 0; i < read; i++) {
+          char c = (char) (buffer[i] & 0xff);
+          if (c != '\n') {
+            line.append(c);
+            continue;
+          }
+          String[] columns = line.toString().strip().split("\\s+", 3);
+          line.setLength(0);
+          if (columns.length < 2
+              || columns[0].isEmpty()
+              || !Character.isDigit(columns[0].charAt(0))) {
+            continue;
+          }
+          all++;
+          if (columns[0].equals(pidText) || columns[1].equals(pidText)) {
+            mine++;
+            lastMine = System.nanoTime();
+          }
         }
       }
     }
@@ -542,38 +551,22 @@ public final class PeersBench {
       return consumer.endOffsets(partitions);
     }
 
-    /** The end offsets once they have not moved for a while: the agent has sent its backlog. */
-    Map<TopicPartition, Long> awaitQuietEnd() throws InterruptedException {
-      Map<TopicPartition, Long> last = endOffsets();
-      long quietSince = System.nanoTime();
-      while (System.nanoTime() - quietSince < QUIET_FOR.toNanos()) {
-        Thread.sleep(250);
-        Map<TopicPartition, Long> now = endOffsets();
-        if (!now.equals(last)) {
-          last = now;
-          quietSince = System.nanoTime();
-        }
-      }
-      return last;
-    }
-
-    /** Events of {@code pid}, all events, and the losses warning events told of, in the range. */
-    Counted count(Map<TopicPartition, Long> from, Map<TopicPartition, Long> to, long pid) {
-      byte[] pidField = (",\"pid\":" + pid + ",").getBytes(UTF_8);
+    /**
+     * Events of the storm's process, all events, and the losses warning events told of, from {@code
+     * from} on, until the agent has delivered every call of the storm or none for a while: the
+     * other processes of this machine keep it sending, so the topic never goes quiet.
+     */
+    Counted countUntilCaughtUp(Map<TopicPartition, Long> from, Storm storm) {
+      byte[] pidField = (",\"pid\":" + storm.pid() + ",").getBytes(UTF_8);
       long mine = 0;
       long all = 0;
       long lost = 0;
-      long remaining = 0;
       for (TopicPartition partition : partitions) {
         consumer.seek(partition, from.get(partition));
-        remaining += to.get(partition) - from.get(partition);
       }
-      while (remaining > 0) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
-          if (record.offset() >= to.get(new TopicPartition(record.topic(), record.partition()))) {
-            continue;
-          }
-          remaining--;
+      long lastMine = System.nanoTime();
+      while (mine < storm.offered() && System.nanoTime() - lastMine < QUIET_FOR.toNanos()) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
           byte[] value = record.value();
           if (indexOf(value, WARNING) >= 0) {
             lost += sumLost(new String(value, UTF_8));
@@ -581,6 +574,7 @@ public final class PeersBench {
             all++;
             if (indexOf(value, pidField) >= 0) {
               mine++;
+              lastMine = System.nanoTime();
             }
           }
         }
