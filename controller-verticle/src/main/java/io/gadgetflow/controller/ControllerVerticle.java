@@ -160,7 +160,11 @@ public final class ControllerVerticle extends VerticleBase {
   private final class Acting {
     private final PendingAnswers pendingAnswers = new PendingAnswers(vertx, this::onDeadline);
     private final StatusWriter statusWriter =
-        new StatusWriter(traces::replaceStatus, vertx, config.statusCountersInterval());
+        new StatusWriter(
+            traces::replaceStatus,
+            vertx,
+            config.statusCountersInterval(),
+            config.statusCounterWritesPerSecond());
     private final TraceReconciler reconciler =
         new TraceReconciler(
             new AnswerTimeouts(config.operationTimeout(), config.deletionTimeout()),

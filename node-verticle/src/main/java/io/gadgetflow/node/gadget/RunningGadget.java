@@ -102,7 +102,7 @@ public final class RunningGadget implements AutoCloseable {
       events = RingBufferReader.open(object.map(EVENTS_MAP));
       lost = new PerCpuCounter(object.map(LOST_MAP));
       shares = object.hasMap(RingShares.MAP) ? new RingShares(object.map(RingShares.MAP)) : null;
-      object.attachAll();
+      program.attach().attach(object, parameters);
       List<BpfProgram> socketFilters =
           object.programs().stream().filter(BpfProgram::isSocketFilter).toList();
       networks = socketFilters.isEmpty() ? null : new NetworkAttachments(socketFilters);

@@ -60,6 +60,11 @@ record Answer(
     return new Answer(state, output, newError, warning, counters);
   }
 
+  /** This answer with another output; null for none. */
+  Answer withOutput(String newOutput) {
+    return new Answer(state, newOutput, error, warning, counters);
+  }
+
   /** This answer with a warning; null for none. */
   Answer withWarning(String newWarning) {
     return new Answer(state, output, error, newWarning, counters);
