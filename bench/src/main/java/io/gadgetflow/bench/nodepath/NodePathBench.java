@@ -248,8 +248,7 @@ public final class NodePathBench {
     }
     try (BenchContainer container = BenchContainer.start()) {
       bench.containers = container.registry();
-      bench.driverPrefix =
-          List.of("nsenter", "--target", Long.toString(container.pid()), "--mount", "--");
+      bench.driverPrefix = container.nsenter();
       bench.run(rates);
     }
   }

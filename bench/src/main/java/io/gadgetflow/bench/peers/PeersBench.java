@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,11 +42,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * events into a KRaft broker on this machine), libbpf-tools' opensnoop and execsnoop, and
  * bpftrace's opensnoop.bt and execsnoop.bt. See bench/README.md, "peers".
  *
- * <p>Arguments: SECONDS per step (10), RATES (50000,100000,200000,400000), WORKLOADS (open,exec),
- * TRACERS (gadgetflow,libbpf-tools,bpftrace). Environment: STORM (the generator, built by run.sh),
- * AGENT_JAR (cli/target/gadgetflow.jar), AGENT_JVM_OPTIONS (the DaemonSet's JDK_JAVA_OPTIONS:
- * -Xmx112m -XX:+UseSerialGC), GADGETFLOW_ENV (more GADGETFLOW_* settings for the agent, as
- * NAME=VALUE separated by spaces: none by default).
+ * <p>Arguments: SECONDS per step (10), RATES (50000,100000,200000,400000), WORKLOADS
+ * (open,exec,flood), TRACERS (gadgetflow,libbpf-tools,bpftrace). Environment: STORM (the generator,
+ * built by run.sh), AGENT_JAR (cli/target/gadgetflow.jar), AGENT_JVM_OPTIONS (the DaemonSet's
+ * JDK_JAVA_OPTIONS: -Xmx112m -XX:+UseSerialGC), GADGETFLOW_ENV (more GADGETFLOW_* settings for the
+ * agent, as NAME=VALUE separated by spaces: none by default).
  */
 public final class PeersBench {
   private static final String NODE = "peers-bench";
@@ -56,21 +55,13 @@ public final class PeersBench {
   private static final byte[] WARNING = "\"type\":\"warn\"".getBytes(UTF_8);
   private static final Duration QUIET_FOR = Duration.ofSeconds(2);
 
+  /** The workload that measures flood isolation ({@link FloodIsolation}) instead of a table row. */
+  private static final String FLOOD = "flood";
+
   private final int seconds;
   private final Path storm;
   private final Path work;
   private final List<String> lines = new ArrayList<>();
-
-  /** Runs at the start of a step and is the delivered tracer output of it. */
-  private record Storm(long pid, long offered, long nanos, long cpuNanos) {
-    double achievedRate() {
-      return offered * 1e9 / nanos;
-    }
-
-    double cpuNanosPerCall() {
-      return (double) cpuNanos / offered;
-    }
-  }
 
   private record Outcome(
       long delivered, long allEvents, long reportedLost, double cpuSeconds, long peakRssKib) {}
@@ -87,11 +78,12 @@ public final class PeersBench {
         Arrays.stream((args.length > 1 ? args[1] : "50000,100000,200000,400000").split(","))
             .map(Long::parseLong)
             .toList();
-    List<String> workloads = List.of((args.length > 2 ? args[2] : "open,exec").split(","));
+    List<String> workloads = List.of((args.length > 2 ? args[2] : "open,exec," + FLOOD).split(","));
     List<String> tracers =
         List.of((args.length > 3 ? args[3] : "gadgetflow,libbpf-tools,bpftrace").split(","));
     Path work = Files.createTempDirectory("gadgetflow-peers-");
-    PeersBench bench = new PeersBench(seconds, Path.of(System.getenv("STORM")), work);
+    PeersBench bench =
+        new PeersBench(seconds, Path.of(System.getenv("STORM")).toAbsolutePath(), work);
     bench.run(rates, workloads, tracers);
   }
 
@@ -99,6 +91,7 @@ public final class PeersBench {
       throws Exception {
     Process broker = null;
     Process agent = null;
+    List<String> floodRows = List.of();
     try {
       broker = startBroker();
       String bootstrap = readBootstrap(broker);
@@ -108,6 +101,9 @@ public final class PeersBench {
       try (Kafka kafka = new Kafka(bootstrap)) {
         say("machine: %s", machine());
         for (String workload : workloads) {
+          if (workload.equals(FLOOD)) {
+            continue;
+          }
           if (agent != null) {
             kafka.startTrace(workload);
             awaitAgentEvents(kafka, workload);
@@ -128,6 +124,14 @@ public final class PeersBench {
           }
         }
       }
+      // Last, without the agent: its unfiltered trace would read the flood too.
+      stop(agent);
+      agent = null;
+      if (workloads.contains(FLOOD)) {
+        say("flood isolation: load %s", Files.readString(Path.of("/proc/loadavg")).strip());
+        floodRows = FloodIsolation.run(storm, bootstrap, NODE + "-flood", seconds);
+        floodRows.forEach(System.out::println);
+      }
     } finally {
       stop(agent);
       stop(broker);
@@ -138,6 +142,12 @@ public final class PeersBench {
             + " µs/event | added ns per call | peak RSS MiB | all events | load |");
     System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
     lines.forEach(System.out::println);
+    if (!floodRows.isEmpty()) {
+      System.out.println();
+      System.out.println("| pod (own trace) | offered/s | achieved/s | calls | delivered | lost |");
+      System.out.println("|---|---|---|---|---|---|");
+      floodRows.forEach(System.out::println);
+    }
   }
 
   // ---- Steps
@@ -147,7 +157,7 @@ public final class PeersBench {
     Map<TopicPartition, Long> before = kafka.endOffsets();
     long cpuBefore = cpuTicks(agent.pid());
     Storm traced = runStorm(workload, rate, seconds);
-    Counted counted = kafka.countUntilCaughtUp(before, traced);
+    Counted counted = kafka.countUntilCaughtUp(before, traced, marker(workload));
     long cpuTicks = cpuTicks(agent.pid()) - cpuBefore;
     row(
         workload,
@@ -179,11 +189,11 @@ public final class PeersBench {
       long start = Files.size(out);
       long cpuBefore = cpuTicks(peer.pid());
       Storm traced = runStorm(workload, rate, seconds);
-      long[] counted = countLinesUntilCaughtUp(out, start, traced);
+      long[] counted = countLinesUntilCaughtUp(out, start, traced, marker(workload));
       long cpuTicks = cpuTicks(peer.pid()) - cpuBefore;
       long peak = peakRssKib(peer.pid());
       interrupt(peer);
-      long lost = sumLost(Files.readString(err));
+      long lost = counted[2] + sumLost(Files.readString(err));
       row(
           workload,
           rate,
@@ -284,11 +294,11 @@ public final class PeersBench {
     while (System.nanoTime() < deadline) {
       Map<TopicPartition, Long> before = kafka.endOffsets();
       Storm probe = runStorm(workload, 20_000, 2);
-      Counted counted = kafka.countUntilCaughtUp(before, probe);
+      Counted counted = kafka.countUntilCaughtUp(before, probe, marker(workload));
       if (counted.delivered() >= probe.offered()) {
         say(
             "agent traces %s (%d of %d probe events)",
-            workload, counted.delivered(), probe.offered);
+            workload, counted.delivered(), probe.offered());
         return;
       }
     }
@@ -296,26 +306,7 @@ public final class PeersBench {
   }
 
   private Storm runStorm(String workload, long rate, int stormSeconds) throws Exception {
-    Process process =
-        new ProcessBuilder(
-                "taskset",
-                "-c",
-                "0",
-                storm.toString(),
-                workload,
-                Long.toString(rate),
-                Integer.toString(stormSeconds))
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    String output = new String(process.getInputStream().readAllBytes(), UTF_8).strip();
-    check(process.waitFor() == 0, "storm failed: " + output);
-    Map<String, Long> fields = new HashMap<>();
-    for (String pair : output.split(" ")) {
-      String[] nameValue = pair.split("=", 2);
-      fields.put(nameValue[0], Long.parseLong(nameValue[1]));
-    }
-    return new Storm(
-        fields.get("pid"), fields.get("offered"), fields.get("nanos"), fields.get("cpu_nanos"));
+    return Storm.await(Storm.start(storm, List.of(), workload, rate, stormSeconds));
   }
 
   private static void awaitFile(Path file, Process process, int lines) throws Exception {
@@ -349,15 +340,25 @@ public final class PeersBench {
   // ---- Reading what tracers wrote
 
   /**
-   * Lines of the storm's process (its pid is the first or second column) and all event lines the
-   * tracer wrote from {@code start} on, until it has written every call of the storm or none for a
-   * while: the other processes of this machine keep it writing, so its output never goes quiet.
+   * What the storm's calls leave in every tracer's output: the path it opens, the program it fails
+   * to execute. The storm's process also opens its libraries (and taskset's) before it starts.
    */
-  private static long[] countLinesUntilCaughtUp(Path file, long start, Storm storm)
+  private static String marker(String workload) {
+    return workload.equals("open") ? "/dev/null" : "gf-storm-exec";
+  }
+
+  /**
+   * Lines of the storm's calls (its pid in the first or second column, and the {@link #marker}),
+   * all event lines, and the events the tracer said it lost, in what it wrote from {@code start} on
+   * until it has written every call of the storm or none for a while: the other processes of this
+   * machine keep it writing, so its output never goes quiet.
+   */
+  private static long[] countLinesUntilCaughtUp(Path file, long start, Storm storm, String marker)
       throws Exception {
     String pidText = Long.toString(storm.pid());
     long mine = 0;
     long all = 0;
+    long lost = 0;
     long lastMine = System.nanoTime();
     try (java.io.RandomAccessFile in = new java.io.RandomAccessFile(file.toFile(), "r")) {
       in.seek(start);
@@ -375,22 +376,24 @@ public final class PeersBench {
             line.append(c);
             continue;
           }
-          String[] columns = line.toString().strip().split("\\s+", 3);
+          String text = line.toString();
           line.setLength(0);
+          lost += sumLost(text);
+          String[] columns = text.strip().split("\\s+", 3);
           if (columns.length < 2
               || columns[0].isEmpty()
               || !Character.isDigit(columns[0].charAt(0))) {
             continue;
           }
           all++;
-          if (columns[0].equals(pidText) || columns[1].equals(pidText)) {
+          if ((columns[0].equals(pidText) || columns[1].equals(pidText)) && text.contains(marker)) {
             mine++;
             lastMine = System.nanoTime();
           }
         }
       }
     }
-    return new long[] {mine, all};
+    return new long[] {mine, all, lost};
   }
 
   private static long sumLost(String text) {
@@ -556,8 +559,9 @@ public final class PeersBench {
      * from} on, until the agent has delivered every call of the storm or none for a while: the
      * other processes of this machine keep it sending, so the topic never goes quiet.
      */
-    Counted countUntilCaughtUp(Map<TopicPartition, Long> from, Storm storm) {
+    Counted countUntilCaughtUp(Map<TopicPartition, Long> from, Storm storm, String marker) {
       byte[] pidField = (",\"pid\":" + storm.pid() + ",").getBytes(UTF_8);
+      byte[] markerBytes = marker.getBytes(UTF_8);
       long mine = 0;
       long all = 0;
       long lost = 0;
@@ -572,7 +576,7 @@ public final class PeersBench {
             lost += sumLost(new String(value, UTF_8));
           } else {
             all++;
-            if (indexOf(value, pidField) >= 0) {
+            if (indexOf(value, pidField) >= 0 && indexOf(value, markerBytes) >= 0) {
               mine++;
               lastMine = System.nanoTime();
             }

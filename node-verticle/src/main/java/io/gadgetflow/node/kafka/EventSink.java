@@ -26,6 +26,13 @@ import org.slf4j.LoggerFactory;
  * and never wait: an event that does not fit is refused, and the reader counts it as lost. One
  * sender thread drains the queue into a batching, compressing producer.
  *
+ * <p>The queue is shared by every trace of the node, so one trace whose events come faster than
+ * Kafka takes them would otherwise fill it and have every other trace's events refused: the kernel
+ * ring's flood isolation (gadgetflow_ring_share.h) undone one step later. The same rule applies
+ * here: while the queue is more than half full, a trace that holds more than half of what is queued
+ * gets no more room until the sender has taken some of its events. A lone flooding trace thus has
+ * half the queue, and the other half takes the other traces' events.
+ *
  * <p>While events keep coming, the sender takes them a millisecond's worth at a time (the producer
  * lingers longer than that anyway) instead of being woken for each: on a busy node, a wake-up per
  * event would cost a reader and the sender more than the event itself. Only an idle sender is
@@ -146,8 +153,13 @@ public final class EventSink implements AutoCloseable {
 
   private boolean offer(EventStream stream, long epochNanos, byte[] json, Callback outcome) {
     long bytes = json.length + EVENT_OVERHEAD_BYTES;
-    if (closing || queuedBytes.addAndGet(bytes) > capacityBytes) {
+    long queued = queuedBytes.addAndGet(bytes);
+    long streamQueued = stream.queuedBytes.addAndGet(bytes);
+    if (closing
+        || queued > capacityBytes
+        || (queued > capacityBytes / 2 && streamQueued > queued / 2)) {
       queuedBytes.addAndGet(-bytes);
+      stream.queuedBytes.addAndGet(-bytes);
       return false;
     }
     queue.offer(new QueuedEvent(stream, stream.nextId(), epochNanos, json, outcome));
@@ -183,13 +195,29 @@ public final class EventSink implements AutoCloseable {
     }
   }
 
-  /** Takes up to {@link #SEND_BATCH} events and frees their bytes in the queue's bound at once. */
+  /**
+   * Takes up to {@link #SEND_BATCH} events and frees their bytes in the queue's bound at once, and
+   * in their streams' shares once per run of one stream's events.
+   */
   private int takeBatch(List<QueuedEvent> batch) {
     long bytes = 0;
+    EventStream runStream = null;
+    long runBytes = 0;
     QueuedEvent event;
     while (batch.size() < SEND_BATCH && (event = queue.poll()) != null) {
       batch.add(event);
       bytes += event.bytes();
+      if (event.stream() != runStream) {
+        if (runStream != null) {
+          runStream.queuedBytes.addAndGet(-runBytes);
+        }
+        runStream = event.stream();
+        runBytes = 0;
+      }
+      runBytes += event.bytes();
+    }
+    if (runStream != null) {
+      runStream.queuedBytes.addAndGet(-runBytes);
     }
     if (bytes > 0) {
       queuedBytes.addAndGet(-bytes);

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.gadgetflow.api.kafka.CloudEventHeaders;
 import io.gadgetflow.api.kafka.ControlRecord;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -38,6 +39,10 @@ public final class EventStream implements Callback {
   private final LongAdder failed = new LongAdder();
   private final Callback lossWarnings = (metadata, exception) -> {};
   private final Rfc3339Time times = new Rfc3339Time();
+
+  /** Bytes of this stream's events in the sink's queue: its share of the queue's bound. */
+  final AtomicLong queuedBytes = new AtomicLong();
+
   private long sequence;
 
   public EventStream(String nodeName, ControlRecord trace) {

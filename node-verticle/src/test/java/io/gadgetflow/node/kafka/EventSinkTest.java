@@ -13,11 +13,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The queue between ring readers and Kafka holds a number of bytes, whatever the events' sizes. */
+/**
+ * The queue between ring readers and Kafka holds a number of bytes, whatever the events' sizes, and
+ * a trace that floods it keeps half of it free for the others.
+ */
 class EventSinkTest {
   private static final int ROOM_FOR_TEN_KILOBYTE_EVENTS = 10 * (1000 + 96);
 
   private final EventStream stream = ExecsnoopStream.create();
+  private final EventStream otherTrace = ExecsnoopStream.create();
 
   /** Holds the sender in its first send, so that whatever is offered after stays queued. */
   private final StalledProducer producer = new StalledProducer();
@@ -35,30 +39,41 @@ class EventSinkTest {
   void refusesLargeEventsOnceTheirBytesFillTheQueue() throws Exception {
     stallTheSender();
 
-    assertThat(acceptedOf(20, 1000)).isEqualTo(10);
-    assertThat(sink.offer(stream, 0, new byte[0])).isFalse();
+    assertThat(acceptedOf(stream, 20, 1000)).isEqualTo(5);
+    assertThat(acceptedOf(otherTrace, 20, 1000)).isEqualTo(5);
+    assertThat(sink.offer(otherTrace, 0, new byte[0])).isFalse();
   }
 
   @Test
   void holdsManyMoreSmallEventsInTheSameBytes() throws Exception {
     stallTheSender();
 
-    assertThat(acceptedOf(100, 104)).isEqualTo(ROOM_FOR_TEN_KILOBYTE_EVENTS / (104 + 96));
+    assertThat(acceptedOf(stream, 100, 104))
+        .isEqualTo(ROOM_FOR_TEN_KILOBYTE_EVENTS / 2 / (104 + 96));
+  }
+
+  @Test
+  void aFloodingTraceKeepsHalfTheQueueForTheOthers() throws Exception {
+    stallTheSender();
+
+    int half = ROOM_FOR_TEN_KILOBYTE_EVENTS / 2 / (104 + 96);
+    assertThat(acceptedOf(stream, 1000, 104)).isEqualTo(half);
+    assertThat(acceptedOf(otherTrace, 1000, 104)).isEqualTo(half);
   }
 
   @Test
   void freesItsBytesAsTheSenderTakesEvents() throws Exception {
     stallTheSender();
-    assertThat(acceptedOf(20, 1000)).isEqualTo(10);
+    assertThat(acceptedOf(stream, 20, 1000)).isEqualTo(5);
 
     producer.release.countDown();
 
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (producer.history().size() < 11 && System.nanoTime() < deadline) {
+    while (producer.history().size() < 6 && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
-    assertThat(producer.history()).hasSize(11);
-    assertThat(acceptedOf(10, 1000)).isEqualTo(10);
+    assertThat(producer.history()).hasSize(6);
+    assertThat(acceptedOf(stream, 5, 1000)).isEqualTo(5);
   }
 
   private void stallTheSender() throws InterruptedException {
@@ -66,10 +81,10 @@ class EventSinkTest {
     assertThat(producer.sending.await(10, TimeUnit.SECONDS)).isTrue();
   }
 
-  private int acceptedOf(int events, int jsonBytes) {
+  private int acceptedOf(EventStream trace, int events, int jsonBytes) {
     int accepted = 0;
     for (int i = 0; i < events; i++) {
-      if (sink.offer(stream, 0, new byte[jsonBytes])) {
+      if (sink.offer(trace, 0, new byte[jsonBytes])) {
         accepted++;
       }
     }
