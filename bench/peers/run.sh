@@ -6,7 +6,7 @@
 # broker on core 0. See bench/README.md, "peers".
 #
 #   bench/peers/run.sh [SECONDS [RATES [WORKLOADS [TRACERS]]]]
-#   defaults: 10 s per step; 50000,100000,200000,400000 calls/s; open,exec;
+#   defaults: 10 s per step; 50000,100000,200000,400000 calls/s; open,exec,flood,contract;
 #   gadgetflow,libbpf-tools,bpftrace. AGENT_JVM_OPTIONS replaces the agent's JDK_JAVA_OPTIONS
 #   (default: the DaemonSet's, -Xmx112m -XX:+UseSerialGC); GADGETFLOW_ENV="NAME=VALUE ..." gives it
 #   settings (none: the defaults a user gets).

@@ -43,10 +43,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * bpftrace's opensnoop.bt and execsnoop.bt. See bench/README.md, "peers".
  *
  * <p>Arguments: SECONDS per step (10), RATES (50000,100000,200000,400000), WORKLOADS
- * (open,exec,flood), TRACERS (gadgetflow,libbpf-tools,bpftrace). Environment: STORM (the generator,
- * built by run.sh), AGENT_JAR (cli/target/gadgetflow.jar), AGENT_JVM_OPTIONS (the DaemonSet's
- * JDK_JAVA_OPTIONS: -Xmx112m -XX:+UseSerialGC), GADGETFLOW_ENV (more GADGETFLOW_* settings for the
- * agent, as NAME=VALUE separated by spaces: none by default).
+ * (open,exec,flood,contract), TRACERS (gadgetflow,libbpf-tools,bpftrace). Environment: STORM (the
+ * generator, built by run.sh), AGENT_JAR (cli/target/gadgetflow.jar), AGENT_JVM_OPTIONS (the
+ * DaemonSet's JDK_JAVA_OPTIONS: -Xmx112m -XX:+UseSerialGC), GADGETFLOW_ENV (more GADGETFLOW_*
+ * settings for the agent, as NAME=VALUE separated by spaces: none by default).
  */
 public final class PeersBench {
   private static final String NODE = "peers-bench";
@@ -57,6 +57,9 @@ public final class PeersBench {
 
   /** The workload that measures flood isolation ({@link FloodIsolation}) instead of a table row. */
   private static final String FLOOD = "flood";
+
+  /** The workload that measures the event contract's cost ({@link EventContractCost}). */
+  private static final String CONTRACT = "contract";
 
   private final int seconds;
   private final Path storm;
@@ -78,7 +81,8 @@ public final class PeersBench {
         Arrays.stream((args.length > 1 ? args[1] : "50000,100000,200000,400000").split(","))
             .map(Long::parseLong)
             .toList();
-    List<String> workloads = List.of((args.length > 2 ? args[2] : "open,exec," + FLOOD).split(","));
+    List<String> workloads =
+        List.of((args.length > 2 ? args[2] : "open,exec," + FLOOD + "," + CONTRACT).split(","));
     List<String> tracers =
         List.of((args.length > 3 ? args[3] : "gadgetflow,libbpf-tools,bpftrace").split(","));
     Path work = Files.createTempDirectory("gadgetflow-peers-");
@@ -92,6 +96,7 @@ public final class PeersBench {
     Process broker = null;
     Process agent = null;
     List<String> floodRows = List.of();
+    List<String> contractRows = List.of();
     try {
       broker = startBroker();
       String bootstrap = readBootstrap(broker);
@@ -101,7 +106,7 @@ public final class PeersBench {
       try (Kafka kafka = new Kafka(bootstrap)) {
         say("machine: %s", machine());
         for (String workload : workloads) {
-          if (workload.equals(FLOOD)) {
+          if (workload.equals(FLOOD) || workload.equals(CONTRACT)) {
             continue;
           }
           if (agent != null) {
@@ -132,6 +137,11 @@ public final class PeersBench {
         floodRows = FloodIsolation.run(storm, bootstrap, NODE + "-flood", seconds);
         floodRows.forEach(System.out::println);
       }
+      if (workloads.contains(CONTRACT)) {
+        say("event contract: load %s", Files.readString(Path.of("/proc/loadavg")).strip());
+        contractRows = EventContractCost.run(bootstrap, NODE + "-contract");
+        contractRows.forEach(System.out::println);
+      }
     } finally {
       stop(agent);
       stop(broker);
@@ -147,6 +157,13 @@ public final class PeersBench {
       System.out.println("| pod (own trace) | offered/s | achieved/s | calls | delivered | lost |");
       System.out.println("|---|---|---|---|---|---|");
       floodRows.forEach(System.out::println);
+    }
+    if (!contractRows.isEmpty()) {
+      System.out.println();
+      System.out.println(
+          "| event form | events | producer CPU µs/event | events/s | bytes sent/event |");
+      System.out.println("|---|---|---|---|---|");
+      contractRows.forEach(System.out::println);
     }
   }
 
