@@ -397,9 +397,9 @@ public final class PeersBench {
           line.setLength(0);
           lost += sumLost(text);
           String[] columns = text.strip().split("\\s+", 3);
-          if (columns.length < 2
-              || columns[0].isEmpty()
-              || !Character.isDigit(columns[0].charAt(0))) {
+          // An event line has the pid in its first column (opensnoop, the .bt tools' opensnoop)
+          // or its second (execsnoop after the command's name, execsnoop.bt after the time).
+          if (columns.length < 2 || !(isNumber(columns[0]) || isNumber(columns[1]))) {
             continue;
           }
           all++;
@@ -411,6 +411,10 @@ public final class PeersBench {
       }
     }
     return new long[] {mine, all, lost};
+  }
+
+  private static boolean isNumber(String column) {
+    return !column.isEmpty() && column.chars().allMatch(Character::isDigit);
   }
 
   private static long sumLost(String text) {
