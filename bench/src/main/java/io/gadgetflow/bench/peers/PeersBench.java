@@ -45,11 +45,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Arguments: SECONDS per step (10), RATES (50000,100000,200000,400000), WORKLOADS
  * (open,exec,flood,contract), TRACERS (gadgetflow,libbpf-tools,bpftrace). Environment: STORM (the
  * generator, built by run.sh), AGENT_JAR (cli/target/gadgetflow.jar), AGENT_JVM_OPTIONS (the
- * DaemonSet's JDK_JAVA_OPTIONS: -Xmx112m -XX:+UseSerialGC), GADGETFLOW_ENV (more GADGETFLOW_*
- * settings for the agent, as NAME=VALUE separated by spaces: none by default).
+ * DaemonSet's JDK_JAVA_OPTIONS, read from k8s/install/07-node.yaml), GADGETFLOW_ENV (more
+ * GADGETFLOW_* settings for the agent, as NAME=VALUE separated by spaces: none by default).
  */
 public final class PeersBench {
   private static final String NODE = "peers-bench";
+  private static final Path DAEMONSET = Path.of("k8s/install/07-node.yaml");
   private static final long TICKS_PER_SECOND = 100;
   private static final Pattern LOST = Pattern.compile("[Ll]ost (\\d+) (?:events|samples)");
   private static final byte[] WARNING = "\"type\":\"warn\"".getBytes(UTF_8);
@@ -290,7 +291,7 @@ public final class PeersBench {
     Map<String, String> env = builder.environment();
     env.put(
         "JDK_JAVA_OPTIONS",
-        System.getenv().getOrDefault("AGENT_JVM_OPTIONS", "-Xmx112m -XX:+UseSerialGC"));
+        System.getenv().getOrDefault("AGENT_JVM_OPTIONS", daemonSetJvmOptions()));
     env.put("GADGETFLOW_NODE_NAME", NODE);
     env.put("GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
     env.put("GADGETFLOW_CONTAINER_AWARENESS", "false");
@@ -303,6 +304,19 @@ public final class PeersBench {
     }
     say("agent: %s, JDK_JAVA_OPTIONS=%s, log %s", command, env.get("JDK_JAVA_OPTIONS"), work);
     return builder.start();
+  }
+
+  /** The value k8s/install/07-node.yaml gives the agent's JDK_JAVA_OPTIONS. */
+  private static String daemonSetJvmOptions() throws IOException {
+    List<String> manifest = Files.readAllLines(DAEMONSET);
+    for (int i = 0; i + 1 < manifest.size(); i++) {
+      if (manifest.get(i).strip().equals("- name: JDK_JAVA_OPTIONS")) {
+        String value = manifest.get(i + 1).strip();
+        check(value.startsWith("value: \""), "no value for JDK_JAVA_OPTIONS in " + DAEMONSET);
+        return value.substring("value: \"".length(), value.length() - 1);
+      }
+    }
+    throw new IllegalStateException("no JDK_JAVA_OPTIONS in " + DAEMONSET);
   }
 
   /** Small storms until the agent's trace delivers: it has started and the JIT has begun. */
