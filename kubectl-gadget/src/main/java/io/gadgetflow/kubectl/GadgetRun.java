@@ -44,8 +44,16 @@ final class GadgetRun {
   /** Longer than the controller's deletion timeout, its longest wait for a silent node. */
   private static final Duration DELETION_TIMEOUT = Duration.ofSeconds(15);
 
+
+  /**
+   * How long the run reads on, once its Traces stopped, for their events still ahead of it in
+   * Kafka: bounded, so that a run far behind a busy fleet still ends.
+   */
+  private static final Duration LAST_EVENTS_TIMEOUT = Duration.ofSeconds(10);
+
   /** How long the shutdown hook lets the run end itself before deleting the Traces on its own. */
-  private static final Duration ENDING_GRACE = STOP_TIMEOUT.plus(DELETION_TIMEOUT).plusSeconds(5);
+  private static final Duration ENDING_GRACE =
+      STOP_TIMEOUT.plus(LAST_EVENTS_TIMEOUT).plus(DELETION_TIMEOUT).plusSeconds(5);
 
   private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
@@ -421,12 +429,14 @@ final class GadgetRun {
       if (events == null) {
         traces = board.awaitUntil(seen -> allStopped(asked, seen), deadline);
       } else {
-        // Events sent before a node stopped are still arriving; they belong to the output.
+        // Events sent before a node stopped are still arriving; they belong to the output. A node
+        // answers the stop once Kafka has the trace's last events: all are in Kafka by now.
         do {
           printEvents(POLL_INTERVAL);
           traces = board.snapshot();
         } while (!allStopped(asked, traces) && Instant.now().isBefore(deadline));
-        printEvents(POLL_INTERVAL);
+        events.pollToCurrentEnd(LAST_EVENTS_TIMEOUT).forEach(printer::event);
+        out.flush();
       }
     } catch (InterruptedException | InterruptException e) {
       Thread.currentThread().interrupt();
