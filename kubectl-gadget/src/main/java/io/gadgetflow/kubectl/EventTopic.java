@@ -75,8 +75,8 @@ final class EventTopic implements AutoCloseable {
   /**
    * The followed Traces' events up to where each partition ends now, so that the last events of
    * Traces already stopped are all read, however far behind this reader is: a node answers a stop
-   * once Kafka has its trace's last events. Reads for at most {@code timeout}; what is left then
-   * is not read.
+   * once Kafka has its trace's last events. Reads for at most {@code timeout}; what is left then is
+   * not read.
    */
   List<String> pollToCurrentEnd(Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);

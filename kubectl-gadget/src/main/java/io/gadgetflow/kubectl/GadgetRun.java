@@ -44,7 +44,6 @@ final class GadgetRun {
   /** Longer than the controller's deletion timeout, its longest wait for a silent node. */
   private static final Duration DELETION_TIMEOUT = Duration.ofSeconds(15);
 
-
   /**
    * How long the run reads on, once its Traces stopped, for their events still ahead of it in
    * Kafka: bounded, so that a run far behind a busy fleet still ends.

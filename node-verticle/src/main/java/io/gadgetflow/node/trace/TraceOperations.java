@@ -220,10 +220,10 @@ final class TraceOperations {
   }
 
   /**
-   * Waits until Kafka answered the trace's events still queued or in flight when it stopped, at most
-   * {@link #LAST_EVENTS_TIMEOUT}: the answer then has the final counters, and a reader that sees the
-   * trace stopped finds all its events in Kafka (kubectl gadget read on for only a moment after
-   * Stopped and missed the last events of busy nodes, docs/scale.md).
+   * Waits until Kafka answered the trace's events still queued or in flight when it stopped, at
+   * most {@link #LAST_EVENTS_TIMEOUT}: the answer then has the final counters, and a reader that
+   * sees the trace stopped finds all its events in Kafka (kubectl gadget read on for only a moment
+   * after Stopped and missed the last events of busy nodes, docs/scale.md).
    */
   private Future<Void> lastEventsAnswered(TraceSession session, ControlRecord record) {
     return Future.fromCompletionStage(session.lastEventsAnswered(), Vertx.currentContext())
