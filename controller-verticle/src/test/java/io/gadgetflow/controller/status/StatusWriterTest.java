@@ -39,6 +39,21 @@ class StatusWriterTest {
         writesPerSecond);
   }
 
+  /** Writes a Stopped answer when {@code answerWritten} completes, anything else at once. */
+  private StatusWriter writerOfSlowAnswers(
+      Vertx vertx, Duration countersInterval, Future<Trace> answerWritten) {
+    return new StatusWriter(
+        (trace, status) -> {
+          written.add(status);
+          return status.getState() == TraceState.STOPPED
+              ? answerWritten
+              : Future.succeededFuture(trace);
+        },
+        vertx,
+        countersInterval,
+        1000);
+  }
+
   @Test
   void counterUpdatesWaitAndOnlyTheLatestIsWritten(Vertx vertx, VertxTestContext test) {
     vertx.runOnContext(
@@ -132,17 +147,7 @@ class StatusWriterTest {
     vertx.runOnContext(
         ignored -> {
           Promise<Trace> answerWritten = Promise.promise();
-          StatusWriter writer =
-              new StatusWriter(
-                  (trace, status) -> {
-                    written.add(status);
-                    return status.getState() == TraceState.STOPPED
-                        ? answerWritten.future()
-                        : Future.succeededFuture(trace);
-                  },
-                  vertx,
-                  interval,
-                  1000);
+          StatusWriter writer = writerOfSlowAnswers(vertx, interval, answerWritten.future());
           writer.write(
               trace("uid-1", status(TraceState.STARTED, 0)), status(TraceState.STARTED, 5));
           writer.write(
@@ -178,18 +183,9 @@ class StatusWriterTest {
   void overdueCounterUpdatesAreWrittenBesideAnswers(Vertx vertx, VertxTestContext test) {
     vertx.runOnContext(
         ignored -> {
+          // An answer that never finishes.
           StatusWriter writer =
-              new StatusWriter(
-                  (trace, status) -> {
-                    written.add(status);
-                    // An answer that never finishes.
-                    return status.getState() == TraceState.STOPPED
-                        ? Promise.<Trace>promise().future()
-                        : Future.succeededFuture(trace);
-                  },
-                  vertx,
-                  COUNTERS_INTERVAL,
-                  1000);
+              writerOfSlowAnswers(vertx, COUNTERS_INTERVAL, Promise.<Trace>promise().future());
           writer.write(
               trace("uid-1", status(TraceState.STARTED, 0)), status(TraceState.STARTED, 5));
           writer.write(
