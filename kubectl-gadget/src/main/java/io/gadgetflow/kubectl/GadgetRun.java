@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InterruptException;
 
 /**
@@ -467,6 +468,10 @@ final class GadgetRun {
       }
     } catch (InterruptedException | InterruptException e) {
       Thread.currentThread().interrupt();
+    } catch (KafkaException e) {
+      // Kafka did not say where its partitions end: the Traces stop and go all the same.
+      err.printf(
+          "kubectl-gadget: cannot read the stopped Traces' last events: %s%n", e.getMessage());
     }
     reportNews(traces);
     return traces;
