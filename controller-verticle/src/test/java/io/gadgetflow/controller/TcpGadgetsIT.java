@@ -244,6 +244,7 @@ class TcpGadgetsIT {
           platform.awaitTrace(
               name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.COMPLETED);
       assertThat(completed.getStatus().getOperationError()).isNull();
+      RecordSchemas.assertValid("output-histogram.json", completed.getStatus().getOutput());
       JsonNode report = Json.mapper().readTree(completed.getStatus().getOutput());
       assertThat(report.get("valType").asText()).isEqualTo("usecs");
       long samples =
