@@ -11,7 +11,9 @@ import io.gadgetflow.node.gadget.ReferenceTool;
 import io.gadgetflow.node.gadget.RunningGadget;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -19,11 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * biolatency against libbpf-tools' biolatency (/usr/sbin/biolatency, also from issue to completion
- * of each request), both counting while this JVM reads a file block by block with O_DIRECT, each
- * read one request to this machine's disk. The node's other I/O (hundreds of requests a second on a
- * busy machine) falls in both, in windows that differ by the reference's start; so the workload is
- * large enough to dominate: both count at least its requests, their totals are within a tenth of
- * each other, and both put the most requests in the same log2 interval of microseconds.
+ * of each request), both counting while this JVM reads a file block by block with O_DIRECT, 20,000
+ * reads of 4 KiB from this machine's disk. The node's other I/O (hundreds of requests a second on a
+ * busy machine) falls in both, in windows that differ by the reference's start and stop; so the
+ * workload is large enough to dominate, and the histograms must agree within a twentieth of the
+ * total, in total and in every interval. Measured here over 16 runs: the totals differed by at most
+ * 40 requests, an interval by at most 120.
  */
 class BiolatencyComparisonIT {
   private static final int BLOCKS = 5000;
@@ -66,18 +69,20 @@ class BiolatencyComparisonIT {
           .anyMatch(line -> line.matches("\\s*usecs\\s+: count\\s+distribution"));
     }
 
-    long requests = (long) BLOCKS * PASSES;
+    // Not every read is one request: for 20,000 reads both counted from 19,608 to 20,244 here.
+    long reads = (long) BLOCKS * PASSES;
     long ourTotal = ours.values().stream().mapToLong(Long::longValue).sum();
     long referenceTotal = reference.values().stream().mapToLong(Long::longValue).sum();
-    assertThat(ourTotal).isGreaterThanOrEqualTo(requests);
-    assertThat(referenceTotal).isGreaterThanOrEqualTo(requests);
-    assertThat((double) ourTotal).isCloseTo(referenceTotal, within(referenceTotal / 10.0));
-    assertThat(mostCounted(ours))
-        .as("ours %s, biolatency's %s", ours, reference)
-        .isEqualTo(mostCounted(reference));
-  }
-
-  private static long mostCounted(Map<Long, Long> histogram) {
-    return histogram.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    String histograms = "ours %s, biolatency's %s".formatted(ours, reference);
+    assertThat(ourTotal).as(histograms).isGreaterThanOrEqualTo(reads * 9 / 10);
+    double tolerance = referenceTotal / 20.0;
+    assertThat((double) ourTotal).as(histograms).isCloseTo(referenceTotal, within(tolerance));
+    Set<Long> intervals = new TreeSet<>(ours.keySet());
+    intervals.addAll(reference.keySet());
+    for (long start : intervals) {
+      assertThat((double) ours.getOrDefault(start, 0L))
+          .as("the interval from %d us: %s", start, histograms)
+          .isCloseTo(reference.getOrDefault(start, 0L), within(tolerance));
+    }
   }
 }
