@@ -90,23 +90,8 @@ class TcpGadgetsIT {
 
   @Test
   void tcptopStreamsATablePerIntervalWithTheBytesOfAKnownConnection() throws Exception {
-    String name = unique("tcptop");
-    platform
-        .apply(
-            platform.manifest(
-                name,
-                node,
-                "tcptop",
-                "Manual",
-                "Stream",
-                "parameters:\n  interval: \"1\"\n  max_rows: \"500\""))
-        .requireSuccess();
-    platform.annotate(name, "start");
-    String uid =
-        platform
-            .awaitTrace(name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.STARTED)
-            .getMetadata()
-            .getUid();
+    StartedTrace trace = started("tcptop", "interval: \"1\"\nmax_rows: \"500\"");
+    String uid = trace.uid();
 
     try (TestNetwork network = TestNetwork.create()) {
       TcpPeers.Pair pair = TcpPeers.pair(network, "127.0.0.1");
@@ -146,10 +131,10 @@ class TcpGadgetsIT {
       assertThat(server)
           .allSatisfy(row -> assertThat(row.get("sport").asInt()).isEqualTo(pair.serverPort()));
     }
-    platform.annotate(name, "stop");
+    platform.annotate(trace.name(), "stop");
     Trace stopped =
         platform.awaitTrace(
-            name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.STOPPED);
+            trace.name(), t -> !hasOperationAnnotation(t) && state(t) == TraceState.STOPPED);
     assertThat(stopped.getStatus().getOperationError()).isNull();
   }
 
@@ -196,18 +181,7 @@ class TcpGadgetsIT {
 
   @Test
   void tcpconnectStreamsARefusedHandshakeWithItsErrorWhenAskedForLatency() throws Exception {
-    String name = unique("tcpconnect");
-    platform
-        .apply(
-            platform.manifest(
-                name, node, "tcpconnect", "Manual", "Stream", "parameters:\n  latency: \"true\""))
-        .requireSuccess();
-    platform.annotate(name, "start");
-    String uid =
-        platform
-            .awaitTrace(name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.STARTED)
-            .getMetadata()
-            .getUid();
+    String uid = started("tcpconnect", "latency: \"true\"").uid();
 
     try (TestNetwork network = TestNetwork.create()) {
       int clientPort = TcpPeers.refusedConnection(network, "127.0.0.1", CLOSED_PORT);
@@ -284,8 +258,16 @@ class TcpGadgetsIT {
 
   /** Creates and starts a stream Trace of {@code gadget}; returns once it is Started. */
   private StartedTrace started(String gadget) {
+    return started(gadget, "");
+  }
+
+  /** The same with these parameters, lines of YAML. */
+  private StartedTrace started(String gadget, String parameters) {
     String name = unique(gadget);
-    platform.apply(platform.manifest(name, node, gadget)).requireSuccess();
+    String spec = parameters.isEmpty() ? "" : "parameters:\n" + parameters.indent(2);
+    platform
+        .apply(platform.manifest(name, node, gadget, "Manual", "Stream", spec))
+        .requireSuccess();
     platform.annotate(name, "start");
     Trace started =
         platform.awaitTrace(

@@ -65,9 +65,7 @@ class TcpCommandsIT {
             "accept +%d +perl +%d +%d".formatted(pair.pid(), pair.serverPort(), pair.clientPort());
         assertThat(awaitRow(plugin, row -> row.matches(connect))).isNotNull();
         assertThat(awaitRow(plugin, row -> row.matches(accept))).isNotNull();
-        plugin.interrupt();
-        assertThat(plugin.awaitExit(TIMEOUT)).as(plugin.stderr()).isEqualTo(130);
-        assertThat(GadgetFlowRoles.tracesOfThePlugin(cluster)).as(plugin.stderr()).isEmpty();
+        interruptLeavingNoTrace(plugin, cluster);
       } finally {
         plugin.kill();
       }
@@ -121,9 +119,7 @@ class TcpCommandsIT {
           }
         }
         assertThat(sent).as(plugin.stderr()).isEqualTo(bytes);
-        plugin.interrupt();
-        assertThat(plugin.awaitExit(TIMEOUT)).as(plugin.stderr()).isEqualTo(130);
-        assertThat(GadgetFlowRoles.tracesOfThePlugin(cluster)).as(plugin.stderr()).isEmpty();
+        interruptLeavingNoTrace(plugin, cluster);
       } finally {
         plugin.kill();
       }
@@ -156,9 +152,7 @@ class TcpCommandsIT {
                 Pattern.quote(roles.node())
                     + " +%d +perl +4 +127\\.0\\.0\\.1 +%d +127\\.0\\.0\\.1 +%d +ESTABLISHED +PSH\\|ACK"
                         .formatted(pair.pid(), pair.clientPort(), pair.serverPort()));
-        plugin.interrupt();
-        assertThat(plugin.awaitExit(TIMEOUT)).as(plugin.stderr()).isEqualTo(130);
-        assertThat(GadgetFlowRoles.tracesOfThePlugin(cluster)).as(plugin.stderr()).isEmpty();
+        interruptLeavingNoTrace(plugin, cluster);
       } finally {
         plugin.kill();
       }
@@ -272,6 +266,14 @@ class TcpCommandsIT {
                 kafka.bootstrapServers()));
     arguments.addAll(List.of(options));
     return PluginProcess.start(roles.environment(), arguments.toArray(String[]::new));
+  }
+
+  /** Ctrl-C: the run ends with 130 and its Traces are gone. */
+  private static void interruptLeavingNoTrace(PluginProcess plugin, KubernetesCluster cluster)
+      throws Exception {
+    plugin.interrupt();
+    assertThat(plugin.awaitExit(TIMEOUT)).as(plugin.stderr()).isEqualTo(130);
+    assertThat(GadgetFlowRoles.tracesOfThePlugin(cluster)).as(plugin.stderr()).isEmpty();
   }
 
   private static String awaitRow(PluginProcess plugin, String text) throws InterruptedException {
