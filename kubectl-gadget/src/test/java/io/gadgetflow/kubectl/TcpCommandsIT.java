@@ -78,28 +78,9 @@ class TcpCommandsIT {
     int bytes = 5000;
     try (TestNetwork network = TestNetwork.create()) {
       PluginProcess plugin =
-          PluginProcess.start(
-              roles.environment(),
-              "top",
-              "tcp",
-              "1",
-              "-A",
-              "--max-rows",
-              "500",
-              "--node",
-              roles.node(),
-              "-o",
-              "custom-columns=pid,comm,sport,dport,sent,received",
-              "--kubeconfig",
-              cluster.kubeconfig().toString(),
-              "--kafka-bootstrap",
-              kafka.bootstrapServers());
+          TopFileIT.startTopTable(
+              roles, cluster, kafka, "tcp", "pid,comm,sport,dport,sent,received");
       try {
-        // Without a terminal, each table comes after an empty line, header first.
-        assertThat(plugin.nextLine(TIMEOUT)).as(plugin.stderr()).isEmpty();
-        assertThat(plugin.nextLine(TIMEOUT))
-            .as(plugin.stderr())
-            .matches("PID +COMM +SPORT +DPORT +SENT +RECEIVED");
         TcpPeers.Pair pair = TcpPeers.pair(network, "127.0.0.1");
         pair.startSending(bytes);
         pair.awaitReceived(bytes, TIMEOUT);

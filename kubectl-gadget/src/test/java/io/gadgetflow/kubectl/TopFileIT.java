@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -113,27 +114,8 @@ class TopFileIT {
   void topBlockIoPrintsTheRequestsOfAKnownProcess(KubernetesCluster cluster, KafkaBroker kafka)
       throws Exception {
     PluginProcess plugin =
-        PluginProcess.start(
-            roles.environment(),
-            "top",
-            "block-io",
-            "1",
-            "-A",
-            "--max-rows",
-            "500",
-            "--node",
-            roles.node(),
-            "-o",
-            "custom-columns=pid,comm,write,bytes,io",
-            "--kubeconfig",
-            cluster.kubeconfig().toString(),
-            "--kafka-bootstrap",
-            kafka.bootstrapServers());
+        startTopTable(roles, cluster, kafka, "block-io", "pid,comm,write,bytes,io");
     try {
-      assertThat(plugin.nextLine(TIMEOUT)).as(plugin.stderr()).isEmpty();
-      assertThat(plugin.nextLine(TIMEOUT))
-          .as(plugin.stderr())
-          .matches("PID +COMM +WRITE +BYTES +IO");
       // With O_DIRECT each 4 KiB block is one write request to this machine's disk.
       Process dd =
           new ProcessBuilder(
@@ -168,6 +150,47 @@ class TopFileIT {
       assertThat(GadgetFlowRoles.tracesOfThePlugin(cluster)).as(plugin.stderr()).isEmpty();
     } finally {
       plugin.kill();
+    }
+  }
+
+  /**
+   * Runs {@code kubectl gadget top <command> 1} on the node of {@code roles} with up to 500 rows of
+   * these columns, and reads the first table's header, which comes after an empty line (without a
+   * terminal, each table does) once the node runs the gadget.
+   */
+  static PluginProcess startTopTable(
+      GadgetFlowRoles roles,
+      KubernetesCluster cluster,
+      KafkaBroker kafka,
+      String command,
+      String columns)
+      throws InterruptedException {
+    PluginProcess plugin =
+        PluginProcess.start(
+            roles.environment(),
+            "top",
+            command,
+            "1",
+            "-A",
+            "--max-rows",
+            "500",
+            "--node",
+            roles.node(),
+            "-o",
+            "custom-columns=" + columns,
+            "--kubeconfig",
+            cluster.kubeconfig().toString(),
+            "--kafka-bootstrap",
+            kafka.bootstrapServers());
+    try {
+      assertThat(plugin.nextLine(TIMEOUT)).as(plugin.stderr()).isEmpty();
+      assertThat(plugin.nextLine(TIMEOUT))
+          .as(plugin.stderr())
+          .matches(String.join(" +", columns.toUpperCase(Locale.ROOT).split(",")));
+      return plugin;
+    } catch (AssertionError | InterruptedException e) {
+      plugin.kill();
+      throw e;
     }
   }
 
