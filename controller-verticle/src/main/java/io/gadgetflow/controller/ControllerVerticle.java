@@ -90,7 +90,8 @@ public final class ControllerVerticle extends VerticleBase {
         NodeReportConsumer.create(
             vertx, config.kafka(), config.topics().status(), config.identity());
     traces = new TraceRepository(client, kubernetesWorkers);
-    seccompProfiles = new SeccompProfileWriter(client, kubernetesWorkers);
+    seccompProfiles =
+        new SeccompProfileWriter(client, kubernetesWorkers, config.tracePolicy()::mayWriteInto);
     leaderElection =
         LeaderElection.start(
             client,
@@ -172,6 +173,7 @@ public final class ControllerVerticle extends VerticleBase {
             statusWriter,
             control,
             pendingAnswers,
+            config.tracePolicy(),
             clock);
     private final ReconcileQueue queue = new ReconcileQueue(vertx, this::reconcile);
     private final TraceInformer informer =
@@ -183,6 +185,7 @@ public final class ControllerVerticle extends VerticleBase {
             statusWriter,
             pendingAnswers,
             this::onDeletionSettled,
+            reason -> metrics.reportRefused(reason),
             clock);
 
     private boolean stopped;

@@ -38,7 +38,10 @@ final class HistogramText {
     // The colon lines up with the rows' colons, after "%9d -> %-9d".
     lines.add(
         "%-22s : %-8s %s"
-            .formatted("     " + output.path(VALUE_TYPE).asText(), "count", "distribution"));
+            .formatted(
+                "     " + TerminalText.neutralise(output.path(VALUE_TYPE).asText()),
+                "count",
+                "distribution"));
     for (JsonNode interval : output.path(DATA)) {
       long count = interval.path(COUNT).asLong();
       int stars = largest == 0 ? 0 : (int) (count * BAR_WIDTH / largest);

@@ -23,16 +23,17 @@ final class NormalEvents {
     try {
       event = Json.mapper().readTree(json);
     } catch (IOException e) {
-      err.println("kubectl-gadget: skipped an event that is not JSON: " + json);
+      err.println(
+          "kubectl-gadget: skipped an event that is not JSON: " + TerminalText.neutralise(json));
       return null;
     }
     String type = event.path(CommonEventFields.TYPE).asText(NORMAL);
     if (!type.equals(NORMAL)) {
       err.printf(
           "kubectl-gadget: %s from node %s: %s%n",
-          type,
-          event.path(CommonEventFields.NODE).asText("?"),
-          event.path(CommonEventFields.MESSAGE).asText(""));
+          TerminalText.neutralise(type),
+          TerminalText.neutralise(event.path(CommonEventFields.NODE).asText("?")),
+          TerminalText.neutralise(event.path(CommonEventFields.MESSAGE).asText("")));
       return null;
     }
     return event;

@@ -81,7 +81,8 @@ public final class WebVerticle extends VerticleBase {
     Future<Authenticator> authenticator =
         config.localMode()
             ? Authenticator.forLocal(client, kubernetesWorkers, localToken, clock)
-            : Future.succeededFuture(Authenticator.forCluster(client, kubernetesWorkers, clock));
+            : Future.succeededFuture(
+                Authenticator.forCluster(client, kubernetesWorkers, config.tokenAudience(), clock));
     return authenticator
         .compose(
             authentication ->
@@ -94,7 +95,9 @@ public final class WebVerticle extends VerticleBase {
                             vertx,
                             new OriginCheck(config.allowedOrigins()),
                             new EventSocketLimits(
-                                config.replayEvents(), config.socketQueueEvents()),
+                                config.replayEvents(),
+                                config.socketQueueEvents(),
+                                config.socketsPerUser()),
                             authentication,
                             new Authorizer(client, kubernetesWorkers, clock),
                             new TraceStore(client, kubernetesWorkers),

@@ -2,6 +2,7 @@ package io.gadgetflow.controller.kafka;
 
 import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.json.MalformedRecordException;
+import io.gadgetflow.api.kafka.KafkaRole;
 import io.gadgetflow.api.kafka.NodeReport;
 import io.gadgetflow.kafka.KafkaClients;
 import io.vertx.core.Future;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeReportConsumer {
   private static final Logger LOG = LoggerFactory.getLogger(NodeReportConsumer.class);
-  public static final String GROUP_ID = "gadgetflow-controller";
+
+  /** The group the broker's ACLs allow the controller. */
+  public static final String GROUP_ID = KafkaRole.CONTROLLER_GROUP;
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final String topic;

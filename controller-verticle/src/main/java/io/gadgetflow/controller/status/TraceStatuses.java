@@ -51,6 +51,17 @@ public final class TraceStatuses {
     return next;
   }
 
+  /**
+   * Only the event counters of {@code report}: what a report of an earlier operation may still
+   * change on a running Trace, whose answer it no longer is.
+   */
+  public static TraceStatus withCounters(TraceStatus current, NodeReport report) {
+    TraceStatus next = copy(current);
+    next.setEvents(report.counters().events());
+    next.setLostEvents(report.counters().lost());
+    return next;
+  }
+
   /** An operation the node did not answer in time. */
   public static TraceStatus afterSilence(
       TraceStatus current, String message, Long generation, Instant now) {
