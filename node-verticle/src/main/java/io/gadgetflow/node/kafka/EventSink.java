@@ -152,16 +152,19 @@ public final class EventSink implements AutoCloseable {
   }
 
   private boolean offer(EventStream stream, long epochNanos, byte[] json, Callback outcome) {
+    if (closing) {
+      return false;
+    }
     long bytes = json.length + EVENT_OVERHEAD_BYTES;
     long queued = queuedBytes.addAndGet(bytes);
     long streamQueued = stream.queuedBytes.addAndGet(bytes);
-    if (closing
-        || queued > capacityBytes
-        || (queued > capacityBytes / 2 && streamQueued > queued / 2)) {
+    if (queued > capacityBytes || (queued > capacityBytes / 2 && streamQueued > queued / 2)) {
       queuedBytes.addAndGet(-bytes);
       stream.queuedBytes.addAndGet(-bytes);
       return false;
     }
+    // Counted before it is queued: the sender may send it, and Kafka answer, at once.
+    stream.queued();
     queue.offer(new QueuedEvent(stream, stream.nextId(), epochNanos, json, outcome));
     if (senderIdle) {
       // Once: on one core the reader may queue many events before the sender runs, and waking an
