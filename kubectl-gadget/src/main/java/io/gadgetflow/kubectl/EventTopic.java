@@ -2,8 +2,10 @@ package io.gadgetflow.kubectl;
 
 import io.gadgetflow.kafka.KafkaClients;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,6 +21,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class EventTopic implements AutoCloseable {
   private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration END_POLL = Duration.ofMillis(200);
 
   private final KafkaConsumer<String, String> consumer;
   private volatile Set<String> traceUids = Set.of();
@@ -67,6 +70,28 @@ final class EventTopic implements AutoCloseable {
       }
     }
     return events;
+  }
+
+  /**
+   * The followed Traces' events up to where each partition ends now, so that the last events of
+   * Traces already stopped are all read, however far behind this reader is: a node answers a stop
+   * once Kafka has its trace's last events. Reads for at most {@code timeout}; what is left then is
+   * not read.
+   */
+  List<String> pollToCurrentEnd(Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment(), KAFKA_TIMEOUT);
+    List<String> events = new ArrayList<>();
+    while (Instant.now().isBefore(deadline) && !reached(ends)) {
+      Duration left = Duration.between(Instant.now(), deadline);
+      events.addAll(poll(left.compareTo(END_POLL) < 0 ? left : END_POLL));
+    }
+    return events;
+  }
+
+  private boolean reached(Map<TopicPartition, Long> ends) {
+    return ends.entrySet().stream()
+        .allMatch(end -> consumer.position(end.getKey(), KAFKA_TIMEOUT) >= end.getValue());
   }
 
   @Override

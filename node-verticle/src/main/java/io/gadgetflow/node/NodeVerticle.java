@@ -110,7 +110,7 @@ public final class NodeVerticle extends VerticleBase {
             config.kafka(),
             config.nodeName(),
             config.topics().events(),
-            config.eventQueueCapacity(),
+            config.eventQueueBytes(),
             metrics.kafkaSend());
     reporter =
         StatusReporter.create(vertx, config.kafka(), config.topics().status(), config.nodeName());

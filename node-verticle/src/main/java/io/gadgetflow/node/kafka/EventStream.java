@@ -5,6 +5,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.gadgetflow.api.kafka.CloudEventHeaders;
 import io.gadgetflow.api.kafka.ControlRecord;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -17,7 +20,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * One trace's events on their way to Kafka: the record key (the trace uid, so a trace's events stay
  * in order on one partition), CloudEvents headers encoded once, and what became of each event.
  * {@link #nextId()} is called by the trace's ring reader thread only, {@link #headers} by the
- * sink's sender thread only; the counters are updated by Kafka's sender thread.
+ * sink's sender thread only; the counters are updated by Kafka's sender thread. It also knows how
+ * many of its records (events and loss warnings) are queued or sent and not yet answered by Kafka,
+ * so that a trace's stop can wait for its last events ({@link #allAnswered()}).
  */
 public final class EventStream implements Callback {
   private static final Header SPEC_VERSION =
@@ -36,8 +41,15 @@ public final class EventStream implements Callback {
   private final Headers headers;
   private final LongAdder delivered = new LongAdder();
   private final LongAdder failed = new LongAdder();
-  private final Callback lossWarnings = (metadata, exception) -> {};
+  private final Callback lossWarnings = (metadata, exception) -> answered();
+  private final AtomicLong unanswered = new AtomicLong();
+  private final CompletableFuture<Void> lastAnswered = new CompletableFuture<>();
+  private volatile boolean ended;
   private final Rfc3339Time times = new Rfc3339Time();
+
+  /** Bytes of this stream's events in the sink's queue: its share of the queue's bound. */
+  final AtomicLong queuedBytes = new AtomicLong();
+
   private long sequence;
 
   public EventStream(String nodeName, ControlRecord trace) {
@@ -75,9 +87,10 @@ public final class EventStream implements Callback {
    * time, ce_id's and ce_time's values set for this event. A producer record copies a {@link
    * RecordHeaders}' list at its exact size (any other iterable one by one into a list that grows),
    * and {@code KafkaProducer.send} has written the values into its batch when it returns, so
-   * nothing per event is built but the two values.
+   * nothing per event is built but the two values. Public for bench/peers, which measures what
+   * these headers cost Kafka's producer per record.
    */
-  Headers headers(long id, long epochNanos) {
+  public Headers headers(long id, long epochNanos) {
     this.id.value = id(id);
     this.time.value = times.format(epochNanos);
     return headers;
@@ -105,6 +118,31 @@ public final class EventStream implements Callback {
     } else {
       failed.increment();
     }
+    answered();
+  }
+
+  /** One more of this stream's records taken by the sink; Kafka's answer to it is awaited. */
+  void queued() {
+    unanswered.incrementAndGet();
+  }
+
+  /** A record the sink took and then refused, or whose outcome Kafka told. */
+  void answered() {
+    if (unanswered.decrementAndGet() == 0 && ended) {
+      lastAnswered.complete(null);
+    }
+  }
+
+  /**
+   * Completes once Kafka answered every record of this stream queued so far (at once when none
+   * waits). Called once no more are queued: the trace's session is closed.
+   */
+  public CompletionStage<Void> allAnswered() {
+    ended = true;
+    if (unanswered.get() == 0) {
+      lastAnswered.complete(null);
+    }
+    return lastAnswered;
   }
 
   /** {@code <trace uid>:<id>}, written straight into bytes. */

@@ -11,6 +11,7 @@ import io.gadgetflow.node.kafka.EventStream;
 import io.gadgetflow.node.metrics.NodeMetrics;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.DoubleAccumulator;
 import java.util.function.LongConsumer;
 import java.util.function.ToLongFunction;
@@ -19,8 +20,10 @@ import java.util.function.ToLongFunction;
  * One trace's share of a {@link LoadedGadget}: the events of the containers its filter selects (all
  * of them, without a filter) queued for Kafka under the trace's key and headers, and appended to
  * its file for {@code outputMode: File}. Whatever the kernel, the decoder or the queue drops while
- * the trace runs is counted and said in warning events; a loss in the shared ring may have been
- * another trace's event, and counts for every trace of the gadget.
+ * the trace runs is counted and said in warning events. A loss in the shared ring counts for the
+ * trace when it was an event of a namespace the trace selects, for a gadget that counts its losses
+ * per mount namespace; otherwise it may have been another trace's event, and counts for every trace
+ * of the gadget.
  */
 public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
   private static final long[] NONE_SELECTED = {};
@@ -30,6 +33,12 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
   private final EventStream stream;
   private final boolean filtered;
   private final long kernelLostBefore;
+
+  /**
+   * Null unless the trace selects mount namespaces of a gadget that counts losses per namespace.
+   */
+  private final SelectedNamespaceLosses namespaceLosses;
+
   private final long malformedBefore;
   private final DoubleAccumulator peakRingFill = new DoubleAccumulator(Math::max, 0);
 
@@ -53,7 +62,11 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
 
   private record Farewell(long epochNanos, byte[] json) {}
 
-  private volatile EventCounters finalCounters;
+  /**
+   * Losses before Kafka when the session closed, set then: the gadget's own counters go on with its
+   * other traces' losses. Kafka's outcomes of the trace's last events still count after the close.
+   */
+  private volatile Long lossesBeforeKafkaAtClose;
 
   TraceSession(
       LoadedGadget gadget,
@@ -62,6 +75,7 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
       EventFile file,
       boolean filtered,
       long kernelLostBefore,
+      SelectedNamespaceLosses namespaceLosses,
       long malformedBefore) {
     this.gadget = gadget;
     this.sink = sink;
@@ -69,6 +83,7 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
     this.file = file;
     this.filtered = filtered;
     this.kernelLostBefore = kernelLostBefore;
+    this.namespaceLosses = namespaceLosses;
     this.malformedBefore = malformedBefore;
   }
 
@@ -88,12 +103,18 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
             filter,
             namespaceOf,
             id -> {
+              if (namespaceLosses != null) {
+                namespaceLosses.selected(id);
+              }
               selected = withId(selected, id);
               select.accept(id);
             },
             id -> {
               deselect.accept(id);
               selected = withoutId(selected, id);
+              if (namespaceLosses != null) {
+                namespaceLosses.deselected(id);
+              }
             });
   }
 
@@ -107,11 +128,21 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
 
   @Override
   public EventCounters counters() {
-    EventCounters closedCounters = finalCounters;
-    return closedCounters != null
-        ? closedCounters
-        : new EventCounters(
-            stream.delivered(), losses(gadget.lostEvents(), gadget.malformedRecords()));
+    Long beforeKafka = lossesBeforeKafkaAtClose;
+    return new EventCounters(
+        stream.delivered(),
+        (beforeKafka != null
+                ? beforeKafka
+                : droppedBeforeKafka(gadget.lostEvents(), gadget.malformedRecords()))
+            + afterQueue());
+  }
+
+  /**
+   * Completes once Kafka answered each of the trace's events queued before the session closed: its
+   * counters are final then, and every event it delivered is in Kafka.
+   */
+  public CompletionStage<Void> lastEventsAnswered() {
+    return stream.allAnswered();
   }
 
   /**
@@ -212,7 +243,7 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
    */
   @Override
   public void close() {
-    if (finalCounters != null) {
+    if (lossesBeforeKafkaAtClose != null) {
       return;
     }
     closed = true;
@@ -223,19 +254,19 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
     if (file != null) {
       file.close();
     }
-    finalCounters =
-        new EventCounters(
-            stream.delivered(), losses(gadget.lostEvents(), gadget.malformedRecords()));
+    lossesBeforeKafkaAtClose = droppedBeforeKafka(gadget.lostEvents(), gadget.malformedRecords());
   }
 
-  private long losses(long kernelLost, long malformedRecords) {
-    long fileLosses = file == null ? 0 : file.failedLines();
-    return droppedBeforeKafka(kernelLost, malformedRecords) + stream.failed() + fileLosses;
+  /** Refused by Kafka, or not written to the trace's file. */
+  private long afterQueue() {
+    return stream.failed() + (file == null ? 0 : file.failedLines());
   }
 
   /** By the kernel, the decoder or a full queue; the events a warning event tells of. */
   private long droppedBeforeKafka(long kernelLost, long malformedRecords) {
-    return kernelLost - kernelLostBefore + malformedRecords - malformedBefore + queueDrops;
+    long kernelLosses =
+        namespaceLosses != null ? namespaceLosses.total() : kernelLost - kernelLostBefore;
+    return kernelLosses + malformedRecords - malformedBefore + queueDrops;
   }
 
   private static long[] withId(long[] ids, long id) {

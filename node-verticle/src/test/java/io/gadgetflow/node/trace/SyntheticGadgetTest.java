@@ -13,6 +13,8 @@ import io.gadgetflow.node.kafka.EventSink;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -25,8 +27,7 @@ class SyntheticGadgetTest {
 
   @Test
   void emittedEventsTakeTheAgentsPathToEveryJoinedTrace() {
-    EventSink sink =
-        EventSink.around(producer, config.topics().events(), config.eventQueueCapacity());
+    EventSink sink = EventSink.around(producer, config.topics().events(), config.eventQueueBytes());
     SyntheticGadget gadget = new SyntheticGadget("execsnoop", sink, "node-1");
     TraceSession first = gadget.join(trace("uid-1"), Optional.empty());
     TraceSession second = gadget.join(trace("uid-2"), Optional.empty());
@@ -51,9 +52,50 @@ class SyntheticGadgetTest {
   }
 
   @Test
+  void aStoppedTraceCountsItsLastEventsOnceKafkaAnsweredThem() throws Exception {
+    MockProducer<byte[], byte[]> unanswering =
+        new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+    try (EventSink sink =
+        EventSink.around(unanswering, config.topics().events(), config.eventQueueBytes())) {
+      SyntheticGadget gadget = new SyntheticGadget("execsnoop", sink, "node-1");
+      TraceSession session = gadget.join(trace("uid-1"), Optional.empty());
+      gadget.emit(1_000_000_000L, "{\"comm\":\"a\"}".getBytes(UTF_8));
+      gadget.emit(2_000_000_000L, "{\"comm\":\"b\"}".getBytes(UTF_8));
+      session.close();
+      CompletableFuture<Void> lastAnswered = session.lastEventsAnswered().toCompletableFuture();
+
+      assertThat(lastAnswered).isNotDone();
+      assertThat(session.counters()).isEqualTo(new EventCounters(0, 0));
+      // The sink's sender hands the queued events to the producer; Kafka answers both.
+      for (int answered = 0; answered < 2; ) {
+        if (unanswering.completeNext()) {
+          answered++;
+        } else {
+          Thread.onSpinWait();
+        }
+      }
+
+      lastAnswered.get(10, TimeUnit.SECONDS);
+      assertThat(session.counters()).isEqualTo(new EventCounters(2, 0));
+    }
+  }
+
+  @Test
+  void aTraceWithoutEventsOnTheirWayIsAnsweredAtOnce() {
+    try (EventSink sink =
+        EventSink.around(producer, config.topics().events(), config.eventQueueBytes())) {
+      TraceSession session =
+          new SyntheticGadget("execsnoop", sink, "node-1").join(trace("uid-1"), Optional.empty());
+      session.close();
+
+      assertThat(session.lastEventsAnswered().toCompletableFuture()).isDone();
+    }
+  }
+
+  @Test
   void aClosedGadgetSaysSo() {
     try (EventSink sink =
-        EventSink.around(producer, config.topics().events(), config.eventQueueCapacity())) {
+        EventSink.around(producer, config.topics().events(), config.eventQueueBytes())) {
       SyntheticGadget gadget = new SyntheticGadget("execsnoop", sink, "node-1");
       assertThat(gadget.isClosed()).isFalse();
       gadget.close();

@@ -1,0 +1,114 @@
+package io.gadgetflow.node.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The queue between ring readers and Kafka holds a number of bytes, whatever the events' sizes, and
+ * a trace that floods it keeps half of it free for the others.
+ */
+class EventSinkTest {
+  private static final int ROOM_FOR_TEN_KILOBYTE_EVENTS = 10 * (1000 + 96);
+
+  private final EventStream stream = ExecsnoopStream.create();
+  private final EventStream otherTrace = ExecsnoopStream.create();
+
+  /** Holds the sender in its first send, so that whatever is offered after stays queued. */
+  private final StalledProducer producer = new StalledProducer();
+
+  private final EventSink sink =
+      EventSink.around(producer, "gadget.events", ROOM_FOR_TEN_KILOBYTE_EVENTS);
+
+  @AfterEach
+  void release() {
+    producer.release.countDown();
+    sink.close();
+  }
+
+  @Test
+  void refusesLargeEventsOnceTheirBytesFillTheQueue() throws Exception {
+    stallTheSender();
+
+    assertThat(acceptedOf(stream, 20, 1000)).isEqualTo(5);
+    assertThat(acceptedOf(otherTrace, 20, 1000)).isEqualTo(5);
+    assertThat(sink.offer(otherTrace, 0, new byte[0])).isFalse();
+  }
+
+  @Test
+  void holdsManyMoreSmallEventsInTheSameBytes() throws Exception {
+    stallTheSender();
+
+    assertThat(acceptedOf(stream, 100, 104))
+        .isEqualTo(ROOM_FOR_TEN_KILOBYTE_EVENTS / 2 / (104 + 96));
+  }
+
+  @Test
+  void aFloodingTraceKeepsHalfTheQueueForTheOthers() throws Exception {
+    stallTheSender();
+
+    int half = ROOM_FOR_TEN_KILOBYTE_EVENTS / 2 / (104 + 96);
+    assertThat(acceptedOf(stream, 1000, 104)).isEqualTo(half);
+    assertThat(acceptedOf(otherTrace, 1000, 104)).isEqualTo(half);
+  }
+
+  @Test
+  void freesItsBytesAsTheSenderTakesEvents() throws Exception {
+    stallTheSender();
+    assertThat(acceptedOf(stream, 20, 1000)).isEqualTo(5);
+
+    producer.release.countDown();
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (producer.history().size() < 6 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(producer.history()).hasSize(6);
+    assertThat(acceptedOf(stream, 5, 1000)).isEqualTo(5);
+  }
+
+  private void stallTheSender() throws InterruptedException {
+    assertThat(sink.offer(stream, 0, new byte[1])).isTrue();
+    assertThat(producer.sending.await(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  private int acceptedOf(EventStream trace, int events, int jsonBytes) {
+    int accepted = 0;
+    for (int i = 0; i < events; i++) {
+      if (sink.offer(trace, 0, new byte[jsonBytes])) {
+        accepted++;
+      }
+    }
+    return accepted;
+  }
+
+  private static final class StalledProducer extends MockProducer<byte[], byte[]> {
+    final CountDownLatch sending = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    StalledProducer() {
+      super(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public synchronized Future<RecordMetadata> send(
+        ProducerRecord<byte[], byte[]> record, Callback callback) {
+      sending.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return super.send(record, callback);
+    }
+  }
+}
