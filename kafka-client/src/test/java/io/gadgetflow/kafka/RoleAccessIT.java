@@ -12,10 +12,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -160,12 +161,17 @@ class RoleAccessIT {
     }
   }
 
+  /**
+   * The refusal comes as the send's failure, or, when the idempotent producer's own start was
+   * refused first, as the producer's error state whose cause is that refusal.
+   */
   private static void assertRefused(ThrowingCallable send) {
     assertThatThrownBy(send::call)
         .satisfies(
             e ->
-                assertThat(e instanceof ExecutionException ? e.getCause() : e)
-                    .isInstanceOf(AuthorizationException.class));
+                assertThat(Stream.iterate(e, Objects::nonNull, Throwable::getCause))
+                    .as("the causes of %s", e)
+                    .anyMatch(AuthorizationException.class::isInstance));
   }
 
   private interface ThrowingCallable {
