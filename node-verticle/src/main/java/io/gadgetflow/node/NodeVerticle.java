@@ -1,6 +1,7 @@
 package io.gadgetflow.node;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gadgetflow.kafka.SkippedRecords;
 import io.gadgetflow.node.bpf.NativeArchitecture;
 import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.containers.NodePods;
@@ -108,9 +109,16 @@ public final class NodeVerticle extends VerticleBase {
             containers,
             clock,
             metrics);
+    SkippedRecords skippedControl = new SkippedRecords("node-control", LOG::warn);
+    skippedControl.bindTo(registry);
     controlReader =
         ControlReader.start(
-            config.kafka(), config.topics().control(), config.nodeName(), context, supervisor);
+            config.kafka(),
+            config.topics().control(),
+            config.nodeName(),
+            context,
+            supervisor,
+            skippedControl);
     reportTimer =
         vertx.setPeriodic(config.reportInterval().toMillis(), id -> supervisor.reportCounters());
     return controlReader.positioned();

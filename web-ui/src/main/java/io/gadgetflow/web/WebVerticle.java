@@ -77,7 +77,8 @@ public final class WebVerticle extends VerticleBase {
     vertx.eventBus().registerDefaultCodec(LiveEvent.class, new LiveEventCodec());
     NodeDirectory nodes = new NodeDirectory(config.knownNodes(), config.nodeWindow(), clock);
     feed =
-        LiveFeed.start(config.kafka(), config.topics(), config.nodeWindow(), context, nodes, clock);
+        LiveFeed.start(
+            config.kafka(), config.topics(), config.nodeWindow(), context, nodes, clock, registry);
     Future<Authenticator> authenticator =
         config.localMode()
             ? Authenticator.forLocal(client, kubernetesWorkers, localToken, clock)
