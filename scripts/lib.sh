@@ -18,7 +18,8 @@ GADGETFLOW_DEBIAN_PACKAGES+=(iproute2 dnsmasq-base bind9-dnsutils openssl)
 # libbpf-tools: the reference tools the gadgets' comparison tests run beside them (mountsnoop).
 GADGETFLOW_DEBIAN_PACKAGES+=(libbpf-tools)
 # The TCP gadgets' tests: lost and dropped packets in test network namespaces (nftables), and
-# bpftrace's tcpdrop.bt beside tcpdrop.
+# bpftrace's tcpdrop.bt beside tcpdrop; bpftrace's profile probe beside profile cpu (gcc builds
+# its workload).
 GADGETFLOW_DEBIAN_PACKAGES+=(nftables bpftrace)
 
 die() {

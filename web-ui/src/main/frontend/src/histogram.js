@@ -2,15 +2,11 @@
 // status.output: {"valType":"usecs","data":[{"count":N,"intervalStart":a,"intervalEnd":b},...]}.
 // Pure functions, so the Node tests can check them without a browser.
 
+import { parseOutput } from './output.js';
+
 /** The histogram in a status.output text, or null when the text has another shape. */
 export function parseHistogram(outputText) {
-  if (typeof outputText !== 'string' || outputText.trim() === '') return null;
-  let value;
-  try {
-    value = JSON.parse(outputText);
-  } catch {
-    return null;
-  }
+  const value = parseOutput(outputText);
   if (!value || typeof value.valType !== 'string' || !Array.isArray(value.data)) return null;
   const bins = [];
   for (const item of value.data) {

@@ -1,15 +1,27 @@
 import { parseHistogram } from '../histogram.js';
 import { html } from '../html.js';
+import { parseProfile } from '../profile.js';
 import { HistogramChart } from './HistogramChart.js';
+import { ProfileTable } from './ProfileTable.js';
 
-/** A Trace's status.output: a histogram drawn as one, anything else as indented JSON. */
+/**
+ * A Trace's status.output: a histogram drawn as one, a CPU profile as a table of its stacks,
+ * anything else as indented JSON.
+ */
 export function StatusOutput({ trace }) {
   const text = trace.status.output;
-  const histogram = parseHistogram(text);
   return html`<div class="status-output" data-trace=${trace.metadata.name}>
     <h3>Result of ${trace.metadata.name}</h3>
-    ${histogram ? html`<${HistogramChart} histogram=${histogram} />` : html`<pre>${pretty(text)}</pre>`}
+    ${rendered(text)}
   </div>`;
+}
+
+function rendered(text) {
+  const histogram = parseHistogram(text);
+  if (histogram) return html`<${HistogramChart} histogram=${histogram} />`;
+  const profile = parseProfile(text);
+  if (profile && profile.stacks.length > 0) return html`<${ProfileTable} profile=${profile} />`;
+  return html`<pre>${pretty(text)}</pre>`;
 }
 
 function pretty(text) {

@@ -191,6 +191,8 @@ class LayersTest {
           .definedBy(NODE + ".gadget")
           .layer("bpf")
           .definedBy(NODE + ".bpf..")
+          .layer("symbols")
+          .definedBy(NODE + ".symbols..")
           .whereLayer("agent")
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("trace")
@@ -207,10 +209,12 @@ class LayersTest {
           .whereLayer("catalog")
           .mayOnlyAccessLayers("each gadget", "gadget")
           .whereLayer("each gadget")
-          .mayOnlyAccessLayers("gadget", "bpf")
+          .mayOnlyAccessLayers("gadget", "bpf", "symbols")
           .whereLayer("gadget")
           .mayOnlyAccessLayers("bpf")
           .whereLayer("bpf")
+          .mayNotAccessAnyLayer()
+          .whereLayer("symbols")
           .mayNotAccessAnyLayer();
 
   /**

@@ -82,7 +82,7 @@ class InstallManifestsIT {
     assertThat(texts(container.at("/securityContext/capabilities/drop"))).containsExactly("ALL");
     assertThat(texts(container.at("/securityContext/capabilities/add")))
         .containsExactlyInAnyOrder(
-            "BPF", "PERFMON", "SYS_RESOURCE", "SYS_PTRACE", "SYS_ADMIN", "NET_RAW");
+            "BPF", "PERFMON", "SYS_RESOURCE", "SYS_PTRACE", "SYS_ADMIN", "NET_RAW", "SYSLOG");
     assertThat(container.at("/securityContext/privileged").asBoolean()).isFalse();
     assertThat(texts(container.at("/volumeMounts"), "mountPath"))
         .contains("/sys/kernel/btf", "/sys/kernel/tracing", "/host/sys/fs/cgroup");

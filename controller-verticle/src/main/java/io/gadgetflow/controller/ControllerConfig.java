@@ -19,6 +19,9 @@ import java.util.Map;
  * @param deletionTimeout how long deletion waits for the node to confirm the gadget stopped
  * @param statusCountersInterval how long a change of a Trace's event counters alone may wait to be
  *     written into its status; zero writes each at once
+ * @param statusCounterWritesPerSecond how many counter updates are written a second at most, over
+ *     all Traces: with more running Traces than this times the interval, each Trace's counters are
+ *     written less often
  * @param leaseTiming how the Lease is held; a standby acts at most its duration after a leader dies
  * @param kafkaSecurity TLS and SASL settings of every Kafka client of the controller
  */
@@ -32,6 +35,7 @@ public record ControllerConfig(
     Duration operationTimeout,
     Duration deletionTimeout,
     Duration statusCountersInterval,
+    int statusCounterWritesPerSecond,
     LeaderElection.Timing leaseTiming,
     KafkaSecurity kafkaSecurity) {
 
@@ -40,13 +44,15 @@ public record ControllerConfig(
   public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_DELETION_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_STATUS_COUNTERS_INTERVAL = Duration.ofSeconds(10);
+  public static final int DEFAULT_STATUS_COUNTER_WRITES_PER_SECOND = 20;
 
   /**
    * Reads {@code GADGETFLOW_*} variables: {@code KAFKA_BOOTSTRAP_SERVERS}, {@code TOPIC_CONTROL},
    * {@code TOPIC_STATUS}, {@code TOPIC_EVENTS}, {@code WATCH_NAMESPACE}, {@code LEASE_NAMESPACE},
    * {@code LEASE_NAME}, {@code IDENTITY}, {@code OPERATION_TIMEOUT_SECONDS}, {@code
-   * DELETION_TIMEOUT_SECONDS}, {@code STATUS_COUNTERS_INTERVAL_SECONDS}, and the {@code KAFKA_*}
-   * security settings of {@link KafkaSecurity#fromSettings}.
+   * DELETION_TIMEOUT_SECONDS}, {@code STATUS_COUNTERS_INTERVAL_SECONDS}, {@code
+   * STATUS_COUNTER_WRITES_PER_SECOND}, and the {@code KAFKA_*} security settings of {@link
+   * KafkaSecurity#fromSettings}.
    */
   public static ControllerConfig fromEnvironment(Map<String, String> env, String hostName) {
     Settings settings = new Settings(env);
@@ -63,8 +69,19 @@ public record ControllerConfig(
         settings.seconds("OPERATION_TIMEOUT_SECONDS", DEFAULT_OPERATION_TIMEOUT),
         settings.seconds("DELETION_TIMEOUT_SECONDS", DEFAULT_DELETION_TIMEOUT),
         settings.seconds("STATUS_COUNTERS_INTERVAL_SECONDS", DEFAULT_STATUS_COUNTERS_INTERVAL),
+        settings.integer(
+            "STATUS_COUNTER_WRITES_PER_SECOND", DEFAULT_STATUS_COUNTER_WRITES_PER_SECOND),
         LeaderElection.Timing.DEFAULT,
         KafkaSecurity.fromSettings(settings));
+  }
+
+  public ControllerConfig {
+    if (statusCounterWritesPerSecond < 1) {
+      throw new IllegalArgumentException(
+          Settings.PREFIX
+              + "STATUS_COUNTER_WRITES_PER_SECOND must be at least 1, not "
+              + statusCounterWritesPerSecond);
+    }
   }
 
   public ControllerConfig withKafkaBootstrapServers(String servers) {
@@ -78,6 +95,7 @@ public record ControllerConfig(
         operationTimeout,
         deletionTimeout,
         statusCountersInterval,
+        statusCounterWritesPerSecond,
         leaseTiming,
         kafkaSecurity);
   }

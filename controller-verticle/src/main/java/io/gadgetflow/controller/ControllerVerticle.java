@@ -169,7 +169,11 @@ public final class ControllerVerticle extends VerticleBase {
     private final StatusWrites statusWrites =
         new StatusWrites(traces::replaceStatus, traces::read, vertx);
     private final StatusWriter statusWriter =
-        new StatusWriter(statusWrites::write, vertx, config.statusCountersInterval());
+        new StatusWriter(
+            statusWrites::write,
+            vertx,
+            config.statusCountersInterval(),
+            config.statusCounterWritesPerSecond());
     private final TraceReconciler reconciler =
         new TraceReconciler(
             new AnswerTimeouts(config.operationTimeout(), config.deletionTimeout()),

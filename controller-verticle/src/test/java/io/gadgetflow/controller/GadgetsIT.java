@@ -39,6 +39,7 @@ class GadgetsIT {
   private static final int DIRECT_IO_BLOCKS = 256;
   private static final int TOP_WRITES = 7;
   private static final int TOP_BLOCK = 65536;
+  private static final int PROFILE_DD_BLOCKS = 40_000;
 
   @TempDir Path directory;
 
@@ -87,12 +88,7 @@ class GadgetsIT {
             .sum();
     assertThat(requests).isGreaterThanOrEqualTo(2 * DIRECT_IO_BLOCKS);
 
-    // A new start clears the last report.
-    platform.annotate(name, "start");
-    Trace restarted =
-        platform.awaitTrace(
-            name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.STARTED);
-    assertThat(restarted.getStatus().getOutput()).isNull();
+    assertANewStartClearsTheReport(name);
   }
 
   @Test
@@ -246,6 +242,88 @@ class GadgetsIT {
         "Invalid value \"-size\" for parameter \"sort_by\" of gadget \"tcptop\": no column"
             + " \"size\" to sort by: expected some of pid, comm, ipversion, saddr, sport, daddr,"
             + " dport, sent, received");
+  }
+
+  @Test
+  void profileReportsTheStacksItSampledInTheStatusAtStop() throws Exception {
+    String name = unique("profile");
+    platform
+        .apply(
+            platform.manifest(
+                name, node, "profile", "Manual", "Status", "parameters:\n  frequency: \"199\""))
+        .requireSuccess();
+    platform.annotate(name, "start");
+    platform.awaitTrace(name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.STARTED);
+
+    // Reading /dev/zero keeps dd in the kernel, in functions the kernel names in /proc/kallsyms.
+    long pid = run("dd", "if=/dev/zero", "of=/dev/null", "bs=65536", "count=" + PROFILE_DD_BLOCKS);
+
+    platform.annotate(name, "stop");
+    Trace completed =
+        platform.awaitTrace(
+            name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.COMPLETED);
+
+    assertThat(completed.getStatus().getOperationError()).isNull();
+    String output = completed.getStatus().getOutput();
+    RecordSchemas.assertValid("output-profile.json", output);
+    // Before its exec, dd's process was Java's spawn helper: those samples have its name.
+    List<JsonNode> ofDd =
+        StreamSupport.stream(Json.mapper().readTree(output).spliterator(), false)
+            .filter(entry -> entry.get("pid").asLong() == pid)
+            .filter(entry -> entry.get("comm").asText().equals("dd"))
+            .toList();
+    assertThat(ofDd)
+        .isNotEmpty()
+        .allSatisfy(
+            entry -> {
+              assertThat(entry.get("node").asText()).isEqualTo(node);
+              assertThat(entry.get("count").asLong()).isPositive();
+            })
+        .anySatisfy(
+            entry -> assertThat(entry.path("kernelStack").toString()).contains("\"vfs_read\""));
+
+    assertANewStartClearsTheReport(name);
+  }
+
+  @Test
+  void profileRefusesAFrequencyOutOfRangeAndUserAndKernelStacksOnlyTogether() {
+    String both = unique("profile");
+    platform
+        .apply(
+            platform.manifest(
+                both,
+                node,
+                "profile",
+                "Manual",
+                "Status",
+                "parameters:\n  user: \"true\"\n  kernel: \"true\""))
+        .requireSuccess();
+    platform.annotate(both, "start");
+    platform.awaitOperationError(
+        both,
+        "Failed to start gadget \"profile\": parameters \"user\" and \"kernel\" exclude each"
+            + " other: with both, no stack is left");
+
+    String name = unique("profile");
+    platform
+        .apply(
+            platform.manifest(
+                name, node, "profile", "Manual", "Status", "parameters:\n  frequency: \"0\""))
+        .requireSuccess();
+    platform.annotate(name, "start");
+
+    platform.awaitOperationError(
+        name,
+        "Invalid value \"0\" for parameter \"frequency\" of gadget \"profile\": 0 is out of"
+            + " range [1, 10000]");
+  }
+
+  private void assertANewStartClearsTheReport(String name) {
+    platform.annotate(name, "start");
+    Trace restarted =
+        platform.awaitTrace(
+            name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.STARTED);
+    assertThat(restarted.getStatus().getOutput()).isNull();
   }
 
   /** Creates and starts a stream Trace of {@code gadget}; returns its uid once it runs. */

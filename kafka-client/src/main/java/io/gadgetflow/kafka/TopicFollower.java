@@ -1,14 +1,23 @@
 package io.gadgetflow.kafka;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -22,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * topic missing or not created yet) it says so in the log and positions everything again after a
  * pause, so a follower outlives a broker restart and waits for a topic created after it started.
  * Anything else ends the thread: {@link #failure()} then says why.
+ *
+ * <p>Besides its topics, a follower can follow single partitions of another topic for as long as
+ * they are asked for ({@link #followKey}): a reader that needs one key's records pays for that
+ * key's partition only, not the topic's.
  */
 public final class TopicFollower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
@@ -53,6 +66,15 @@ public final class TopicFollower implements AutoCloseable {
   private final CountDownLatch closing = new CountDownLatch(1);
   private final Thread thread;
   private volatile Throwable failure;
+
+  /** Changes to the followed partitions, applied by the follower's thread before its next poll. */
+  private final Queue<Runnable> changes = new ConcurrentLinkedQueue<>();
+
+  /** Follower thread only: each partition followed for keys, with how many ask for it. */
+  private final Map<TopicPartition, Integer> keyPartitions = new HashMap<>();
+
+  /** Follower thread only: the fixed topics' partitions, assigned when positioned. */
+  private List<TopicPartition> topicPartitions = List.of();
 
   private TopicFollower(
       String name, Properties consumerProperties, List<TopicStart> starts, Listener listener) {
@@ -104,20 +126,124 @@ public final class TopicFollower implements AutoCloseable {
     }
   }
 
+  /**
+   * Follows the partition that Kafka's default partitioner gives {@code key} in {@code topic}, from
+   * its end, until as many {@link #unfollowKey} calls as this one were made for it. Completes (on
+   * the follower's thread) with the partition once it is followed: every record written to it from
+   * then on is delivered. When Kafka fails meanwhile, it completes once the follower positioned
+   * itself again.
+   */
+  public CompletableFuture<Integer> followKey(String topic, String key) {
+    CompletableFuture<Integer> followed = new CompletableFuture<>();
+    change(
+        () -> {
+          int partitions = TopicPartitions.of(consumer, topic, REQUEST_TIMEOUT).size();
+          TopicPartition partition = new TopicPartition(topic, KeyPartitions.of(key, partitions));
+          if (!keyPartitions.containsKey(partition)) {
+            List<TopicPartition> all = new ArrayList<>(consumer.assignment());
+            all.add(partition);
+            consumer.assign(all);
+            fromEnd(List.of(partition));
+          }
+          // Counted once followed, so that a change cut short and run again counts once.
+          keyPartitions.merge(partition, 1, Integer::sum);
+          followed.complete(partition.partition());
+        });
+    return followed;
+  }
+
+  /**
+   * Withdraws one {@link #followKey} of the same topic and key; completes (on the follower's
+   * thread) once done: records written to a partition no longer followed from then on are not
+   * delivered.
+   */
+  public CompletableFuture<Void> unfollowKey(String topic, String key) {
+    CompletableFuture<Void> unfollowed = new CompletableFuture<>();
+    change(
+        () -> {
+          int partitions = TopicPartitions.of(consumer, topic, REQUEST_TIMEOUT).size();
+          TopicPartition partition = new TopicPartition(topic, KeyPartitions.of(key, partitions));
+          Integer left = keyPartitions.computeIfPresent(partition, (p, count) -> count - 1);
+          if (left != null && left == 0) {
+            keyPartitions.remove(partition);
+            assignAll();
+          }
+          unfollowed.complete(null);
+        });
+    return unfollowed;
+  }
+
+  /** Queues a change and wakes the follower's thread, in a poll or waiting, to apply it. */
+  private void change(Runnable change) {
+    changes.add(change);
+    consumer.wakeup();
+    LockSupport.unpark(thread);
+  }
+
   private void follow() {
     Assignment assignment = Assignment.position(consumer, starts, REQUEST_TIMEOUT);
+    topicPartitions = List.copyOf(consumer.assignment());
+    if (!keyPartitions.isEmpty()) {
+      // Positioned again after Kafka failed: what was followed is followed from now on.
+      assignAll();
+      fromEnd(keyPartitions.keySet());
+    }
     listener.onPositioned();
     boolean caughtUp = false;
     while (closing.getCount() > 0) {
-      if (!caughtUp && assignment.caughtUp(consumer)) {
-        caughtUp = true;
-        listener.onCaughtUp();
-      }
-      ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
-      if (!records.isEmpty()) {
-        listener.onRecords(records);
+      try {
+        applyChanges();
+        if (!caughtUp && assignment.caughtUp(consumer)) {
+          caughtUp = true;
+          listener.onCaughtUp();
+        }
+        if (consumer.assignment().isEmpty()) {
+          // Polling nothing throws: wait for a change (followKey unparks) or the close.
+          LockSupport.parkNanos(this, POLL_TIMEOUT.toNanos());
+          continue;
+        }
+        ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+        if (!records.isEmpty()) {
+          listener.onRecords(records);
+        }
+      } catch (WakeupException e) {
+        if (closing.getCount() == 0) {
+          throw e;
+        }
+        // A change to the followed partitions woke the consumer: it is applied next.
       }
     }
+  }
+
+  /** Positions {@code partitions}, assigned, at their end now (seeking to it is lazy). */
+  private void fromEnd(Collection<TopicPartition> partitions) {
+    consumer.seekToEnd(partitions);
+    partitions.forEach(partition -> consumer.position(partition, REQUEST_TIMEOUT));
+  }
+
+  /**
+   * Runs the queued changes. One that Kafka fails, or a wake-up cuts short, is queued again: to run
+   * once the follower has positioned itself again, or next.
+   */
+  private void applyChanges() {
+    List<Runnable> failed = new ArrayList<>();
+    Runnable change;
+    try {
+      while ((change = changes.poll()) != null) {
+        Runnable running = change;
+        failed.add(running);
+        running.run();
+        failed.remove(running);
+      }
+    } finally {
+      changes.addAll(failed);
+    }
+  }
+
+  private void assignAll() {
+    List<TopicPartition> all = new ArrayList<>(topicPartitions);
+    all.addAll(keyPartitions.keySet());
+    consumer.assign(all);
   }
 
   /** Stops following and waits for the thread to end. */

@@ -103,6 +103,61 @@ class TopicFollowerIT {
   }
 
   @Test
+  void aFollowedKeysPartitionIsReadFromItsEndUntilNobodyFollowsIt(KafkaBroker kafka)
+      throws Exception {
+    String keyed = kafka.createTopic("follow-key", 3);
+    String marker = kafka.createTopic("follow-key-marker");
+    String key = "trace-a";
+    int partition = KeyPartitions.of(key, 3);
+    String elsewhere = "trace-b";
+    for (int i = 0; KeyPartitions.of(elsewhere, 3) == partition; i++) {
+      elsewhere = "trace-b" + i;
+    }
+    writeKeyed(kafka, keyed, key, "before");
+    Recorder recorder = new Recorder();
+
+    try (TopicFollower follower = follow(kafka, recorder, TopicStart.end(marker))) {
+      assertThat(recorder.next()).isEqualTo("<positioned>");
+      assertThat(recorder.next()).isEqualTo("<caught up>");
+      assertThat(follower.followKey(keyed, key).get(30, TimeUnit.SECONDS)).isEqualTo(partition);
+      writeKeyed(kafka, keyed, elsewhere, "another partition");
+      writeKeyed(kafka, keyed, key, "followed");
+      assertThat(recorder.next()).isEqualTo("followed");
+
+      // Two readers of the key: the partition is followed until both withdrew.
+      follower.followKey(keyed, key).get(30, TimeUnit.SECONDS);
+      follower.unfollowKey(keyed, key).get(30, TimeUnit.SECONDS);
+      writeKeyed(kafka, keyed, key, "still followed");
+      assertThat(recorder.next()).isEqualTo("still followed");
+      follower.unfollowKey(keyed, key).get(30, TimeUnit.SECONDS);
+      writeKeyed(kafka, keyed, key, "no longer followed");
+      write(kafka, marker, "marker");
+      assertThat(recorder.next()).isEqualTo("marker");
+      assertThat(follower.failure()).isEmpty();
+    }
+  }
+
+  @Test
+  void aFollowerOfKeysAloneWaitsForOne(KafkaBroker kafka) throws Exception {
+    String keyed = kafka.createTopic("follow-keys-alone", 2);
+    Recorder recorder = new Recorder();
+
+    try (TopicFollower follower =
+        TopicFollower.start(
+            "test-follower",
+            clients(kafka).groupFreeConsumer("test-follower"),
+            List.of(),
+            recorder)) {
+      assertThat(recorder.next()).isEqualTo("<positioned>");
+      follower.followKey(keyed, "k").get(30, TimeUnit.SECONDS);
+      writeKeyed(kafka, keyed, "k", "first");
+      assertThat(recorder.next()).isEqualTo("<caught up>");
+      assertThat(recorder.next()).isEqualTo("first");
+      assertThat(follower.failure()).isEmpty();
+    }
+  }
+
+  @Test
   void aTopicCreatedAfterTheFollowerStartedIsFollowedOnceItExists(KafkaBroker kafka)
       throws Exception {
     String topic = "created-later-" + System.nanoTime();
@@ -174,6 +229,13 @@ class TopicFollowerIT {
       for (String value : values) {
         producer.send(new ProducerRecord<>(topic, value, value)).get();
       }
+    }
+  }
+
+  private static void writeKeyed(KafkaBroker kafka, String topic, String key, String value)
+      throws Exception {
+    try (KafkaProducer<String, String> producer = kafka.producer()) {
+      producer.send(new ProducerRecord<>(topic, key, value)).get();
     }
   }
 

@@ -9,13 +9,21 @@ import java.util.Locale;
 
 /**
  * The lines of a table of events: a header of the columns' names, and one row per event, each
- * column as wide as the gadget's descriptor says. A longer value is printed whole and pushes the
- * rest of its row right: a table that hides data would send people to {@code -o json} for the wrong
- * reason.
+ * column as wide as the gadget's descriptor says, with the event's stacks, if it has any, under it.
+ * A longer value is printed whole and pushes the rest of its row right: a table that hides data
+ * would send people to {@code -o json} for the wrong reason.
  */
-record ColumnText(List<EventField> columns) {
+record ColumnText(List<EventField> columns, List<EventField> stacks) {
   ColumnText {
     columns = List.copyOf(columns);
+    stacks = List.copyOf(stacks);
+  }
+
+  /** Stacks are no columns: they are printed under their row (see {@link #stackLines}). */
+  ColumnText(List<EventField> fields) {
+    this(
+        fields.stream().filter(field -> field.type() != EventField.Type.STACK).toList(),
+        fields.stream().filter(field -> field.type() == EventField.Type.STACK).toList());
   }
 
   String header() {
@@ -33,6 +41,20 @@ record ColumnText(List<EventField> columns) {
       values.add(text(record.get(column.name()), column.type()));
     }
     return line(values);
+  }
+
+  /**
+   * The record's stacks, to print under its row as Inspektor Gadget's profile does: each stack in
+   * the order of the fields, outermost frame first, one frame a line, indented by a tab.
+   */
+  List<String> stackLines(JsonNode record) {
+    List<String> lines = new ArrayList<>();
+    for (EventField stack : stacks) {
+      List<String> frames = new ArrayList<>();
+      record.path(stack.name()).forEach(frame -> frames.add("\t" + frame.asText()));
+      lines.addAll(frames.reversed());
+    }
+    return lines;
   }
 
   private String line(List<String> values) {

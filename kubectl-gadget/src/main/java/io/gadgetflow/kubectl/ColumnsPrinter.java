@@ -41,9 +41,9 @@ final class ColumnsPrinter implements EventPrinter {
   }
 
   /**
-   * A histogram is drawn under the node's name; a list of records (a snapshot) becomes rows of the
-   * table, the node filled in where a record lacks it; any other output is printed as the gadget
-   * wrote it, under the node's name.
+   * A histogram is drawn under the node's name; a list of records (a snapshot, a profile's stacks)
+   * becomes rows of the table, the node filled in where a record lacks it; any other output is
+   * printed as the gadget wrote it, under the node's name.
    */
   @Override
   public void result(String node, String output) {
@@ -62,6 +62,7 @@ final class ColumnsPrinter implements EventPrinter {
           fields.put(CommonEventFields.NODE, node);
         }
         out.println(table.row(record));
+        table.stackLines(record).forEach(out::println);
       }
       return;
     }

@@ -25,20 +25,28 @@ import picocli.CommandLine.ParameterException;
  * A gadget's parameters as {@code --<name>} options, read from its descriptor and checked by the
  * catalogue's rules ({@link TraceValidation}). A name with underscores is also accepted with dashes
  * ({@code --max-rows}); the top gadgets also take Inspektor Gadget's flags ({@code --sort}, {@code
- * -r}, ...) and their interval as an argument, as in {@code kubectl gadget top file 5}.
+ * -r}, ...) and their interval as an argument, as in {@code kubectl gadget top file 5}; profile cpu
+ * takes {@code -U}, {@code -K} and {@code -F}.
  */
 final class GadgetParameters {
-  /** Inspektor Gadget's own flags for parameters of the top gadgets. */
-  private static final Map<String, List<String>> TOP_FLAGS =
+  /**
+   * Inspektor Gadget's own flags for parameters of the top and profile gadgets ({@code -F} is
+   * libbpf-tools profile's, Inspektor Gadget sampling at a fixed 49 Hz).
+   */
+  private static final Map<GadgetCategory, Map<String, List<String>>> SHORT_FLAGS =
       Map.of(
-          TopParameters.SORT_BY,
-          List.of("--sort"),
-          TopParameters.MAX_ROWS,
-          List.of("-r"),
-          "all_files",
-          List.of("-a"),
-          "family",
-          List.of("-f"));
+          GadgetCategory.TOP,
+          Map.of(
+              TopParameters.SORT_BY,
+              List.of("--sort"),
+              TopParameters.MAX_ROWS,
+              List.of("-r"),
+              "all_files",
+              List.of("-a"),
+              "family",
+              List.of("-f")),
+          GadgetCategory.PROFILE,
+          Map.of("user", List.of("-U"), "kernel", List.of("-K"), "frequency", List.of("-F")));
 
   private static final String INTERVAL_ARGUMENT = "INTERVAL";
 
@@ -59,7 +67,7 @@ final class GadgetParameters {
     }
     for (ParameterDescriptor parameter : gadget.parameters()) {
       OptionSpec.Builder option =
-          OptionSpec.builder(names(parameter, top))
+          OptionSpec.builder(names(parameter, gadget.category()))
               .paramLabel(WireNames.of(parameter.type()).toUpperCase(Locale.ROOT))
               .description(describe(parameter))
               .type(String.class);
@@ -107,13 +115,12 @@ final class GadgetParameters {
     return parameters;
   }
 
-  private static String[] names(ParameterDescriptor parameter, boolean top) {
+  private static String[] names(ParameterDescriptor parameter, GadgetCategory category) {
     Set<String> names = new LinkedHashSet<>();
     names.add("--" + parameter.name());
     names.add("--" + parameter.name().replace('_', '-'));
-    if (top) {
-      names.addAll(TOP_FLAGS.getOrDefault(parameter.name(), List.of()));
-    }
+    names.addAll(
+        SHORT_FLAGS.getOrDefault(category, Map.of()).getOrDefault(parameter.name(), List.of()));
     return names.toArray(String[]::new);
   }
 

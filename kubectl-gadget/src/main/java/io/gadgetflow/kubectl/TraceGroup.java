@@ -12,11 +12,14 @@ import io.gadgetflow.api.trace.TraceSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Map;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The Traces of one command run, one per node, found by the trace id label they share (Inspektor
- * Gadget's {@value #TRACE_ID_LABEL}). Once sealed no Trace is created any more, so deleting by the
- * label after sealing cannot miss one that was being created at that moment.
+ * Gadget's {@value #TRACE_ID_LABEL}). Traces may be created from several threads at once. Once
+ * sealed no Trace is created any more, and sealing waits for the creations under way, so deleting
+ * by the label after sealing cannot miss one that was being created at that moment.
  */
 final class TraceGroup {
   /** Inspektor Gadget's label: all Traces one command creates share its value. */
@@ -34,6 +37,10 @@ final class TraceGroup {
   private final String namespace;
   private final String traceId;
   private final String owner;
+
+  /** Creations hold it shared, sealing exclusively. */
+  private final ReadWriteLock sealing = new ReentrantReadWriteLock();
+
   private boolean sealed;
 
   private TraceGroup(KubernetesClient client, String namespace, String traceId, String owner) {
@@ -84,10 +91,16 @@ final class TraceGroup {
    * @return the created Trace, or null once the group is sealed
    * @throws CommandFailure when the API server refuses it
    */
-  synchronized Trace create(TraceSpec spec, Operation operation) {
-    if (sealed) {
-      return null;
+  Trace create(TraceSpec spec, Operation operation) {
+    sealing.readLock().lock();
+    try {
+      return sealed ? null : createUnsealed(spec, operation);
+    } finally {
+      sealing.readLock().unlock();
     }
+  }
+
+  private Trace createUnsealed(TraceSpec spec, Operation operation) {
     ObjectMetaBuilder metadata =
         new ObjectMetaBuilder()
             .withGenerateName(spec.getGadget() + "-")
@@ -111,9 +124,14 @@ final class TraceGroup {
     }
   }
 
-  /** No Trace is created after this returns. */
-  synchronized void seal() {
-    sealed = true;
+  /** No Trace is created after this returns, nor is one being created. */
+  void seal() {
+    sealing.writeLock().lock();
+    try {
+      sealed = true;
+    } finally {
+      sealing.writeLock().unlock();
+    }
   }
 
   /** Asks for {@code operation} on one Trace, the way a user would annotate it. */

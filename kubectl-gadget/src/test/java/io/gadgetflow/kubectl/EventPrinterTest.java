@@ -2,6 +2,7 @@ package io.gadgetflow.kubectl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gadgetflow.api.gadget.EventField;
 import io.gadgetflow.api.gadget.GadgetCatalog;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -195,6 +196,42 @@ class EventPrinterTest {
             "n1               1       init",
             "n1               2       kthreadd",
             "n2               1       systemd");
+  }
+
+  @Test
+  void aProfilesStacksArePrintedUnderTheirRowOutermostFirstKernelThenUser() {
+    EventPrinter columns =
+        EventPrinter.of(
+            OutputFormat.parse("columns", GadgetCatalog.PROFILE),
+            new PrintWriter(out, true),
+            new PrintWriter(err, true));
+
+    columns.result(
+        "n1",
+        "[{\"node\":\"n1\",\"namespace\":\"\",\"pod\":\"\",\"container\":\"\","
+            + "\"comm\":\"sh\",\"pid\":7,\"mountnsid\":1,\"userStack\":[\"main\"],\"count\":1},"
+            + "{\"node\":\"n1\",\"namespace\":\"shop\",\"pod\":\"db-0\",\"container\":\"pg\","
+            + "\"comm\":\"postgres\",\"pid\":42,\"mountnsid\":2,"
+            + "\"userStack\":[\"read\",\"main\"],\"kernelStack\":[\"read_zero\",\"vfs_read\"],"
+            + "\"count\":30}]");
+
+    assertThat(out.toString().lines())
+        .containsExactly(
+            "NODE             NAMESPACE        POD              CONTAINER        PID     COMM"
+                + "             COUNT",
+            "n1                                                                  7       sh"
+                + "               1",
+            "\tmain",
+            "n1               shop             db-0             pg               42      postgres"
+                + "         30",
+            "\tvfs_read",
+            "\tread_zero",
+            "\tmain",
+            "\tread");
+    assertThat(
+            OutputFormat.parse("custom-columns=pid,kernelstack", GadgetCatalog.PROFILE).columns())
+        .extracting(EventField::name)
+        .containsExactly("pid", "kernelStack");
   }
 
   @Test

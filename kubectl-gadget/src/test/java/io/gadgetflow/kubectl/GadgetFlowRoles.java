@@ -69,6 +69,7 @@ final class GadgetFlowRoles implements AutoCloseable {
             Duration.ofSeconds(4),
             Duration.ofSeconds(4),
             Duration.ofSeconds(1),
+            ControllerConfig.DEFAULT_STATUS_COUNTER_WRITES_PER_SECOND,
             new LeaderElection.Timing(
                 Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)),
             KafkaSecurity.PLAINTEXT);

@@ -157,6 +157,18 @@ class KubectlGadgetCommandTest {
   }
 
   @Test
+  void profileCpuTakesInspektorGadgetsAndLibbpfToolsFlags() {
+    CommandLine cpu = GadgetCommand.commandLine(GadgetCatalog.PROFILE, Map.of());
+
+    cpu.parseArgs("-U", "-F", "99");
+    assertThat(GadgetParameters.given(cpu.getCommandSpec(), GadgetCatalog.PROFILE))
+        .containsExactly(Map.entry("user", "true"), Map.entry("frequency", "99"));
+    cpu.parseArgs("-K");
+    assertThat(GadgetParameters.given(cpu.getCommandSpec(), GadgetCatalog.PROFILE))
+        .containsExactly(Map.entry("kernel", "true"));
+  }
+
+  @Test
   void aTopGadgetsBadSortOrIntervalIsOneLine() {
     assertThat(run(GadgetCatalog.all(), "top", "tcp", "--sort", "-size")).isEqualTo(2);
     assertThat(run(GadgetCatalog.all(), "top", "file", "0")).isEqualTo(2);

@@ -10,6 +10,7 @@ import io.gadgetflow.node.control.ControlReader;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.kafka.StatusReporter;
 import io.gadgetflow.node.metrics.NodeMetrics;
+import io.gadgetflow.node.trace.GadgetLoader;
 import io.gadgetflow.node.trace.TraceSettings;
 import io.gadgetflow.node.trace.TraceSupervisor;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,6 +36,7 @@ public final class NodeVerticle extends VerticleBase {
   private final KubernetesClient podReader;
   private final Clock clock;
   private final MeterRegistry registry;
+  private final GadgetLoader loader;
 
   private ContainerRegistry containers;
   private NodePods nodePods;
@@ -65,10 +67,24 @@ public final class NodeVerticle extends VerticleBase {
    */
   public NodeVerticle(
       NodeConfig config, KubernetesClient podReader, Clock clock, MeterRegistry registry) {
+    this(config, podReader, clock, registry, GadgetLoader.KERNEL);
+  }
+
+  /**
+   * @param loader loads the gadgets: {@link GadgetLoader#KERNEL} but in bench/fleet, whose agents
+   *     run without eBPF
+   */
+  public NodeVerticle(
+      NodeConfig config,
+      KubernetesClient podReader,
+      Clock clock,
+      MeterRegistry registry,
+      GadgetLoader loader) {
     this.config = config;
     this.podReader = podReader;
     this.clock = clock;
     this.registry = registry;
+    this.loader = loader;
   }
 
   @Override
@@ -103,6 +119,7 @@ public final class NodeVerticle extends VerticleBase {
         new TraceSupervisor(
             new TraceSettings(
                 config.nodeName(), config.ringBufferBytes(), config.fileOutputDirectory()),
+            loader,
             gadgetLoaders,
             sink,
             reporter,

@@ -16,8 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The JSON Schemas of the Kafka records (published in the api jar under {@code
- * io/gadgetflow/api/schemas/}), for tests that check what was really produced.
+ * The JSON Schemas of the Kafka records and of the gadgets' {@code status.output} (published in the
+ * api jar under {@code io/gadgetflow/api/schemas/}), for tests that check what was really produced.
  */
 public final class RecordSchemas {
   private static final String BASE_URI = "https://gadgetflow.io/schemas/";
@@ -44,6 +44,7 @@ public final class RecordSchemas {
           "event-tcpretrans.json",
           "event-tcpdrop.json",
           "event-tcpconnect.json",
+          "output-profile.json",
           "node-report.json",
           "control-record.json");
   private static final SchemaRepository REPOSITORY = load();

@@ -102,6 +102,7 @@ public final class WebVerticle extends VerticleBase {
                             nodes,
                             new EventReplay(
                                 config.kafka(), config.topics().events(), replayWorkers),
+                            feed,
                             new WebSocketClients(registry),
                             client.getKubernetesSerialization()))
                     .listen(config.port(), config.host())

@@ -20,6 +20,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -190,6 +191,47 @@ class DashboardBrowserIT {
     assertThat(browser.findElement(By.cssSelector(".histogram figcaption")).getText())
         .isEqualTo("1,874 samples by usecs interval");
     screenshot("histogram.png");
+  }
+
+  @Test
+  void aCpuProfileIsATableOfItsMostSampledStacksEachOpeningOntoItsFrames() throws Exception {
+    String name = "profile-" + UUID.randomUUID().toString().substring(0, 6);
+    WebDriverWait wait = startFromTheForm("profile", name, Map.of("frequency", "199"));
+    // Reading /dev/zero keeps dd in the kernel, in functions the node names.
+    Process dd =
+        new ProcessBuilder("dd", "if=/dev/zero", "of=/dev/null", "bs=64k", "count=20000")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    assertThat(dd.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    browser
+        .findElement(By.cssSelector("tr[data-trace='" + name + "'] button[data-operation='stop']"))
+        .click();
+    wait.until(stateOf(name, "Completed"));
+    browser.findElement(By.cssSelector("tr[data-trace='" + name + "']")).click();
+    // Before its exec, dd's process was Java's spawn helper: rows of its pid may have that name.
+    List<WebElement> ofPid =
+        wait.until(
+            ExpectedConditions.presenceOfAllElementsLocatedBy(
+                By.cssSelector("#profile tr.stack[data-pid='" + dd.pid() + "']")));
+
+    assertThat(ofPid).anySatisfy(row -> assertThat(row.getText()).contains(" dd ", "host"));
+    assertThat(browser.findElement(By.cssSelector(".profile figcaption")).getText())
+        .matches("[\\d,]+ samples in [\\d,]+ stacks, most sampled first");
+    List<WebElement> rows = browser.findElements(By.cssSelector("#profile tr.stack"));
+    List<Integer> counts =
+        rows.stream().map(r -> Integer.parseInt(r.getDomAttribute("data-count"))).toList();
+    assertThat(counts).isSortedAccordingTo((a, b) -> b - a);
+    // Each dd row opens onto its stack; one of them has the kernel's read path.
+    List<String> frames = new ArrayList<>();
+    for (WebElement row : ofPid) {
+      row.findElement(By.tagName("summary")).click();
+      row.findElements(By.cssSelector("ol.frames li.kernel"))
+          .forEach(frame -> frames.add(frame.getText()));
+    }
+    assertThat(frames).contains("vfs_read");
+    screenshot("profile.png");
   }
 
   @Test

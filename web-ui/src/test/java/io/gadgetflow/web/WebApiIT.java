@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.gadgetflow.api.json.WireNames;
 import io.gadgetflow.api.trace.Trace;
+import io.gadgetflow.kafka.KeyPartitions;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubernetesCluster;
 import io.gadgetflow.testing.WithKafka;
@@ -14,6 +15,7 @@ import io.gadgetflow.web.ApiClient.Answer;
 import io.gadgetflow.web.access.BearerToken;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +24,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -294,6 +298,45 @@ class WebApiIT {
             .containsExactlyElementsOf(range(150, 155));
       }
     }
+  }
+
+  @Test
+  void theLiveFeedReadsThePartitionOfTheWatchedTraceAlone() throws Exception {
+    String uid = createIdle("partition-" + shortId());
+    String events = operator.trace(namespace, nameOf(uid)) + "/events?replay=0";
+    try (KafkaProducer<String, String> producer = platform.kafka.producer();
+        EventSocketClient socket =
+            EventSocketClient.reading(platform.baseUrl(), events, operatorToken)) {
+      socket.framesUntil(frame -> "replayed".equals(frame.getString("kind")), TIMEOUT);
+      int partitions = producer.partitionsFor(platform.topics.events()).size();
+      String elsewhere = "elsewhere";
+      for (int i = 0;
+          KeyPartitions.of(elsewhere, partitions) == KeyPartitions.of(uid, partitions);
+          i++) {
+        elsewhere = "elsewhere-" + i;
+      }
+      double before = liveFeedBytes(platform.topics.events());
+
+      // About 180 kB in another partition, then 5 events (about 5 kB) of the watched trace.
+      SyntheticEvents.send(producer, platform.topics.events(), elsewhere, platform.node, 0, 200);
+      SyntheticEvents.send(producer, platform.topics.events(), uid, platform.node, 0, 5);
+      List<JsonObject> live =
+          socket.framesUntil(frame -> frame.encode().contains("seq-4"), TIMEOUT);
+
+      assertThat(EventSocketClient.events(live)).hasSize(5);
+      assertThat(liveFeedBytes(platform.topics.events()) - before).isLessThan(20_000);
+    }
+  }
+
+  /** What the web UI's live feed has read of {@code topic}, by its Kafka consumer's metrics. */
+  private static double liveFeedBytes(String topic) throws Exception {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    return (Double)
+        server.getAttribute(
+            new ObjectName(
+                "kafka.consumer:type=consumer-fetch-manager-metrics,client-id=gadgetflow-web-live,topic="
+                    + topic),
+            "bytes-consumed-total");
   }
 
   @Test

@@ -21,6 +21,12 @@ public record EventField(String name, Type type, int width, String description) 
     BOOL,
     @JsonProperty("string-array")
     STRING_ARRAY,
+    /**
+     * A stack: an array of frames, the innermost first. Terminals print it under its row, outermost
+     * first, as Inspektor Gadget's profile does, rather than in a column.
+     */
+    @JsonProperty("stack")
+    STACK,
     /** Nanoseconds since the epoch. */
     @JsonProperty("timestamp")
     TIMESTAMP

@@ -572,6 +572,38 @@ public final class GadgetCatalog {
                   "raddrv6", ParameterType.IPV6, "", "only this remote IPv6 address")),
           List.of());
 
+  // profile cpu: stack samples at a frequency, reported at stop.
+
+  public static final GadgetDescriptor PROFILE =
+      new GadgetDescriptor(
+          "profile",
+          GadgetCategory.PROFILE,
+          "cpu",
+          "Analyze CPU performance by sampling stack traces",
+          Set.of(START, STOP),
+          Set.of(OutputMode.STATUS),
+          true,
+          List.of(
+              ParameterDescriptor.of(
+                  "user",
+                  ParameterType.BOOL,
+                  "false",
+                  "user stacks only (no kernel stacks); not with kernel"),
+              ParameterDescriptor.of(
+                  "kernel",
+                  ParameterType.BOOL,
+                  "false",
+                  "kernel stacks only (no user stacks); not with user"),
+              ParameterDescriptor.of(
+                      "frequency", ParameterType.UINT, "49", "samples per second on each CPU")
+                  .withRange(1L, 10_000L)),
+          List.of(
+              new EventField("pid", Type.UINT, 7, "process id"),
+              new EventField("comm", Type.STRING, 16, "command name"),
+              new EventField("count", Type.UINT, 6, "samples of this process with these stacks"),
+              new EventField("kernelStack", Type.STACK, 0, "kernel frames, innermost first"),
+              new EventField("userStack", Type.STACK, 0, "user frames, innermost first")));
+
   private static final Map<String, GadgetDescriptor> BY_NAME =
       Stream.of(
               List.of(
@@ -589,7 +621,8 @@ public final class GadgetCatalog {
                   SNISNOOP,
                   SOCKET_COLLECTOR),
               List.of(BINDSNOOP, MOUNTSNOOP, OOMKILL, FSSLOWER, CAPABILITIES),
-              List.of(TCPRETRANS, TCPDROP, TCPCONNECT, TCPRTT))
+              List.of(TCPRETRANS, TCPDROP, TCPCONNECT, TCPRTT),
+              List.of(PROFILE))
           .flatMap(List::stream)
           .collect(Collectors.toUnmodifiableMap(GadgetDescriptor::name, Function.identity()));
 

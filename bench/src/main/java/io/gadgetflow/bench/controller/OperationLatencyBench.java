@@ -12,6 +12,7 @@ import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceSpec;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.bench.shared.LocalKafkaAndKube;
+import io.gadgetflow.bench.shared.TraceRequests;
 import io.gadgetflow.controller.ControllerConfig;
 import io.gadgetflow.controller.ControllerVerticle;
 import io.gadgetflow.node.NodeConfig;
@@ -30,8 +31,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Annotates Traces and measures how long until their status shows the operation's state (or, for a
@@ -133,27 +132,11 @@ public final class OperationLatencyBench {
     System.out.printf("%-48s %8s %8s %8s %8s%n", "", "samples", "p50 ms", "p99 ms", "max ms");
   }
 
-  /**
-   * What the whole run asked of the API server about Traces, by verb, subresource and response code
-   * (the server's own apiserver_request_total): the bench's and the controller's requests.
-   */
+  /** What the whole run asked of the API server about Traces, by verb, subresource and code. */
   static void printTraceRequests(KubernetesClient client) {
-    Pattern request =
-        Pattern.compile(
-            "apiserver_request_total\\{(?=.*resource=\"traces\")(?=.*code=\"(\\d+)\")"
-                + "(?=.*subresource=\"(\\w*)\")(?=.*verb=\"(\\w+)\").*\\} (\\d+)");
     System.out.println("API server requests on Traces (verb subresource code: count):");
-    for (String line : client.raw("/metrics").split("\n")) {
-      Matcher matched = request.matcher(line);
-      if (matched.matches()) {
-        System.out.printf(
-            "  %s %s %s: %s%n",
-            matched.group(3),
-            matched.group(2).isEmpty() ? "-" : matched.group(2),
-            matched.group(1),
-            matched.group(4));
-      }
-    }
+    TraceRequests.count(client)
+        .forEach((request, count) -> System.out.printf("  %s: %d%n", request, count));
   }
 
   /** How long each Trace took to show Started, or its operationError, then Stopped. */

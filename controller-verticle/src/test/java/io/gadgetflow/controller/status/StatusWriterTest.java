@@ -24,13 +24,18 @@ class StatusWriterTest {
   private final List<TraceStatus> written = new ArrayList<>();
 
   private StatusWriter writer(Vertx vertx, Duration countersInterval) {
+    return writer(vertx, countersInterval, 1000);
+  }
+
+  private StatusWriter writer(Vertx vertx, Duration countersInterval, int writesPerSecond) {
     return new StatusWriter(
         (trace, status) -> {
           written.add(status);
           return Future.succeededFuture(trace);
         },
         vertx,
-        countersInterval);
+        countersInterval,
+        writesPerSecond);
   }
 
   @Test
@@ -80,6 +85,47 @@ class StatusWriterTest {
   }
 
   @Test
+  void counterUpdatesOfManyTracesAreWrittenNoFasterThanTheBudget(
+      Vertx vertx, VertxTestContext test) {
+    vertx.runOnContext(
+        ignored -> {
+          // 10 a second: one every 100 ms; 30 Traces take 3 s.
+          StatusWriter writer = writer(vertx, COUNTERS_INTERVAL, 10);
+          for (int i = 0; i < 30; i++) {
+            writer.write(
+                trace("uid-" + i, status(TraceState.STARTED, 0)),
+                status(TraceState.STARTED, i + 1));
+          }
+          long start = System.nanoTime();
+          vertx.setTimer(
+              COUNTERS_INTERVAL.toMillis() + 1000,
+              oneSecond ->
+                  test.verify(
+                      () -> {
+                        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+                        assertThat(written.size())
+                            .as("written within %d ms", elapsedMillis)
+                            .isBetween(1, (int) (elapsedMillis / 100) + 1)
+                            .isLessThan(30);
+                      }));
+          vertx.setPeriodic(
+              100,
+              check -> {
+                if (written.size() == 30) {
+                  vertx.cancelTimer(check);
+                  test.verify(
+                      () ->
+                          assertThat(written)
+                              .extracting(TraceStatus::getEvents)
+                              .as("oldest first")
+                              .isSorted());
+                  test.completeNow();
+                }
+              });
+        });
+  }
+
+  @Test
   void withoutAnIntervalEveryChangeIsWrittenAtOnce(Vertx vertx, VertxTestContext test) {
     vertx.runOnContext(
         ignored -> {
@@ -99,9 +145,17 @@ class StatusWriterTest {
   }
 
   private static Trace trace(TraceStatus status) {
+    return trace("uid-1", status);
+  }
+
+  private static Trace trace(String uid, TraceStatus status) {
     Trace trace = new Trace();
     trace.setMetadata(
-        new ObjectMetaBuilder().withName("exec").withNamespace("gadget").withUid("uid-1").build());
+        new ObjectMetaBuilder()
+            .withName("exec-" + uid)
+            .withNamespace("gadget")
+            .withUid(uid)
+            .build());
     trace.setStatus(status);
     return trace;
   }

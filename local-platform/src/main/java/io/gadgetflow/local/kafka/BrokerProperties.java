@@ -4,7 +4,10 @@ import io.gadgetflow.local.LoopbackPorts;
 import java.nio.file.Path;
 import java.util.Properties;
 
-/** The server.properties of a single node that is both KRaft controller and broker. */
+/**
+ * The server.properties of a node that is both KRaft controller and broker: alone, or one of a
+ * small cluster on this machine.
+ */
 final class BrokerProperties {
   static final int NODE_ID = 1;
   static final String CONTROLLER_LISTENER = "CONTROLLER";
@@ -19,16 +22,44 @@ final class BrokerProperties {
   private BrokerProperties() {}
 
   static Properties singleNode(Path dataDir, int clientPort, int controllerPort) {
+    Properties properties =
+        node(
+            dataDir,
+            NODE_ID,
+            clientPort,
+            controllerPort,
+            NODE_ID + "@" + LoopbackPorts.HOST + ":" + controllerPort);
+    // Internal topics default to three replicas, which one broker cannot host.
+    properties.setProperty("offsets.topic.replication.factor", "1");
+    properties.setProperty("transaction.state.log.replication.factor", "1");
+    properties.setProperty("transaction.state.log.min.isr", "1");
+    properties.setProperty("share.coordinator.state.topic.replication.factor", "1");
+    properties.setProperty("share.coordinator.state.topic.min.isr", "1");
+    return properties;
+  }
+
+  /**
+   * One node of a cluster whose nodes all are controllers and brokers, with Kafka's defaults for
+   * internal topics (three replicas, two in sync).
+   *
+   * @param voters {@code id@host:port} of every node's controller listener, comma-separated
+   */
+  static Properties clusterNode(
+      Path dataDir, int nodeId, int clientPort, int controllerPort, String voters) {
+    return node(dataDir, nodeId, clientPort, controllerPort, voters);
+  }
+
+  private static Properties node(
+      Path dataDir, int nodeId, int clientPort, int controllerPort, String voters) {
     String clientEndpoint = CLIENT_LISTENER + "://" + LoopbackPorts.HOST + ":" + clientPort;
     String controllerEndpoint =
         CONTROLLER_LISTENER + "://" + LoopbackPorts.HOST + ":" + controllerPort;
     Properties properties = new Properties();
     properties.setProperty("process.roles", "broker,controller");
-    properties.setProperty("node.id", Integer.toString(NODE_ID));
-    // A static voter set keeps the controller's address out of the formatted storage, so the
-    // controller can take a fresh free port on every start.
-    properties.setProperty(
-        "controller.quorum.voters", NODE_ID + "@" + LoopbackPorts.HOST + ":" + controllerPort);
+    properties.setProperty("node.id", Integer.toString(nodeId));
+    // A static voter set keeps the controllers' addresses out of the formatted storage, so a
+    // single node's controller can take a fresh free port on every start.
+    properties.setProperty("controller.quorum.voters", voters);
     properties.setProperty("controller.listener.names", CONTROLLER_LISTENER);
     properties.setProperty("listeners", clientEndpoint + "," + controllerEndpoint);
     properties.setProperty("advertised.listeners", clientEndpoint);
@@ -37,13 +68,6 @@ final class BrokerProperties {
         "listener.security.protocol.map",
         CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
     properties.setProperty("log.dirs", dataDir.toString());
-
-    // Internal topics default to three replicas, which one broker cannot host.
-    properties.setProperty("offsets.topic.replication.factor", "1");
-    properties.setProperty("transaction.state.log.replication.factor", "1");
-    properties.setProperty("transaction.state.log.min.isr", "1");
-    properties.setProperty("share.coordinator.state.topic.replication.factor", "1");
-    properties.setProperty("share.coordinator.state.topic.min.isr", "1");
 
     // Waiting for more group members to join only delays a single-machine platform and its tests.
     properties.setProperty("group.initial.rebalance.delay.ms", "0");

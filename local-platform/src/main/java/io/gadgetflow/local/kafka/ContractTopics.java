@@ -39,7 +39,7 @@ public record ContractTopics(
   static final int EVENTS_SEGMENT_BYTES = 64 * 1024 * 1024;
 
   /** A single broker holds one copy of everything. */
-  private static final short REPLICATION_FACTOR = 1;
+  private static final short SINGLE_BROKER_REPLICAS = 1;
 
   public ContractTopics {
     Objects.requireNonNull(names, "names");
@@ -52,23 +52,43 @@ public record ContractTopics(
     return new ContractTopics(names, controlPartitions, statusPartitions, eventsPartitions);
   }
 
+  public ContractTopics withEventsPartitions(int partitions) {
+    return new ContractTopics(names, controlPartitions, statusPartitions, partitions);
+  }
+
+  /** The topics for a single broker: one replica each. */
   public List<NewTopic> newTopics() {
+    return newTopics(SINGLE_BROKER_REPLICAS);
+  }
+
+  /**
+   * The topics with {@code replicas} copies of each partition; with more than one, a write is
+   * acknowledged once all but one of them have it ({@code min.insync.replicas}), so one broker may
+   * fail without stopping producers, which ask for acknowledgements from all in-sync replicas.
+   */
+  public List<NewTopic> newTopics(int replicas) {
+    String minInSync = Integer.toString(Math.max(1, replicas - 1));
+    short replicationFactor = (short) replicas;
     return List.of(
-        new NewTopic(names.control(), controlPartitions, REPLICATION_FACTOR)
+        new NewTopic(names.control(), controlPartitions, replicationFactor)
             .configs(
                 Map.of(
                     TopicConfig.CLEANUP_POLICY_CONFIG,
                     TopicConfig.CLEANUP_POLICY_COMPACT,
                     TopicConfig.SEGMENT_MS_CONFIG,
-                    millis(CONTROL_SEGMENT_ROLL))),
-        new NewTopic(names.status(), statusPartitions, REPLICATION_FACTOR)
+                    millis(CONTROL_SEGMENT_ROLL),
+                    TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                    minInSync)),
+        new NewTopic(names.status(), statusPartitions, replicationFactor)
             .configs(
                 Map.of(
                     TopicConfig.CLEANUP_POLICY_CONFIG,
                     TopicConfig.CLEANUP_POLICY_DELETE,
                     TopicConfig.RETENTION_MS_CONFIG,
-                    millis(STATUS_RETENTION))),
-        new NewTopic(names.events(), eventsPartitions, REPLICATION_FACTOR)
+                    millis(STATUS_RETENTION),
+                    TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                    minInSync)),
+        new NewTopic(names.events(), eventsPartitions, replicationFactor)
             .configs(
                 Map.of(
                     TopicConfig.CLEANUP_POLICY_CONFIG,
@@ -78,7 +98,9 @@ public record ContractTopics(
                     TopicConfig.RETENTION_BYTES_CONFIG,
                     Long.toString(EVENTS_RETENTION_BYTES_PER_PARTITION),
                     TopicConfig.SEGMENT_BYTES_CONFIG,
-                    Integer.toString(EVENTS_SEGMENT_BYTES))));
+                    Integer.toString(EVENTS_SEGMENT_BYTES),
+                    TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                    minInSync)));
   }
 
   private static String millis(Duration duration) {

@@ -30,6 +30,16 @@ final class KafkaStorage {
    * @return true when the directory was formatted now, false when it was reused
    */
   static boolean formatIfNeeded(Path dataDir) {
+    return formatIfNeeded(dataDir, BrokerProperties.NODE_ID, Uuid.randomUuid().toString());
+  }
+
+  /**
+   * Formats {@code dataDir} for node {@code nodeId} of cluster {@code clusterId} unless it is
+   * formatted already: every node of a cluster is formatted with the same cluster id.
+   *
+   * @return true when the directory was formatted now, false when it was reused
+   */
+  static boolean formatIfNeeded(Path dataDir, int nodeId, String clusterId) {
     try {
       Files.createDirectories(dataDir);
       if (Files.exists(dataDir.resolve(META_PROPERTIES))) {
@@ -46,8 +56,8 @@ final class KafkaStorage {
       String directory = dataDir.toString();
       new Formatter()
           .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-          .setNodeId(BrokerProperties.NODE_ID)
-          .setClusterId(Uuid.randomUuid().toString())
+          .setNodeId(nodeId)
+          .setClusterId(clusterId)
           .setDirectories(List.of(directory))
           .setMetadataLogDirectory(directory)
           .setControllerListenerName(BrokerProperties.CONTROLLER_LISTENER)

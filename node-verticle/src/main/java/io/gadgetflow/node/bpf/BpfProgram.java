@@ -104,6 +104,25 @@ public final class BpfProgram {
   }
 
   /**
+   * Attaches a perf event program to the clock of {@code cpu}, which then runs it {@code
+   * samplesPerSecond} times a second, whatever runs there; the object closes the link, and with it
+   * the event, at the latest.
+   */
+  public BpfLink attachToCpuClock(int cpu, long samplesPerSecond) {
+    owner.requireLoaded();
+    int perfEventFd = PerfEvents.openCpuClock(cpu, samplesPerSecond);
+    MemorySegment link;
+    try {
+      link = Libbpf.programAttachPerfEvent(program, perfEventFd);
+    } catch (RuntimeException e) {
+      Libc.close(perfEventFd);
+      throw e;
+    }
+    // The link owns the event from now on: destroying it disables and closes the event.
+    return owner.attached(new BpfLink(name, link));
+  }
+
+  /**
    * Runs the program in the kernel {@code repeat} times on {@code data} ({@code BPF_PROG_TEST_RUN};
    * e.g. for a socket filter, a packet starting with its 14-byte Ethernet header).
    */

@@ -66,6 +66,11 @@ final class Libbpf {
   private static final MethodHandle PROGRAM_ATTACH =
       downcallCapturingErrno(
           LIBBPF, "bpf_program__attach", FunctionDescriptor.of(ADDRESS, ADDRESS));
+  private static final MethodHandle PROGRAM_ATTACH_PERF_EVENT =
+      downcallCapturingErrno(
+          LIBBPF,
+          "bpf_program__attach_perf_event",
+          FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
   private static final MethodHandle LINK_DESTROY =
       downcall(LIBBPF, "bpf_link__destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
@@ -272,6 +277,18 @@ final class Libbpf {
     try {
       var link = (MemorySegment) PROGRAM_ATTACH.invokeExact(callState(), program);
       return checkedPointer(link, "bpf_program__attach");
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** On success the link owns the perf event: destroying it disables and closes the event. */
+  static MemorySegment programAttachPerfEvent(MemorySegment program, int perfEventFd) {
+    LibbpfLog.callStarts();
+    try {
+      var link =
+          (MemorySegment) PROGRAM_ATTACH_PERF_EVENT.invokeExact(callState(), program, perfEventFd);
+      return checkedPointer(link, "bpf_program__attach_perf_event");
     } catch (Throwable t) {
       throw unexpected(t);
     }

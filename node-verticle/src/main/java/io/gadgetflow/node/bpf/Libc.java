@@ -3,6 +3,7 @@ package io.gadgetflow.node.bpf;
 import static io.gadgetflow.node.bpf.NativeCalls.callState;
 import static io.gadgetflow.node.bpf.NativeCalls.downcall;
 import static io.gadgetflow.node.bpf.NativeCalls.downcallCapturingErrno;
+import static io.gadgetflow.node.bpf.NativeCalls.downcallVariadicCapturingErrno;
 import static io.gadgetflow.node.bpf.NativeCalls.lastErrno;
 import static io.gadgetflow.node.bpf.NativeCalls.unexpected;
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -96,6 +97,16 @@ final class Libc {
   private static final MethodHandle CLOCK_GETTIME =
       downcallCapturingErrno(
           LIBC, "clock_gettime", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+
+  /** {@code syscall(number, ...)}: every argument passed as a long, as glibc reads them. */
+  private static final MethodHandle SYSCALL_5 =
+      downcallVariadicCapturingErrno(
+          LIBC,
+          "syscall",
+          FunctionDescriptor.of(
+              JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+          1);
+
   private static final MethodHandle SYSCONF =
       downcall(LIBC, "sysconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
   private static final MethodHandle VSNPRINTF =
@@ -197,6 +208,28 @@ final class Libc {
           (int)
               MOUNT.invokeExact(
                   callState(), source, target, fileSystemType, flags, MemorySegment.NULL));
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /**
+   * {@code perf_event_open(attr, pid, cpu, groupFd, flags)}, which glibc does not wrap: the new
+   * event's file descriptor, or {@code -errno}.
+   */
+  static int perfEventOpen(MemorySegment attr, int pid, int cpu, int groupFd, long flags) {
+    try {
+      long fd =
+          (long)
+              SYSCALL_5.invokeExact(
+                  callState(),
+                  NativeArchitecture.current().perfEventOpenSyscall(),
+                  attr,
+                  (long) pid,
+                  (long) cpu,
+                  (long) groupFd,
+                  flags);
+      return fd < 0 ? -lastErrno() : (int) fd;
     } catch (Throwable t) {
       throw unexpected(t);
     }

@@ -11,25 +11,30 @@ import java.util.Set;
 public enum NativeArchitecture {
   /**
    * glibc packs {@code struct epoll_event} on x86-64 only: 4 bytes of events, 8 of user data. A
-   * {@code va_list} is an array of one 24-byte {@code __va_list_tag}.
+   * {@code va_list} is an array of one 24-byte {@code __va_list_tag}. {@code perf_event_open} is
+   * system call 298.
    */
-  X86_64(Set.of("amd64", "x86_64"), 12, 24),
+  X86_64(Set.of("amd64", "x86_64"), 12, 24, 298),
 
   /**
    * {@code struct epoll_event} keeps its natural alignment: 4 bytes of events, 4 of padding, 8 of
    * user data. A {@code va_list} is AAPCS64's 32-byte {@code struct __va_list} (three pointers, two
-   * ints), which a function taking one receives by reference, as a pointer, like on x86-64.
+   * ints), which a function taking one receives by reference, as a pointer, like on x86-64. {@code
+   * perf_event_open} is system call 241 (the generic table).
    */
-  AARCH64(Set.of("aarch64", "arm64"), 16, 32);
+  AARCH64(Set.of("aarch64", "arm64"), 16, 32, 241);
 
   private final Set<String> osArchNames;
   private final long epollEventBytes;
   private final long vaListBytes;
+  private final long perfEventOpenSyscall;
 
-  NativeArchitecture(Set<String> osArchNames, long epollEventBytes, long vaListBytes) {
+  NativeArchitecture(
+      Set<String> osArchNames, long epollEventBytes, long vaListBytes, long perfEventOpenSyscall) {
     this.osArchNames = osArchNames;
     this.epollEventBytes = epollEventBytes;
     this.vaListBytes = vaListBytes;
+    this.perfEventOpenSyscall = perfEventOpenSyscall;
   }
 
   /** This machine's, from the {@code os.arch} system property. */
@@ -60,5 +65,10 @@ public enum NativeArchitecture {
   /** {@code sizeof(va_list)} */
   long vaListBytes() {
     return vaListBytes;
+  }
+
+  /** The number of the {@code perf_event_open} system call, which glibc does not wrap. */
+  long perfEventOpenSyscall() {
+    return perfEventOpenSyscall;
   }
 }

@@ -56,6 +56,19 @@ final class NativeCalls {
         find(library, name), descriptor, Linker.Option.captureCallState("errno"));
   }
 
+  /**
+   * Like {@link #downcallCapturingErrno} for a variadic function; the arguments from {@code
+   * firstVariadic} on are its variadic ones, declared in their promoted C types.
+   */
+  static MethodHandle downcallVariadicCapturingErrno(
+      SymbolLookup library, String name, FunctionDescriptor descriptor, int firstVariadic) {
+    return LINKER.downcallHandle(
+        find(library, name),
+        descriptor,
+        Linker.Option.firstVariadicArg(firstVariadic),
+        Linker.Option.captureCallState("errno"));
+  }
+
   static MemorySegment upcall(MethodHandle target, FunctionDescriptor descriptor) {
     return LINKER.upcallStub(target, descriptor, Arena.global());
   }

@@ -3,6 +3,7 @@ package io.gadgetflow.node.catalog;
 import io.gadgetflow.node.gadget.GadgetProgram;
 import io.gadgetflow.node.gadget.advise.seccompprofile.SeccompGadget;
 import io.gadgetflow.node.gadget.profile.blockio.BlockIoGadget;
+import io.gadgetflow.node.gadget.profile.cpu.CpuProfileGadget;
 import io.gadgetflow.node.gadget.profile.tcprtt.TcpRttGadget;
 import io.gadgetflow.node.gadget.snapshot.process.ProcessGadget;
 import io.gadgetflow.node.gadget.snapshot.socket.SocketGadget;
@@ -58,7 +59,9 @@ public final class GadgetPrograms {
           TcpRetransGadget.PROGRAM,
           TcpDropGadget.PROGRAM,
           TcpConnectGadget.PROGRAM,
-          TcpRttGadget.PROGRAM);
+          TcpRttGadget.PROGRAM,
+          // Issue 19, h-cpu.
+          CpuProfileGadget.PROGRAM);
 
   private GadgetPrograms() {}
 

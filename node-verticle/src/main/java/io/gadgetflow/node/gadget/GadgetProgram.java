@@ -15,6 +15,7 @@ import java.util.function.LongFunction;
  * @param optionalPrograms programs left out where the kernel lacks their tracepoint (e.g. open(2)
  *     on arm64) instead of failing the gadget
  * @param setup applies the trace's parameters to the opened object, before it loads
+ * @param attach attaches the loaded programs
  * @param start runs once the programs are attached
  * @param result for gadgets that answer with {@code status.output} (profile, snapshot, advise):
  *     reads it from the kernel
@@ -28,6 +29,7 @@ public record GadgetProgram(
     LongFunction<EventDecoder> newDecoder,
     Set<String> optionalPrograms,
     ProgramSetup setup,
+    ProgramAttach attach,
     ProgramStart start,
     Optional<StatusOutput> result,
     Optional<TopTable> table) {
@@ -50,6 +52,7 @@ public record GadgetProgram(
         newDecoder,
         optionalPrograms,
         ProgramSetup.NONE,
+        ProgramAttach.BY_SECTION,
         ProgramStart.NONE,
         Optional.empty(),
         Optional.empty());
@@ -63,6 +66,7 @@ public record GadgetProgram(
         newDecoder,
         optionalPrograms,
         programSetup,
+        attach,
         start,
         result,
         table);
@@ -76,6 +80,7 @@ public record GadgetProgram(
         newDecoder,
         optionalPrograms,
         setup,
+        attach,
         programStart,
         result,
         table);
@@ -89,6 +94,7 @@ public record GadgetProgram(
         newDecoder,
         optionalPrograms,
         setup,
+        attach,
         start,
         Optional.of(statusOutput),
         table);
@@ -102,9 +108,24 @@ public record GadgetProgram(
         newDecoder,
         optionalPrograms,
         setup,
+        attach,
         start,
         result,
         Optional.of(topTable));
+  }
+
+  public GadgetProgram withAttach(ProgramAttach programAttach) {
+    return new GadgetProgram(
+        descriptor,
+        objectResource,
+        layouts,
+        newDecoder,
+        optionalPrograms,
+        setup,
+        programAttach,
+        start,
+        result,
+        table);
   }
 
   public String name() {

@@ -93,7 +93,7 @@ public final class RunningGadget implements AutoCloseable {
       }
       events = RingBufferReader.open(object.map(EVENTS_MAP));
       lost = new PerCpuCounter(object.map(LOST_MAP));
-      object.attachAll();
+      program.attach().attach(object, parameters);
       List<BpfProgram> socketFilters =
           object.programs().stream().filter(BpfProgram::isSocketFilter).toList();
       networks = socketFilters.isEmpty() ? null : new NetworkAttachments(socketFilters);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.gadgetflow.api.json.Json;
+import io.gadgetflow.node.gadget.StatusOutput;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -17,7 +18,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class OutputLimit {
   /** Room for the report's other fields and the Trace's, within both limits. */
-  static final int MAX_OUTPUT_BYTES = 512 * 1024;
+  static final int MAX_OUTPUT_BYTES = StatusOutput.MAX_BYTES;
 
   private OutputLimit() {}
 

@@ -17,6 +17,7 @@ import io.gadgetflow.node.gadget.LostEventsWarning;
 import io.gadgetflow.node.gadget.NetworkAttachments;
 import io.gadgetflow.node.gadget.PacketEventHeader;
 import io.gadgetflow.node.gadget.RunningGadget;
+import io.gadgetflow.node.gadget.StatusOutput;
 import io.gadgetflow.node.gadget.TopRow;
 import io.gadgetflow.node.gadget.TopTableReader;
 import io.gadgetflow.node.kafka.EventSink;
@@ -24,7 +25,6 @@ import io.gadgetflow.node.kafka.EventStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -50,17 +50,12 @@ import org.slf4j.LoggerFactory;
  * the end of each interval and hands it to its trace as one event. Such a gadget is loaded for one
  * trace (see {@link SharedGadgets}), since taking the table empties it.
  */
-public final class SharedGadget implements AutoCloseable {
+public final class SharedGadget implements LoadedGadget {
   private static final Logger LOG = LoggerFactory.getLogger(SharedGadget.class);
-  private static final JsonName NODE = JsonName.of(CommonEventFields.NODE);
-  private static final JsonName NAMESPACE = JsonName.of(CommonEventFields.NAMESPACE);
-  private static final JsonName POD = JsonName.of(CommonEventFields.POD);
-  private static final JsonName CONTAINER = JsonName.of(CommonEventFields.CONTAINER);
   private static final JsonName MOUNT_NS_ID = JsonName.of(CommonEventFields.MOUNT_NS_ID);
   private static final int POLL_TIMEOUT_MILLIS = 250;
   private static final long LOSS_CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final long MAX_GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-  private static final TraceSession[] NO_SESSIONS = {};
 
   private final RunningGadget gadget;
 
@@ -70,6 +65,7 @@ public final class SharedGadget implements AutoCloseable {
   private final EventSink sink;
   private final String nodeName;
   private final ContainerRegistry containers;
+  private final NodeNames names;
   private final JsonEventWriter writer = new JsonEventWriter();
   private final Thread reader;
 
@@ -79,8 +75,7 @@ public final class SharedGadget implements AutoCloseable {
   /** For an unfiltered network gadget: every container's network, followed; else null. */
   private ContainerSelection everyNetwork;
 
-  /** Replaced, never changed, under this object's lock: the reader reads it without one. */
-  private volatile TraceSession[] sessions = NO_SESSIONS;
+  private final JoinedSessions sessions = new JoinedSessions();
 
   /** The decoder's count, published by the reader thread, which alone may read the decoder. */
   private volatile long malformedRecords;
@@ -107,6 +102,7 @@ public final class SharedGadget implements AutoCloseable {
     this.sink = sink;
     this.nodeName = nodeName;
     this.containers = containers;
+    this.names = new NodeNames(nodeName, containers);
     this.byNetwork = gadget.watchesNetworkNamespaces();
     this.reader =
         table == null
@@ -175,6 +171,7 @@ public final class SharedGadget implements AutoCloseable {
    *
    * @param outputFile for {@code outputMode: File}, a path already checked
    */
+  @Override
   public TraceSession join(ControlRecord trace, Optional<Path> outputFile) {
     EventFile file = outputFile.map(EventFile::append).orElse(null);
     TraceSession session =
@@ -207,35 +204,34 @@ public final class SharedGadget implements AutoCloseable {
       session.close();
       throw e;
     }
-    synchronized (this) {
-      TraceSession[] joined = Arrays.copyOf(sessions, sessions.length + 1);
-      joined[sessions.length] = session;
-      sessions = joined;
-    }
+    sessions.add(session);
     return session;
   }
 
   /** Stops handing events to {@code session}; the reader may still be handing it one. */
-  synchronized void leave(TraceSession session) {
-    sessions =
-        Arrays.stream(sessions).filter(joined -> joined != session).toArray(TraceSession[]::new);
+  @Override
+  public void leave(TraceSession session) {
+    sessions.remove(session);
   }
 
   /**
    * What the gadget gathered in the kernel so far, as {@code status.output} (for a gadget that has
    * such a result); blocks for the reading.
    */
-  Optional<String> readResult() {
-    return gadget.program().result().map(result -> result.read(gadget));
+  @Override
+  public Optional<StatusOutput.Result> readResult() {
+    return gadget.program().result().map(result -> result.read(gadget, names));
   }
 
   /** Events the kernel dropped because the ring was full, since the gadget was loaded. */
+  @Override
   public long lostEvents() {
     return gadget.lostEvents();
   }
 
   /** Records the decoder could not read, since the gadget was loaded. */
-  long malformedRecords() {
+  @Override
+  public long malformedRecords() {
     return malformedRecords;
   }
 
@@ -245,7 +241,7 @@ public final class SharedGadget implements AutoCloseable {
     while ((read = events.poll(this::onRecord, POLL_TIMEOUT_MILLIS)) != RingBufferReader.CLOSED) {
       malformedRecords = gadget.decoder().malformedRecords();
       double ringFill = events.takePeakFill();
-      TraceSession[] now = sessions;
+      TraceSession[] now = sessions.now();
       for (TraceSession session : now) {
         session.afterRead(ringFill);
       }
@@ -275,7 +271,7 @@ public final class SharedGadget implements AutoCloseable {
 
   private void onRecord(MemorySegment ring, long offset, int length) {
     bytesRead += length;
-    TraceSession[] now = sessions;
+    TraceSession[] now = sessions.now();
     if (now.length == 0 || !gadget.decoder().decode(ring, offset, length, writer)) {
       return;
     }
@@ -320,7 +316,7 @@ public final class SharedGadget implements AutoCloseable {
         continue;
       }
       due = Math.max(due + intervalNanos, System.nanoTime());
-      TraceSession[] now = sessions;
+      TraceSession[] now = sessions.now();
       report(now);
       warnAboutLosses(now);
     }
@@ -338,7 +334,7 @@ public final class SharedGadget implements AutoCloseable {
       if (now.length == 0) {
         return;
       }
-      table.beginReport(rows, epochNanos, writer, this::writeNamesOf);
+      table.beginReport(rows, epochNanos, writer, names);
     } catch (RuntimeException e) {
       LOG.warn("Gadget {}: reading its table failed: {}", gadget.program().name(), e.toString());
       TopTableReader.beginFailure(epochNanos, e.getMessage(), writer);
@@ -353,7 +349,7 @@ public final class SharedGadget implements AutoCloseable {
 
   /** Every event names its node and container; host processes' have empty container fields. */
   private void enrich(Container container) {
-    writeNames(container, writer);
+    names.write(container, writer);
     writer.endObject();
   }
 
@@ -362,22 +358,8 @@ public final class SharedGadget implements AutoCloseable {
    * an empty container: the containers of a pod share its network.
    */
   private void enrichWithPod(Container ofPod) {
-    writer.field(NODE, nodeName);
-    writer.field(NAMESPACE, ofPod == null ? "" : ofPod.namespace());
-    writer.field(POD, ofPod == null ? "" : ofPod.pod());
-    writer.field(CONTAINER, "");
+    names.writePod(ofPod, writer);
     writer.endObject();
-  }
-
-  private void writeNamesOf(long mountNamespaceId, JsonEventWriter out) {
-    writeNames(containers.byMountNamespace(mountNamespaceId), out);
-  }
-
-  private void writeNames(Container container, JsonEventWriter out) {
-    out.field(NODE, nodeName);
-    out.field(NAMESPACE, container == null ? "" : container.namespace());
-    out.field(POD, container == null ? "" : container.pod());
-    out.field(CONTAINER, container == null ? "" : container.name());
   }
 
   /** At most every so often, as reading the kernel's counter is a system call. */

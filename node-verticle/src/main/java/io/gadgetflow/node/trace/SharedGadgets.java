@@ -44,15 +44,16 @@ final class SharedGadgets {
   }
 
   private static final class Loaded {
-    final Future<SharedGadget> gadget;
+    final Future<LoadedGadget> gadget;
     int traces;
 
-    Loaded(Future<SharedGadget> gadget) {
+    Loaded(Future<LoadedGadget> gadget) {
       this.gadget = gadget;
     }
   }
 
   private final TraceSettings settings;
+  private final GadgetLoader loader;
   private final WorkerExecutor workers;
   private final EventSink sink;
   private final ContainerRegistry containers;
@@ -62,10 +63,12 @@ final class SharedGadgets {
 
   SharedGadgets(
       TraceSettings settings,
+      GadgetLoader loader,
       WorkerExecutor workers,
       EventSink sink,
       ContainerRegistry containers) {
     this.settings = settings;
+    this.loader = loader;
     this.workers = workers;
     this.sink = sink;
     this.containers = containers;
@@ -127,7 +130,7 @@ final class SharedGadgets {
         new Loaded(
             workers.executeBlocking(
                 () ->
-                    SharedGadget.load(
+                    loader.load(
                         program,
                         sharing.filtered(),
                         settings.ringBufferBytes(),
@@ -146,7 +149,7 @@ final class SharedGadgets {
     if (gadget.traces > 0 || !loaded.remove(sharing, gadget) || gadget.gadget.failed()) {
       return;
     }
-    SharedGadget unused = gadget.gadget.result();
+    LoadedGadget unused = gadget.gadget.result();
     Future<Void> unload =
         workers.executeBlocking(
             () -> {

@@ -11,6 +11,7 @@ import io.gadgetflow.node.gadget.GadgetOptions;
 import io.gadgetflow.node.gadget.GadgetParameters;
 import io.gadgetflow.node.gadget.GadgetProgram;
 import io.gadgetflow.node.gadget.RunningGadget;
+import io.gadgetflow.node.gadget.StatusOutput;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.metrics.NodeMetrics;
 import io.vertx.core.Future;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
  * worker pool.
  */
 final class TraceOperations {
+  private static final StatusOutput.Result NO_RESULT = new StatusOutput.Result(null, null);
+
   private static final Logger LOG = LoggerFactory.getLogger(TraceOperations.class);
 
   private final TraceSettings settings;
@@ -34,9 +37,11 @@ final class TraceOperations {
   private final ContainerRegistry containers;
   private final NodeMetrics metrics;
   private final SharedGadgets gadgets;
+  private final NodeNames names;
 
   TraceOperations(
       TraceSettings settings,
+      GadgetLoader loader,
       WorkerExecutor workers,
       EventSink sink,
       ContainerRegistry containers,
@@ -45,7 +50,8 @@ final class TraceOperations {
     this.workers = workers;
     this.containers = containers;
     this.metrics = metrics;
-    this.gadgets = new SharedGadgets(settings, workers, sink, containers);
+    this.gadgets = new SharedGadgets(settings, loader, workers, sink, containers);
+    this.names = new NodeNames(settings.nodeName(), containers);
   }
 
   Future<Answer> start(SessionSlot slot, ControlRecord record) {
@@ -103,14 +109,15 @@ final class TraceOperations {
         .orElse(false)) {
       // A profile's report is what the kernel gathered up to the stop: read it, then unload.
       return workers
-          .executeBlocking(() -> session.readResult().orElse(null), false)
+          .executeBlocking(() -> session.readResult().orElse(NO_RESULT), false)
           .transform(
               report ->
                   end(slot, record)
                       .map(
                           counters ->
                               report.succeeded()
-                                  ? Answer.completed(report.result(), counters)
+                                  ? Answer.completed(report.result().output(), counters)
+                                      .withWarning(report.result().warning())
                                   : Answer.stopped(counters)
                                       .withError(
                                           failure("read the report of", record, report.cause()))));
@@ -125,12 +132,13 @@ final class TraceOperations {
       return Future.succeededFuture(Answer.failed("Not started"));
     }
     return workers
-        .executeBlocking(() -> session.readResult().orElse(null), false)
+        .executeBlocking(() -> session.readResult().orElse(NO_RESULT), false)
         .transform(
             generated ->
                 Future.succeededFuture(
                     generated.succeeded()
-                        ? Answer.generated(generated.result(), session.counters())
+                        ? Answer.generated(generated.result().output(), session.counters())
+                            .withWarning(generated.result().warning())
                         : Answer.failed(
                             failure("generate the output of", record, generated.cause()),
                             session.counters())));
@@ -155,7 +163,7 @@ final class TraceOperations {
                       program,
                       options,
                       new GadgetParameters(program.descriptor(), record.parameters()))) {
-                return program.result().orElseThrow().read(gadget);
+                return program.result().orElseThrow().read(gadget, names);
               }
             },
             false)
@@ -164,9 +172,10 @@ final class TraceOperations {
                 Future.succeededFuture(
                     collected.failed()
                         ? Answer.failed(failure("collect with", record, collected.cause()))
-                        : Answer.completed(collected.result(), EventCounters.NONE)
+                        : Answer.completed(collected.result().output(), EventCounters.NONE)
                             .withWarning(
-                                SnapshotWarning.of(options, collected.result()).orElse(null))));
+                                SnapshotWarning.of(options, collected.result().output())
+                                    .orElse(collected.result().warning()))));
   }
 
   Future<Answer> delete(SessionSlot slot, ControlRecord record) {

@@ -5,6 +5,7 @@ import io.gadgetflow.node.containers.Container;
 import io.gadgetflow.node.containers.ContainerFilter;
 import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.containers.ContainerSelection;
+import io.gadgetflow.node.gadget.StatusOutput;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.kafka.EventStream;
 import io.gadgetflow.node.metrics.NodeMetrics;
@@ -15,7 +16,7 @@ import java.util.function.LongConsumer;
 import java.util.function.ToLongFunction;
 
 /**
- * One trace's share of a {@link SharedGadget}: the events of the containers its filter selects (all
+ * One trace's share of a {@link LoadedGadget}: the events of the containers its filter selects (all
  * of them, without a filter) queued for Kafka under the trace's key and headers, and appended to
  * its file for {@code outputMode: File}. Whatever the kernel, the decoder or the queue drops while
  * the trace runs is counted and said in warning events; a loss in the shared ring may have been
@@ -24,7 +25,7 @@ import java.util.function.ToLongFunction;
 public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
   private static final long[] NONE_SELECTED = {};
 
-  private final SharedGadget gadget;
+  private final LoadedGadget gadget;
   private final EventSink sink;
   private final EventStream stream;
   private final boolean filtered;
@@ -49,7 +50,7 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
   private volatile EventCounters finalCounters;
 
   TraceSession(
-      SharedGadget gadget,
+      LoadedGadget gadget,
       EventSink sink,
       EventStream stream,
       EventFile file,
@@ -94,7 +95,7 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
    * What the gadget gathered in the kernel so far, as {@code status.output} (for a gadget that has
    * such a result); blocks for the reading.
    */
-  public Optional<String> readResult() {
+  public Optional<StatusOutput.Result> readResult() {
     return gadget.readResult();
   }
 

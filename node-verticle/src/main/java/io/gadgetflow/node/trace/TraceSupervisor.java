@@ -61,6 +61,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
 
   public TraceSupervisor(
       TraceSettings settings,
+      GadgetLoader loader,
       WorkerExecutor workers,
       EventSink sink,
       StatusReporter reporter,
@@ -70,7 +71,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
     this.nodeName = settings.nodeName();
     this.reporter = reporter;
     this.clock = clock;
-    this.operations = new TraceOperations(settings, workers, sink, containers, metrics);
+    this.operations = new TraceOperations(settings, loader, workers, sink, containers, metrics);
   }
 
   @Override

@@ -1,8 +1,8 @@
 package io.gadgetflow.node.bpf;
 
+import io.gadgetflow.node.symbols.ElfFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -14,8 +14,8 @@ import java.util.Set;
  * libbpf or the kernel: enough to know the size of any type and the members of its structs. Only
  * little-endian 64-bit objects, which is what clang writes for BPF on x86-64 and arm64.
  *
- * <p>Formats: the ELF-64 section header table, and the kernel's Documentation/bpf/btf.rst (a
- * header, then the type section, whose ids start at 1 because 0 is void, then the string section).
+ * <p>Formats: the ELF file ({@link ElfFile}), and the kernel's Documentation/bpf/btf.rst (a header,
+ * then the type section, whose ids start at 1 because 0 is void, then the string section).
  */
 public final class Btf {
   /** The BTF kinds, in the order of their numbers (BTF_KIND_*). */
@@ -61,9 +61,6 @@ public final class Btf {
   public record Type(
       int id, Kind kind, String name, long size, int type, long length, List<Member> members) {}
 
-  private static final int ELF_HEADER_BYTES = 64;
-  private static final int ELFCLASS64 = 2;
-  private static final int ELFDATA2LSB = 1;
   private static final short BTF_MAGIC = (short) 0xeb9f;
   private static final int TYPE_HEADER_BYTES = 12;
   private static final long POINTER_BYTES = 8;
@@ -83,26 +80,11 @@ public final class Btf {
    * @throws IllegalArgumentException when it is not a little-endian ELF-64 file with BTF
    */
   public static Btf ofObject(byte[] elfObject) {
-    ByteBuffer elf = ByteBuffer.wrap(elfObject).order(ByteOrder.LITTLE_ENDIAN);
-    if (elfObject.length < ELF_HEADER_BYTES
-        || elf.getInt(0) != 0x464c457f // "\x7fELF"
-        || elf.get(4) != ELFCLASS64
-        || elf.get(5) != ELFDATA2LSB) {
-      throw new IllegalArgumentException("not a little-endian ELF-64 file");
-    }
-    long sectionHeaders = elf.getLong(0x28);
-    int sectionHeaderBytes = Short.toUnsignedInt(elf.getShort(0x3a));
-    int sections = Short.toUnsignedInt(elf.getShort(0x3c));
-    int sectionNamesIndex = Short.toUnsignedInt(elf.getShort(0x3e));
-    ByteBuffer sectionNames =
-        section(elf, sectionHeaders + (long) sectionNamesIndex * sectionHeaderBytes);
-    for (int index = 0; index < sections; index++) {
-      long header = sectionHeaders + (long) index * sectionHeaderBytes;
-      if (cString(sectionNames, elf.getInt(Math.toIntExact(header))).equals(".BTF")) {
-        return parse(section(elf, header));
-      }
-    }
-    throw new IllegalArgumentException("the object has no .BTF section");
+    ElfFile elf = ElfFile.of(ByteBuffer.wrap(elfObject));
+    ElfFile.Section btf =
+        elf.section(".BTF")
+            .orElseThrow(() -> new IllegalArgumentException("the object has no .BTF section"));
+    return parse(elf.contents(btf).order(ByteOrder.LITTLE_ENDIAN));
   }
 
   /** Type {@code id}; 0 is void. */
@@ -167,7 +149,7 @@ public final class Btf {
 
   /** Reads one {@code struct btf_type} and what follows it for its kind. */
   private static Type readType(ByteBuffer in, int id, ByteBuffer strings) {
-    String name = cString(strings, in.getInt());
+    String name = ElfFile.string(strings, in.getInt());
     int info = in.getInt();
     int sizeOrType = in.getInt();
     int vlen = info & 0xffff;
@@ -192,7 +174,7 @@ public final class Btf {
       case STRUCT, UNION -> {
         List<Member> members = new ArrayList<>(vlen);
         for (int i = 0; i < vlen; i++) {
-          String memberName = cString(strings, in.getInt());
+          String memberName = ElfFile.string(strings, in.getInt());
           int memberType = in.getInt();
           int offset = in.getInt();
           members.add(
@@ -225,13 +207,6 @@ public final class Btf {
     };
   }
 
-  /** The bytes of the section whose header starts at {@code header}. */
-  private static ByteBuffer section(ByteBuffer elf, long header) {
-    int at = Math.toIntExact(header);
-    return slice(
-        elf, Math.toIntExact(elf.getLong(at + 0x18)), Math.toIntExact(elf.getLong(at + 0x20)));
-  }
-
   private static ByteBuffer slice(ByteBuffer buffer, int offset, int length) {
     if (offset < 0 || length < 0 || offset > buffer.limit() - length) {
       throw new IllegalArgumentException(
@@ -242,15 +217,5 @@ public final class Btf {
 
   private static void skip(ByteBuffer in, int bytes) {
     in.position(in.position() + bytes);
-  }
-
-  private static String cString(ByteBuffer strings, int offset) {
-    int end = offset;
-    while (strings.get(end) != 0) {
-      end++;
-    }
-    byte[] bytes = new byte[end - offset];
-    strings.get(offset, bytes);
-    return new String(bytes, StandardCharsets.UTF_8);
   }
 }

@@ -3,6 +3,7 @@ package io.gadgetflow.web.live;
 import io.gadgetflow.kafka.ContractRecords;
 import io.gadgetflow.kafka.ContractRecords.Read;
 import io.gadgetflow.kafka.KafkaClients;
+import io.gadgetflow.kafka.KeyPartitions;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * Finds the last events of one trace in the events topic, for a websocket that just connected. A
@@ -71,7 +71,7 @@ public final class EventReplay {
     byte[] key = traceUid.getBytes(StandardCharsets.UTF_8);
     try (KafkaConsumer<byte[], byte[]> consumer = newConsumer()) {
       int partitions = consumer.partitionsFor(topic, MAX_TIME).size();
-      TopicPartition partition = new TopicPartition(topic, partitionOf(key, partitions));
+      TopicPartition partition = new TopicPartition(topic, KeyPartitions.of(traceUid, partitions));
       consumer.assign(List.of(partition));
       long end = consumer.endOffsets(List.of(partition)).get(partition);
       long start = startOffset(consumer, partition, since, end);
@@ -135,11 +135,6 @@ public final class EventReplay {
       }
     }
     return events;
-  }
-
-  /** The partition Kafka's default partitioner gives a record with this key. */
-  private static int partitionOf(byte[] key, int partitions) {
-    return Utils.toPositive(Utils.murmur2(key)) % partitions;
   }
 
   private KafkaConsumer<byte[], byte[]> newConsumer() {

@@ -49,6 +49,7 @@ public final class EventSocket {
       int queueCapacity,
       int replayCount,
       Supplier<Future<Replayed>> replay,
+      Runnable onClosed,
       WebSocketClients clients) {
     EventSocket eventSocket = new EventSocket(socket, vertx.getOrCreateContext(), queueCapacity);
     clients.opened();
@@ -56,6 +57,7 @@ public final class EventSocket {
         v -> {
           clients.closed();
           eventSocket.close();
+          onClosed.run();
         });
     socket.exceptionHandler(e -> socket.close());
     socket.drainHandler(v -> eventSocket.flush());

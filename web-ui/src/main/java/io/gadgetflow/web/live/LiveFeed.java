@@ -20,12 +20,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one Kafka consumer of a web UI instance, however many browsers watch. It follows every
- * partition of the events topic from its end and publishes each event on the local event bus under
- * its trace's address, where only the sockets showing that trace listen; and it reads the status
- * topic from the node window's start to learn which nodes run an agent. It runs on a thread of its
- * own, without a consumer group (every instance needs every event), and hands each poll's records
- * to the web UI's context at once.
+ * The one Kafka consumer of a web UI instance, however many browsers watch. It follows the
+ * partitions of the events topic that the watched traces' events are in, each from its end, while a
+ * socket watches one of their traces ({@link #watch}), and publishes each event on the local event
+ * bus under its trace's address, where only the sockets showing that trace listen; and it reads the
+ * status topic from the node window's start to learn which nodes run an agent. What an instance
+ * reads of the events topic thus follows what its users watch, not the fleet's events
+ * (docs/scale.md). It runs on a thread of its own, without a consumer group (every instance needs
+ * the events its users watch), and hands each poll's records to the web UI's context at once.
  */
 public final class LiveFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
@@ -65,19 +67,29 @@ public final class LiveFeed implements AutoCloseable {
         TopicFollower.start(
             "gadgetflow-web-live-feed",
             kafka.groupFreeConsumer("gadgetflow-web-live"),
-            List.of(
-                TopicStart.end(topics.events()),
-                TopicStart.since(topics.status(), () -> clock.instant().minus(nodeWindow))),
+            List.of(TopicStart.since(topics.status(), () -> clock.instant().minus(nodeWindow))),
             feed.new Delivery());
     return feed;
   }
 
-  /**
-   * Completes once the feed follows the end of the events topic: every event written afterwards
-   * reaches the sockets watching its trace.
-   */
+  /** Completes once the feed follows the status topic. */
   public Future<Void> positioned() {
     return positioned.future();
+  }
+
+  /**
+   * Follows the partition of the trace's events (its uid is their key) from its end, until as many
+   * {@link #unwatch} calls; completes on the feed's context once every event of the trace written
+   * afterwards reaches the sockets watching it.
+   */
+  public Future<Void> watch(String traceUid) {
+    return Future.fromCompletionStage(follower.followKey(eventsTopic, traceUid), context)
+        .mapEmpty();
+  }
+
+  /** Withdraws one {@link #watch} of the trace. */
+  public void unwatch(String traceUid) {
+    follower.unfollowKey(eventsTopic, traceUid);
   }
 
   /** Runs on the follower's thread; hands each poll's events and sightings over at once. */

@@ -7,6 +7,7 @@ import io.gadgetflow.web.access.OriginCheck;
 import io.gadgetflow.web.http.ApiException;
 import io.gadgetflow.web.kube.TraceStore;
 import io.gadgetflow.web.live.EventReplay;
+import io.gadgetflow.web.live.LiveFeed;
 import io.gadgetflow.web.live.NodeDirectory;
 import io.gadgetflow.web.live.WebSocketClients;
 import io.vertx.core.Vertx;
@@ -38,6 +39,7 @@ public final class ApiRouter {
       TraceStore store,
       NodeDirectory nodes,
       EventReplay replay,
+      LiveFeed feed,
       WebSocketClients clients,
       KubernetesSerialization serialization) {
     RequestAccess access = new RequestAccess(authenticator, authorizer);
@@ -57,7 +59,7 @@ public final class ApiRouter {
     router.route("/api/*").handler(access::authenticate);
     new OverviewRoutes(access, nodes).mount(router);
     new TraceRoutes(store, access, nodes, serialization).mount(router);
-    new EventSocketRoute(vertx, socketLimits, store, access, originCheck, replay, clients)
+    new EventSocketRoute(vertx, socketLimits, store, access, originCheck, replay, feed, clients)
         .mount(router);
     router
         .route("/api/*")

@@ -7,6 +7,7 @@ import io.gadgetflow.web.http.ApiException;
 import io.gadgetflow.web.kube.TraceStore;
 import io.gadgetflow.web.live.EventReplay;
 import io.gadgetflow.web.live.EventSocket;
+import io.gadgetflow.web.live.LiveFeed;
 import io.gadgetflow.web.live.WatchedTrace;
 import io.gadgetflow.web.live.WebSocketClients;
 import io.vertx.core.Vertx;
@@ -34,6 +35,7 @@ final class EventSocketRoute {
   private final RequestAccess access;
   private final OriginCheck originCheck;
   private final EventReplay replay;
+  private final LiveFeed feed;
   private final WebSocketClients clients;
 
   EventSocketRoute(
@@ -43,8 +45,10 @@ final class EventSocketRoute {
       RequestAccess access,
       OriginCheck originCheck,
       EventReplay replay,
+      LiveFeed feed,
       WebSocketClients clients) {
     this.clients = clients;
+    this.feed = feed;
     this.vertx = vertx;
     this.limits = limits;
     this.store = store;
@@ -102,7 +106,10 @@ final class EventSocketRoute {
         watched,
         limits.queueEvents(),
         count,
-        () -> replay.lastEvents(uid, since, count),
+        // The feed reads the trace's partition from before the replay looks where it ends, so
+        // every event is replayed or live.
+        () -> feed.watch(uid).compose(v -> replay.lastEvents(uid, since, count)),
+        () -> feed.unwatch(uid),
         clients);
   }
 

@@ -15,6 +15,7 @@ import io.gadgetflow.node.gadget.NoEventsDecoder;
 import io.gadgetflow.node.gadget.ProgramLayouts;
 import io.gadgetflow.node.gadget.ProgramLayouts.MapLayout;
 import io.gadgetflow.node.gadget.RunningGadget;
+import io.gadgetflow.node.gadget.StatusOutput;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
@@ -50,10 +51,11 @@ public final class SeccompGadget {
               NoEventsDecoder::new,
               Set.of())
           .withResult(
-              gadget ->
-                  new String(
-                      Json.encode(SeccompProfile.allowing(observedSyscalls(gadget))),
-                      StandardCharsets.UTF_8));
+              (gadget, names) ->
+                  StatusOutput.Result.of(
+                      new String(
+                          Json.encode(SeccompProfile.allowing(observedSyscalls(gadget))),
+                          StandardCharsets.UTF_8)));
 
   private SeccompGadget() {}
 

@@ -10,6 +10,7 @@ import io.gadgetflow.node.gadget.NoEventsDecoder;
 import io.gadgetflow.node.gadget.ProgramLayouts;
 import io.gadgetflow.node.gadget.ProgramLayouts.MapLayout;
 import io.gadgetflow.node.gadget.RunningGadget;
+import io.gadgetflow.node.gadget.StatusOutput;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,10 @@ public final class TcpRttGadget {
               NoEventsDecoder::new,
               Set.of())
           .withSetup(TcpRttGadget::setUp)
-          .withResult(gadget -> new String(Json.encode(histogram(gadget)), StandardCharsets.UTF_8));
+          .withResult(
+              (gadget, names) ->
+                  StatusOutput.Result.of(
+                      new String(Json.encode(histogram(gadget)), StandardCharsets.UTF_8)));
 
   private TcpRttGadget() {}
 

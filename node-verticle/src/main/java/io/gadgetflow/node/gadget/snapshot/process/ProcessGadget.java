@@ -8,6 +8,7 @@ import io.gadgetflow.node.gadget.GadgetProgram;
 import io.gadgetflow.node.gadget.NoEventsDecoder;
 import io.gadgetflow.node.gadget.ProgramLayouts;
 import io.gadgetflow.node.gadget.RunningGadget;
+import io.gadgetflow.node.gadget.StatusOutput;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -27,7 +28,10 @@ public final class ProcessGadget {
               NoEventsDecoder::new,
               Set.of())
           .withSetup(ProcessGadget::setUp)
-          .withResult(gadget -> new String(Json.encode(processes(gadget)), StandardCharsets.UTF_8));
+          .withResult(
+              (gadget, names) ->
+                  StatusOutput.Result.of(
+                      new String(Json.encode(processes(gadget)), StandardCharsets.UTF_8)));
 
   private ProcessGadget() {}
 

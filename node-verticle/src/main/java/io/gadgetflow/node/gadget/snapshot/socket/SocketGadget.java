@@ -8,6 +8,7 @@ import io.gadgetflow.node.gadget.GadgetProgram;
 import io.gadgetflow.node.gadget.NoEventsDecoder;
 import io.gadgetflow.node.gadget.ProgramLayouts;
 import io.gadgetflow.node.gadget.RunningGadget;
+import io.gadgetflow.node.gadget.StatusOutput;
 import io.gadgetflow.node.gadget.WatchedNetwork;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -36,7 +37,10 @@ public final class SocketGadget {
               NoEventsDecoder::new,
               Set.of())
           .withSetup(SocketGadget::setUp)
-          .withResult(gadget -> new String(Json.encode(sockets(gadget)), StandardCharsets.UTF_8));
+          .withResult(
+              (gadget, names) ->
+                  StatusOutput.Result.of(
+                      new String(Json.encode(sockets(gadget)), StandardCharsets.UTF_8)));
 
   private static final Comparator<SocketEntry> ORDER =
       Comparator.comparing(SocketEntry::namespace)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gadgetflow.api.json.Json;
 import io.gadgetflow.node.gadget.GadgetOptions;
+import io.gadgetflow.node.gadget.GadgetResults;
 import io.gadgetflow.node.gadget.RunningGadget;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -48,8 +49,7 @@ class SeccompGadgetIT {
       SortedSet<String> observed = SeccompGadget.observedSyscalls(gadget);
       assertThat(observed).contains("execve", "write", "exit_group").doesNotContain("sched_yield");
 
-      JsonNode profile =
-          Json.mapper().readTree(SeccompGadget.PROGRAM.result().orElseThrow().read(gadget));
+      JsonNode profile = Json.mapper().readTree(GadgetResults.read(gadget).output());
       assertThat(profile.get("defaultAction").asText()).isEqualTo("SCMP_ACT_ERRNO");
       assertThat(profile.get("syscalls").get(0).get("action").asText()).isEqualTo("SCMP_ACT_ALLOW");
       List<String> allowed = new ArrayList<>();
@@ -73,8 +73,7 @@ class SeccompGadgetIT {
       assertThat(run(List.of(workload.toString()))).isEqualTo(0);
 
       assertThat(SeccompGadget.observedSyscalls(gadget)).isEmpty();
-      JsonNode profile =
-          Json.mapper().readTree(SeccompGadget.PROGRAM.result().orElseThrow().read(gadget));
+      JsonNode profile = Json.mapper().readTree(GadgetResults.read(gadget).output());
       assertThat(profile.get("syscalls")).isEmpty();
     }
   }

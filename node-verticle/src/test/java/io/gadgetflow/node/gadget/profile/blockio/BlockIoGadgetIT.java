@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gadgetflow.api.json.Json;
 import io.gadgetflow.node.gadget.GadgetOptions;
+import io.gadgetflow.node.gadget.GadgetResults;
 import io.gadgetflow.node.gadget.RunningGadget;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class BlockIoGadgetIT {
       int reads = DirectIo.readEveryBlock(file);
       assertThat(reads).isEqualTo(BLOCKS);
 
-      String output = BlockIoGadget.PROGRAM.result().orElseThrow().read(gadget);
+      String output = GadgetResults.read(gadget).output();
 
       JsonNode report = Json.mapper().readTree(output);
       assertThat(report.get("valType").asText()).isEqualTo("usecs");

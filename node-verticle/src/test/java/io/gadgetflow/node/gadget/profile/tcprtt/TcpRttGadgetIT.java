@@ -9,6 +9,7 @@ import io.gadgetflow.api.json.Json;
 import io.gadgetflow.node.gadget.DelayLine;
 import io.gadgetflow.node.gadget.GadgetOptions;
 import io.gadgetflow.node.gadget.GadgetParameters;
+import io.gadgetflow.node.gadget.GadgetResults;
 import io.gadgetflow.node.gadget.LatencyHistogram;
 import io.gadgetflow.node.gadget.RunningGadget;
 import io.gadgetflow.testing.TcpPeers;
@@ -78,8 +79,7 @@ class TcpRttGadgetIT {
       client.pingPong(EXCHANGES, EXCHANGE_TIMEOUT);
 
       for (RunningGadget gadget : new RunningGadget[] {serverSide, clientSide}) {
-        JsonNode report =
-            Json.mapper().readTree(TcpRttGadget.PROGRAM.result().orElseThrow().read(gadget));
+        JsonNode report = Json.mapper().readTree(GadgetResults.read(gadget).output());
         assertThat(report.get("valType").asText()).isEqualTo("msecs");
         LatencyHistogram histogram = TcpRttGadget.histogram(gadget);
         assertThat(histogram.total()).isGreaterThanOrEqualTo(EXCHANGES);

@@ -1,0 +1,174 @@
+package io.gadgetflow.bench.fleet;
+
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gadgetflow.api.kafka.TopicNames;
+import io.gadgetflow.api.trace.Trace;
+import io.gadgetflow.kafka.KafkaClients;
+import io.gadgetflow.kafka.KafkaSecurity;
+import io.gadgetflow.local.kafka.ContractTopics;
+import io.gadgetflow.local.kafka.KafkaCluster;
+import io.gadgetflow.local.kube.ControlPlaneBinaries;
+import io.gadgetflow.local.kube.LocalControlPlane;
+import io.gadgetflow.local.kube.LocalControlPlaneConfig;
+import io.gadgetflow.web.WebConfig;
+import io.gadgetflow.web.WebVerticle;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+/**
+ * A fleet on this machine: a three-broker KRaft cluster (processes), the local API server, the
+ * controller (a process), N node agents in this JVM whose gadgets make up their events ({@link
+ * SyntheticEvents}: no eBPF), a web UI instance, and a downstream consumer group. For each N, four
+ * {@code kubectl gadget ... -A} runs (trace exec, open, tcp, signal) start one Trace per node each,
+ * run, stop and delete them; what each part saw and what it cost is printed.
+ */
+public final class FleetBench {
+  static final String NAMESPACE = Trace.DEFAULT_NAMESPACE;
+  static final List<String> COMMANDS =
+      List.of("trace exec", "trace open", "trace tcp", "trace signal");
+
+  public static void main(String[] args) throws Exception {
+    int[] fleets =
+        args.length == 0
+            ? new int[] {50, 200, 500}
+            : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+    Settings settings = Settings.fromEnvironment();
+    System.out.printf(
+        "fleet: %s nodes, %s; events are SYNTHETIC (no eBPF): %.1f events/s per Trace%n",
+        Arrays.toString(fleets), settings, settings.ratePerTrace());
+    Path data = Files.createTempDirectory("gadgetflow-fleet-");
+    ContractTopics topics =
+        ContractTopics.DEFAULTS.withEventsPartitions(settings.eventsPartitions());
+    try (KafkaCluster kafka =
+            KafkaCluster.start(
+                data.resolve("kafka"),
+                3,
+                topics,
+                List.of("-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
+                Duration.ofMinutes(3));
+        LocalControlPlane kube =
+            LocalControlPlane.start(
+                LocalControlPlaneConfig.inDirectory(
+                        ControlPlaneBinaries.fromEnvironment(), data.resolve("kube"))
+                    .withApiServerPort(0));
+        KubernetesClient client = kube.newClient()) {
+      KafkaClients clients = new KafkaClients(kafka.bootstrapServers(), KafkaSecurity.PLAINTEXT);
+      Fleet fleet = new Fleet(settings, kafka, kube, client, clients, data, topics.names());
+      fleet.run(fleets);
+    }
+    System.out.println("fleet data (logs) in " + data);
+  }
+
+  /**
+   * @param ratePerTrace synthetic events a second per Trace
+   * @param runSeconds how long the four runs' Traces all run before Ctrl-C ends the runs
+   * @param watchSeconds how long the web UI client watches one trace
+   * @param eventsPartitions partitions of the events topic
+   */
+  record Settings(double ratePerTrace, int runSeconds, int watchSeconds, int eventsPartitions) {
+    static Settings fromEnvironment() {
+      Map<String, String> env = System.getenv();
+      return new Settings(
+          Double.parseDouble(env.getOrDefault("FLEET_RATE_PER_TRACE", "1")),
+          Integer.parseInt(env.getOrDefault("FLEET_RUN_SECONDS", "40")),
+          Integer.parseInt(env.getOrDefault("FLEET_WATCH_SECONDS", "10")),
+          Integer.parseInt(env.getOrDefault("FLEET_EVENTS_PARTITIONS", "6")));
+    }
+  }
+
+  /** The platform, and one step per fleet size. */
+  record Fleet(
+      Settings settings,
+      KafkaCluster kafka,
+      LocalControlPlane kube,
+      KubernetesClient client,
+      KafkaClients clients,
+      Path data,
+      TopicNames topics) {
+
+    void run(int[] fleets) throws Exception {
+      Vertx vertx = Vertx.vertx();
+      WebVerticle web =
+          new WebVerticle(
+              WebConfig.fromEnvironment(Map.of("GADGETFLOW_WEB_PORT", "0"))
+                  .withKafkaBootstrapServers(kafka.bootstrapServers())
+                  .forLocalPlatform("fleet-node-0"),
+              client,
+              Clock.systemUTC());
+      vertx.deployVerticle(web).toCompletionStage().toCompletableFuture().get();
+      String token = web.dashboardUrl().substring(web.dashboardUrl().indexOf("#token=") + 7);
+      try (ChildJvm controller = startController();
+          StatusLag lag = new StatusLag(clients, topics.status());
+          TraceTimeline timeline = new TraceTimeline(client, NAMESPACE, lag);
+          SyntheticEvents events = new SyntheticEvents(settings.ratePerTrace())) {
+        for (int nodes : fleets) {
+          new Step(this, vertx, controller, lag, timeline, events, web.port(), token, nodes)
+              .run()
+              .print(System.out);
+          timeline.clear();
+        }
+      } finally {
+        vertx.close().toCompletionStage().toCompletableFuture().get();
+      }
+    }
+
+    ChildJvm startController() throws Exception {
+      java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+      ChildJvm controller =
+          ChildJvm.start(
+              FleetController.class.getName(),
+              List.of("-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
+              List.of(),
+              Map.of(
+                  "GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                  "KUBECONFIG", kube.kubeconfig().toString(),
+                  "GADGETFLOW_METRICS_PORT", "0"),
+              data.resolve("controller.log"),
+              (line, micros) -> {
+                if (line.equals(FleetController.READY)) {
+                  ready.countDown();
+                }
+              });
+      if (!ready.await(2, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("the controller did not start; see controller.log");
+      }
+      return controller;
+    }
+
+    /** Exactly the Node objects of {@code nodes}: kubectl gadget -A runs on these. */
+    void nodeObjects(List<String> nodes) {
+      client.nodes().list().getItems().stream()
+          .map(node -> node.getMetadata().getName())
+          .filter(name -> !nodes.contains(name))
+          .forEach(name -> client.nodes().withName(name).delete());
+      List<String> existing =
+          client.nodes().list().getItems().stream().map(n -> n.getMetadata().getName()).toList();
+      nodes.stream()
+          .filter(name -> !existing.contains(name))
+          .forEach(
+              name ->
+                  client
+                      .nodes()
+                      .resource(
+                          new NodeBuilder().withNewMetadata().withName(name).endMetadata().build())
+                      .create());
+    }
+
+    static List<String> nodeNames(int count) {
+      return IntStream.range(0, count).mapToObj(i -> "fleet-node-" + i).toList();
+    }
+
+    Path log(String name) {
+      return data.resolve(name.replace(' ', '-') + ".log");
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package io.gadgetflow.bench.fleet;
+
+import io.gadgetflow.api.json.Json;
+import io.gadgetflow.api.kafka.NodeReport;
+import io.gadgetflow.api.trace.TraceState;
+import io.gadgetflow.api.trace.TraceStatus;
+import io.gadgetflow.kafka.KafkaClients;
+import io.gadgetflow.kafka.TopicFollower;
+import io.gadgetflow.kafka.TopicStart;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Status aggregation lag: from a node's report (its record's time on the status topic, set by the
+ * agent's producer) to the first Trace status the watch sees that says what the report said (the
+ * same state, error and counters). Answers (state or error changed) and counter updates apart: the
+ * controller writes counters alone at most every GADGETFLOW_STATUS_COUNTERS_INTERVAL_SECONDS.
+ */
+final class StatusLag implements TraceTimeline.StatusListener, AutoCloseable {
+  private record Said(String uid, TraceState state, String error, long events, long lost) {}
+
+  private final Map<Said, Long> reportedMicros = new ConcurrentHashMap<>();
+  private final Samples answers = new Samples();
+  private final Samples counters = new Samples();
+  private final TopicFollower follower;
+  private volatile long reports;
+
+  StatusLag(KafkaClients kafka, String statusTopic) {
+    follower =
+        TopicFollower.start(
+            "fleet-status-lag",
+            kafka.groupFreeConsumer("fleet-status-lag"),
+            List.of(TopicStart.end(statusTopic)),
+            records ->
+                records.forEach(
+                    record -> {
+                      NodeReport report = Json.decode(record.value(), NodeReport.class);
+                      reports++;
+                      reportedMicros.putIfAbsent(
+                          new Said(
+                              report.traceUid(),
+                              report.state(),
+                              report.operationError(),
+                              report.counters().events(),
+                              report.counters().lost()),
+                          record.timestamp() * 1000);
+                    }));
+  }
+
+  @Override
+  public void onStatus(String uid, TraceStatus status, boolean answer, long seenMicros) {
+    Long reported =
+        reportedMicros.get(
+            new Said(
+                uid,
+                status.getState(),
+                status.getOperationError(),
+                Objects.requireNonNullElse(status.getEvents(), 0L),
+                Objects.requireNonNullElse(status.getLostEvents(), 0L)));
+    if (reported != null) {
+      (answer ? answers : counters).add(seenMicros - reported);
+    }
+  }
+
+  long reports() {
+    return reports;
+  }
+
+  /** Lags of answers, and takes them: the next step starts afresh. */
+  Samples takeAnswers() {
+    return answers.take();
+  }
+
+  Samples takeCounters() {
+    return counters.take();
+  }
+
+  @Override
+  public void close() {
+    follower.close();
+  }
+}

@@ -1,0 +1,40 @@
+package io.gadgetflow.node.trace;
+
+import io.gadgetflow.api.kafka.ControlRecord;
+import io.gadgetflow.node.gadget.StatusOutput;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * A gadget running for every trace of this node that runs it alike (see {@link SharedGadgets}): the
+ * traces join and leave it, each through a {@link TraceSession} of its own. It is a BPF program
+ * ({@link SharedGadget}), or, where a benchmark runs node agents without eBPF, events a program
+ * makes up ({@link SyntheticGadget}).
+ */
+public sealed interface LoadedGadget extends AutoCloseable permits SharedGadget, SyntheticGadget {
+  /**
+   * Starts sending {@code trace}'s events. May block.
+   *
+   * @param outputFile for {@code outputMode: File}, a path already checked
+   */
+  TraceSession join(ControlRecord trace, Optional<Path> outputFile);
+
+  /** Stops handing events to {@code session}; one may still be on its way to it. */
+  void leave(TraceSession session);
+
+  /** Events lost before they were read (a full ring), since the gadget was loaded. */
+  long lostEvents();
+
+  /** Records that could not be decoded, since the gadget was loaded. */
+  long malformedRecords();
+
+  /**
+   * What the gadget gathered so far, as {@code status.output} (for a gadget that has such a
+   * result); blocks for the reading.
+   */
+  Optional<StatusOutput.Result> readResult();
+
+  /** Stops the gadget; blocks until it has. */
+  @Override
+  void close();
+}

@@ -1,0 +1,101 @@
+package io.gadgetflow.node.trace;
+
+import io.gadgetflow.api.kafka.ControlRecord;
+import io.gadgetflow.node.gadget.StatusOutput;
+import io.gadgetflow.node.kafka.EventSink;
+import io.gadgetflow.node.kafka.EventStream;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * A gadget without a BPF program, whose events a program makes up and hands in with {@link #emit}:
+ * from there on they take the path a loaded gadget's events take, to each trace's session, the
+ * agent's event queue and producer, under the trace's key and CloudEvents headers, counted in the
+ * trace's reports. Nothing is filtered: every trace that joined gets every event. Public for
+ * bench/fleet, which runs hundreds of node agents in one process and measures the control plane and
+ * the fan-out of events, not the kernel's side (bench/nodepath measures that).
+ */
+public final class SyntheticGadget implements LoadedGadget {
+  private final String gadget;
+  private final EventSink sink;
+  private final String nodeName;
+
+  private final JoinedSessions sessions = new JoinedSessions();
+
+  private volatile boolean closed;
+
+  /**
+   * @param gadget the gadget's name in the catalogue
+   */
+  public SyntheticGadget(String gadget, EventSink sink, String nodeName) {
+    this.gadget = gadget;
+    this.sink = sink;
+    this.nodeName = nodeName;
+  }
+
+  public String gadget() {
+    return gadget;
+  }
+
+  public String nodeName() {
+    return nodeName;
+  }
+
+  /**
+   * Hands one event to every trace that joined, as a loaded gadget's reader thread hands it what it
+   * read. Called by one thread at a time.
+   *
+   * @param json one JSON object, the event as the agent's decoder and enricher would write it
+   */
+  public void emit(long epochNanos, byte[] json) {
+    for (TraceSession session : sessions.now()) {
+      session.deliver(epochNanos, json);
+      session.afterRead(0);
+    }
+  }
+
+  /** Whether the agent unloaded the gadget: nothing it emits goes anywhere any more. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public TraceSession join(ControlRecord trace, Optional<Path> outputFile) {
+    TraceSession session =
+        new TraceSession(
+            this,
+            sink,
+            new EventStream(nodeName, trace),
+            outputFile.map(EventFile::append).orElse(null),
+            false,
+            0,
+            0);
+    sessions.add(session);
+    return session;
+  }
+
+  @Override
+  public void leave(TraceSession session) {
+    sessions.remove(session);
+  }
+
+  @Override
+  public long lostEvents() {
+    return 0;
+  }
+
+  @Override
+  public long malformedRecords() {
+    return 0;
+  }
+
+  @Override
+  public Optional<StatusOutput.Result> readResult() {
+    return Optional.empty();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+}

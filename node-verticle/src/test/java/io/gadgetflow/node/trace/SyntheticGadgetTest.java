@@ -1,0 +1,81 @@
+package io.gadgetflow.node.trace;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.gadgetflow.api.kafka.ControlRecord;
+import io.gadgetflow.api.kafka.EventCounters;
+import io.gadgetflow.api.trace.Operation;
+import io.gadgetflow.api.trace.OutputMode;
+import io.gadgetflow.node.NodeConfig;
+import io.gadgetflow.node.kafka.EventSink;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+class SyntheticGadgetTest {
+  private final MockProducer<byte[], byte[]> producer =
+      new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+  private final NodeConfig config = NodeConfig.defaults("node-1", "127.0.0.1:1");
+
+  @Test
+  void emittedEventsTakeTheAgentsPathToEveryJoinedTrace() {
+    EventSink sink =
+        EventSink.around(producer, config.topics().events(), config.eventQueueCapacity());
+    SyntheticGadget gadget = new SyntheticGadget("execsnoop", sink, "node-1");
+    TraceSession first = gadget.join(trace("uid-1"), Optional.empty());
+    TraceSession second = gadget.join(trace("uid-2"), Optional.empty());
+
+    gadget.emit(1_000_000_000L, "{\"comm\":\"a\"}".getBytes(UTF_8));
+    first.close();
+    gadget.emit(2_000_000_000L, "{\"comm\":\"b\"}".getBytes(UTF_8));
+    // Sends what is queued and waits for the acknowledgements.
+    sink.close();
+
+    assertThat(producer.history())
+        .extracting(r -> new String(r.key(), UTF_8), r -> new String(r.value(), UTF_8))
+        .containsExactlyInAnyOrder(
+            tuple("uid-1", "{\"comm\":\"a\"}"),
+            tuple("uid-2", "{\"comm\":\"a\"}"),
+            tuple("uid-2", "{\"comm\":\"b\"}"));
+    ProducerRecord<byte[], byte[]> last = producer.history().getLast();
+    assertThat(new String(last.headers().lastHeader("ce_source").value(), UTF_8))
+        .isEqualTo("/gadgetflow/nodes/node-1");
+    assertThat(last.timestamp()).isEqualTo(2_000L);
+    assertThat(second.counters()).isEqualTo(new EventCounters(2, 0));
+  }
+
+  @Test
+  void aClosedGadgetSaysSo() {
+    try (EventSink sink =
+        EventSink.around(producer, config.topics().events(), config.eventQueueCapacity())) {
+      SyntheticGadget gadget = new SyntheticGadget("execsnoop", sink, "node-1");
+      assertThat(gadget.isClosed()).isFalse();
+      gadget.close();
+      assertThat(gadget.isClosed()).isTrue();
+    }
+  }
+
+  private static ControlRecord trace(String uid) {
+    return new ControlRecord(
+        "gadget",
+        "exec-" + uid,
+        uid,
+        1,
+        "node-1",
+        "execsnoop",
+        null,
+        OutputMode.STREAM,
+        null,
+        Map.of(),
+        Operation.START,
+        "op-" + uid,
+        true,
+        Instant.EPOCH);
+  }
+}
