@@ -1,6 +1,7 @@
 package io.gadgetflow.node;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gadgetflow.api.health.Supervision;
 import io.gadgetflow.kafka.SkippedRecords;
 import io.gadgetflow.node.bpf.NativeArchitecture;
 import io.gadgetflow.node.containers.ContainerRegistry;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * from Kubernetes it only reads the pods of its node, to know their containers (without that, it
  * runs unfiltered traces only).
  */
-public final class NodeVerticle extends VerticleBase {
+public final class NodeVerticle extends VerticleBase implements Supervision.Supervised {
   private static final Logger LOG = LoggerFactory.getLogger(NodeVerticle.class);
   private static final int GADGET_LOADERS = 2;
 
@@ -37,6 +38,7 @@ public final class NodeVerticle extends VerticleBase {
   private final Clock clock;
   private final MeterRegistry registry;
   private final GadgetLoader loader;
+  private final Supervision supervision = new Supervision();
 
   private ContainerRegistry containers;
   private NodePods nodePods;
@@ -87,6 +89,12 @@ public final class NodeVerticle extends VerticleBase {
     this.loader = loader;
   }
 
+  /** The event sender, the ring readers and the control reader: when one dies, the agent did. */
+  @Override
+  public Supervision supervision() {
+    return supervision;
+  }
+
   @Override
   public Future<?> start() {
     NativeArchitecture architecture;
@@ -112,7 +120,8 @@ public final class NodeVerticle extends VerticleBase {
             config.nodeName(),
             config.topics().events(),
             config.eventQueueCapacity(),
-            metrics.kafkaSend());
+            metrics.kafkaSend(),
+            supervision);
     reporter =
         StatusReporter.create(vertx, config.kafka(), config.topics().status(), config.nodeName());
     supervisor =
@@ -135,7 +144,8 @@ public final class NodeVerticle extends VerticleBase {
             config.nodeName(),
             context,
             supervisor,
-            skippedControl);
+            skippedControl,
+            supervision);
     reportTimer =
         vertx.setPeriodic(config.reportInterval().toMillis(), id -> supervisor.reportCounters());
     return controlReader.positioned();

@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One {@code kubectl gadget <category> <gadget> -A -o json} run: the real plugin, in a JVM of its
- * own with its launcher's options, creates one Trace per node and prints their events as JSON
- * lines until Ctrl-C ({@link #interrupt}), then stops and deletes them. Keeps, per node, how many
- * events it printed and when the first was printed.
+ * own with its launcher's options, creates one Trace per node and prints their events as JSON lines
+ * until Ctrl-C ({@link #interrupt}), then stops and deletes them. Keeps, per node, how many events
+ * it printed and when the first was printed.
  */
 final class KubectlGadgetRun implements AutoCloseable {
   /** The plugin launcher's JVM options (kubectl-gadget/src/main/scripts/kubectl-gadget). */

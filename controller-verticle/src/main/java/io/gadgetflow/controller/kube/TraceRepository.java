@@ -32,12 +32,13 @@ public final class TraceRepository {
 
   /**
    * Replaces the whole status through the status subresource, only over the version of the Trace it
-   * was computed from: when anybody changed the Trace since, the write fails with 409 Conflict
-   * ({@link #isConflict}) instead of undoing their change.
+   * was computed from: a patch that names a resourceVersion is a precondition, so when anybody
+   * changed the Trace since, the API server refuses the write with 409 Conflict ({@link
+   * #isConflict}) instead of it undoing their change.
    */
   public Future<Trace> replaceStatus(Trace trace, TraceStatus status) {
     String json =
-        "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":"
+        "[{\"op\":\"add\",\"path\":\"/metadata/resourceVersion\",\"value\":"
             + client.getKubernetesSerialization().asJson(trace.getMetadata().getResourceVersion())
             + "},{\"op\":\"add\",\"path\":\"/status\",\"value\":"
             + client.getKubernetesSerialization().asJson(status)

@@ -1,5 +1,6 @@
 package io.gadgetflow.node.control;
 
+import io.gadgetflow.api.health.Supervision;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.kafka.ContractRecords;
 import io.gadgetflow.kafka.ContractRecords.Read;
@@ -24,6 +25,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
  * trace's desired state (see {@link ContractRecords#controlRecord}) is counted and skipped.
  */
 public final class ControlReader implements AutoCloseable {
+  private static final String THREAD_NAME = "gadgetflow-control-reader";
+
   /** Called on the agent's context. */
   public interface Listener {
     /**
@@ -37,18 +40,22 @@ public final class ControlReader implements AutoCloseable {
   private final Context context;
   private final Listener listener;
   private final SkippedRecords skipped;
+  private final Supervision supervision;
   private final Promise<Void> positioned = Promise.promise();
   private TopicFollower follower;
 
-  private ControlReader(Context context, Listener listener, SkippedRecords skipped) {
+  private ControlReader(
+      Context context, Listener listener, SkippedRecords skipped, Supervision supervision) {
     this.context = context;
     this.listener = listener;
     this.skipped = skipped;
+    this.supervision = supervision;
   }
 
   /**
    * @param nodeName names the reader's Kafka client
    * @param skipped where the records that are not a trace's desired state are counted
+   * @param supervision told when the reader dies: the node would run no operation any more
    */
   public static ControlReader start(
       KafkaClients kafka,
@@ -56,11 +63,12 @@ public final class ControlReader implements AutoCloseable {
       String nodeName,
       Context context,
       Listener listener,
-      SkippedRecords skipped) {
-    ControlReader reader = new ControlReader(context, listener, skipped);
+      SkippedRecords skipped,
+      Supervision supervision) {
+    ControlReader reader = new ControlReader(context, listener, skipped, supervision);
     reader.follower =
         TopicFollower.start(
-            "gadgetflow-control-reader",
+            THREAD_NAME,
             kafka.groupFreeConsumer("gadgetflow-node-control-" + nodeName),
             List.of(TopicStart.beginning(topic)),
             reader.new Delivery());
@@ -92,6 +100,11 @@ public final class ControlReader implements AutoCloseable {
       for (ConsumerRecord<String, byte[]> record : records) {
         deliver(record);
       }
+    }
+
+    @Override
+    public void onStopped(Throwable cause) {
+      supervision.died(THREAD_NAME, cause);
     }
   }
 

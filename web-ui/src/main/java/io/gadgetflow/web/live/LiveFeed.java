@@ -1,5 +1,6 @@
 package io.gadgetflow.web.live;
 
+import io.gadgetflow.api.health.Supervision;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.kafka.KafkaClients;
 import io.gadgetflow.kafka.TopicFollower;
@@ -32,26 +33,31 @@ import org.slf4j.LoggerFactory;
 public final class LiveFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  private static final String THREAD_NAME = "gadgetflow-web-live-feed";
 
   private final String eventsTopic;
   private final Context context;
   private final EventBus bus;
   private final NodeDirectory nodes;
+  private final Supervision supervision;
   private final Promise<Void> positioned = Promise.promise();
   private final FeedRecords feedRecords = new FeedRecords(LOG::warn);
   private TopicFollower follower;
 
-  private LiveFeed(String eventsTopic, Context context, NodeDirectory nodes) {
+  private LiveFeed(
+      String eventsTopic, Context context, NodeDirectory nodes, Supervision supervision) {
     this.eventsTopic = eventsTopic;
     this.context = context;
     this.bus = context.owner().eventBus();
     this.nodes = nodes;
+    this.supervision = supervision;
   }
 
   /**
    * @param nodeWindow how far back the status topic is read for nodes that run an agent
    * @param context where events are published and {@code nodes} is updated: the web UI's
    * @param registry where the records the feed skipped are counted
+   * @param supervision told when the feed dies: every socket would stream nothing any more
    */
   public static LiveFeed start(
       KafkaClients kafka,
@@ -60,12 +66,13 @@ public final class LiveFeed implements AutoCloseable {
       Context context,
       NodeDirectory nodes,
       Clock clock,
-      MeterRegistry registry) {
-    LiveFeed feed = new LiveFeed(topics.events(), context, nodes);
+      MeterRegistry registry,
+      Supervision supervision) {
+    LiveFeed feed = new LiveFeed(topics.events(), context, nodes, supervision);
     feed.feedRecords.bindTo(registry);
     feed.follower =
         TopicFollower.start(
-            "gadgetflow-web-live-feed",
+            THREAD_NAME,
             kafka.groupFreeConsumer("gadgetflow-web-live"),
             List.of(TopicStart.since(topics.status(), () -> clock.instant().minus(nodeWindow))),
             feed.new Delivery());
@@ -97,6 +104,11 @@ public final class LiveFeed implements AutoCloseable {
     @Override
     public void onPositioned() {
       context.runOnContext(v -> positioned.tryComplete());
+    }
+
+    @Override
+    public void onStopped(Throwable cause) {
+      supervision.died(THREAD_NAME, cause);
     }
 
     @Override
