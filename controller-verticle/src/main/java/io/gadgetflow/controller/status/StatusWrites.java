@@ -30,6 +30,7 @@ public final class StatusWrites {
   private static final Logger LOG = LoggerFactory.getLogger(StatusWrites.class);
   private static final Duration FIRST_RETRY = Duration.ofMillis(200);
   private static final Duration LONGEST_RETRY = Duration.ofSeconds(10);
+  private static final Duration LANDED_KEPT = Duration.ofSeconds(10);
 
   private final BiFunction<Trace, TraceStatus, Future<Trace>> replaceStatus;
   private final Function<Trace, Future<Trace>> read;
@@ -37,6 +38,16 @@ public final class StatusWrites {
 
   /** By Trace uid: the last write asked for, which the next one waits for. */
   private final Map<String, Future<Trace>> queued = new HashMap<>();
+
+  /** A write that landed: the version it was written over, and the Trace it made. */
+  private record Landed(String over, Trace written) {}
+
+  /**
+   * By Trace uid: the last write that landed. The watch cache shows the controller its own write a
+   * moment later; a write computed from the version it replaced goes over what it made at once
+   * instead of meeting a conflict and reading the Trace again.
+   */
+  private final Map<String, Landed> landed = new HashMap<>();
 
   private boolean stopped;
 
@@ -65,7 +76,7 @@ public final class StatusWrites {
     Future<Trace> written =
         queued
             .getOrDefault(uid, Future.succeededFuture())
-            .transform(before -> attempt(trace, trace.getStatus(), next, FIRST_RETRY));
+            .transform(before -> attempt(latest(trace), trace.getStatus(), next, FIRST_RETRY));
     queued.put(uid, written);
     written.onComplete(
         done -> {
@@ -74,6 +85,29 @@ public final class StatusWrites {
           }
         });
     return written;
+  }
+
+  /** {@code trace}, or what this replica's last write made of its version. */
+  private Trace latest(Trace trace) {
+    Landed last = landed.get(trace.getMetadata().getUid());
+    return last != null && last.over().equals(trace.getMetadata().getResourceVersion())
+        ? last.written()
+        : trace;
+  }
+
+  /**
+   * Kept until the watch cache has surely caught up: a Trace's status may be half a megabyte, and
+   * thousands of Traces may have been written once.
+   */
+  private void remember(String uid, Landed write) {
+    landed.put(uid, write);
+    vertx.setTimer(
+        LANDED_KEPT.toMillis(),
+        id -> {
+          if (landed.get(uid) == write) {
+            landed.remove(uid);
+          }
+        });
   }
 
   /** Gives up what waits to be tried again: the next acting replica writes its own. */
@@ -95,6 +129,14 @@ public final class StatusWrites {
     }
     return replaceStatus
         .apply(over, rebased)
+        .onSuccess(
+            written -> {
+              if (written != null && over.getMetadata().getResourceVersion() != null) {
+                remember(
+                    over.getMetadata().getUid(),
+                    new Landed(over.getMetadata().getResourceVersion(), written));
+              }
+            })
         .recover(
             failure -> {
               if (TraceRepository.isConflict(failure)) {

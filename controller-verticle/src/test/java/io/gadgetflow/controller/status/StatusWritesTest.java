@@ -31,8 +31,16 @@ class StatusWritesTest {
 
   private final List<TraceStatus> written = new ArrayList<>();
 
+  private int reads;
+
   private StatusWrites writes(Vertx vertx) {
-    return new StatusWrites(this::replaceStatus, trace -> Future.succeededFuture(current), vertx);
+    return new StatusWrites(
+        this::replaceStatus,
+        trace -> {
+          reads++;
+          return Future.succeededFuture(current);
+        },
+        vertx);
   }
 
   private Future<Trace> replaceStatus(Trace over, TraceStatus status) {
@@ -121,6 +129,31 @@ class StatusWritesTest {
                                     .extracting(TraceStatus::getState)
                                     .containsExactly(TraceState.STARTED, TraceState.STOPPED);
                                 assertThat(current.getStatus().getEvents()).isEqualTo(2);
+                                test.completeNow();
+                              })));
+        });
+  }
+
+  /** The watch cache lags the controller's own writes; that alone costs no conflict and read. */
+  @Test
+  void aWriteFromTheVersionTheLastWriteReplacedGoesOverWhatItMade(
+      Vertx vertx, VertxTestContext test) {
+    vertx.runOnContext(
+        v -> {
+          StatusWrites writes = writes(vertx);
+          Trace cached = current;
+
+          writes
+              .write(cached, status(TraceState.STARTED, 1))
+              .compose(first -> writes.write(cached, status(TraceState.STARTED, 5)))
+              .onComplete(
+                  test.succeeding(
+                      done ->
+                          test.verify(
+                              () -> {
+                                assertThat(reads).isZero();
+                                assertThat(written).hasSize(2);
+                                assertThat(current.getStatus().getEvents()).isEqualTo(5);
                                 test.completeNow();
                               })));
         });
