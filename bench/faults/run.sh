@@ -6,7 +6,7 @@
 #
 #   bench/faults/run.sh [FAULT...]    default: broker-restart broker-lost
 #   environment: FAULTS_RATE (10000 events/s), FAULTS_STEADY_SECONDS (10),
-#                FAULTS_DOWN_SECONDS (10), FAULTS_AFTER_SECONDS (20)
+#                FAULTS_DOWN_SECONDS (10), FAULTS_AFTER_SECONDS (20, after the recovery)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/lib.sh

@@ -17,21 +17,18 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads the events topic from its beginning, as a user's consumer would, through the fault: which
- * of the {@link NumberedEvents} arrived, which more than once, how many loss warnings the agent
- * wrote and what they said, and when the first event made after a moment arrived.
+ * of the {@link NumberedEvents} arrived, which more than once, and when the first event made after
+ * a moment arrived.
  */
 final class DeliveredEvents implements AutoCloseable {
   private static final Pattern SEQUENCE = Pattern.compile("\"seq\":(\\d+)");
   private static final Pattern TIMESTAMP = Pattern.compile("\"timestamp\":(\\d+)");
-  private static final Pattern LOST = Pattern.compile("lost (\\d+)");
 
   private final String traceUid;
   private final KafkaConsumer<String, byte[]> consumer;
   private final Thread reader;
   private final BitSet seen = new BitSet();
   private long duplicates;
-  private long warnings;
-  private long warnedLost;
   private long recoveredAtMillis = -1;
   private long madeAfterMillis = Long.MAX_VALUE;
   private volatile boolean closing;
@@ -71,17 +68,16 @@ final class DeliveredEvents implements AutoCloseable {
     return seen.cardinality();
   }
 
+  /**
+   * The number of the first event that arrived: those before it were made before the trace joined
+   * the gadget, for no trace, and count as neither produced nor lost.
+   */
+  synchronized long first() {
+    return Math.max(0, seen.nextSetBit(0));
+  }
+
   synchronized long duplicates() {
     return duplicates;
-  }
-
-  synchronized long warnings() {
-    return warnings;
-  }
-
-  /** The events the loss warnings said were lost, in all. */
-  synchronized long warnedLost() {
-    return warnedLost;
   }
 
   private void read() {
@@ -104,13 +100,6 @@ final class DeliveredEvents implements AutoCloseable {
   private synchronized void note(String json) {
     Matcher sequence = SEQUENCE.matcher(json);
     if (!sequence.find()) {
-      if (json.contains("\"type\":\"warn\"")) {
-        warnings++;
-        Matcher lost = LOST.matcher(json);
-        if (lost.find()) {
-          warnedLost += Long.parseLong(lost.group(1));
-        }
-      }
       return;
     }
     int number = Integer.parseInt(sequence.group(1));
