@@ -4,7 +4,7 @@
 # goes into docs/reliability.md. Brokers are real processes (KafkaCluster), killed with SIGKILL.
 # Needs about 3 GiB of memory; no root.
 #
-#   bench/faults/run.sh [FAULT...]    default: broker-restart broker-lost
+#   bench/faults/run.sh [FAULT...]    default: broker-restart broker-lost disk-full (root)
 #   environment: FAULTS_RATE (10000 events/s), FAULTS_STEADY_SECONDS (10),
 #                FAULTS_DOWN_SECONDS (10), FAULTS_AFTER_SECONDS (20, after the recovery)
 set -euo pipefail

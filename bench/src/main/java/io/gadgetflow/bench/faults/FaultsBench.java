@@ -49,7 +49,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <pre>
  *   FaultsBench [--doc docs/reliability.md] [FAULT...]
  *   faults: broker-restart (one broker, kill -9, down FAULTS_DOWN_SECONDS, restarted),
- *           broker-lost (three brokers, replication 3, min.insync.replicas 2, one killed for good)
+ *           broker-lost (three brokers, replication 3, min.insync.replicas 2, one killed for good),
+ *           disk-full (a Trace of output mode File on an 8 MiB tmpfs that fills; needs root)
  *   environment: FAULTS_RATE (10000 events/s), FAULTS_STEADY_SECONDS (10),
  *                FAULTS_DOWN_SECONDS (10), FAULTS_AFTER_SECONDS (20 after the recovery)
  * </pre>
@@ -59,6 +60,9 @@ public final class FaultsBench {
   private static final String BEGIN = "<!-- faults-table:begin -->";
   private static final String END = "<!-- faults-table:end -->";
   private static final Duration START_TIMEOUT = Duration.ofMinutes(6);
+
+  /** The disk under the File output of the disk-full fault: some seconds of events. */
+  private static final String FULL_DISK = "8m";
 
   /** The longest wait for an event made after the fault's end to arrive. */
   private static final Duration RECOVERY_TIMEOUT = Duration.ofMinutes(5);
@@ -84,7 +88,7 @@ public final class FaultsBench {
       long delivered,
       long reportedLost,
       long duplicated,
-      long recoveryMillis) {
+      String recovery) {
 
     /** Produced events that neither arrived nor were reported lost. */
     long silentlyLost() {
@@ -107,7 +111,7 @@ public final class FaultsBench {
               reportedLost,
               duplicated,
               silentlyLost(),
-              recoveryMillis < 0 ? "none" : "%.1f s".formatted(recoveryMillis / 1000.0));
+              recovery);
     }
   }
 
@@ -124,7 +128,7 @@ public final class FaultsBench {
       }
     }
     if (faults.isEmpty()) {
-      faults = List.of("broker-restart", "broker-lost");
+      faults = List.of("broker-restart", "broker-lost", "disk-full");
     }
     Settings settings = Settings.fromEnvironment(System.getenv());
     List<Figures> figures = new ArrayList<>();
@@ -133,29 +137,26 @@ public final class FaultsBench {
           switch (fault) {
             case "broker-restart" -> run(fault, 1, settings, true);
             case "broker-lost" -> run(fault, 3, settings, false);
+            case "disk-full" -> diskFull(fault, settings);
             default -> throw new IllegalArgumentException("unknown fault: " + fault);
           };
       System.out.println(measured.row());
       figures.add(measured);
     }
-    String table =
-        Figures.header()
-            + "\n"
-            + String.join("\n", figures.stream().map(Figures::row).toList())
-            + "\n\n"
-            + "%s, `bench/faults/run.sh %s`, %.0f events/s, steady %d s, down %d s, %d s after the"
-            + " recovery."
-                .formatted(
-                    LocalDate.now(ZoneOffset.UTC),
-                    String.join(" ", faults),
-                    settings.rate(),
-                    settings.steadySeconds(),
-                    settings.downSeconds(),
-                    settings.afterSeconds());
+    String note =
+        ("%s, `bench/faults/run.sh %s`: %.0f events/s, steady %d s, down %d s, %d s after the"
+                + " recovery.")
+            .formatted(
+                LocalDate.now(ZoneOffset.UTC),
+                String.join(" ", faults),
+                settings.rate(),
+                settings.steadySeconds(),
+                settings.downSeconds(),
+                settings.afterSeconds());
     System.out.println(Figures.header());
     figures.forEach(f -> System.out.println(f.row()));
     if (doc != null) {
-      writeTable(doc, table);
+      writeTable(doc, figures, note);
     }
     boolean lossless = figures.stream().allMatch(f -> f.silentlyLost() == 0);
     System.exit(lossless ? 0 : 1);
@@ -218,8 +219,10 @@ public final class FaultsBench {
             },
             SETTLE_TIMEOUT,
             null);
-        long recovery =
-            delivered.recoveredAtMillis() < 0 ? -1 : delivered.recoveredAtMillis() - faultEnd;
+        String recovery =
+            delivered.recoveredAtMillis() < 0
+                ? "none"
+                : "%.1f s".formatted((delivered.recoveredAtMillis() - faultEnd) / 1000.0);
         return new Figures(
             fault,
             brokers,
@@ -234,7 +237,114 @@ public final class FaultsBench {
     }
   }
 
+  /**
+   * The disk under a File output fills while the agent writes: a tmpfs of {@link #FULL_DISK} under
+   * the agent's file output directory. The events go on to Kafka; what the file could not take must
+   * be reported lost. Delivered counts the events in the file; there is no recovery, the disk stays
+   * full.
+   */
+  private static Figures diskFull(String fault, Settings settings) throws Exception {
+    Path directory = Files.createTempDirectory("gadgetflow-faults-file-");
+    mount(directory);
+    Vertx vertx = Vertx.vertx();
+    try (KafkaCluster cluster =
+            KafkaCluster.start(
+                Files.createTempDirectory("gadgetflow-faults-"),
+                1,
+                ContractTopics.DEFAULTS,
+                List.of("-Xmx384m"),
+                START_TIMEOUT);
+        NumberedEvents events = new NumberedEvents(settings.rate(), NODE)) {
+      String bootstrap = cluster.bootstrapServers();
+      vertx
+          .deployVerticle(
+              new NodeVerticle(
+                  NodeConfig.defaults(NODE, bootstrap)
+                      .withReportInterval(Duration.ofSeconds(1))
+                      .withFileOutputDirectory(directory),
+                  null,
+                  Clock.systemUTC(),
+                  new SimpleMeterRegistry(),
+                  events))
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      String uid = UUID.randomUUID().toString();
+      Path file = directory.resolve("events.jsonl");
+      TopicNames topics = TopicNames.DEFAULTS;
+      try (DeliveredEvents delivered = new DeliveredEvents(bootstrap, topics.events(), uid)) {
+        publishStart(bootstrap, topics.control(), uid, OutputMode.FILE, file.toString());
+        awaitCondition(() -> delivered.delivered() > 0, START_TIMEOUT, "no event arrived");
+        TimeUnit.SECONDS.sleep(settings.steadySeconds() + settings.afterSeconds());
+        events.stop();
+        long produced = events.emitted() - delivered.first();
+        EventCounters[] counters = {EventCounters.NONE};
+        awaitCondition(
+            () -> {
+              counters[0] = lastCounters(bootstrap, topics.status(), uid);
+              return counters[0].events() >= produced;
+            },
+            SETTLE_TIMEOUT,
+            null);
+        FileLines written = FileLines.of(file, delivered.first());
+        return new Figures(
+            fault,
+            1,
+            produced,
+            written.distinct(),
+            counters[0].lost(),
+            written.duplicates(),
+            "n/a (stays full)");
+      }
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      new ProcessBuilder("umount", directory.toString()).inheritIO().start().waitFor();
+    }
+  }
+
+  /** A tmpfs of {@link #FULL_DISK} on {@code directory}; needs root. */
+  private static void mount(Path directory) throws Exception {
+    int exit =
+        new ProcessBuilder(
+                "mount", "-t", "tmpfs", "-o", "size=" + FULL_DISK, "tmpfs", directory.toString())
+            .inheritIO()
+            .start()
+            .waitFor();
+    if (exit != 0) {
+      throw new IllegalStateException("disk-full needs root to mount a tmpfs on " + directory);
+    }
+  }
+
+  /** The numbered events a file holds, each counted once, and those it holds twice. */
+  private record FileLines(long distinct, long duplicates) {
+    static FileLines of(Path file, long first) throws Exception {
+      java.util.BitSet seen = new java.util.BitSet();
+      long duplicates = 0;
+      java.util.regex.Pattern sequence = java.util.regex.Pattern.compile("\"seq\":(\\d+)");
+      for (String line : Files.readAllLines(file)) {
+        java.util.regex.Matcher found = sequence.matcher(line);
+        if (found.find() && line.endsWith("}")) {
+          int number = Integer.parseInt(found.group(1));
+          if (number < first) {
+            continue;
+          }
+          if (seen.get(number)) {
+            duplicates++;
+          }
+          seen.set(number);
+        }
+      }
+      return new FileLines(seen.cardinality(), duplicates);
+    }
+  }
+
   private static void publishStart(String bootstrap, String topic, String uid) throws Exception {
+    publishStart(bootstrap, topic, uid, OutputMode.STREAM, null);
+  }
+
+  private static void publishStart(
+      String bootstrap, String topic, String uid, OutputMode outputMode, String output)
+      throws Exception {
     ControlRecord start =
         new ControlRecord(
             "gadget",
@@ -244,8 +354,8 @@ public final class FaultsBench {
             NODE,
             "execsnoop",
             null,
-            OutputMode.STREAM,
-            null,
+            outputMode,
+            output,
             Map.of(),
             Operation.START,
             "op-start",
@@ -313,13 +423,40 @@ public final class FaultsBench {
     }
   }
 
-  private static void writeTable(Path doc, String table) throws Exception {
+  /**
+   * Puts the rows into {@code doc}'s table between its markers: a fault measured now replaces its
+   * row, the others stay; the note of this run (date, command, settings) joins those of earlier
+   * runs whose rows are still there.
+   */
+  private static void writeTable(Path doc, List<Figures> figures, String note) throws Exception {
     String text = Files.readString(doc);
     int begin = text.indexOf(BEGIN);
     int end = text.indexOf(END);
     if (begin < 0 || end < begin) {
       throw new IllegalStateException(doc + " lacks the markers " + BEGIN + " and " + END);
     }
+    List<String> measured = figures.stream().map(Figures::fault).toList();
+    List<String> rows = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    List<String> old = text.substring(begin + BEGIN.length(), end).lines().toList();
+    for (String line : old) {
+      if (line.startsWith("| ") && !line.startsWith("| fault ") && !line.startsWith("| --- ")) {
+        String fault = line.substring(2, line.indexOf(" |", 2));
+        if (!measured.contains(fault)) {
+          rows.add(line);
+        }
+      } else if (!line.isBlank() && !line.startsWith("|")) {
+        notes.add(line);
+      }
+    }
+    figures.forEach(f -> rows.add(f.row()));
+    notes.removeIf(
+        earlier ->
+            measured.stream()
+                .allMatch(fault -> earlier.contains("run.sh") && earlier.contains(fault)));
+    notes.add(note);
+    String table =
+        Figures.header() + "\n" + String.join("\n", rows) + "\n\n" + String.join("\n\n", notes);
     Files.writeString(
         doc, text.substring(0, begin + BEGIN.length()) + "\n" + table + "\n" + text.substring(end));
   }
