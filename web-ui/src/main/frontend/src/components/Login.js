@@ -21,7 +21,7 @@ export function Login({ message, unreachable, onToken, onRetry }) {
     <h1>GadgetFlow</h1>
     <p class="error" role="alert">${message}</p>
     <p>
-      Sign in with a Kubernetes bearer token (for example <code>kubectl create token NAME</code>). Running
+      Sign in with a Kubernetes bearer token (for example <code>kubectl create token NAME --audience gadgetflow</code>). Running
       <code>gadgetflow up</code>? Open the dashboard URL it printed: it carries the token.
     </p>
     <label for="token">Token</label>

@@ -4,6 +4,7 @@ import io.gadgetflow.api.config.Settings;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.cli.platform.LocalPlatform;
 import io.gadgetflow.cli.platform.LocalPlatformOptions;
+import io.gadgetflow.kafka.KafkaSecurity;
 import io.gadgetflow.local.DataHome;
 import io.gadgetflow.local.kafka.EmbeddedKafkaConfig;
 import io.gadgetflow.local.kube.LocalControlPlaneConfig;
@@ -90,7 +91,7 @@ final class UpCommand implements Callable<Integer> {
 
         Kafka at %1$s, node agent for node %2$s.
 
-          export KUBECONFIG=%3$s
+          export KUBECONFIG=%3$s%9$s
 
         Trace the processes this machine starts:
 
@@ -109,7 +110,7 @@ final class UpCommand implements Callable<Integer> {
           kubectl annotate -n %5$s trace/exec %6$s=start
           kubectl get -n %5$s trace exec
 
-        Events arrive on the Kafka topic gadget.events (e.g. kcat -C -b %1$s -t gadget.events).
+        Events arrive on the Kafka topic gadget.events.
         Health and Prometheus metrics: %8$s/health and %8$s/metrics
         Press Ctrl-C to stop everything.
         """,
@@ -120,7 +121,18 @@ final class UpCommand implements Callable<Integer> {
         Trace.DEFAULT_NAMESPACE,
         Trace.OPERATION_ANNOTATION,
         platform.dashboardUrl(),
-        platform.monitoringUrl());
+        platform.monitoringUrl(),
+        platform
+            .viewerKafkaProperties()
+            .map(
+                file ->
+                    "\n  export "
+                        + Settings.PREFIX
+                        + KafkaSecurity.CLIENT_PROPERTIES_SETTING
+                        + "="
+                        + file
+                        + "   # kubectl gadget reads Kafka as a viewer")
+            .orElse(""));
     out.flush();
   }
 }

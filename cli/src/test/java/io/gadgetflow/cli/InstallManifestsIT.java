@@ -232,7 +232,7 @@ class InstallManifestsIT {
     cases.add(
         Arguments.of(web, false, "patch traces.gadget.kinvolk.io --subresource=status -n gadget"));
     cases.add(Arguments.of(web, false, "get secrets -n gadget"));
-    cases.add(Arguments.of(web, true, "list nodes"));
+    cases.add(Arguments.of(web, false, "list nodes"));
     cases.add(Arguments.of(web, false, "list pods --all-namespaces"));
     cases.add(
         Arguments.of(

@@ -2,6 +2,8 @@ package io.gadgetflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gadgetflow.kafka.KafkaClients;
+import io.gadgetflow.kafka.KafkaSecurity;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,13 +15,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -117,12 +118,12 @@ class UpCommandIT {
 
   /** Starts processes carrying {@code marker} until the agent's event for one is in Kafka. */
   private static void awaitExecEvent(UpProcess up, String marker) throws Exception {
-    Map<String, Object> config =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            up.kafkaBootstrapServers(),
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            false);
+    // As kubectl gadget reads it: the embedded broker lets in only its users.
+    Properties config =
+        new KafkaClients(
+                up.kafkaBootstrapServers(),
+                KafkaSecurity.fromPropertiesFile(up.viewerKafkaProperties()))
+            .groupFreeConsumer("up-it");
     try (KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
       List<TopicPartition> partitions =

@@ -24,6 +24,8 @@ final class UpProcess implements AutoCloseable {
   static final Path JAR = Path.of("target", "gadgetflow.jar");
   private static final String READY_LINE = "GadgetFlow is up.";
   private static final Pattern KUBECONFIG = Pattern.compile("export KUBECONFIG=(\\S+)");
+  private static final Pattern VIEWER_KAFKA =
+      Pattern.compile("export GADGETFLOW_KAFKA_CLIENT_PROPERTIES=(\\S+)");
   private static final Pattern KAFKA = Pattern.compile("Kafka at (\\S+), node agent");
   private static final Pattern DASHBOARD = Pattern.compile("(http://\\S+?)/#token=(\\S+)");
   private static final Pattern MONITORING =
@@ -95,6 +97,11 @@ final class UpProcess implements AutoCloseable {
 
   String kafkaBootstrapServers() {
     return find(KAFKA).orElseThrow();
+  }
+
+  /** The viewer's Kafka client properties file that {@code up} prints for kubectl gadget. */
+  Path viewerKafkaProperties() {
+    return Path.of(find(VIEWER_KAFKA).orElseThrow());
   }
 
   /** The web UI's address, without the path and token. */

@@ -2,11 +2,16 @@ package io.gadgetflow.controller;
 
 import io.gadgetflow.api.config.Settings;
 import io.gadgetflow.api.kafka.TopicNames;
+import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.controller.leader.LeaderElection;
+import io.gadgetflow.controller.reconcile.TracePolicy;
 import io.gadgetflow.kafka.KafkaClients;
 import io.gadgetflow.kafka.KafkaSecurity;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Everything the controller can be told, with the defaults it runs on when told nothing.
@@ -24,6 +29,8 @@ import java.util.Map;
  *     written less often
  * @param leaseTiming how the Lease is held; a standby acts at most its duration after a leader dies
  * @param kafkaSecurity TLS and SASL settings of every Kafka client of the controller
+ * @param tracePolicy which namespaces' Traces trace the whole node, and where ExternalResources may
+ *     be written besides a Trace's own namespace
  */
 public record ControllerConfig(
     String kafkaBootstrapServers,
@@ -37,7 +44,8 @@ public record ControllerConfig(
     Duration statusCountersInterval,
     int statusCounterWritesPerSecond,
     LeaderElection.Timing leaseTiming,
-    KafkaSecurity kafkaSecurity) {
+    KafkaSecurity kafkaSecurity,
+    TracePolicy tracePolicy) {
 
   public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
   public static final String DEFAULT_LEASE_NAME = "gadgetflow-controller";
@@ -51,8 +59,9 @@ public record ControllerConfig(
    * {@code TOPIC_STATUS}, {@code TOPIC_EVENTS}, {@code WATCH_NAMESPACE}, {@code LEASE_NAMESPACE},
    * {@code LEASE_NAME}, {@code IDENTITY}, {@code OPERATION_TIMEOUT_SECONDS}, {@code
    * DELETION_TIMEOUT_SECONDS}, {@code STATUS_COUNTERS_INTERVAL_SECONDS}, {@code
-   * STATUS_COUNTER_WRITES_PER_SECOND}, and the {@code KAFKA_*} security settings of {@link
-   * KafkaSecurity#fromSettings}.
+   * STATUS_COUNTER_WRITES_PER_SECOND}, {@code NODE_WIDE_NAMESPACES} (comma-separated, default
+   * {@code gadget}), {@code EXTERNAL_RESOURCE_NAMESPACES} (comma-separated, default none), and the
+   * {@code KAFKA_*} security settings of {@link KafkaSecurity#fromSettings}.
    */
   public static ControllerConfig fromEnvironment(Map<String, String> env, String hostName) {
     Settings settings = new Settings(env);
@@ -72,7 +81,10 @@ public record ControllerConfig(
         settings.integer(
             "STATUS_COUNTER_WRITES_PER_SECOND", DEFAULT_STATUS_COUNTER_WRITES_PER_SECOND),
         LeaderElection.Timing.DEFAULT,
-        KafkaSecurity.fromSettings(settings));
+        KafkaSecurity.fromSettings(settings),
+        new TracePolicy(
+            namespaces(settings.string("NODE_WIDE_NAMESPACES", Trace.DEFAULT_NAMESPACE)),
+            namespaces(settings.string("EXTERNAL_RESOURCE_NAMESPACES", ""))));
   }
 
   public ControllerConfig {
@@ -84,7 +96,15 @@ public record ControllerConfig(
     }
   }
 
-  public ControllerConfig withKafkaBootstrapServers(String servers) {
+  private static Set<String> namespaces(String commaSeparated) {
+    return Arrays.stream(commaSeparated.split(","))
+        .map(String::strip)
+        .filter(name -> !name.isEmpty())
+        .collect(Collectors.toUnmodifiableSet());
+  }
+
+  /** Another Kafka and this role's login to it ({@code gadgetflow up} gives each role a user). */
+  public ControllerConfig withKafka(String servers, KafkaSecurity security) {
     return new ControllerConfig(
         servers,
         topics,
@@ -97,7 +117,8 @@ public record ControllerConfig(
         statusCountersInterval,
         statusCounterWritesPerSecond,
         leaseTiming,
-        kafkaSecurity);
+        security,
+        tracePolicy);
   }
 
   /** Where this role's Kafka is and how its clients authenticate. */

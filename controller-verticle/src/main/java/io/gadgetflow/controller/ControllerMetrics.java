@@ -1,5 +1,6 @@
 package io.gadgetflow.controller;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -13,6 +14,10 @@ import java.util.function.BooleanSupplier;
  *   <li>{@code gadgetflow_controller_reconcile_seconds{outcome="success|failure"}}: one pass of the
  *       reconcile chain over one Trace (a failed pass is retried, and counted again)
  *   <li>{@code gadgetflow_controller_acting}: 1 while this replica holds the Lease and acts
+ *   <li>{@code
+ *       gadgetflow_controller_reports_refused_total{reason="not-its-node|operation-not-handed-over"}}:
+ *       node reports that were not applied, because they came from another node than the Trace's or
+ *       answered an operation that was not handed to it
  * </ul>
  */
 final class ControllerMetrics {
@@ -39,6 +44,16 @@ final class ControllerMetrics {
     Gauge.builder("gadgetflow.controller.acting", () -> acting.getAsBoolean() ? 1 : 0)
         .description("1 while this replica holds the Lease and acts on Traces")
         .register(registry);
+  }
+
+  /** Counts a node report the controller refused to apply. */
+  void reportRefused(String reason) {
+    Counter.builder("gadgetflow.controller.reports.refused")
+        .description(
+            "Node reports not applied: from another node, or for an operation not handed over")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
   }
 
   Timer.Sample startReconcile() {

@@ -97,7 +97,8 @@ public final class ControllerVerticle extends VerticleBase {
         NodeReportConsumer.create(
             vertx, config.kafka(), config.topics().status(), config.identity(), skippedReports);
     traces = new TraceRepository(client, kubernetesWorkers);
-    seccompProfiles = new SeccompProfileWriter(client, kubernetesWorkers);
+    seccompProfiles =
+        new SeccompProfileWriter(client, kubernetesWorkers, config.tracePolicy()::mayWriteInto);
     leaderElection =
         LeaderElection.start(
             client,
@@ -181,6 +182,7 @@ public final class ControllerVerticle extends VerticleBase {
             statusWriter,
             control,
             pendingAnswers,
+            config.tracePolicy(),
             clock);
     private final ReconcileQueue queue = new ReconcileQueue(vertx, this::reconcile);
     private final TraceInformer informer =
@@ -192,6 +194,7 @@ public final class ControllerVerticle extends VerticleBase {
             statusWriter,
             pendingAnswers,
             this::onDeletionSettled,
+            reason -> metrics.reportRefused(reason),
             clock);
 
     private boolean stopped;

@@ -8,12 +8,14 @@ import io.gadgetflow.api.kafka.NodeReport;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.controller.leader.LeaderElection;
+import io.gadgetflow.controller.reconcile.TracePolicy;
 import io.gadgetflow.kafka.KafkaSecurity;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.NodeVerticle;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubectlResult;
 import io.gadgetflow.testing.KubernetesCluster;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,6 +46,9 @@ final class Harness implements AutoCloseable {
   final TopicNames topics;
   final Vertx vertx = Vertx.vertx();
 
+  /** What Traces may reach; by default every namespace is node-wide, as the tests' Traces need. */
+  TracePolicy policy = TracePolicy.NO_TENANTS;
+
   Harness(KubernetesCluster cluster, KafkaBroker kafka, String namespace) {
     this.cluster = cluster;
     this.kafka = kafka;
@@ -57,8 +62,19 @@ final class Harness implements AutoCloseable {
     return controller(identity, kafka.bootstrapServers());
   }
 
+  /** A controller whose meters go to {@code registry}. */
+  ControllerVerticle controller(String identity, MeterRegistry registry) {
+    return new ControllerVerticle(
+        config(identity, kafka.bootstrapServers()), cluster.client(), Clock.systemUTC(), registry);
+  }
+
   /** A controller that finds Kafka at {@code kafkaBootstrapServers}. */
   ControllerVerticle controller(String identity, String kafkaBootstrapServers) {
+    return new ControllerVerticle(
+        config(identity, kafkaBootstrapServers), cluster.client(), Clock.systemUTC());
+  }
+
+  private ControllerConfig config(String identity, String kafkaBootstrapServers) {
     ControllerConfig config =
         new ControllerConfig(
             kafkaBootstrapServers,
@@ -73,8 +89,9 @@ final class Harness implements AutoCloseable {
             ControllerConfig.DEFAULT_STATUS_COUNTER_WRITES_PER_SECOND,
             new LeaderElection.Timing(
                 Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)),
-            KafkaSecurity.PLAINTEXT);
-    return new ControllerVerticle(config, cluster.client(), Clock.systemUTC());
+            KafkaSecurity.PLAINTEXT,
+            policy);
+    return config;
   }
 
   String deploy(Deployable verticle) {

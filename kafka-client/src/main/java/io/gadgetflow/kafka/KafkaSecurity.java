@@ -1,8 +1,14 @@
 package io.gadgetflow.kafka;
 
 import io.gadgetflow.api.config.Settings;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -34,6 +40,9 @@ public record KafkaSecurity(
   public static final KafkaSecurity PLAINTEXT =
       new KafkaSecurity("PLAINTEXT", null, null, null, null, null, null, null, null, null);
 
+  /** The variable (after {@code GADGETFLOW_}) naming a client properties file to read instead. */
+  public static final String CLIENT_PROPERTIES_SETTING = "KAFKA_CLIENT_PROPERTIES";
+
   private static final Set<String> PROTOCOLS =
       Set.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
   private static final Map<String, String> LOGIN_MODULES =
@@ -47,11 +56,17 @@ public record KafkaSecurity(
    * KAFKA_SASL_JAAS_CONFIG} or {@code KAFKA_SASL_USERNAME} with {@code KAFKA_SASL_PASSWORD}, {@code
    * KAFKA_SSL_TRUSTSTORE_LOCATION}, {@code _TYPE}, {@code _PASSWORD}, {@code
    * KAFKA_SSL_KEYSTORE_LOCATION}, {@code _TYPE}, {@code _PASSWORD} and {@code
-   * KAFKA_SSL_KEY_PASSWORD}.
+   * KAFKA_SSL_KEY_PASSWORD}; or, when {@code KAFKA_CLIENT_PROPERTIES} names a file, the security
+   * settings of that Kafka client properties file (the one {@code gadgetflow up} writes for each
+   * role), and no variable besides it.
    *
    * @throws IllegalArgumentException naming the variable that is wrong or missing
    */
   public static KafkaSecurity fromSettings(Settings settings) {
+    Optional<String> propertiesFile = settings.optional(CLIENT_PROPERTIES_SETTING);
+    if (propertiesFile.isPresent()) {
+      return fromPropertiesFile(Path.of(propertiesFile.get()));
+    }
     String protocol = settings.string("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").strip().toUpperCase();
     if (!PROTOCOLS.contains(protocol)) {
       throw new IllegalArgumentException(
@@ -84,6 +99,38 @@ public record KafkaSecurity(
         settings.optional("KAFKA_SSL_KEYSTORE_TYPE").orElse(null),
         settings.optional("KAFKA_SSL_KEYSTORE_PASSWORD").orElse(null),
         settings.optional("KAFKA_SSL_KEY_PASSWORD").orElse(null));
+  }
+
+  /**
+   * The security settings of a Kafka client properties file ({@code security.protocol}, {@code
+   * sasl.*}, {@code ssl.*}), as {@code kafka-console-consumer --consumer.config} reads them.
+   *
+   * @throws IllegalArgumentException naming the file when it cannot be read
+   */
+  public static KafkaSecurity fromPropertiesFile(Path file) {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          Settings.PREFIX + CLIENT_PROPERTIES_SETTING + ": cannot read " + file + ": " + e, e);
+    }
+    String protocol = properties.getProperty("security.protocol", "PLAINTEXT").strip();
+    if (!PROTOCOLS.contains(protocol.toUpperCase())) {
+      throw new IllegalArgumentException(
+          file + ": security.protocol must be one of " + PROTOCOLS + ", not \"" + protocol + "\"");
+    }
+    return new KafkaSecurity(
+        protocol.toUpperCase(),
+        properties.getProperty("sasl.mechanism"),
+        properties.getProperty("sasl.jaas.config"),
+        properties.getProperty("ssl.truststore.location"),
+        properties.getProperty("ssl.truststore.type"),
+        properties.getProperty("ssl.truststore.password"),
+        properties.getProperty("ssl.keystore.location"),
+        properties.getProperty("ssl.keystore.type"),
+        properties.getProperty("ssl.keystore.password"),
+        properties.getProperty("ssl.key.password"));
   }
 
   /** What to add to a producer's, consumer's or admin client's properties. */
@@ -129,6 +176,10 @@ public record KafkaSecurity(
                   ? ""
                   : ", or " + Settings.PREFIX + "KAFKA_SASL_USERNAME and _PASSWORD"));
     }
+    return login(module, user, password);
+  }
+
+  private static String login(String module, String user, String password) {
     return "%s required username=\"%s\" password=\"%s\";"
         .formatted(module, quoted(user), quoted(password));
   }

@@ -51,7 +51,9 @@ record ColumnText(List<EventField> columns, List<EventField> stacks) {
     List<String> lines = new ArrayList<>();
     for (EventField stack : stacks) {
       List<String> frames = new ArrayList<>();
-      record.path(stack.name()).forEach(frame -> frames.add("\t" + frame.asText()));
+      record
+          .path(stack.name())
+          .forEach(frame -> frames.add("\t" + TerminalText.neutralise(frame.asText())));
       lines.addAll(frames.reversed());
     }
     return lines;
@@ -70,18 +72,20 @@ record ColumnText(List<EventField> columns, List<EventField> stacks) {
     return line.toString().stripTrailing();
   }
 
+  /** A cell's text, neutralised for the terminal: events carry what traced processes chose. */
   private static String text(JsonNode value, EventField.Type type) {
     if (value == null || value.isNull()) {
       return "";
     }
-    return switch (type) {
-      case STRING_ARRAY -> {
-        List<String> items = new ArrayList<>();
-        value.forEach(item -> items.add(item.asText()));
-        yield String.join(" ", items);
-      }
-      case TIMESTAMP -> Instant.ofEpochSecond(0, value.asLong()).toString();
-      default -> value.asText();
-    };
+    return TerminalText.neutralise(
+        switch (type) {
+          case STRING_ARRAY -> {
+            List<String> items = new ArrayList<>();
+            value.forEach(item -> items.add(item.asText()));
+            yield String.join(" ", items);
+          }
+          case TIMESTAMP -> Instant.ofEpochSecond(0, value.asLong()).toString();
+          default -> value.asText();
+        });
   }
 }

@@ -68,6 +68,8 @@ final class ColumnsPrinter implements EventPrinter {
     }
     out.println("NODE " + node);
     HistogramText.render(parsed)
-        .ifPresentOrElse(lines -> lines.forEach(out::println), () -> out.println(output));
+        .ifPresentOrElse(
+            lines -> lines.forEach(out::println),
+            () -> out.println(TerminalText.neutralise(output)));
   }
 }

@@ -104,7 +104,7 @@ final class GadgetCommand implements Callable<Integer> {
                     EventTopic.openAtEnd(
                         kafkaClients,
                         topics.events(),
-                        told -> err.println("kubectl-gadget: " + told)),
+                        told -> err.println("kubectl-gadget: " + TerminalText.neutralise(told))),
                 task -> Thread.ofVirtual().start(task))
             : CompletableFuture.completedFuture(null);
     try (Cluster connected = Cluster.connect(cluster.kubeconfig)) {

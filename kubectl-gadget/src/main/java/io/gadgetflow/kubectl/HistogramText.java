@@ -39,7 +39,10 @@ final class HistogramText {
     // The colon lines up with the rows' colons, after "%9d -> %-9d".
     lines.add(
         "%-22s : %-8s %s"
-            .formatted("     " + output.path(VALUE_TYPE).asText(), "count", "distribution"));
+            .formatted(
+                "     " + TerminalText.neutralise(output.path(VALUE_TYPE).asText()),
+                "count",
+                "distribution"));
     for (JsonNode interval : output.path(DATA)) {
       long count = interval.path(COUNT).asLong();
       // As a fraction first: count times the width could overflow a long.

@@ -30,9 +30,9 @@ final class NormalEvents {
     if (!type.equals(NORMAL)) {
       err.printf(
           "kubectl-gadget: %s from node %s: %s%n",
-          type,
-          event.path(CommonEventFields.NODE).asText("?"),
-          event.path(CommonEventFields.MESSAGE).asText(""));
+          TerminalText.neutralise(type),
+          TerminalText.neutralise(event.path(CommonEventFields.NODE).asText("?")),
+          TerminalText.neutralise(event.path(CommonEventFields.MESSAGE).asText("")));
       return null;
     }
     return event;

@@ -78,7 +78,7 @@ final class TopTablePrinter implements EventPrinter {
   @Override
   public void result(String node, String output) {
     out.println("NODE " + node);
-    out.println(output);
+    out.println(TerminalText.neutralise(output));
   }
 
   private void redraw() {

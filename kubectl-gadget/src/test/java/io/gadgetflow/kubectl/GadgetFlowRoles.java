@@ -8,6 +8,7 @@ import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.controller.ControllerConfig;
 import io.gadgetflow.controller.ControllerVerticle;
 import io.gadgetflow.controller.leader.LeaderElection;
+import io.gadgetflow.controller.reconcile.TracePolicy;
 import io.gadgetflow.kafka.KafkaSecurity;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.NodeVerticle;
@@ -72,7 +73,8 @@ final class GadgetFlowRoles implements AutoCloseable {
             ControllerConfig.DEFAULT_STATUS_COUNTER_WRITES_PER_SECOND,
             new LeaderElection.Timing(
                 Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)),
-            KafkaSecurity.PLAINTEXT);
+            KafkaSecurity.PLAINTEXT,
+            TracePolicy.NO_TENANTS);
     await(vertx.deployVerticle(new ControllerVerticle(controller, client, Clock.systemUTC())));
     String nodeAgent =
         await(

@@ -136,6 +136,47 @@ class KubectlGadgetIT {
   }
 
   @Test
+  void escapeSequencesInATracedProcesssArgsArePrintedHarmless(
+      KubernetesCluster cluster, KafkaBroker kafka) throws Exception {
+    try (AutoCloseable registered = GadgetFlowRoles.registerNodes(cluster, roles.node())) {
+      PluginProcess plugin =
+          PluginProcess.start(
+              roles.environment(),
+              "trace",
+              "exec",
+              "-A",
+              "-o",
+              "custom-columns=comm,args",
+              "--timeout",
+              "30",
+              "--kubeconfig",
+              cluster.kubeconfig().toString(),
+              "--kafka-bootstrap",
+              kafka.bootstrapServers());
+      try {
+        assertThat(plugin.nextLine(TIMEOUT)).as(plugin.stderr()).matches("COMM +ARGS");
+        String marker = "kubectl-gadget-escape-" + UUID.randomUUID();
+        // Sets the terminal's title, clears the screen and turns the text red, if printed raw.
+        String hostile = marker + "\u001b]0;owned\u0007\u001b[2J\u001b[31m\u009b1m";
+        String row = null;
+        Instant deadline = Instant.now().plus(TIMEOUT);
+        while (row == null && Instant.now().isBefore(deadline)) {
+          Process traced = new ProcessBuilder("/bin/true", hostile).start();
+          assertThat(traced.waitFor(10, TimeUnit.SECONDS)).isTrue();
+          row = lineContaining(plugin, marker, Duration.ofSeconds(2));
+        }
+
+        assertThat(row).as(plugin.stderr()).isNotNull();
+        assertThat(row)
+            .endsWith(marker + "\\x1b]0;owned\\x07\\x1b[2J\\x1b[31m\\x9b1m")
+            .doesNotContain("\u001b", "\u0007", "\u009b");
+      } finally {
+        plugin.kill();
+      }
+    }
+  }
+
+  @Test
   void aNodeThatDoesNotAnswerIsReportedWhileTheOthersGoOn(
       KubernetesCluster cluster, KafkaBroker kafka) throws Exception {
     String ghost = "ghost-" + UUID.randomUUID().toString().substring(0, 8);
@@ -279,6 +320,19 @@ class KubectlGadgetIT {
             .build());
     trace.setSpec(spec);
     return cluster.client().resource(trace).create();
+  }
+
+  /** The next line with {@code text} within {@code timeout}, or null. */
+  private static String lineContaining(PluginProcess plugin, String text, Duration timeout)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      String line = plugin.nextLine(Duration.between(Instant.now(), deadline));
+      if (line != null && line.contains(text)) {
+        return line;
+      }
+    }
+    return null;
   }
 
   private static String awaitLineContaining(PluginProcess plugin, String text, Duration timeout)

@@ -101,7 +101,8 @@ public record NodeConfig(
         DEFAULT_CONTAINER_GRACE_PERIOD);
   }
 
-  public NodeConfig withKafkaBootstrapServers(String servers) {
+  /** Another Kafka and this role's login to it ({@code gadgetflow up} gives each role a user). */
+  public NodeConfig withKafka(String servers, KafkaSecurity security) {
     return new NodeConfig(
         nodeName,
         servers,
@@ -110,7 +111,7 @@ public record NodeConfig(
         eventQueueCapacity,
         reportInterval,
         fileOutputDirectory,
-        kafkaSecurity,
+        security,
         containerAwareness,
         kubeconfig,
         containerGracePeriod);

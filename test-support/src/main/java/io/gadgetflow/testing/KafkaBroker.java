@@ -10,11 +10,9 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -29,11 +27,17 @@ public final class KafkaBroker {
   private static final Duration TOPIC_CREATION_TIMEOUT = Duration.ofSeconds(30);
 
   private final String bootstrapServers;
+  private final Map<String, Object> clientSettings;
   private final KafkaTopics topics;
   private final AtomicInteger topicSequence = new AtomicInteger();
 
-  KafkaBroker(String bootstrapServers, Admin admin) {
-    this.bootstrapServers = bootstrapServers;
+  /**
+   * @param clientSettings {@code bootstrap.servers} and, on a broker that requires it, an
+   *     administrator's login: what the producers and consumers made here use
+   */
+  KafkaBroker(Map<String, Object> clientSettings, Admin admin) {
+    this.bootstrapServers = (String) clientSettings.get("bootstrap.servers");
+    this.clientSettings = Map.copyOf(clientSettings);
     this.topics = new KafkaTopics(admin);
   }
 
@@ -67,10 +71,7 @@ public final class KafkaBroker {
 
   /** A new producer of string keys and values; the caller closes it. */
   public KafkaProducer<String, String> producer() {
-    return new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-        new StringSerializer(),
-        new StringSerializer());
+    return new KafkaProducer<>(clientSettings, new StringSerializer(), new StringSerializer());
   }
 
   /**
@@ -80,10 +81,7 @@ public final class KafkaBroker {
   public int writePoison(String topic, String key, byte[] good) throws Exception {
     List<byte[]> values = PoisonRecords.examples(good);
     try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(
-            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-            new StringSerializer(),
-            new ByteArraySerializer())) {
+        new KafkaProducer<>(clientSettings, new StringSerializer(), new ByteArraySerializer())) {
       producer.send(new ProducerRecord<>(topic, null, values.getFirst())).get();
       for (byte[] value : values) {
         producer.send(new ProducerRecord<>(topic, key, value)).get();
@@ -150,10 +148,7 @@ public final class KafkaBroker {
   /** How many records {@code topic} holds now, over all partitions. */
   public long recordCount(String topic) {
     try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(
-            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-            new StringDeserializer(),
-            new StringDeserializer())) {
+        new KafkaConsumer<>(clientSettings, new StringDeserializer(), new StringDeserializer())) {
       List<TopicPartition> partitions =
           consumer.partitionsFor(topic).stream()
               .map(partition -> new TopicPartition(topic, partition.partition()))
@@ -173,10 +168,7 @@ public final class KafkaBroker {
       Supplier<String> whatArrived) {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(
-            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-            new StringDeserializer(),
-            new StringDeserializer())) {
+        new KafkaConsumer<>(clientSettings, new StringDeserializer(), new StringDeserializer())) {
       List<TopicPartition> partitions =
           consumer.partitionsFor(topic, timeout).stream()
               .map(partition -> new TopicPartition(topic, partition.partition()))

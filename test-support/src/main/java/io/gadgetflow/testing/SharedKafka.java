@@ -7,12 +7,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
-/** The run's broker with its throw-away data directory, owned by the JUnit store that closes it. */
+/**
+ * One of the run's brokers with its throw-away data directory, owned by the JUnit store that closes
+ * it: open to anyone on the loopback interface, or requiring each role's credentials and ACLs as
+ * {@code gadgetflow up}'s does.
+ */
 final class SharedKafka implements AutoCloseable {
   private final Path dataDir;
   private final EmbeddedKafka kafka;
@@ -23,18 +25,31 @@ final class SharedKafka implements AutoCloseable {
     this.dataDir = dataDir;
     this.kafka = kafka;
     this.admin = admin;
-    this.broker = new KafkaBroker(kafka.bootstrapServers(), admin);
+    this.broker = new KafkaBroker(kafka.adminClientConfig(), admin);
   }
 
+  /** A broker without authentication, for tests of everything but Kafka's access control. */
   static SharedKafka start() {
+    return start(false);
+  }
+
+  /** A broker that requires authentication, with the roles' users and ACLs. */
+  static SharedKafka startSecured() {
+    return start(true);
+  }
+
+  private static SharedKafka start(boolean secured) {
     Path dataDir = createDataDir();
     boolean started = false;
     try {
+      EmbeddedKafkaConfig config =
+          EmbeddedKafkaConfig.defaults().withDataDir(dataDir.resolve("kafka")).withPort(0);
       EmbeddedKafka kafka =
-          EmbeddedKafka.start(EmbeddedKafkaConfig.defaults().withDataDir(dataDir).withPort(0));
-      Admin admin =
-          Admin.create(
-              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+          EmbeddedKafka.start(
+              secured
+                  ? config.withCredentialsDir(dataDir.resolve("credentials"))
+                  : config.withoutAuthentication());
+      Admin admin = Admin.create(kafka.adminClientConfig());
       started = true;
       return new SharedKafka(dataDir, kafka, admin);
     } finally {
@@ -47,6 +62,10 @@ final class SharedKafka implements AutoCloseable {
 
   KafkaBroker broker() {
     return broker;
+  }
+
+  SecuredKafkaBroker securedBroker() {
+    return new SecuredKafkaBroker(broker, kafka.credentials().orElseThrow());
   }
 
   @Override

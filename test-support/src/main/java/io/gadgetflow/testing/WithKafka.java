@@ -9,7 +9,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Gives the annotated test class or method the run's shared Kafka broker: declare a {@link
- * KafkaBroker} parameter on a test, lifecycle method or constructor.
+ * KafkaBroker} parameter on a test, lifecycle method or constructor; or a {@link
+ * SecuredKafkaBroker} for the run's broker that requires each role's credentials.
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)

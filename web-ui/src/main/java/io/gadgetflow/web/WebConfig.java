@@ -40,6 +40,8 @@ public record WebConfig(
     Duration nodeWindow,
     int replayEvents,
     int socketQueueEvents,
+    int socketsPerUser,
+    String tokenAudience,
     KafkaSecurity kafkaSecurity) {
 
   public static final String ALL_INTERFACES = "0.0.0.0";
@@ -49,6 +51,14 @@ public record WebConfig(
   public static final Duration DEFAULT_NODE_WINDOW = Duration.ofHours(24);
   public static final int DEFAULT_REPLAY_EVENTS = 300;
   public static final int DEFAULT_SOCKET_QUEUE_EVENTS = 1024;
+  public static final int DEFAULT_SOCKETS_PER_USER = 16;
+
+  /**
+   * The audience a bearer token must be minted for ({@code kubectl create token NAME --audience
+   * gadgetflow}): a token for the API server itself, which the web UI could replay there, or for
+   * any other service, is refused.
+   */
+  public static final String DEFAULT_TOKEN_AUDIENCE = "gadgetflow";
 
   public WebConfig {
     allowedOrigins = List.copyOf(allowedOrigins);
@@ -63,14 +73,19 @@ public record WebConfig(
       throw new IllegalArgumentException(
           Settings.PREFIX + "WEB_SOCKET_QUEUE_EVENTS must be at least 1");
     }
+    if (socketsPerUser < 1) {
+      throw new IllegalArgumentException(
+          Settings.PREFIX + "WEB_SOCKETS_PER_USER must be at least 1");
+    }
   }
 
   /**
    * Reads {@code GADGETFLOW_*} variables: {@code WEB_HOST}, {@code WEB_PORT}, {@code
    * WEB_LOCAL_MODE}, {@code WEB_ALLOWED_ORIGINS} and {@code WEB_KNOWN_NODES} (comma-separated),
    * {@code WEB_NODE_WINDOW_SECONDS}, {@code WEB_REPLAY_EVENTS}, {@code WEB_SOCKET_QUEUE_EVENTS},
-   * {@code KAFKA_BOOTSTRAP_SERVERS}, {@code TOPIC_CONTROL}, {@code TOPIC_STATUS}, {@code
-   * TOPIC_EVENTS}, and the {@code KAFKA_*} security settings of {@link KafkaSecurity#fromSettings}.
+   * {@code WEB_SOCKETS_PER_USER}, {@code WEB_TOKEN_AUDIENCE}, {@code KAFKA_BOOTSTRAP_SERVERS},
+   * {@code TOPIC_CONTROL}, {@code TOPIC_STATUS}, {@code TOPIC_EVENTS}, and the {@code KAFKA_*}
+   * security settings of {@link KafkaSecurity#fromSettings}.
    */
   public static WebConfig fromEnvironment(Map<String, String> env) {
     Settings settings = new Settings(env);
@@ -89,10 +104,13 @@ public record WebConfig(
         settings.seconds("WEB_NODE_WINDOW_SECONDS", DEFAULT_NODE_WINDOW),
         settings.integer("WEB_REPLAY_EVENTS", DEFAULT_REPLAY_EVENTS),
         settings.integer("WEB_SOCKET_QUEUE_EVENTS", DEFAULT_SOCKET_QUEUE_EVENTS),
+        settings.integer("WEB_SOCKETS_PER_USER", DEFAULT_SOCKETS_PER_USER),
+        settings.string("WEB_TOKEN_AUDIENCE", DEFAULT_TOKEN_AUDIENCE),
         KafkaSecurity.fromSettings(settings));
   }
 
-  public WebConfig withKafkaBootstrapServers(String servers) {
+  /** Another Kafka and this role's login to it ({@code gadgetflow up} gives each role a user). */
+  public WebConfig withKafka(String servers, KafkaSecurity security) {
     return new WebConfig(
         host,
         port,
@@ -104,7 +122,9 @@ public record WebConfig(
         nodeWindow,
         replayEvents,
         socketQueueEvents,
-        kafkaSecurity);
+        socketsPerUser,
+        tokenAudience,
+        security);
   }
 
   /**
@@ -127,6 +147,8 @@ public record WebConfig(
         nodeWindow,
         replayEvents,
         socketQueueEvents,
+        socketsPerUser,
+        tokenAudience,
         kafkaSecurity);
   }
 

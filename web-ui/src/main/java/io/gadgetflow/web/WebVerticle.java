@@ -97,7 +97,8 @@ public final class WebVerticle extends VerticleBase implements Supervision.Super
     Future<Authenticator> authenticator =
         config.localMode()
             ? Authenticator.forLocal(client, kubernetesWorkers, localToken, clock)
-            : Future.succeededFuture(Authenticator.forCluster(client, kubernetesWorkers, clock));
+            : Future.succeededFuture(
+                Authenticator.forCluster(client, kubernetesWorkers, config.tokenAudience(), clock));
     return authenticator
         .compose(
             authentication ->
@@ -110,7 +111,9 @@ public final class WebVerticle extends VerticleBase implements Supervision.Super
                             vertx,
                             new OriginCheck(config.allowedOrigins()),
                             new EventSocketLimits(
-                                config.replayEvents(), config.socketQueueEvents()),
+                                config.replayEvents(),
+                                config.socketQueueEvents(),
+                                config.socketsPerUser()),
                             authentication,
                             new Authorizer(client, kubernetesWorkers, clock),
                             new TraceStore(client, kubernetesWorkers),

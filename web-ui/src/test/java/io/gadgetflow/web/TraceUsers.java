@@ -19,9 +19,32 @@ final class TraceUsers {
 
   /**
    * Creates service account {@code name} in {@code namespace}, allowed {@code verbs} on Traces
-   * there, and returns a token of it.
+   * there, and returns a token of it for the web UI's audience.
    */
   static String tokenOf(KubernetesClient client, String namespace, String name, String... verbs) {
+    createUser(client, namespace, name, verbs);
+    return token(client, namespace, name, WebConfig.DEFAULT_TOKEN_AUDIENCE);
+  }
+
+  /** A token of service account {@code name} for {@code audience}, or the API server's if null. */
+  static String token(KubernetesClient client, String namespace, String name, String audience) {
+    return client
+        .serviceAccounts()
+        .inNamespace(namespace)
+        .withName(name)
+        .tokenRequest(
+            new TokenRequestBuilder()
+                .withNewSpec()
+                .withExpirationSeconds(3600L)
+                .withAudiences(audience == null ? List.of() : List.of(audience))
+                .endSpec()
+                .build())
+        .getStatus()
+        .getToken();
+  }
+
+  private static void createUser(
+      KubernetesClient client, String namespace, String name, String... verbs) {
     client
         .serviceAccounts()
         .inNamespace(namespace)
@@ -66,13 +89,5 @@ final class TraceUsers {
                   .build())
           .create();
     }
-    return client
-        .serviceAccounts()
-        .inNamespace(namespace)
-        .withName(name)
-        .tokenRequest(
-            new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
-        .getStatus()
-        .getToken();
   }
 }

@@ -18,6 +18,8 @@ import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -235,7 +237,7 @@ class WebApiIT {
   }
 
   @Test
-  void unauthenticatedAndUnauthorisedRequestsAreRefused() {
+  void unauthenticatedAndUnauthorisedRequestsAreRefused(KubernetesCluster cluster) {
     String name = "guarded-" + shortId();
     assertThat(operator.post(operator.traces(namespace), execsnoop(name)).status()).isEqualTo(201);
     String events = operator.trace(namespace, name) + "/events";
@@ -244,6 +246,16 @@ class WebApiIT {
         .isEqualTo(401);
     assertThat(new ApiClient(platform.baseUrl(), "not-a-token").get("/api/v1/catalog").status())
         .isEqualTo(401);
+    // The operator's own account, with tokens for the API server and for another service.
+    for (String otherAudience : Arrays.asList(null, "vault")) {
+      Answer refused =
+          new ApiClient(
+                  platform.baseUrl(),
+                  TraceUsers.token(cluster.client(), namespace, "operator", otherAudience))
+              .get(operator.traces(namespace));
+      assertThat(refused.status()).as("audience %s", otherAudience).isEqualTo(401);
+      assertThat(refused.error()).contains("audience \"gadgetflow\"");
+    }
 
     assertThat(viewer.get(operator.traces(namespace)).status()).isEqualTo(200);
     assertThat(viewer.get(operator.trace(namespace, name)).status()).isEqualTo(200);
@@ -297,6 +309,29 @@ class WebApiIT {
         assertThat(EventSocketClient.events(live).stream().map(SyntheticEvents::sequenceOf))
             .containsExactlyElementsOf(range(150, 155));
       }
+    }
+  }
+
+  @Test
+  void oneUserHoldsAtMostTheirShareOfEventSocketsWhileOthersStillConnect(KubernetesCluster cluster)
+      throws Exception {
+    String name = "share-" + shortId();
+    assertThat(operator.post(operator.traces(namespace), execsnoop(name)).status()).isEqualTo(201);
+    String events = operator.trace(namespace, name) + "/events?replay=0";
+    String watcher = TraceUsers.tokenOf(cluster.client(), namespace, "watcher", "get", "list");
+    List<EventSocketClient> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < WebPlatform.SOCKETS_PER_USER; i++) {
+        held.add(EventSocketClient.reading(platform.baseUrl(), events, watcher));
+      }
+      assertThat(EventSocketClient.refusal(platform.baseUrl(), events, watcher, null))
+          .isEqualTo(429);
+      try (EventSocketClient another =
+          EventSocketClient.reading(platform.baseUrl(), events, operatorToken)) {
+        another.framesUntil(frame -> "replayed".equals(frame.getString("kind")), TIMEOUT);
+      }
+    } finally {
+      held.forEach(EventSocketClient::close);
     }
   }
 

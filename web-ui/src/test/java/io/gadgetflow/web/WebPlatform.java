@@ -4,6 +4,7 @@ import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.controller.ControllerConfig;
 import io.gadgetflow.controller.ControllerVerticle;
 import io.gadgetflow.controller.leader.LeaderElection;
+import io.gadgetflow.controller.reconcile.TracePolicy;
 import io.gadgetflow.kafka.KafkaSecurity;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.NodeVerticle;
@@ -24,6 +25,9 @@ import java.util.concurrent.TimeUnit;
 final class WebPlatform implements AutoCloseable {
   static final Duration TIMEOUT = Duration.ofSeconds(40);
   static final int EVENT_PARTITIONS = 3;
+
+  /** Event websockets one user may hold; WebApiIT opens one more than this as one user. */
+  static final int SOCKETS_PER_USER = 4;
 
   final KubernetesCluster cluster;
   final KafkaBroker kafka;
@@ -61,7 +65,8 @@ final class WebPlatform implements AutoCloseable {
             ControllerConfig.DEFAULT_STATUS_COUNTER_WRITES_PER_SECOND,
             new LeaderElection.Timing(
                 Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)),
-            KafkaSecurity.PLAINTEXT);
+            KafkaSecurity.PLAINTEXT,
+            TracePolicy.NO_TENANTS);
     await(
         vertx.deployVerticle(
             new ControllerVerticle(controller, cluster.client(), Clock.systemUTC())));
@@ -88,6 +93,8 @@ final class WebPlatform implements AutoCloseable {
             WebConfig.DEFAULT_NODE_WINDOW,
             WebConfig.DEFAULT_REPLAY_EVENTS,
             socketQueueEvents,
+            SOCKETS_PER_USER,
+            WebConfig.DEFAULT_TOKEN_AUDIENCE,
             KafkaSecurity.PLAINTEXT);
     web = new WebVerticle(config, cluster.client(), Clock.systemUTC());
     await(vertx.deployVerticle(web));

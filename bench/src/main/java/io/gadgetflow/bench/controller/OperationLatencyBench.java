@@ -15,6 +15,7 @@ import io.gadgetflow.bench.shared.LocalKafkaAndKube;
 import io.gadgetflow.bench.shared.TraceRequests;
 import io.gadgetflow.controller.ControllerConfig;
 import io.gadgetflow.controller.ControllerVerticle;
+import io.gadgetflow.kafka.KafkaSecurity;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.NodeVerticle;
 import io.vertx.core.Vertx;
@@ -53,7 +54,7 @@ public final class OperationLatencyBench {
       Vertx vertx = Vertx.vertx();
       ControllerConfig controller =
           ControllerConfig.fromEnvironment(Map.of(), "bench-controller")
-              .withKafkaBootstrapServers(platform.bootstrapServers());
+              .withKafka(platform.bootstrapServers(), KafkaSecurity.PLAINTEXT);
       NodeConfig node = NodeConfig.defaults(NODE, platform.bootstrapServers());
       try {
         vertx

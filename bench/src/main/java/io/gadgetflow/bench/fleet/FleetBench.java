@@ -100,7 +100,7 @@ public final class FleetBench {
       WebVerticle web =
           new WebVerticle(
               WebConfig.fromEnvironment(Map.of("GADGETFLOW_WEB_PORT", "0"))
-                  .withKafkaBootstrapServers(kafka.bootstrapServers())
+                  .withKafka(kafka.bootstrapServers(), KafkaSecurity.PLAINTEXT)
                   .forLocalPlatform("fleet-node-0"),
               client,
               Clock.systemUTC());

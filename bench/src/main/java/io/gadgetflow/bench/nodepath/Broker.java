@@ -33,7 +33,12 @@ public final class Broker {
     Path dataDir = Files.createTempDirectory("gadgetflow-nodepath-kafka-");
     EmbeddedKafka kafka;
     try {
-      kafka = EmbeddedKafka.start(EmbeddedKafkaConfig.defaults().withDataDir(dataDir).withPort(0));
+      kafka =
+          EmbeddedKafka.start(
+              EmbeddedKafkaConfig.defaults()
+                  .withDataDir(dataDir)
+                  .withPort(0)
+                  .withoutAuthentication());
     } catch (RuntimeException e) {
       deleteRecursively(dataDir);
       throw e;

@@ -41,7 +41,10 @@ public final class LocalKafkaAndKube implements AutoCloseable {
     try {
       kafka =
           EmbeddedKafka.start(
-              EmbeddedKafkaConfig.defaults().withDataDir(data.resolve("kafka")).withPort(0));
+              EmbeddedKafkaConfig.defaults()
+                  .withDataDir(data.resolve("kafka"))
+                  .withPort(0)
+                  .withoutAuthentication());
       kube =
           LocalControlPlane.start(
               LocalControlPlaneConfig.inDirectory(

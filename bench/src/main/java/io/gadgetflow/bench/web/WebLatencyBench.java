@@ -11,6 +11,7 @@ import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.bench.shared.LocalKafkaAndKube;
 import io.gadgetflow.controller.ControllerConfig;
 import io.gadgetflow.controller.ControllerVerticle;
+import io.gadgetflow.kafka.KafkaSecurity;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.NodeVerticle;
 import io.gadgetflow.node.kafka.EventSink;
@@ -75,7 +76,7 @@ public final class WebLatencyBench {
       Vertx vertx = Vertx.vertx();
       WebConfig config =
           WebConfig.fromEnvironment(Map.of("GADGETFLOW_WEB_PORT", "0"))
-              .withKafkaBootstrapServers(platform.bootstrapServers())
+              .withKafka(platform.bootstrapServers(), KafkaSecurity.PLAINTEXT)
               .forLocalPlatform(node);
       WebVerticle web = new WebVerticle(config, client, Clock.systemUTC());
       await(vertx.deployVerticle(web));
@@ -99,7 +100,7 @@ public final class WebLatencyBench {
 
       ControllerConfig controller =
           ControllerConfig.fromEnvironment(Map.of(), "bench-controller")
-              .withKafkaBootstrapServers(platform.bootstrapServers());
+              .withKafka(platform.bootstrapServers(), KafkaSecurity.PLAINTEXT);
       await(vertx.deployVerticle(new ControllerVerticle(controller, client, Clock.systemUTC())));
       await(
           vertx.deployVerticle(

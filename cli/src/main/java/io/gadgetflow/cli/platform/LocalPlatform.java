@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.gadgetflow.api.config.Settings;
+import io.gadgetflow.api.kafka.KafkaRole;
 import io.gadgetflow.cli.monitoring.Monitoring;
 import io.gadgetflow.cli.monitoring.MonitoringConfig;
 import io.gadgetflow.cli.monitoring.RoleHealth;
@@ -15,6 +16,7 @@ import io.gadgetflow.kafka.KafkaSecurity;
 import io.gadgetflow.local.kafka.ContractTopics;
 import io.gadgetflow.local.kafka.EmbeddedKafka;
 import io.gadgetflow.local.kafka.EmbeddedKafkaConfig;
+import io.gadgetflow.local.kafka.KafkaCredentials;
 import io.gadgetflow.local.kafka.KafkaTopics;
 import io.gadgetflow.local.kube.ControlPlaneBinaries;
 import io.gadgetflow.local.kube.GadgetFlowResources;
@@ -38,6 +40,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -53,6 +56,15 @@ public final class LocalPlatform implements AutoCloseable {
   private final Deque<AutoCloseable> started = new ConcurrentLinkedDeque<>();
 
   private String kafkaBootstrapServers;
+
+  /**
+   * How each role logs in to Kafka: its own user on the embedded broker, else the environment's.
+   */
+  private Function<KafkaRole, KafkaSecurity> kafkaSecurity;
+
+  /** The viewer's client properties file for kubectl gadget, or null with a given Kafka. */
+  private Path viewerKafkaProperties;
+
   private Path kubeconfig;
   private String dashboardUrl;
   private String monitoringUrl;
@@ -130,6 +142,14 @@ public final class LocalPlatform implements AutoCloseable {
     return kubeconfig;
   }
 
+  /**
+   * The client properties file that lets {@code kubectl gadget} read the embedded broker as a
+   * viewer; empty when the platform uses a given Kafka.
+   */
+  public Optional<Path> viewerKafkaProperties() {
+    return Optional.ofNullable(viewerKafkaProperties);
+  }
+
   /** Where {@code /health} and {@code /metrics} of every role are. */
   public String monitoringUrl() {
     return monitoringUrl;
@@ -144,9 +164,9 @@ public final class LocalPlatform implements AutoCloseable {
     if (options.kafkaBootstrapServers() != null) {
       progress.accept("creating the GadgetFlow topics on Kafka " + options.kafkaBootstrapServers());
       kafkaBootstrapServers = options.kafkaBootstrapServers();
-      KafkaClients kafka =
-          new KafkaClients(
-              kafkaBootstrapServers, KafkaSecurity.fromSettings(new Settings(System.getenv())));
+      KafkaSecurity fromEnvironment = KafkaSecurity.fromSettings(new Settings(System.getenv()));
+      kafkaSecurity = role -> fromEnvironment;
+      KafkaClients kafka = new KafkaClients(kafkaBootstrapServers, fromEnvironment);
       try (Admin admin = Admin.create(kafka.admin("gadgetflow-up"))) {
         new KafkaTopics(admin).ensure(ContractTopics.DEFAULTS.newTopics(), READY_TIMEOUT);
       }
@@ -155,11 +175,16 @@ public final class LocalPlatform implements AutoCloseable {
     EmbeddedKafkaConfig config =
         EmbeddedKafkaConfig.defaults()
             .withDataDir(options.dataDir().resolve("kafka"))
+            .withCredentialsDir(options.dataDir().resolve("kafka-credentials"))
             .withPort(options.kafkaPort());
     progress.accept("starting Kafka (data in " + config.dataDir() + ")");
     EmbeddedKafka kafka = EmbeddedKafka.start(config);
     started.push(kafka);
     kafkaBootstrapServers = kafka.bootstrapServers();
+    KafkaCredentials credentials = kafka.credentials().orElseThrow();
+    // Each role through its own client properties file, as any client of this broker logs in.
+    kafkaSecurity = role -> KafkaSecurity.fromPropertiesFile(credentials.clientProperties(role));
+    viewerKafkaProperties = credentials.clientProperties(KafkaRole.VIEWER);
   }
 
   private KubernetesClient startKubernetes(
@@ -219,10 +244,10 @@ public final class LocalPlatform implements AutoCloseable {
     progress.accept("starting the controller and the node agent for node " + options.nodeName());
     ControllerConfig controller =
         ControllerConfig.fromEnvironment(System.getenv(), options.nodeName())
-            .withKafkaBootstrapServers(kafkaBootstrapServers);
+            .withKafka(kafkaBootstrapServers, kafkaSecurity.apply(KafkaRole.CONTROLLER));
     NodeConfig node =
         NodeConfig.fromEnvironment(System.getenv(), options.nodeName())
-            .withKafkaBootstrapServers(kafkaBootstrapServers);
+            .withKafka(kafkaBootstrapServers, kafkaSecurity.apply(KafkaRole.NODE));
     await(
         vertx.deployVerticle(
             new ControllerVerticle(controller, client, Clock.systemUTC(), registry)));
@@ -237,7 +262,7 @@ public final class LocalPlatform implements AutoCloseable {
     progress.accept("starting the web UI");
     WebConfig webConfig =
         WebConfig.fromEnvironment(System.getenv())
-            .withKafkaBootstrapServers(kafkaBootstrapServers)
+            .withKafka(kafkaBootstrapServers, kafkaSecurity.apply(KafkaRole.WEB))
             .forLocalPlatform(options.nodeName());
     WebVerticle web = new WebVerticle(webConfig, client, Clock.systemUTC(), registry);
     await(vertx.deployVerticle(web));

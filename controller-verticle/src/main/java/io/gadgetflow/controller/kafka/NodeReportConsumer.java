@@ -1,5 +1,6 @@
 package io.gadgetflow.controller.kafka;
 
+import io.gadgetflow.api.kafka.KafkaRole;
 import io.gadgetflow.api.kafka.NodeReport;
 import io.gadgetflow.kafka.ContractRecords;
 import io.gadgetflow.kafka.ContractRecords.Read;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeReportConsumer {
   private static final Logger LOG = LoggerFactory.getLogger(NodeReportConsumer.class);
-  public static final String GROUP_ID = "gadgetflow-controller";
+
+  /** The group the broker's ACLs allow the controller. */
+  public static final String GROUP_ID = KafkaRole.CONTROLLER_GROUP;
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final String topic;

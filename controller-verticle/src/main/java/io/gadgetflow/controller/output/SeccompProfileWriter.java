@@ -12,19 +12,28 @@ import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.function.BiPredicate;
 
 /**
  * Writes the seccomp advisor's profile as a {@code SeccompProfile} of the
  * security-profiles-operator (the {@code outputMode: ExternalResource} of the seccomp gadget). The
  * controller writes it, not the node: node agents have no write access to the Kubernetes API, and
  * the profile is one resource per Trace, which the controller already writes to. Created, or
- * replaced by server-side apply when it exists, so a second generate updates it.
+ * updated by server-side apply when it exists, so a second generate updates it.
+ *
+ * <p>The controller's rights are cluster-wide, a Trace's author's are not: a profile is written
+ * only into a namespace the Trace may write into (its own, or one the administrator allows), and
+ * never over an object GadgetFlow did not make for this Trace: an existing profile without
+ * GadgetFlow's label and this Trace's annotation is refused, and the apply never forces a conflict,
+ * so fields another manager owns stay theirs (docs/security.md).
  */
 public final class SeccompProfileWriter {
   public static final String GROUP = "security-profiles-operator.x-k8s.io";
   public static final String VERSION = "v1beta1";
   public static final String KIND = "SeccompProfile";
   private static final String FIELD_MANAGER = "gadgetflow-controller";
+  private static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  private static final String TRACE_ANNOTATION = "gadgetflow.io/trace";
   private static final ResourceDefinitionContext SECCOMP_PROFILES =
       new ResourceDefinitionContext.Builder()
           .withGroup(GROUP)
@@ -36,10 +45,16 @@ public final class SeccompProfileWriter {
 
   private final KubernetesClient client;
   private final WorkerExecutor worker;
+  private final BiPredicate<String, String> mayWriteInto;
 
-  public SeccompProfileWriter(KubernetesClient client, WorkerExecutor worker) {
+  /**
+   * @param mayWriteInto whether a Trace of the first namespace may write into the second
+   */
+  public SeccompProfileWriter(
+      KubernetesClient client, WorkerExecutor worker, BiPredicate<String, String> mayWriteInto) {
     this.client = client;
     this.worker = worker;
+    this.mayWriteInto = mayWriteInto;
   }
 
   /**
@@ -48,6 +63,13 @@ public final class SeccompProfileWriter {
    */
   public Future<Void> write(Trace trace, String profileJson) {
     ExternalResourceName target = ExternalResourceName.parse(trace.getSpec().getOutput());
+    String traceKey = trace.getMetadata().getNamespace() + "/" + trace.getMetadata().getName();
+    if (!mayWriteInto.test(trace.getMetadata().getNamespace(), target.namespace())) {
+      return Future.failedFuture(
+          new IllegalArgumentException(
+              "namespace \"%s\" is not the Trace's own, nor one it may write into"
+                  .formatted(target.namespace())));
+    }
     GenericKubernetesResource profile =
         new GenericKubernetesResourceBuilder()
             .withApiVersion(GROUP + "/" + VERSION)
@@ -55,25 +77,34 @@ public final class SeccompProfileWriter {
             .withNewMetadata()
             .withNamespace(target.namespace())
             .withName(target.name())
-            .addToLabels("app.kubernetes.io/managed-by", "gadgetflow")
-            .addToAnnotations(
-                "gadgetflow.io/trace",
-                trace.getMetadata().getNamespace() + "/" + trace.getMetadata().getName())
+            .addToLabels(MANAGED_BY, "gadgetflow")
+            .addToAnnotations(TRACE_ANNOTATION, traceKey)
             .endMetadata()
             .withAdditionalProperties(Map.of("spec", spec(profileJson)))
             .build();
     return worker.executeBlocking(
         () -> {
-          client
-              .genericKubernetesResources(SECCOMP_PROFILES)
-              .inNamespace(target.namespace())
-              .resource(profile)
-              .fieldManager(FIELD_MANAGER)
-              .forceConflicts()
-              .serverSideApply();
+          var profiles =
+              client.genericKubernetesResources(SECCOMP_PROFILES).inNamespace(target.namespace());
+          GenericKubernetesResource existing = profiles.withName(target.name()).get();
+          if (existing != null && !madeFor(existing, traceKey)) {
+            throw new IllegalStateException(
+                "it exists and GadgetFlow did not make it for this Trace; delete it or choose"
+                    + " another name");
+          }
+          profiles.resource(profile).fieldManager(FIELD_MANAGER).serverSideApply();
           return null;
         },
         false);
+  }
+
+  private static boolean madeFor(GenericKubernetesResource existing, String traceKey) {
+    Map<String, String> labels = existing.getMetadata().getLabels();
+    Map<String, String> annotations = existing.getMetadata().getAnnotations();
+    return labels != null
+        && "gadgetflow".equals(labels.get(MANAGED_BY))
+        && annotations != null
+        && traceKey.equals(annotations.get(TRACE_ANNOTATION));
   }
 
   private static Map<?, ?> spec(String profileJson) {

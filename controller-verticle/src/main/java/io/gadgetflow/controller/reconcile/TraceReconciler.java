@@ -11,6 +11,7 @@ import io.gadgetflow.api.trace.TraceSpec;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.api.trace.TraceStatus;
 import io.gadgetflow.controller.kafka.ControlPublisher;
+import io.gadgetflow.controller.kube.TakenOperation;
 import io.gadgetflow.controller.kube.TraceInformer;
 import io.gadgetflow.controller.kube.TracePatch;
 import io.gadgetflow.controller.kube.TraceRepository;
@@ -48,6 +49,7 @@ public final class TraceReconciler {
   private final StatusWriter statusWriter;
   private final ControlPublisher control;
   private final PendingAnswers pendingAnswers;
+  private final TracePolicy policy;
   private final Clock clock;
   private final Set<String> settledDeletions = new HashSet<>();
 
@@ -71,12 +73,14 @@ public final class TraceReconciler {
       StatusWriter statusWriter,
       ControlPublisher control,
       PendingAnswers pendingAnswers,
+      TracePolicy policy,
       Clock clock) {
     this.timeouts = timeouts;
     this.traces = traces;
     this.statusWriter = statusWriter;
     this.control = control;
     this.pendingAnswers = pendingAnswers;
+    this.policy = policy;
     this.clock = clock;
   }
 
@@ -88,6 +92,10 @@ public final class TraceReconciler {
         TraceValidation.validate(trace.getSpec()).map(TraceValidation.Violation::message);
     if (invalid.isPresent()) {
       return refuse(trace, invalid.get());
+    }
+    Optional<String> beyondItsNamespace = policy.refusal(trace);
+    if (beyondItsNamespace.isPresent()) {
+      return refuse(trace, beyondItsNamespace.get());
     }
     return handOverTakenOperation(trace)
         .compose(v -> takeOperation(trace))
@@ -228,7 +236,7 @@ public final class TraceReconciler {
         trace.getMetadata().getGeneration() == null ? 0 : trace.getMetadata().getGeneration(),
         spec.getNode(),
         spec.getGadget(),
-        spec.getFilter(),
+        policy.effectiveFilter(trace),
         spec.getOutputMode(),
         spec.getOutput(),
         spec.getParameters(),

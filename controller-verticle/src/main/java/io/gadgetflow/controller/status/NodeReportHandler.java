@@ -5,11 +5,14 @@ import io.gadgetflow.api.log.TraceLog;
 import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.Trace;
+import io.gadgetflow.api.trace.TraceState;
+import io.gadgetflow.controller.kube.TakenOperation;
 import io.gadgetflow.controller.kube.TraceInformer;
 import io.gadgetflow.controller.output.SeccompProfileWriter;
 import io.gadgetflow.controller.status.PendingAnswers.Awaited;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -18,6 +21,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns what nodes report, and what they fail to report in time, into Trace status. A report for a
  * deletion's stop lets the deletion finish.
+ *
+ * <p>A report changes a Trace only when it comes from the Trace's node and answers the operation
+ * the controller handed over (the one recorded on the Trace, or one still awaited from that node),
+ * or, with an older operation's id, carries the counters of a Trace that node runs: then only the
+ * counters are taken. Anything else is refused, counted ({@code onRefused} with the reason) and
+ * logged, never applied: any holder of a node's Kafka credentials can write any report, and this is
+ * what keeps one node from rewriting another's Traces (docs/security.md).
  */
 public final class NodeReportHandler {
   private static final Logger LOG = LoggerFactory.getLogger(NodeReportHandler.class);
@@ -29,6 +39,7 @@ public final class NodeReportHandler {
   private final StatusWriter statusWriter;
   private final PendingAnswers pendingAnswers;
   private final Consumer<Awaited> onDeletionSettled;
+  private final Consumer<String> onRefused;
   private final Clock clock;
 
   public NodeReportHandler(
@@ -37,21 +48,41 @@ public final class NodeReportHandler {
       StatusWriter statusWriter,
       PendingAnswers pendingAnswers,
       Consumer<Awaited> onDeletionSettled,
+      Consumer<String> onRefused,
       Clock clock) {
     this.traces = traces;
     this.seccompProfiles = seccompProfiles;
     this.statusWriter = statusWriter;
     this.pendingAnswers = pendingAnswers;
     this.onDeletionSettled = onDeletionSettled;
+    this.onRefused = onRefused;
     this.clock = clock;
   }
 
   public Future<Void> onReport(NodeReport report) {
-    Optional<Awaited> answered = pendingAnswers.answered(report.operationId());
-    answered.filter(NodeReportHandler::isDeletion).ifPresent(onDeletionSettled);
     Optional<Trace> trace = traces.byUid(report.traceUid());
+    Optional<Awaited> answered =
+        pendingAnswers
+            .awaited(report.operationId())
+            .filter(awaited -> awaited.node().equals(report.node()))
+            .flatMap(awaited -> pendingAnswers.answered(awaited.operationId()));
+    answered.filter(NodeReportHandler::isDeletion).ifPresent(onDeletionSettled);
     if (trace.isEmpty() || trace.get().isMarkedForDeletion()) {
       return Future.succeededFuture();
+    }
+    if (!Objects.equals(report.node(), trace.get().getSpec().getNode())) {
+      return refuse(trace.get(), report, "not-its-node");
+    }
+    boolean answersHandedOver =
+        answered.isPresent()
+            || TakenOperation.of(trace.get())
+                .map(taken -> taken.id().equals(report.operationId()))
+                .orElse(false);
+    if (!answersHandedOver) {
+      if (TraceState.STARTED.equals(stateOf(trace.get()))) {
+        return writeCounters(trace.get(), report);
+      }
+      return refuse(trace.get(), report, "operation-not-handed-over");
     }
     if (trace.get().getSpec().getOutputMode() != OutputMode.EXTERNAL_RESOURCE) {
       return writeStatus(trace.get(), report);
@@ -80,6 +111,27 @@ public final class NodeReportHandler {
                                     SeccompProfileWriter.KIND,
                                     trace.get().getSpec().getOutput(),
                                     written.cause().getMessage()))));
+  }
+
+  private Future<Void> refuse(Trace trace, NodeReport report, String reason) {
+    onRefused.accept(reason);
+    LOG.warn(
+        "{}",
+        TraceLog.about("report-refused", trace)
+            .field("reason", reason)
+            .field("reportingNode", report.node())
+            .field("traceNode", trace.getSpec().getNode())
+            .field("operationId", report.operationId()));
+    return Future.succeededFuture();
+  }
+
+  /** Only the counters of a running Trace, from a report of an earlier operation. */
+  private Future<Void> writeCounters(Trace trace, NodeReport report) {
+    return statusWriter.write(trace, TraceStatuses.withCounters(trace.getStatus(), report));
+  }
+
+  private static TraceState stateOf(Trace trace) {
+    return trace.getStatus() == null ? null : trace.getStatus().getState();
   }
 
   private Future<Void> writeStatus(Trace trace, NodeReport report) {

@@ -63,6 +63,12 @@ public final class PendingAnswers {
     return byOperationId.containsKey(operationId);
   }
 
+  /** What is awaited under {@code operationId}, if anything; it stays awaited. */
+  public Optional<Awaited> awaited(String operationId) {
+    Entry entry = operationId == null ? null : byOperationId.get(operationId);
+    return Optional.ofNullable(entry).map(Entry::awaited);
+  }
+
   /** Stops waiting for {@code operationId}; returns what was awaited, if it still was. */
   public Optional<Awaited> answered(String operationId) {
     Entry entry = operationId == null ? null : byOperationId.remove(operationId);

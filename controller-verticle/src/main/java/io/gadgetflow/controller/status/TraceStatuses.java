@@ -32,12 +32,10 @@ public final class TraceStatuses {
    */
   public static TraceStatus afterReport(
       TraceStatus current, NodeReport report, Long generation, Instant now) {
-    TraceStatus next = copy(current);
     if (report.countersUpdate()) {
-      next.setEvents(report.counters().events());
-      next.setLostEvents(report.counters().lost());
-      return next;
+      return withCounters(current, report);
     }
+    TraceStatus next = copy(current);
     if (report.state() != null) {
       next.setState(report.state());
     }
@@ -56,6 +54,17 @@ public final class TraceStatuses {
             failed ? report.operationError() : "",
             generation,
             now));
+    return next;
+  }
+
+  /**
+   * Only the event counters of {@code report}: what a report of an earlier operation may still
+   * change on a running Trace, whose answer it no longer is.
+   */
+  public static TraceStatus withCounters(TraceStatus current, NodeReport report) {
+    TraceStatus next = copy(current);
+    next.setEvents(report.counters().events());
+    next.setLostEvents(report.counters().lost());
     return next;
   }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.gadgetflow.api.trace.Trace;
-import io.gadgetflow.controller.reconcile.TakenOperation;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

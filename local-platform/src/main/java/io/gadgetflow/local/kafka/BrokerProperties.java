@@ -21,6 +21,9 @@ final class BrokerProperties {
 
   private BrokerProperties() {}
 
+  /** The client listener of a broker that requires authentication. */
+  private static final String SECURED_CLIENT_LISTENER = "CLIENT";
+
   static Properties singleNode(Path dataDir, int clientPort, int controllerPort) {
     Properties properties =
         node(
@@ -75,6 +78,51 @@ final class BrokerProperties {
     properties.setProperty("auto.create.topics.enable", "false");
     properties.setProperty(
         "log.cleaner.dedupe.buffer.size", Integer.toString(CLEANER_DEDUPE_BUFFER_BYTES));
+    return properties;
+  }
+
+  /**
+   * A single node that lets in only the users of {@code credentials} and each only as far as its
+   * ACLs go. Clients log in with SCRAM on the client listener; the broker half reaches the
+   * controller half as the administrator with PLAIN (KRaft's controller listener cannot use SCRAM,
+   * whose credentials live in the metadata it serves). No listener takes an anonymous client, and
+   * the authorizer refuses what no ACL allows. Both listeners stay on the loopback interface, where
+   * no other user can read the traffic, so they are not encrypted (docs/security.md).
+   */
+  static Properties singleNodeSecured(
+      Path dataDir, int clientPort, int controllerPort, KafkaCredentials credentials) {
+    Properties properties = singleNode(dataDir, clientPort, controllerPort);
+    String clientEndpoint = SECURED_CLIENT_LISTENER + "://" + LoopbackPorts.HOST + ":" + clientPort;
+    String controllerEndpoint =
+        CONTROLLER_LISTENER + "://" + LoopbackPorts.HOST + ":" + controllerPort;
+    properties.setProperty("listeners", clientEndpoint + "," + controllerEndpoint);
+    properties.setProperty("advertised.listeners", clientEndpoint);
+    properties.setProperty("inter.broker.listener.name", SECURED_CLIENT_LISTENER);
+    properties.setProperty(
+        "listener.security.protocol.map",
+        SECURED_CLIENT_LISTENER + ":SASL_PLAINTEXT," + CONTROLLER_LISTENER + ":SASL_PLAINTEXT");
+
+    String admin = KafkaCredentials.ADMIN_USER;
+    String password = credentials.adminPassword();
+    String client = "listener.name." + SECURED_CLIENT_LISTENER.toLowerCase() + ".";
+    properties.setProperty(client + "sasl.enabled.mechanisms", KafkaCredentials.MECHANISM);
+    properties.setProperty("sasl.mechanism.inter.broker.protocol", KafkaCredentials.MECHANISM);
+    properties.setProperty(
+        client + KafkaCredentials.MECHANISM.toLowerCase() + ".sasl.jaas.config",
+        KafkaCredentials.scramLogin(admin, password));
+    String controller = "listener.name." + CONTROLLER_LISTENER.toLowerCase() + ".";
+    properties.setProperty(controller + "sasl.enabled.mechanisms", "PLAIN");
+    properties.setProperty("sasl.mechanism.controller.protocol", "PLAIN");
+    properties.setProperty(
+        controller + "plain.sasl.jaas.config",
+        ("org.apache.kafka.common.security.plain.PlainLoginModule required"
+                + " username=\"%s\" password=\"%s\" user_%s=\"%s\";")
+            .formatted(admin, password, admin, password));
+
+    properties.setProperty(
+        "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    properties.setProperty("super.users", "User:" + admin);
+    properties.setProperty("allow.everyone.if.no.acl.found", "false");
     return properties;
   }
 }

@@ -3,7 +3,13 @@ package io.gadgetflow.local.kafka;
 import io.gadgetflow.local.LoopbackPorts;
 import java.net.BindException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -22,11 +28,14 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private final KafkaRaftServer server;
   private final String bootstrapServers;
+  private final KafkaCredentials credentials;
   private boolean closed;
 
-  private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers) {
+  private EmbeddedKafka(
+      KafkaRaftServer server, String bootstrapServers, KafkaCredentials credentials) {
     this.server = server;
     this.bootstrapServers = bootstrapServers;
+    this.credentials = credentials;
   }
 
   /**
@@ -40,21 +49,27 @@ public final class EmbeddedKafka implements AutoCloseable {
     int clientPort = config.port() == 0 ? LoopbackPorts.freePort() : requireFree(config.port());
     String bootstrapServers = LoopbackPorts.HOST + ":" + clientPort;
     KafkaStorage.requireNotInUse(config.dataDir());
-    boolean formatted = KafkaStorage.formatIfNeeded(config.dataDir());
+    KafkaCredentials credentials = credentials(config);
+    boolean formatted =
+        KafkaStorage.formatIfNeeded(
+            config.dataDir(), credentials == null ? List.of() : credentials.scramArguments());
+    int controllerPort = LoopbackPorts.freePort();
     KafkaRaftServer server;
     try {
       server =
           new KafkaRaftServer(
               KafkaConfig.fromProps(
-                  BrokerProperties.singleNode(
-                      config.dataDir(), clientPort, LoopbackPorts.freePort())),
+                  credentials == null
+                      ? BrokerProperties.singleNode(config.dataDir(), clientPort, controllerPort)
+                      : BrokerProperties.singleNodeSecured(
+                          config.dataDir(), clientPort, controllerPort, credentials)),
               Time.SYSTEM);
     } catch (RuntimeException e) {
       throw startFailure(bootstrapServers, config, e);
     }
     try {
       server.startup();
-      createTopics(bootstrapServers, config);
+      createTopicsAndAcls(bootstrapServers, config, credentials);
     } catch (RuntimeException e) {
       KafkaStartException failure = startFailure(bootstrapServers, config, e);
       try {
@@ -65,17 +80,58 @@ public final class EmbeddedKafka implements AutoCloseable {
       throw failure;
     }
     LOG.info(
-        "Kafka ready on {} in {} ms, data in {} ({})",
+        "Kafka ready on {} in {} ms, data in {} ({}), {}",
         bootstrapServers,
         Duration.ofNanos(System.nanoTime() - startNanos).toMillis(),
         config.dataDir(),
-        formatted ? "formatted now" : "reused");
-    return new EmbeddedKafka(server, bootstrapServers);
+        formatted ? "formatted now" : "reused",
+        credentials == null
+            ? "without authentication"
+            : "SCRAM users and ACLs per role, credentials in " + credentials.directory());
+    return new EmbeddedKafka(server, bootstrapServers, credentials);
+  }
+
+  /**
+   * The users' credentials, made with the storage: SCRAM users are written when the storage is
+   * formatted, so storage formatted without them (before the broker required authentication) is
+   * refused rather than started with nobody able to log in.
+   */
+  private static KafkaCredentials credentials(EmbeddedKafkaConfig config) {
+    if (config.credentialsDir() == null) {
+      return null;
+    }
+    if (KafkaStorage.isFormatted(config.dataDir())
+        && !KafkaCredentials.exist(config.credentialsDir())) {
+      throw new KafkaStartException(
+          "Kafka data directory "
+              + config.dataDir()
+              + " was formatted without the users of "
+              + config.credentialsDir()
+              + " (by a GadgetFlow before Kafka required authentication, or the credentials were"
+              + " removed); remove the data directory to start afresh");
+    }
+    return KafkaCredentials.loadOrCreate(config.credentialsDir());
   }
 
   /** The {@code bootstrap.servers} value for clients, {@code 127.0.0.1:<port>}. */
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /**
+   * The users' credentials and their client properties files; empty for a broker without
+   * authentication.
+   */
+  public Optional<KafkaCredentials> credentials() {
+    return Optional.ofNullable(credentials);
+  }
+
+  /**
+   * An administrator's client settings (a super user's login, or none on a broker without
+   * authentication), with {@code bootstrap.servers}: for creating topics and ACLs.
+   */
+  public Map<String, Object> adminClientConfig() {
+    return adminClientConfig(bootstrapServers, credentials);
   }
 
   /** Stops the broker and waits until it has released its threads, ports and data directory. */
@@ -88,11 +144,35 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private static void createTopics(String bootstrapServers, EmbeddedKafkaConfig config) {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+  private static void createTopicsAndAcls(
+      String bootstrapServers, EmbeddedKafkaConfig config, KafkaCredentials credentials) {
+    try (Admin admin = Admin.create(adminClientConfig(bootstrapServers, credentials))) {
       new KafkaTopics(admin).ensure(config.topics().newTopics(), config.startTimeout());
+      if (credentials != null) {
+        // Creating an ACL that exists already changes nothing, so every start states them all.
+        admin
+            .createAcls(RoleAcls.all(config.topics().names()))
+            .all()
+            .get(config.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (ExecutionException e) {
+      throw new KafkaStartException("Could not create the roles' ACLs: " + e.getCause(), e);
+    } catch (TimeoutException e) {
+      throw new KafkaStartException("Creating the roles' ACLs took too long", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaStartException("Interrupted while creating the roles' ACLs", e);
     }
+  }
+
+  private static Map<String, Object> adminClientConfig(
+      String bootstrapServers, KafkaCredentials credentials) {
+    Map<String, Object> settings = new HashMap<>();
+    if (credentials != null) {
+      settings.putAll(credentials.adminClientSettings());
+    }
+    settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return settings;
   }
 
   /**

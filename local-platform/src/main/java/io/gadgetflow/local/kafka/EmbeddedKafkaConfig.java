@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param port the loopback port clients connect to; 0 picks a free one
  * @param topics the contract's topics, created when missing
  * @param startTimeout how long starting may take until the topics are ready
+ * @param credentialsDir where the users' passwords are made and kept (owner-only); null for a
+ *     broker that lets anyone on the loopback interface in, as some tests want
  */
 public record EmbeddedKafkaConfig(
-    Path dataDir, int port, ContractTopics topics, Duration startTimeout) {
+    Path dataDir, int port, ContractTopics topics, Duration startTimeout, Path credentialsDir) {
 
   public static final int DEFAULT_PORT = 9092;
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
@@ -31,24 +33,38 @@ public record EmbeddedKafkaConfig(
     }
   }
 
-  /** Kafka's usual port, data under the user's XDG data directory, the contract's topics. */
+  /**
+   * Kafka's usual port, data under the user's XDG data directory, the contract's topics,
+   * authentication required with credentials beside the data ({@code kafka-credentials}).
+   */
   public static EmbeddedKafkaConfig defaults() {
     return new EmbeddedKafkaConfig(
         DataHome.current().resolve("kafka"),
         DEFAULT_PORT,
         ContractTopics.DEFAULTS,
-        DEFAULT_START_TIMEOUT);
+        DEFAULT_START_TIMEOUT,
+        DataHome.current().resolve("kafka-credentials"));
   }
 
   public EmbeddedKafkaConfig withDataDir(Path dataDir) {
-    return new EmbeddedKafkaConfig(dataDir, port, topics, startTimeout);
+    return new EmbeddedKafkaConfig(dataDir, port, topics, startTimeout, credentialsDir);
   }
 
   public EmbeddedKafkaConfig withPort(int port) {
-    return new EmbeddedKafkaConfig(dataDir, port, topics, startTimeout);
+    return new EmbeddedKafkaConfig(dataDir, port, topics, startTimeout, credentialsDir);
   }
 
   public EmbeddedKafkaConfig withTopics(ContractTopics topics) {
-    return new EmbeddedKafkaConfig(dataDir, port, topics, startTimeout);
+    return new EmbeddedKafkaConfig(dataDir, port, topics, startTimeout, credentialsDir);
+  }
+
+  /** Authentication and ACLs, with the users' passwords kept in {@code credentialsDir}. */
+  public EmbeddedKafkaConfig withCredentialsDir(Path credentialsDir) {
+    return new EmbeddedKafkaConfig(dataDir, port, topics, startTimeout, credentialsDir);
+  }
+
+  /** A broker that lets anyone on the loopback interface do anything: for tests only. */
+  public EmbeddedKafkaConfig withoutAuthentication() {
+    return new EmbeddedKafkaConfig(dataDir, port, topics, startTimeout, null);
   }
 }

@@ -24,22 +24,35 @@ final class KafkaStorage {
 
   private KafkaStorage() {}
 
-  /**
-   * Formats {@code dataDir} with a new cluster id unless it is formatted already.
-   *
-   * @return true when the directory was formatted now, false when it was reused
-   */
+  /** Formats {@code dataDir} with a new cluster id and no users unless it is formatted already. */
   static boolean formatIfNeeded(Path dataDir) {
-    return formatIfNeeded(dataDir, BrokerProperties.NODE_ID, Uuid.randomUuid().toString());
+    return formatIfNeeded(dataDir, List.of());
   }
 
   /**
-   * Formats {@code dataDir} for node {@code nodeId} of cluster {@code clusterId} unless it is
-   * formatted already: every node of a cluster is formatted with the same cluster id.
+   * Formats {@code dataDir} with a new cluster id and these SCRAM users ({@code
+   * MECHANISM=[name=...,password=...]}, as {@code kafka-storage format --add-scram} takes them)
+   * unless it is formatted already.
+   *
+   * @return true when the directory was formatted now, false when it was reused
+   */
+  static boolean formatIfNeeded(Path dataDir, List<String> scramArguments) {
+    return formatIfNeeded(
+        dataDir, BrokerProperties.NODE_ID, Uuid.randomUuid().toString(), scramArguments);
+  }
+
+  /**
+   * Formats {@code dataDir} for node {@code nodeId} of cluster {@code clusterId}, without users,
+   * unless it is formatted already: every node of a cluster is formatted with the same cluster id.
    *
    * @return true when the directory was formatted now, false when it was reused
    */
   static boolean formatIfNeeded(Path dataDir, int nodeId, String clusterId) {
+    return formatIfNeeded(dataDir, nodeId, clusterId, List.of());
+  }
+
+  private static boolean formatIfNeeded(
+      Path dataDir, int nodeId, String clusterId, List<String> scramArguments) {
     try {
       Files.createDirectories(dataDir);
       if (Files.exists(dataDir.resolve(META_PROPERTIES))) {
@@ -61,6 +74,7 @@ final class KafkaStorage {
           .setDirectories(List.of(directory))
           .setMetadataLogDirectory(directory)
           .setControllerListenerName(BrokerProperties.CONTROLLER_LISTENER)
+          .setScramArguments(scramArguments)
           .run();
       return true;
     } catch (KafkaStartException e) {
@@ -68,6 +82,10 @@ final class KafkaStorage {
     } catch (Exception e) {
       throw new KafkaStartException("Could not format Kafka data directory " + dataDir, e);
     }
+  }
+
+  static boolean isFormatted(Path dataDir) {
+    return Files.exists(dataDir.resolve(META_PROPERTIES));
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.gadgetflow.local.kube;
 
 import io.gadgetflow.local.LoopbackPorts;
+import io.gadgetflow.local.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -37,9 +38,11 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The control plane's credentials as PEM files in one directory: a certificate authority, the API
- * server's serving certificate, the administrator's client certificate and the key pair that signs
- * service account tokens. Created once and reused, so a kubeconfig and the service account tokens
- * of an earlier start stay valid.
+ * server's serving certificate, the administrator's client certificate, the key pair that signs
+ * service account tokens, etcd's certificate (serving its clients and its peer port, and presented
+ * to itself as a peer) and the API server's client certificate for etcd, which accepts no client
+ * without one. Created once and reused, so a kubeconfig and the service account tokens of an
+ * earlier start stay valid.
  */
 final class ClusterCertificates {
   /** The administrator is in the group that RBAC lets do anything, as kubeadm's admin is. */
@@ -104,6 +107,22 @@ final class ClusterCertificates {
     return directory.resolve("admin.key");
   }
 
+  Path etcdCertificate() {
+    return directory.resolve("etcd.crt");
+  }
+
+  Path etcdKey() {
+    return directory.resolve("etcd.key");
+  }
+
+  Path apiServerEtcdClientCertificate() {
+    return directory.resolve("apiserver-etcd-client.crt");
+  }
+
+  Path apiServerEtcdClientKey() {
+    return directory.resolve("apiserver-etcd-client.key");
+  }
+
   Path serviceAccountPublicKey() {
     return directory.resolve("service-account.pub");
   }
@@ -119,6 +138,10 @@ final class ClusterCertificates {
         apiServerKey(),
         adminCertificate(),
         adminKey(),
+        etcdCertificate(),
+        etcdKey(),
+        apiServerEtcdClientCertificate(),
+        apiServerEtcdClientKey(),
         serviceAccountPublicKey(),
         serviceAccountKey());
   }
@@ -158,12 +181,46 @@ final class ClusterCertificates {
       adminBuilder.addExtension(
           Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
 
+      KeyPair etcd = newKeyPair();
+      X509v3CertificateBuilder etcdBuilder =
+          leaf(caName, new X500Name("CN=etcd"), etcd.getPublic(), ca.getPublic());
+      etcdBuilder.addExtension(
+          Extension.extendedKeyUsage,
+          false,
+          new ExtendedKeyUsage(
+              new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+      etcdBuilder.addExtension(
+          Extension.subjectAlternativeName,
+          false,
+          new GeneralNames(
+              new GeneralName[] {
+                new GeneralName(GeneralName.iPAddress, LoopbackPorts.HOST),
+                new GeneralName(GeneralName.dNSName, "localhost")
+              }));
+
+      KeyPair etcdClient = newKeyPair();
+      X509v3CertificateBuilder etcdClientBuilder =
+          leaf(
+              caName,
+              new X500Name("CN=kube-apiserver-etcd-client"),
+              etcdClient.getPublic(),
+              ca.getPublic());
+      etcdClientBuilder.addExtension(
+          Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+
       KeyPair serviceAccount = newKeyPair();
 
       writeKey(apiServerKey(), apiServer.getPrivate());
       writePem(apiServerCertificate(), "CERTIFICATE", sign(apiServerBuilder, ca.getPrivate()));
       writeKey(adminKey(), admin.getPrivate());
       writePem(adminCertificate(), "CERTIFICATE", sign(adminBuilder, ca.getPrivate()));
+      writeKey(etcdKey(), etcd.getPrivate());
+      writePem(etcdCertificate(), "CERTIFICATE", sign(etcdBuilder, ca.getPrivate()));
+      writeKey(apiServerEtcdClientKey(), etcdClient.getPrivate());
+      writePem(
+          apiServerEtcdClientCertificate(),
+          "CERTIFICATE",
+          sign(etcdClientBuilder, ca.getPrivate()));
       writeKey(serviceAccountKey(), serviceAccount.getPrivate());
       writePem(serviceAccountPublicKey(), "PUBLIC KEY", serviceAccount.getPublic().getEncoded());
       writePem(caCertificate(), "CERTIFICATE", caCertificate.getEncoded());

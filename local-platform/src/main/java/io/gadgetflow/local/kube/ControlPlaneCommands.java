@@ -5,8 +5,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The command lines of etcd and kube-apiserver. Both listen on the loopback interface only: etcd
- * has no authentication here, so anyone who reached it would own the cluster.
+ * The command lines of etcd and kube-apiserver. Both listen on the loopback interface only, and
+ * etcd serves only TLS clients with a certificate of the cluster's authority, on its client port
+ * and its peer port alike: any local user who reached it otherwise would own the cluster, and
+ * through it the root node agent. Only the API server (and the owner, who holds the authority's
+ * files in the owner-only data directory) has such a certificate.
  */
 final class ControlPlaneCommands {
   /** kube-apiserver takes the first address of this range for the {@code kubernetes} service. */
@@ -24,18 +27,27 @@ final class ControlPlaneCommands {
   private ControlPlaneCommands() {}
 
   /** A single-member etcd cluster; its peer port is required by etcd though nothing connects. */
-  static List<String> etcd(Path program, Path dataDir, int clientPort, int peerPort) {
-    String clientUrl = httpUrl(clientPort);
-    String peerUrl = httpUrl(peerPort);
+  static List<String> etcd(
+      Path program, Path dataDir, ClusterCertificates certificates, int clientPort, int peerPort) {
+    String clientUrl = httpsUrl(clientPort);
+    String peerUrl = httpsUrl(peerPort);
     return List.of(
         program.toString(),
         "--name=" + ETCD_MEMBER,
         dataDirArgument(dataDir),
         "--listen-client-urls=" + clientUrl,
         "--advertise-client-urls=" + clientUrl,
+        "--cert-file=" + certificates.etcdCertificate(),
+        "--key-file=" + certificates.etcdKey(),
+        "--client-cert-auth=true",
+        "--trusted-ca-file=" + certificates.caCertificate(),
         "--listen-peer-urls=" + peerUrl,
         "--initial-advertise-peer-urls=" + peerUrl,
-        "--initial-cluster=" + ETCD_MEMBER + "=" + peerUrl);
+        "--initial-cluster=" + ETCD_MEMBER + "=" + peerUrl,
+        "--peer-cert-file=" + certificates.etcdCertificate(),
+        "--peer-key-file=" + certificates.etcdKey(),
+        "--peer-client-cert-auth=true",
+        "--peer-trusted-ca-file=" + certificates.caCertificate());
   }
 
   /** The argument that tells an etcd of this data directory from any other program. */
@@ -50,7 +62,10 @@ final class ControlPlaneCommands {
         "--bind-address=" + LoopbackPorts.HOST,
         "--advertise-address=" + LoopbackPorts.HOST,
         "--secure-port=" + securePort,
-        "--etcd-servers=" + httpUrl(etcdClientPort),
+        "--etcd-servers=" + httpsUrl(etcdClientPort),
+        "--etcd-cafile=" + certificates.caCertificate(),
+        "--etcd-certfile=" + certificates.apiServerEtcdClientCertificate(),
+        "--etcd-keyfile=" + certificates.apiServerEtcdClientKey(),
         tlsCertificateArgument(certificates),
         "--tls-private-key-file=" + certificates.apiServerKey(),
         "--client-ca-file=" + certificates.caCertificate(),
@@ -74,7 +89,7 @@ final class ControlPlaneCommands {
     return "--tls-cert-file=" + certificates.apiServerCertificate();
   }
 
-  private static String httpUrl(int port) {
-    return "http://" + LoopbackPorts.HOST + ":" + port;
+  private static String httpsUrl(int port) {
+    return "https://" + LoopbackPorts.HOST + ":" + port;
   }
 }

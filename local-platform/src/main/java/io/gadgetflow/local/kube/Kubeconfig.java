@@ -3,6 +3,7 @@ package io.gadgetflow.local.kube;
 import io.fabric8.kubernetes.api.model.Config;
 import io.fabric8.kubernetes.api.model.ConfigBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.gadgetflow.local.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

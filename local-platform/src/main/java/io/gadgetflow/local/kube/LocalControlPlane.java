@@ -161,7 +161,7 @@ public final class LocalControlPlane implements AutoCloseable {
           ServerProcess.start(
               "etcd",
               ControlPlaneCommands.etcd(
-                  config.binaries().etcd(), etcdData, etcdClientPort, freePorts[1]),
+                  config.binaries().etcd(), etcdData, certificates, etcdClientPort, freePorts[1]),
               logs.resolve("etcd.log"));
     }
     // Started at once rather than after etcd is healthy: kube-apiserver retries its etcd

@@ -34,6 +34,7 @@ class EmbeddedKafkaConfigTest {
   void startTimeoutMustBePositive() {
     assertThatIllegalArgumentException()
         .isThrownBy(
-            () -> new EmbeddedKafkaConfig(HOME, 9092, ContractTopics.DEFAULTS, Duration.ZERO));
+            () ->
+                new EmbeddedKafkaConfig(HOME, 9092, ContractTopics.DEFAULTS, Duration.ZERO, null));
   }
 }

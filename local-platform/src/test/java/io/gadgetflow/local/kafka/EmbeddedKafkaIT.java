@@ -138,7 +138,7 @@ class EmbeddedKafkaIT {
   }
 
   private static EmbeddedKafkaConfig config(Path dataDir) {
-    return EmbeddedKafkaConfig.defaults().withDataDir(dataDir).withPort(0);
+    return EmbeddedKafkaConfig.defaults().withDataDir(dataDir).withPort(0).withoutAuthentication();
   }
 
   private static Admin admin(EmbeddedKafka broker) {

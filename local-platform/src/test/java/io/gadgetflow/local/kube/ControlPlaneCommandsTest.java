@@ -11,19 +11,24 @@ class ControlPlaneCommandsTest {
   @TempDir Path dataDir;
 
   @Test
-  void etcdListensOnLoopbackOnly() {
+  void etcdListensOnLoopbackOnlyAndServesOnlyClientsWithACertificate() {
+    ClusterCertificates certificates = ClusterCertificates.loadOrCreate(dataDir.resolve("pki"));
     List<String> command =
-        ControlPlaneCommands.etcd(Path.of("/opt/etcd"), dataDir.resolve("etcd"), 2379, 2380);
+        ControlPlaneCommands.etcd(
+            Path.of("/opt/etcd"), dataDir.resolve("etcd"), certificates, 2379, 2380);
 
     assertThat(command.getFirst()).isEqualTo("/opt/etcd");
     assertThat(command)
         .contains(
             "--data-dir=" + dataDir.resolve("etcd"),
-            "--listen-client-urls=http://127.0.0.1:2379",
-            "--advertise-client-urls=http://127.0.0.1:2379",
-            "--listen-peer-urls=http://127.0.0.1:2380",
-            "--initial-advertise-peer-urls=http://127.0.0.1:2380",
-            "--initial-cluster=gadgetflow=http://127.0.0.1:2380");
+            "--listen-client-urls=https://127.0.0.1:2379",
+            "--advertise-client-urls=https://127.0.0.1:2379",
+            "--client-cert-auth=true",
+            "--trusted-ca-file=" + certificates.caCertificate(),
+            "--listen-peer-urls=https://127.0.0.1:2380",
+            "--initial-advertise-peer-urls=https://127.0.0.1:2380",
+            "--initial-cluster=gadgetflow=https://127.0.0.1:2380",
+            "--peer-client-cert-auth=true");
   }
 
   @Test
@@ -40,7 +45,8 @@ class ControlPlaneCommandsTest {
             "--bind-address=127.0.0.1",
             "--advertise-address=127.0.0.1",
             "--secure-port=6443",
-            "--etcd-servers=http://127.0.0.1:2379",
+            "--etcd-servers=https://127.0.0.1:2379",
+            "--etcd-certfile=" + certificates.apiServerEtcdClientCertificate(),
             "--tls-cert-file=" + certificates.apiServerCertificate(),
             "--tls-private-key-file=" + certificates.apiServerKey(),
             "--client-ca-file=" + certificates.caCertificate(),

@@ -17,6 +17,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -66,6 +67,49 @@ class LocalControlPlaneIT {
   }
 
   @Test
+  void etcdServesOnlyAClientWithTheClusterAuthoritysCertificate() throws Exception {
+    try (LocalControlPlane controlPlane = LocalControlPlane.start(config())) {
+      String url =
+          runningPrograms().stream()
+              .filter(process -> programName(process).equals("etcd"))
+              .flatMap(process -> Stream.of(process.info().arguments().orElseThrow()))
+              .filter(argument -> argument.startsWith("--listen-client-urls="))
+              .map(argument -> argument.substring(argument.indexOf('=') + 1))
+              .findFirst()
+              .orElseThrow();
+      Path pki = dataDir.resolve("pki");
+      String ca = pki.resolve("ca.crt").toString();
+
+      // Any local user: plain HTTP, or TLS without a client certificate.
+      assertThat(curl(url.replace("https:", "http:") + "/version")).doesNotContain("etcdserver");
+      assertThat(curl("--cacert", ca, url + "/version")).doesNotContain("etcdserver");
+      assertThat(curl("--cacert", ca, url + "/v3/kv/range", "-d", "{\"key\":\"Lw==\"}"))
+          .doesNotContain("\"kvs\"");
+      // The API server's certificate is let in.
+      assertThat(
+              curl(
+                  "--cacert",
+                  ca,
+                  "--cert",
+                  pki.resolve("apiserver-etcd-client.crt").toString(),
+                  "--key",
+                  pki.resolve("apiserver-etcd-client.key").toString(),
+                  url + "/version"))
+          .contains("etcdserver");
+    }
+  }
+
+  /** What curl printed, its errors included, as a client on this machine sees the answer. */
+  private static String curl(String... arguments) throws Exception {
+    List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "10"));
+    command.addAll(List.of(arguments));
+    Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(curl.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    return output;
+  }
+
+  @Test
   void aRestartOnTheSameDataKeepsObjectsAndCredentials() throws Exception {
     try (LocalControlPlane controlPlane = LocalControlPlane.start(config());
         KubernetesClient client = controlPlane.newClient()) {
@@ -102,6 +146,7 @@ class LocalControlPlaneIT {
                 ControlPlaneCommands.etcd(
                     ControlPlaneBinaries.fromEnvironment().etcd(),
                     dataDir.resolve("etcd"),
+                    ClusterCertificates.loadOrCreate(dataDir.resolve("pki")),
                     ports[0],
                     ports[1]))
             .redirectErrorStream(true)

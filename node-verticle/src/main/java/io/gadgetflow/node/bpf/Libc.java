@@ -107,6 +107,20 @@ final class Libc {
               JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
           1);
 
+  /** {@code syscall(number, int, pointer, pointer, size)}: openat2, which glibc does not wrap. */
+  private static final MethodHandle SYSCALL_OPENAT2 =
+      downcallVariadicCapturingErrno(
+          LIBC,
+          "syscall",
+          FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG),
+          1);
+
+  private static final MethodHandle STATX =
+      downcallCapturingErrno(
+          LIBC,
+          "statx",
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+
   private static final MethodHandle SYSCONF =
       downcall(LIBC, "sysconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
   private static final MethodHandle VSNPRINTF =
@@ -239,6 +253,31 @@ final class Libc {
   static int open(MemorySegment path, int flags) {
     try {
       return orErrno((int) OPEN.invokeExact(callState(), path, flags));
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /**
+   * {@code openat2(dirfd, path, how, sizeof how)} (system call 437 on every architecture): a new
+   * file descriptor, or {@code -errno}.
+   */
+  static int openat2(int dirfd, MemorySegment path, MemorySegment how) {
+    try {
+      long fd =
+          (long)
+              SYSCALL_OPENAT2.invokeExact(
+                  callState(), 437L, (long) dirfd, path, how, how.byteSize());
+      return fd < 0 ? -lastErrno() : (int) fd;
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** {@code statx(dirfd, path, flags, mask, buffer)}: 0, or {@code -errno}. */
+  static int statx(int dirfd, MemorySegment path, int flags, int mask, MemorySegment buffer) {
+    try {
+      return orErrno((int) STATX.invokeExact(callState(), dirfd, path, flags, mask, buffer));
     } catch (Throwable t) {
       throw unexpected(t);
     }

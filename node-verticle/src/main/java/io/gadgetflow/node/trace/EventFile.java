@@ -1,13 +1,11 @@
 package io.gadgetflow.node.trace;
 
+import io.gadgetflow.node.bpf.AppendOnlyFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,29 +26,22 @@ final class EventFile implements AutoCloseable {
   private boolean broken;
   private boolean closed;
 
-  private EventFile(Path path, OutputStream out) {
+  /** Over a stream already open; {@link #append} is how the agent opens one. */
+  EventFile(Path path, OutputStream out) {
     this.path = path;
     this.out = out;
   }
 
   /**
-   * Opens {@code path} for appending, creating it if needed; a symbolic link there is refused, as
-   * it could point anywhere.
+   * Opens {@code path} for appending, creating it if needed; a symbolic link on its way, a FIFO, a
+   * device or a hard link there is refused, as it could lead anywhere ({@link AppendOnlyFiles}).
    */
   static EventFile append(Path path) {
     try {
       return new EventFile(
-          path,
-          new BufferedOutputStream(
-              Files.newOutputStream(
-                  path,
-                  StandardOpenOption.CREATE,
-                  StandardOpenOption.APPEND,
-                  StandardOpenOption.WRITE,
-                  LinkOption.NOFOLLOW_LINKS),
-              BUFFER_BYTES));
+          path, new BufferedOutputStream(AppendOnlyFiles.open(path), BUFFER_BYTES));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open " + path + " for appending", e);
+      throw new UncheckedIOException("cannot append to output file: " + e.getMessage(), e);
     }
   }
 

@@ -64,7 +64,8 @@ final class FileOutputPath {
       if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
         throw new Refused("Invalid output file \"%s\": it is a directory", output);
       }
-      // A symbolic link as the file itself is refused when it is opened (O_NOFOLLOW).
+      // Opened by EventFile without following any symbolic link in this real path: a folder
+      // swapped for a link after this check, a FIFO, a device or a hard link is refused then.
       return target;
     } catch (IOException e) {
       throw new Refused("Cannot write output file \"%s\": %s", output, e.toString());

@@ -3,6 +3,9 @@ package io.gadgetflow.node.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,8 +48,15 @@ class EventFileTest {
 
   @Test
   void linesThatCannotBeWrittenAreCountedAsLost() {
-    // Every write to /dev/full fails with ENOSPC, as on a full disk.
-    try (EventFile events = EventFile.append(Path.of("/dev/full"))) {
+    OutputStream fullDisk =
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            throw new IOException("No space left on device");
+          }
+        };
+    try (EventFile events =
+        new EventFile(directory.resolve("full.jsonl"), new BufferedOutputStream(fullDisk, 16))) {
       events.appendLine(EVENT);
       events.appendLine(EVENT);
       events.flush();
@@ -61,6 +71,35 @@ class EventFileTest {
     Path target = Files.writeString(directory.resolve("target"), "");
     Path link = Files.createSymbolicLink(directory.resolve("link.jsonl"), target);
 
-    assertThatThrownBy(() -> EventFile.append(link)).isInstanceOf(UncheckedIOException.class);
+    assertThatThrownBy(() -> EventFile.append(link))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining("symbolic link");
+  }
+
+  @Test
+  void aFolderOnTheWaySwappedForASymbolicLinkIsNotFollowed() throws Exception {
+    Path elsewhere = Files.createDirectory(directory.resolve("elsewhere"));
+    Path folder = Files.createSymbolicLink(directory.resolve("folder"), elsewhere);
+
+    assertThatThrownBy(() -> EventFile.append(folder.resolve("events.jsonl")))
+        .hasMessageContaining("symbolic link");
+    assertThat(elsewhere.resolve("events.jsonl")).doesNotExist();
+  }
+
+  @Test
+  void aFifoADeviceOrAHardLinkIsRefusedBeforeAByteIsWritten() throws Exception {
+    Path fifo = directory.resolve("fifo.jsonl");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+    assertThat(mkfifo.waitFor()).isZero();
+    // Opening a FIFO to write would block without a reader: refused before it is opened so.
+    assertThatThrownBy(() -> EventFile.append(fifo)).hasMessageContaining("is a FIFO");
+
+    assertThatThrownBy(() -> EventFile.append(Path.of("/dev/null")))
+        .hasMessageContaining("is a character device");
+
+    Path precious = Files.writeString(directory.resolve("precious"), "secret\n");
+    Path hardLink = Files.createLink(directory.resolve("events.jsonl"), precious);
+    assertThatThrownBy(() -> EventFile.append(hardLink)).hasMessageContaining("2 hard links");
+    assertThat(Files.readString(precious)).isEqualTo("secret\n");
   }
 }

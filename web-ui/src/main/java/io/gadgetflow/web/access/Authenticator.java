@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tells who sent a request. In a cluster, the request's bearer token is reviewed by the API server
- * (TokenReview), exactly as the API server would review it itself. In local mode the only accepted
- * token is the launch token, and its bearer acts as the server's kubeconfig identity.
+ * (TokenReview), exactly as the API server would review it itself, for the web UI's own audience: a
+ * token minted for the API server or another service is refused, so that none the web UI sees is
+ * worth anything elsewhere (and none meant elsewhere is accepted here). In local mode the only
+ * accepted token is the launch token, and its bearer acts as the server's kubeconfig identity.
  */
 public final class Authenticator {
   private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
@@ -32,6 +34,7 @@ public final class Authenticator {
   private final KubernetesClient client;
   private final WorkerExecutor workers;
   private final LocalToken localToken;
+  private final String audience;
   private final Caller localCaller;
   private final ExpiringCache<String, Caller> reviewed;
 
@@ -39,19 +42,24 @@ public final class Authenticator {
       KubernetesClient client,
       WorkerExecutor workers,
       LocalToken localToken,
+      String audience,
       Caller localCaller,
       Clock clock) {
     this.client = client;
     this.workers = workers;
     this.localToken = localToken;
+    this.audience = audience;
     this.localCaller = localCaller;
     this.reviewed = new ExpiringCache<>(REVIEW_CACHE_TIME, REVIEW_CACHE_ENTRIES, clock);
   }
 
-  /** Reviews every token with the API server; {@code client} may create TokenReviews. */
+  /**
+   * Reviews every token with the API server, for {@code audience}; {@code client} may create
+   * TokenReviews.
+   */
   public static Authenticator forCluster(
-      KubernetesClient client, WorkerExecutor workers, Clock clock) {
-    return new Authenticator(client, workers, null, null, clock);
+      KubernetesClient client, WorkerExecutor workers, String audience, Clock clock) {
+    return new Authenticator(client, workers, null, audience, null, clock);
   }
 
   /**
@@ -62,7 +70,7 @@ public final class Authenticator {
       KubernetesClient client, WorkerExecutor workers, LocalToken token, Clock clock) {
     return workers
         .executeBlocking(() -> kubeconfigIdentity(client))
-        .map(caller -> new Authenticator(client, workers, token, caller, clock));
+        .map(caller -> new Authenticator(client, workers, token, null, caller, clock));
   }
 
   public boolean isLocal() {
@@ -107,12 +115,28 @@ public final class Authenticator {
             .authentication()
             .v1()
             .tokenReviews()
-            .create(new TokenReviewBuilder().withNewSpec().withToken(token).endSpec().build());
+            .create(
+                new TokenReviewBuilder()
+                    .withNewSpec()
+                    .withToken(token)
+                    .withAudiences(audience)
+                    .endSpec()
+                    .build());
     if (review.getStatus() == null || !Boolean.TRUE.equals(review.getStatus().getAuthenticated())) {
       String why = review.getStatus() == null ? null : review.getStatus().getError();
       throw ApiException.unauthenticated(
-          "Invalid token: the Kubernetes API server did not accept it"
-              + (why == null || why.isBlank() ? "" : " (" + why + ")"));
+          "Invalid token: the Kubernetes API server did not accept it for audience \"%s\"%s"
+              .formatted(audience, why == null || why.isBlank() ? "" : " (" + why + ")"));
+    }
+    // An authenticator that knows no audiences answers without them: its tokens are not ours.
+    List<String> audiences = review.getStatus().getAudiences();
+    if (audiences == null || !audiences.contains(audience)) {
+      throw ApiException.unauthenticated(
+          "Invalid token: it was not minted for audience \"%s\" (kubectl create token NAME"
+                  .formatted(audience)
+              + " --audience "
+              + audience
+              + ")");
     }
     UserInfo user = review.getStatus().getUser();
     return new Caller(user.getUsername(), user.getUid(), user.getGroups(), user.getExtra(), false);

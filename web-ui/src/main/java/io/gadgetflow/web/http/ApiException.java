@@ -40,6 +40,11 @@ public final class ApiException extends RuntimeException {
     return new ApiException(409, null, message);
   }
 
+  /** 429: the caller has as much open as one user may. */
+  public static ApiException tooMany(String message) {
+    return new ApiException(429, null, message);
+  }
+
   public int status() {
     return status;
   }

@@ -9,6 +9,8 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.List;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One browser's live view of one trace. Events come from the instance's {@link LiveFeed} over the
@@ -19,6 +21,7 @@ import java.util.function.Supplier;
  * offset.
  */
 public final class EventSocket {
+  private static final Logger LOG = LoggerFactory.getLogger(EventSocket.class);
   static final int MAX_EVENTS_PER_FRAME = 256;
 
   private final ServerWebSocket socket;
@@ -102,12 +105,10 @@ public final class EventSocket {
       replayedPartition = replayed.partition();
       liveFromOffset = replayed.endOffset();
     } else {
+      LOG.warn("Earlier events of a trace could not be read from Kafka", result.cause());
       socket.writeTextMessage(
           EventFrames.notice(
-              "warn",
-              "Earlier events could not be read from Kafka ("
-                  + result.cause().getMessage()
-                  + "); showing live events only"));
+              "warn", "Earlier events could not be read from Kafka; showing live events only"));
     }
     replaying = false;
     queue.removeIf(this::isReplayed);

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * Answers every failed API request with JSON: {@code {"status": 400, "error": "gadget: unknown
  * gadget ...", "field": "gadget"}}. Refusals the web UI decides carry their own status; the API
  * server's answers to the web UI's own calls keep theirs where they concern the request (not found,
- * conflict, invalid), and anything else says the cluster is the problem.
+ * conflict, invalid), and anything else says the cluster is the problem. Internal exception text
+ * (class names, the web UI's own identity, addresses) goes to the log, never into an answer.
  */
 final class ApiFailureHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ApiFailureHandler.class);
@@ -29,7 +30,10 @@ final class ApiFailureHandler implements Handler<RoutingContext> {
       message = refused.getMessage();
     } else if (failure instanceof KubernetesClientException kubernetes) {
       status = statusFor(kubernetes.getCode());
-      message = "Kubernetes API: " + reason(kubernetes);
+      message =
+          status >= 500
+              ? "The Kubernetes API did not serve the web UI's request; its log has the details"
+              : "Kubernetes API: " + reason(kubernetes);
       if (status >= 500) {
         LOG.warn(
             "{} {} failed at the Kubernetes API: {}",
@@ -42,7 +46,7 @@ final class ApiFailureHandler implements Handler<RoutingContext> {
       message = status == 413 ? "Request body too large" : "Request failed";
     } else {
       status = 500;
-      message = "Internal error: " + failure;
+      message = "Internal error; the web UI's log has the details";
       LOG.error("{} {} failed", ctx.request().method(), ctx.normalizedPath(), failure);
     }
     // A refused websocket upgrade was left unread; reading it lets the connection serve again.

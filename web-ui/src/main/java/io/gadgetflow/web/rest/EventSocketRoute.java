@@ -22,7 +22,8 @@ import java.time.format.DateTimeParseException;
  * {@code GET .../traces/<name>/events} upgraded to a websocket: one trace's events, the last few
  * replayed first, then live. Everything is checked before the upgrade, so a refused client gets an
  * ordinary HTTP error: the page's origin, the caller's token, their right to {@code get} the Trace,
- * and that the Trace exists.
+ * and that the Trace exists, and that the caller holds fewer event websockets than one user may
+ * (429 otherwise).
  *
  * <p>Query parameters: {@code replay} (how many earlier events, 0 to {@value
  * EventSocketLimits#MAX_REPLAY_EVENTS}) and {@code since} (RFC 3339 time; replay only events from
@@ -37,6 +38,7 @@ final class EventSocketRoute {
   private final EventReplay replay;
   private final LiveFeed feed;
   private final WebSocketClients clients;
+  private final UserSockets userSockets;
 
   EventSocketRoute(
       Vertx vertx,
@@ -55,6 +57,7 @@ final class EventSocketRoute {
     this.access = access;
     this.originCheck = originCheck;
     this.replay = replay;
+    this.userSockets = new UserSockets(limits.socketsPerUser());
   }
 
   void mount(Router router) {
@@ -76,20 +79,26 @@ final class EventSocketRoute {
     String name = KubernetesNames.requireTraceName(ctx.pathParam("name"));
     int count = replayCount(ctx.queryParams().get("replay"));
     Instant askedSince = since(ctx.queryParams().get("since"));
+    Runnable releaseSlot = userSockets.take(RequestAccess.caller(ctx).username());
     access
         .allow(ctx, TraceAccess.onOne(TraceAccess.GET, namespace, name))
         .compose(v -> store.get(namespace, name))
         .compose(
-            trace -> request.toWebSocket().map(socket -> open(socket, trace, count, askedSince)))
+            trace ->
+                request
+                    .toWebSocket()
+                    .map(socket -> open(socket, trace, count, askedSince, releaseSlot)))
         .onFailure(
             e -> {
+              releaseSlot.run();
               if (!ctx.response().headWritten()) {
                 ctx.fail(e);
               }
             });
   }
 
-  private EventSocket open(ServerWebSocket socket, Trace trace, int count, Instant askedSince) {
+  private EventSocket open(
+      ServerWebSocket socket, Trace trace, int count, Instant askedSince, Runnable releaseSlot) {
     String uid = trace.getMetadata().getUid();
     Instant since =
         askedSince != null ? askedSince : Instant.parse(trace.getMetadata().getCreationTimestamp());
@@ -109,7 +118,10 @@ final class EventSocketRoute {
         // The feed reads the trace's partition from before the replay looks where it ends, so
         // every event is replayed or live.
         () -> feed.watch(uid).compose(v -> replay.lastEvents(uid, since, count)),
-        () -> feed.unwatch(uid),
+        () -> {
+          releaseSlot.run();
+          feed.unwatch(uid);
+        },
         clients);
   }
 

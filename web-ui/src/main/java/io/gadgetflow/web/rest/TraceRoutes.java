@@ -215,7 +215,7 @@ final class TraceRoutes {
       }
       return body;
     } catch (DecodeException | ClassCastException e) {
-      throw ApiException.badRequest("The request body must be a JSON object: " + e.getMessage());
+      throw ApiException.badRequest("The request body must be a JSON object");
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.gadgetflow.local.kube;
+package io.gadgetflow.local;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,13 +7,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /** Files that hold keys: readable by their owner only, from the first byte, and written whole. */
-final class OwnerOnlyFiles {
+public final class OwnerOnlyFiles {
   private OwnerOnlyFiles() {}
 
   /**
    * Replaces {@code file} atomically, so a reader sees the old content or the new, never a part.
    */
-  static void write(Path file, String content) throws IOException {
+  public static void write(Path file, String content) throws IOException {
     Path directory = file.toAbsolutePath().getParent();
     Files.createDirectories(directory);
     Path temporary =

@@ -1,4 +1,4 @@
-package io.gadgetflow.controller.reconcile;
+package io.gadgetflow.controller.kube;
 
 import io.gadgetflow.api.trace.Trace;
 import java.util.Optional;
