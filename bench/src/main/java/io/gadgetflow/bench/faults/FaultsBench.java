@@ -7,6 +7,7 @@ import io.gadgetflow.api.kafka.NodeReport;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.OutputMode;
+import io.gadgetflow.bench.shared.Directories;
 import io.gadgetflow.local.kafka.ContractTopics;
 import io.gadgetflow.local.kafka.KafkaCluster;
 import io.gadgetflow.node.NodeConfig;
@@ -234,6 +235,7 @@ public final class FaultsBench {
       }
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      Directories.deleteRecursively(dataDir);
     }
   }
 
@@ -246,14 +248,11 @@ public final class FaultsBench {
   private static Figures diskFull(String fault, Settings settings) throws Exception {
     Path directory = Files.createTempDirectory("gadgetflow-faults-file-");
     mount(directory);
+    Path dataDir = Files.createTempDirectory("gadgetflow-faults-");
     Vertx vertx = Vertx.vertx();
     try (KafkaCluster cluster =
             KafkaCluster.start(
-                Files.createTempDirectory("gadgetflow-faults-"),
-                1,
-                ContractTopics.DEFAULTS,
-                List.of("-Xmx384m"),
-                START_TIMEOUT);
+                dataDir, 1, ContractTopics.DEFAULTS, List.of("-Xmx384m"), START_TIMEOUT);
         NumberedEvents events = new NumberedEvents(settings.rate(), NODE)) {
       String bootstrap = cluster.bootstrapServers();
       vertx
@@ -299,6 +298,8 @@ public final class FaultsBench {
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       new ProcessBuilder("umount", directory.toString()).inheritIO().start().waitFor();
+      Directories.deleteRecursively(directory);
+      Directories.deleteRecursively(dataDir);
     }
   }
 
