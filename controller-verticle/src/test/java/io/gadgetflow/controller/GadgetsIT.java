@@ -79,6 +79,7 @@ class GadgetsIT {
             name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.COMPLETED);
 
     assertThat(completed.getStatus().getOperationError()).isNull();
+    RecordSchemas.assertValid("output-histogram.json", completed.getStatus().getOutput());
     JsonNode report = Json.mapper().readTree(completed.getStatus().getOutput());
     assertThat(report.get("valType").asText()).isEqualTo("usecs");
     assertThat(report.get("data").get(0).get("intervalStart").asLong()).isZero();
@@ -360,6 +361,7 @@ class GadgetsIT {
             name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.COMPLETED);
     assertThat(completed.getStatus().getOperationError()).isNull();
     assertThat(completed.getStatus().getOperationWarning()).isNull();
+    RecordSchemas.assertValid("snapshot-process-collector.json", completed.getStatus().getOutput());
     return Json.mapper().readTree(completed.getStatus().getOutput());
   }
 

@@ -13,6 +13,7 @@ import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubernetesCluster;
+import io.gadgetflow.testing.RecordSchemas;
 import io.gadgetflow.testing.SeccompProfileCrd;
 import io.gadgetflow.testing.WithKafka;
 import io.gadgetflow.testing.WithKubernetes;
@@ -118,6 +119,7 @@ class SeccompIT {
             name, t -> !hasOperationAnnotation(t) && t.getStatus().getOutput() != null);
 
     assertThat(generated.getStatus().getState()).isEqualTo(TraceState.STARTED);
+    RecordSchemas.assertValid("output-seccomp.json", generated.getStatus().getOutput());
     JsonNode profile = Json.mapper().readTree(generated.getStatus().getOutput());
     assertThat(profile.get("defaultAction").asText()).isEqualTo("SCMP_ACT_ERRNO");
     assertThat(names(profile)).contains("execve");

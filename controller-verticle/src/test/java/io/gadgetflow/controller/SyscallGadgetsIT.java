@@ -30,10 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * trace bind, mount, oomkill, fsslower and capabilities end to end: a Trace with parameters started
- * through the real API server and controller, the node agent of this machine running the gadget, a
- * known workload, its event on Kafka under the Trace's key (as its schema says, enriched with the
- * node), and stop.
+ * trace open, signal, bind, mount, oomkill, fsslower and capabilities end to end: a Trace with
+ * parameters started through the real API server and controller, the node agent of this machine
+ * running the gadget, a known workload, its event on Kafka under the Trace's key (as its schema
+ * says, enriched with the node), and stop.
  */
 @WithKafka
 @WithKubernetes
@@ -54,6 +54,39 @@ class SyscallGadgetsIT {
   @AfterEach
   void stopPlatform() {
     platform.close();
+  }
+
+  @Test
+  void opensnoopReportsAFileOpenedByAKnownProcessWithItsDescriptor() throws Exception {
+    Started trace = start("opensnoop", "");
+    Path file = Files.writeString(directory.resolve("opened-" + UUID.randomUUID()), "x");
+
+    long cat = run("cat", file.toString());
+
+    JsonNode event =
+        awaitEvent(
+            trace,
+            "event-opensnoop.json",
+            e -> e.path("pid").asLong() == cat && e.path("path").asText().equals(file.toString()));
+    assertThat(event.get("comm").asText()).isEqualTo("cat");
+    assertThat(event.get("fd").asInt()).isNotNegative().isEqualTo(event.get("ret").asInt());
+    assertThat(event.get("err").asInt()).isZero();
+    stop(trace);
+  }
+
+  @Test
+  void sigsnoopReportsTheChosenSignalWithSenderAndTarget() throws Exception {
+    Started trace = start("sigsnoop", "signal: SIGUSR1");
+
+    // perl handles SIGUSR1 and sends it to itself: sender and target are the same process.
+    long perl = run("perl", "-e", "$SIG{USR1} = sub {}; kill('USR1', $$) or die \"$!\"");
+
+    JsonNode event = awaitEvent(trace, "event-sigsnoop.json", e -> e.path("pid").asLong() == perl);
+    assertThat(event.get("comm").asText()).isEqualTo("perl");
+    assertThat(event.get("signal").asText()).isEqualTo("SIGUSR1");
+    assertThat(event.get("tpid").asLong()).isEqualTo(perl);
+    assertThat(event.get("ret").asInt()).isZero();
+    stop(trace);
   }
 
   @Test

@@ -15,9 +15,14 @@ import io.gadgetflow.testing.TcpPeers;
 import io.gadgetflow.testing.TestNetwork;
 import io.gadgetflow.testing.WithKafka;
 import io.gadgetflow.testing.WithKubernetes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -25,8 +30,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * tcpretrans, tcpdrop and tcprtt from a Trace, through a real API server, a real broker and a real
- * node agent on this machine, with loopback connections in network namespaces of the test's own.
+ * tcptracer, tcptop, tcpretrans, tcpdrop, tcpconnect and tcprtt from a Trace, through a real API
+ * server, a real broker and a real node agent on this machine, with loopback connections in network
+ * namespaces of the test's own.
  */
 @WithKafka
 @WithKubernetes
@@ -34,6 +40,7 @@ class TcpGadgetsIT {
   static final Duration TIMEOUT = Duration.ofSeconds(60);
   static final int CLOSED_PORT = 9;
   static final int ECONNREFUSED = 111;
+  static final int TCPTOP_BYTES = 5000;
 
   Harness platform;
   String node;
@@ -49,6 +56,86 @@ class TcpGadgetsIT {
   @AfterEach
   void stopPlatform() {
     platform.close();
+  }
+
+  @Test
+  void tcptracerStreamsTheConnectAndAcceptOfAConnectionWithTheirOwner() throws Exception {
+    StartedTrace trace = started("tcptracer");
+
+    try (TestNetwork network = TestNetwork.create()) {
+      TcpPeers.Pair pair = TcpPeers.pair(network, "127.0.0.1");
+
+      JsonNode connect =
+          event(
+              trace.uid(),
+              "event-tcptracer.json",
+              e -> e.path("sport").asInt() == pair.clientPort() && isOperation(e, "connect"));
+      JsonNode accept =
+          event(
+              trace.uid(),
+              "event-tcptracer.json",
+              e -> e.path("sport").asInt() == pair.serverPort() && isOperation(e, "accept"));
+      for (JsonNode event : List.of(connect, accept)) {
+        assertThat(event.get("node").asText()).isEqualTo(node);
+        assertThat(event.get("pid").asLong()).isEqualTo(pair.pid());
+        assertThat(event.get("comm").asText()).isEqualTo("perl");
+        assertThat(event.get("ipversion").asInt()).isEqualTo(4);
+        assertThat(event.get("saddr").asText()).isEqualTo("127.0.0.1");
+        assertThat(event.get("daddr").asText()).isEqualTo("127.0.0.1");
+      }
+      assertThat(connect.get("dport").asInt()).isEqualTo(pair.serverPort());
+      assertThat(accept.get("dport").asInt()).isEqualTo(pair.clientPort());
+    }
+  }
+
+  @Test
+  void tcptopStreamsATablePerIntervalWithTheBytesOfAKnownConnection() throws Exception {
+    StartedTrace trace = started("tcptop", "interval: \"1\"\nmax_rows: \"500\"");
+    String uid = trace.uid();
+
+    try (TestNetwork network = TestNetwork.create()) {
+      TcpPeers.Pair pair = TcpPeers.pair(network, "127.0.0.1");
+      pair.startSending(TCPTOP_BYTES);
+      pair.awaitReceived(TCPTOP_BYTES, TIMEOUT);
+
+      // The bytes may straddle two intervals: the rows of each end add up to what was sent. Every
+      // record of the trace is checked on the way; the one that completes both sums ends it.
+      List<JsonNode> client = new ArrayList<>();
+      List<JsonNode> server = new ArrayList<>();
+      platform.kafka.consumeMatching(
+          platform.topics.events(),
+          record -> {
+            if (!record.key().equals(uid)) {
+              return false;
+            }
+            RecordSchemas.assertValid("event-tcptop.json", record.value());
+            for (JsonNode row : parse(record.value()).get("stats")) {
+              if (row.get("pid").asLong() == pair.pid()) {
+                (row.get("sport").asInt() == pair.clientPort() ? client : server).add(row);
+              }
+            }
+            return sum(client, "sent") >= TCPTOP_BYTES && sum(server, "received") >= TCPTOP_BYTES;
+          },
+          1,
+          TIMEOUT);
+
+      assertThat(sum(client, "sent")).isEqualTo(TCPTOP_BYTES);
+      assertThat(sum(server, "received")).isEqualTo(TCPTOP_BYTES);
+      assertThat(client)
+          .allSatisfy(
+              row -> {
+                assertThat(row.get("comm").asText()).isEqualTo("perl");
+                assertThat(row.get("dport").asInt()).isEqualTo(pair.serverPort());
+                assertThat(row.get("node").asText()).isEqualTo(node);
+              });
+      assertThat(server)
+          .allSatisfy(row -> assertThat(row.get("sport").asInt()).isEqualTo(pair.serverPort()));
+    }
+    platform.annotate(trace.name(), "stop");
+    Trace stopped =
+        platform.awaitTrace(
+            trace.name(), t -> !hasOperationAnnotation(t) && state(t) == TraceState.STOPPED);
+    assertThat(stopped.getStatus().getOperationError()).isNull();
   }
 
   @Test
@@ -94,18 +181,7 @@ class TcpGadgetsIT {
 
   @Test
   void tcpconnectStreamsARefusedHandshakeWithItsErrorWhenAskedForLatency() throws Exception {
-    String name = unique("tcpconnect");
-    platform
-        .apply(
-            platform.manifest(
-                name, node, "tcpconnect", "Manual", "Stream", "parameters:\n  latency: \"true\""))
-        .requireSuccess();
-    platform.annotate(name, "start");
-    String uid =
-        platform
-            .awaitTrace(name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.STARTED)
-            .getMetadata()
-            .getUid();
+    String uid = started("tcpconnect", "latency: \"true\"").uid();
 
     try (TestNetwork network = TestNetwork.create()) {
       int clientPort = TcpPeers.refusedConnection(network, "127.0.0.1", CLOSED_PORT);
@@ -142,6 +218,7 @@ class TcpGadgetsIT {
           platform.awaitTrace(
               name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.COMPLETED);
       assertThat(completed.getStatus().getOperationError()).isNull();
+      RecordSchemas.assertValid("output-histogram.json", completed.getStatus().getOutput());
       JsonNode report = Json.mapper().readTree(completed.getStatus().getOutput());
       assertThat(report.get("valType").asText()).isEqualTo("usecs");
       long samples =
@@ -181,8 +258,16 @@ class TcpGadgetsIT {
 
   /** Creates and starts a stream Trace of {@code gadget}; returns once it is Started. */
   private StartedTrace started(String gadget) {
+    return started(gadget, "");
+  }
+
+  /** The same with these parameters, lines of YAML. */
+  private StartedTrace started(String gadget, String parameters) {
     String name = unique(gadget);
-    platform.apply(platform.manifest(name, node, gadget)).requireSuccess();
+    String spec = parameters.isEmpty() ? "" : "parameters:\n" + parameters.indent(2);
+    platform
+        .apply(platform.manifest(name, node, gadget, "Manual", "Stream", spec))
+        .requireSuccess();
     platform.annotate(name, "start");
     Trace started =
         platform.awaitTrace(
@@ -203,6 +288,37 @@ class TcpGadgetsIT {
             .getFirst();
     RecordSchemas.assertValid(schema, record.value());
     return Json.mapper().readTree(record.value());
+  }
+
+  /** The first event of the trace on Kafka that {@code matches}, checked by its schema. */
+  private JsonNode event(String traceUid, String schema, Predicate<JsonNode> matches) {
+    ConsumerRecord<String, String> record =
+        platform
+            .kafka
+            .consumeMatching(
+                platform.topics.events(),
+                r -> r.key().equals(traceUid) && matches.test(parse(r.value())),
+                1,
+                TIMEOUT)
+            .getFirst();
+    RecordSchemas.assertValid(schema, record.value());
+    return parse(record.value());
+  }
+
+  private static boolean isOperation(JsonNode event, String operation) {
+    return event.path("operation").asText().equals(operation);
+  }
+
+  private static long sum(List<JsonNode> rows, String column) {
+    return rows.stream().mapToLong(row -> row.get(column).asLong()).sum();
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      return Json.mapper().readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** As the node agent writes them, after saddr and daddr. */

@@ -6,8 +6,10 @@ import io.gadgetflow.kafka.KafkaClients;
 import io.gadgetflow.kafka.RecordFault;
 import io.gadgetflow.kafka.SkippedRecords;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,6 +28,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class EventTopic implements AutoCloseable {
   private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration END_POLL = Duration.ofMillis(200);
 
   /** Kafka's record limit: no event this reader is given can be larger. */
   private static final int MAX_EVENT_BYTES = 1024 * 1024;
@@ -89,6 +92,28 @@ final class EventTopic implements AutoCloseable {
       }
     }
     return events;
+  }
+
+  /**
+   * The followed Traces' events up to where each partition ends now, so that the last events of
+   * Traces already stopped are all read, however far behind this reader is: a node answers a stop
+   * once Kafka has its trace's last events. Reads for at most {@code timeout}; what is left then is
+   * not read.
+   */
+  List<String> pollToCurrentEnd(Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment(), KAFKA_TIMEOUT);
+    List<String> events = new ArrayList<>();
+    while (Instant.now().isBefore(deadline) && !reached(ends)) {
+      Duration left = Duration.between(Instant.now(), deadline);
+      events.addAll(poll(left.compareTo(END_POLL) < 0 ? left : END_POLL));
+    }
+    return events;
+  }
+
+  private boolean reached(Map<TopicPartition, Long> ends) {
+    return ends.entrySet().stream()
+        .allMatch(end -> consumer.position(end.getKey(), KAFKA_TIMEOUT) >= end.getValue());
   }
 
   @Override

@@ -21,11 +21,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InterruptException;
 
 /**
@@ -44,8 +46,15 @@ final class GadgetRun {
   /** Longer than the controller's deletion timeout, its longest wait for a silent node. */
   private static final Duration DELETION_TIMEOUT = Duration.ofSeconds(15);
 
+  /**
+   * How long the run reads on, once its Traces stopped, for their events still ahead of it in
+   * Kafka: bounded, so that a run far behind a busy fleet still ends.
+   */
+  private static final Duration LAST_EVENTS_TIMEOUT = Duration.ofSeconds(10);
+
   /** How long the shutdown hook lets the run end itself before deleting the Traces on its own. */
-  private static final Duration ENDING_GRACE = STOP_TIMEOUT.plus(DELETION_TIMEOUT).plusSeconds(5);
+  private static final Duration ENDING_GRACE =
+      STOP_TIMEOUT.plus(LAST_EVENTS_TIMEOUT).plus(DELETION_TIMEOUT).plusSeconds(5);
 
   private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
@@ -397,17 +406,44 @@ final class GadgetRun {
     return traces;
   }
 
+  /**
+   * Asks every Trace named, {@value #PARALLEL_CREATES} at a time: one after another, a stop of 200
+   * nodes on a busy API server outlasted the run's ending grace (docs/scale.md).
+   */
   private List<String> askAll(List<String> names, Operation operation) {
-    List<String> asked = new ArrayList<>();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.min(PARALLEL_CREATES, Math.max(1, names.size())),
+            Thread.ofVirtual().name("ask-trace-", 0).factory());
+    List<CompletableFuture<KubernetesClientException>> asking = new ArrayList<>();
     for (String name : names) {
-      try {
-        group.ask(name, operation);
-        asked.add(name);
-      } catch (KubernetesClientException e) {
+      asking.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  group.ask(name, operation);
+                  return null;
+                } catch (KubernetesClientException e) {
+                  return e;
+                }
+              },
+              pool));
+    }
+    pool.shutdown();
+    List<String> asked = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      // join, not get: a stop asked after Ctrl-C runs with the thread's interrupt set.
+      KubernetesClientException refused = asking.get(i).join();
+      if (refused == null) {
+        asked.add(names.get(i));
+      } else {
         failed = true;
         err.printf(
             "kubectl-gadget: cannot ask Trace %s/%s to %s: %s%n",
-            group.namespace(), name, operation.annotationValue(), KubernetesErrors.reason(e));
+            group.namespace(),
+            names.get(i),
+            operation.annotationValue(),
+            KubernetesErrors.reason(refused));
       }
     }
     return asked;
@@ -421,15 +457,21 @@ final class GadgetRun {
       if (events == null) {
         traces = board.awaitUntil(seen -> allStopped(asked, seen), deadline);
       } else {
-        // Events sent before a node stopped are still arriving; they belong to the output.
+        // Events sent before a node stopped are still arriving; they belong to the output. A node
+        // answers the stop once Kafka has the trace's last events: all are in Kafka by now.
         do {
           printEvents(POLL_INTERVAL);
           traces = board.snapshot();
         } while (!allStopped(asked, traces) && Instant.now().isBefore(deadline));
-        printEvents(POLL_INTERVAL);
+        events.pollToCurrentEnd(LAST_EVENTS_TIMEOUT).forEach(printer::event);
+        out.flush();
       }
     } catch (InterruptedException | InterruptException e) {
       Thread.currentThread().interrupt();
+    } catch (KafkaException e) {
+      // Kafka did not say where its partitions end: the Traces stop and go all the same.
+      err.printf(
+          "kubectl-gadget: cannot read the stopped Traces' last events: %s%n", e.getMessage());
     }
     reportNews(traces);
     return traces;

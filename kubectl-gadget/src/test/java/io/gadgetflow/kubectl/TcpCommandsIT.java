@@ -12,15 +12,17 @@ import io.gadgetflow.testing.WithKubernetes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code kubectl gadget trace tcpretrans}, {@code trace tcpdrop} and {@code profile tcprtt} with
- * the real kubectl and the built plugin, against loopback connections in network namespaces of the
- * test's own.
+ * {@code kubectl gadget trace tcp}, {@code top tcp}, {@code trace tcpretrans}, {@code trace
+ * tcpdrop}, {@code trace tcpconnect} and {@code profile tcprtt} with the real kubectl and the built
+ * plugin, against loopback connections in network namespaces of the test's own.
  */
 @WithKafka
 @WithKubernetes
@@ -41,6 +43,67 @@ class TcpCommandsIT {
   static void stopControllerAndNodeAgent() {
     if (roles != null) {
       roles.close();
+    }
+  }
+
+  @Test
+  void traceTcpPrintsTheConnectAndAcceptOfAConnection(KubernetesCluster cluster, KafkaBroker kafka)
+      throws Exception {
+    try (AutoCloseable registered = GadgetFlowRoles.registerNodes(cluster, roles.node());
+        TestNetwork network = TestNetwork.create()) {
+      PluginProcess plugin =
+          trace(cluster, kafka, "tcp", "-o", "custom-columns=operation,pid,comm,sport,dport");
+      try {
+        assertThat(plugin.nextLine(TIMEOUT))
+            .as(plugin.stderr())
+            .matches("OPERATION +PID +COMM +SPORT +DPORT");
+        TcpPeers.Pair pair = TcpPeers.pair(network, "127.0.0.1");
+
+        String connect =
+            "connect +%d +perl +%d +%d".formatted(pair.pid(), pair.clientPort(), pair.serverPort());
+        String accept =
+            "accept +%d +perl +%d +%d".formatted(pair.pid(), pair.serverPort(), pair.clientPort());
+        assertThat(awaitRow(plugin, row -> row.matches(connect))).isNotNull();
+        assertThat(awaitRow(plugin, row -> row.matches(accept))).isNotNull();
+        interruptLeavingNoTrace(plugin, cluster);
+      } finally {
+        plugin.kill();
+      }
+    }
+  }
+
+  @Test
+  void topTcpPrintsATablePerIntervalWithTheBytesOfAKnownConnection(
+      KubernetesCluster cluster, KafkaBroker kafka) throws Exception {
+    int bytes = 5000;
+    try (TestNetwork network = TestNetwork.create()) {
+      PluginProcess plugin =
+          TopFileIT.startTopTable(
+              roles, cluster, kafka, "tcp", "pid,comm,sport,dport,sent,received");
+      try {
+        TcpPeers.Pair pair = TcpPeers.pair(network, "127.0.0.1");
+        pair.startSending(bytes);
+        pair.awaitReceived(bytes, TIMEOUT);
+
+        // The bytes may fall in two intervals: the client's rows add up to what it sent.
+        Pattern client =
+            Pattern.compile(
+                "%d +perl +%d +%d +(\\d+) +\\d+"
+                    .formatted(pair.pid(), pair.clientPort(), pair.serverPort()));
+        long sent = 0;
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (sent < bytes && System.nanoTime() < deadline) {
+          String line = plugin.nextLine(Duration.ofSeconds(1));
+          Matcher row = client.matcher(line == null ? "" : line);
+          if (row.matches()) {
+            sent += Long.parseLong(row.group(1));
+          }
+        }
+        assertThat(sent).as(plugin.stderr()).isEqualTo(bytes);
+        interruptLeavingNoTrace(plugin, cluster);
+      } finally {
+        plugin.kill();
+      }
     }
   }
 
@@ -70,9 +133,7 @@ class TcpCommandsIT {
                 Pattern.quote(roles.node())
                     + " +%d +perl +4 +127\\.0\\.0\\.1 +%d +127\\.0\\.0\\.1 +%d +ESTABLISHED +PSH\\|ACK"
                         .formatted(pair.pid(), pair.clientPort(), pair.serverPort()));
-        plugin.interrupt();
-        assertThat(plugin.awaitExit(TIMEOUT)).as(plugin.stderr()).isEqualTo(130);
-        assertThat(GadgetFlowRoles.tracesOfThePlugin(cluster)).as(plugin.stderr()).isEmpty();
+        interruptLeavingNoTrace(plugin, cluster);
       } finally {
         plugin.kill();
       }
@@ -188,14 +249,27 @@ class TcpCommandsIT {
     return PluginProcess.start(roles.environment(), arguments.toArray(String[]::new));
   }
 
+  /** Ctrl-C: the run ends with 130 and its Traces are gone. */
+  private static void interruptLeavingNoTrace(PluginProcess plugin, KubernetesCluster cluster)
+      throws Exception {
+    plugin.interrupt();
+    assertThat(plugin.awaitExit(TIMEOUT)).as(plugin.stderr()).isEqualTo(130);
+    assertThat(GadgetFlowRoles.tracesOfThePlugin(cluster)).as(plugin.stderr()).isEmpty();
+  }
+
   private static String awaitRow(PluginProcess plugin, String text) throws InterruptedException {
+    return awaitRow(plugin, line -> line.contains(text));
+  }
+
+  private static String awaitRow(PluginProcess plugin, Predicate<String> isRow)
+      throws InterruptedException {
     Instant deadline = Instant.now().plus(TIMEOUT);
     while (Instant.now().isBefore(deadline)) {
       String line = plugin.nextLine(Duration.between(Instant.now(), deadline));
-      if (line != null && line.contains(text)) {
+      if (line != null && isRow.test(line)) {
         return line;
       }
     }
-    throw new AssertionError("no row with " + text + "; stderr: " + plugin.stderr());
+    throw new AssertionError("no such row; stderr: " + plugin.stderr());
   }
 }

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -22,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code kubectl gadget top file}: a table per interval until --timeout, as Inspektor Gadget's
  * prints it: redrawn in place on a terminal, one table after the other otherwise. A dd of known
- * writes shows up in it with exactly those writes.
+ * writes shows up in it with exactly those writes. {@code top block-io} likewise, with a dd of
+ * known direct writes, each one request to the disk.
  */
 @WithKafka
 @WithKubernetes
@@ -30,6 +33,7 @@ class TopFileIT {
   static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final int WRITES = 7;
   private static final int BLOCK = 1 << 20;
+  private static final int DIRECT_WRITES = 64;
   private static final String HEADER =
       "NODE +NAMESPACE +POD +CONTAINER +PID +TID +COMM +READS +WRITES +RBYTES +WBYTES +FILE_TYPE"
           + " +FILENAME";
@@ -103,6 +107,90 @@ class TopFileIT {
       assertThat(GadgetFlowRoles.tracesOfThePlugin(cluster)).isEmpty();
     } finally {
       plugin.kill();
+    }
+  }
+
+  @Test
+  void topBlockIoPrintsTheRequestsOfAKnownProcess(KubernetesCluster cluster, KafkaBroker kafka)
+      throws Exception {
+    PluginProcess plugin =
+        startTopTable(roles, cluster, kafka, "block-io", "pid,comm,write,bytes,io");
+    try {
+      // With O_DIRECT each 4 KiB block is one write request to this machine's disk.
+      Process dd =
+          new ProcessBuilder(
+                  "dd",
+                  "if=/dev/zero",
+                  "of=" + directory.resolve("top-block-io-" + UUID.randomUUID() + ".bin"),
+                  "bs=4096",
+                  "count=" + DIRECT_WRITES,
+                  "oflag=direct",
+                  "status=none")
+              .inheritIO()
+              .start();
+      assertThat(dd.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(dd.exitValue()).isZero();
+
+      // The requests may fall in two intervals: the rows of dd add up to them.
+      Pattern row = Pattern.compile(dd.pid() + " +dd +true +(\\d+) +(\\d+)");
+      long bytes = 0;
+      long requests = 0;
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      while (requests < DIRECT_WRITES && System.nanoTime() < deadline) {
+        Matcher matcher = row.matcher(Objects.requireNonNullElse(plugin.nextLine(TIMEOUT), ""));
+        if (matcher.matches()) {
+          bytes += Long.parseLong(matcher.group(1));
+          requests += Long.parseLong(matcher.group(2));
+        }
+      }
+      assertThat(requests).as(plugin.stderr()).isEqualTo(DIRECT_WRITES);
+      assertThat(bytes).isEqualTo(DIRECT_WRITES * 4096L);
+      plugin.interrupt();
+      assertThat(plugin.awaitExit(TIMEOUT)).as(plugin.stderr()).isEqualTo(130);
+      assertThat(GadgetFlowRoles.tracesOfThePlugin(cluster)).as(plugin.stderr()).isEmpty();
+    } finally {
+      plugin.kill();
+    }
+  }
+
+  /**
+   * Runs {@code kubectl gadget top <command> 1} on the node of {@code roles} with up to 500 rows of
+   * these columns, and reads the first table's header, which comes after an empty line (without a
+   * terminal, each table does) once the node runs the gadget.
+   */
+  static PluginProcess startTopTable(
+      GadgetFlowRoles roles,
+      KubernetesCluster cluster,
+      KafkaBroker kafka,
+      String command,
+      String columns)
+      throws InterruptedException {
+    PluginProcess plugin =
+        PluginProcess.start(
+            roles.environment(),
+            "top",
+            command,
+            "1",
+            "-A",
+            "--max-rows",
+            "500",
+            "--node",
+            roles.node(),
+            "-o",
+            "custom-columns=" + columns,
+            "--kubeconfig",
+            cluster.kubeconfig().toString(),
+            "--kafka-bootstrap",
+            kafka.bootstrapServers());
+    try {
+      assertThat(plugin.nextLine(TIMEOUT)).as(plugin.stderr()).isEmpty();
+      assertThat(plugin.nextLine(TIMEOUT))
+          .as(plugin.stderr())
+          .matches(String.join(" +", columns.toUpperCase(Locale.ROOT).split(",")));
+      return plugin;
+    } catch (AssertionError | InterruptedException e) {
+      plugin.kill();
+      throw e;
     }
   }
 

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code kubectl gadget trace bind|mount|oomkill|fsslower|capabilities} with their parameters as
- * options, run by the real kubectl: the header once the node runs the gadget, then the row of a
- * known workload, in the columns asked for; Ctrl-C ends the run and leaves no Trace.
+ * {@code kubectl gadget trace signal|bind|mount|oomkill|fsslower|capabilities} with their
+ * parameters as options, run by the real kubectl: the header once the node runs the gadget, then
+ * the row of a known workload, in the columns asked for; Ctrl-C ends the run and leaves no Trace.
  */
 @WithKafka
 @WithKubernetes
@@ -50,6 +50,21 @@ class TraceSyscallsIT {
     if (roles != null) {
       roles.close();
     }
+  }
+
+  @Test
+  void traceSignal(KubernetesCluster cluster, KafkaBroker kafka) throws Exception {
+    String row =
+        traceUntilRow(
+            cluster,
+            kafka,
+            List.of("trace", "signal", "--signal", "SIGUSR1"),
+            "pid,comm,signal,tpid,ret",
+            // perl handles SIGUSR1 and sends it to itself: sender and target are one process.
+            () -> run("perl", "-e", "$SIG{USR1} = sub {}; kill('USR1', $$) or die"),
+            line -> line.contains("perl"));
+
+    assertThat(row).matches("(\\d+) +perl +SIGUSR1 +\\1 +0");
   }
 
   @Test

@@ -45,6 +45,9 @@ public final class RecordSchemas {
           "event-tcpdrop.json",
           "event-tcpconnect.json",
           "output-profile.json",
+          "output-histogram.json",
+          "snapshot-process-collector.json",
+          "output-seccomp.json",
           "node-report.json",
           "control-record.json");
   private static final SchemaRepository REPOSITORY = load();

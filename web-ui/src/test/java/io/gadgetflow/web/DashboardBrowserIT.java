@@ -13,6 +13,7 @@ import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubernetesCluster;
 import io.gadgetflow.testing.WithKafka;
 import io.gadgetflow.testing.WithKubernetes;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -285,12 +286,78 @@ class DashboardBrowserIT {
     wait.until(stateOf(name, "Stopped"));
   }
 
+  @Test
+  void aSnapshotIsCollectedFromTheFormAndItsEntriesShown() throws Exception {
+    String name = "processes-" + UUID.randomUUID().toString().substring(0, 6);
+    // A snapshot's first and only operation is collect: the form's submission runs it.
+    WebDriverWait wait = submitTheForm("process-collector", name, null);
+    wait.until(stateOf(name, "Completed"));
+    browser.findElement(By.cssSelector("tr[data-trace='" + name + "']")).click();
+    WebElement output =
+        wait.until(
+            ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector(".status-output[data-trace='" + name + "'] pre")));
+
+    // This JVM is one of the node's processes.
+    long pid = ProcessHandle.current().pid();
+    assertThat(new JsonArray(output.getText()).stream().map(JsonObject.class::cast))
+        .filteredOn(process -> process.getLong("pid") == pid)
+        .singleElement()
+        .satisfies(process -> assertThat(process.getString("comm")).isEqualTo("java"));
+    screenshot("snapshot.png");
+  }
+
+  @Test
+  void anAdvisorGeneratesItsSeccompProfileWhileItGoesOnRecording() throws Exception {
+    String name = "advise-" + UUID.randomUUID().toString().substring(0, 6);
+    WebDriverWait wait = submitTheForm("seccomp", name, "Status");
+    wait.until(stateOf(name, "Started"));
+    runTrue("gadgetflow-browser-seccomp-" + UUID.randomUUID());
+
+    browser
+        .findElement(
+            By.cssSelector("tr[data-trace='" + name + "'] button[data-operation='generate']"))
+        .click();
+    WebElement output =
+        wait.until(
+            ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector(".status-output[data-trace='" + name + "'] pre")));
+
+    JsonObject profile = new JsonObject(output.getText());
+    assertThat(profile.getString("defaultAction")).isEqualTo("SCMP_ACT_ERRNO");
+    assertThat(profile.getJsonArray("syscalls").getJsonObject(0).getJsonArray("names"))
+        .contains("execve");
+    // generate leaves the advisor recording.
+    assertThat(stateOf(name, "Started").apply(browser)).isTrue();
+    screenshot("advise.png");
+
+    browser
+        .findElement(By.cssSelector("tr[data-trace='" + name + "'] button[data-operation='stop']"))
+        .click();
+    wait.until(stateOf(name, "Stopped"));
+  }
+
   /**
    * Opens the dashboard, starts {@code gadget} on this node from the form with these parameters
    * typed in, and waits until the Trace is {@code Started}.
    */
   private static WebDriverWait startFromTheForm(
       String gadget, String name, Map<String, String> parameters) {
+    WebDriverWait wait = submitTheForm(gadget, name, null, parameters);
+    wait.until(stateOf(name, "Started"));
+    return wait;
+  }
+
+  private static WebDriverWait submitTheForm(String gadget, String name, String outputMode) {
+    return submitTheForm(gadget, name, outputMode, Map.of());
+  }
+
+  /**
+   * Opens the dashboard and submits the form for {@code gadget} on this node, with the output mode
+   * chosen (when not null) and these parameters typed in.
+   */
+  private static WebDriverWait submitTheForm(
+      String gadget, String name, String outputMode, Map<String, String> parameters) {
     open(platform.namespace);
     WebDriverWait wait = new WebDriverWait(browser, TIMEOUT);
     wait.until(
@@ -299,11 +366,17 @@ class DashboardBrowserIT {
     new Select(browser.findElement(By.id("gadget"))).selectByValue(gadget);
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("node"), platform.node));
     new Select(browser.findElement(By.id("node"))).selectByVisibleText(platform.node);
-    browser.findElement(By.id("trace-name")).sendKeys(name);
+    // What an earlier test may have left typed in goes first.
+    browser
+        .findElement(By.id("trace-name"))
+        .sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE, name);
+    if (outputMode != null) {
+      // The options have their value as a property, not as an attribute: chosen by their text.
+      new Select(browser.findElement(By.id("output-mode"))).selectByVisibleText(outputMode);
+    }
     parameters.forEach(
         (parameter, value) -> browser.findElement(By.id("parameter-" + parameter)).sendKeys(value));
     browser.findElement(By.id("start")).click();
-    wait.until(stateOf(name, "Started"));
     return wait;
   }
 

@@ -20,9 +20,10 @@ class TraceExamplesTest {
   static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
+  /** Every example: trace-*.yaml, snapshot-*.yaml. */
   static List<Path> traceExamples() throws IOException {
     try (Stream<Path> files = Files.list(EXAMPLES)) {
-      return files.filter(f -> f.getFileName().toString().startsWith("trace-")).sorted().toList();
+      return files.filter(f -> f.getFileName().toString().endsWith(".yaml")).sorted().toList();
     }
   }
 

@@ -73,15 +73,23 @@ public final class FleetBench {
    * @param runSeconds how long the four runs' Traces all run before Ctrl-C ends the runs
    * @param watchSeconds how long the web UI client watches one trace
    * @param eventsPartitions partitions of the events topic
+   * @param controllerJvmOptions more options of the controller's JVM, e.g. to profile it
    */
-  record Settings(double ratePerTrace, int runSeconds, int watchSeconds, int eventsPartitions) {
+  record Settings(
+      double ratePerTrace,
+      int runSeconds,
+      int watchSeconds,
+      int eventsPartitions,
+      List<String> controllerJvmOptions) {
     static Settings fromEnvironment() {
       Map<String, String> env = System.getenv();
+      String controllerOptions = env.getOrDefault("FLEET_CONTROLLER_JVM_OPTIONS", "").strip();
       return new Settings(
           Double.parseDouble(env.getOrDefault("FLEET_RATE_PER_TRACE", "1")),
           Integer.parseInt(env.getOrDefault("FLEET_RUN_SECONDS", "40")),
           Integer.parseInt(env.getOrDefault("FLEET_WATCH_SECONDS", "10")),
-          Integer.parseInt(env.getOrDefault("FLEET_EVENTS_PARTITIONS", "6")));
+          Integer.parseInt(env.getOrDefault("FLEET_EVENTS_PARTITIONS", "6")),
+          controllerOptions.isEmpty() ? List.of() : List.of(controllerOptions.split("\\s+")));
     }
   }
 
@@ -123,10 +131,15 @@ public final class FleetBench {
 
     ChildJvm startController() throws Exception {
       java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+      List<String> options =
+          new java.util.ArrayList<>(
+              List.of("-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+      // e.g. -XX:StartFlightRecording=filename=controller.jfr to profile the controller.
+      options.addAll(settings.controllerJvmOptions());
       ChildJvm controller =
           ChildJvm.start(
               FleetController.class.getName(),
-              List.of("-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
+              options,
               List.of(),
               Map.of(
                   "GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),

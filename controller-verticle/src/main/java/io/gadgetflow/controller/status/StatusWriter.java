@@ -24,8 +24,10 @@ import org.slf4j.event.Level;
  * Traces are written at most so many a second, oldest first. With many Traces running, counter
  * updates would otherwise take the API server's time from answers that users wait on, which are
  * written at once: at 200 nodes with four Traces each, counters were 9 of every 10 status writes
- * and answers waited seconds behind them (docs/scale.md). Used from the acting replica's event loop
- * only; {@link #stop()} drops what waits.
+ * and answers waited seconds behind them (docs/scale.md). Nor do counter updates go to the API
+ * server while answers are on their way there, unless they waited a second counters interval: in a
+ * burst of answers (a {@code kubectl gadget -A} start) they would share its time with them. Used
+ * from the acting replica's event loop only; {@link #stop()} drops what waits.
  */
 public final class StatusWriter {
   private static final Logger LOG = LoggerFactory.getLogger(StatusWriter.class);
@@ -54,6 +56,9 @@ public final class StatusWriter {
   private final Map<String, Waiting> waiting = new LinkedHashMap<>();
 
   private long drainTimer = -1;
+
+  /** Answers sent to the API server and not yet written. */
+  private int answersInFlight;
 
   /**
    * @param replaceStatus writes a Trace's whole status, e.g. {@link StatusWrites#write}
@@ -97,7 +102,11 @@ public final class StatusWriter {
     }
     // This write carries newer counters than the waiting one.
     waiting.remove(uid);
-    return writeNow(trace, next, significant);
+    if (!significant) {
+      return writeNow(trace, next, false);
+    }
+    answersInFlight++;
+    return writeNow(trace, next, true).onComplete(written -> answersInFlight--);
   }
 
   /** Drops the counter updates still waiting; the next acting replica writes its own. */
@@ -106,7 +115,10 @@ public final class StatusWriter {
     stopDraining();
   }
 
-  /** Writes the counter updates that waited long enough, oldest first, within the budget. */
+  /**
+   * Writes the counter updates that waited long enough, oldest first, within the budget; while
+   * answers are being written, only those overdue by another interval.
+   */
   private void drain() {
     long now = System.nanoTime();
     int written = 0;
@@ -114,6 +126,9 @@ public final class StatusWriter {
     while (written < countersPerDrain && oldestFirst.hasNext()) {
       Waiting countersOnly = oldestFirst.next();
       if (countersOnly.dueNanos - now > 0) {
+        break;
+      }
+      if (answersInFlight > 0 && countersOnly.dueNanos + countersInterval.toNanos() - now > 0) {
         break;
       }
       oldestFirst.remove();

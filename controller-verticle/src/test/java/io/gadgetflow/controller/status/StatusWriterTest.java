@@ -7,6 +7,7 @@ import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.api.trace.TraceStatus;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -36,6 +37,21 @@ class StatusWriterTest {
         vertx,
         countersInterval,
         writesPerSecond);
+  }
+
+  /** Writes a Stopped answer when {@code answerWritten} completes, anything else at once. */
+  private StatusWriter writerOfSlowAnswers(
+      Vertx vertx, Duration countersInterval, Future<Trace> answerWritten) {
+    return new StatusWriter(
+        (trace, status) -> {
+          written.add(status);
+          return status.getState() == TraceState.STOPPED
+              ? answerWritten
+              : Future.succeededFuture(trace);
+        },
+        vertx,
+        countersInterval,
+        1000);
   }
 
   @Test
@@ -119,6 +135,66 @@ class StatusWriterTest {
                               .extracting(TraceStatus::getEvents)
                               .as("oldest first")
                               .isSorted());
+                  test.completeNow();
+                }
+              });
+        });
+  }
+
+  @Test
+  void counterUpdatesWaitWhileAnAnswerIsBeingWritten(Vertx vertx, VertxTestContext test) {
+    Duration interval = Duration.ofSeconds(1);
+    vertx.runOnContext(
+        ignored -> {
+          Promise<Trace> answerWritten = Promise.promise();
+          StatusWriter writer = writerOfSlowAnswers(vertx, interval, answerWritten.future());
+          writer.write(
+              trace("uid-1", status(TraceState.STARTED, 0)), status(TraceState.STARTED, 5));
+          writer.write(
+              trace("uid-2", status(TraceState.STARTED, 0)), status(TraceState.STOPPED, 7));
+          // The counters are due after one interval, overdue after two: in between, they wait.
+          vertx.setTimer(
+              interval.toMillis() * 3 / 2,
+              due -> {
+                test.verify(
+                    () ->
+                        assertThat(written)
+                            .extracting(TraceStatus::getState)
+                            .containsExactly(TraceState.STOPPED));
+                answerWritten.complete(trace(status(TraceState.STOPPED, 7)));
+                vertx.setPeriodic(
+                    20,
+                    check -> {
+                      if (written.size() == 2) {
+                        vertx.cancelTimer(check);
+                        test.verify(
+                            () ->
+                                assertThat(written)
+                                    .extracting(TraceStatus::getEvents)
+                                    .containsExactly(7L, 5L));
+                        test.completeNow();
+                      }
+                    });
+              });
+        });
+  }
+
+  @Test
+  void overdueCounterUpdatesAreWrittenBesideAnswers(Vertx vertx, VertxTestContext test) {
+    vertx.runOnContext(
+        ignored -> {
+          // An answer that never finishes.
+          StatusWriter writer =
+              writerOfSlowAnswers(vertx, COUNTERS_INTERVAL, Promise.<Trace>promise().future());
+          writer.write(
+              trace("uid-1", status(TraceState.STARTED, 0)), status(TraceState.STARTED, 5));
+          writer.write(
+              trace("uid-2", status(TraceState.STARTED, 0)), status(TraceState.STOPPED, 7));
+          vertx.setPeriodic(
+              50,
+              check -> {
+                if (written.size() == 2) {
+                  vertx.cancelTimer(check);
                   test.completeNow();
                 }
               });

@@ -150,8 +150,13 @@ public final class EventSink implements AutoCloseable {
   }
 
   private boolean offer(EventStream stream, long epochNanos, byte[] json, Callback outcome) {
-    if (closing
-        || !queue.offer(new QueuedEvent(stream, stream.nextId(), epochNanos, json, outcome))) {
+    if (closing) {
+      return false;
+    }
+    // Counted before it is queued: the sender may send it, and Kafka answer, at once.
+    stream.queued();
+    if (!queue.offer(new QueuedEvent(stream, stream.nextId(), epochNanos, json, outcome))) {
+      stream.answered();
       return false;
     }
     if (senderIdle) {

@@ -6,6 +6,9 @@ import io.gadgetflow.api.kafka.CloudEventHeaders;
 import io.gadgetflow.api.kafka.ControlRecord;
 import java.util.Arrays;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -18,7 +21,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * One trace's events on their way to Kafka: the record key (the trace uid, so a trace's events stay
  * in order on one partition), CloudEvents headers encoded once, and what became of each event.
  * {@link #nextId()} is called by the trace's ring reader thread only, {@link #headers} by the
- * sink's sender thread only; the counters are updated by Kafka's sender thread.
+ * sink's sender thread only; the counters are updated by Kafka's sender thread. It also knows how
+ * many of its records (events and loss warnings) are queued or sent and not yet answered by Kafka,
+ * so that a trace's stop can wait for its last events ({@link #allAnswered()}).
  */
 public final class EventStream implements Callback {
   private static final Header SPEC_VERSION =
@@ -37,7 +42,10 @@ public final class EventStream implements Callback {
   private final Headers headers;
   private final LongAdder delivered = new LongAdder();
   private final LongAdder failed = new LongAdder();
-  private final Callback lossWarnings = (metadata, exception) -> {};
+  private final Callback lossWarnings = (metadata, exception) -> answered();
+  private final AtomicLong unanswered = new AtomicLong();
+  private final CompletableFuture<Void> lastAnswered = new CompletableFuture<>();
+  private volatile boolean ended;
   private final Rfc3339Time times = new Rfc3339Time();
   private long sequence;
 
@@ -111,6 +119,31 @@ public final class EventStream implements Callback {
     } else {
       failed.increment();
     }
+    answered();
+  }
+
+  /** One more of this stream's records taken by the sink; Kafka's answer to it is awaited. */
+  void queued() {
+    unanswered.incrementAndGet();
+  }
+
+  /** A record the sink took and then refused, or whose outcome Kafka told. */
+  void answered() {
+    if (unanswered.decrementAndGet() == 0 && ended) {
+      lastAnswered.complete(null);
+    }
+  }
+
+  /**
+   * Completes once Kafka answered every record of this stream queued so far (at once when none
+   * waits). Called once no more are queued: the trace's session is closed.
+   */
+  public CompletionStage<Void> allAnswered() {
+    ended = true;
+    if (unanswered.get() == 0) {
+      lastAnswered.complete(null);
+    }
+    return lastAnswered;
   }
 
   /** {@code <trace uid>:<incarnation>:<id>}, written straight into bytes. */

@@ -15,8 +15,11 @@ import io.gadgetflow.node.gadget.StatusOutput;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.metrics.NodeMetrics;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +32,12 @@ import org.slf4j.LoggerFactory;
  */
 final class TraceOperations {
   private static final StatusOutput.Result NO_RESULT = new StatusOutput.Result(null, null);
+
+  /**
+   * How long a stop's answer waits for Kafka to take the trace's last events: well within the
+   * controller's operation timeout (10 s), so that a slow broker delays the answer, never loses it.
+   */
+  static final Duration LAST_EVENTS_TIMEOUT = Duration.ofSeconds(5);
 
   private static final Logger LOG = LoggerFactory.getLogger(TraceOperations.class);
 
@@ -196,6 +205,7 @@ final class TraceOperations {
     slot.session = null;
     return gadgets
         .leave(session)
+        .compose(left -> lastEventsAnswered(session, record))
         .map(
             left -> {
               metrics.stopped(session);
@@ -206,6 +216,25 @@ final class TraceOperations {
                       .field("events", counters.events())
                       .field("lostEvents", counters.lost()));
               return counters;
+            });
+  }
+
+  /**
+   * Waits until Kafka answered the trace's events still queued or in flight when it stopped, at
+   * most {@link #LAST_EVENTS_TIMEOUT}: the answer then has the final counters, and a reader that
+   * sees the trace stopped finds all its events in Kafka (kubectl gadget read on for only a moment
+   * after Stopped and missed the last events of busy nodes, docs/scale.md).
+   */
+  private Future<Void> lastEventsAnswered(TraceSession session, ControlRecord record) {
+    return Future.fromCompletionStage(session.lastEventsAnswered(), Vertx.currentContext())
+        .timeout(LAST_EVENTS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .recover(
+            timedOut -> {
+              LOG.warn(
+                  "{}",
+                  TraceLog.about("last-events-unanswered", record)
+                      .field("waitedSeconds", LAST_EVENTS_TIMEOUT.toSeconds()));
+              return Future.succeededFuture();
             });
   }
 

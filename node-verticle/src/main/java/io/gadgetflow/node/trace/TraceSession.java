@@ -11,6 +11,7 @@ import io.gadgetflow.node.kafka.EventStream;
 import io.gadgetflow.node.metrics.NodeMetrics;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.DoubleAccumulator;
 import java.util.function.LongConsumer;
 import java.util.function.ToLongFunction;
@@ -47,7 +48,12 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
 
   private long lossesWarned;
   private volatile boolean closed;
-  private volatile EventCounters finalCounters;
+
+  /**
+   * Losses before Kafka when the session closed, set then: the gadget's own counters go on with its
+   * other traces' losses. Kafka's outcomes of the trace's last events still count after the close.
+   */
+  private volatile Long lossesBeforeKafkaAtClose;
 
   TraceSession(
       LoadedGadget gadget,
@@ -101,11 +107,21 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
 
   @Override
   public EventCounters counters() {
-    EventCounters closedCounters = finalCounters;
-    return closedCounters != null
-        ? closedCounters
-        : new EventCounters(
-            stream.delivered(), losses(gadget.lostEvents(), gadget.malformedRecords()));
+    Long beforeKafka = lossesBeforeKafkaAtClose;
+    return new EventCounters(
+        stream.delivered(),
+        (beforeKafka != null
+                ? beforeKafka
+                : droppedBeforeKafka(gadget.lostEvents(), gadget.malformedRecords()))
+            + afterQueue());
+  }
+
+  /**
+   * Completes once Kafka answered each of the trace's events queued before the session closed: its
+   * counters are final then, and every event it delivered is in Kafka.
+   */
+  public CompletionStage<Void> lastEventsAnswered() {
+    return stream.allAnswered();
   }
 
   /**
@@ -170,7 +186,7 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
    */
   @Override
   public void close() {
-    if (finalCounters != null) {
+    if (lossesBeforeKafkaAtClose != null) {
       return;
     }
     closed = true;
@@ -181,14 +197,12 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
     if (file != null) {
       file.close();
     }
-    finalCounters =
-        new EventCounters(
-            stream.delivered(), losses(gadget.lostEvents(), gadget.malformedRecords()));
+    lossesBeforeKafkaAtClose = droppedBeforeKafka(gadget.lostEvents(), gadget.malformedRecords());
   }
 
-  private long losses(long kernelLost, long malformedRecords) {
-    long fileLosses = file == null ? 0 : file.failedLines();
-    return droppedBeforeKafka(kernelLost, malformedRecords) + stream.failed() + fileLosses;
+  /** Refused by Kafka, or not written to the trace's file. */
+  private long afterQueue() {
+    return stream.failed() + (file == null ? 0 : file.failedLines());
   }
 
   /** By the kernel, the decoder or a full queue; the events a warning event tells of. */

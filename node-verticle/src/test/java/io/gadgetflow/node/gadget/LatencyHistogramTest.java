@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gadgetflow.api.json.Json;
 import io.gadgetflow.node.gadget.LatencyHistogram.Interval;
+import io.gadgetflow.testing.RecordSchemas;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -29,10 +30,16 @@ class LatencyHistogramTest {
                 + "{\"count\":0,\"intervalStart\":2,\"intervalEnd\":3},"
                 + "{\"count\":0,\"intervalStart\":4,\"intervalEnd\":7},"
                 + "{\"count\":5,\"intervalStart\":8,\"intervalEnd\":15}]}");
+    RecordSchemas.assertValid(
+        "output-histogram.json", new String(Json.encode(histogram), StandardCharsets.UTF_8));
   }
 
   @Test
   void nothingCountedIsAnEmptyReport() {
-    assertThat(LatencyHistogram.ofLog2Slots(new long[27]).data()).isEmpty();
+    LatencyHistogram empty = LatencyHistogram.ofLog2Slots(new long[27]);
+
+    assertThat(empty.data()).isEmpty();
+    RecordSchemas.assertValid(
+        "output-histogram.json", new String(Json.encode(empty), StandardCharsets.UTF_8));
   }
 }

@@ -13,6 +13,8 @@ import io.gadgetflow.node.kafka.EventSink;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -48,6 +50,47 @@ class SyntheticGadgetTest {
         .isEqualTo("/gadgetflow/nodes/node-1");
     assertThat(last.timestamp()).isEqualTo(2_000L);
     assertThat(second.counters()).isEqualTo(new EventCounters(2, 0));
+  }
+
+  @Test
+  void aStoppedTraceCountsItsLastEventsOnceKafkaAnsweredThem() throws Exception {
+    MockProducer<byte[], byte[]> unanswering =
+        new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+    try (EventSink sink =
+        EventSink.around(unanswering, config.topics().events(), config.eventQueueCapacity())) {
+      SyntheticGadget gadget = new SyntheticGadget("execsnoop", sink, "node-1");
+      TraceSession session = gadget.join(trace("uid-1"), Optional.empty());
+      gadget.emit(1_000_000_000L, "{\"comm\":\"a\"}".getBytes(UTF_8));
+      gadget.emit(2_000_000_000L, "{\"comm\":\"b\"}".getBytes(UTF_8));
+      session.close();
+      CompletableFuture<Void> lastAnswered = session.lastEventsAnswered().toCompletableFuture();
+
+      assertThat(lastAnswered).isNotDone();
+      assertThat(session.counters()).isEqualTo(new EventCounters(0, 0));
+      // The sink's sender hands the queued events to the producer; Kafka answers both.
+      for (int answered = 0; answered < 2; ) {
+        if (unanswering.completeNext()) {
+          answered++;
+        } else {
+          Thread.onSpinWait();
+        }
+      }
+
+      lastAnswered.get(10, TimeUnit.SECONDS);
+      assertThat(session.counters()).isEqualTo(new EventCounters(2, 0));
+    }
+  }
+
+  @Test
+  void aTraceWithoutEventsOnTheirWayIsAnsweredAtOnce() {
+    try (EventSink sink =
+        EventSink.around(producer, config.topics().events(), config.eventQueueCapacity())) {
+      TraceSession session =
+          new SyntheticGadget("execsnoop", sink, "node-1").join(trace("uid-1"), Optional.empty());
+      session.close();
+
+      assertThat(session.lastEventsAnswered().toCompletableFuture()).isDone();
+    }
   }
 
   @Test

@@ -3,6 +3,8 @@ package io.gadgetflow.node.gadget.snapshot.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gadgetflow.api.json.Json;
+import io.gadgetflow.testing.RecordSchemas;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +24,9 @@ class ProcessRecordsTest {
         .containsExactly("init", "server", "worker");
     assertThat(ProcessRecords.decode(records.array()).getFirst())
         .isEqualTo(new ProcessEntry("init", 1, 1, 7, 1000, 100, 4026531841L));
+    RecordSchemas.assertValid(
+        "snapshot-process-collector.json",
+        new String(Json.encode(ProcessRecords.decode(records.array())), StandardCharsets.UTF_8));
   }
 
   @Test
