@@ -13,7 +13,7 @@
 #define GADGET_COMM_LEN 16
 
 /* User space may resize the ring before load; it must stay a power of two of whole pages. */
-#define GADGET_DEFAULT_RING_BYTES (256 * 1024)
+#define GADGET_DEFAULT_RING_BYTES (4 * 1024 * 1024)
 
 /* The most mount namespaces one trace selects; user space writes them before events flow. */
 #define GADGET_MAX_MOUNT_NS 1024

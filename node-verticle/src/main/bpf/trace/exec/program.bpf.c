@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * execsnoop: one event per execve, successful or not. The arguments can only be read before the
- * new image replaces the caller's memory, so sys_enter_execve copies them into a map entry and
- * sys_exit_execve completes it with the result and the new image's comm and sends it.
+ * execsnoop: one event per execve or execveat, successful or not. The arguments can only be read
+ * before the new image replaces the caller's memory, so the enter tracepoint copies them into a map
+ * entry and the exit one completes it with the result and the new image's comm and sends it.
  */
-#include "gadgetflow.h"
+#include "gadgetflow_ring_share.h"
 
 #define EXEC_MAX_ARGS 20
 #define EXEC_ARG_LEN 128
@@ -39,10 +39,8 @@ static const struct exec_event empty_exec_event = {};
 
 static const char truncated_marker[] = "...";
 
-SEC("tracepoint/syscalls/sys_enter_execve")
-int trace_enter_execve(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int remember_exec(const char *filename, const char *const *argv)
 {
-	const char *const *argv = (const char *const *)ctx->args[1];
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct exec_event *event;
 	__u32 size = 0;
@@ -58,7 +56,7 @@ int trace_enter_execve(struct trace_event_raw_sys_enter *ctx)
 	if (!event)
 		return 0;
 
-	len = bpf_probe_read_user_str(event->args, EXEC_ARG_LEN, (const char *)ctx->args[0]);
+	len = bpf_probe_read_user_str(event->args, EXEC_ARG_LEN, filename);
 	if (len <= 0)
 		return 0;
 	size = len;
@@ -88,8 +86,7 @@ done:
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_execve")
-int trace_exit_execve(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int send_exec(long ret)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
@@ -102,13 +99,41 @@ int trace_exit_execve(struct trace_event_raw_sys_exit *ctx)
 	/* After a successful exec the header describes the new image, e.g. its comm. */
 	gadget_fill_header(&event->header);
 	event->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	event->ret = ctx->ret;
+	event->ret = ret;
 	args_size = event->args_size;
 	if (args_size > EXEC_ARGS_BYTES)
 		args_size = EXEC_ARGS_BYTES;
-	gadget_output(event, __builtin_offsetof(struct exec_event, args) + args_size);
+	gadget_output_shared(event, __builtin_offsetof(struct exec_event, args) + args_size);
 	bpf_map_delete_elem(&pending_execs, &tgid);
 	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_execve")
+int trace_enter_execve(struct trace_event_raw_sys_enter *ctx)
+{
+	return remember_exec((const char *)ctx->args[0], (const char *const *)ctx->args[1]);
+}
+
+SEC("tracepoint/syscalls/sys_exit_execve")
+int trace_exit_execve(struct trace_event_raw_sys_exit *ctx)
+{
+	return send_exec(ctx->ret);
+}
+
+/*
+ * execveat(dirfd, path, argv, envp, flags): the path as given, relative to dirfd or empty (with
+ * AT_EMPTY_PATH, as fexecve calls it); the same event otherwise.
+ */
+SEC("tracepoint/syscalls/sys_enter_execveat")
+int trace_enter_execveat(struct trace_event_raw_sys_enter *ctx)
+{
+	return remember_exec((const char *)ctx->args[1], (const char *const *)ctx->args[2]);
+}
+
+SEC("tracepoint/syscalls/sys_exit_execveat")
+int trace_exit_execveat(struct trace_event_raw_sys_exit *ctx)
+{
+	return send_exec(ctx->ret);
 }
 
 char LICENSE[] SEC("license") = "GPL";

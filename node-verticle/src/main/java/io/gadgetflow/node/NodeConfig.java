@@ -14,8 +14,10 @@ import java.util.Map;
  *
  * @param nodeName the Kubernetes node this agent serves; Traces name it in {@code spec.node}
  * @param ringBufferBytes each gadget's kernel ring buffer, a power of two
- * @param eventQueueCapacity events waiting for Kafka; more are counted as lost, never block the
- *     ring reader
+ * @param eventQueueBytes the most bytes of events (JSON and bookkeeping) waiting for Kafka; more
+ *     are counted as lost, never block the ring reader. In bytes, not events: an exec event's JSON
+ *     ranges from a few hundred bytes to many kilobytes, and a count high enough for short events
+ *     would not fit the agent's heap with long ones
  * @param reportInterval how often running gadgets' counters are reported when they changed
  * @param fileOutputDirectory the only directory {@code outputMode: File} traces may write to
  * @param kafkaSecurity TLS and SASL settings of every Kafka client of the agent
@@ -31,7 +33,7 @@ public record NodeConfig(
     String kafkaBootstrapServers,
     TopicNames topics,
     int ringBufferBytes,
-    int eventQueueCapacity,
+    int eventQueueBytes,
     Duration reportInterval,
     Path fileOutputDirectory,
     KafkaSecurity kafkaSecurity,
@@ -40,7 +42,13 @@ public record NodeConfig(
     Duration containerGracePeriod) {
 
   public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
-  public static final int DEFAULT_EVENT_QUEUE_CAPACITY = 65_536;
+
+  /**
+   * A sixth of the DaemonSet's 112 MiB heap ({@code k8s/install/07-node.yaml}): some 50,000 open
+   * events, a tenth of a second at 500,000 events/s, and room left for the producer's buffer.
+   */
+  public static final int DEFAULT_EVENT_QUEUE_BYTES = 16 * 1024 * 1024;
+
   public static final Duration DEFAULT_REPORT_INTERVAL = Duration.ofSeconds(2);
   public static final Path DEFAULT_FILE_OUTPUT_DIRECTORY = Path.of("/var/lib/gadgetflow/output");
   public static final Duration DEFAULT_CONTAINER_GRACE_PERIOD = Duration.ofSeconds(30);
@@ -48,8 +56,8 @@ public record NodeConfig(
   /**
    * Reads {@code GADGETFLOW_*} variables: {@code NODE_NAME}, {@code KAFKA_BOOTSTRAP_SERVERS},
    * {@code TOPIC_CONTROL}, {@code TOPIC_STATUS}, {@code TOPIC_EVENTS}, {@code RING_BUFFER_BYTES},
-   * {@code EVENT_QUEUE_CAPACITY}, {@code REPORT_INTERVAL_SECONDS}, {@code FILE_OUTPUT_DIRECTORY},
-   * the {@code KAFKA_*} security settings of {@link KafkaSecurity#fromSettings}, {@code
+   * {@code EVENT_QUEUE_BYTES}, {@code REPORT_INTERVAL_SECONDS}, {@code FILE_OUTPUT_DIRECTORY}, the
+   * {@code KAFKA_*} security settings of {@link KafkaSecurity#fromSettings}, {@code
    * CONTAINER_AWARENESS} ({@code true} or {@code false}, default true), {@code KUBECONFIG} (a
    * path), {@code CONTAINER_GRACE_PERIOD_SECONDS}.
    */
@@ -63,13 +71,24 @@ public record NodeConfig(
             settings.string("TOPIC_STATUS", TopicNames.DEFAULTS.status()),
             settings.string("TOPIC_EVENTS", TopicNames.DEFAULTS.events())),
         settings.integer("RING_BUFFER_BYTES", GadgetOptions.DEFAULT_RING_BUFFER_BYTES),
-        settings.integer("EVENT_QUEUE_CAPACITY", DEFAULT_EVENT_QUEUE_CAPACITY),
+        eventQueueBytes(settings),
         settings.seconds("REPORT_INTERVAL_SECONDS", DEFAULT_REPORT_INTERVAL),
         Path.of(settings.string("FILE_OUTPUT_DIRECTORY", DEFAULT_FILE_OUTPUT_DIRECTORY.toString())),
         KafkaSecurity.fromSettings(settings),
         containerAwareness(settings),
         settings.optional("KUBECONFIG").map(Path::of).orElse(null),
         settings.seconds("CONTAINER_GRACE_PERIOD_SECONDS", DEFAULT_CONTAINER_GRACE_PERIOD));
+  }
+
+  private static int eventQueueBytes(Settings settings) {
+    if (settings.optional("EVENT_QUEUE_CAPACITY").isPresent()) {
+      throw new IllegalArgumentException(
+          Settings.PREFIX
+              + "EVENT_QUEUE_CAPACITY (a number of events) is replaced by "
+              + Settings.PREFIX
+              + "EVENT_QUEUE_BYTES: the queue is bounded in bytes");
+    }
+    return settings.integer("EVENT_QUEUE_BYTES", DEFAULT_EVENT_QUEUE_BYTES);
   }
 
   private static boolean containerAwareness(Settings settings) {
@@ -92,7 +111,7 @@ public record NodeConfig(
         kafkaBootstrapServers,
         TopicNames.DEFAULTS,
         GadgetOptions.DEFAULT_RING_BUFFER_BYTES,
-        DEFAULT_EVENT_QUEUE_CAPACITY,
+        DEFAULT_EVENT_QUEUE_BYTES,
         DEFAULT_REPORT_INTERVAL,
         DEFAULT_FILE_OUTPUT_DIRECTORY,
         KafkaSecurity.PLAINTEXT,
@@ -108,7 +127,7 @@ public record NodeConfig(
         servers,
         topics,
         ringBufferBytes,
-        eventQueueCapacity,
+        eventQueueBytes,
         reportInterval,
         fileOutputDirectory,
         security,
@@ -123,7 +142,7 @@ public record NodeConfig(
         kafkaBootstrapServers,
         names,
         ringBufferBytes,
-        eventQueueCapacity,
+        eventQueueBytes,
         reportInterval,
         fileOutputDirectory,
         kafkaSecurity,
@@ -138,7 +157,7 @@ public record NodeConfig(
         kafkaBootstrapServers,
         topics,
         bytes,
-        eventQueueCapacity,
+        eventQueueBytes,
         reportInterval,
         fileOutputDirectory,
         kafkaSecurity,
@@ -153,7 +172,7 @@ public record NodeConfig(
         kafkaBootstrapServers,
         topics,
         ringBufferBytes,
-        eventQueueCapacity,
+        eventQueueBytes,
         interval,
         fileOutputDirectory,
         kafkaSecurity,
@@ -168,7 +187,7 @@ public record NodeConfig(
         kafkaBootstrapServers,
         topics,
         ringBufferBytes,
-        eventQueueCapacity,
+        eventQueueBytes,
         reportInterval,
         directory,
         kafkaSecurity,
@@ -184,7 +203,7 @@ public record NodeConfig(
         kafkaBootstrapServers,
         topics,
         ringBufferBytes,
-        eventQueueCapacity,
+        eventQueueBytes,
         reportInterval,
         fileOutputDirectory,
         kafkaSecurity,
@@ -199,7 +218,7 @@ public record NodeConfig(
         kafkaBootstrapServers,
         topics,
         ringBufferBytes,
-        eventQueueCapacity,
+        eventQueueBytes,
         reportInterval,
         fileOutputDirectory,
         kafkaSecurity,

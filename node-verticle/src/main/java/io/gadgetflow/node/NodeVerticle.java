@@ -119,7 +119,7 @@ public final class NodeVerticle extends VerticleBase implements Supervision.Supe
             config.kafka(),
             config.nodeName(),
             config.topics().events(),
-            config.eventQueueCapacity(),
+            config.eventQueueBytes(),
             metrics.kafkaSend(),
             supervision);
     reporter =

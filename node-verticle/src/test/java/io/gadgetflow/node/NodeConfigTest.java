@@ -45,4 +45,17 @@ class NodeConfigTest {
             () -> NodeConfig.fromEnvironment(Map.of("GADGETFLOW_CONTAINER_AWARENESS", "yes"), "h"))
         .hasMessage("GADGETFLOW_CONTAINER_AWARENESS must be true or false, not \"yes\"");
   }
+
+  @Test
+  void boundsTheEventQueueInBytesAndRefusesTheOldCountByName() {
+    assertThat(NodeConfig.fromEnvironment(Map.of(), "h").eventQueueBytes())
+        .isEqualTo(16 * 1024 * 1024);
+    assertThat(
+            NodeConfig.fromEnvironment(Map.of("GADGETFLOW_EVENT_QUEUE_BYTES", "1048576"), "h")
+                .eventQueueBytes())
+        .isEqualTo(1_048_576);
+    assertThatThrownBy(
+            () -> NodeConfig.fromEnvironment(Map.of("GADGETFLOW_EVENT_QUEUE_CAPACITY", "100"), "h"))
+        .hasMessageContaining("GADGETFLOW_EVENT_QUEUE_BYTES");
+  }
 }

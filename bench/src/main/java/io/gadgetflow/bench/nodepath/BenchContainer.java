@@ -2,7 +2,6 @@ package io.gadgetflow.bench.nodepath;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.gadgetflow.node.containers.Container;
 import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.containers.ProcessScanner;
 import java.io.IOException;
@@ -18,26 +17,54 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The generator's container, for runs with enrichment on: a cgroup of kubelet's shape (cgroup v2,
- * systemd driver, containerd), a process in it in a mount namespace of its own, and a registry that
- * knows it from a pod status as the informer would hand it over. The generator's driver joins that
- * mount namespace (nsenter), so every event it makes is a known container's.
+ * A pod's container without a container runtime: a cgroup of kubelet's shape (cgroup v2, systemd
+ * driver, containerd), a process in it in a mount namespace of its own, and a registry that knows
+ * it from a pod status as the informer would hand it over. A workload that joins that mount
+ * namespace ({@link #nsenter()}) makes every event a known container's: bench/nodepath's generator
+ * with enrichment on, bench/peers' flooder and quiet workload. Public for bench/peers.
  */
-final class BenchContainer implements AutoCloseable {
+public final class BenchContainer implements AutoCloseable {
   private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
   private static final Duration LOCATE_TIMEOUT = Duration.ofSeconds(30);
 
   private final Process process;
-  private final ContainerRegistry registry;
+
+  /** Null unless this container made its registry, and closes it. */
+  private final ContainerRegistry ownRegistry;
+
   private final List<Path> cgroups;
 
-  private BenchContainer(Process process, ContainerRegistry registry, List<Path> cgroups) {
+  private BenchContainer(Process process, ContainerRegistry ownRegistry, List<Path> cgroups) {
     this.process = process;
-    this.registry = registry;
+    this.ownRegistry = ownRegistry;
     this.cgroups = cgroups;
   }
 
+  /** A container of pod {@code bench/generator}, known to a registry of its own. */
   static BenchContainer start() throws IOException, InterruptedException {
+    ContainerRegistry registry = newRegistry();
+    try {
+      return start(registry, registry, "generator");
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      registry.close();
+      throw e;
+    }
+  }
+
+  /** A registry of this machine's processes, which follows no API server: pods are handed in. */
+  public static ContainerRegistry newRegistry() {
+    return ContainerRegistry.start(ProcessScanner.ofThisMachine(), Duration.ofSeconds(30));
+  }
+
+  /** The container of pod {@code bench/<podName>}, made known to {@code registry}. */
+  public static BenchContainer start(ContainerRegistry registry, String podName)
+      throws IOException, InterruptedException {
+    return start(registry, null, podName);
+  }
+
+  private static BenchContainer start(
+      ContainerRegistry registry, ContainerRegistry ownRegistry, String podName)
+      throws IOException, InterruptedException {
     String podUid = UUID.randomUUID().toString();
     String id = HexFormat.of().formatHex(new SecureRandom().generateSeed(32));
     Path hybrid = CGROUP_ROOT.resolve("unified");
@@ -60,12 +87,10 @@ final class BenchContainer implements AutoCloseable {
                 cgroup.resolve("cgroup.procs").toString())
             .inheritIO()
             .start();
-    ContainerRegistry registry =
-        ContainerRegistry.start(ProcessScanner.ofThisMachine(), Duration.ofSeconds(30));
-    BenchContainer container = new BenchContainer(process, registry, created);
-    registry.podChanged(pod(podUid, id));
+    BenchContainer container = new BenchContainer(process, ownRegistry, created);
+    registry.podChanged(pod(podUid, podName, id));
     long deadline = System.nanoTime() + LOCATE_TIMEOUT.toNanos();
-    while (registry.containers().stream().noneMatch(Container::located)) {
+    while (registry.containers().stream().noneMatch(c -> c.located() && c.pod().equals(podName))) {
       if (System.nanoTime() - deadline > 0) {
         container.close();
         throw new IllegalStateException("the generator's container was not located");
@@ -76,18 +101,19 @@ final class BenchContainer implements AutoCloseable {
   }
 
   ContainerRegistry registry() {
-    return registry;
+    return ownRegistry;
   }
 
-  long pid() {
-    return process.pid();
+  /** The command prefix that runs a program in this container's mount namespace. */
+  public List<String> nsenter() {
+    return List.of("nsenter", "--target", Long.toString(process.pid()), "--mount", "--");
   }
 
-  private static Pod pod(String uid, String id) {
+  private static Pod pod(String uid, String podName, String id) {
     return new PodBuilder()
         .withNewMetadata()
         .withNamespace("bench")
-        .withName("generator")
+        .withName(podName)
         .withUid(uid)
         .withLabels(Map.of("app", "generator"))
         .endMetadata()
@@ -107,7 +133,9 @@ final class BenchContainer implements AutoCloseable {
   /** Stops the process and removes its cgroups; an interrupt is kept for the caller. */
   @Override
   public void close() {
-    registry.close();
+    if (ownRegistry != null) {
+      ownRegistry.close();
+    }
     try {
       process.destroyForcibly().waitFor();
       cgroups.sort(Comparator.comparingInt(Path::getNameCount).reversed());

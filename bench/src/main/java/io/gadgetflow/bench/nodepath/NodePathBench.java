@@ -148,8 +148,7 @@ public final class NodePathBench {
       implements AutoCloseable {
     static Sink around(Producer<byte[], byte[]> producer, NodeConfig config) {
       return new Sink(
-          EventSink.around(producer, config.topics().events(), config.eventQueueCapacity()),
-          producer);
+          EventSink.around(producer, config.topics().events(), config.eventQueueBytes()), producer);
     }
 
     @Override
@@ -249,8 +248,7 @@ public final class NodePathBench {
     }
     try (BenchContainer container = BenchContainer.start()) {
       bench.containers = container.registry();
-      bench.driverPrefix =
-          List.of("nsenter", "--target", Long.toString(container.pid()), "--mount", "--");
+      bench.driverPrefix = container.nsenter();
       bench.run(rates);
     }
   }
@@ -487,7 +485,7 @@ public final class NodePathBench {
             + "broker (own JVM, -Xmx1g) and generator (real-time priority) on core 0%n",
         cpusAllowed(),
         options.ringBufferBytes() >> 10,
-        NodeConfig.DEFAULT_EVENT_QUEUE_CAPACITY,
+        NodeConfig.DEFAULT_EVENT_QUEUE_BYTES,
         seconds,
         periodMicros);
     System.out.println(

@@ -95,6 +95,15 @@ public final class BpfObject implements AutoCloseable {
     return name;
   }
 
+  /** Whether the object declares a map of this name: a feature some programs opt into. */
+  public boolean hasMap(String mapName) {
+    requireNotClosed();
+    try (Arena names = Arena.ofConfined()) {
+      return !Libbpf.objectFindMapByName(object, names.allocateFrom(mapName))
+          .equals(MemorySegment.NULL);
+    }
+  }
+
   public BpfMap map(String mapName) {
     requireNotClosed();
     try (Arena names = Arena.ofConfined()) {

@@ -17,7 +17,13 @@ public record GadgetOptions(
     boolean filterByMountNamespace,
     Set<Long> mountNamespaceIds,
     List<WatchedNetwork> networks) {
-  public static final int DEFAULT_RING_BUFFER_BYTES = 256 * 1024;
+  /**
+   * 4 MiB of kernel memory per loaded gadget (one for all the traces that share it): some 65,000
+   * open events of a short path, 160 ms at 400,000 events/s, longer than the agent's collector
+   * pauses and scheduling gaps on a busy two-core node. 256 KiB, the default before, held about a
+   * millisecond and lost events from 100,000/s on (bench/peers, docs/benchmarks.md).
+   */
+  public static final int DEFAULT_RING_BUFFER_BYTES = 4 * 1024 * 1024;
 
   public GadgetOptions {
     if (ringBufferBytes <= 0 || Integer.bitCount(ringBufferBytes) != 1) {

@@ -10,6 +10,7 @@ import io.gadgetflow.node.bpf.PerCpuCounter;
 import io.gadgetflow.node.bpf.RingBufferReader;
 import io.gadgetflow.node.bpf.Tracefs;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A gadget's BPF program loaded, attached and producing events, with everything needed to consume
@@ -26,6 +27,10 @@ public final class RunningGadget implements AutoCloseable {
   private final BpfObject object;
   private final RingBufferReader events;
   private final PerCpuCounter lost;
+
+  /** Null unless the program shares its ring between mount namespaces. */
+  private final RingShares ringShares;
+
   private final MountNamespaceFilter mountNamespaceFilter;
   private final EventDecoder decoder;
   private final long bootToEpochNanos;
@@ -42,6 +47,7 @@ public final class RunningGadget implements AutoCloseable {
       BpfObject object,
       RingBufferReader events,
       PerCpuCounter lost,
+      RingShares ringShares,
       MountNamespaceFilter mountNamespaceFilter,
       EventDecoder decoder,
       long bootToEpochNanos,
@@ -53,6 +59,7 @@ public final class RunningGadget implements AutoCloseable {
     this.object = object;
     this.events = events;
     this.lost = lost;
+    this.ringShares = ringShares;
     this.mountNamespaceFilter = mountNamespaceFilter;
     this.decoder = decoder;
     this.bootToEpochNanos = bootToEpochNanos;
@@ -74,6 +81,7 @@ public final class RunningGadget implements AutoCloseable {
     BpfObject object = BpfObject.openResource(program.objectResource());
     RingBufferReader events = null;
     PerCpuCounter lost = null;
+    RingShares shares = null;
     MountNamespaceFilter filter = null;
     NetworkAttachments networks = null;
     try {
@@ -93,6 +101,7 @@ public final class RunningGadget implements AutoCloseable {
       }
       events = RingBufferReader.open(object.map(EVENTS_MAP));
       lost = new PerCpuCounter(object.map(LOST_MAP));
+      shares = object.hasMap(RingShares.MAP) ? new RingShares(object.map(RingShares.MAP)) : null;
       program.attach().attach(object, parameters);
       List<BpfProgram> socketFilters =
           object.programs().stream().filter(BpfProgram::isSocketFilter).toList();
@@ -105,6 +114,7 @@ public final class RunningGadget implements AutoCloseable {
               object,
               events,
               lost,
+              shares,
               filter,
               decoder,
               bootToEpochNanos,
@@ -115,7 +125,7 @@ public final class RunningGadget implements AutoCloseable {
       program.start().afterAttach(gadget);
       return gadget;
     } catch (RuntimeException e) {
-      RuntimeException cleanupFailure = closeAll(networks, events, lost, filter, object);
+      RuntimeException cleanupFailure = closeAll(networks, events, lost, shares, filter, object);
       if (cleanupFailure != null) {
         e.addSuppressed(cleanupFailure);
       }
@@ -197,6 +207,14 @@ public final class RunningGadget implements AutoCloseable {
     return lost.sum();
   }
 
+  /**
+   * Each mount namespace's losses, for a program that shares its ring between them
+   * (gadgetflow_ring_share.h); empty for the others, whose losses are only counted for the gadget.
+   */
+  public Optional<RingShares> ringShares() {
+    return Optional.ofNullable(ringShares);
+  }
+
   /** Only for a gadget started with {@link GadgetOptions#filterByMountNamespace()}. */
   public MountNamespaceFilter mountNamespaceFilter() {
     if (!filtering) {
@@ -211,7 +229,8 @@ public final class RunningGadget implements AutoCloseable {
    */
   @Override
   public void close() {
-    RuntimeException failure = closeAll(networks, events, lost, mountNamespaceFilter, object);
+    RuntimeException failure =
+        closeAll(networks, events, lost, ringShares, mountNamespaceFilter, object);
     if (failure != null) {
       throw failure;
     }

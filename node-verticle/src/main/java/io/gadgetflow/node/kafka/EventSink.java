@@ -7,9 +7,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -22,9 +23,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries events from ring reader threads to Kafka. Readers hand events to a bounded queue and
- * never wait: an event that does not fit is refused, and the reader counts it as lost. One sender
- * thread drains the queue into a batching, compressing producer.
+ * Carries events from ring reader threads to Kafka. Readers hand events to a queue bounded in bytes
+ * and never wait: an event that does not fit is refused, and the reader counts it as lost. One
+ * sender thread drains the queue into a batching, compressing producer.
+ *
+ * <p>The queue is shared by every trace of the node, so one trace whose events come faster than
+ * Kafka takes them would otherwise fill it and have every other trace's events refused: the kernel
+ * ring's flood isolation (gadgetflow_ring_share.h) undone one step later. The same rule applies
+ * here: while the queue is more than half full, a trace that holds more than half of what is queued
+ * gets no more room until the sender has taken some of its events. A lone flooding trace thus has
+ * half the queue, and the other half takes the other traces' events.
  *
  * <p>While events keep coming, the sender takes them a millisecond's worth at a time (the producer
  * lingers longer than that anyway) instead of being woken for each: on a busy node, a wake-up per
@@ -48,13 +56,30 @@ public final class EventSink implements AutoCloseable {
    */
   private static final long PRODUCER_BUFFER_BYTES = 8L * 1024 * 1024;
 
+  /**
+   * What a queued event takes of the heap besides its JSON: the queued record and the queue's node
+   * (some 64 bytes with compressed class pointers), the JSON array's header, and the share of the
+   * CloudEvents id and time the producer writes for it. Counting only the JSON would let a queue of
+   * tiny events hold far more than its bound.
+   */
+  static final int EVENT_OVERHEAD_BYTES = 96;
+
   private record QueuedEvent(
-      EventStream stream, long id, long epochNanos, byte[] json, Callback outcome) {}
+      EventStream stream, long id, long epochNanos, byte[] json, Callback outcome) {
+    long bytes() {
+      return json.length + EVENT_OVERHEAD_BYTES;
+    }
+  }
 
   private final Producer<byte[], byte[]> producer;
   private final String topic;
   private final Timer sendLatency;
-  private final BlockingQueue<QueuedEvent> queue;
+  private final Queue<QueuedEvent> queue = new ConcurrentLinkedQueue<>();
+  private final long capacityBytes;
+
+  /** Added to by the readers for each event they queue, taken from by the sender per batch. */
+  private final AtomicLong queuedBytes = new AtomicLong();
+
   private final Thread sender;
   private final Supervision supervision;
   private volatile boolean closing;
@@ -65,21 +90,22 @@ public final class EventSink implements AutoCloseable {
   EventSink(
       Producer<byte[], byte[]> producer,
       String topic,
-      int capacity,
+      long capacityBytes,
       Timer sendLatency,
       Supervision supervision) {
     this.producer = producer;
     this.topic = topic;
     this.sendLatency = sendLatency;
+    this.capacityBytes = capacityBytes;
     this.supervision = supervision;
-    this.queue = new ArrayBlockingQueue<>(capacity);
     this.sender = Thread.ofPlatform().name("gadgetflow-event-sender").start(this::sendUntilClosed);
   }
 
   /**
    * @param nodeName names the producer's Kafka client
    * @param topic the events topic
-   * @param queueCapacity events waiting for Kafka; more are refused, to be counted as lost
+   * @param queueBytes the most bytes of events waiting for Kafka (their JSON and {@link
+   *     #EVENT_OVERHEAD_BYTES} each); more are refused, to be counted as lost
    * @param sendLatency measures the first event of each batch the sender takes, from the send to
    *     Kafka's acknowledgement: every event when they are few, some thousand a second at most when
    *     they are many; null measures nothing
@@ -90,14 +116,14 @@ public final class EventSink implements AutoCloseable {
       KafkaClients kafka,
       String nodeName,
       String topic,
-      int queueCapacity,
+      long queueBytes,
       Timer sendLatency,
       Supervision supervision) {
     return new EventSink(
         new KafkaProducer<>(
             producerConfig(kafka, nodeName), new ByteArraySerializer(), new ByteArraySerializer()),
         topic,
-        queueCapacity,
+        queueBytes,
         sendLatency,
         supervision);
   }
@@ -108,9 +134,8 @@ public final class EventSink implements AutoCloseable {
    * producer of their own, one that acknowledges every record at once or Kafka's with changed
    * settings, and read that producer's metrics.
    */
-  public static EventSink around(
-      Producer<byte[], byte[]> producer, String topic, int queueCapacity) {
-    return new EventSink(producer, topic, queueCapacity, null, new Supervision());
+  public static EventSink around(Producer<byte[], byte[]> producer, String topic, long queueBytes) {
+    return new EventSink(producer, topic, queueBytes, null, new Supervision());
   }
 
   /**
@@ -153,12 +178,17 @@ public final class EventSink implements AutoCloseable {
     if (closing) {
       return false;
     }
-    // Counted before it is queued: the sender may send it, and Kafka answer, at once.
-    stream.queued();
-    if (!queue.offer(new QueuedEvent(stream, stream.nextId(), epochNanos, json, outcome))) {
-      stream.answered();
+    long bytes = json.length + EVENT_OVERHEAD_BYTES;
+    long queued = queuedBytes.addAndGet(bytes);
+    long streamQueued = stream.queuedBytes.addAndGet(bytes);
+    if (queued > capacityBytes || (queued > capacityBytes / 2 && streamQueued > queued / 2)) {
+      queuedBytes.addAndGet(-bytes);
+      stream.queuedBytes.addAndGet(-bytes);
       return false;
     }
+    // Counted before it is queued: the sender may send it, and Kafka answer, at once.
+    stream.queued();
+    queue.offer(new QueuedEvent(stream, stream.nextId(), epochNanos, json, outcome));
     if (senderIdle) {
       // Once: on one core the reader may queue many events before the sender runs, and waking an
       // awake thread again still costs a lock.
@@ -172,7 +202,7 @@ public final class EventSink implements AutoCloseable {
     List<QueuedEvent> batch = new ArrayList<>(SEND_BATCH);
     try {
       while ((!closing || !queue.isEmpty()) && !Thread.currentThread().isInterrupted()) {
-        int taken = queue.drainTo(batch, SEND_BATCH);
+        int taken = takeBatch(batch);
         for (int i = 0; i < batch.size(); i++) {
           QueuedEvent event = batch.get(i);
           send(event, i == 0 && sendLatency != null ? timed(event.outcome()) : event.outcome());
@@ -191,6 +221,36 @@ public final class EventSink implements AutoCloseable {
       LOG.error("Event sender stopped: {}", e.toString(), e);
       supervision.died(Thread.currentThread().getName(), e);
     }
+  }
+
+  /**
+   * Takes up to {@link #SEND_BATCH} events and frees their bytes in the queue's bound at once, and
+   * in their streams' shares once per run of one stream's events.
+   */
+  private int takeBatch(List<QueuedEvent> batch) {
+    long bytes = 0;
+    EventStream runStream = null;
+    long runBytes = 0;
+    QueuedEvent event;
+    while (batch.size() < SEND_BATCH && (event = queue.poll()) != null) {
+      batch.add(event);
+      bytes += event.bytes();
+      if (event.stream() != runStream) {
+        if (runStream != null) {
+          runStream.queuedBytes.addAndGet(-runBytes);
+        }
+        runStream = event.stream();
+        runBytes = 0;
+      }
+      runBytes += event.bytes();
+    }
+    if (runStream != null) {
+      runStream.queuedBytes.addAndGet(-runBytes);
+    }
+    if (bytes > 0) {
+      queuedBytes.addAndGet(-bytes);
+    }
+    return batch.size();
   }
 
   /**

@@ -47,6 +47,10 @@ public final class EventStream implements Callback {
   private final CompletableFuture<Void> lastAnswered = new CompletableFuture<>();
   private volatile boolean ended;
   private final Rfc3339Time times = new Rfc3339Time();
+
+  /** Bytes of this stream's events in the sink's queue: its share of the queue's bound. */
+  final AtomicLong queuedBytes = new AtomicLong();
+
   private long sequence;
 
   public EventStream(String nodeName, ControlRecord trace) {
@@ -89,9 +93,10 @@ public final class EventStream implements Callback {
    * time, ce_id's and ce_time's values set for this event. A producer record copies a {@link
    * RecordHeaders}' list at its exact size (any other iterable one by one into a list that grows),
    * and {@code KafkaProducer.send} has written the values into its batch when it returns, so
-   * nothing per event is built but the two values.
+   * nothing per event is built but the two values. Public for bench/peers, which measures what
+   * these headers cost Kafka's producer per record.
    */
-  Headers headers(long id, long epochNanos) {
+  public Headers headers(long id, long epochNanos) {
     this.id.value = id(id);
     this.time.value = times.format(epochNanos);
     return headers;

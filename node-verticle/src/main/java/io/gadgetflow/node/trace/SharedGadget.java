@@ -184,6 +184,9 @@ public final class SharedGadget implements LoadedGadget {
             file,
             gadget.filtering(),
             gadget.lostEvents(),
+            gadget.filtering() && !byNetwork
+                ? gadget.ringShares().map(SelectedNamespaceLosses::new).orElse(null)
+                : null,
             malformedRecords);
     try {
       if (gadget.filtering() && byNetwork) {

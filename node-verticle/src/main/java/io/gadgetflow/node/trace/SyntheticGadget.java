@@ -69,6 +69,7 @@ public final class SyntheticGadget implements LoadedGadget {
             outputFile.map(EventFile::append).orElse(null),
             false,
             0,
+            null,
             0);
     sessions.add(session);
     return session;

@@ -20,8 +20,10 @@ import java.util.function.ToLongFunction;
  * One trace's share of a {@link LoadedGadget}: the events of the containers its filter selects (all
  * of them, without a filter) queued for Kafka under the trace's key and headers, and appended to
  * its file for {@code outputMode: File}. Whatever the kernel, the decoder or the queue drops while
- * the trace runs is counted and said in warning events; a loss in the shared ring may have been
- * another trace's event, and counts for every trace of the gadget.
+ * the trace runs is counted and said in warning events. A loss in the shared ring counts for the
+ * trace when it was an event of a namespace the trace selects, for a gadget that counts its losses
+ * per mount namespace; otherwise it may have been another trace's event, and counts for every trace
+ * of the gadget.
  */
 public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
   private static final long[] NONE_SELECTED = {};
@@ -31,6 +33,12 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
   private final EventStream stream;
   private final boolean filtered;
   private final long kernelLostBefore;
+
+  /**
+   * Null unless the trace selects mount namespaces of a gadget that counts losses per namespace.
+   */
+  private final SelectedNamespaceLosses namespaceLosses;
+
   private final long malformedBefore;
   private final DoubleAccumulator peakRingFill = new DoubleAccumulator(Math::max, 0);
 
@@ -62,6 +70,7 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
       EventFile file,
       boolean filtered,
       long kernelLostBefore,
+      SelectedNamespaceLosses namespaceLosses,
       long malformedBefore) {
     this.gadget = gadget;
     this.sink = sink;
@@ -69,6 +78,7 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
     this.file = file;
     this.filtered = filtered;
     this.kernelLostBefore = kernelLostBefore;
+    this.namespaceLosses = namespaceLosses;
     this.malformedBefore = malformedBefore;
   }
 
@@ -88,12 +98,18 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
             filter,
             namespaceOf,
             id -> {
+              if (namespaceLosses != null) {
+                namespaceLosses.selected(id);
+              }
               selected = withId(selected, id);
               select.accept(id);
             },
             id -> {
               deselect.accept(id);
               selected = withoutId(selected, id);
+              if (namespaceLosses != null) {
+                namespaceLosses.deselected(id);
+              }
             });
   }
 
@@ -207,7 +223,9 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
 
   /** By the kernel, the decoder or a full queue; the events a warning event tells of. */
   private long droppedBeforeKafka(long kernelLost, long malformedRecords) {
-    return kernelLost - kernelLostBefore + malformedRecords - malformedBefore + queueDrops;
+    long kernelLosses =
+        namespaceLosses != null ? namespaceLosses.total() : kernelLost - kernelLostBefore;
+    return kernelLosses + malformedRecords - malformedBefore + queueDrops;
   }
 
   private static long[] withId(long[] ids, long id) {

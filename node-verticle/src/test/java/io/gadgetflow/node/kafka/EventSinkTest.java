@@ -4,36 +4,39 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gadgetflow.api.health.Supervision;
-import io.gadgetflow.api.kafka.ControlRecord;
-import io.gadgetflow.api.trace.Operation;
-import io.gadgetflow.api.trace.OutputMode;
-import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The queue between ring readers and Kafka holds a number of bytes, whatever the events' sizes, and
+ * a trace that floods it keeps half of it free for the others.
+ */
 class EventSinkTest {
-  private final EventStream stream =
-      new EventStream(
-          "node-1",
-          new ControlRecord(
-              "gadget",
-              "exec",
-              "uid-1",
-              1,
-              "node-1",
-              "execsnoop",
-              null,
-              OutputMode.STREAM,
-              null,
-              Map.of(),
-              Operation.START,
-              "op-1",
-              true,
-              Instant.EPOCH));
+  private static final int ROOM_FOR_TEN_KILOBYTE_EVENTS = 10 * (1000 + 96);
+
+  private final EventStream stream = ExecsnoopStream.create();
+  private final EventStream otherTrace = ExecsnoopStream.create();
+
+  /** Holds the sender in its first send, so that whatever is offered after stays queued. */
+  private final StalledProducer producer = new StalledProducer();
+
+  private final EventSink sink =
+      EventSink.around(producer, "gadget.events", ROOM_FOR_TEN_KILOBYTE_EVENTS);
+
+  @AfterEach
+  void release() {
+    producer.release.countDown();
+    sink.close();
+  }
 
   /**
    * A producer that fails in a way the sender does not expect (here: it was closed underneath it)
@@ -42,20 +45,98 @@ class EventSinkTest {
    */
   @Test
   void aSenderThatDiesIsReportedToTheSupervision() throws Exception {
-    MockProducer<byte[], byte[]> producer =
+    MockProducer<byte[], byte[]> closed =
         new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     Supervision supervision = new Supervision();
     CompletableFuture<Supervision.Failure> told = new CompletableFuture<>();
     supervision.onFailure(told::complete);
-    producer.close();
+    closed.close();
 
-    try (EventSink sink = new EventSink(producer, "gadget.events", 16, null, supervision)) {
-      assertThat(sink.offer(stream, 1, "{}".getBytes(UTF_8))).isTrue();
+    try (EventSink dying =
+        new EventSink(closed, "gadget.events", ROOM_FOR_TEN_KILOBYTE_EVENTS, null, supervision)) {
+      assertThat(dying.offer(stream, 1, "{}".getBytes(UTF_8))).isTrue();
 
       Supervision.Failure failure = told.get(30, TimeUnit.SECONDS);
       assertThat(failure.part()).isEqualTo("gadgetflow-event-sender");
       assertThat(failure.cause()).isInstanceOf(IllegalStateException.class);
       assertThat(supervision.failure()).contains(failure);
+    }
+  }
+
+  @Test
+  void refusesLargeEventsOnceTheirBytesFillTheQueue() throws Exception {
+    stallTheSender();
+
+    assertThat(acceptedOf(stream, 20, 1000)).isEqualTo(5);
+    assertThat(acceptedOf(otherTrace, 20, 1000)).isEqualTo(5);
+    assertThat(sink.offer(otherTrace, 0, new byte[0])).isFalse();
+  }
+
+  @Test
+  void holdsManyMoreSmallEventsInTheSameBytes() throws Exception {
+    stallTheSender();
+
+    assertThat(acceptedOf(stream, 100, 104))
+        .isEqualTo(ROOM_FOR_TEN_KILOBYTE_EVENTS / 2 / (104 + 96));
+  }
+
+  @Test
+  void aFloodingTraceKeepsHalfTheQueueForTheOthers() throws Exception {
+    stallTheSender();
+
+    int half = ROOM_FOR_TEN_KILOBYTE_EVENTS / 2 / (104 + 96);
+    assertThat(acceptedOf(stream, 1000, 104)).isEqualTo(half);
+    assertThat(acceptedOf(otherTrace, 1000, 104)).isEqualTo(half);
+  }
+
+  @Test
+  void freesItsBytesAsTheSenderTakesEvents() throws Exception {
+    stallTheSender();
+    assertThat(acceptedOf(stream, 20, 1000)).isEqualTo(5);
+
+    producer.release.countDown();
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (producer.history().size() < 6 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(producer.history()).hasSize(6);
+    assertThat(acceptedOf(stream, 5, 1000)).isEqualTo(5);
+  }
+
+  private void stallTheSender() throws InterruptedException {
+    assertThat(sink.offer(stream, 0, new byte[1])).isTrue();
+    assertThat(producer.sending.await(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  private int acceptedOf(EventStream trace, int events, int jsonBytes) {
+    int accepted = 0;
+    for (int i = 0; i < events; i++) {
+      if (sink.offer(trace, 0, new byte[jsonBytes])) {
+        accepted++;
+      }
+    }
+    return accepted;
+  }
+
+  private static final class StalledProducer extends MockProducer<byte[], byte[]> {
+    final CountDownLatch sending = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    StalledProducer() {
+      super(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public synchronized Future<RecordMetadata> send(
+        ProducerRecord<byte[], byte[]> record, Callback callback) {
+      sending.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return super.send(record, callback);
     }
   }
 }

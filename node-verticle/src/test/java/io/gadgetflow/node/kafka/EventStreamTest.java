@@ -3,37 +3,15 @@ package io.gadgetflow.node.kafka;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gadgetflow.api.kafka.ControlRecord;
-import io.gadgetflow.api.trace.Operation;
-import io.gadgetflow.api.trace.OutputMode;
-import java.time.Instant;
-import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.junit.jupiter.api.Test;
 
 class EventStreamTest {
-  private static final String UID = "6f1c2a9e-0b7d-4a53-9d59-3e2f1c0b8a71";
+  private static final String UID = ExecsnoopStream.UID;
 
-  private static final ControlRecord TRACE =
-      new ControlRecord(
-          "gadget",
-          "exec",
-          UID,
-          1,
-          "node-1",
-          "execsnoop",
-          null,
-          OutputMode.STREAM,
-          null,
-          Map.of(),
-          Operation.START,
-          "op-1",
-          true,
-          Instant.EPOCH);
-
-  private final EventStream stream = new EventStream("node-1", TRACE);
+  private final EventStream stream = ExecsnoopStream.create();
 
   @Test
   void carriesTheCloudEventsHeadersInOrder() {
@@ -75,7 +53,7 @@ class EventStreamTest {
 
   @Test
   void aTracesStreamsNeverShareIds() {
-    EventStream again = new EventStream("node-1", TRACE);
+    EventStream again = ExecsnoopStream.create();
 
     assertThat(id(again, 0)).isNotEqualTo(id(stream, 0));
     assertThat(id(again, 0)).startsWith(UID + ":").matches(".*:[0-9a-f]{1,16}:0");

@@ -27,8 +27,7 @@ class SyntheticGadgetTest {
 
   @Test
   void emittedEventsTakeTheAgentsPathToEveryJoinedTrace() {
-    EventSink sink =
-        EventSink.around(producer, config.topics().events(), config.eventQueueCapacity());
+    EventSink sink = EventSink.around(producer, config.topics().events(), config.eventQueueBytes());
     SyntheticGadget gadget = new SyntheticGadget("execsnoop", sink, "node-1");
     TraceSession first = gadget.join(trace("uid-1"), Optional.empty());
     TraceSession second = gadget.join(trace("uid-2"), Optional.empty());
@@ -57,7 +56,7 @@ class SyntheticGadgetTest {
     MockProducer<byte[], byte[]> unanswering =
         new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
     try (EventSink sink =
-        EventSink.around(unanswering, config.topics().events(), config.eventQueueCapacity())) {
+        EventSink.around(unanswering, config.topics().events(), config.eventQueueBytes())) {
       SyntheticGadget gadget = new SyntheticGadget("execsnoop", sink, "node-1");
       TraceSession session = gadget.join(trace("uid-1"), Optional.empty());
       gadget.emit(1_000_000_000L, "{\"comm\":\"a\"}".getBytes(UTF_8));
@@ -84,7 +83,7 @@ class SyntheticGadgetTest {
   @Test
   void aTraceWithoutEventsOnTheirWayIsAnsweredAtOnce() {
     try (EventSink sink =
-        EventSink.around(producer, config.topics().events(), config.eventQueueCapacity())) {
+        EventSink.around(producer, config.topics().events(), config.eventQueueBytes())) {
       TraceSession session =
           new SyntheticGadget("execsnoop", sink, "node-1").join(trace("uid-1"), Optional.empty());
       session.close();
@@ -96,7 +95,7 @@ class SyntheticGadgetTest {
   @Test
   void aClosedGadgetSaysSo() {
     try (EventSink sink =
-        EventSink.around(producer, config.topics().events(), config.eventQueueCapacity())) {
+        EventSink.around(producer, config.topics().events(), config.eventQueueBytes())) {
       SyntheticGadget gadget = new SyntheticGadget("execsnoop", sink, "node-1");
       assertThat(gadget.isClosed()).isFalse();
       gadget.close();

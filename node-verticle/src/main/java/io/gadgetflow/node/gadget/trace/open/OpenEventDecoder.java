@@ -19,7 +19,8 @@ import java.lang.foreign.StructLayout;
 /**
  * Decodes {@code struct open_event} of src/main/bpf/trace/open/program.bpf.c into opensnoop's
  * event: pid, uid, comm, fd, ret, err, path. The kernel sends only the return value; fd and err are
- * derived from it as Inspektor Gadget does.
+ * derived from it as Inspektor Gadget does. A record ends with its path's terminating NUL, not at
+ * the end of the struct: the kernel copies only that much into the ring.
  */
 public final class OpenEventDecoder implements EventDecoder {
   /** {@code struct open_event}, padded to the alignment of its 8-byte header. */
@@ -32,9 +33,11 @@ public final class OpenEventDecoder implements EventDecoder {
           .withName("open_event");
 
   private static final long RET_OFFSET = offsetOf(OPEN_EVENT, "ret");
-  private static final long PATH_OFFSET = offsetOf(OPEN_EVENT, "path");
+  private static final int PATH_OFFSET = (int) offsetOf(OPEN_EVENT, "path");
   private static final int PATH_BYTES = sizeOf(OPEN_EVENT, "path");
-  private static final int RECORD_BYTES = (int) PATH_OFFSET + PATH_BYTES;
+
+  /** The shortest record: an empty path, its NUL alone. */
+  private static final int MIN_RECORD_BYTES = (int) PATH_OFFSET + 1;
 
   private static final JsonName FD = JsonName.of("fd");
   private static final JsonName RET = JsonName.of("ret");
@@ -51,7 +54,7 @@ public final class OpenEventDecoder implements EventDecoder {
 
   @Override
   public boolean decode(MemorySegment ring, long offset, int length, JsonEventWriter out) {
-    if (!EventHeader.fits(ring, offset, length, RECORD_BYTES)) {
+    if (!EventHeader.fits(ring, offset, length, MIN_RECORD_BYTES)) {
       malformedRecords++;
       return false;
     }
@@ -63,7 +66,7 @@ public final class OpenEventDecoder implements EventDecoder {
     out.field(FD, ret >= 0 ? ret : -1);
     out.field(RET, ret);
     out.field(ERR, ret >= 0 ? 0 : -(long) ret);
-    out.cStringField(PATH, ring, offset + PATH_OFFSET, PATH_BYTES);
+    out.cStringField(PATH, ring, offset + PATH_OFFSET, Math.min(PATH_BYTES, length - PATH_OFFSET));
     return true;
   }
 

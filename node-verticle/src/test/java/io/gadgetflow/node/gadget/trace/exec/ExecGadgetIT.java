@@ -8,6 +8,7 @@ import io.gadgetflow.node.bpf.NativeThreads;
 import io.gadgetflow.node.gadget.EventCollector;
 import io.gadgetflow.node.gadget.GadgetOptions;
 import io.gadgetflow.node.gadget.MountNamespaceFilter;
+import io.gadgetflow.node.gadget.Perl;
 import io.gadgetflow.node.gadget.RunningGadget;
 import io.gadgetflow.node.gadget.TestProcesses;
 import java.io.IOException;
@@ -59,6 +60,34 @@ class ExecGadgetIT {
     }
     assertThat(collector.awaitStopped()).isTrue();
     assertThat(NativeThreads.exists(threadName)).isFalse();
+  }
+
+  /**
+   * execveat(AT_FDCWD, "/bin/true", argv, envp, 0): glibc calls it only for fexecve, with an empty
+   * path. Its number differs between architectures.
+   */
+  private static final String EXECVEAT =
+      "my ($file, $marker) = ('/bin/true', $ARGV[0]);"
+          + " my $argv = pack('ppp', $file, $marker, undef); my $envp = pack('p', undef);"
+          + " syscall($ARGV[1], -100, $file, $argv, $envp, 0); exit 3;";
+
+  @Test
+  void reportsExecveatLikeExecve() throws Exception {
+    String marker = "gadgetflow-execveat-" + UUID.randomUUID();
+    int execveat = System.getProperty("os.arch").equals("aarch64") ? 281 : 322;
+    try (RunningGadget gadget =
+        RunningGadget.start(ExecGadget.PROGRAM, GadgetOptions.unfiltered())) {
+      EventCollector collector = EventCollector.start(gadget, "execveat-reader");
+      Perl.Run run = Perl.run(EXECVEAT, marker, execveat);
+      assertThat(run.exitStatus()).isZero();
+
+      JsonNode event = collector.await(e -> argument(e, 1).equals(marker), 1).getFirst();
+
+      assertThat(event.get("pid").asLong()).isEqualTo(run.pid());
+      assertThat(event.get("comm").asText()).isEqualTo("true");
+      assertThat(event.get("ret").asInt()).isZero();
+      assertThat(arguments(event)).containsExactly("/bin/true", marker);
+    }
   }
 
   @Test

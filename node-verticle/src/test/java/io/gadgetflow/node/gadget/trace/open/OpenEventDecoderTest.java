@@ -58,10 +58,29 @@ class OpenEventDecoderTest {
   }
 
   @Test
+  void aRecordEndingAtItsPathsNulIsWhole() {
+    byte[] record = openRecord(5, "/dev/null".getBytes(StandardCharsets.UTF_8));
+    int exactLength = 44 + "/dev/null".length() + 1;
+
+    assertThat(decoder.decode(MemorySegment.ofArray(record), 0, exactLength, out)).isTrue();
+    out.endObject();
+    assertThat(EventRecords.parse(out).get("path").asText()).isEqualTo("/dev/null");
+  }
+
+  @Test
+  void aPathCutByTheRecordsEndIsReadNoFurther() {
+    byte[] record = openRecord(5, "/dev/null".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(decoder.decode(MemorySegment.ofArray(record), 0, 44 + 4, out)).isTrue();
+    out.endObject();
+    assertThat(EventRecords.parse(out).get("path").asText()).isEqualTo("/dev");
+  }
+
+  @Test
   void skipsAndCountsShortRecords() {
     byte[] record = openRecord(3, "/x".getBytes(StandardCharsets.UTF_8));
 
-    assertThat(decoder.decode(MemorySegment.ofArray(record), 0, 299, out)).isFalse();
+    assertThat(decoder.decode(MemorySegment.ofArray(record), 0, 44, out)).isFalse();
     assertThat(decoder.decode(MemorySegment.ofArray(record), 0, 0, out)).isFalse();
     assertThat(decoder.decode(MemorySegment.ofArray(record), 8, 300, out)).isFalse();
     assertThat(decoder.malformedRecords()).isEqualTo(3);

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# GadgetFlow's node agent beside libbpf-tools and bpftrace on the same paced storms of real openat
+# and execve calls: per tracer and rate, the achieved rate, events delivered and lost, the tracer's
+# CPU per event, the cost it adds to each traced call, its peak RSS. Needs root and two cores: the
+# storm runs on core 0, each tracer (the agent's JVM, opensnoop, bpftrace, ...) on core 1, the
+# broker on core 0. See bench/README.md, "peers".
+#
+#   bench/peers/run.sh [SECONDS [RATES [WORKLOADS [TRACERS]]]]
+#   defaults: 10 s per step; 50000,100000,200000,400000 calls/s; open,exec,flood,contract;
+#   gadgetflow,libbpf-tools,bpftrace. AGENT_JVM_OPTIONS replaces the agent's JDK_JAVA_OPTIONS
+#   (default: the DaemonSet's, read from k8s/install/07-node.yaml); GADGETFLOW_ENV="NAME=VALUE ..."
+#   gives it settings (none: the defaults a user gets).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source bench/lib.sh
+install_debian_packages
+use_jdk25
+# The agent runs from the launcher jar and its lib/, as the image runs it; nothing is installed.
+./mvnw -B -q -pl bench,cli -am package -DskipTests
+BENCH_CLASSPATH="bench/target/bench.jar:$(cat bench/target/classpath)"
+mkdir -p bench/peers/target
+gcc -O2 -Wall -o bench/peers/target/storm bench/peers/storm.c
+export STORM=bench/peers/target/storm
+exec java "${BENCH_JVM_OPTIONS[@]}" -cp "$BENCH_CLASSPATH" io.gadgetflow.bench.peers.PeersBench "$@"

@@ -1,0 +1,643 @@
+package io.gadgetflow.bench.peers;
+
+import static io.gadgetflow.bench.shared.Figures.check;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.gadgetflow.api.gadget.GadgetCatalog;
+import io.gadgetflow.api.json.Json;
+import io.gadgetflow.api.kafka.ControlRecord;
+import io.gadgetflow.api.kafka.TopicNames;
+import io.gadgetflow.api.trace.Operation;
+import io.gadgetflow.api.trace.OutputMode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * GadgetFlow's node agent beside the reference tracers, on the same storms of real syscalls: the
+ * agent as the DaemonSet runs it (its own JVM, the DaemonSet's JVM options, default settings,
+ * events into a KRaft broker on this machine), libbpf-tools' opensnoop and execsnoop, and
+ * bpftrace's opensnoop.bt and execsnoop.bt. See bench/README.md, "peers".
+ *
+ * <p>Arguments: SECONDS per step (10), RATES (50000,100000,200000,400000), WORKLOADS
+ * (open,exec,flood,contract), TRACERS (gadgetflow,libbpf-tools,bpftrace). Environment: STORM (the
+ * generator, built by run.sh), AGENT_JAR (cli/target/gadgetflow.jar), AGENT_JVM_OPTIONS (the
+ * DaemonSet's JDK_JAVA_OPTIONS, read from k8s/install/07-node.yaml), GADGETFLOW_ENV (more
+ * GADGETFLOW_* settings for the agent, as NAME=VALUE separated by spaces: none by default).
+ */
+public final class PeersBench {
+  private static final String NODE = "peers-bench";
+  private static final Path DAEMONSET = Path.of("k8s/install/07-node.yaml");
+  private static final long TICKS_PER_SECOND = 100;
+  private static final Pattern LOST = Pattern.compile("[Ll]ost (\\d+) (?:events|samples)");
+  private static final byte[] WARNING = "\"type\":\"warn\"".getBytes(UTF_8);
+  private static final Duration QUIET_FOR = Duration.ofSeconds(2);
+
+  /** The workload that measures flood isolation ({@link FloodIsolation}) instead of a table row. */
+  private static final String FLOOD = "flood";
+
+  /** The workload that measures the event contract's cost ({@link EventContractCost}). */
+  private static final String CONTRACT = "contract";
+
+  private final int seconds;
+  private final Path storm;
+  private final Path work;
+  private final List<String> lines = new ArrayList<>();
+
+  private record Outcome(
+      long delivered, long allEvents, long reportedLost, double cpuSeconds, long peakRssKib) {}
+
+  private PeersBench(int seconds, Path storm, Path work) {
+    this.seconds = seconds;
+    this.storm = storm;
+    this.work = work;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+    List<Long> rates =
+        Arrays.stream((args.length > 1 ? args[1] : "50000,100000,200000,400000").split(","))
+            .map(Long::parseLong)
+            .toList();
+    List<String> workloads =
+        List.of((args.length > 2 ? args[2] : "open,exec," + FLOOD + "," + CONTRACT).split(","));
+    List<String> tracers =
+        List.of((args.length > 3 ? args[3] : "gadgetflow,libbpf-tools,bpftrace").split(","));
+    Path work = Files.createTempDirectory("gadgetflow-peers-");
+    PeersBench bench =
+        new PeersBench(seconds, Path.of(System.getenv("STORM")).toAbsolutePath(), work);
+    bench.run(rates, workloads, tracers);
+  }
+
+  private void run(List<Long> rates, List<String> workloads, List<String> tracers)
+      throws Exception {
+    Process broker = null;
+    Process agent = null;
+    List<String> floodRows = List.of();
+    List<String> contractRows = List.of();
+    try {
+      broker = startBroker();
+      String bootstrap = readBootstrap(broker);
+      if (tracers.contains("gadgetflow")) {
+        agent = startAgent(bootstrap);
+      }
+      try (Kafka kafka = new Kafka(bootstrap)) {
+        say("machine: %s", machine());
+        for (String workload : workloads) {
+          if (workload.equals(FLOOD) || workload.equals(CONTRACT)) {
+            continue;
+          }
+          if (agent != null) {
+            kafka.startTrace(workload);
+            awaitAgentEvents(kafka, workload);
+          }
+          for (int r = 0; r < rates.size(); r++) {
+            long rate = rates.get(r);
+            Storm untraced = runStorm(workload, rate, seconds);
+            row(workload, rate, "untraced", untraced, null, untraced);
+            // Each rate starts with another tracer: none always runs on the freshest machine.
+            for (int t = 0; t < tracers.size(); t++) {
+              String tracer = tracers.get((t + r) % tracers.size());
+              if (tracer.equals("gadgetflow")) {
+                gadgetflowStep(kafka, agent, workload, rate, untraced);
+              } else {
+                peerStep(tracer, workload, rate, untraced);
+              }
+            }
+          }
+        }
+      }
+      // Last, without the agent: its unfiltered trace would read the flood too.
+      stop(agent);
+      agent = null;
+      if (workloads.contains(FLOOD)) {
+        say("flood isolation: load %s", Files.readString(Path.of("/proc/loadavg")).strip());
+        floodRows = FloodIsolation.run(storm, bootstrap, NODE + "-flood", seconds);
+        floodRows.forEach(System.out::println);
+      }
+      if (workloads.contains(CONTRACT)) {
+        say("event contract: load %s", Files.readString(Path.of("/proc/loadavg")).strip());
+        contractRows = EventContractCost.run(bootstrap, NODE + "-contract");
+        contractRows.forEach(System.out::println);
+      }
+    } finally {
+      stop(agent);
+      stop(broker);
+    }
+    System.out.println();
+    System.out.println(
+        "| workload | offered/s | tracer | achieved/s | delivered | lost (reported) | tracer CPU"
+            + " µs/event | added ns per call | peak RSS MiB | all events | load |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+    lines.forEach(System.out::println);
+    if (!floodRows.isEmpty()) {
+      System.out.println();
+      System.out.println("| pod (own trace) | offered/s | achieved/s | calls | delivered | lost |");
+      System.out.println("|---|---|---|---|---|---|");
+      floodRows.forEach(System.out::println);
+    }
+    if (!contractRows.isEmpty()) {
+      System.out.println();
+      System.out.println(
+          "| event form | events | producer CPU µs/event | events/s | bytes sent/event |");
+      System.out.println("|---|---|---|---|---|");
+      contractRows.forEach(System.out::println);
+    }
+  }
+
+  // ---- Steps
+
+  private void gadgetflowStep(
+      Kafka kafka, Process agent, String workload, long rate, Storm untraced) throws Exception {
+    Map<TopicPartition, Long> before = kafka.endOffsets();
+    long cpuBefore = cpuTicks(agent.pid());
+    Storm traced = runStorm(workload, rate, seconds);
+    Counted counted = kafka.countUntilCaughtUp(before, traced, marker(workload));
+    long cpuTicks = cpuTicks(agent.pid()) - cpuBefore;
+    row(
+        workload,
+        rate,
+        "gadgetflow",
+        traced,
+        new Outcome(
+            counted.delivered(),
+            counted.all(),
+            counted.lost(),
+            (double) cpuTicks / TICKS_PER_SECOND,
+            peakRssKib(agent.pid())),
+        untraced);
+  }
+
+  private void peerStep(String tracer, String workload, long rate, Storm untraced)
+      throws Exception {
+    Path out = work.resolve(tracer + "-" + workload + "-" + rate + ".out");
+    Path err = work.resolve(tracer + "-" + workload + "-" + rate + ".err");
+    List<String> command = new ArrayList<>(List.of("taskset", "-c", "1"));
+    command.addAll(peerCommand(tracer, workload));
+    Process peer =
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
+    try {
+      awaitFile(out, peer, tracer.equals("bpftrace") ? 3 : 1);
+      long start = Files.size(out);
+      long cpuBefore = cpuTicks(peer.pid());
+      Storm traced = runStorm(workload, rate, seconds);
+      long[] counted = countLinesUntilCaughtUp(out, start, traced, marker(workload));
+      long cpuTicks = cpuTicks(peer.pid()) - cpuBefore;
+      long peak = peakRssKib(peer.pid());
+      interrupt(peer);
+      long lost = counted[2] + sumLost(Files.readString(err));
+      row(
+          workload,
+          rate,
+          tracer,
+          traced,
+          new Outcome(counted[0], counted[1], lost, (double) cpuTicks / TICKS_PER_SECOND, peak),
+          untraced);
+    } finally {
+      peer.destroyForcibly();
+      Files.deleteIfExists(out);
+    }
+  }
+
+  private static List<String> peerCommand(String tracer, String workload) {
+    return switch (tracer + "/" + workload) {
+      case "libbpf-tools/open" -> List.of("/usr/sbin/opensnoop");
+      // -x: failed execs too, as GadgetFlow and execsnoop.bt report them.
+      case "libbpf-tools/exec" -> List.of("/usr/sbin/execsnoop", "-x");
+      case "bpftrace/open" -> List.of("bpftrace", "/usr/sbin/opensnoop.bt");
+      case "bpftrace/exec" -> List.of("bpftrace", "/usr/sbin/execsnoop.bt");
+      default -> throw new IllegalArgumentException("no tracer " + tracer + " for " + workload);
+    };
+  }
+
+  // ---- Processes
+
+  private Process startBroker() throws IOException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "taskset",
+                "-c",
+                "0",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.gadgetflow.bench.nodepath.Broker"));
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  private static String readBootstrap(Process broker) throws IOException {
+    BufferedReader out = new BufferedReader(new InputStreamReader(broker.getInputStream(), UTF_8));
+    for (String line = out.readLine(); line != null; line = out.readLine()) {
+      if (line.startsWith("bootstrap=")) {
+        return line.substring("bootstrap=".length());
+      }
+    }
+    throw new IllegalStateException("the broker ended before it was ready");
+  }
+
+  /**
+   * The agent as k8s/install/07-node.yaml and k8s/images/Dockerfile run it: the image's java
+   * command line, the DaemonSet's JDK_JAVA_OPTIONS, default settings. Without container awareness
+   * (no API server here); its container lookups then all miss, as for host processes.
+   */
+  private Process startAgent(String bootstrap) throws IOException {
+    String jar = System.getenv().getOrDefault("AGENT_JAR", "cli/target/gadgetflow.jar");
+    List<String> command =
+        List.of(
+            "taskset",
+            "-c",
+            "1",
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow",
+            "-XX:MaxRAMPercentage=75",
+            "-jar",
+            jar,
+            "node");
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("agent.log").toFile());
+    Map<String, String> env = builder.environment();
+    env.put(
+        "JDK_JAVA_OPTIONS",
+        System.getenv().getOrDefault("AGENT_JVM_OPTIONS", daemonSetJvmOptions()));
+    env.put("GADGETFLOW_NODE_NAME", NODE);
+    env.put("GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+    env.put("GADGETFLOW_CONTAINER_AWARENESS", "false");
+    env.put("GADGETFLOW_METRICS_PORT", Integer.toString(freePort()));
+    for (String setting : System.getenv().getOrDefault("GADGETFLOW_ENV", "").split(" ")) {
+      if (!setting.isBlank()) {
+        String[] nameValue = setting.split("=", 2);
+        env.put(nameValue[0], nameValue[1]);
+      }
+    }
+    say("agent: %s, JDK_JAVA_OPTIONS=%s, log %s", command, env.get("JDK_JAVA_OPTIONS"), work);
+    return builder.start();
+  }
+
+  /** The value k8s/install/07-node.yaml gives the agent's JDK_JAVA_OPTIONS. */
+  private static String daemonSetJvmOptions() throws IOException {
+    List<String> manifest = Files.readAllLines(DAEMONSET);
+    for (int i = 0; i + 1 < manifest.size(); i++) {
+      if (manifest.get(i).strip().equals("- name: JDK_JAVA_OPTIONS")) {
+        String value = manifest.get(i + 1).strip();
+        check(value.startsWith("value: \""), "no value for JDK_JAVA_OPTIONS in " + DAEMONSET);
+        return value.substring("value: \"".length(), value.length() - 1);
+      }
+    }
+    throw new IllegalStateException("no JDK_JAVA_OPTIONS in " + DAEMONSET);
+  }
+
+  /** Small storms until the agent's trace delivers: it has started and the JIT has begun. */
+  private void awaitAgentEvents(Kafka kafka, String workload) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (System.nanoTime() < deadline) {
+      Map<TopicPartition, Long> before = kafka.endOffsets();
+      Storm probe = runStorm(workload, 20_000, 2);
+      Counted counted = kafka.countUntilCaughtUp(before, probe, marker(workload));
+      if (counted.delivered() >= probe.offered()) {
+        say(
+            "agent traces %s (%d of %d probe events)",
+            workload, counted.delivered(), probe.offered());
+        return;
+      }
+    }
+    throw new IllegalStateException("the agent delivered no events; see " + work);
+  }
+
+  private Storm runStorm(String workload, long rate, int stormSeconds) throws Exception {
+    return Storm.await(Storm.start(storm, List.of(), workload, rate, stormSeconds));
+  }
+
+  private static void awaitFile(Path file, Process process, int lines) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (System.nanoTime() < deadline) {
+      check(process.isAlive(), "the tracer ended: " + process.info().commandLine().orElse(""));
+      if (Files.size(file) > 0 && Files.readAllLines(file).size() >= lines) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("the tracer printed nothing: " + file);
+  }
+
+  private static void interrupt(Process process) throws Exception {
+    new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+    if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+
+  private static void stop(Process process) throws InterruptedException {
+    if (process != null) {
+      process.destroy();
+      if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  // ---- Reading what tracers wrote
+
+  /**
+   * What the storm's calls leave in every tracer's output: the path it opens, the program it fails
+   * to execute. The storm's process also opens its libraries (and taskset's) before it starts.
+   */
+  private static String marker(String workload) {
+    return workload.equals("open") ? "/dev/null" : "gf-storm-exec";
+  }
+
+  /**
+   * Lines of the storm's calls (its pid in the first or second column, and the {@link #marker}),
+   * all event lines, and the events the tracer said it lost, in what it wrote from {@code start} on
+   * until it has written every call of the storm or none for a while: the other processes of this
+   * machine keep it writing, so its output never goes quiet.
+   */
+  private static long[] countLinesUntilCaughtUp(Path file, long start, Storm storm, String marker)
+      throws Exception {
+    String pidText = Long.toString(storm.pid());
+    long mine = 0;
+    long all = 0;
+    long lost = 0;
+    long lastMine = System.nanoTime();
+    try (java.io.RandomAccessFile in = new java.io.RandomAccessFile(file.toFile(), "r")) {
+      in.seek(start);
+      StringBuilder line = new StringBuilder();
+      byte[] buffer = new byte[1 << 20];
+      while (mine < storm.offered() && System.nanoTime() - lastMine < QUIET_FOR.toNanos()) {
+        int read = in.read(buffer);
+        if (read <= 0) {
+          Thread.sleep(100);
+          continue;
+        }
+        for (int i = 0; i < read; i++) {
+          char c = (char) (buffer[i] & 0xff);
+          if (c != '\n') {
+            line.append(c);
+            continue;
+          }
+          String text = line.toString();
+          line.setLength(0);
+          lost += sumLost(text);
+          String[] columns = text.strip().split("\\s+", 3);
+          // An event line has the pid in its first column (opensnoop, the .bt tools' opensnoop)
+          // or its second (execsnoop after the command's name, execsnoop.bt after the time).
+          if (columns.length < 2 || !(isNumber(columns[0]) || isNumber(columns[1]))) {
+            continue;
+          }
+          all++;
+          if ((columns[0].equals(pidText) || columns[1].equals(pidText)) && text.contains(marker)) {
+            mine++;
+            lastMine = System.nanoTime();
+          }
+        }
+      }
+    }
+    return new long[] {mine, all, lost};
+  }
+
+  private static boolean isNumber(String column) {
+    return !column.isEmpty() && column.chars().allMatch(Character::isDigit);
+  }
+
+  private static long sumLost(String text) {
+    long lost = 0;
+    Matcher matcher = LOST.matcher(text);
+    while (matcher.find()) {
+      lost += Long.parseLong(matcher.group(1));
+    }
+    return lost;
+  }
+
+  private static long cpuTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // utime and stime: the 14th and 15th fields, the 12th and 13th after the command's.
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+  }
+
+  private static long peakRssKib(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+
+  // ---- Output
+
+  private void row(
+      String workload, long rate, String tracer, Storm storm, Outcome outcome, Storm untraced)
+      throws IOException {
+    String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    String line;
+    if (outcome == null) {
+      line =
+          String.format(
+              Locale.ROOT,
+              "| %s | %,d | %s | %,.0f | | | | %.0f ns/call itself | | | %s |",
+              workload,
+              rate,
+              tracer,
+              storm.achievedRate(),
+              storm.cpuNanosPerCall(),
+              load);
+    } else {
+      line =
+          String.format(
+              Locale.ROOT,
+              "| %s | %,d | %s | %,.0f | %,d (%.2f %%) | %,d | %.2f | %+.0f | %.0f | %,d | %s |",
+              workload,
+              rate,
+              tracer,
+              storm.achievedRate(),
+              outcome.delivered(),
+              100.0 * outcome.delivered() / storm.offered(),
+              outcome.reportedLost(),
+              outcome.allEvents() == 0 ? 0 : outcome.cpuSeconds() * 1e6 / outcome.allEvents(),
+              storm.cpuNanosPerCall() - untraced.cpuNanosPerCall(),
+              outcome.peakRssKib() / 1024.0,
+              outcome.allEvents(),
+              load);
+    }
+    lines.add(line);
+    System.out.println(line);
+  }
+
+  private static void say(String format, Object... args) {
+    System.out.printf(Locale.ROOT, format + "%n", args);
+  }
+
+  private static String machine() throws IOException {
+    String model =
+        Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+            .filter(line -> line.startsWith("model name"))
+            .findFirst()
+            .map(line -> line.substring(line.indexOf(':') + 2))
+            .orElse("?");
+    return String.format(
+        Locale.ROOT,
+        "%s, %d cpus, kernel %s, java %s, %s UTC, load %s",
+        model,
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.version"),
+        System.getProperty("java.version"),
+        Instant.now(),
+        Files.readString(Path.of("/proc/loadavg")).strip());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  // ---- Kafka
+
+  private record Counted(long delivered, long all, long lost) {}
+
+  /** The control topic for the agent's traces, and counting in the events topic. */
+  private static final class Kafka implements AutoCloseable {
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final List<TopicPartition> partitions;
+
+    Kafka(String bootstrap) {
+      producer =
+          new KafkaProducer<>(
+              Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+              new ByteArraySerializer(),
+              new ByteArraySerializer());
+      consumer =
+          new KafkaConsumer<>(
+              Map.of(
+                  ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  bootstrap,
+                  ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                  10_000,
+                  ConsumerConfig.FETCH_MAX_BYTES_CONFIG,
+                  64 * 1024 * 1024),
+              new ByteArrayDeserializer(),
+              new ByteArrayDeserializer());
+      String topic = TopicNames.DEFAULTS.events();
+      partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(PartitionInfo::partition)
+              .map(partition -> new TopicPartition(topic, partition))
+              .toList();
+      consumer.assign(partitions);
+    }
+
+    void startTrace(String workload) throws Exception {
+      String uid = UUID.randomUUID().toString();
+      ControlRecord start =
+          new ControlRecord(
+              "gadget",
+              "peers-" + workload,
+              uid,
+              1,
+              NODE,
+              (workload.equals("open") ? GadgetCatalog.OPENSNOOP : GadgetCatalog.EXECSNOOP).name(),
+              null,
+              OutputMode.STREAM,
+              null,
+              Map.of(),
+              Operation.START,
+              UUID.randomUUID().toString(),
+              true,
+              Instant.now());
+      producer
+          .send(
+              new ProducerRecord<>(
+                  TopicNames.DEFAULTS.control(), uid.getBytes(UTF_8), Json.encode(start)))
+          .get();
+    }
+
+    Map<TopicPartition, Long> endOffsets() {
+      return consumer.endOffsets(partitions);
+    }
+
+    /**
+     * Events of the storm's process, all events, and the losses warning events told of, from {@code
+     * from} on, until the agent has delivered every call of the storm or none for a while: the
+     * other processes of this machine keep it sending, so the topic never goes quiet.
+     */
+    Counted countUntilCaughtUp(Map<TopicPartition, Long> from, Storm storm, String marker) {
+      byte[] pidField = (",\"pid\":" + storm.pid() + ",").getBytes(UTF_8);
+      byte[] markerBytes = marker.getBytes(UTF_8);
+      long mine = 0;
+      long all = 0;
+      long lost = 0;
+      for (TopicPartition partition : partitions) {
+        consumer.seek(partition, from.get(partition));
+      }
+      long lastMine = System.nanoTime();
+      while (mine < storm.offered() && System.nanoTime() - lastMine < QUIET_FOR.toNanos()) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+          byte[] value = record.value();
+          if (indexOf(value, WARNING) >= 0) {
+            lost += sumLost(new String(value, UTF_8));
+          } else {
+            all++;
+            if (indexOf(value, pidField) >= 0 && indexOf(value, markerBytes) >= 0) {
+              mine++;
+              lastMine = System.nanoTime();
+            }
+          }
+        }
+      }
+      return new Counted(mine, all, lost);
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+      outer:
+      for (int i = 0; i <= haystack.length - needle.length; i++) {
+        for (int j = 0; j < needle.length; j++) {
+          if (haystack[i + j] != needle[j]) {
+            continue outer;
+          }
+        }
+        return i;
+      }
+      return -1;
+    }
+
+    @Override
+    public void close() {
+      producer.close();
+      consumer.close();
+    }
+  }
+}
