@@ -11,15 +11,12 @@ import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.kafka.ContractRecords.Read;
 import io.gadgetflow.testing.PoisonRecords;
+import io.gadgetflow.testing.SeededCases;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.Test;
 
 /**
  * Whatever is written to a contract topic, reading it answers: a record that carries what its
@@ -30,9 +27,47 @@ import net.jqwik.api.constraints.Size;
 class ContractRecordsPropertiesTest {
   private static final String UID = "6f1c2a9e-0b7d-4a53-9d59-3e2f1c0b8a71";
 
-  @Property(tries = 3000)
-  void anyControlValueIsReadOrSkippedWithAFault(
-      @ForAll("keys") String key, @ForAll("controlValues") byte[] value) {
+  private static final byte[] CONTROL =
+      Json.encode(
+          new ControlRecord(
+              "gadget",
+              "exec",
+              UID,
+              1,
+              "node-1",
+              "execsnoop",
+              null,
+              OutputMode.STREAM,
+              null,
+              Map.of("k", "v"),
+              Operation.START,
+              "op-1",
+              true,
+              Instant.EPOCH));
+  private static final byte[] STATUS =
+      Json.encode(
+          new NodeReport(
+              "node-1",
+              UID,
+              "op-1",
+              TraceState.STARTED,
+              "[]",
+              null,
+              null,
+              new EventCounters(3, 1),
+              Instant.EPOCH));
+  private static final byte[] EVENT =
+      "{\"timestamp\":1,\"type\":\"normal\",\"pid\":4,\"comm\":\"true\",\"node\":\"n\"}"
+          .getBytes(StandardCharsets.UTF_8);
+
+  @Test
+  void anyControlValueIsReadOrSkippedWithAFault() {
+    SeededCases.check(
+        3000,
+        random -> controlValueIsReadOrSkipped(key(random), PoisonRecords.value(CONTROL, random)));
+  }
+
+  private static void controlValueIsReadOrSkipped(String key, byte[] value) {
     Read<ControlRecord> read = ContractRecords.controlRecord(key, value);
 
     switch (read) {
@@ -52,9 +87,14 @@ class ContractRecordsPropertiesTest {
     }
   }
 
-  @Property(tries = 3000)
-  void anyStatusValueIsReadOrSkippedWithAFault(
-      @ForAll("keys") String key, @ForAll("statusValues") byte[] value) {
+  @Test
+  void anyStatusValueIsReadOrSkippedWithAFault() {
+    SeededCases.check(
+        3000,
+        random -> statusValueIsReadOrSkipped(key(random), PoisonRecords.value(STATUS, random)));
+  }
+
+  private static void statusValueIsReadOrSkipped(String key, byte[] value) {
     Read<NodeReport> read = ContractRecords.nodeReport(key, value);
 
     switch (read) {
@@ -70,9 +110,14 @@ class ContractRecordsPropertiesTest {
     }
   }
 
-  @Property(tries = 3000)
-  void anyEventValueIsPassedOnOnlyAsOneJsonObject(
-      @ForAll("keys") String key, @ForAll("eventValues") byte[] value) throws Exception {
+  @Test
+  void anyEventValueIsPassedOnOnlyAsOneJsonObject() {
+    SeededCases.check(
+        3000,
+        random -> eventValueIsPassedOnAsAnObject(key(random), PoisonRecords.value(EVENT, random)));
+  }
+
+  private static void eventValueIsPassedOnAsAnObject(String key, byte[] value) throws Exception {
     Read<String> read = ContractRecords.event(key, value, 512 * 1024);
 
     if (read instanceof Read.Valid<String>(String json)) {
@@ -81,58 +126,23 @@ class ContractRecordsPropertiesTest {
     }
   }
 
-  @Property(tries = 500)
-  void arbitraryBytesAreNeverAControlRecord(@ForAll @Size(max = 300) byte[] value) {
-    assertThat(ContractRecords.controlRecord(UID, value)).isInstanceOf(Read.Skipped.class);
+  @Test
+  void arbitraryBytesAreNeverAControlRecord() {
+    SeededCases.check(
+        500,
+        random -> {
+          byte[] value = new byte[random.nextInt(301)];
+          random.nextBytes(value);
+          assertThat(ContractRecords.controlRecord(UID, value)).isInstanceOf(Read.Skipped.class);
+        });
   }
 
-  @Provide
-  Arbitrary<String> keys() {
-    return Arbitraries.oneOf(
-        Arbitraries.just(UID), Arbitraries.strings().ofMaxLength(40), Arbitraries.just(null));
-  }
-
-  @Provide
-  Arbitrary<byte[]> controlValues() {
-    return PoisonRecords.values(
-        Json.encode(
-            new ControlRecord(
-                "gadget",
-                "exec",
-                UID,
-                1,
-                "node-1",
-                "execsnoop",
-                null,
-                OutputMode.STREAM,
-                null,
-                Map.of("k", "v"),
-                Operation.START,
-                "op-1",
-                true,
-                Instant.EPOCH)));
-  }
-
-  @Provide
-  Arbitrary<byte[]> statusValues() {
-    return PoisonRecords.values(
-        Json.encode(
-            new NodeReport(
-                "node-1",
-                UID,
-                "op-1",
-                TraceState.STARTED,
-                "[]",
-                null,
-                null,
-                new EventCounters(3, 1),
-                Instant.EPOCH)));
-  }
-
-  @Provide
-  Arbitrary<byte[]> eventValues() {
-    return PoisonRecords.values(
-        "{\"timestamp\":1,\"type\":\"normal\",\"pid\":4,\"comm\":\"true\",\"node\":\"n\"}"
-            .getBytes(StandardCharsets.UTF_8));
+  /** The trace's UID, any text, or no key at all. */
+  private static String key(RandomGenerator random) {
+    return switch (random.nextInt(3)) {
+      case 0 -> UID;
+      case 1 -> PoisonRecords.anyText(random, 40);
+      default -> null;
+    };
   }
 }

@@ -7,16 +7,14 @@ import io.gadgetflow.api.gadget.GadgetDescriptor;
 import io.gadgetflow.kafka.ContractRecords;
 import io.gadgetflow.kafka.ContractRecords.Read;
 import io.gadgetflow.testing.PoisonRecords;
+import io.gadgetflow.testing.SeededCases;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code kubectl gadget} keeps printing whatever a node, or anybody who may write the events topic,
@@ -33,30 +31,57 @@ class EventPrinterPropertiesTest {
       "{\"timestamp\":1795601076143759629,\"type\":\"normal\",\"pid\":4,\"ppid\":1,"
           + "\"comm\":\"true\",\"ret\":0,\"args\":[\"/bin/true\",\"x\"],\"node\":\"n1\"}";
 
-  @Property(tries = 1500)
-  void everyPrinterTakesAnyEventTheTopicPassesOn(
-      @ForAll("printers") Printer printer, @ForAll("events") byte[] value) {
-    if (ContractRecords.event(UID, value, Integer.MAX_VALUE)
-        instanceof Read.Valid<String>(String json)) {
-      printer.printer().event(json);
-    }
+  private static final List<String> RESULTS =
+      List.of(
+          "{\"valType\":\"usecs\",\"data\":[{\"count\":3,\"intervalStart\":0,\"intervalEnd\":1},{\"count\":9223372036854775807,\"intervalStart\":2,\"intervalEnd\":3}]}",
+          "{\"list\":[{\"pid\":1,\"comm\":\"init\",\"node\":\"n1\"}]}");
+  private static final List<String> PRINTERS =
+      List.of(
+          "exec columns",
+          "exec json",
+          "process columns",
+          "biolatency columns",
+          "top columns",
+          "top on a terminal");
+
+  @Test
+  void everyPrinterTakesAnyEventTheTopicPassesOn() {
+    SeededCases.check(
+        1500,
+        random -> {
+          Printer printer = printer(random);
+          if (ContractRecords.event(UID, event(random), Integer.MAX_VALUE)
+              instanceof Read.Valid<String>(String json)) {
+            printer.printer().event(json);
+          }
+        });
   }
 
-  @Property(tries = 1000)
-  void everyPrinterTakesAnyResult(
-      @ForAll("printers") Printer printer, @ForAll("results") byte[] output) {
-    printer.printer().result("n1", new String(output, StandardCharsets.UTF_8));
+  @Test
+  void everyPrinterTakesAnyResult() {
+    SeededCases.check(
+        1000,
+        random -> {
+          Printer printer = printer(random);
+          String good = RESULTS.get(random.nextInt(RESULTS.size()));
+          byte[] output = PoisonRecords.value(good.getBytes(StandardCharsets.UTF_8), random);
+          printer.printer().result("n1", new String(output, StandardCharsets.UTF_8));
+        });
   }
 
-  @Property(tries = 300)
-  void aTopTableSortsRowsWhoseColumnsDisagreeInType(@ForAll("events") byte[] value) {
-    Printer top = Printer.top(true);
-    top.printer().event(TOP_REPORT);
-    if (ContractRecords.event(UID, value, Integer.MAX_VALUE)
-        instanceof Read.Valid<String>(String json)) {
-      top.printer().event(json);
-    }
-    assertThat(top.out().toString()).contains("FILENAME");
+  @Test
+  void aTopTableSortsRowsWhoseColumnsDisagreeInType() {
+    SeededCases.check(
+        300,
+        random -> {
+          Printer top = Printer.top(true);
+          top.printer().event(TOP_REPORT);
+          if (ContractRecords.event(UID, event(random), Integer.MAX_VALUE)
+              instanceof Read.Valid<String>(String json)) {
+            top.printer().event(json);
+          }
+          assertThat(top.out().toString()).contains("FILENAME");
+        });
   }
 
   /** A printer and what it wrote. */
@@ -95,45 +120,22 @@ class EventPrinterPropertiesTest {
     }
   }
 
-  @Provide
-  Arbitrary<Printer> printers() {
-    return Arbitraries.of(
-            List.of(
-                "exec columns",
-                "exec json",
-                "process columns",
-                "biolatency columns",
-                "top columns",
-                "top on a terminal"))
-        .map(
-            name ->
-                switch (name) {
-                  case "exec columns" -> Printer.of(name, GadgetCatalog.EXECSNOOP, "columns");
-                  case "exec json" -> Printer.of(name, GadgetCatalog.EXECSNOOP, "json");
-                  case "process columns" ->
-                      Printer.of(name, GadgetCatalog.PROCESS_COLLECTOR, "columns");
-                  case "biolatency columns" ->
-                      Printer.of(name, GadgetCatalog.BIOLATENCY, "columns");
-                  case "top columns" -> Printer.of(name, GadgetCatalog.FILETOP, "columns");
-                  default -> Printer.top(true);
-                });
+  /** A fresh printer of any gadget and format. */
+  private static Printer printer(RandomGenerator random) {
+    String name = PRINTERS.get(random.nextInt(PRINTERS.size()));
+    return switch (name) {
+      case "exec columns" -> Printer.of(name, GadgetCatalog.EXECSNOOP, "columns");
+      case "exec json" -> Printer.of(name, GadgetCatalog.EXECSNOOP, "json");
+      case "process columns" -> Printer.of(name, GadgetCatalog.PROCESS_COLLECTOR, "columns");
+      case "biolatency columns" -> Printer.of(name, GadgetCatalog.BIOLATENCY, "columns");
+      case "top columns" -> Printer.of(name, GadgetCatalog.FILETOP, "columns");
+      default -> Printer.top(true);
+    };
   }
 
-  @Provide
-  Arbitrary<byte[]> events() {
-    return Arbitraries.oneOf(
-        PoisonRecords.values(EXEC_EVENT.getBytes(StandardCharsets.UTF_8)),
-        PoisonRecords.values(TOP_REPORT.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  @Provide
-  Arbitrary<byte[]> results() {
-    return Arbitraries.oneOf(
-        PoisonRecords.values(
-            "{\"valType\":\"usecs\",\"data\":[{\"count\":3,\"intervalStart\":0,\"intervalEnd\":1},{\"count\":9223372036854775807,\"intervalStart\":2,\"intervalEnd\":3}]}"
-                .getBytes(StandardCharsets.UTF_8)),
-        PoisonRecords.values(
-            "{\"list\":[{\"pid\":1,\"comm\":\"init\",\"node\":\"n1\"}]}"
-                .getBytes(StandardCharsets.UTF_8)));
+  /** An event value made from an exec event or a top report. */
+  private static byte[] event(RandomGenerator random) {
+    String good = random.nextBoolean() ? EXEC_EVENT : TOP_REPORT;
+    return PoisonRecords.value(good.getBytes(StandardCharsets.UTF_8), random);
   }
 }

@@ -1,24 +1,24 @@
 package io.gadgetflow.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gadgetflow.api.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
+import java.util.random.RandomGenerator;
 
 /**
  * Bad values for a topic's reader, made from one good value of that topic: what anybody who may
- * write the topic could write there. For property tests ({@link #values}) and for tests that write
- * them to a real broker ({@link #examples}).
+ * write the topic could write there. For property tests ({@link #value}, with {@link SeededCases})
+ * and for tests that write them to a real broker ({@link #examples}).
  */
 public final class PoisonRecords {
   /**
@@ -29,43 +29,76 @@ public final class PoisonRecords {
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   private static final int DEEP_NESTING = 5_000;
+  private static final List<String> KEYWORDS =
+      List.of("Started", "START", "start", "Stream", "", " ");
+  private static final List<Long> EDGE_LONGS = List.of(0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE);
+  private static final List<Double> EDGE_DOUBLES =
+      List.of(0.0, -0.0, Double.MIN_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, 1e-300, -1.5e300);
 
   private PoisonRecords() {}
 
   /**
-   * Generated values: arbitrary bytes, JSON of every shape, {@code good} with a field removed,
-   * nulled, of another type or added, {@code good} cut short, nested too deep, with invalid UTF-8,
-   * near the size limit; and {@code good} itself now and then.
+   * One generated value, drawn from {@code random}: arbitrary bytes, JSON of every shape, {@code
+   * good} with a field removed, nulled, of another type or added, {@code good} cut short, nested
+   * too deep, with invalid UTF-8, near the size limit; and {@code good} itself now and then.
    */
-  public static Arbitrary<byte[]> values(byte[] good) {
+  public static byte[] value(byte[] good, RandomGenerator random) {
     ObjectNode object = object(good);
     List<String> fields = fieldNames(object);
-    Arbitrary<JsonNode> anyJson = anyJson();
-    return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(10, Arbitraries.bytes().array(byte[].class).ofMaxSize(300)),
-        net.jqwik.api.Tuple.of(10, anyJson.map(PoisonRecords::bytes)),
-        net.jqwik.api.Tuple.of(
-            10, Arbitraries.of(fields).map(field -> bytes(object.deepCopy().without(field)))),
-        net.jqwik.api.Tuple.of(
-            20,
-            Combinators.combine(Arbitraries.of(fields), anyJson)
-                .as((field, value) -> bytes(object.deepCopy().set(field, value)))),
-        net.jqwik.api.Tuple.of(
-            5,
-            Combinators.combine(Arbitraries.strings().ofMaxLength(10), anyJson)
-                .as((field, value) -> bytes(object.deepCopy().set(field, value)))),
-        net.jqwik.api.Tuple.of(
-            5,
-            Arbitraries.integers()
-                .between(0, Math.max(0, good.length - 1))
-                .map(length -> Arrays.copyOf(good, length))),
-        net.jqwik.api.Tuple.of(2, Arbitraries.just(deeplyNested())),
-        net.jqwik.api.Tuple.of(2, Arbitraries.of(fields).map(field -> invalidUtf8(object, field))),
-        net.jqwik.api.Tuple.of(1, Arbitraries.just(nearSizeLimit(object))),
-        net.jqwik.api.Tuple.of(3, Arbitraries.just(good)));
+    int kind = random.nextInt(68);
+    if (kind < 10) {
+      byte[] value = new byte[random.nextInt(301)];
+      random.nextBytes(value);
+      return value;
+    } else if (kind < 20) {
+      return bytes(anyJson(random));
+    } else if (kind < 30) {
+      return bytes(object.deepCopy().without(anyOf(fields, random)));
+    } else if (kind < 50) {
+      return bytes(object.deepCopy().set(anyOf(fields, random), anyJson(random)));
+    } else if (kind < 55) {
+      return bytes(object.deepCopy().set(anyText(random, 10), anyJson(random)));
+    } else if (kind < 60) {
+      return Arrays.copyOf(good, random.nextInt(Math.max(1, good.length)));
+    } else if (kind < 62) {
+      return deeplyNested();
+    } else if (kind < 64) {
+      return invalidUtf8(object, anyOf(fields, random));
+    } else if (kind < 65) {
+      return nearSizeLimit(object);
+    }
+    return good.clone();
   }
 
-  /** One value of each kind {@link #values} makes, to write to a broker. */
+  /**
+   * Text of up to {@code maxLength} characters: printable ASCII, control characters, other
+   * languages and characters beyond the Basic Multilingual Plane, and words a reader may take for a
+   * keyword.
+   */
+  public static String anyText(RandomGenerator random, int maxLength) {
+    if (random.nextInt(5) == 0) {
+      return anyOf(KEYWORDS, random);
+    }
+    int length = random.nextInt(maxLength + 1);
+    StringBuilder text = new StringBuilder(length);
+    while (text.length() < length) {
+      int codePoint =
+          switch (random.nextInt(4)) {
+            case 0 -> random.nextInt(0x20, 0x7f);
+            case 1 -> random.nextInt(0x00, 0x20);
+            case 2 -> random.nextInt(0xa0, Character.MIN_SURROGATE);
+            default -> random.nextInt(Character.MIN_SUPPLEMENTARY_CODE_POINT, 0x20000);
+          };
+      if (text.length() + Character.charCount(codePoint) <= length) {
+        text.appendCodePoint(codePoint);
+      } else {
+        text.append('x');
+      }
+    }
+    return text.toString();
+  }
+
+  /** One value of each kind {@link #value} makes, to write to a broker. */
   public static List<byte[]> examples(byte[] good) {
     ObjectNode object = object(good);
     String field = fieldNames(object).getFirst();
@@ -90,29 +123,64 @@ public final class PoisonRecords {
     return examples;
   }
 
-  /** JSON values of every type, objects and arrays a few levels deep. */
-  private static Arbitrary<JsonNode> anyJson() {
-    Arbitrary<JsonNode> scalars =
-        Arbitraries.oneOf(
-            Arbitraries.just(JSON.nullNode()),
-            Arbitraries.of(true, false).map(JSON::booleanNode),
-            Arbitraries.longs().map(JSON::numberNode),
-            Arbitraries.doubles().map(JSON::numberNode),
-            Arbitraries.bigIntegers()
-                .between(
-                    java.math.BigInteger.TWO.pow(70).negate(), java.math.BigInteger.TWO.pow(70))
-                .map(JSON::numberNode),
-            Arbitraries.strings().ofMaxLength(20).map(JSON::textNode),
-            Arbitraries.of("Started", "START", "start", "Stream", "", " ").map(JSON::textNode));
-    return Arbitraries.recursive(
-        () -> scalars,
-        element ->
-            Arbitraries.oneOf(
-                element.list().ofMaxSize(3).map(items -> JSON.arrayNode().addAll(items)),
-                Combinators.combine(Arbitraries.strings().ofMaxLength(8), element)
-                    .as((name, value) -> (JsonNode) JSON.objectNode().set(name, value))),
-        0,
-        3);
+  /** A JSON value of any type: a scalar, or arrays and objects up to three levels deep. */
+  private static JsonNode anyJson(RandomGenerator random) {
+    return anyJson(random, random.nextInt(4));
+  }
+
+  private static JsonNode anyJson(RandomGenerator random, int depth) {
+    if (depth == 0) {
+      return anyScalar(random);
+    }
+    int size = random.nextInt(4);
+    if (random.nextBoolean()) {
+      ArrayNode array = JSON.arrayNode();
+      for (int i = 0; i < size; i++) {
+        array.add(anyJson(random, depth - 1));
+      }
+      return array;
+    }
+    ObjectNode object = JSON.objectNode();
+    for (int i = 0; i < size; i++) {
+      object.set(anyText(random, 8), anyJson(random, depth - 1));
+    }
+    return object;
+  }
+
+  private static JsonNode anyScalar(RandomGenerator random) {
+    return switch (random.nextInt(7)) {
+      case 0 -> JSON.nullNode();
+      case 1 -> JSON.booleanNode(random.nextBoolean());
+      case 2 -> JSON.numberNode(anyLong(random));
+      case 3 -> JSON.numberNode(anyDouble(random));
+      case 4 -> JSON.numberNode(anyBigInteger(random));
+      case 5 -> JSON.textNode(anyText(random, 20));
+      default -> JSON.textNode(anyOf(KEYWORDS, random));
+    };
+  }
+
+  private static long anyLong(RandomGenerator random) {
+    return random.nextBoolean() ? random.nextLong() : anyOf(EDGE_LONGS, random);
+  }
+
+  /** A finite double of any magnitude: JSON has no NaN nor infinity. */
+  private static double anyDouble(RandomGenerator random) {
+    if (random.nextBoolean()) {
+      return anyOf(EDGE_DOUBLES, random);
+    }
+    double value = Double.longBitsToDouble(random.nextLong());
+    return Double.isFinite(value) ? value : random.nextGaussian();
+  }
+
+  /** An integer of up to 71 bits and a sign: beyond what a long holds. */
+  private static BigInteger anyBigInteger(RandomGenerator random) {
+    byte[] magnitude = new byte[9];
+    random.nextBytes(magnitude);
+    return new BigInteger(magnitude);
+  }
+
+  private static <T> T anyOf(List<T> items, RandomGenerator random) {
+    return items.get(random.nextInt(items.size()));
   }
 
   private static byte[] deeplyNested() {
