@@ -22,6 +22,12 @@ GADGETFLOW_DEBIAN_PACKAGES+=(libbpf-tools)
 # its workload).
 GADGETFLOW_DEBIAN_PACKAGES+=(nftables bpftrace)
 
+# What the local cluster (`gadgetflow cluster` and the end-to-end tests) runs and builds its images
+# with: containerd and runc run the pods, the CNI plugins connect them, mmdebstrap and umoci make
+# the images, catatonit is the pods' pause process, iproute2 makes the node's bridge.
+GADGETFLOW_CLUSTER_PACKAGES=(containerd runc containernetworking-plugins mmdebstrap umoci catatonit
+  iproute2)
+
 die() {
   echo "gadgetflow: $*" >&2
   exit 1
@@ -43,10 +49,12 @@ use_jdk25() {
   die "no JDK 25 found (looked at JAVA_HOME and /usr/lib/jvm/*25*); install one, e.g. temurin-25-jdk"
 }
 
+# Installs those of the given packages (default: GADGETFLOW_DEBIAN_PACKAGES) that are missing.
 install_debian_packages() {
   local missing=()
   local package
-  for package in "${GADGETFLOW_DEBIAN_PACKAGES[@]}"; do
+  (($# > 0)) || set -- "${GADGETFLOW_DEBIAN_PACKAGES[@]}"
+  for package in "$@"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
       || missing+=("$package")
   done
@@ -64,6 +72,18 @@ prepare_control_plane() {
   local built
   built="$("$(dirname "${BASH_SOURCE[0]}")/../k8s/control-plane/build.sh")" \
     || die "building etcd and kube-apiserver failed (k8s/control-plane/build.sh)"
+  export GADGETFLOW_CONTROL_PLANE_BIN="${built##*$'\n'}"
+}
+
+# What a local cluster needs beyond prepare_machine: its Debian packages, and kubelet,
+# kube-scheduler and kube-controller-manager built beside etcd and kube-apiserver (the same folder,
+# so GADGETFLOW_CONTROL_PLANE_BIN names all five).
+prepare_cluster() {
+  install_debian_packages "${GADGETFLOW_CLUSTER_PACKAGES[@]}"
+  local built
+  built="$("$(dirname "${BASH_SOURCE[0]}")/../k8s/control-plane/build.sh" etcd kube-apiserver \
+    kube-controller-manager kube-scheduler kubelet)" \
+    || die "building the Kubernetes programs failed (k8s/control-plane/build.sh)"
   export GADGETFLOW_CONTROL_PLANE_BIN="${built##*$'\n'}"
 }
 

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Builds a real kube-apiserver and etcd from the Go modules pinned in this folder's go.mod,
-# once per version pair, into
+# Builds Kubernetes programs from the Go modules pinned in this folder's go.mod, once per version
+# pair, into
 #   ${XDG_CACHE_HOME:-~/.cache}/gadgetflow/control-plane/<KUBERNETES_VERSION>-<ETCD_VERSION>/
 # and prints that folder as the last line on stdout (everything else goes to stderr).
-# A second run finds both binaries there and returns at once.
+#
+#   build.sh                 etcd and kube-apiserver (what `gadgetflow up` and the tests need)
+#   build.sh PROGRAM...      these programs, any of: etcd kube-apiserver kube-controller-manager
+#                            kube-scheduler kubelet (`gadgetflow cluster` needs all five)
+#
+# A later run finds the programs there and returns at once; one that asks for more builds only
+# the missing ones.
 #
 # Go's own caches stay where Go puts them by default (module cache ~/go/pkg/mod, build
 # cache ~/.cache/go-build), so CI can cache them; GOMODCACHE/GOCACHE are honoured if set.
@@ -20,10 +26,33 @@ dest="$cache_root/${KUBERNETES_VERSION}-${ETCD_VERSION}"
 
 log() { echo "control-plane: $*" >&2; }
 
-complete() { [[ -x "$1/kube-apiserver" && -x "$1/etcd" ]]; }
+# The Go package of each program this script builds.
+declare -A packages=(
+  [etcd]=go.etcd.io/etcd/server/v3
+  [kube-apiserver]=k8s.io/kubernetes/cmd/kube-apiserver
+  [kube-controller-manager]=k8s.io/kubernetes/cmd/kube-controller-manager
+  [kube-scheduler]=k8s.io/kubernetes/cmd/kube-scheduler
+  [kubelet]=k8s.io/kubernetes/cmd/kubelet
+)
+
+programs=("$@")
+((${#programs[@]} > 0)) || programs=(etcd kube-apiserver)
+for program in "${programs[@]}"; do
+  [[ -n "${packages[$program]:-}" ]] || {
+    log "unknown program $program; known: ${!packages[*]}"
+    exit 2
+  }
+done
+
+missing() {
+  local program
+  for program in "${programs[@]}"; do
+    [[ -x "$dest/$program" ]] || echo "$program"
+  done
+}
 
 # Fast path: nothing to do (no Go invocation at all).
-if complete "$dest"; then
+if [[ -z "$(missing)" ]]; then
   echo "$dest"
   exit 0
 fi
@@ -53,7 +82,8 @@ mkdir -p "$cache_root"
 # One build at a time per machine; whoever waited re-checks before building.
 exec 9>"$cache_root/.lock"
 flock 9
-if complete "$dest"; then
+mapfile -t to_build < <(missing)
+if ((${#to_build[@]} == 0)); then
   echo "$dest"
   exit 0
 fi
@@ -76,13 +106,16 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   )
 done
 
-log "building kube-apiserver ${KUBERNETES_VERSION} and etcd ${ETCD_VERSION} with $(go env GOVERSION) (first run takes minutes)"
+log "building ${to_build[*]} (Kubernetes ${KUBERNETES_VERSION}, etcd ${ETCD_VERSION}) with $(go env GOVERSION); a first build takes minutes"
 start=$SECONDS
 cd "$here"
 export CGO_ENABLED=0
 build=(nice -n 10 go build -mod=readonly -trimpath -buildvcs=false)
-"${build[@]}" -ldflags "-s -w ${version_ldflags[*]}" -o "$tmp/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
-"${build[@]}" -ldflags "-s -w" -o "$tmp/etcd" go.etcd.io/etcd/server/v3
+for program in "${to_build[@]}"; do
+  ldflags="-s -w"
+  [[ "$program" == etcd ]] || ldflags="$ldflags ${version_ldflags[*]}"
+  "${build[@]}" -ldflags "$ldflags" -o "$tmp/$program" "${packages[$program]}"
+done
 {
   echo "KUBERNETES_VERSION=${KUBERNETES_VERSION}"
   echo "ETCD_VERSION=${ETCD_VERSION}"
@@ -90,9 +123,15 @@ build=(nice -n 10 go build -mod=readonly -trimpath -buildvcs=false)
   echo "GOOS_GOARCH=$(go env GOOS)/$(go env GOARCH)"
 } >"$tmp/build-info.env"
 
-# Publish atomically: the folder appears complete or not at all.
-rm -rf "$dest"
-mv -T "$tmp" "$dest"
-trap - EXIT
-log "built in $((SECONDS - start)) s"
+# Publish atomically: a program appears complete or not at all (renames within one folder tree).
+if [[ -d "$dest" ]]; then
+  for program in "${to_build[@]}"; do
+    mv -f "$tmp/$program" "$dest/$program"
+  done
+  mv -f "$tmp/build-info.env" "$dest/build-info.env"
+else
+  mv -T "$tmp" "$dest"
+  trap - EXIT
+fi
+log "built ${to_build[*]} in $((SECONDS - start)) s"
 echo "$dest"

@@ -109,18 +109,23 @@ class LayersTest {
 
   /**
    * A library, not a role: its top package is the bottom one, what the broker and the control plane
-   * share, and they do not know each other.
+   * share, and they do not know each other. The cluster's node (containerd, kubelet) runs its
+   * programs as the control plane runs its own, and joins that control plane.
    */
   @ArchTest
   static final ArchRule LOCAL_PLATFORM_LAYERS =
       module(LOCAL_PLATFORM)
           .layers()
+          .layer("node")
+          .definedBy(LOCAL_PLATFORM + ".node..")
           .layer("broker")
           .definedBy(LOCAL_PLATFORM + ".kafka..")
           .layer("control plane")
           .definedBy(LOCAL_PLATFORM + ".kube..")
           .layer("shared")
           .definedBy(LOCAL_PLATFORM)
+          .whereLayer("node")
+          .mayOnlyAccessLayers("control plane", "shared")
           .whereLayer("broker")
           .mayOnlyAccessLayers("shared")
           .whereLayer("control plane")

@@ -10,7 +10,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = GadgetflowCommand.Version.class,
     description = "Live eBPF tracing of Kubernetes nodes through Kafka.",
-    subcommands = {UpCommand.class, ControllerCommand.class, NodeCommand.class, WebCommand.class})
+    subcommands = {
+      UpCommand.class,
+      ClusterCommand.class,
+      ControllerCommand.class,
+      NodeCommand.class,
+      WebCommand.class
+    })
 public final class GadgetflowCommand {
 
   public static void main(String[] args) {

@@ -8,10 +8,20 @@ import java.util.concurrent.CountDownLatch;
  * runs before the JVM exits.
  */
 final class RunUntilStopped {
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
   private RunUntilStopped() {}
 
   static void block(AutoCloseable running, PrintWriter err) throws InterruptedException {
-    CountDownLatch stopped = new CountDownLatch(1);
+    onStop(running, err).await();
+  }
+
+  /**
+   * Closes {@code running} when the process is asked to stop, from now on: also while it is still
+   * starting.
+   */
+  static RunUntilStopped onStop(AutoCloseable running, PrintWriter err) {
+    RunUntilStopped waiter = new RunUntilStopped();
     Runtime.getRuntime()
         .addShutdownHook(
             Thread.ofPlatform()
@@ -25,9 +35,14 @@ final class RunUntilStopped {
                       } catch (Exception e) {
                         err.println("gadgetflow: while stopping: " + e.getMessage());
                       } finally {
-                        stopped.countDown();
+                        waiter.stopped.countDown();
                       }
                     }));
+    return waiter;
+  }
+
+  /** Returns once what runs was closed. */
+  void await() throws InterruptedException {
     stopped.await();
   }
 }

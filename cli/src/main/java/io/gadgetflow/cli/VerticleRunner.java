@@ -10,13 +10,23 @@ import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** Runs one role's verticle, with its {@code /health} and {@code /metrics}, until asked to stop. */
 final class VerticleRunner {
-  private static final long TIMEOUT_SECONDS = 60;
+  /**
+   * How long a role may take to start: as long as the manifests' startup probes give it (5
+   * minutes), since a JVM on a saturated node has taken over a minute to load the classes of its
+   * Kafka consumer alone; a role that started sooner is not held up.
+   */
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
   private VerticleRunner() {}
 
@@ -38,10 +48,10 @@ final class VerticleRunner {
     Vertx vertx = Vertx.vertx();
     V deployed = verticle.apply(monitoring.registry());
     try {
-      await(monitoring.start(vertx));
-      await(vertx.deployVerticle(deployed));
+      await(monitoring.start(vertx), "starting /health and /metrics", START_TIMEOUT);
+      await(vertx.deployVerticle(deployed), "starting the " + role, START_TIMEOUT);
     } catch (RuntimeException e) {
-      await(vertx.close());
+      await(vertx.close(), "stopping", STOP_TIMEOUT);
       throw e;
     }
     monitoring.health().set(role, RoleHealth.State.UP);
@@ -59,7 +69,7 @@ final class VerticleRunner {
         () -> {
           monitoring.health().stopping();
           try {
-            await(vertx.close());
+            await(vertx.close(), "stopping the " + role, STOP_TIMEOUT);
           } finally {
             resources.close();
           }
@@ -68,14 +78,27 @@ final class VerticleRunner {
     return 0;
   }
 
-  private static <T> T await(Future<T> future) {
+  /**
+   * @param step what the future does, for the message when it fails or takes longer than {@code
+   *     timeout}
+   */
+  private static <T> T await(Future<T> future, String step, Duration timeout) {
     try {
       return future
           .toCompletionStage()
           .toCompletableFuture()
-          .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new PlatformException(e.getMessage(), e);
+          .get(timeout.toSeconds(), TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new PlatformException(
+          "%s took longer than %d s; gave up".formatted(step, timeout.toSeconds()), e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw new PlatformException(
+          "%s failed: %s".formatted(step, cause.getMessage() == null ? cause : cause.getMessage()),
+          cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PlatformException(step + " was interrupted", e);
     }
   }
 }

@@ -82,10 +82,10 @@ class InstallManifestsIT {
     assertThat(texts(container.at("/securityContext/capabilities/drop"))).containsExactly("ALL");
     assertThat(texts(container.at("/securityContext/capabilities/add")))
         .containsExactlyInAnyOrder(
-            "BPF", "PERFMON", "SYS_RESOURCE", "SYS_PTRACE", "SYS_ADMIN", "NET_RAW", "SYSLOG");
+            "BPF", "PERFMON", "SYS_PTRACE", "SYS_ADMIN", "NET_RAW", "SYSLOG");
     assertThat(container.at("/securityContext/privileged").asBoolean()).isFalse();
     assertThat(texts(container.at("/volumeMounts"), "mountPath"))
-        .contains("/sys/kernel/btf", "/sys/kernel/tracing", "/host/sys/fs/cgroup");
+        .contains("/sys/kernel/btf", "/sys/kernel/tracing", "/var/lib/gadgetflow/output");
     assertThat(texts(container.at("/env"), "name")).contains("GADGETFLOW_NODE_NAME");
   }
 
@@ -193,6 +193,9 @@ class InstallManifestsIT {
     cases.add(
         Arguments.of(
             controller, true, "update leases.coordination.k8s.io/gadgetflow-controller -n gadget"));
+    cases.add(
+        Arguments.of(
+            controller, true, "patch leases.coordination.k8s.io/gadgetflow-controller -n gadget"));
     cases.add(
         Arguments.of(
             controller, false, "update leases.coordination.k8s.io/someone-else -n gadget"));

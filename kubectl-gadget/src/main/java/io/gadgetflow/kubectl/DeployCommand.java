@@ -50,6 +50,16 @@ final class DeployCommand implements Callable<Integer> {
       description = "How long --wait waits (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
+  @Option(
+      names = "--kafka-bootstrap",
+      paramLabel = "HOST:PORT[,...]",
+      description =
+          "The Kafka every GadgetFlow role connects to, written into the ConfigMap"
+              + " gadgetflow-kafka (default: the manifests' own, "
+              + InstallManifests.SHIPPED_KAFKA_BOOTSTRAP
+              + ").")
+  String kafkaBootstrap;
+
   @Override
   public Integer call() {
     if (timeoutSeconds < 0) {
@@ -57,10 +67,17 @@ final class DeployCommand implements Callable<Integer> {
           spec.commandLine(),
           "--timeout takes a number of seconds, 0 or more, not " + timeoutSeconds);
     }
+    if (kafkaBootstrap != null && kafkaBootstrap.isBlank()) {
+      throw new ParameterException(
+          spec.commandLine(), "--kafka-bootstrap takes HOST:PORT[,...], not an empty value");
+    }
     PrintWriter out = spec.commandLine().getOut();
     try (Cluster cluster = Cluster.connect(options.kubeconfig)) {
       KubernetesClient client = cluster.client();
       List<HasMetadata> objects = InstallManifests.load(client);
+      if (kafkaBootstrap != null) {
+        InstallManifests.setKafkaBootstrap(objects, kafkaBootstrap.strip());
+      }
       for (HasMetadata object : objects) {
         client.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
         if (object instanceof CustomResourceDefinition) {

@@ -1,5 +1,6 @@
 package io.gadgetflow.kubectl;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -25,6 +26,14 @@ import java.util.stream.Stream;
 final class InstallManifests {
   private static final String DIRECTORY = "install";
 
+  /** The ConfigMap every role reads its Kafka settings from (04-kafka-config.yaml). */
+  private static final String KAFKA_CONFIG_MAP = "gadgetflow-kafka";
+
+  private static final String BOOTSTRAP_KEY = "GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS";
+
+  /** What 04-kafka-config.yaml ships: a Strimzi cluster named kafka in the namespace kafka. */
+  static final String SHIPPED_KAFKA_BOOTSTRAP = "kafka-bootstrap.kafka.svc:9092";
+
   private InstallManifests() {}
 
   /** Every object of every manifest, in apply order. */
@@ -39,6 +48,26 @@ final class InstallManifests {
       }
     }
     return objects;
+  }
+
+  /**
+   * Points every role at {@code bootstrapServers}: the value the header of 04-kafka-config.yaml
+   * asks to edit before applying, which a packaged manifest cannot be.
+   *
+   * @throws IllegalStateException when the manifests have no such ConfigMap
+   */
+  static void setKafkaBootstrap(List<HasMetadata> objects, String bootstrapServers) {
+    ConfigMap kafka =
+        objects.stream()
+            .filter(ConfigMap.class::isInstance)
+            .map(ConfigMap.class::cast)
+            .filter(configMap -> configMap.getMetadata().getName().equals(KAFKA_CONFIG_MAP))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "the install manifests have no ConfigMap " + KAFKA_CONFIG_MAP));
+    kafka.getData().put(BOOTSTRAP_KEY, bootstrapServers);
   }
 
   /** The manifests' file names, sorted; the directory is read from a folder or from the jar. */

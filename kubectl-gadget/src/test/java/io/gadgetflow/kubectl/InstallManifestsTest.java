@@ -2,12 +2,14 @@ package io.gadgetflow.kubectl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -30,5 +32,28 @@ class InstallManifestsTest {
           .startsWith("Namespace", "CustomResourceDefinition", "ServiceAccount")
           .contains("ClusterRole", "ClusterRoleBinding");
     }
+  }
+
+  @Test
+  void theKafkaBootstrapServersOfEveryRoleCanBeSetAtDeployTime() {
+    try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+      List<HasMetadata> objects = InstallManifests.load(client);
+      assertThat(kafkaBootstrap(objects)).isEqualTo(InstallManifests.SHIPPED_KAFKA_BOOTSTRAP);
+
+      InstallManifests.setKafkaBootstrap(objects, "198.18.0.1:9092");
+
+      assertThat(kafkaBootstrap(objects)).isEqualTo("198.18.0.1:9092");
+    }
+  }
+
+  private static String kafkaBootstrap(List<HasMetadata> objects) {
+    return objects.stream()
+        .filter(ConfigMap.class::isInstance)
+        .map(ConfigMap.class::cast)
+        .filter(configMap -> configMap.getMetadata().getName().equals("gadgetflow-kafka"))
+        .findFirst()
+        .orElseThrow()
+        .getData()
+        .get("GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS");
   }
 }

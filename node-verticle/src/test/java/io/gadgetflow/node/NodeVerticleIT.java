@@ -18,6 +18,7 @@ import io.gadgetflow.testing.RecordSchemas;
 import io.gadgetflow.testing.WithKafka;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -241,6 +242,33 @@ class NodeVerticleIT {
         .extracting(r -> header(r, CloudEventHeaders.ID))
         .doesNotHaveDuplicates();
     assertNoMoreEventsFor(stopped);
+
+    // The time no agent ran it is said, not silent: the stopping agent's last word, then the new
+    // agent's first, each a warning about no process. The stopped trace was to run no longer.
+    List<JsonObject> warnings =
+        kafka
+            .consumeMatching(
+                topics.events(), event -> event.value().contains("\"type\":\"warn\""), 2, TIMEOUT)
+            .stream()
+            .peek(event -> assertThat(event.key()).isEqualTo(running))
+            .map(event -> new JsonObject(event.value()))
+            .toList();
+    assertThat(warnings)
+        .extracting(warning -> warning.getString("message"))
+        .containsExactly(
+            "node agent stopping: nothing is traced from now until a node agent runs this gadget"
+                + " again",
+            "node agent restarted: this gadget runs again; nothing was traced from when the"
+                + " previous node agent stopped until now");
+    assertThat(warnings.getFirst().getLong("timestamp"))
+        .isLessThan(warnings.getLast().getLong("timestamp"));
+    assertThat(warnings)
+        .allSatisfy(
+            warning -> {
+              assertThat(warning.getLong("mountnsid")).isZero();
+              assertThat(warning.getString("node")).isEqualTo(NODE);
+              assertThat(warning.getString("pod")).isEmpty();
+            });
   }
 
   /**

@@ -25,6 +25,15 @@ public final class KubernetesCluster {
     this.kubectl = kubectl;
   }
 
+  /**
+   * Another cluster as tests see it (the end-to-end tests' own, which runs pods): its
+   * administrator's {@code kubeconfig}, a {@code client} of it that the caller closes, and a folder
+   * for kubectl's discovery cache.
+   */
+  public static KubernetesCluster of(Path kubeconfig, KubernetesClient client, Path kubectlCache) {
+    return new KubernetesCluster(kubeconfig, client, new Kubectl(kubeconfig, kubectlCache));
+  }
+
   /** A client acting as the cluster's administrator, shared by the run: do not close it. */
   public KubernetesClient client() {
     return client;

@@ -24,11 +24,17 @@ final class BrokerProperties {
   /** The client listener of a broker that requires authentication. */
   private static final String SECURED_CLIENT_LISTENER = "CLIENT";
 
-  static Properties singleNode(Path dataDir, int clientPort, int controllerPort) {
+  /**
+   * Clients connect to {@code clientHost}; the controller listens on the loopback address, since
+   * only the broker in the same process talks to it.
+   */
+  static Properties singleNode(
+      Path dataDir, String clientHost, int clientPort, int controllerPort) {
     Properties properties =
         node(
             dataDir,
             NODE_ID,
+            clientHost,
             clientPort,
             controllerPort,
             NODE_ID + "@" + LoopbackPorts.HOST + ":" + controllerPort);
@@ -43,18 +49,23 @@ final class BrokerProperties {
 
   /**
    * One node of a cluster whose nodes all are controllers and brokers, with Kafka's defaults for
-   * internal topics (three replicas, two in sync).
+   * internal topics (three replicas, two in sync); clients connect on the loopback address.
    *
    * @param voters {@code id@host:port} of every node's controller listener, comma-separated
    */
   static Properties clusterNode(
       Path dataDir, int nodeId, int clientPort, int controllerPort, String voters) {
-    return node(dataDir, nodeId, clientPort, controllerPort, voters);
+    return node(dataDir, nodeId, LoopbackPorts.HOST, clientPort, controllerPort, voters);
   }
 
   private static Properties node(
-      Path dataDir, int nodeId, int clientPort, int controllerPort, String voters) {
-    String clientEndpoint = CLIENT_LISTENER + "://" + LoopbackPorts.HOST + ":" + clientPort;
+      Path dataDir,
+      int nodeId,
+      String clientHost,
+      int clientPort,
+      int controllerPort,
+      String voters) {
+    String clientEndpoint = CLIENT_LISTENER + "://" + clientHost + ":" + clientPort;
     String controllerEndpoint =
         CONTROLLER_LISTENER + "://" + LoopbackPorts.HOST + ":" + controllerPort;
     Properties properties = new Properties();
@@ -86,13 +97,18 @@ final class BrokerProperties {
    * ACLs go. Clients log in with SCRAM on the client listener; the broker half reaches the
    * controller half as the administrator with PLAIN (KRaft's controller listener cannot use SCRAM,
    * whose credentials live in the metadata it serves). No listener takes an anonymous client, and
-   * the authorizer refuses what no ACL allows. Both listeners stay on the loopback interface, where
-   * no other user can read the traffic, so they are not encrypted (docs/security.md).
+   * the authorizer refuses what no ACL allows. Both listeners stay on this machine (the client one
+   * on {@code clientHost}), where no other user can read the traffic, so they are not encrypted
+   * (docs/security.md).
    */
   static Properties singleNodeSecured(
-      Path dataDir, int clientPort, int controllerPort, KafkaCredentials credentials) {
-    Properties properties = singleNode(dataDir, clientPort, controllerPort);
-    String clientEndpoint = SECURED_CLIENT_LISTENER + "://" + LoopbackPorts.HOST + ":" + clientPort;
+      Path dataDir,
+      String clientHost,
+      int clientPort,
+      int controllerPort,
+      KafkaCredentials credentials) {
+    Properties properties = singleNode(dataDir, clientHost, clientPort, controllerPort);
+    String clientEndpoint = SECURED_CLIENT_LISTENER + "://" + clientHost + ":" + clientPort;
     String controllerEndpoint =
         CONTROLLER_LISTENER + "://" + LoopbackPorts.HOST + ":" + controllerPort;
     properties.setProperty("listeners", clientEndpoint + "," + controllerEndpoint);

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Kafka (KRaft controller and broker in one) running in this JVM, listening on
- * the loopback interface, with the contract's topics created. Closing it stops the broker and
- * releases its data directory, so another broker can start on the same data afterwards.
+ * the loopback interface (or the local cluster's own address), with the contract's topics created.
+ * Closing it stops the broker and releases its data directory, so another broker can start on the
+ * same data afterwards.
  */
 public final class EmbeddedKafka implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
@@ -46,8 +47,10 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   public static EmbeddedKafka start(EmbeddedKafkaConfig config) {
     long startNanos = System.nanoTime();
-    int clientPort = config.port() == 0 ? LoopbackPorts.freePort() : requireFree(config.port());
-    String bootstrapServers = LoopbackPorts.HOST + ":" + clientPort;
+    String host = config.host();
+    int clientPort =
+        config.port() == 0 ? LoopbackPorts.freePort(host) : requireFree(host, config.port());
+    String bootstrapServers = host + ":" + clientPort;
     KafkaStorage.requireNotInUse(config.dataDir());
     KafkaCredentials credentials = credentials(config);
     boolean formatted =
@@ -60,9 +63,10 @@ public final class EmbeddedKafka implements AutoCloseable {
           new KafkaRaftServer(
               KafkaConfig.fromProps(
                   credentials == null
-                      ? BrokerProperties.singleNode(config.dataDir(), clientPort, controllerPort)
+                      ? BrokerProperties.singleNode(
+                          config.dataDir(), host, clientPort, controllerPort)
                       : BrokerProperties.singleNodeSecured(
-                          config.dataDir(), clientPort, controllerPort, credentials)),
+                          config.dataDir(), host, clientPort, controllerPort, credentials)),
               Time.SYSTEM);
     } catch (RuntimeException e) {
       throw startFailure(bootstrapServers, config, e);
@@ -113,7 +117,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     return KafkaCredentials.loadOrCreate(config.credentialsDir());
   }
 
-  /** The {@code bootstrap.servers} value for clients, {@code 127.0.0.1:<port>}. */
+  /** The {@code bootstrap.servers} value for clients, {@code <host>:<port>}. */
   public String bootstrapServers() {
     return bootstrapServers;
   }
@@ -179,12 +183,12 @@ public final class EmbeddedKafka implements AutoCloseable {
    * Checks before Kafka starts, because a bind failure inside the broker surfaces only after
    * storage formatting and controller start-up, wrapped in exceptions that name no port.
    */
-  private static int requireFree(int port) {
+  private static int requireFree(String host, int port) {
     try {
-      LoopbackPorts.requireFree(port);
+      LoopbackPorts.requireFree(host, port);
       return port;
     } catch (BindException e) {
-      throw new PortInUseException(LoopbackPorts.HOST, port, e);
+      throw new PortInUseException(host, port, e);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.gadgetflow.local.kafka;
 
 import io.gadgetflow.local.DataHome;
+import io.gadgetflow.local.LoopbackPorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -9,20 +10,28 @@ import java.util.Objects;
  * How the embedded broker runs.
  *
  * @param dataDir the broker's logs and metadata; formatted when empty, reused when formatted
- * @param port the loopback port clients connect to; 0 picks a free one
+ * @param host the local address clients connect to: the loopback address, or the local cluster's
+ *     own address, which its pods reach
+ * @param port the port clients connect to; 0 picks a free one
  * @param topics the contract's topics, created when missing
  * @param startTimeout how long starting may take until the topics are ready
  * @param credentialsDir where the users' passwords are made and kept (owner-only); null for a
- *     broker that lets anyone on the loopback interface in, as some tests want
+ *     broker that lets anyone who reaches it in, as some tests want
  */
 public record EmbeddedKafkaConfig(
-    Path dataDir, int port, ContractTopics topics, Duration startTimeout, Path credentialsDir) {
+    Path dataDir,
+    String host,
+    int port,
+    ContractTopics topics,
+    Duration startTimeout,
+    Path credentialsDir) {
 
   public static final int DEFAULT_PORT = 9092;
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
 
   public EmbeddedKafkaConfig {
     Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(host, "host");
     Objects.requireNonNull(topics, "topics");
     Objects.requireNonNull(startTimeout, "startTimeout");
     if (port < 0 || port > 65535) {
@@ -34,12 +43,14 @@ public record EmbeddedKafkaConfig(
   }
 
   /**
-   * Kafka's usual port, data under the user's XDG data directory, the contract's topics,
-   * authentication required with credentials beside the data ({@code kafka-credentials}).
+   * Kafka's usual port on the loopback address, data under the user's XDG data directory, the
+   * contract's topics, authentication required with credentials beside the data ({@code
+   * kafka-credentials}).
    */
   public static EmbeddedKafkaConfig defaults() {
     return new EmbeddedKafkaConfig(
         DataHome.current().resolve("kafka"),
+        LoopbackPorts.HOST,
         DEFAULT_PORT,
         ContractTopics.DEFAULTS,
         DEFAULT_START_TIMEOUT,
@@ -47,24 +58,28 @@ public record EmbeddedKafkaConfig(
   }
 
   public EmbeddedKafkaConfig withDataDir(Path dataDir) {
-    return new EmbeddedKafkaConfig(dataDir, port, topics, startTimeout, credentialsDir);
+    return new EmbeddedKafkaConfig(dataDir, host, port, topics, startTimeout, credentialsDir);
+  }
+
+  public EmbeddedKafkaConfig withHost(String host) {
+    return new EmbeddedKafkaConfig(dataDir, host, port, topics, startTimeout, credentialsDir);
   }
 
   public EmbeddedKafkaConfig withPort(int port) {
-    return new EmbeddedKafkaConfig(dataDir, port, topics, startTimeout, credentialsDir);
+    return new EmbeddedKafkaConfig(dataDir, host, port, topics, startTimeout, credentialsDir);
   }
 
   public EmbeddedKafkaConfig withTopics(ContractTopics topics) {
-    return new EmbeddedKafkaConfig(dataDir, port, topics, startTimeout, credentialsDir);
+    return new EmbeddedKafkaConfig(dataDir, host, port, topics, startTimeout, credentialsDir);
   }
 
   /** Authentication and ACLs, with the users' passwords kept in {@code credentialsDir}. */
   public EmbeddedKafkaConfig withCredentialsDir(Path credentialsDir) {
-    return new EmbeddedKafkaConfig(dataDir, port, topics, startTimeout, credentialsDir);
+    return new EmbeddedKafkaConfig(dataDir, host, port, topics, startTimeout, credentialsDir);
   }
 
-  /** A broker that lets anyone on the loopback interface do anything: for tests only. */
+  /** A broker that lets anyone who reaches its address do anything. */
   public EmbeddedKafkaConfig withoutAuthentication() {
-    return new EmbeddedKafkaConfig(dataDir, port, topics, startTimeout, null);
+    return new EmbeddedKafkaConfig(dataDir, host, port, topics, startTimeout, null);
   }
 }

@@ -16,6 +16,7 @@ import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
@@ -41,8 +42,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * server's serving certificate, the administrator's client certificate, the key pair that signs
  * service account tokens, etcd's certificate (serving its clients and its peer port, and presented
  * to itself as a peer) and the API server's client certificate for etcd, which accepts no client
- * without one. Created once and reused, so a kubeconfig and the service account tokens of an
- * earlier start stay valid.
+ * without one; with a {@link WorkerNode}, also the client certificates of its kubelet,
+ * kube-scheduler and kube-controller-manager, and the node's address in the serving certificate.
+ * Created once and reused, so a kubeconfig and the service account tokens of an earlier start stay
+ * valid.
  */
 final class ClusterCertificates {
   /** The administrator is in the group that RBAC lets do anything, as kubeadm's admin is. */
@@ -72,15 +75,39 @@ final class ClusterCertificates {
 
   private static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
 
-  private final Path directory;
+  /** The client certificate of {@code user} (in {@code group}, if any) in {@code <file>.crt}. */
+  private record Client(String file, String user, String group) {
+    X500Name subject() {
+      return new X500Name((group == null ? "" : "O=" + group + ",") + "CN=" + user);
+    }
+  }
 
-  private ClusterCertificates(Path directory) {
+  private static final Client ADMIN = new Client("admin", ADMIN_USER, ADMIN_GROUP);
+  private static final Client SCHEDULER =
+      new Client("kube-scheduler", "system:kube-scheduler", null);
+  private static final Client CONTROLLER_MANAGER =
+      new Client("kube-controller-manager", "system:kube-controller-manager", null);
+  private static final String KUBELET_FILE = "kubelet";
+
+  private final Path directory;
+  private final WorkerNode node;
+
+  private ClusterCertificates(Path directory, WorkerNode node) {
     this.directory = directory;
+    this.node = node;
   }
 
   /** The credentials in {@code directory}, made now unless all of them are there already. */
   static ClusterCertificates loadOrCreate(Path directory) {
-    ClusterCertificates certificates = new ClusterCertificates(directory);
+    return loadOrCreate(directory, null);
+  }
+
+  /**
+   * The credentials of a control plane that {@code node} (null: none) joins, made now unless all of
+   * them are there already.
+   */
+  static ClusterCertificates loadOrCreate(Path directory, WorkerNode node) {
+    ClusterCertificates certificates = new ClusterCertificates(directory, node);
     if (!certificates.complete()) {
       certificates.create();
     }
@@ -100,11 +127,36 @@ final class ClusterCertificates {
   }
 
   Path adminCertificate() {
-    return directory.resolve("admin.crt");
+    return certificate(ADMIN);
   }
 
   Path adminKey() {
-    return directory.resolve("admin.key");
+    return key(ADMIN);
+  }
+
+  /** The worker node's kubelet's certificate and key; only with a {@link WorkerNode}. */
+  Path kubeletCertificate() {
+    return directory.resolve(KUBELET_FILE + ".crt");
+  }
+
+  Path kubeletKey() {
+    return directory.resolve(KUBELET_FILE + ".key");
+  }
+
+  Path schedulerCertificate() {
+    return certificate(SCHEDULER);
+  }
+
+  Path schedulerKey() {
+    return key(SCHEDULER);
+  }
+
+  Path controllerManagerCertificate() {
+    return certificate(CONTROLLER_MANAGER);
+  }
+
+  Path controllerManagerKey() {
+    return key(CONTROLLER_MANAGER);
   }
 
   Path etcdCertificate() {
@@ -131,19 +183,39 @@ final class ClusterCertificates {
     return directory.resolve("service-account.key");
   }
 
+  private Path certificate(Client client) {
+    return directory.resolve(client.file() + ".crt");
+  }
+
+  private Path key(Client client) {
+    return directory.resolve(client.file() + ".key");
+  }
+
+  /** The clients of the worker node's components; none without a worker node. */
+  private List<Client> nodeClients() {
+    return node == null
+        ? List.of()
+        : List.of(
+            new Client(KUBELET_FILE, node.kubeletUser(), "system:nodes"),
+            SCHEDULER,
+            CONTROLLER_MANAGER);
+  }
+
   private Stream<Path> files() {
-    return Stream.of(
-        caCertificate(),
-        apiServerCertificate(),
-        apiServerKey(),
-        adminCertificate(),
-        adminKey(),
-        etcdCertificate(),
-        etcdKey(),
-        apiServerEtcdClientCertificate(),
-        apiServerEtcdClientKey(),
-        serviceAccountPublicKey(),
-        serviceAccountKey());
+    return Stream.concat(
+        Stream.of(
+            caCertificate(),
+            apiServerCertificate(),
+            apiServerKey(),
+            adminCertificate(),
+            adminKey(),
+            etcdCertificate(),
+            etcdKey(),
+            apiServerEtcdClientCertificate(),
+            apiServerEtcdClientKey(),
+            serviceAccountPublicKey(),
+            serviceAccountKey()),
+        nodeClients().stream().flatMap(client -> Stream.of(certificate(client), key(client))));
   }
 
   private boolean complete() {
@@ -166,20 +238,22 @@ final class ClusterCertificates {
           leaf(caName, new X500Name("CN=kube-apiserver"), apiServer.getPublic(), ca.getPublic());
       apiServerBuilder.addExtension(
           Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+      List<GeneralName> names = new ArrayList<>(API_SERVER_NAMES);
+      if (node != null) {
+        names.add(new GeneralName(GeneralName.iPAddress, node.address()));
+      }
       apiServerBuilder.addExtension(
           Extension.subjectAlternativeName,
           false,
-          new GeneralNames(API_SERVER_NAMES.toArray(GeneralName[]::new)));
+          new GeneralNames(names.toArray(GeneralName[]::new)));
 
-      KeyPair admin = newRsaKeyPair();
-      X509v3CertificateBuilder adminBuilder =
-          leaf(
-              caName,
-              new X500Name("O=" + ADMIN_GROUP + ",CN=" + ADMIN_USER),
-              admin.getPublic(),
-              ca.getPublic());
-      adminBuilder.addExtension(
-          Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+      // RSA for the administrator, whose key clients read from the kubeconfig: the fabric8 client
+      // (7.5) reads a PKCS #8 key as RSA unless told otherwise, and kubeconfigs do not say. The
+      // node's components are Go programs, which read any key.
+      writeClient(ADMIN, newRsaKeyPair(), caName, ca);
+      for (Client client : nodeClients()) {
+        writeClient(client, newKeyPair(), caName, ca);
+      }
 
       KeyPair etcd = newKeyPair();
       X509v3CertificateBuilder etcdBuilder =
@@ -212,8 +286,6 @@ final class ClusterCertificates {
 
       writeKey(apiServerKey(), apiServer.getPrivate());
       writePem(apiServerCertificate(), "CERTIFICATE", sign(apiServerBuilder, ca.getPrivate()));
-      writeKey(adminKey(), admin.getPrivate());
-      writePem(adminCertificate(), "CERTIFICATE", sign(adminBuilder, ca.getPrivate()));
       writeKey(etcdKey(), etcd.getPrivate());
       writePem(etcdCertificate(), "CERTIFICATE", sign(etcdBuilder, ca.getPrivate()));
       writeKey(apiServerEtcdClientKey(), etcdClient.getPrivate());
@@ -232,6 +304,16 @@ final class ClusterCertificates {
     }
   }
 
+  private void writeClient(Client client, KeyPair keyPair, X500Name caName, KeyPair ca)
+      throws GeneralSecurityException, IOException, OperatorCreationException {
+    X509v3CertificateBuilder builder =
+        leaf(caName, client.subject(), keyPair.getPublic(), ca.getPublic());
+    builder.addExtension(
+        Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+    writeKey(key(client), keyPair.getPrivate());
+    writePem(certificate(client), "CERTIFICATE", sign(builder, ca.getPrivate()));
+  }
+
   /**
    * ECDSA P-256: as strong as RSA 3072, and generated in a millisecond rather than a tenth of a
    * second.
@@ -242,10 +324,6 @@ final class ClusterCertificates {
     return generator.generateKeyPair();
   }
 
-  /**
-   * For the administrator's key, which clients read from the kubeconfig: the fabric8 client (7.5)
-   * reads a PKCS #8 key as RSA unless told otherwise, and kubeconfigs do not say.
-   */
   private static KeyPair newRsaKeyPair() throws GeneralSecurityException {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
     generator.initialize(2048);

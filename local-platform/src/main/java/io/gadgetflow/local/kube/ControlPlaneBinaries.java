@@ -13,7 +13,7 @@ import java.util.Map;
  * @param kubeApiServer the kube-apiserver program
  */
 public record ControlPlaneBinaries(Path etcd, Path kubeApiServer) {
-  /** Names the folder that holds both programs, as printed by the build script. */
+  /** Names the folder that holds the programs, as printed by the build script. */
   public static final String ENVIRONMENT_VARIABLE = "GADGETFLOW_CONTROL_PLANE_BIN";
 
   private static final String BUILD_SCRIPT = "k8s/control-plane/build.sh";
@@ -24,25 +24,8 @@ public record ControlPlaneBinaries(Path etcd, Path kubeApiServer) {
    * @throws ControlPlaneStartException when either is missing or not executable
    */
   public static ControlPlaneBinaries in(Path directory) {
-    ControlPlaneBinaries binaries =
-        new ControlPlaneBinaries(
-            directory.resolve("etcd").toAbsolutePath(),
-            directory.resolve("kube-apiserver").toAbsolutePath());
-    for (Path program : new Path[] {binaries.etcd, binaries.kubeApiServer}) {
-      if (!Files.isRegularFile(program) || !Files.isExecutable(program)) {
-        throw new ControlPlaneStartException(
-            "No executable "
-                + program
-                + ": "
-                + ENVIRONMENT_VARIABLE
-                + " must name the folder that "
-                + BUILD_SCRIPT
-                + " prints as its last line; run that script (./gadgetflow does) and set "
-                + ENVIRONMENT_VARIABLE
-                + " to its output");
-      }
-    }
-    return binaries;
+    return new ControlPlaneBinaries(
+        executable(directory, "etcd"), executable(directory, "kube-apiserver"));
   }
 
   /**
@@ -55,6 +38,15 @@ public record ControlPlaneBinaries(Path etcd, Path kubeApiServer) {
   }
 
   static ControlPlaneBinaries fromEnvironment(Map<String, String> environment) {
+    return in(directoryFromEnvironment(environment));
+  }
+
+  /**
+   * The folder named by {@value #ENVIRONMENT_VARIABLE}.
+   *
+   * @throws ControlPlaneStartException when the variable is unset
+   */
+  static Path directoryFromEnvironment(Map<String, String> environment) {
     String directory = environment.get(ENVIRONMENT_VARIABLE);
     if (directory == null || directory.isBlank()) {
       throw new ControlPlaneStartException(
@@ -67,6 +59,32 @@ public record ControlPlaneBinaries(Path etcd, Path kubeApiServer) {
               + BUILD_SCRIPT
               + " | tail -n 1)\"");
     }
-    return in(Path.of(directory));
+    return Path.of(directory);
+  }
+
+  /**
+   * {@code directory/name}, absolute.
+   *
+   * @throws ControlPlaneStartException naming the build script when it is missing or not executable
+   */
+  static Path executable(Path directory, String name) {
+    Path program = directory.resolve(name).toAbsolutePath();
+    if (!Files.isRegularFile(program) || !Files.isExecutable(program)) {
+      throw new ControlPlaneStartException(
+          "No executable "
+              + program
+              + ": "
+              + ENVIRONMENT_VARIABLE
+              + " must name the folder that "
+              + BUILD_SCRIPT
+              + " prints as its last line; run that script (./gadgetflow does, and `"
+              + BUILD_SCRIPT
+              + " "
+              + name
+              + "` builds this program alone) and set "
+              + ENVIRONMENT_VARIABLE
+              + " to its output");
+    }
+    return program;
   }
 }

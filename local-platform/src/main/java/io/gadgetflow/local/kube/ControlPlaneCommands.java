@@ -2,14 +2,16 @@ package io.gadgetflow.local.kube;
 
 import io.gadgetflow.local.LoopbackPorts;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The command lines of etcd and kube-apiserver. Both listen on the loopback interface only, and
- * etcd serves only TLS clients with a certificate of the cluster's authority, on its client port
- * and its peer port alike: any local user who reached it otherwise would own the cluster, and
- * through it the root node agent. Only the API server (and the owner, who holds the authority's
- * files in the owner-only data directory) has such a certificate.
+ * The command lines of the control plane's programs. etcd and, without a worker node,
+ * kube-apiserver listen on the loopback interface only, as do kube-controller-manager and
+ * kube-scheduler, which serve nothing. etcd serves only TLS clients with a certificate of the
+ * cluster's authority, on its client port and its peer port alike: any local user who reached it
+ * otherwise would own the cluster, and through it the root node agent. Only the API server (and the
+ * owner, who holds the authority's files in the owner-only data directory) has such a certificate.
  */
 final class ControlPlaneCommands {
   /** kube-apiserver takes the first address of this range for the {@code kubernetes} service. */
@@ -55,33 +57,96 @@ final class ControlPlaneCommands {
     return "--data-dir=" + dataDir;
   }
 
+  /**
+   * kube-apiserver alone, on the loopback address ({@code node} null), or for a cluster that {@code
+   * node} joins: on the node's address, with the node's service range, admitting service accounts,
+   * authorising the kubelet as a node, and reaching the kubelet at the node's address.
+   */
   static List<String> kubeApiServer(
-      Path program, ClusterCertificates certificates, int etcdClientPort, int securePort) {
+      Path program,
+      ClusterCertificates certificates,
+      int etcdClientPort,
+      int securePort,
+      WorkerNode node) {
+    String address = node == null ? LoopbackPorts.HOST : node.address();
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                program.toString(),
+                "--bind-address=" + address,
+                "--advertise-address=" + address,
+                "--secure-port=" + securePort,
+                "--etcd-servers=" + httpsUrl(etcdClientPort),
+                "--etcd-cafile=" + certificates.caCertificate(),
+                "--etcd-certfile=" + certificates.apiServerEtcdClientCertificate(),
+                "--etcd-keyfile=" + certificates.apiServerEtcdClientKey(),
+                tlsCertificateArgument(certificates),
+                "--tls-private-key-file=" + certificates.apiServerKey(),
+                "--client-ca-file=" + certificates.caCertificate(),
+                "--service-account-issuer=" + SERVICE_ACCOUNT_ISSUER,
+                "--service-account-key-file=" + certificates.serviceAccountPublicKey(),
+                "--service-account-signing-key-file=" + certificates.serviceAccountKey(),
+                // The node agent's DaemonSet runs privileged pods to load eBPF programs.
+                "--allow-privileged=true"));
+    if (node == null) {
+      command.addAll(
+          List.of(
+              "--authorization-mode=RBAC",
+              "--service-cluster-ip-range=" + SERVICE_CLUSTER_IP_RANGE,
+              // Publishing its own address as the kubernetes service's endpoint would put a
+              // loopback address into the cluster's view; there is no cluster network to reach it
+              // through anyway.
+              "--endpoint-reconciler-type=none",
+              // No controller manager runs, so no namespace ever gets its "default" service
+              // account; with this admission plugin every pod would be refused for lacking one.
+              "--disable-admission-plugins=ServiceAccount"));
+    } else {
+      command.addAll(
+          List.of(
+              "--authorization-mode=Node,RBAC",
+              "--enable-admission-plugins=NodeRestriction",
+              "--service-cluster-ip-range=" + node.serviceIpRange(),
+              // Logs, exec and port forwarding go through the kubelet, which trusts this
+              // authority's clients; the administrator's certificate is one.
+              "--kubelet-client-certificate=" + certificates.adminCertificate(),
+              "--kubelet-client-key=" + certificates.adminKey(),
+              // The node's host name may resolve to a loopback address; its InternalIP is the
+              // address the kubelet listens on.
+              "--kubelet-preferred-address-types=InternalIP"));
+    }
+    return List.copyOf(command);
+  }
+
+  /**
+   * kube-controller-manager with every default controller (service accounts and their tokens,
+   * Deployments, DaemonSets, garbage collection, ...), serving nothing itself.
+   */
+  static List<String> kubeControllerManager(
+      Path program, Path kubeconfig, ClusterCertificates certificates) {
     return List.of(
         program.toString(),
+        kubeconfigArgument(kubeconfig),
         "--bind-address=" + LoopbackPorts.HOST,
-        "--advertise-address=" + LoopbackPorts.HOST,
-        "--secure-port=" + securePort,
-        "--etcd-servers=" + httpsUrl(etcdClientPort),
-        "--etcd-cafile=" + certificates.caCertificate(),
-        "--etcd-certfile=" + certificates.apiServerEtcdClientCertificate(),
-        "--etcd-keyfile=" + certificates.apiServerEtcdClientKey(),
-        tlsCertificateArgument(certificates),
-        "--tls-private-key-file=" + certificates.apiServerKey(),
-        "--client-ca-file=" + certificates.caCertificate(),
-        "--authorization-mode=RBAC",
-        "--service-account-issuer=" + SERVICE_ACCOUNT_ISSUER,
-        "--service-account-key-file=" + certificates.serviceAccountPublicKey(),
-        "--service-account-signing-key-file=" + certificates.serviceAccountKey(),
-        "--service-cluster-ip-range=" + SERVICE_CLUSTER_IP_RANGE,
-        // Publishing its own address as the kubernetes service's endpoint would put a loopback
-        // address into the cluster's view; there is no cluster network to reach it through anyway.
-        "--endpoint-reconciler-type=none",
-        // No controller manager runs, so no namespace ever gets its "default" service account;
-        // with this admission plugin every pod would be refused for lacking one.
-        "--disable-admission-plugins=ServiceAccount",
-        // The node agent's DaemonSet runs privileged pods to load eBPF programs.
-        "--allow-privileged=true");
+        "--secure-port=0",
+        "--service-account-private-key-file=" + certificates.serviceAccountKey(),
+        "--root-ca-file=" + certificates.caCertificate(),
+        "--use-service-account-credentials=true",
+        // One replica: no election to wait for at start.
+        "--leader-elect=false");
+  }
+
+  static List<String> kubeScheduler(Path program, Path kubeconfig) {
+    return List.of(
+        program.toString(),
+        kubeconfigArgument(kubeconfig),
+        "--bind-address=" + LoopbackPorts.HOST,
+        "--secure-port=0",
+        "--leader-elect=false");
+  }
+
+  /** The argument that tells a program running with this kubeconfig from any other program. */
+  static String kubeconfigArgument(Path kubeconfig) {
+    return "--kubeconfig=" + kubeconfig;
   }
 
   /** The argument that tells a kube-apiserver of this data directory from any other program. */

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.Base64;
 
 /**
- * The kubeconfig of the cluster's administrator. The certificates are embedded rather than
- * referenced, so the file keeps working when copied elsewhere.
+ * The kubeconfig of the cluster's administrator, or of one of its components. The certificates are
+ * embedded rather than referenced, so the file keeps working when copied elsewhere.
  */
 final class Kubeconfig {
   /** Cluster, user and context share this name, which says where the cluster is. */
@@ -21,6 +21,15 @@ final class Kubeconfig {
   private Kubeconfig() {}
 
   static String yaml(String serverUrl, ClusterCertificates certificates) {
+    return yaml(
+        serverUrl,
+        certificates.caCertificate(),
+        certificates.adminCertificate(),
+        certificates.adminKey());
+  }
+
+  /** The kubeconfig of the client with {@code clientCertificate} and {@code clientKey}. */
+  static String yaml(String serverUrl, Path caCertificate, Path clientCertificate, Path clientKey) {
     Config config =
         new ConfigBuilder()
             .withApiVersion("v1")
@@ -29,14 +38,14 @@ final class Kubeconfig {
             .withName(CONTEXT)
             .withNewCluster()
             .withServer(serverUrl)
-            .withCertificateAuthorityData(base64(certificates.caCertificate()))
+            .withCertificateAuthorityData(base64(caCertificate))
             .endCluster()
             .endCluster()
             .addNewUser()
             .withName(CONTEXT)
             .withNewUser()
-            .withClientCertificateData(base64(certificates.adminCertificate()))
-            .withClientKeyData(base64(certificates.adminKey()))
+            .withClientCertificateData(base64(clientCertificate))
+            .withClientKeyData(base64(clientKey))
             .endUser()
             .endUser()
             .addNewContext()
@@ -51,7 +60,7 @@ final class Kubeconfig {
     return new KubernetesSerialization().asYaml(config);
   }
 
-  /** Writes the file readable by its owner only: it holds the administrator's key. */
+  /** Writes the file readable by its owner only: it holds a client's key. */
   static void write(Path file, String yaml) {
     try {
       OwnerOnlyFiles.write(file, yaml);

@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * served, watched and validated, but nothing acts on them, which is what GadgetFlow's controller
  * and its tests need.
  *
+ * <p>With a {@link WorkerNode} it is the control plane of a cluster instead: the API server listens
+ * on the node's address, kube-controller-manager and kube-scheduler run beside it, the node's
+ * kubelet gets its kubeconfig ({@link #kubeletKubeconfig()}), and nothing of GadgetFlow is
+ * installed (that is {@code kubectl gadget deploy}'s job).
+ *
  * <p>Why not fabric8's kube-api-test, which starts the same two programs: it makes etcd, which has
  * no authentication here, listen on every interface, keeps its data only for one run, and brings
  * test libraries (JUnit, Mockito) at compile scope into what {@code gadgetflow up} ships.
@@ -41,6 +46,8 @@ public final class LocalControlPlane implements AutoCloseable {
   private final Thread shutdownHook;
   private ServerProcess etcd;
   private ServerProcess apiServer;
+  private ServerProcess controllerManager;
+  private ServerProcess scheduler;
   private String apiServerUrl;
   private boolean closed;
 
@@ -83,7 +90,23 @@ public final class LocalControlPlane implements AutoCloseable {
     }
   }
 
-  /** The API server's address, {@code https://127.0.0.1:<port>}. */
+  /**
+   * @throws ControlPlaneStartException naming the program and the end of its log when one of them
+   *     has exited
+   */
+  public void requireRunning() {
+    for (ServerProcess program :
+        new ServerProcess[] {etcd, apiServer, controllerManager, scheduler}) {
+      if (program != null) {
+        program.requireRunning();
+      }
+    }
+  }
+
+  /**
+   * The API server's address, {@code https://127.0.0.1:<port>}, or with a worker node {@code
+   * https://<node address>:443}.
+   */
   public String apiServerUrl() {
     return apiServerUrl;
   }
@@ -93,6 +116,16 @@ public final class LocalControlPlane implements AutoCloseable {
     return config.kubeconfig();
   }
 
+  /** The kubeconfig of the worker node's kubelet; only with a worker node. */
+  public Path kubeletKubeconfig() {
+    return componentKubeconfig("kubelet");
+  }
+
+  /** The authority that issued every certificate of this control plane, in PEM. */
+  public Path caCertificate() {
+    return config.dataDir().resolve("pki").resolve("ca.crt");
+  }
+
   /** A new client acting as the cluster's administrator; the caller closes it. */
   public KubernetesClient newClient() {
     return new KubernetesClientBuilder()
@@ -100,7 +133,10 @@ public final class LocalControlPlane implements AutoCloseable {
         .build();
   }
 
-  /** Stops kube-apiserver, then etcd, and returns once both have exited. */
+  /**
+   * Stops kube-scheduler and kube-controller-manager (with a worker node), kube-apiserver, then
+   * etcd, and returns once all have exited.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -108,6 +144,11 @@ public final class LocalControlPlane implements AutoCloseable {
     }
     closed = true;
     try {
+      for (ServerProcess component : new ServerProcess[] {scheduler, controllerManager}) {
+        if (component != null) {
+          component.stop(config.stopTimeout());
+        }
+      }
       // The API server first: it drains its requests and watches while etcd still answers.
       // Without etcd its clean shutdown hangs, and there is nothing left to drain into anyway.
       if (apiServer != null) {
@@ -144,15 +185,26 @@ public final class LocalControlPlane implements AutoCloseable {
     long deadline = startNanos + config.startTimeout().toNanos();
     Path etcdData = config.dataDir().resolve("etcd");
     Path logs = config.dataDir().resolve("logs");
+    WorkerNode node = config.workerNode();
     ClusterCertificates certificates =
-        ClusterCertificates.loadOrCreate(config.dataDir().resolve("pki"));
+        ClusterCertificates.loadOrCreate(config.dataDir().resolve("pki"), node);
     stopLeftovers(ControlPlaneCommands.tlsCertificateArgument(certificates));
     stopLeftovers(ControlPlaneCommands.dataDirArgument(etcdData));
+    if (node != null) {
+      for (String component : new String[] {"kube-controller-manager", "kube-scheduler"}) {
+        stopLeftovers(ControlPlaneCommands.kubeconfigArgument(componentKubeconfig(component)));
+      }
+    }
 
     int[] freePorts = LoopbackPorts.freePorts(3);
     int etcdClientPort = freePorts[0];
+    String apiServerHost = node == null ? LoopbackPorts.HOST : node.address();
     int apiServerPort =
-        config.apiServerPort() == 0 ? freePorts[2] : requireFree(config.apiServerPort());
+        node != null
+            ? requireFree(apiServerHost, WorkerNode.API_SERVER_PORT)
+            : config.apiServerPort() == 0
+                ? freePorts[2]
+                : requireFree(apiServerHost, config.apiServerPort());
     // Under this object's lock, so a concurrent close(), such as the shutdown hook's, either
     // stops the program or keeps it from starting.
     synchronized (this) {
@@ -172,10 +224,14 @@ public final class LocalControlPlane implements AutoCloseable {
           ServerProcess.start(
               "kube-apiserver",
               ControlPlaneCommands.kubeApiServer(
-                  config.binaries().kubeApiServer(), certificates, etcdClientPort, apiServerPort),
+                  config.binaries().kubeApiServer(),
+                  certificates,
+                  etcdClientPort,
+                  apiServerPort,
+                  node),
               logs.resolve("kube-apiserver.log"));
     }
-    String url = "https://" + LoopbackPorts.HOST + ":" + apiServerPort;
+    String url = "https://" + apiServerHost + ":" + apiServerPort;
     Kubeconfig.write(config.kubeconfig(), Kubeconfig.yaml(url, certificates));
 
     try (KubernetesClient client = startupClient()) {
@@ -183,7 +239,12 @@ public final class LocalControlPlane implements AutoCloseable {
       LOG.debug(
           "API server ready after {} ms",
           Duration.ofNanos(System.nanoTime() - startNanos).toMillis());
-      GadgetFlowResources.install(client, Duration.ofNanos(remainingNanos(deadline)));
+      if (node == null) {
+        GadgetFlowResources.install(client, Duration.ofNanos(remainingNanos(deadline)));
+      }
+    }
+    if (node != null) {
+      startClusterComponents(url, certificates, logs);
     }
     apiServerUrl = url;
     LOG.info(
@@ -194,15 +255,66 @@ public final class LocalControlPlane implements AutoCloseable {
         config.kubeconfig());
   }
 
+  /**
+   * The kubeconfigs of the worker node's components, and kube-controller-manager and kube-scheduler
+   * started: they wait for nothing but the API server, which is ready.
+   */
+  private void startClusterComponents(String url, ClusterCertificates certificates, Path logs) {
+    Kubeconfig.write(
+        kubeletKubeconfig(),
+        Kubeconfig.yaml(
+            url,
+            certificates.caCertificate(),
+            certificates.kubeletCertificate(),
+            certificates.kubeletKey()));
+    Path controllerManagerKubeconfig = componentKubeconfig("kube-controller-manager");
+    Kubeconfig.write(
+        controllerManagerKubeconfig,
+        Kubeconfig.yaml(
+            url,
+            certificates.caCertificate(),
+            certificates.controllerManagerCertificate(),
+            certificates.controllerManagerKey()));
+    Path schedulerKubeconfig = componentKubeconfig("kube-scheduler");
+    Kubeconfig.write(
+        schedulerKubeconfig,
+        Kubeconfig.yaml(
+            url,
+            certificates.caCertificate(),
+            certificates.schedulerCertificate(),
+            certificates.schedulerKey()));
+    synchronized (this) {
+      requireNotClosed();
+      controllerManager =
+          ServerProcess.start(
+              "kube-controller-manager",
+              ControlPlaneCommands.kubeControllerManager(
+                  config.clusterBinaries().kubeControllerManager(),
+                  controllerManagerKubeconfig,
+                  certificates),
+              logs.resolve("kube-controller-manager.log"));
+      scheduler =
+          ServerProcess.start(
+              "kube-scheduler",
+              ControlPlaneCommands.kubeScheduler(
+                  config.clusterBinaries().kubeScheduler(), schedulerKubeconfig),
+              logs.resolve("kube-scheduler.log"));
+    }
+  }
+
+  private Path componentKubeconfig(String component) {
+    return config.dataDir().resolve("kubeconfigs").resolve(component);
+  }
+
   /** Checked here, where the error can name the port; kube-apiserver's own would be in its log. */
-  private static int requireFree(int port) {
+  private static int requireFree(String host, int port) {
     try {
-      LoopbackPorts.requireFree(port);
+      LoopbackPorts.requireFree(host, port);
       return port;
     } catch (BindException e) {
       throw new ControlPlaneStartException(
           "The API server cannot listen on "
-              + LoopbackPorts.HOST
+              + host
               + ":"
               + port
               + ": the port is already in use; stop what listens there or choose another port",

@@ -15,6 +15,10 @@ import java.util.Objects;
  * @param apiServerPort the loopback port of the API server; 0 picks a free one
  * @param startTimeout how long starting may take until the Trace CRD is established
  * @param stopTimeout how long each program may take to stop after being asked before it is killed
+ * @param workerNode the node whose kubelet joins this control plane, or null for an API server
+ *     alone (objects are stored and served, but no pod ever runs)
+ * @param clusterBinaries kube-controller-manager and kube-scheduler, which run with a worker node;
+ *     null without one
  */
 public record LocalControlPlaneConfig(
     ControlPlaneBinaries binaries,
@@ -22,7 +26,9 @@ public record LocalControlPlaneConfig(
     Path kubeconfig,
     int apiServerPort,
     Duration startTimeout,
-    Duration stopTimeout) {
+    Duration stopTimeout,
+    WorkerNode workerNode,
+    ClusterBinaries clusterBinaries) {
 
   /** kube-apiserver's usual secure port. */
   public static final int DEFAULT_API_SERVER_PORT = 6443;
@@ -44,6 +50,13 @@ public record LocalControlPlaneConfig(
     }
     requirePositive(startTimeout, "startTimeout");
     requirePositive(stopTimeout, "stopTimeout");
+    if ((workerNode == null) != (clusterBinaries == null)) {
+      throw new IllegalArgumentException(
+          "a worker node and the cluster's programs go together, got "
+              + workerNode
+              + " and "
+              + clusterBinaries);
+    }
     dataDir = dataDir.toAbsolutePath();
     kubeconfig = kubeconfig.toAbsolutePath();
   }
@@ -67,22 +80,62 @@ public record LocalControlPlaneConfig(
         dataDir.resolve("kubeconfig"),
         DEFAULT_API_SERVER_PORT,
         DEFAULT_START_TIMEOUT,
-        DEFAULT_STOP_TIMEOUT);
+        DEFAULT_STOP_TIMEOUT,
+        null,
+        null);
   }
 
   public LocalControlPlaneConfig withKubeconfig(Path kubeconfig) {
     return new LocalControlPlaneConfig(
-        binaries, dataDir, kubeconfig, apiServerPort, startTimeout, stopTimeout);
+        binaries,
+        dataDir,
+        kubeconfig,
+        apiServerPort,
+        startTimeout,
+        stopTimeout,
+        workerNode,
+        clusterBinaries);
   }
 
   public LocalControlPlaneConfig withApiServerPort(int apiServerPort) {
     return new LocalControlPlaneConfig(
-        binaries, dataDir, kubeconfig, apiServerPort, startTimeout, stopTimeout);
+        binaries,
+        dataDir,
+        kubeconfig,
+        apiServerPort,
+        startTimeout,
+        stopTimeout,
+        workerNode,
+        clusterBinaries);
   }
 
   public LocalControlPlaneConfig withStartTimeout(Duration startTimeout) {
     return new LocalControlPlaneConfig(
-        binaries, dataDir, kubeconfig, apiServerPort, startTimeout, stopTimeout);
+        binaries,
+        dataDir,
+        kubeconfig,
+        apiServerPort,
+        startTimeout,
+        stopTimeout,
+        workerNode,
+        clusterBinaries);
+  }
+
+  /**
+   * A control plane that {@code node} joins: the API server listens on the node's address at
+   * {@value WorkerNode#API_SERVER_PORT} (the {@code apiServerPort} is not used), and {@code
+   * binaries}' kube-controller-manager and kube-scheduler run beside it.
+   */
+  public LocalControlPlaneConfig withWorkerNode(WorkerNode node, ClusterBinaries binaries) {
+    return new LocalControlPlaneConfig(
+        this.binaries,
+        dataDir,
+        kubeconfig,
+        apiServerPort,
+        startTimeout,
+        stopTimeout,
+        node,
+        binaries);
   }
 
   private static void requirePositive(Duration duration, String name) {

@@ -12,11 +12,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One program of the control plane running as a child process, its output going to a log file.
- * Stopping asks first (SIGTERM, on which etcd and kube-apiserver shut down cleanly) and kills only
- * what is still running when the timeout ends.
+ * One program of the control plane (or of the local cluster's node) running as a child process, its
+ * output going to a log file. Stopping asks first (SIGTERM, on which etcd, kube-apiserver,
+ * containerd and the kubelet shut down cleanly) and kills only what is still running when the
+ * timeout ends.
  */
-final class ServerProcess {
+public final class ServerProcess {
   /** Enough of a log to show why a program exited, short enough for an exception message. */
   private static final int LOG_LINES_IN_ERRORS = 15;
 
@@ -34,7 +35,7 @@ final class ServerProcess {
   }
 
   /** Starts {@code command}, writing its standard output and error to {@code logFile}. */
-  static ServerProcess start(String name, List<String> command, Path logFile) {
+  public static ServerProcess start(String name, List<String> command, Path logFile) {
     try {
       Files.createDirectories(logFile.getParent());
       Process process =
@@ -53,7 +54,7 @@ final class ServerProcess {
   /**
    * @throws ControlPlaneStartException with the end of the program's log when it has exited
    */
-  void requireRunning() {
+  public void requireRunning() {
     if (!process.isAlive()) {
       throw new ControlPlaneStartException(
           name
@@ -66,7 +67,7 @@ final class ServerProcess {
     }
   }
 
-  boolean isRunning() {
+  public boolean isRunning() {
     return process.isAlive();
   }
 
@@ -74,14 +75,14 @@ final class ServerProcess {
    * Asks the program and whatever it started to stop, kills what still runs after {@code
    * gracePeriod}, and returns once all of them are gone.
    */
-  void stop(Duration gracePeriod) {
+  public void stop(Duration gracePeriod) {
     List<ProcessHandle> descendants = process.descendants().toList();
     stop(process.toHandle(), gracePeriod);
     descendants.forEach(descendant -> stop(descendant, gracePeriod));
   }
 
   /** Kills the program and whatever it started at once, for when a clean stop cannot work. */
-  void kill() {
+  public void kill() {
     stop(Duration.ZERO);
   }
 

@@ -11,11 +11,23 @@ class BrokerPropertiesTest {
   @Test
   void kafkaAcceptsTheSingleNodeConfiguration() {
     KafkaConfig config =
-        KafkaConfig.fromProps(BrokerProperties.singleNode(Path.of("/var/kafka"), 19092, 19093));
+        KafkaConfig.fromProps(
+            BrokerProperties.singleNode(Path.of("/var/kafka"), "127.0.0.1", 19092, 19093));
 
     assertThat(config.nodeId()).isEqualTo(BrokerProperties.NODE_ID);
     assertThat(config.getString("advertised.listeners")).isEqualTo("PLAINTEXT://127.0.0.1:19092");
     assertThat(config.getList("controller.quorum.voters")).containsExactly("1@127.0.0.1:19093");
     assertThat(config.getBoolean("auto.create.topics.enable")).isFalse();
+  }
+
+  @Test
+  void clientsConnectToTheGivenHostWhileTheControllerStaysOnLoopback() {
+    KafkaConfig config =
+        KafkaConfig.fromProps(
+            BrokerProperties.singleNode(Path.of("/var/kafka"), "198.18.0.1", 9092, 19093));
+
+    assertThat(config.getString("advertised.listeners")).isEqualTo("PLAINTEXT://198.18.0.1:9092");
+    assertThat(config.getString("listeners"))
+        .isEqualTo("PLAINTEXT://198.18.0.1:9092,CONTROLLER://127.0.0.1:19093");
   }
 }

@@ -35,6 +35,7 @@ class EmbeddedKafkaConfigTest {
     assertThatIllegalArgumentException()
         .isThrownBy(
             () ->
-                new EmbeddedKafkaConfig(HOME, 9092, ContractTopics.DEFAULTS, Duration.ZERO, null));
+                new EmbeddedKafkaConfig(
+                    HOME, "127.0.0.1", 9092, ContractTopics.DEFAULTS, Duration.ZERO, null));
   }
 }

@@ -54,6 +54,29 @@ class ClusterCertificatesTest {
   }
 
   @Test
+  void aWorkerNodesComponentsGetTheIdentitiesKubernetesAuthorisesThemAs() throws Exception {
+    ClusterCertificates certificates =
+        ClusterCertificates.loadOrCreate(
+            directory, new WorkerNode("node-1", "198.18.0.1", "198.18.0.0/24"));
+    X509Certificate ca = certificate(certificates.caCertificate());
+
+    assertThat(certificate(certificates.apiServerCertificate()).getSubjectAlternativeNames())
+        .contains(List.of(IP_ADDRESS, "198.18.0.1"));
+    X509Certificate kubelet = certificate(certificates.kubeletCertificate());
+    assertThatCode(() -> kubelet.verify(ca.getPublicKey())).doesNotThrowAnyException();
+    assertThat(kubelet.getSubjectX500Principal().getName())
+        .isEqualTo("CN=system:node:node-1,O=system:nodes");
+    assertThat(kubelet.getExtendedKeyUsage()).containsExactly(CLIENT_AUTH);
+    assertThat(certificate(certificates.schedulerCertificate()).getSubjectX500Principal().getName())
+        .isEqualTo("CN=system:kube-scheduler");
+    assertThat(
+            certificate(certificates.controllerManagerCertificate())
+                .getSubjectX500Principal()
+                .getName())
+        .isEqualTo("CN=system:kube-controller-manager");
+  }
+
+  @Test
   void keysAreTheOwnersAlone() throws IOException {
     ClusterCertificates certificates = ClusterCertificates.loadOrCreate(directory);
 

@@ -37,7 +37,7 @@ class ControlPlaneCommandsTest {
 
     List<String> command =
         ControlPlaneCommands.kubeApiServer(
-            Path.of("/opt/kube-apiserver"), certificates, 2379, 6443);
+            Path.of("/opt/kube-apiserver"), certificates, 2379, 6443, null);
 
     assertThat(command.getFirst()).isEqualTo("/opt/kube-apiserver");
     assertThat(command)
@@ -52,6 +52,49 @@ class ControlPlaneCommandsTest {
             "--client-ca-file=" + certificates.caCertificate(),
             "--authorization-mode=RBAC",
             "--service-account-key-file=" + certificates.serviceAccountPublicKey(),
-            "--service-account-signing-key-file=" + certificates.serviceAccountKey());
+            "--service-account-signing-key-file=" + certificates.serviceAccountKey(),
+            "--disable-admission-plugins=ServiceAccount");
+  }
+
+  @Test
+  void withAWorkerNodeTheApiServerListensWherePodsLookForItAndAuthorisesTheKubelet() {
+    WorkerNode node = new WorkerNode("node-1", "198.18.0.1", "198.18.0.0/24");
+    ClusterCertificates certificates =
+        ClusterCertificates.loadOrCreate(dataDir.resolve("pki"), node);
+
+    List<String> command =
+        ControlPlaneCommands.kubeApiServer(
+            Path.of("/opt/kube-apiserver"), certificates, 2379, 443, node);
+
+    assertThat(command)
+        .contains(
+            "--bind-address=198.18.0.1",
+            "--advertise-address=198.18.0.1",
+            "--secure-port=443",
+            "--service-cluster-ip-range=198.18.0.0/24",
+            "--authorization-mode=Node,RBAC",
+            "--enable-admission-plugins=NodeRestriction",
+            "--kubelet-preferred-address-types=InternalIP")
+        .noneMatch(argument -> argument.startsWith("--disable-admission-plugins"))
+        .noneMatch(argument -> argument.startsWith("--endpoint-reconciler-type"));
+  }
+
+  @Test
+  void theControllerManagerAndSchedulerServeNothingAndSignServiceAccountTokens() {
+    ClusterCertificates certificates =
+        ClusterCertificates.loadOrCreate(
+            dataDir.resolve("pki"), new WorkerNode("node-1", "198.18.0.1", "198.18.0.0/24"));
+    Path kubeconfig = dataDir.resolve("kubeconfig");
+
+    assertThat(
+            ControlPlaneCommands.kubeControllerManager(
+                Path.of("/opt/kube-controller-manager"), kubeconfig, certificates))
+        .contains(
+            "--kubeconfig=" + kubeconfig,
+            "--secure-port=0",
+            "--service-account-private-key-file=" + certificates.serviceAccountKey(),
+            "--root-ca-file=" + certificates.caCertificate());
+    assertThat(ControlPlaneCommands.kubeScheduler(Path.of("/opt/kube-scheduler"), kubeconfig))
+        .contains("--kubeconfig=" + kubeconfig, "--secure-port=0");
   }
 }

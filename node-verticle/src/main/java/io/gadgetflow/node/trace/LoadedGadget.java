@@ -16,8 +16,15 @@ public sealed interface LoadedGadget extends AutoCloseable permits SharedGadget,
    * Starts sending {@code trace}'s events. May block.
    *
    * @param outputFile for {@code outputMode: File}, a path already checked
+   * @param resumed whether a restarted agent runs the trace again: the session's first event is
+   *     then a warning that nothing was traced while no agent ran it
    */
-  TraceSession join(ControlRecord trace, Optional<Path> outputFile);
+  TraceSession join(ControlRecord trace, Optional<Path> outputFile, boolean resumed);
+
+  /** Starts sending {@code trace}'s events, for a trace this agent did not run before. */
+  default TraceSession join(ControlRecord trace, Optional<Path> outputFile) {
+    return join(trace, outputFile, false);
+  }
 
   /** Stops handing events to {@code session}; one may still be on its way to it. */
   void leave(TraceSession session);

@@ -172,9 +172,10 @@ public final class SharedGadget implements LoadedGadget {
    * map's updates.
    *
    * @param outputFile for {@code outputMode: File}, a path already checked
+   * @param resumed whether a restarted agent runs the trace again, which its first event says
    */
   @Override
-  public TraceSession join(ControlRecord trace, Optional<Path> outputFile) {
+  public TraceSession join(ControlRecord trace, Optional<Path> outputFile, boolean resumed) {
     EventFile file = outputFile.map(EventFile::append).orElse(null);
     TraceSession session =
         new TraceSession(
@@ -208,6 +209,9 @@ public final class SharedGadget implements LoadedGadget {
     } catch (RuntimeException e) {
       session.close();
       throw e;
+    }
+    if (resumed) {
+      session.warnResumed(nodeName);
     }
     sessions.add(session);
     return session;

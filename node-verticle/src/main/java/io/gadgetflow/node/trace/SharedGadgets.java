@@ -78,16 +78,22 @@ final class SharedGadgets {
    * Starts {@code trace}'s events, loading its gadget unless another trace runs it alike.
    *
    * @param outputFile checked on the worker pool, for {@code outputMode: File}
+   * @param resumed whether a restarted agent runs the trace again
    */
   Future<TraceSession> join(
-      ControlRecord trace, GadgetProgram program, Callable<Optional<Path>> outputFile) {
+      ControlRecord trace,
+      GadgetProgram program,
+      Callable<Optional<Path>> outputFile,
+      boolean resumed) {
     Sharing sharing = Sharing.of(trace, program);
     Loaded gadget = loaded.computeIfAbsent(sharing, key -> load(key, trace, program));
     gadget.traces++;
     return gadget
         .gadget
         .compose(
-            shared -> workers.executeBlocking(() -> shared.join(trace, outputFile.call()), false))
+            shared ->
+                workers.executeBlocking(
+                    () -> shared.join(trace, outputFile.call(), resumed), false))
         .andThen(
             joined -> {
               if (joined.succeeded()) {

@@ -60,7 +60,7 @@ public final class SyntheticGadget implements LoadedGadget {
   }
 
   @Override
-  public TraceSession join(ControlRecord trace, Optional<Path> outputFile) {
+  public TraceSession join(ControlRecord trace, Optional<Path> outputFile, boolean resumed) {
     TraceSession session =
         new TraceSession(
             this,
@@ -71,6 +71,9 @@ public final class SyntheticGadget implements LoadedGadget {
             0,
             null,
             0);
+    if (resumed) {
+      session.warnResumed(nodeName);
+    }
     sessions.add(session);
     return session;
   }

@@ -64,6 +64,18 @@ final class TraceOperations {
   }
 
   Future<Answer> start(SessionSlot slot, ControlRecord record) {
+    return start(slot, record, false);
+  }
+
+  /**
+   * Starts again a trace that ran before the agent restarted; its events begin with a warning about
+   * the time no agent ran it.
+   */
+  Future<Answer> resume(SessionSlot slot, ControlRecord record) {
+    return start(slot, record, true);
+  }
+
+  private Future<Answer> start(SessionSlot slot, ControlRecord record, boolean resumed) {
     if (slot.session != null) {
       return Future.succeededFuture(Answer.started(slot.session.counters()));
     }
@@ -85,7 +97,8 @@ final class TraceOperations {
                 record.outputMode() == OutputMode.FILE
                     ? Optional.of(
                         FileOutputPath.check(record.output(), settings.fileOutputDirectory()))
-                    : Optional.empty())
+                    : Optional.empty(),
+            resumed)
         .transform(
             started -> {
               if (started.failed()) {

@@ -57,6 +57,11 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
   private long lossesWarned;
   private volatile boolean closed;
 
+  /** The agent's warning that it stops, for Kafka once no reader hands this session events. */
+  private volatile Farewell farewell;
+
+  private record Farewell(long epochNanos, byte[] json) {}
+
   /**
    * Losses before Kafka when the session closed, set then: the gadget's own counters go on with its
    * other traces' losses. Kafka's outcomes of the trace's last events still count after the close.
@@ -193,6 +198,42 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
     lossesWarned += losses;
     if (file != null) {
       file.appendLine(json);
+    }
+  }
+
+  /**
+   * The warning that a restarted agent runs the trace again (see {@link AgentWarning}), before the
+   * session joins its gadget: nothing else hands it events yet.
+   */
+  void warnResumed(String nodeName) {
+    long epochNanos = System.currentTimeMillis() * 1_000_000;
+    byte[] json = AgentWarning.json(nodeName, epochNanos, AgentWarning.RESUMED);
+    if (file != null) {
+      file.appendLine(json);
+    }
+    sink.offerLossWarning(stream, epochNanos, json);
+  }
+
+  /**
+   * The node agent stops while the trace should run on: the warning (see {@link AgentWarning}) goes
+   * into the file now (it is closed with the session) and to Kafka by {@link #sendFarewell()}.
+   */
+  void sayFarewell(String nodeName, long epochNanos) {
+    byte[] json = AgentWarning.json(nodeName, epochNanos, AgentWarning.STOPPING);
+    if (file != null) {
+      file.appendLine(json);
+    }
+    farewell = new Farewell(epochNanos, json);
+  }
+
+  /**
+   * Sends the warning of {@link #sayFarewell} to Kafka; only once the gadget's reader has ended,
+   * since an event it was handing this session would race with it.
+   */
+  void sendFarewell() {
+    Farewell last = farewell;
+    if (last != null) {
+      sink.offerLossWarning(stream, last.epochNanos(), last.json());
     }
   }
 

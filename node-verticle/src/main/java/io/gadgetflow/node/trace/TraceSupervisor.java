@@ -120,15 +120,34 @@ public final class TraceSupervisor implements ControlReader.Listener {
     }
   }
 
-  /** Stops every gadget of this node, e.g. when the agent shuts down. */
+  /**
+   * Stops every gadget of this node, e.g. when the agent shuts down. The traces that should run on
+   * (their Trace was not stopped) say in a last warning event that nothing is traced from now on
+   * until an agent runs them again, as the restarted agent's first event does when it does.
+   */
   public Future<Void> stopAll() {
     List<Future<Void>> stops = new ArrayList<>();
+    List<TraceSession> farewells = new ArrayList<>();
+    long epochNanos = clock.millis() * 1_000_000;
     for (Trace trace : traces.values()) {
+      TraceSession session = trace.slot.session;
+      if (session != null && trace.desired.running()) {
+        session.sayFarewell(nodeName, epochNanos);
+        farewells.add(session);
+      }
       trace.then(() -> operations.end(trace.slot, trace.desired).mapEmpty());
       stops.add(trace.work);
     }
     traces.clear();
-    return Future.join(stops).eventually(operations::unloaded).mapEmpty();
+    return Future.join(stops)
+        .eventually(operations::unloaded)
+        // Every gadget's reader has ended: no last event can race with the warnings.
+        .eventually(
+            () -> {
+              farewells.forEach(TraceSession::sendFarewell);
+              return Future.succeededFuture();
+            })
+        .mapEmpty();
   }
 
   private Future<Void> apply(Trace trace, ControlRecord record) {
@@ -155,7 +174,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
   /** Starts again a trace that ran before the agent restarted. */
   private Future<Void> resume(Trace trace) {
     ControlRecord record = trace.desired;
-    return operations.start(trace.slot, record).compose(answer -> answer(trace, record, answer));
+    return operations.resume(trace.slot, record).compose(answer -> answer(trace, record, answer));
   }
 
   private Future<Void> answer(Trace trace, ControlRecord record, Answer answer) {

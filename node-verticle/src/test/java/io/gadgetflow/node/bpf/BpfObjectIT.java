@@ -24,7 +24,8 @@ class BpfObjectIT {
       assertThat(object.program("write_records").sectionName()).isEqualTo("socket");
       BpfMap events = object.map("events");
       assertThat(events.type()).isEqualTo(BpfMap.TYPE_RINGBUF);
-      assertThat(events.maxEntries()).isEqualTo(256 * 1024);
+      // gadgetflow.h's GADGET_DEFAULT_RING_BYTES, which every program's ring is compiled with.
+      assertThat(events.maxEntries()).isEqualTo(4 * 1024 * 1024);
       assertThat(object.map("lost").type()).isEqualTo(BpfMap.TYPE_PERCPU_ARRAY);
 
       assertThatThrownBy(() -> object.map("nope")).hasMessageContaining("has no map nope");

@@ -1,0 +1,51 @@
+package io.gadgetflow.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/** The events {@code kubectl gadget ... -o json} prints, one JSON object per line. */
+final class Events {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Events() {}
+
+  static JsonNode parse(String line) {
+    try {
+      return JSON.readTree(line);
+    } catch (IOException e) {
+      throw new UncheckedIOException("not JSON: " + line, e);
+    }
+  }
+
+  /** A word no other process of the machine uses, for telling one run's events apart. */
+  static String marker(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 12);
+  }
+
+  /**
+   * Runs {@code action} until the run prints a line with {@code marker}, and returns that event:
+   * the first actions may come before the gadget is attached or before the node agent knows a new
+   * container, which a real user would also see.
+   */
+  static JsonNode repeatUntilSeen(
+      KubectlGadget run, String marker, Runnable action, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    Predicate<String> seen = line -> line.contains(marker);
+    while (true) {
+      action.run();
+      var line = run.findLine(seen, Duration.ofSeconds(3));
+      if (line.isPresent()) {
+        return parse(line.get());
+      }
+      if (Instant.now().isAfter(deadline)) {
+        return parse(run.awaitLine(seen, Duration.ZERO, marker));
+      }
+    }
+  }
+}
