@@ -16,7 +16,10 @@ enum ring_command_op {
 	COPY_PAYLOAD = 0,
 	/* Reserve a record, then discard it: the reader must skip it. */
 	RESERVE_AND_DISCARD = 1,
-	/* Write one 32-byte record starting with the next sequence number (use with repeat). */
+	/*
+	 * Write one 32-byte record: the next sequence number, then its complement, so a reader can
+	 * tell a record it saw half written (use with repeat).
+	 */
 	NEXT_SEQUENCE = 2,
 };
 
@@ -76,7 +79,7 @@ static __always_inline int next_sequence(void)
 	record = gadget_reserve(SEQUENCE_RECORD_SIZE);
 	if (record) {
 		record[0] = __sync_fetch_and_add(next, 1);
-		record[1] = 0;
+		record[1] = ~record[0];
 		record[2] = 0;
 		record[3] = 0;
 		bpf_ringbuf_submit(record, 0);

@@ -88,6 +88,8 @@ class LayersTest {
           .definedBy(API + ".json..")
           .layer("config")
           .definedBy(API + ".config..")
+          .layer("health")
+          .definedBy(API + ".health..")
           .whereLayer("log")
           .mayOnlyAccessLayers("kafka", "trace", "json")
           .whereLayer("event")
@@ -101,6 +103,8 @@ class LayersTest {
           .whereLayer("json")
           .mayNotAccessAnyLayer()
           .whereLayer("config")
+          .mayNotAccessAnyLayer()
+          .whereLayer("health")
           .mayNotAccessAnyLayer();
 
   /**

@@ -3,6 +3,7 @@ package io.gadgetflow.cli;
 import io.gadgetflow.cli.monitoring.Monitoring;
 import io.gadgetflow.cli.monitoring.MonitoringConfig;
 import io.gadgetflow.cli.monitoring.RoleHealth;
+import io.gadgetflow.cli.monitoring.RoleSupervision;
 import io.gadgetflow.cli.platform.PlatformException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Deployable;
@@ -54,6 +55,15 @@ final class VerticleRunner {
       throw e;
     }
     monitoring.health().set(role, RoleHealth.State.UP);
+    RoleSupervision.watch(
+        role,
+        deployed,
+        monitoring.health(),
+        line -> {
+          err.println(line);
+          err.flush();
+        },
+        RoleSupervision::exitSoon);
     started.accept(deployed);
     RunUntilStopped.block(
         () -> {

@@ -16,6 +16,8 @@ import io.gadgetflow.controller.status.NodeReportHandler;
 import io.gadgetflow.controller.status.PendingAnswers;
 import io.gadgetflow.controller.status.PendingAnswers.Awaited;
 import io.gadgetflow.controller.status.StatusWriter;
+import io.gadgetflow.controller.status.StatusWrites;
+import io.gadgetflow.kafka.SkippedRecords;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -56,6 +58,7 @@ public final class ControllerVerticle extends VerticleBase {
   private WorkerExecutor kubernetesWorkers;
   private ControlPublisher control;
   private NodeReportConsumer reports;
+  private SkippedRecords skippedControl;
   private TraceRepository traces;
   private SeccompProfileWriter seccompProfiles;
   private LeaderElection leaderElection;
@@ -86,9 +89,13 @@ public final class ControllerVerticle extends VerticleBase {
     kubernetesWorkers =
         vertx.createSharedWorkerExecutor("gadgetflow-kubernetes", KUBERNETES_WORKERS);
     control = ControlPublisher.create(vertx, config.kafka(), config.topics().control());
+    SkippedRecords skippedReports = new SkippedRecords("controller-status", LOG::warn);
+    skippedReports.bindTo(registry);
+    skippedControl = new SkippedRecords("controller-control", LOG::warn);
+    skippedControl.bindTo(registry);
     reports =
         NodeReportConsumer.create(
-            vertx, config.kafka(), config.topics().status(), config.identity());
+            vertx, config.kafka(), config.topics().status(), config.identity(), skippedReports);
     traces = new TraceRepository(client, kubernetesWorkers);
     seccompProfiles =
         new SeccompProfileWriter(client, kubernetesWorkers, config.tracePolicy()::mayWriteInto);
@@ -160,9 +167,11 @@ public final class ControllerVerticle extends VerticleBase {
   /** What exists only while this replica holds the Lease. */
   private final class Acting {
     private final PendingAnswers pendingAnswers = new PendingAnswers(vertx, this::onDeadline);
+    private final StatusWrites statusWrites =
+        new StatusWrites(traces::replaceStatus, traces::read, vertx);
     private final StatusWriter statusWriter =
         new StatusWriter(
-            traces::replaceStatus,
+            statusWrites::write,
             vertx,
             config.statusCountersInterval(),
             config.statusCounterWritesPerSecond());
@@ -203,7 +212,8 @@ public final class ControllerVerticle extends VerticleBase {
 
     /** Until it succeeds: acting without it could publish an operation a second time. */
     private Future<Set<String>> readHandedOver() {
-      return HandedOverOperations.read(vertx, config.kafka(), config.topics().control())
+      return HandedOverOperations.read(
+              vertx, config.kafka(), config.topics().control(), skippedControl)
           .recover(
               e -> {
                 if (stopped) {
@@ -226,6 +236,7 @@ public final class ControllerVerticle extends VerticleBase {
       queue.stop();
       pendingAnswers.clear();
       statusWriter.stop();
+      statusWrites.stop();
       informer.close();
       reports.unsubscribe();
     }

@@ -153,6 +153,63 @@ class ControllerIT {
   }
 
   @Test
+  void aTraceWithoutOutputModeIsRefusedOnceNotRetriedForever() {
+    platform.deploy(platform.controller("controller-0"));
+    String name = "no-output-mode";
+    platform
+        .apply(
+            """
+            apiVersion: gadget.kinvolk.io/v1alpha1
+            kind: Trace
+            metadata:
+              name: %s
+            spec:
+              node: %s
+              gadget: execsnoop
+              runMode: Manual
+            """
+                .formatted(name, node))
+        .requireSuccess();
+    platform.annotate(name, "start");
+
+    Trace refused =
+        platform.awaitOperationError(name, "Unsupported OutputMode \"\" for gadget \"execsnoop\"");
+
+    assertThat(hasOperationAnnotation(refused)).isTrue();
+    assertThat(refused.getStatus().getConditions().getFirst().getReason()).isEqualTo("InvalidSpec");
+  }
+
+  /**
+   * The node reports a running gadget's counters every 200 ms here; each of those updates repeats
+   * the node's last answer, which has no error. Seen from outside before: the controller's refusal
+   * vanished within seconds on a busy Trace.
+   */
+  @Test
+  void anOperationRefusedOnARunningTraceKeepsItsErrorWhileCountersMove() throws Exception {
+    platform.deploy(platform.controller("controller-0"));
+    platform.deployNode(node);
+    String name = "busy";
+    platform.apply(platform.manifest(name, node, "execsnoop")).requireSuccess();
+    platform.annotate(name, "start");
+    platform.awaitTrace(name, t -> state(t) == TraceState.STARTED);
+    String error = "Unsupported operation \"START\" for gadget \"execsnoop\"";
+
+    platform.annotate(name, "START");
+    long eventsWhenRefused = platform.awaitOperationError(name, error).getStatus().getEvents();
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    Trace counted;
+    do {
+      runTrue("gadgetflow-busy");
+      counted = platform.trace(name).get();
+    } while (counted.getStatus().getEvents() <= eventsWhenRefused + 2
+        && counted.getStatus().getOperationError() != null
+        && System.nanoTime() < deadline);
+
+    assertThat(counted.getStatus().getOperationError()).isEqualTo(error);
+    assertThat(counted.getStatus().getState()).isEqualTo(TraceState.STARTED);
+  }
+
+  @Test
   void theApiServerRejectsWhatTheSchemaForbids() {
     KubectlResult bogusMode =
         platform.apply(platform.manifest("bogus", node, "execsnoop", "Manual", "Bogus", ""));

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * and hands each poll's records to a listener, on this thread. When Kafka fails (unreachable, a
  * topic missing or not created yet) it says so in the log and positions everything again after a
  * pause, so a follower outlives a broker restart and waits for a topic created after it started.
- * Anything else ends the thread: {@link #failure()} then says why.
+ * Anything else ends the thread: {@link #failure()} then says why, and the listener is told.
  *
  * <p>Besides its topics, a follower can follow single partitions of another topic for as long as
  * they are asked for ({@link #followKey}): a reader that needs one key's records pays for that
@@ -57,6 +57,12 @@ public final class TopicFollower implements AutoCloseable {
 
     /** The records of one poll, in each partition's order; never empty. */
     void onRecords(ConsumerRecords<String, byte[]> records);
+
+    /**
+     * The follower stopped on its own, for {@code cause} ({@link #failure()}): nothing more will be
+     * delivered. Once, as the follower's thread ends.
+     */
+    default void onStopped(Throwable cause) {}
   }
 
   private final String name;
@@ -123,6 +129,7 @@ public final class TopicFollower implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       failure = e;
       LOG.error("{} stopped: {}", name, e.toString(), e);
+      listener.onStopped(e);
     }
   }
 

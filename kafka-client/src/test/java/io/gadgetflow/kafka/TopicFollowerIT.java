@@ -181,10 +181,19 @@ class TopicFollowerIT {
     String topic = kafka.createTopic("follow-failing");
     IllegalStateException fault = new IllegalStateException("listener fault");
     CountDownLatch thrown = new CountDownLatch(1);
+    BlockingQueue<Throwable> stopped = new LinkedBlockingQueue<>();
     TopicFollower.Listener failing =
-        records -> {
-          thrown.countDown();
-          throw fault;
+        new TopicFollower.Listener() {
+          @Override
+          public void onRecords(ConsumerRecords<String, byte[]> records) {
+            thrown.countDown();
+            throw fault;
+          }
+
+          @Override
+          public void onStopped(Throwable cause) {
+            stopped.add(cause);
+          }
         };
 
     try (TopicFollower follower =
@@ -195,7 +204,8 @@ class TopicFollowerIT {
             failing)) {
       write(kafka, topic, "poison");
       assertThat(thrown.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-      await(() -> follower.failure().isPresent());
+      // The listener is told, so that the role it feeds can say it lost the follower.
+      assertThat(stopped.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isSameAs(fault);
       assertThat(follower.failure()).contains(fault);
     }
   }

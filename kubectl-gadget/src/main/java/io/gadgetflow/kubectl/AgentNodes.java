@@ -2,9 +2,9 @@ package io.gadgetflow.kubectl;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.gadgetflow.api.json.Json;
-import io.gadgetflow.api.json.MalformedRecordException;
 import io.gadgetflow.api.kafka.NodeReport;
+import io.gadgetflow.kafka.ContractRecords;
+import io.gadgetflow.kafka.ContractRecords.Read;
 import io.gadgetflow.kafka.KafkaClients;
 import java.time.Duration;
 import java.time.Instant;
@@ -146,7 +146,7 @@ public final class AgentNodes {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           // Producers may set older timestamps than their records' neighbours have.
           if (record.timestamp() >= since.toEpochMilli()) {
-            nodeOf(record.value()).ifPresent(names::add);
+            nodeOf(record).ifPresent(names::add);
           }
         }
         remaining.entrySet().removeIf(end -> consumer.position(end.getKey()) >= end.getValue());
@@ -155,14 +155,15 @@ public final class AgentNodes {
     }
   }
 
-  private static Optional<String> nodeOf(byte[] value) {
-    if (value == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.ofNullable(Json.decode(value, NodeReport.class).node());
-    } catch (MalformedRecordException e) {
-      return Optional.empty();
-    }
+  /**
+   * The node that wrote a report; any other record of the topic names none and is passed over
+   * without a word: the look-up needs only the good reports, and the user is told about bad records
+   * among the events of their run (see {@link EventTopic}).
+   */
+  private static Optional<String> nodeOf(ConsumerRecord<String, byte[]> record) {
+    return ContractRecords.nodeReport(record.key(), record.value())
+            instanceof Read.Valid<NodeReport>(NodeReport report)
+        ? Optional.of(report.node())
+        : Optional.empty();
   }
 }

@@ -1,15 +1,21 @@
 package io.gadgetflow.kubectl;
 
+import io.gadgetflow.kafka.ContractRecords;
+import io.gadgetflow.kafka.ContractRecords.Read;
 import io.gadgetflow.kafka.KafkaClients;
+import io.gadgetflow.kafka.RecordFault;
+import io.gadgetflow.kafka.SkippedRecords;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
@@ -17,30 +23,38 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * events is missed, and filtered to their uids (the record key). Every partition is read rather
  * than the ones the keys hash to: that would tie this reader to the producer's partitioner, and a
  * change there would lose events without a word. No consumer group: each run reads for itself and
- * commits nothing.
+ * commits nothing. A record of these Traces that is not one JSON object is skipped, and each kind
+ * of such record is told once.
  */
 final class EventTopic implements AutoCloseable {
   private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration END_POLL = Duration.ofMillis(200);
 
-  private final KafkaConsumer<String, String> consumer;
+  /** Kafka's record limit: no event this reader is given can be larger. */
+  private static final int MAX_EVENT_BYTES = 1024 * 1024;
+
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final SkippedRecords skipped;
   private volatile Set<String> traceUids = Set.of();
 
-  private EventTopic(KafkaConsumer<String, String> consumer) {
+  private EventTopic(KafkaConsumer<String, byte[]> consumer, SkippedRecords skipped) {
     this.consumer = consumer;
+    this.skipped = skipped;
   }
 
   /**
    * Opens {@code topic} at its current end.
    *
+   * @param skippedFirstOfKind told about the first skipped record of each kind
    * @throws CommandFailure when Kafka does not answer or lacks the topic
    */
-  static EventTopic openAtEnd(KafkaClients kafka, String topic) {
-    KafkaConsumer<String, String> consumer =
+  static EventTopic openAtEnd(
+      KafkaClients kafka, String topic, Consumer<String> skippedFirstOfKind) {
+    KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
             kafka.groupFreeConsumer("kubectl-gadget-events"),
             new StringDeserializer(),
-            new StringDeserializer());
+            new ByteArrayDeserializer());
     try {
       List<TopicPartition> partitions =
           KafkaTopicPartitions.of(consumer, kafka.bootstrapServers(), topic, KAFKA_TIMEOUT);
@@ -48,7 +62,7 @@ final class EventTopic implements AutoCloseable {
       consumer.seekToEnd(partitions);
       // seekToEnd is lazy; asking for the positions fixes them now, before any Trace exists.
       partitions.forEach(partition -> consumer.position(partition, KAFKA_TIMEOUT));
-      return new EventTopic(consumer);
+      return new EventTopic(consumer, new SkippedRecords("events", skippedFirstOfKind));
     } catch (RuntimeException e) {
       consumer.close(Duration.ZERO);
       throw e;
@@ -64,9 +78,17 @@ final class EventTopic implements AutoCloseable {
   List<String> poll(Duration timeout) {
     List<String> events = new ArrayList<>();
     Set<String> uids = traceUids;
-    for (ConsumerRecord<String, String> record : consumer.poll(timeout)) {
-      if (record.value() != null && uids.contains(record.key())) {
-        events.add(record.value());
+    for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
+      if (record.key() == null || !uids.contains(record.key())) {
+        continue;
+      }
+      switch (ContractRecords.event(record.key(), record.value(), MAX_EVENT_BYTES)) {
+        case Read.Valid<String>(String json) -> events.add(json);
+        case Read.Skipped<String>(RecordFault fault, String detail) ->
+            skipped.skip(
+                SkippedRecords.where(record.topic(), record.partition(), record.offset()),
+                fault,
+                detail);
       }
     }
     return events;

@@ -96,10 +96,15 @@ final class GadgetCommand implements Callable<Integer> {
     TopicNames topics = KafkaOptions.topics(env);
     KafkaClients kafkaClients = kafka.clients(env);
     // Kafka and the cluster are reached at the same time: each is a wait for the user.
+    PrintWriter err = commandLine.getErr();
     CompletableFuture<EventTopic> opening =
         plan.streamsEvents()
             ? CompletableFuture.supplyAsync(
-                () -> EventTopic.openAtEnd(kafkaClients, topics.events()),
+                () ->
+                    EventTopic.openAtEnd(
+                        kafkaClients,
+                        topics.events(),
+                        told -> err.println("kubectl-gadget: " + TerminalText.neutralise(told))),
                 task -> Thread.ofVirtual().start(task))
             : CompletableFuture.completedFuture(null);
     try (Cluster connected = Cluster.connect(cluster.kubeconfig)) {

@@ -28,6 +28,7 @@ final class HistogramText {
     long largest = 0;
     for (JsonNode interval : output.path(DATA)) {
       if (!interval.path(COUNT).canConvertToLong()
+          || interval.path(COUNT).asLong() < 0
           || !interval.path(START).canConvertToLong()
           || !interval.path(END).canConvertToLong()) {
         return Optional.empty();
@@ -44,7 +45,8 @@ final class HistogramText {
                 "distribution"));
     for (JsonNode interval : output.path(DATA)) {
       long count = interval.path(COUNT).asLong();
-      int stars = largest == 0 ? 0 : (int) (count * BAR_WIDTH / largest);
+      // As a fraction first: count times the width could overflow a long.
+      int stars = largest == 0 ? 0 : (int) ((double) count / largest * BAR_WIDTH);
       lines.add(
           "%9d -> %-9d : %-8d |%s|"
               .formatted(

@@ -23,8 +23,7 @@ final class NormalEvents {
     try {
       event = Json.mapper().readTree(json);
     } catch (IOException e) {
-      err.println(
-          "kubectl-gadget: skipped an event that is not JSON: " + TerminalText.neutralise(json));
+      // EventTopic passes on JSON objects only; this is the last guard, not the place to tell.
       return null;
     }
     String type = event.path(CommonEventFields.TYPE).asText(NORMAL);

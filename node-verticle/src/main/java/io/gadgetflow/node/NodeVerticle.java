@@ -1,6 +1,8 @@
 package io.gadgetflow.node;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gadgetflow.api.health.Supervision;
+import io.gadgetflow.kafka.SkippedRecords;
 import io.gadgetflow.node.bpf.NativeArchitecture;
 import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.containers.NodePods;
@@ -27,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * from Kubernetes it only reads the pods of its node, to know their containers (without that, it
  * runs unfiltered traces only).
  */
-public final class NodeVerticle extends VerticleBase {
+public final class NodeVerticle extends VerticleBase implements Supervision.Supervised {
   private static final Logger LOG = LoggerFactory.getLogger(NodeVerticle.class);
   private static final int GADGET_LOADERS = 2;
 
@@ -36,6 +38,7 @@ public final class NodeVerticle extends VerticleBase {
   private final Clock clock;
   private final MeterRegistry registry;
   private final GadgetLoader loader;
+  private final Supervision supervision = new Supervision();
 
   private ContainerRegistry containers;
   private NodePods nodePods;
@@ -86,6 +89,12 @@ public final class NodeVerticle extends VerticleBase {
     this.loader = loader;
   }
 
+  /** The event sender, the ring readers and the control reader: when one dies, the agent did. */
+  @Override
+  public Supervision supervision() {
+    return supervision;
+  }
+
   @Override
   public Future<?> start() {
     NativeArchitecture architecture;
@@ -111,7 +120,8 @@ public final class NodeVerticle extends VerticleBase {
             config.nodeName(),
             config.topics().events(),
             config.eventQueueBytes(),
-            metrics.kafkaSend());
+            metrics.kafkaSend(),
+            supervision);
     reporter =
         StatusReporter.create(vertx, config.kafka(), config.topics().status(), config.nodeName());
     supervisor =
@@ -125,9 +135,17 @@ public final class NodeVerticle extends VerticleBase {
             containers,
             clock,
             metrics);
+    SkippedRecords skippedControl = new SkippedRecords("node-control", LOG::warn);
+    skippedControl.bindTo(registry);
     controlReader =
         ControlReader.start(
-            config.kafka(), config.topics().control(), config.nodeName(), context, supervisor);
+            config.kafka(),
+            config.topics().control(),
+            config.nodeName(),
+            context,
+            supervisor,
+            skippedControl,
+            supervision);
     reportTimer =
         vertx.setPeriodic(config.reportInterval().toMillis(), id -> supervisor.reportCounters());
     return controlReader.positioned();

@@ -12,6 +12,7 @@ import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.TraceFilter;
 import io.gadgetflow.api.trace.TraceState;
+import io.gadgetflow.kafka.TopicFollower;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.RecordSchemas;
 import io.gadgetflow.testing.WithKafka;
@@ -219,13 +220,27 @@ class NodeVerticleIT {
     publish(control(stopped, "execsnoop", Operation.STOP, "op-3", false));
     awaitAnswer(stopped, "op-3");
 
+    runTrue("gadgetflow-before-restart-" + UUID.randomUUID());
+
     await(vertx.undeploy(agent));
     agent = deployAgent();
     assertThat(awaitAnswers(running, "op-1", 2).getLast().state()).isEqualTo(TraceState.STARTED);
 
     String marker = "gadgetflow-resumed-" + UUID.randomUUID();
     runTrue(marker);
-    assertThat(awaitEvents(marker, 1).getFirst().key()).isEqualTo(running);
+    List<ConsumerRecord<String, String>> eventsOfRunning =
+        kafka
+            .consumeUntil(
+                topics.events(),
+                r -> r.key().equals(running) && r.value().contains(marker),
+                TIMEOUT)
+            .stream()
+            .filter(r -> r.key().equals(running))
+            .toList();
+    // The events of both runs of the agent: each run's sequence starts at 0 again.
+    assertThat(eventsOfRunning)
+        .extracting(r -> header(r, CloudEventHeaders.ID))
+        .doesNotHaveDuplicates();
     assertNoMoreEventsFor(stopped);
 
     // The time no agent ran it is said, not silent: the stopping agent's last word, then the new
@@ -256,14 +271,19 @@ class NodeVerticleIT {
             });
   }
 
+  /**
+   * A trace of another node, then the same trace moved to this node: the agent runs a trace's
+   * records one after another and answers each before the next, so an agent that ran the other
+   * node's record would have answered it before this node's.
+   */
   @Test
   void tracesOfOtherNodesAreLeftAlone() throws Exception {
     String uid = UUID.randomUUID().toString();
-    ControlRecord elsewhere = control(uid, "execsnoop", Operation.START, "op-other", true);
+    ControlRecord mine = control(uid, "execsnoop", Operation.START, "op-mine", true);
     publish(
         new ControlRecord(
-            elsewhere.traceNamespace(),
-            elsewhere.traceName(),
+            mine.traceNamespace(),
+            mine.traceName(),
             uid,
             1,
             "another-node",
@@ -276,15 +296,55 @@ class NodeVerticleIT {
             "op-other",
             true,
             Instant.now()));
-    String mine = UUID.randomUUID().toString();
-    publish(control(mine, "execsnoop", Operation.START, "op-mine", true));
+    publish(mine);
 
-    List<NodeReport> answers =
-        kafka.consumeMatching(topics.status(), r -> true, 1, TIMEOUT).stream()
+    List<String> answered =
+        kafka
+            .consumeUntil(
+                topics.status(),
+                r -> r.key().equals(uid) && r.value().contains("\"op-mine\""),
+                TIMEOUT)
+            .stream()
+            .filter(r -> r.key().equals(uid))
             .map(r -> Json.decode(r.value().getBytes(StandardCharsets.UTF_8), NodeReport.class))
+            .map(NodeReport::operationId)
             .toList();
 
-    assertThat(answers).extracting(NodeReport::traceUid).containsOnly(mine);
+    assertThat(answered).containsExactly("op-mine");
+  }
+
+  /**
+   * The control topic is created after the agent started, as on a fresh cluster where the agent
+   * comes up before whoever creates the topics: the agent waits for it instead of giving up.
+   */
+  @Test
+  void anAgentStartedBeforeTheControlTopicExistsRunsOperationsOnceItDoes() throws Exception {
+    TopicNames late =
+        new TopicNames("late-control-" + UUID.randomUUID(), topics.status(), topics.events());
+    NodeConfig config =
+        NodeConfig.defaults(NODE, kafka.bootstrapServers())
+            .withTopics(late)
+            .withReportInterval(Duration.ofMillis(200));
+    Vertx other = Vertx.vertx();
+    try {
+      Future<String> deployed = other.deployVerticle(new NodeVerticle(config, Clock.systemUTC()));
+      // Long enough for the reader to meet the missing topic and try again: it is still waiting.
+      Thread.sleep(TopicFollower.RETRY_DELAY.toMillis() + 1000);
+      assertThat(deployed.isComplete()).isFalse();
+      kafka.createTopicNamed(late.control(), 1);
+      await(deployed);
+      String uid = UUID.randomUUID().toString();
+      ControlRecord start = control(uid, "execsnoop", Operation.START, "op-late", true);
+      producer
+          .send(
+              new ProducerRecord<>(
+                  late.control(), uid, new String(Json.encode(start), StandardCharsets.UTF_8)))
+          .get(30, TimeUnit.SECONDS);
+
+      assertThat(awaitAnswer(uid, "op-late").state()).isEqualTo(TraceState.STARTED);
+    } finally {
+      await(other.close());
+    }
   }
 
   /**

@@ -13,7 +13,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -70,6 +72,22 @@ public final class KafkaBroker {
   /** A new producer of string keys and values; the caller closes it. */
   public KafkaProducer<String, String> producer() {
     return new KafkaProducer<>(clientSettings, new StringSerializer(), new StringSerializer());
+  }
+
+  /**
+   * Writes {@link PoisonRecords#examples} of {@code good} to {@code topic}: each under {@code key},
+   * and the first also without a key. Returns how many records it wrote.
+   */
+  public int writePoison(String topic, String key, byte[] good) throws Exception {
+    List<byte[]> values = PoisonRecords.examples(good);
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(clientSettings, new StringSerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(topic, null, values.getFirst())).get();
+      for (byte[] value : values) {
+        producer.send(new ProducerRecord<>(topic, key, value)).get();
+      }
+    }
+    return values.size() + 1;
   }
 
   /**

@@ -2,6 +2,7 @@ package io.gadgetflow.web;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gadgetflow.api.config.Settings;
+import io.gadgetflow.api.health.Supervision;
 import io.gadgetflow.web.access.Authenticator;
 import io.gadgetflow.web.access.Authorizer;
 import io.gadgetflow.web.access.BearerToken;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * acts on Traces with its own Kubernetes identity after the API server confirmed who the user is
  * and that they may; events come from one Kafka consumer for the whole instance.
  */
-public final class WebVerticle extends VerticleBase {
+public final class WebVerticle extends VerticleBase implements Supervision.Supervised {
   private static final Logger LOG = LoggerFactory.getLogger(WebVerticle.class);
   private static final int KUBERNETES_WORKERS = 8;
 
@@ -45,6 +46,7 @@ public final class WebVerticle extends VerticleBase {
   private final Clock clock;
   private final LocalToken localToken;
   private final MeterRegistry registry;
+  private final Supervision supervision = new Supervision();
 
   private WorkerExecutor kubernetesWorkers;
   private WorkerExecutor replayWorkers;
@@ -68,6 +70,12 @@ public final class WebVerticle extends VerticleBase {
     this.localToken = config.localMode() ? LocalToken.random() : null;
   }
 
+  /** The live feed: when it dies, no socket streams any more. */
+  @Override
+  public Supervision supervision() {
+    return supervision;
+  }
+
   @Override
   public Future<?> start() {
     LOG.info("Web UI starting with {}", config);
@@ -77,7 +85,15 @@ public final class WebVerticle extends VerticleBase {
     vertx.eventBus().registerDefaultCodec(LiveEvent.class, new LiveEventCodec());
     NodeDirectory nodes = new NodeDirectory(config.knownNodes(), config.nodeWindow(), clock);
     feed =
-        LiveFeed.start(config.kafka(), config.topics(), config.nodeWindow(), context, nodes, clock);
+        LiveFeed.start(
+            config.kafka(),
+            config.topics(),
+            config.nodeWindow(),
+            context,
+            nodes,
+            clock,
+            registry,
+            supervision);
     Future<Authenticator> authenticator =
         config.localMode()
             ? Authenticator.forLocal(client, kubernetesWorkers, localToken, clock)

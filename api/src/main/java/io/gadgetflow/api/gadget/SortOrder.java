@@ -53,7 +53,8 @@ public record SortOrder(List<Key> keys) {
 
   /**
    * Orders rows by the values {@code column} gives for each key's column: numbers or strings,
-   * compared with their own kind; a row without a value comes after those with one.
+   * compared with their own kind; values of different kinds (rows from nodes that disagree) are
+   * ordered by their kind's name; a row without a value comes after those with one.
    */
   public <T> Comparator<T> comparator(BiFunction<T, String, Comparable<?>> column) {
     Comparator<T> order = (a, b) -> 0;
@@ -74,7 +75,10 @@ public record SortOrder(List<Key> keys) {
     if (a == null || b == null) {
       return a == b ? 0 : a == null ? 1 : -1;
     }
-    int ascending = ((Comparable) a).compareTo(b);
+    int ascending =
+        a.getClass() == b.getClass()
+            ? ((Comparable) a).compareTo(b)
+            : a.getClass().getName().compareTo(b.getClass().getName());
     return descending ? -ascending : ascending;
   }
 

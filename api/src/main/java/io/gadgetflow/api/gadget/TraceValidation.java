@@ -108,7 +108,10 @@ public final class TraceValidation {
     }
   }
 
-  /** The first rule {@code spec} breaks, or empty when it can run. */
+  /**
+   * The first rule {@code spec} breaks, or empty when it can run. Any spec the CRD admits gets an
+   * answer, whatever it leaves out: a missing field is a violation, never an exception.
+   */
   public static Optional<Violation> validate(TraceSpec spec) {
     Optional<GadgetDescriptor> found = GadgetCatalog.find(spec.getGadget());
     if (found.isEmpty()) {
@@ -134,10 +137,11 @@ public final class TraceValidation {
         : Optional.of(new UnsupportedOperation(operation, gadget.name()));
   }
 
-  /** Whether {@code gadget} writes its output this way. */
+  /** Whether {@code gadget} writes its output this way; a missing output mode is none it has. */
   public static Optional<UnsupportedOutputMode> outputMode(
       GadgetDescriptor gadget, OutputMode outputMode) {
-    return gadget.outputModes().contains(outputMode)
+    // The catalogue's sets refuse to be asked about null, and the CRD lets outputMode be left out.
+    return outputMode != null && gadget.outputModes().contains(outputMode)
         ? Optional.empty()
         : Optional.of(new UnsupportedOutputMode(outputMode, gadget.name()));
   }

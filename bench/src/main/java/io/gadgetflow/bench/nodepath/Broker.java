@@ -1,6 +1,7 @@
 package io.gadgetflow.bench.nodepath;
 
 import io.gadgetflow.api.kafka.TopicNames;
+import io.gadgetflow.bench.shared.Directories;
 import io.gadgetflow.local.kafka.EmbeddedKafka;
 import io.gadgetflow.local.kafka.EmbeddedKafkaConfig;
 import java.io.BufferedReader;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -40,7 +40,7 @@ public final class Broker {
                   .withPort(0)
                   .withoutAuthentication());
     } catch (RuntimeException e) {
-      deleteRecursively(dataDir);
+      Directories.deleteRecursively(dataDir);
       throw e;
     }
     // However the JVM ends, even by a signal: the data of a run is about a gigabyte.
@@ -70,7 +70,7 @@ public final class Broker {
       kafka.close();
     } finally {
       try {
-        deleteRecursively(dataDir);
+        Directories.deleteRecursively(dataDir);
       } catch (IOException e) {
         System.err.println("could not delete " + dataDir + ": " + e);
       }
@@ -99,13 +99,5 @@ public final class Broker {
         .filter(replica -> replica.getKey().topic().equals(topic))
         .mapToLong(replica -> replica.getValue().size())
         .sum();
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    }
   }
 }

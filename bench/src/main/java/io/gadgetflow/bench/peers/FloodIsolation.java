@@ -1,5 +1,6 @@
 package io.gadgetflow.bench.peers;
 
+import io.gadgetflow.api.health.Supervision;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
 import io.gadgetflow.api.trace.Operation;
@@ -48,7 +49,12 @@ final class FloodIsolation {
         BenchContainer quiet = BenchContainer.start(registry, "quiet");
         EventSink sink =
             EventSink.create(
-                config.kafka(), node, config.topics().events(), config.eventQueueBytes(), null)) {
+                config.kafka(),
+                node,
+                config.topics().events(),
+                config.eventQueueBytes(),
+                null,
+                new Supervision())) {
       SharedGadget gadget =
           SharedGadget.load(
               OpenGadget.PROGRAM,

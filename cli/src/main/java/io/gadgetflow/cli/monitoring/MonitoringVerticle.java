@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves {@code GET /health} (JSON, 200 when every role is up, else 503) and {@code GET /metrics}
- * (Prometheus text format 0.0.4) for every role of this process.
+ * Serves {@code GET /health} (JSON, 200 when every role is up, else 503, with the reason of each
+ * failed role) and {@code GET /metrics} (Prometheus text format 0.0.4) for every role of this
+ * process.
  */
 public final class MonitoringVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MonitoringVerticle.class);
@@ -85,11 +86,17 @@ public final class MonitoringVerticle extends VerticleBase {
         JsonObject roles = new JsonObject();
         health.roles().forEach((role, state) -> roles.put(role, state.name()));
         boolean up = health.isUp();
+        JsonObject body = new JsonObject().put("status", up ? "UP" : "DOWN").put("roles", roles);
+        if (!health.reasons().isEmpty()) {
+          JsonObject reasons = new JsonObject();
+          health.reasons().forEach(reasons::put);
+          body.put("reasons", reasons);
+        }
         request
             .response()
             .setStatusCode(up ? 200 : 503)
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-            .end(new JsonObject().put("status", up ? "UP" : "DOWN").put("roles", roles).encode());
+            .end(body.encode());
       }
       default -> request.response().setStatusCode(404).end();
     }

@@ -6,25 +6,41 @@ import java.util.Map;
 /**
  * Whether each role this process runs is up. {@code /health} answers 200 only while every role is
  * up: a starting or stopping role makes it 503, so Kubernetes neither sends traffic to nor counts
- * as ready a process that is not there yet or any more.
+ * as ready a process that is not there yet or any more; a failed role makes it 503 with the reason.
  */
 public final class RoleHealth {
   /** A role's state as {@code /health} shows it. */
   public enum State {
     STARTING,
     UP,
-    STOPPING
+    STOPPING,
+    /** A part of the role died ({@link #failed}); the process is on its way out. */
+    FAILED
   }
 
   private final Map<String, State> roles = new LinkedHashMap<>();
+  private final Map<String, String> reasons = new LinkedHashMap<>();
 
   public synchronized void set(String role, State state) {
-    roles.put(role, state);
+    if (roles.get(role) != State.FAILED) {
+      roles.put(role, state);
+    }
+  }
+
+  /** The role failed for good: {@code /health} says so, with the reason, until the process ends. */
+  public synchronized void failed(String role, String reason) {
+    roles.put(role, State.FAILED);
+    reasons.put(role, reason);
+  }
+
+  /** Why each failed role failed. */
+  public synchronized Map<String, String> reasons() {
+    return Map.copyOf(reasons);
   }
 
   /** Every role is stopping, e.g. once the process was asked to stop. */
   public synchronized void stopping() {
-    roles.replaceAll((role, state) -> State.STOPPING);
+    roles.replaceAll((role, state) -> state == State.FAILED ? state : State.STOPPING);
   }
 
   public synchronized boolean isUp() {

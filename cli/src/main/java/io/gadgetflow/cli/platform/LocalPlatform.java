@@ -8,6 +8,7 @@ import io.gadgetflow.api.kafka.KafkaRole;
 import io.gadgetflow.cli.monitoring.Monitoring;
 import io.gadgetflow.cli.monitoring.MonitoringConfig;
 import io.gadgetflow.cli.monitoring.RoleHealth;
+import io.gadgetflow.cli.monitoring.RoleSupervision;
 import io.gadgetflow.controller.ControllerConfig;
 import io.gadgetflow.controller.ControllerVerticle;
 import io.gadgetflow.kafka.KafkaClients;
@@ -252,11 +253,12 @@ public final class LocalPlatform implements AutoCloseable {
             new ControllerVerticle(controller, client, Clock.systemUTC(), registry)));
     monitoring.health().set("controller", RoleHealth.State.UP);
     // The node agent reads pods with the platform's client: the pods of this node, if any.
-    await(
-        vertx.deployVerticle(
-            new NodeVerticle(
-                node, node.containerAwareness() ? client : null, Clock.systemUTC(), registry)));
+    NodeVerticle agent =
+        new NodeVerticle(
+            node, node.containerAwareness() ? client : null, Clock.systemUTC(), registry);
+    await(vertx.deployVerticle(agent));
     monitoring.health().set("node", RoleHealth.State.UP);
+    watch("node", agent, monitoring);
     progress.accept("starting the web UI");
     WebConfig webConfig =
         WebConfig.fromEnvironment(System.getenv())
@@ -265,7 +267,14 @@ public final class LocalPlatform implements AutoCloseable {
     WebVerticle web = new WebVerticle(webConfig, client, Clock.systemUTC(), registry);
     await(vertx.deployVerticle(web));
     monitoring.health().set("web", RoleHealth.State.UP);
+    watch("web", web, monitoring);
     dashboardUrl = web.dashboardUrl();
+  }
+
+  /** A role that lost a part ends the platform: {@code gadgetflow up} exits non-zero. */
+  private static void watch(String role, Object verticle, Monitoring monitoring) {
+    RoleSupervision.watch(
+        role, verticle, monitoring.health(), System.err::println, RoleSupervision::exitSoon);
   }
 
   private static <T> T await(Future<T> future) {

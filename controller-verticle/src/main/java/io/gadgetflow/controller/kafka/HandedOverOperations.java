@@ -1,10 +1,12 @@
 package io.gadgetflow.controller.kafka;
 
-import io.gadgetflow.api.json.Json;
-import io.gadgetflow.api.json.MalformedRecordException;
 import io.gadgetflow.api.kafka.ControlRecord;
+import io.gadgetflow.kafka.ContractRecords;
+import io.gadgetflow.kafka.ContractRecords.Read;
 import io.gadgetflow.kafka.KafkaClients;
 import io.gadgetflow.kafka.MissingTopicException;
+import io.gadgetflow.kafka.RecordFault;
+import io.gadgetflow.kafka.SkippedRecords;
 import io.gadgetflow.kafka.TopicReading;
 import io.gadgetflow.kafka.TopicStart;
 import io.vertx.core.Future;
@@ -19,8 +21,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The operations already handed to nodes, as the compacted control topic holds them: each Trace's
@@ -28,15 +28,18 @@ import org.slf4j.LoggerFactory;
  * operation another replica (or its own previous life) published is not published again.
  */
 public final class HandedOverOperations {
-  private static final Logger LOG = LoggerFactory.getLogger(HandedOverOperations.class);
-
   /** How long one reading waits for an unreachable Kafka before it fails. */
   public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
 
   private HandedOverOperations() {}
 
-  /** Reads the whole topic on a worker thread; completes with the operation ids. */
-  public static Future<Set<String>> read(Vertx vertx, KafkaClients kafka, String topic) {
+  /**
+   * Reads the whole topic on a worker thread; completes with the operation ids.
+   *
+   * @param skipped where the records that are no trace's desired state are counted
+   */
+  public static Future<Set<String>> read(
+      Vertx vertx, KafkaClients kafka, String topic, SkippedRecords skipped) {
     return vertx.executeBlocking(
         () -> {
           Properties properties = kafka.groupFreeConsumer("gadgetflow-controller-control-history");
@@ -53,7 +56,7 @@ public final class HandedOverOperations {
                   consumer,
                   TopicStart.beginning(topic),
                   ATTEMPT_TIMEOUT,
-                  record -> remember(record, latestByTrace));
+                  record -> remember(record, latestByTrace, skipped));
             } catch (MissingTopicException e) {
               // No topic, no operation was ever handed over.
               return Set.<String>of();
@@ -65,20 +68,21 @@ public final class HandedOverOperations {
   }
 
   private static void remember(
-      ConsumerRecord<String, byte[]> record, Map<String, String> latestByTrace) {
-    if (record.key() == null) {
-      return;
-    }
-    if (record.value() == null) {
+      ConsumerRecord<String, byte[]> record,
+      Map<String, String> latestByTrace,
+      SkippedRecords skipped) {
+    if (record.key() != null && record.value() == null) {
       latestByTrace.remove(record.key());
       return;
     }
-    try {
-      latestByTrace.put(
-          record.key(), Json.decode(record.value(), ControlRecord.class).operationId());
-    } catch (MalformedRecordException e) {
-      LOG.warn(
-          "Skipping malformed control record at offset {}: {}", record.offset(), e.getMessage());
+    switch (ContractRecords.controlRecord(record.key(), record.value())) {
+      case Read.Valid<ControlRecord>(ControlRecord value) ->
+          latestByTrace.put(record.key(), value.operationId());
+      case Read.Skipped<ControlRecord>(RecordFault fault, String detail) ->
+          skipped.skip(
+              SkippedRecords.where(record.topic(), record.partition(), record.offset()),
+              fault,
+              detail);
     }
   }
 }

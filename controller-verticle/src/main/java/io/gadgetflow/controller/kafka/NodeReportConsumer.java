@@ -1,10 +1,12 @@
 package io.gadgetflow.controller.kafka;
 
-import io.gadgetflow.api.json.Json;
-import io.gadgetflow.api.json.MalformedRecordException;
 import io.gadgetflow.api.kafka.KafkaRole;
 import io.gadgetflow.api.kafka.NodeReport;
+import io.gadgetflow.kafka.ContractRecords;
+import io.gadgetflow.kafka.ContractRecords.Read;
 import io.gadgetflow.kafka.KafkaClients;
+import io.gadgetflow.kafka.RecordFault;
+import io.gadgetflow.kafka.SkippedRecords;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
@@ -18,7 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads node reports from the status topic, as one consumer group shared by all controller
- * replicas; only the acting replica subscribes.
+ * replicas; only the acting replica subscribes. A record that is not a node's report (see {@link
+ * ContractRecords#nodeReport}), or that the handler fails on, is counted and skipped: the consumer
+ * goes on with the next.
  */
 public final class NodeReportConsumer {
   private static final Logger LOG = LoggerFactory.getLogger(NodeReportConsumer.class);
@@ -28,17 +32,20 @@ public final class NodeReportConsumer {
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final String topic;
+  private final SkippedRecords skipped;
 
-  NodeReportConsumer(KafkaConsumer<String, byte[]> consumer, String topic) {
+  NodeReportConsumer(KafkaConsumer<String, byte[]> consumer, String topic, SkippedRecords skipped) {
     this.consumer = consumer;
     this.topic = topic;
+    this.skipped = skipped;
   }
 
   /**
    * @param identity the controller replica's, which names its client
+   * @param skipped where the records that are not usable reports are counted
    */
   public static NodeReportConsumer create(
-      Vertx vertx, KafkaClients kafka, String topic, String identity) {
+      Vertx vertx, KafkaClients kafka, String topic, String identity, SkippedRecords skipped) {
     Properties config = kafka.groupConsumer(GROUP_ID, "gadgetflow-controller-status-" + identity);
     // Applying a report twice is harmless (status is only written when it changes), so
     // at-least-once with periodic commits is enough.
@@ -47,26 +54,29 @@ public final class NodeReportConsumer {
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     return new NodeReportConsumer(
         KafkaConsumer.create(vertx, config, new StringDeserializer(), new ByteArrayDeserializer()),
-        topic);
+        topic,
+        skipped);
   }
 
   public Future<Void> subscribe(Consumer<NodeReport> handler) {
     consumer.handler(
         record -> {
-          if (record.value() == null) {
-            return;
-          }
-          try {
-            handler.accept(Json.decode(record.value(), NodeReport.class));
-          } catch (MalformedRecordException e) {
-            LOG.warn(
-                "Skipping malformed record at {}-{}@{}: {}",
-                record.topic(),
-                record.partition(),
-                record.offset(),
-                e.getMessage());
+          String where = SkippedRecords.where(record.topic(), record.partition(), record.offset());
+          switch (ContractRecords.nodeReport(record.key(), record.value())) {
+            case Read.Valid<NodeReport>(NodeReport report) -> {
+              try {
+                handler.accept(report);
+              } catch (RuntimeException e) {
+                LOG.debug("Handling the report at {} failed", where, e);
+                skipped.skip(where, RecordFault.UNHANDLED, e.toString());
+              }
+            }
+            case Read.Skipped<NodeReport>(RecordFault fault, String detail) ->
+                skipped.skip(where, fault, detail);
           }
         });
+    consumer.exceptionHandler(
+        e -> LOG.warn("Reading {} failed, the consumer goes on: {}", topic, e.toString()));
     return consumer.subscribe(topic);
   }
 

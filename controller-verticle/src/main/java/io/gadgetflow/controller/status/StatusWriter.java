@@ -4,7 +4,6 @@ import io.gadgetflow.api.log.TraceLog;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.api.trace.TraceStatus;
-import io.gadgetflow.controller.kube.TraceRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -62,7 +61,7 @@ public final class StatusWriter {
   private int answersInFlight;
 
   /**
-   * @param replaceStatus writes a Trace's whole status, e.g. {@link TraceRepository#replaceStatus}
+   * @param replaceStatus writes a Trace's whole status, e.g. {@link StatusWrites#write}
    * @param counterWritesPerSecond at most this many counter updates are written a second, in all
    */
   public StatusWriter(

@@ -7,6 +7,7 @@ import io.gadgetflow.api.trace.TraceStatus;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The status a Trace should have after each thing that can happen to it. Pure functions: the caller
@@ -25,10 +26,15 @@ public final class TraceStatuses {
 
   /**
    * What the node says replaces what it said before: state (kept when the node reports none),
-   * output, error, warning and counters.
+   * output, error, warning and counters. A periodic counters update changes the counters only: the
+   * answer it repeats is already in the status, and an error written since (the controller refusing
+   * an operation) must stay.
    */
   public static TraceStatus afterReport(
       TraceStatus current, NodeReport report, Long generation, Instant now) {
+    if (report.countersUpdate()) {
+      return withCounters(current, report);
+    }
     TraceStatus next = copy(current);
     if (report.state() != null) {
       next.setState(report.state());
@@ -82,6 +88,42 @@ public final class TraceStatuses {
     next.setObservedGeneration(generation);
     next.setConditions(ready(current, false, reason, message, generation, now));
     return next;
+  }
+
+  /**
+   * A status computed from {@code base} as {@code next}, moved onto {@code fresh}, the status the
+   * Trace has now: each field the computation changed takes its new value, every other field keeps
+   * what {@code fresh} has, so neither this change nor the one made meanwhile is lost.
+   */
+  public static TraceStatus rebase(TraceStatus base, TraceStatus next, TraceStatus fresh) {
+    TraceStatus from = base == null ? new TraceStatus() : base;
+    TraceStatus to = next == null ? new TraceStatus() : next;
+    TraceStatus rebased = copy(fresh);
+    if (from.getState() != to.getState()) {
+      rebased.setState(to.getState());
+    }
+    if (!Objects.equals(from.getOutput(), to.getOutput())) {
+      rebased.setOutput(to.getOutput());
+    }
+    if (!Objects.equals(from.getOperationError(), to.getOperationError())) {
+      rebased.setOperationError(to.getOperationError());
+    }
+    if (!Objects.equals(from.getOperationWarning(), to.getOperationWarning())) {
+      rebased.setOperationWarning(to.getOperationWarning());
+    }
+    if (!Objects.equals(from.getObservedGeneration(), to.getObservedGeneration())) {
+      rebased.setObservedGeneration(to.getObservedGeneration());
+    }
+    if (!Objects.equals(from.getEvents(), to.getEvents())) {
+      rebased.setEvents(to.getEvents());
+    }
+    if (!Objects.equals(from.getLostEvents(), to.getLostEvents())) {
+      rebased.setLostEvents(to.getLostEvents());
+    }
+    if (!Objects.equals(from.getConditions(), to.getConditions())) {
+      rebased.setConditions(to.getConditions());
+    }
+    return rebased;
   }
 
   /**

@@ -85,4 +85,36 @@ class TraceStatusesTest {
     assertThat(refused.getOutput()).isEqualTo("[]");
     assertThat(refused.getOperationError()).isEqualTo("Unknown gadget \"x\"");
   }
+
+  @Test
+  void aCountersUpdateChangesTheCountersAndKeepsTheControllersError() {
+    TraceStatus started =
+        TraceStatuses.afterReport(null, report(TraceState.STARTED, null, 5), 3L, T0);
+    TraceStatus refused =
+        TraceStatuses.afterRefusal(
+            started, "Unsupported operation \"START\" for gadget \"execsnoop\"", 3L, T0);
+
+    TraceStatus counted =
+        TraceStatuses.afterReport(
+            refused,
+            report(TraceState.STARTED, null, 5).withNewerCounters(new EventCounters(9, 2), T1),
+            3L,
+            T1);
+
+    assertThat(counted.getOperationError()).isEqualTo(refused.getOperationError());
+    assertThat(counted.getConditions()).isEqualTo(refused.getConditions());
+    assertThat(counted.getEvents()).isEqualTo(9);
+    assertThat(counted.getLostEvents()).isEqualTo(2);
+  }
+
+  @Test
+  void anAnswerGivenAgainIsAnAnswer() {
+    TraceStatus refused = TraceStatuses.afterRefusal(null, "refused", 3L, T0);
+    NodeReport repeated =
+        report(TraceState.STARTED, null, 5)
+            .withNewerCounters(new EventCounters(9, 2), T1)
+            .asAnswer();
+
+    assertThat(TraceStatuses.afterReport(refused, repeated, 3L, T1).getOperationError()).isNull();
+  }
 }

@@ -1,30 +1,31 @@
 package io.gadgetflow.node.control;
 
-import io.gadgetflow.api.json.Json;
-import io.gadgetflow.api.json.MalformedRecordException;
+import io.gadgetflow.api.health.Supervision;
 import io.gadgetflow.api.kafka.ControlRecord;
+import io.gadgetflow.kafka.ContractRecords;
+import io.gadgetflow.kafka.ContractRecords.Read;
 import io.gadgetflow.kafka.KafkaClients;
+import io.gadgetflow.kafka.RecordFault;
+import io.gadgetflow.kafka.SkippedRecords;
 import io.gadgetflow.kafka.TopicFollower;
 import io.gadgetflow.kafka.TopicStart;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads the whole compacted control topic from its beginning, then follows it. Each node reads
  * every record (no consumer group): the topic is the desired state of all traces, and a restarted
  * agent rebuilds its own from it. Records arrive on the agent's context in topic order; {@link
  * Listener#onCaughtUp()} says when the records that existed at start have all been delivered. A
- * trace's records may be delivered again after Kafka was unreachable.
+ * trace's records may be delivered again after Kafka was unreachable. A record that is not a
+ * trace's desired state (see {@link ContractRecords#controlRecord}) is counted and skipped.
  */
 public final class ControlReader implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(ControlReader.class);
+  private static final String THREAD_NAME = "gadgetflow-control-reader";
 
   /** Called on the agent's context. */
   public interface Listener {
@@ -38,24 +39,36 @@ public final class ControlReader implements AutoCloseable {
 
   private final Context context;
   private final Listener listener;
-  private final AtomicLong malformedRecords = new AtomicLong();
+  private final SkippedRecords skipped;
+  private final Supervision supervision;
   private final Promise<Void> positioned = Promise.promise();
   private TopicFollower follower;
 
-  private ControlReader(Context context, Listener listener) {
+  private ControlReader(
+      Context context, Listener listener, SkippedRecords skipped, Supervision supervision) {
     this.context = context;
     this.listener = listener;
+    this.skipped = skipped;
+    this.supervision = supervision;
   }
 
   /**
    * @param nodeName names the reader's Kafka client
+   * @param skipped where the records that are not a trace's desired state are counted
+   * @param supervision told when the reader dies: the node would run no operation any more
    */
   public static ControlReader start(
-      KafkaClients kafka, String topic, String nodeName, Context context, Listener listener) {
-    ControlReader reader = new ControlReader(context, listener);
+      KafkaClients kafka,
+      String topic,
+      String nodeName,
+      Context context,
+      Listener listener,
+      SkippedRecords skipped,
+      Supervision supervision) {
+    ControlReader reader = new ControlReader(context, listener, skipped, supervision);
     reader.follower =
         TopicFollower.start(
-            "gadgetflow-control-reader",
+            THREAD_NAME,
             kafka.groupFreeConsumer("gadgetflow-node-control-" + nodeName),
             List.of(TopicStart.beginning(topic)),
             reader.new Delivery());
@@ -68,11 +81,6 @@ public final class ControlReader implements AutoCloseable {
    */
   public Future<Void> positioned() {
     return positioned.future();
-  }
-
-  /** Records that could not be decoded and were skipped. */
-  public long malformedRecords() {
-    return malformedRecords.get();
   }
 
   /** Runs on the follower's thread; hands decoded records to the agent's context. */
@@ -93,24 +101,28 @@ public final class ControlReader implements AutoCloseable {
         deliver(record);
       }
     }
+
+    @Override
+    public void onStopped(Throwable cause) {
+      supervision.died(THREAD_NAME, cause);
+    }
   }
 
   private void deliver(ConsumerRecord<String, byte[]> record) {
     String traceUid = record.key();
-    if (traceUid == null) {
-      malformedRecords.incrementAndGet();
+    if (traceUid != null && record.value() == null) {
+      context.runOnContext(v -> listener.onRecord(traceUid, null));
       return;
     }
-    ControlRecord value;
-    try {
-      value = record.value() == null ? null : Json.decode(record.value(), ControlRecord.class);
-    } catch (MalformedRecordException e) {
-      malformedRecords.incrementAndGet();
-      LOG.warn(
-          "Skipping malformed control record at offset {}: {}", record.offset(), e.getMessage());
-      return;
+    switch (ContractRecords.controlRecord(traceUid, record.value())) {
+      case Read.Valid<ControlRecord>(ControlRecord value) ->
+          context.runOnContext(v -> listener.onRecord(traceUid, value));
+      case Read.Skipped<ControlRecord>(RecordFault fault, String detail) ->
+          skipped.skip(
+              SkippedRecords.where(record.topic(), record.partition(), record.offset()),
+              fault,
+              detail);
     }
-    context.runOnContext(v -> listener.onRecord(traceUid, value));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.gadgetflow.node.kafka;
 
+import io.gadgetflow.api.health.Supervision;
 import io.gadgetflow.kafka.KafkaClients;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -80,17 +81,23 @@ public final class EventSink implements AutoCloseable {
   private final AtomicLong queuedBytes = new AtomicLong();
 
   private final Thread sender;
+  private final Supervision supervision;
   private volatile boolean closing;
 
   /** Set while the sender waits for the queue to be non-empty; an offer then wakes it. */
   private volatile boolean senderIdle;
 
   EventSink(
-      Producer<byte[], byte[]> producer, String topic, long capacityBytes, Timer sendLatency) {
+      Producer<byte[], byte[]> producer,
+      String topic,
+      long capacityBytes,
+      Timer sendLatency,
+      Supervision supervision) {
     this.producer = producer;
     this.topic = topic;
     this.sendLatency = sendLatency;
     this.capacityBytes = capacityBytes;
+    this.supervision = supervision;
     this.sender = Thread.ofPlatform().name("gadgetflow-event-sender").start(this::sendUntilClosed);
   }
 
@@ -102,15 +109,23 @@ public final class EventSink implements AutoCloseable {
    * @param sendLatency measures the first event of each batch the sender takes, from the send to
    *     Kafka's acknowledgement: every event when they are few, some thousand a second at most when
    *     they are many; null measures nothing
+   * @param supervision told when the sender dies, and by the threads that feed the sink when they
+   *     do
    */
   public static EventSink create(
-      KafkaClients kafka, String nodeName, String topic, long queueBytes, Timer sendLatency) {
+      KafkaClients kafka,
+      String nodeName,
+      String topic,
+      long queueBytes,
+      Timer sendLatency,
+      Supervision supervision) {
     return new EventSink(
         new KafkaProducer<>(
             producerConfig(kafka, nodeName), new ByteArraySerializer(), new ByteArraySerializer()),
         topic,
         queueBytes,
-        sendLatency);
+        sendLatency,
+        supervision);
   }
 
   /**
@@ -120,7 +135,15 @@ public final class EventSink implements AutoCloseable {
    * settings, and read that producer's metrics.
    */
   public static EventSink around(Producer<byte[], byte[]> producer, String topic, long queueBytes) {
-    return new EventSink(producer, topic, queueBytes, null);
+    return new EventSink(producer, topic, queueBytes, null, new Supervision());
+  }
+
+  /**
+   * The agent's supervision: the sender reports its death there, and so do the threads that feed
+   * this sink (the ring readers), which have nowhere to send their events once they died.
+   */
+  public Supervision supervision() {
+    return supervision;
   }
 
   /**
@@ -193,8 +216,10 @@ public final class EventSink implements AutoCloseable {
           waitForEvents();
         }
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Every trace's events would queue up, then be counted lost, while the agent looks healthy.
       LOG.error("Event sender stopped: {}", e.toString(), e);
+      supervision.died(Thread.currentThread().getName(), e);
     }
   }
 

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.gadgetflow.api.kafka.CloudEventHeaders;
 import io.gadgetflow.api.kafka.ControlRecord;
 import java.util.Arrays;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,7 +56,7 @@ public final class EventStream implements Callback {
   public EventStream(String nodeName, ControlRecord trace) {
     this.traceUid = trace.traceUid();
     this.key = bytes(trace.traceUid());
-    this.idPrefix = bytes(trace.traceUid() + ":");
+    this.idPrefix = bytes(trace.traceUid() + ":" + incarnation() + ":");
     this.source =
         new RecordHeader(CloudEventHeaders.SOURCE, bytes("/gadgetflow/nodes/" + nodeName));
     this.type =
@@ -73,7 +74,12 @@ public final class EventStream implements Callback {
     return traceUid;
   }
 
-  /** A CloudEvents id unique within this node's source: the trace uid and a sequence number. */
+  /**
+   * A CloudEvents id unique within this node's source: the trace uid, this stream's incarnation and
+   * a sequence number. The sequence starts again with every stream (a restarted agent, a trace
+   * started again), so the incarnation keeps ids from repeating: consumers that drop duplicates by
+   * source and id would otherwise drop new events.
+   */
   public long nextId() {
     return sequence++;
   }
@@ -145,7 +151,7 @@ public final class EventStream implements Callback {
     return lastAnswered;
   }
 
-  /** {@code <trace uid>:<id>}, written straight into bytes. */
+  /** {@code <trace uid>:<incarnation>:<id>}, written straight into bytes. */
   private byte[] id(long id) {
     if (id < 0) {
       return bytes(new String(idPrefix, UTF_8) + id);
@@ -161,6 +167,11 @@ public final class EventStream implements Callback {
       rest /= 10;
     }
     return value;
+  }
+
+  /** 64 random bits in hex: unique among a trace's streams for any practical purpose. */
+  private static String incarnation() {
+    return Long.toHexString(UUID.randomUUID().getLeastSignificantBits());
   }
 
   private static byte[] bytes(String value) {

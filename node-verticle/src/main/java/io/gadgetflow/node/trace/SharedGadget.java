@@ -108,9 +108,11 @@ public final class SharedGadget implements LoadedGadget {
         table == null
             ? Thread.ofPlatform()
                 .name("gadgetflow-ring-" + gadget.program().name())
+                .uncaughtExceptionHandler(this::died)
                 .unstarted(this::readUntilClosed)
             : Thread.ofPlatform()
                 .name("gadgetflow-top-" + gadget.program().name())
+                .uncaughtExceptionHandler(this::died)
                 .unstarted(this::reportEveryInterval);
   }
 
@@ -240,6 +242,12 @@ public final class SharedGadget implements LoadedGadget {
   @Override
   public long malformedRecords() {
     return malformedRecords;
+  }
+
+  /** The gadget's traces would get no event any more, and their counters would stand still. */
+  private void died(Thread thread, Throwable cause) {
+    LOG.error("{} stopped: {}", thread.getName(), cause.toString(), cause);
+    sink.supervision().uncaught(thread, cause);
   }
 
   private void readUntilClosed() {

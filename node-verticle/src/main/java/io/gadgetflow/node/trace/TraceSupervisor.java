@@ -114,18 +114,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
       }
       EventCounters counters = trace.slot.session.counters();
       if (!counters.equals(trace.lastAnswer.counters())) {
-        NodeReport last = trace.lastAnswer;
-        trace.lastAnswer =
-            new NodeReport(
-                last.node(),
-                last.traceUid(),
-                last.operationId(),
-                last.state(),
-                last.output(),
-                last.operationError(),
-                last.operationWarning(),
-                counters,
-                clock.instant());
+        trace.lastAnswer = trace.lastAnswer.withNewerCounters(counters, clock.instant());
         reporter.report(trace.lastAnswer);
       }
     }
@@ -164,7 +153,7 @@ public final class TraceSupervisor implements ControlReader.Listener {
   private Future<Void> apply(Trace trace, ControlRecord record) {
     if (trace.lastAnswer != null && record.operationId().equals(trace.lastAnswer.operationId())) {
       // A republished or re-read operation: answer it again, do not run it again.
-      return reporter.report(trace.lastAnswer);
+      return reporter.report(trace.lastAnswer.asAnswer());
     }
     LOG.info(
         "{}",

@@ -155,6 +155,42 @@ class RingBufferReaderIT {
     }
   }
 
+  /**
+   * The kernel writes while the reader reads, on another CPU: every record arrives once, whole and
+   * in order, and what does not arrive was counted as lost when the ring was full.
+   */
+  @Test
+  void aProducerOnAnotherThreadAndTheReaderAgreeOnEveryRecord() throws Exception {
+    int rounds = 400;
+    int perRound = 250;
+    try (RingWriter writer = RingWriter.load(ONE_PAGE);
+        RingBufferReader reader = RingBufferReader.open(writer.events());
+        PerCpuCounter lost = new PerCpuCounter(writer.lost())) {
+      CompletableFuture<Void> producing =
+          CompletableFuture.runAsync(
+              () -> {
+                for (int round = 0; round < rounds; round++) {
+                  writer.writeSequence(perRound);
+                }
+              },
+              platformThread("ring-producer"));
+      RecordingHandler handler = new RecordingHandler();
+      while (!producing.isDone()) {
+        reader.poll(handler, 10);
+      }
+      producing.get();
+      reader.drain(handler);
+
+      assertThat(handler.records.size() + lost.sum()).isEqualTo((long) rounds * perRound);
+      assertThat(handler.batches).as("reads that overlapped the writing").isGreaterThan(1);
+      for (int i = 0; i < handler.records.size(); i++) {
+        ByteBuffer record = ByteBuffer.wrap(handler.records.get(i)).order(ByteOrder.nativeOrder());
+        assertThat(record.getLong(0)).as("sequence of record %d", i).isEqualTo(i);
+        assertThat(record.getLong(8)).as("complement of record %d", i).isEqualTo(~(long) i);
+      }
+    }
+  }
+
   private static long sequenceNumber(byte[] record) {
     return ByteBuffer.wrap(record).order(ByteOrder.nativeOrder()).getLong(0);
   }

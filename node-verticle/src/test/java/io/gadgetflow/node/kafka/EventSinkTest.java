@@ -1,7 +1,10 @@
 package io.gadgetflow.node.kafka;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gadgetflow.api.health.Supervision;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +36,31 @@ class EventSinkTest {
   void release() {
     producer.release.countDown();
     sink.close();
+  }
+
+  /**
+   * A producer that fails in a way the sender does not expect (here: it was closed underneath it)
+   * ends the sender thread; the agent's supervision hears of it, which turns {@code /health} DOWN
+   * and restarts the agent instead of letting every event queue up and be counted lost.
+   */
+  @Test
+  void aSenderThatDiesIsReportedToTheSupervision() throws Exception {
+    MockProducer<byte[], byte[]> closed =
+        new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    Supervision supervision = new Supervision();
+    CompletableFuture<Supervision.Failure> told = new CompletableFuture<>();
+    supervision.onFailure(told::complete);
+    closed.close();
+
+    try (EventSink dying =
+        new EventSink(closed, "gadget.events", ROOM_FOR_TEN_KILOBYTE_EVENTS, null, supervision)) {
+      assertThat(dying.offer(stream, 1, "{}".getBytes(UTF_8))).isTrue();
+
+      Supervision.Failure failure = told.get(30, TimeUnit.SECONDS);
+      assertThat(failure.part()).isEqualTo("gadgetflow-event-sender");
+      assertThat(failure.cause()).isInstanceOf(IllegalStateException.class);
+      assertThat(supervision.failure()).contains(failure);
+    }
   }
 
   @Test

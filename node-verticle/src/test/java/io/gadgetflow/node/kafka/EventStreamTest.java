@@ -21,7 +21,7 @@ class EventStreamTest {
         .extracting(Header::key, header -> new String(header.value(), UTF_8))
         .containsExactly(
             tuple("ce_specversion", "1.0"),
-            tuple("ce_id", UID + ":42"),
+            tuple("ce_id", idPrefix() + "42"),
             tuple("ce_source", "/gadgetflow/nodes/node-1"),
             tuple("ce_type", "io.gadgetflow.execsnoop"),
             tuple("ce_time", "2026-11-25T10:04:36.143759629Z"),
@@ -30,11 +30,11 @@ class EventStreamTest {
   }
 
   @Test
-  void idsAreTheTraceUidAndTheSequenceNumber() {
+  void idsAreTheTraceUidTheIncarnationAndTheSequenceNumber() {
     for (long id :
         new long[] {0, 9, 10, 99, 100, 123_456_789, Long.MAX_VALUE, -1, Long.MIN_VALUE}) {
       assertThat(new String(stream.headers(id, 0).lastHeader("ce_id").value(), UTF_8))
-          .isEqualTo(UID + ":" + id);
+          .isEqualTo(idPrefix() + id);
     }
     assertThat(stream.nextId()).isZero();
     assertThat(stream.nextId()).isOne();
@@ -49,6 +49,24 @@ class EventStreamTest {
     assertThat(record.headers().toArray()).hasSize(7);
     assertThat(new String(record.headers().lastHeader("ce_time").value(), UTF_8))
         .isEqualTo("1970-01-01T00:00:00Z");
+  }
+
+  @Test
+  void aTracesStreamsNeverShareIds() {
+    EventStream again = ExecsnoopStream.create();
+
+    assertThat(id(again, 0)).isNotEqualTo(id(stream, 0));
+    assertThat(id(again, 0)).startsWith(UID + ":").matches(".*:[0-9a-f]{1,16}:0");
+  }
+
+  /** The id up to its sequence number: the trace uid and the stream's incarnation. */
+  private String idPrefix() {
+    String id = id(stream, 0);
+    return id.substring(0, id.length() - 1);
+  }
+
+  private static String id(EventStream stream, long sequence) {
+    return new String(stream.headers(sequence, 0).lastHeader("ce_id").value(), UTF_8);
   }
 
   private static org.assertj.core.groups.Tuple tuple(Object... values) {

@@ -1,5 +1,7 @@
 package io.gadgetflow.web.live;
 
+import io.gadgetflow.kafka.ContractRecords;
+import io.gadgetflow.kafka.ContractRecords.Read;
 import io.gadgetflow.kafka.KafkaClients;
 import io.gadgetflow.kafka.KeyPartitions;
 import io.vertx.core.Future;
@@ -83,7 +85,7 @@ public final class EventReplay {
           && scanned < MAX_SCANNED_RECORDS
           && System.nanoTime() < deadline) {
         long from = Math.max(start, to - window);
-        List<String> older = read(consumer, partition, key, from, to, deadline);
+        List<String> older = read(consumer, partition, traceUid, key, from, to, deadline);
         for (int i = older.size() - 1; i >= 0 && found.size() < count; i--) {
           found.addFirst(older.get(i));
         }
@@ -112,6 +114,7 @@ public final class EventReplay {
   private static List<String> read(
       KafkaConsumer<byte[], byte[]> consumer,
       TopicPartition partition,
+      String traceUid,
       byte[] key,
       long from,
       long to,
@@ -123,11 +126,11 @@ public final class EventReplay {
         if (record.offset() >= to) {
           break;
         }
-        if (Arrays.equals(record.key(), key) && record.value() != null) {
-          String json = new String(record.value(), StandardCharsets.UTF_8);
-          if (EventJson.isObject(json)) {
-            events.add(json);
-          }
+        // The live feed counted the bad ones as they came; history is served without them.
+        if (Arrays.equals(record.key(), key)
+            && ContractRecords.event(traceUid, record.value(), FeedRecords.MAX_EVENT_BYTES)
+                instanceof Read.Valid<String>(String json)) {
+          events.add(json);
         }
       }
     }

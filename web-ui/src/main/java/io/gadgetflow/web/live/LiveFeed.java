@@ -1,24 +1,20 @@
 package io.gadgetflow.web.live;
 
-import io.gadgetflow.api.json.Json;
-import io.gadgetflow.api.json.MalformedRecordException;
-import io.gadgetflow.api.kafka.NodeReport;
+import io.gadgetflow.api.health.Supervision;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.kafka.KafkaClients;
 import io.gadgetflow.kafka.TopicFollower;
 import io.gadgetflow.kafka.TopicStart;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.slf4j.Logger;
@@ -37,27 +33,31 @@ import org.slf4j.LoggerFactory;
 public final class LiveFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
-
-  private record NodeSighting(String node, Instant at) {}
+  private static final String THREAD_NAME = "gadgetflow-web-live-feed";
 
   private final String eventsTopic;
   private final Context context;
   private final EventBus bus;
   private final NodeDirectory nodes;
+  private final Supervision supervision;
   private final Promise<Void> positioned = Promise.promise();
-  private final AtomicLong malformedRecords = new AtomicLong();
+  private final FeedRecords feedRecords = new FeedRecords(LOG::warn);
   private TopicFollower follower;
 
-  private LiveFeed(String eventsTopic, Context context, NodeDirectory nodes) {
+  private LiveFeed(
+      String eventsTopic, Context context, NodeDirectory nodes, Supervision supervision) {
     this.eventsTopic = eventsTopic;
     this.context = context;
     this.bus = context.owner().eventBus();
     this.nodes = nodes;
+    this.supervision = supervision;
   }
 
   /**
    * @param nodeWindow how far back the status topic is read for nodes that run an agent
    * @param context where events are published and {@code nodes} is updated: the web UI's
+   * @param registry where the records the feed skipped are counted
+   * @param supervision told when the feed dies: every socket would stream nothing any more
    */
   public static LiveFeed start(
       KafkaClients kafka,
@@ -65,11 +65,14 @@ public final class LiveFeed implements AutoCloseable {
       Duration nodeWindow,
       Context context,
       NodeDirectory nodes,
-      Clock clock) {
-    LiveFeed feed = new LiveFeed(topics.events(), context, nodes);
+      Clock clock,
+      MeterRegistry registry,
+      Supervision supervision) {
+    LiveFeed feed = new LiveFeed(topics.events(), context, nodes, supervision);
+    feed.feedRecords.bindTo(registry);
     feed.follower =
         TopicFollower.start(
-            "gadgetflow-web-live-feed",
+            THREAD_NAME,
             kafka.groupFreeConsumer("gadgetflow-web-live"),
             List.of(TopicStart.since(topics.status(), () -> clock.instant().minus(nodeWindow))),
             feed.new Delivery());
@@ -104,14 +107,19 @@ public final class LiveFeed implements AutoCloseable {
     }
 
     @Override
+    public void onStopped(Throwable cause) {
+      supervision.died(THREAD_NAME, cause);
+    }
+
+    @Override
     public void onRecords(ConsumerRecords<String, byte[]> records) {
       List<LiveEvent> liveEvents = new ArrayList<>();
-      List<NodeSighting> sightings = new ArrayList<>();
+      List<FeedRecords.NodeSighting> sightings = new ArrayList<>();
       for (ConsumerRecord<String, byte[]> record : records) {
         if (record.topic().equals(eventsTopic)) {
-          toLiveEvent(record, liveEvents);
+          feedRecords.toLiveEvent(record, liveEvents);
         } else {
-          toSighting(record, sightings);
+          feedRecords.toSighting(record, sightings);
         }
       }
       if (!liveEvents.isEmpty() || !sightings.isEmpty()) {
@@ -120,45 +128,11 @@ public final class LiveFeed implements AutoCloseable {
     }
   }
 
-  private void toLiveEvent(ConsumerRecord<String, byte[]> record, List<LiveEvent> out) {
-    String json =
-        record.value() == null ? null : new String(record.value(), StandardCharsets.UTF_8);
-    if (record.key() == null || json == null || !EventJson.isObject(json)) {
-      skip(record);
-      return;
-    }
-    out.add(new LiveEvent(record.key(), record.partition(), record.offset(), json));
-  }
-
-  private void toSighting(ConsumerRecord<String, byte[]> record, List<NodeSighting> out) {
-    if (record.value() == null) {
-      return;
-    }
-    try {
-      NodeReport report = Json.decode(record.value(), NodeReport.class);
-      if (report.node() != null && !report.node().isBlank()) {
-        out.add(new NodeSighting(report.node(), Instant.ofEpochMilli(record.timestamp())));
-      }
-    } catch (MalformedRecordException e) {
-      skip(record);
-    }
-  }
-
-  private void skip(ConsumerRecord<String, byte[]> record) {
-    if (malformedRecords.getAndIncrement() == 0) {
-      LOG.warn(
-          "Skipping malformed record at {}-{}@{}; further ones are only counted",
-          record.topic(),
-          record.partition(),
-          record.offset());
-    }
-  }
-
-  private void deliver(List<LiveEvent> liveEvents, List<NodeSighting> sightings) {
+  private void deliver(List<LiveEvent> liveEvents, List<FeedRecords.NodeSighting> sightings) {
     for (LiveEvent event : liveEvents) {
       bus.publish(LiveEvent.address(event.traceUid()), event, LOCAL);
     }
-    for (NodeSighting sighting : sightings) {
+    for (FeedRecords.NodeSighting sighting : sightings) {
       nodes.reported(sighting.node(), sighting.at());
     }
   }
@@ -166,8 +140,9 @@ public final class LiveFeed implements AutoCloseable {
   @Override
   public void close() {
     follower.close();
-    if (malformedRecords.get() > 0) {
-      LOG.warn("Skipped {} malformed records in all", malformedRecords.get());
+    long skipped = feedRecords.skipped();
+    if (skipped > 0) {
+      LOG.warn("Skipped {} records in all", skipped);
     }
   }
 }

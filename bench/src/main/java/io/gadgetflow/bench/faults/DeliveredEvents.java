@@ -1,0 +1,126 @@
+package io.gadgetflow.bench.faults;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads the events topic from its beginning, as a user's consumer would, through the fault: which
+ * of the {@link NumberedEvents} arrived, which more than once, and when the first event made after
+ * a moment arrived.
+ */
+final class DeliveredEvents implements AutoCloseable {
+  private static final Pattern SEQUENCE = Pattern.compile("\"seq\":(\\d+)");
+  private static final Pattern TIMESTAMP = Pattern.compile("\"timestamp\":(\\d+)");
+
+  private final String traceUid;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final Thread reader;
+  private final BitSet seen = new BitSet();
+  private long duplicates;
+  private long recoveredAtMillis = -1;
+  private long madeAfterMillis = Long.MAX_VALUE;
+  private volatile boolean closing;
+
+  DeliveredEvents(String bootstrapServers, String topic, String traceUid) {
+    this.traceUid = traceUid;
+    this.consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "faults-delivered-events"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic, Duration.ofSeconds(60)).stream()
+            .map(info -> new TopicPartition(topic, info.partition()))
+            .toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    this.reader = Thread.ofPlatform().name("faults-delivered-events").start(this::read);
+  }
+
+  /** From now on, notes when the first event made after {@code epochMillis} arrives. */
+  synchronized void awaitRecoveryAfter(long epochMillis) {
+    madeAfterMillis = epochMillis;
+    recoveredAtMillis = -1;
+  }
+
+  /** When the first event made after the moment given arrived, or -1 while none did. */
+  synchronized long recoveredAtMillis() {
+    return recoveredAtMillis;
+  }
+
+  synchronized long delivered() {
+    return seen.cardinality();
+  }
+
+  /**
+   * The number of the first event that arrived: those before it were made before the trace joined
+   * the gadget, for no trace, and count as neither produced nor lost.
+   */
+  synchronized long first() {
+    return Math.max(0, seen.nextSetBit(0));
+  }
+
+  synchronized long duplicates() {
+    return duplicates;
+  }
+
+  private void read() {
+    while (!closing) {
+      try {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          if (traceUid.equals(record.key())) {
+            note(new String(record.value(), StandardCharsets.UTF_8));
+          }
+        }
+      } catch (KafkaException e) {
+        if (closing) {
+          return;
+        }
+        // The consumer rides out the broker's outage as a user's would.
+      }
+    }
+  }
+
+  private synchronized void note(String json) {
+    Matcher sequence = SEQUENCE.matcher(json);
+    if (!sequence.find()) {
+      return;
+    }
+    int number = Integer.parseInt(sequence.group(1));
+    if (seen.get(number)) {
+      duplicates++;
+    } else {
+      seen.set(number);
+    }
+    Matcher timestamp = TIMESTAMP.matcher(json);
+    if (recoveredAtMillis < 0
+        && timestamp.find()
+        && Long.parseLong(timestamp.group(1)) / 1_000_000 >= madeAfterMillis) {
+      recoveredAtMillis = System.currentTimeMillis();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    closing = true;
+    consumer.wakeup();
+    reader.join();
+    consumer.close();
+  }
+}

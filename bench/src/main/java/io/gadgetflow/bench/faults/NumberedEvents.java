@@ -1,0 +1,101 @@
+package io.gadgetflow.bench.faults;
+
+import io.gadgetflow.node.containers.ContainerRegistry;
+import io.gadgetflow.node.gadget.GadgetParameters;
+import io.gadgetflow.node.gadget.GadgetProgram;
+import io.gadgetflow.node.kafka.EventSink;
+import io.gadgetflow.node.trace.GadgetLoader;
+import io.gadgetflow.node.trace.LoadedGadget;
+import io.gadgetflow.node.trace.SyntheticGadget;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The fault suite's stand-in for eBPF: a steady {@code ratePerSecond} events, numbered from 0, made
+ * up and handed to every gadget the agent loaded, through the agent's own path from there on (its
+ * trace sessions, event sink and Kafka producer), so that a reader of the events topic can tell
+ * which arrived, which twice and which never.
+ */
+final class NumberedEvents implements GadgetLoader, AutoCloseable {
+  private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+  private final double ratePerSecond;
+  private final String node;
+  private final List<SyntheticGadget> gadgets = new CopyOnWriteArrayList<>();
+  private final AtomicLong emitted = new AtomicLong();
+  private final Thread pacer;
+  private volatile boolean emitting = true;
+
+  NumberedEvents(double ratePerSecond, String node) {
+    this.ratePerSecond = ratePerSecond;
+    this.node = node;
+    this.pacer = Thread.ofPlatform().name("faults-numbered-events").start(this::pace);
+  }
+
+  @Override
+  public LoadedGadget load(
+      GadgetProgram program,
+      boolean filtered,
+      int ringBufferBytes,
+      GadgetParameters parameters,
+      EventSink sink,
+      String nodeName,
+      ContainerRegistry containers) {
+    SyntheticGadget gadget = new SyntheticGadget(program.descriptor().name(), sink, nodeName);
+    gadgets.add(gadget);
+    return gadget;
+  }
+
+  /** Events handed to the gadgets so far: each number once. */
+  long emitted() {
+    return emitted.get();
+  }
+
+  /** Emits no more events. */
+  void stop() {
+    emitting = false;
+  }
+
+  /** Emits the events due since the start at every tick; nothing while no gadget is loaded. */
+  private void pace() {
+    long start = System.nanoTime();
+    long ticks = 0;
+    long due = 0;
+    while (emitting) {
+      ticks++;
+      LockSupport.parkNanos(start + ticks * TICK_NANOS - System.nanoTime());
+      long nowDue = (long) ((System.nanoTime() - start) / 1e9 * ratePerSecond);
+      long events = nowDue - due;
+      due = nowDue;
+      if (gadgets.isEmpty()) {
+        continue;
+      }
+      for (long i = 0; i < events && emitting; i++) {
+        emitOne();
+      }
+    }
+  }
+
+  private void emitOne() {
+    long sequence = emitted.get();
+    long epochNanos = System.currentTimeMillis() * 1_000_000L;
+    byte[] json =
+        ("{\"timestamp\":%d,\"type\":\"normal\",\"seq\":%d,\"node\":\"%s\"}"
+                .formatted(epochNanos, sequence, node))
+            .getBytes(StandardCharsets.UTF_8);
+    for (SyntheticGadget gadget : gadgets) {
+      gadget.emit(epochNanos, json);
+    }
+    emitted.incrementAndGet();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    emitting = false;
+    pacer.join();
+  }
+}
