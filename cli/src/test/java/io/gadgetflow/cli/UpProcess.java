@@ -2,6 +2,7 @@ package io.gadgetflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gadgetflow.testing.CtrlC;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -56,18 +57,20 @@ final class UpProcess implements AutoCloseable {
     String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder builder =
         new ProcessBuilder(
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow",
-                "-jar",
-                JAR.toString(),
-                "up",
-                "--data-dir",
-                dataDir.toString(),
-                "--kafka-port",
-                Integer.toString(kafkaPort),
-                "--api-server-port",
-                Integer.toString(apiServerPort))
+                CtrlC.interruptible(
+                    List.of(
+                        java,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "--sun-misc-unsafe-memory-access=allow",
+                        "-jar",
+                        JAR.toString(),
+                        "up",
+                        "--data-dir",
+                        dataDir.toString(),
+                        "--kafka-port",
+                        Integer.toString(kafkaPort),
+                        "--api-server-port",
+                        Integer.toString(apiServerPort))))
             .redirectError(stderr.toFile());
     Map<String, String> env = builder.environment();
     env.put("GADGETFLOW_NODE_NAME", nodeName);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.gadgetflow.testing.CtrlC;
 import io.gadgetflow.testing.KubernetesCluster;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -112,7 +113,7 @@ final class GadgetFlowCluster implements AutoCloseable {
     Instant started = Instant.now();
     Process process;
     try {
-      process = new ProcessBuilder(command).start();
+      process = new ProcessBuilder(CtrlC.interruptible(command)).start();
       process.getOutputStream().close();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot run " + command, e);

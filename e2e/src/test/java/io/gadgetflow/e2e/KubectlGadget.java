@@ -1,5 +1,6 @@
 package io.gadgetflow.e2e;
 
+import io.gadgetflow.testing.CtrlC;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -32,7 +33,7 @@ final class KubectlGadget implements AutoCloseable {
   static KubectlGadget start(List<String> command, Map<String, String> environment) {
     Process process;
     try {
-      ProcessBuilder builder = new ProcessBuilder(command);
+      ProcessBuilder builder = new ProcessBuilder(CtrlC.interruptible(command));
       builder.environment().putAll(environment);
       process = builder.start();
       process.getOutputStream().close();

@@ -2,6 +2,7 @@ package io.gadgetflow.kubectl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gadgetflow.testing.CtrlC;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,13 +43,9 @@ final class PluginProcess {
    * this JVM's JDK 25 as JAVA_HOME and nothing but the launcher and the system on the PATH.
    */
   static PluginProcess start(Map<String, String> env, String... arguments) {
-    List<String> command = new ArrayList<>();
-    // A JVM started in the background by a shell without job control inherits SIGINT ignored and
-    // passes that on; perl puts Ctrl-C back to what a user's terminal gives the plugin.
-    command.addAll(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"$!\\n\""));
-    command.addAll(List.of("/usr/bin/kubectl", "gadget"));
+    List<String> command = new ArrayList<>(List.of("/usr/bin/kubectl", "gadget"));
     command.addAll(List.of(arguments));
-    return start(env, command);
+    return start(env, CtrlC.interruptible(command));
   }
 
   /**
