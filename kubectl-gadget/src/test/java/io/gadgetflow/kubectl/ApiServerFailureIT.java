@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -45,7 +44,7 @@ class ApiServerFailureIT {
       GadgetFlowRoles.registerNodes(client, roles.node());
       PluginProcess plugin = plugin(roles, kafka, config, "trace", "exec", "-o", "json", "-A");
       try {
-        runUntilAnExecIsSeen(plugin);
+        plugin.awaitExecOf("api-server-failure-it-" + UUID.randomUUID(), TIMEOUT);
         leftBehind =
             GadgetFlowRoles.tracesOfThePlugin(client).stream()
                 .map(trace -> trace.getMetadata().getName())
@@ -107,24 +106,6 @@ class ApiServerFailureIT {
             "--kafka-bootstrap",
             kafka.bootstrapServers()));
     return PluginProcess.start(roles.environment(), command.toArray(String[]::new));
-  }
-
-  /** Runs {@code /bin/true <marker>} until the plugin prints the event of one. */
-  private static void runUntilAnExecIsSeen(PluginProcess plugin) throws Exception {
-    String marker = "api-server-failure-it-" + UUID.randomUUID();
-    Instant deadline = Instant.now().plus(TIMEOUT);
-    while (Instant.now().isBefore(deadline)) {
-      Process traced = new ProcessBuilder("/bin/true", marker).start();
-      assertThat(traced.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      for (String line = plugin.nextLine(Duration.ofSeconds(2));
-          line != null;
-          line = plugin.nextLine(Duration.ofMillis(200))) {
-        if (line.contains(marker)) {
-          return;
-        }
-      }
-    }
-    throw new AssertionError("no exec event with " + marker + "; stderr: " + plugin.stderr());
   }
 
   private static int freePort() throws IOException {

@@ -7,9 +7,7 @@ import io.gadgetflow.testing.KubernetesCluster;
 import io.gadgetflow.testing.WithKafka;
 import io.gadgetflow.testing.WithKubernetes;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,7 +39,7 @@ class NodeFailureIT {
               "--kafka-bootstrap",
               kafka.bootstrapServers());
       try {
-        runUntilAnExecIsSeen(plugin);
+        plugin.awaitExecOf("node-failure-it-" + UUID.randomUUID(), TIMEOUT);
 
         roles.stopNodeAgent();
         plugin.interrupt();
@@ -58,23 +56,5 @@ class NodeFailureIT {
         plugin.kill();
       }
     }
-  }
-
-  /** Runs {@code /bin/true <marker>} until the plugin prints the event of one. */
-  private static void runUntilAnExecIsSeen(PluginProcess plugin) throws Exception {
-    String marker = "node-failure-it-" + UUID.randomUUID();
-    Instant deadline = Instant.now().plus(TIMEOUT);
-    while (Instant.now().isBefore(deadline)) {
-      Process traced = new ProcessBuilder("/bin/true", marker).start();
-      assertThat(traced.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      for (String line = plugin.nextLine(Duration.ofSeconds(2));
-          line != null;
-          line = plugin.nextLine(Duration.ofMillis(200))) {
-        if (line.contains(marker)) {
-          return;
-        }
-      }
-    }
-    throw new AssertionError("no exec event with " + marker + "; stderr: " + plugin.stderr());
   }
 }

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,26 @@ final class PluginProcess {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start " + command, e);
     }
+  }
+
+  /**
+   * Runs {@code /bin/true <marker>} until this plugin prints the exec event of one: its Traces may
+   * not run yet, and an exec before they do is not seen.
+   */
+  void awaitExecOf(String marker, Duration timeout) throws Exception {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      Process traced = new ProcessBuilder("/bin/true", marker).start();
+      assertThat(traced.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      for (String line = nextLine(Duration.ofSeconds(2));
+          line != null;
+          line = nextLine(Duration.ofMillis(200))) {
+        if (line.contains(marker)) {
+          return;
+        }
+      }
+    }
+    throw new AssertionError("no exec event with " + marker + "; stderr: " + stderr());
   }
 
   /** The next line of standard output, or null when none arrives within {@code timeout}. */

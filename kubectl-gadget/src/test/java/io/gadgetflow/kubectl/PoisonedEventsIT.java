@@ -9,10 +9,8 @@ import io.gadgetflow.testing.WithKafka;
 import io.gadgetflow.testing.WithKubernetes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,7 +42,7 @@ class PoisonedEventsIT {
               "--kafka-bootstrap",
               kafka.bootstrapServers());
       try {
-        awaitExec(plugin);
+        plugin.awaitExecOf("poisoned-events-it-" + UUID.randomUUID(), TIMEOUT);
         List<Trace> traces = GadgetFlowRoles.tracesOfThePlugin(cluster);
         assertThat(traces).hasSize(1);
         int written =
@@ -54,7 +52,7 @@ class PoisonedEventsIT {
                 "{\"timestamp\":1,\"type\":\"normal\",\"pid\":4,\"comm\":\"true\",\"node\":\"n\"}"
                     .getBytes(StandardCharsets.UTF_8));
 
-        awaitExec(plugin);
+        plugin.awaitExecOf("poisoned-events-it-" + UUID.randomUUID(), TIMEOUT);
 
         assertThat(written).isGreaterThan(10);
         assertThat(plugin.stderr())
@@ -68,23 +66,5 @@ class PoisonedEventsIT {
         plugin.kill();
       }
     }
-  }
-
-  /** Runs {@code /bin/true <marker>} until the plugin prints the event of one. */
-  private static void awaitExec(PluginProcess plugin) throws Exception {
-    String marker = "poisoned-events-it-" + UUID.randomUUID();
-    Instant deadline = Instant.now().plus(TIMEOUT);
-    while (Instant.now().isBefore(deadline)) {
-      Process traced = new ProcessBuilder("/bin/true", marker).start();
-      assertThat(traced.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      for (String line = plugin.nextLine(Duration.ofSeconds(2));
-          line != null;
-          line = plugin.nextLine(Duration.ofMillis(200))) {
-        if (line.contains(marker)) {
-          return;
-        }
-      }
-    }
-    throw new AssertionError("no exec event with " + marker + "; stderr: " + plugin.stderr());
   }
 }
