@@ -74,8 +74,10 @@ class ProfileCpuIT {
           .first()
           .asString()
           .matches("NODE +NAMESPACE +POD +CONTAINER +PID +COMM +COUNT");
+      // Rows come most sampled first: dd's first row is where it spent its time, reading. (Its
+      // last row may be a few samples taken on the way into the kernel, without vfs_read.)
       int ddRow = -1;
-      for (int i = 1; i < lines.size(); i++) {
+      for (int i = 1; i < lines.size() && ddRow < 0; i++) {
         if (lines.get(i).matches(roles.node() + " +\\d+ +dd +\\d+")) {
           ddRow = i;
         }
