@@ -5,6 +5,7 @@ import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.kafka.KafkaClients;
 import io.gadgetflow.kafka.KafkaSecurity;
 import io.gadgetflow.node.gadget.GadgetOptions;
+import io.gadgetflow.node.kafka.EventForm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -27,6 +28,8 @@ import java.util.Map;
  *     account; else {@code KUBECONFIG} or {@code ~/.kube/config}
  * @param containerGracePeriod how long a stopped container stays known, so that its last events are
  *     still enriched
+ * @param eventForm one record per event (the default, what every consumer reads) or batch records
+ *     of several events of a trace, for nodes whose event rates the per-event form cannot carry
  */
 public record NodeConfig(
     String nodeName,
@@ -39,7 +42,8 @@ public record NodeConfig(
     KafkaSecurity kafkaSecurity,
     boolean containerAwareness,
     Path kubeconfig,
-    Duration containerGracePeriod) {
+    Duration containerGracePeriod,
+    EventForm eventForm) {
 
   public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
 
@@ -59,7 +63,8 @@ public record NodeConfig(
    * {@code EVENT_QUEUE_BYTES}, {@code REPORT_INTERVAL_SECONDS}, {@code FILE_OUTPUT_DIRECTORY}, the
    * {@code KAFKA_*} security settings of {@link KafkaSecurity#fromSettings}, {@code
    * CONTAINER_AWARENESS} ({@code true} or {@code false}, default true), {@code KUBECONFIG} (a
-   * path), {@code CONTAINER_GRACE_PERIOD_SECONDS}.
+   * path), {@code CONTAINER_GRACE_PERIOD_SECONDS}, {@code EVENT_FORM} ({@code record} or {@code
+   * batch}, default record).
    */
   public static NodeConfig fromEnvironment(Map<String, String> env, String hostName) {
     Settings settings = new Settings(env);
@@ -77,7 +82,8 @@ public record NodeConfig(
         KafkaSecurity.fromSettings(settings),
         containerAwareness(settings),
         settings.optional("KUBECONFIG").map(Path::of).orElse(null),
-        settings.seconds("CONTAINER_GRACE_PERIOD_SECONDS", DEFAULT_CONTAINER_GRACE_PERIOD));
+        settings.seconds("CONTAINER_GRACE_PERIOD_SECONDS", DEFAULT_CONTAINER_GRACE_PERIOD),
+        eventForm(settings));
   }
 
   private static int eventQueueBytes(Settings settings) {
@@ -101,6 +107,16 @@ public record NodeConfig(
     };
   }
 
+  private static EventForm eventForm(Settings settings) {
+    return switch (settings.string("EVENT_FORM", "record").strip()) {
+      case "record" -> EventForm.RECORD;
+      case "batch" -> EventForm.BATCH;
+      case String other ->
+          throw new IllegalArgumentException(
+              Settings.PREFIX + "EVENT_FORM must be record or batch, not \"" + other + "\"");
+    };
+  }
+
   /**
    * The defaults, with plaintext Kafka as in tests and on one machine, and without container
    * awareness (see {@link #withContainerAwareness}).
@@ -117,7 +133,8 @@ public record NodeConfig(
         KafkaSecurity.PLAINTEXT,
         false,
         null,
-        DEFAULT_CONTAINER_GRACE_PERIOD);
+        DEFAULT_CONTAINER_GRACE_PERIOD,
+        EventForm.RECORD);
   }
 
   /** Another Kafka and this role's login to it ({@code gadgetflow up} gives each role a user). */
@@ -133,7 +150,8 @@ public record NodeConfig(
         security,
         containerAwareness,
         kubeconfig,
-        containerGracePeriod);
+        containerGracePeriod,
+        eventForm);
   }
 
   public NodeConfig withTopics(TopicNames names) {
@@ -148,7 +166,8 @@ public record NodeConfig(
         kafkaSecurity,
         containerAwareness,
         kubeconfig,
-        containerGracePeriod);
+        containerGracePeriod,
+        eventForm);
   }
 
   public NodeConfig withRingBufferBytes(int bytes) {
@@ -163,7 +182,8 @@ public record NodeConfig(
         kafkaSecurity,
         containerAwareness,
         kubeconfig,
-        containerGracePeriod);
+        containerGracePeriod,
+        eventForm);
   }
 
   public NodeConfig withReportInterval(Duration interval) {
@@ -178,7 +198,8 @@ public record NodeConfig(
         kafkaSecurity,
         containerAwareness,
         kubeconfig,
-        containerGracePeriod);
+        containerGracePeriod,
+        eventForm);
   }
 
   public NodeConfig withFileOutputDirectory(Path directory) {
@@ -193,7 +214,8 @@ public record NodeConfig(
         kafkaSecurity,
         containerAwareness,
         kubeconfig,
-        containerGracePeriod);
+        containerGracePeriod,
+        eventForm);
   }
 
   /** Reads this node's pods through {@code kubeconfigOrNull} (null: the usual search). */
@@ -209,7 +231,8 @@ public record NodeConfig(
         kafkaSecurity,
         true,
         kubeconfigOrNull,
-        containerGracePeriod);
+        containerGracePeriod,
+        eventForm);
   }
 
   public NodeConfig withContainerGracePeriod(Duration period) {
@@ -224,7 +247,8 @@ public record NodeConfig(
         kafkaSecurity,
         containerAwareness,
         kubeconfig,
-        period);
+        period,
+        eventForm);
   }
 
   /** Where this role's Kafka is and how its clients authenticate. */
