@@ -1,5 +1,6 @@
 package io.gadgetflow.e2e;
 
+import static io.gadgetflow.testing.KafkaRefusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,16 +17,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -224,22 +222,5 @@ class KafkaAccessIT {
           .send(new ProducerRecord<>(topic, "e2e-forged", "{\"forged\":true}"))
           .get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
-  }
-
-  /**
-   * The refusal comes as the send's failure, or, when the idempotent producer's own start was
-   * refused first, as the producer's error state whose cause is that refusal.
-   */
-  private static void assertRefused(ThrowingRunnable send) {
-    assertThatThrownBy(send::run)
-        .satisfies(
-            e ->
-                assertThat(Stream.iterate(e, Objects::nonNull, Throwable::getCause))
-                    .as("the causes of %s", e)
-                    .anyMatch(AuthorizationException.class::isInstance));
-  }
-
-  private interface ThrowingRunnable {
-    void run() throws Exception;
   }
 }
