@@ -132,6 +132,20 @@ final class Harness implements AutoCloseable {
             Clock.systemUTC()));
   }
 
+  /**
+   * A node agent with a new status key at each start, registered with the service account token in
+   * {@code tokenFile}, as on a cluster.
+   */
+  String deployRegisteringNode(String nodeName, Path tokenFile) {
+    return deploy(
+        new NodeVerticle(
+            NodeConfig.defaults(nodeName, kafka.bootstrapServers())
+                .withTopics(topics)
+                .withReportInterval(Duration.ofMillis(200))
+                .withServiceAccountTokenFile(tokenFile),
+            Clock.systemUTC()));
+  }
+
   /** A stream Trace manifest, the way a user writes one. */
   String manifest(String name, String node, String gadget) {
     return manifest(name, node, gadget, "Manual", "Stream", "");
