@@ -211,6 +211,7 @@ class InstallManifestsIT {
             controller,
             false,
             "delete seccompprofiles.security-profiles-operator.x-k8s.io -n app"));
+    cases.add(Arguments.of(controller, true, "create tokenreviews.authentication.k8s.io"));
     cases.add(Arguments.of(controller, false, "get secrets -n gadget"));
     cases.add(Arguments.of(controller, false, "get configmaps -n gadget"));
     cases.add(Arguments.of(controller, false, "create leases.coordination.k8s.io -n default"));
@@ -226,6 +227,7 @@ class InstallManifestsIT {
     cases.add(Arguments.of(node, false, "get secrets -n gadget"));
     cases.add(Arguments.of(node, false, "get configmaps -n gadget"));
     cases.add(Arguments.of(node, false, "list nodes"));
+    cases.add(Arguments.of(node, false, "create tokenreviews.authentication.k8s.io"));
     cases.add(Arguments.of(node, false, "update leases.coordination.k8s.io -n gadget"));
     String web = "gadgetflow-web";
     cases.add(Arguments.of(web, true, "create tokenreviews.authentication.k8s.io"));

@@ -23,6 +23,7 @@ import io.gadgetflow.kafka.identity.NodeKeyFiles;
 import io.gadgetflow.kafka.identity.StatusSignature;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubernetesCluster;
+import io.gadgetflow.testing.RecordSchemas;
 import io.gadgetflow.testing.WithKafka;
 import io.gadgetflow.testing.WithKubernetes;
 import io.micrometer.core.instrument.Counter;
@@ -32,11 +33,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -169,6 +172,22 @@ class NodeReportTrustIT {
     platform.apply(platform.manifest("on-a", nodeA, "execsnoop")).requireSuccess();
     platform.annotate("on-a", "start");
     platform.awaitTrace("on-a", t -> !hasOperationAnnotation(t) && state(t) == TraceState.STARTED);
+    RecordSchemas.assertValid(
+        "node-registration.json",
+        platform
+            .kafka
+            .consumeMatching(platform.topics.nodes(), r -> r.key().equals(nodeA), 1, TIMEOUT)
+            .getFirst()
+            .value());
+    Headers answerHeaders =
+        platform
+            .kafka
+            .consumeMatching(
+                platform.topics.status(), r -> r.value().contains("\"" + nodeA + "\""), 1, TIMEOUT)
+            .getFirst()
+            .headers();
+    assertThat(answerHeaders.lastHeader(StatusSignature.KEY_ID_HEADER)).isNotNull();
+    assertThat(answerHeaders.lastHeader(StatusSignature.MAC_HEADER).value()).hasSize(NodeKey.BYTES);
     platform.annotate("on-a", "stop");
     platform.awaitTrace("on-a", t -> !hasOperationAnnotation(t) && state(t) == TraceState.STOPPED);
 
@@ -251,7 +270,7 @@ class NodeReportTrustIT {
   private void produce(ProducerRecord<String, byte[]> record) throws Exception {
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
-            java.util.Map.of(
+            Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.kafka.bootstrapServers()),
             new StringSerializer(),
             new ByteArraySerializer())) {

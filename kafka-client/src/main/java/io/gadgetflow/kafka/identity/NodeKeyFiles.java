@@ -8,10 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Node keys kept in a directory only its owner may read, one file {@code <node>.key} per node (its
@@ -61,26 +58,6 @@ public final class NodeKeyFiles {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the node key " + file, e);
     }
-  }
-
-  /** Every key in {@code directory}, by node; none when it does not exist. */
-  public static Map<String, NodeKey> loadAll(Path directory) {
-    Map<String, NodeKey> keys = new HashMap<>();
-    if (!Files.isDirectory(directory)) {
-      return keys;
-    }
-    try (Stream<Path> files = Files.list(directory)) {
-      for (Path file : files.toList()) {
-        String name = file.getFileName().toString();
-        if (name.endsWith(SUFFIX)) {
-          String node = name.substring(0, name.length() - SUFFIX.length());
-          keys.put(node, NodeKey.decode(node, Files.readString(file, StandardCharsets.US_ASCII)));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the node keys in " + directory, e);
-    }
-    return keys;
   }
 
   private static String fileName(String node) {
