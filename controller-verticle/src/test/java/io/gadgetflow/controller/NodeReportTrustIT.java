@@ -270,8 +270,7 @@ class NodeReportTrustIT {
   private void produce(ProducerRecord<String, byte[]> record) throws Exception {
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.kafka.bootstrapServers()),
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.kafka.bootstrapServers()),
             new StringSerializer(),
             new ByteArraySerializer())) {
       producer.send(record).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
