@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * agents' service account, from a pod bound to the node the registration names (the token's {@code
  * authentication.kubernetes.io/node-name}). Every replica follows it, so a standby that takes over
  * knows the keys already. Registrations are reviewed one at a time, in the topic's order, so that
- * the last of a node wins. A registration refused is counted ({@code onRefused} with the reason)
- * and logged, and changes nothing.
+ * the last of a node wins; one of a key already trusted for its node is not reviewed again. A
+ * registration refused is counted ({@code onRefused} with the reason) and logged, and changes
+ * nothing.
  */
 public final class NodeRegistrations implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeRegistrations.class);
@@ -108,6 +109,11 @@ public final class NodeRegistrations implements AutoCloseable {
   }
 
   private Future<Void> review(NodeRegistration registration) {
+    if (alreadyTrusted(registration)) {
+      // An agent registers every minute so that the topic always holds a token a starting
+      // controller can review; one that trusts the key already need not ask the API server again.
+      return Future.succeededFuture();
+    }
     return workers
         .executeBlocking(() -> refusal(registration))
         .recover(e -> Future.succeededFuture(new Refusal("review-failed", e.toString())))
@@ -132,6 +138,14 @@ public final class NodeRegistrations implements AutoCloseable {
               }
               return null;
             });
+  }
+
+  private boolean alreadyTrusted(NodeRegistration registration) {
+    try {
+      return keys.trusts(NodeKey.decode(registration.node(), registration.key()));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** Why a registration is not trusted: {@code reason} is the metric's tag. */

@@ -65,6 +65,12 @@ public final class TrustedNodeKeys {
         });
   }
 
+  /** Whether {@code key} is already the one its node is trusted to sign with. */
+  public boolean trusts(NodeKey key) {
+    NodeKey known = keys.get(key.node());
+    return known != null && known.id().equals(key.id());
+  }
+
   /** From now on {@code key} is the one its node signs with; any record waiting for it goes on. */
   public void trust(NodeKey key) {
     keys.put(key.node(), key);
