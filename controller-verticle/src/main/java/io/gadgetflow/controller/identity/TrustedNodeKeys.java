@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * agent registers, then answers at once): it waits for it, up to {@link #REGISTRATION_WAIT}, and at
  * most {@link #MOST_WAITING} records wait at a time.
  *
- * <p>Used on the controller verticle's context only, but for {@link #trust}.
+ * <p>Used on the controller verticle's context only: the report consumer and the registration
+ * reviews both complete there.
  */
 public final class TrustedNodeKeys {
   static final Duration REGISTRATION_WAIT = Duration.ofSeconds(10);
