@@ -27,6 +27,11 @@ import java.util.Map;
  *     account; else {@code KUBECONFIG} or {@code ~/.kube/config}
  * @param containerGracePeriod how long a stopped container stays known, so that its last events are
  *     still enriched
+ * @param keyDirectory where the node's status key is kept ({@code <node>.key}, made when missing)
+ *     for a controller that trusts the same directory, as on {@code gadgetflow up}; null: a new key
+ *     at each start, registered with the controller through {@code serviceAccountTokenFile}
+ * @param serviceAccountTokenFile the agent's projected service account token (audience {@code
+ *     gadgetflow-node}), sent with its key on the registration topic; null: no registration
  */
 public record NodeConfig(
     String nodeName,
@@ -39,7 +44,9 @@ public record NodeConfig(
     KafkaSecurity kafkaSecurity,
     boolean containerAwareness,
     Path kubeconfig,
-    Duration containerGracePeriod) {
+    Duration containerGracePeriod,
+    Path keyDirectory,
+    Path serviceAccountTokenFile) {
 
   public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
 
@@ -59,7 +66,8 @@ public record NodeConfig(
    * {@code EVENT_QUEUE_BYTES}, {@code REPORT_INTERVAL_SECONDS}, {@code FILE_OUTPUT_DIRECTORY}, the
    * {@code KAFKA_*} security settings of {@link KafkaSecurity#fromSettings}, {@code
    * CONTAINER_AWARENESS} ({@code true} or {@code false}, default true), {@code KUBECONFIG} (a
-   * path), {@code CONTAINER_GRACE_PERIOD_SECONDS}.
+   * path), {@code CONTAINER_GRACE_PERIOD_SECONDS}, {@code TOPIC_NODES}, {@code NODE_KEY_DIRECTORY},
+   * {@code SERVICE_ACCOUNT_TOKEN_FILE}.
    */
   public static NodeConfig fromEnvironment(Map<String, String> env, String hostName) {
     Settings settings = new Settings(env);
@@ -69,7 +77,8 @@ public record NodeConfig(
         new TopicNames(
             settings.string("TOPIC_CONTROL", TopicNames.DEFAULTS.control()),
             settings.string("TOPIC_STATUS", TopicNames.DEFAULTS.status()),
-            settings.string("TOPIC_EVENTS", TopicNames.DEFAULTS.events())),
+            settings.string("TOPIC_EVENTS", TopicNames.DEFAULTS.events()),
+            settings.string("TOPIC_NODES", TopicNames.DEFAULTS.nodes())),
         settings.integer("RING_BUFFER_BYTES", GadgetOptions.DEFAULT_RING_BUFFER_BYTES),
         eventQueueBytes(settings),
         settings.seconds("REPORT_INTERVAL_SECONDS", DEFAULT_REPORT_INTERVAL),
@@ -77,7 +86,9 @@ public record NodeConfig(
         KafkaSecurity.fromSettings(settings),
         containerAwareness(settings),
         settings.optional("KUBECONFIG").map(Path::of).orElse(null),
-        settings.seconds("CONTAINER_GRACE_PERIOD_SECONDS", DEFAULT_CONTAINER_GRACE_PERIOD));
+        settings.seconds("CONTAINER_GRACE_PERIOD_SECONDS", DEFAULT_CONTAINER_GRACE_PERIOD),
+        settings.optional("NODE_KEY_DIRECTORY").map(Path::of).orElse(null),
+        settings.optional("SERVICE_ACCOUNT_TOKEN_FILE").map(Path::of).orElse(null));
   }
 
   private static int eventQueueBytes(Settings settings) {
@@ -117,7 +128,9 @@ public record NodeConfig(
         KafkaSecurity.PLAINTEXT,
         false,
         null,
-        DEFAULT_CONTAINER_GRACE_PERIOD);
+        DEFAULT_CONTAINER_GRACE_PERIOD,
+        null,
+        null);
   }
 
   /** Another Kafka and this role's login to it ({@code gadgetflow up} gives each role a user). */
@@ -133,7 +146,9 @@ public record NodeConfig(
         security,
         containerAwareness,
         kubeconfig,
-        containerGracePeriod);
+        containerGracePeriod,
+        keyDirectory,
+        serviceAccountTokenFile);
   }
 
   public NodeConfig withTopics(TopicNames names) {
@@ -148,7 +163,9 @@ public record NodeConfig(
         kafkaSecurity,
         containerAwareness,
         kubeconfig,
-        containerGracePeriod);
+        containerGracePeriod,
+        keyDirectory,
+        serviceAccountTokenFile);
   }
 
   public NodeConfig withRingBufferBytes(int bytes) {
@@ -163,7 +180,9 @@ public record NodeConfig(
         kafkaSecurity,
         containerAwareness,
         kubeconfig,
-        containerGracePeriod);
+        containerGracePeriod,
+        keyDirectory,
+        serviceAccountTokenFile);
   }
 
   public NodeConfig withReportInterval(Duration interval) {
@@ -178,7 +197,9 @@ public record NodeConfig(
         kafkaSecurity,
         containerAwareness,
         kubeconfig,
-        containerGracePeriod);
+        containerGracePeriod,
+        keyDirectory,
+        serviceAccountTokenFile);
   }
 
   public NodeConfig withFileOutputDirectory(Path directory) {
@@ -193,7 +214,45 @@ public record NodeConfig(
         kafkaSecurity,
         containerAwareness,
         kubeconfig,
-        containerGracePeriod);
+        containerGracePeriod,
+        keyDirectory,
+        serviceAccountTokenFile);
+  }
+
+  /** Keeps the node's status key in {@code directory}, which the controller trusts. */
+  public NodeConfig withKeyDirectory(Path directory) {
+    return new NodeConfig(
+        nodeName,
+        kafkaBootstrapServers,
+        topics,
+        ringBufferBytes,
+        eventQueueBytes,
+        reportInterval,
+        fileOutputDirectory,
+        kafkaSecurity,
+        containerAwareness,
+        kubeconfig,
+        containerGracePeriod,
+        directory,
+        serviceAccountTokenFile);
+  }
+
+  /** Registers a new key at each start with the service account token in {@code file}. */
+  public NodeConfig withServiceAccountTokenFile(Path file) {
+    return new NodeConfig(
+        nodeName,
+        kafkaBootstrapServers,
+        topics,
+        ringBufferBytes,
+        eventQueueBytes,
+        reportInterval,
+        fileOutputDirectory,
+        kafkaSecurity,
+        containerAwareness,
+        kubeconfig,
+        containerGracePeriod,
+        keyDirectory,
+        file);
   }
 
   /** Reads this node's pods through {@code kubeconfigOrNull} (null: the usual search). */
@@ -209,7 +268,9 @@ public record NodeConfig(
         kafkaSecurity,
         true,
         kubeconfigOrNull,
-        containerGracePeriod);
+        containerGracePeriod,
+        keyDirectory,
+        serviceAccountTokenFile);
   }
 
   public NodeConfig withContainerGracePeriod(Duration period) {
@@ -224,7 +285,9 @@ public record NodeConfig(
         kafkaSecurity,
         containerAwareness,
         kubeconfig,
-        period);
+        period,
+        keyDirectory,
+        serviceAccountTokenFile);
   }
 
   /** Where this role's Kafka is and how its clients authenticate. */
