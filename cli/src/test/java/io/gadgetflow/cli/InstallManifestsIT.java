@@ -112,6 +112,36 @@ class InstallManifestsIT {
   }
 
   @Test
+  void theNodeAgentRegistersItsKeyWithATokenOnlyForTheController(KubernetesCluster cluster) {
+    JsonNode pod = podTemplate(cluster, "07-node.yaml");
+    JsonNode container = pod.at("/containers/0");
+
+    String tokenFile = null;
+    for (JsonNode variable : container.at("/env")) {
+      if (variable.path("name").asText().equals("GADGETFLOW_SERVICE_ACCOUNT_TOKEN_FILE")) {
+        tokenFile = variable.path("value").asText();
+      }
+    }
+    assertThat(tokenFile).as("GADGETFLOW_SERVICE_ACCOUNT_TOKEN_FILE").isNotNull();
+    String mountPath = null;
+    for (JsonNode mount : container.at("/volumeMounts")) {
+      if (mount.path("name").asText().equals("node-token")) {
+        mountPath = mount.path("mountPath").asText();
+      }
+    }
+    assertThat(tokenFile).isEqualTo(mountPath + "/token");
+    JsonNode token = null;
+    for (JsonNode volume : pod.at("/volumes")) {
+      if (volume.path("name").asText().equals("node-token")) {
+        token = volume.at("/projected/sources/0/serviceAccountToken");
+      }
+    }
+    assertThat(token).as("the projected token").isNotNull();
+    assertThat(token.path("audience").asText()).isEqualTo("gadgetflow-node");
+    assertThat(token.path("path").asText()).isEqualTo("token");
+  }
+
+  @Test
   void theNodeAgentJvmIsTheOneTheNodePathBenchmarkMeasures(KubernetesCluster cluster) {
     JsonNode container = podTemplate(cluster, "07-node.yaml").at("/containers/0");
 
@@ -147,6 +177,32 @@ class InstallManifestsIT {
     assertThat(texts(container.at("/envFrom"), "configMapRef"))
         .as("the Kafka connection comes from the ConfigMap")
         .isNotEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "05-controller.yaml, gadgetflow-kafka-controller",
+    "06-web.yaml, gadgetflow-kafka-web",
+    "07-node.yaml, gadgetflow-kafka-node"
+  })
+  void eachRoleTakesItsKafkaLoginFromItsOwnSecretOnly(
+      String manifest, String secret, KubernetesCluster cluster) {
+    JsonNode pod = podTemplate(cluster, manifest);
+
+    List<String> secrets = new ArrayList<>();
+    for (JsonNode variable : pod.at("/containers/0/env")) {
+      JsonNode reference = variable.at("/valueFrom/secretKeyRef/name");
+      if (!reference.isMissingNode()) {
+        secrets.add(reference.asText());
+      }
+    }
+    for (JsonNode volume : pod.at("/volumes")) {
+      JsonNode reference = volume.at("/secret/secretName");
+      if (!reference.isMissingNode()) {
+        secrets.add(reference.asText());
+      }
+    }
+    assertThat(secrets).isNotEmpty().containsOnly(secret);
   }
 
   /** The pod template of the first workload in a manifest, as the API server would store it. */
@@ -217,6 +273,7 @@ class InstallManifestsIT {
             controller,
             false,
             "delete seccompprofiles.security-profiles-operator.x-k8s.io -n app"));
+    cases.add(Arguments.of(controller, true, "create tokenreviews.authentication.k8s.io"));
     cases.add(Arguments.of(controller, false, "get secrets -n gadget"));
     cases.add(Arguments.of(controller, false, "get configmaps -n gadget"));
     cases.add(Arguments.of(controller, false, "create leases.coordination.k8s.io -n default"));
@@ -232,6 +289,7 @@ class InstallManifestsIT {
     cases.add(Arguments.of(node, false, "get secrets -n gadget"));
     cases.add(Arguments.of(node, false, "get configmaps -n gadget"));
     cases.add(Arguments.of(node, false, "list nodes"));
+    cases.add(Arguments.of(node, false, "create tokenreviews.authentication.k8s.io"));
     cases.add(Arguments.of(node, false, "update leases.coordination.k8s.io -n gadget"));
     String web = "gadgetflow-web";
     cases.add(Arguments.of(web, true, "create tokenreviews.authentication.k8s.io"));

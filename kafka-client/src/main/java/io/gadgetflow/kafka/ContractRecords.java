@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.kafka.CloudEventHeaders;
 import io.gadgetflow.api.kafka.ControlRecord;
+import io.gadgetflow.api.kafka.NodeRegistration;
 import io.gadgetflow.api.kafka.NodeReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -76,6 +77,24 @@ public final class ContractRecords {
             "traceUid", report.traceUid(),
             "operationId", report.operationId());
     return checked(key, report.traceUid(), missing, read);
+  }
+
+  /**
+   * A value of {@code gadget.nodes}: a node agent's registration of its status key, keyed by its
+   * node. A fault's detail never quotes the value: it holds a secret and a token.
+   */
+  public static Read<NodeRegistration> nodeRegistration(String key, byte[] value) {
+    Read<NodeRegistration> read = decode(key, value, NodeRegistration.class);
+    if (read instanceof Read.Skipped<NodeRegistration>(RecordFault fault, String detail)) {
+      return skipped(fault, "not a usable NodeRegistration");
+    }
+    NodeRegistration registration = ((Read.Valid<NodeRegistration>) read).value();
+    String missing =
+        firstBlank(
+            "node", registration.node(),
+            "key", registration.key(),
+            "token", registration.token());
+    return checked(key, registration.node(), missing, read);
   }
 
   /**
@@ -178,13 +197,14 @@ public final class ContractRecords {
     return new Read.Valid<>(decoded);
   }
 
-  private static <T> Read<T> checked(String key, String traceUid, String missing, Read<T> valid) {
+  /** {@code subject}: the trace uid, or node, that the record's key must be. */
+  private static <T> Read<T> checked(String key, String subject, String missing, Read<T> valid) {
     if (missing != null) {
       return skipped(RecordFault.INCOMPLETE, "no " + missing);
     }
-    if (!key.equals(traceUid)) {
+    if (!key.equals(subject)) {
       return skipped(
-          RecordFault.KEY_MISMATCH, "key %s, trace %s".formatted(quote(key), quote(traceUid)));
+          RecordFault.KEY_MISMATCH, "key %s, record of %s".formatted(quote(key), quote(subject)));
     }
     return valid;
   }

@@ -28,6 +28,11 @@ import java.util.Map;
  *     account; else {@code KUBECONFIG} or {@code ~/.kube/config}
  * @param containerGracePeriod how long a stopped container stays known, so that its last events are
  *     still enriched
+ * @param keyDirectory where the node's status key is kept ({@code <node>.key}, made when missing)
+ *     for a controller that trusts the same directory, as on {@code gadgetflow up}; null: a new key
+ *     at each start, registered with the controller through {@code serviceAccountTokenFile}
+ * @param serviceAccountTokenFile the agent's projected service account token (audience {@code
+ *     gadgetflow-node}), sent with its key on the registration topic; null: no registration
  * @param eventForm one record per event (the default, what every consumer reads) or batch records
  *     of several events of a trace, for nodes whose event rates the per-event form cannot carry
  */
@@ -43,6 +48,8 @@ public record NodeConfig(
     boolean containerAwareness,
     Path kubeconfig,
     Duration containerGracePeriod,
+    Path keyDirectory,
+    Path serviceAccountTokenFile,
     EventForm eventForm) {
 
   public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
@@ -63,8 +70,9 @@ public record NodeConfig(
    * {@code EVENT_QUEUE_BYTES}, {@code REPORT_INTERVAL_SECONDS}, {@code FILE_OUTPUT_DIRECTORY}, the
    * {@code KAFKA_*} security settings of {@link KafkaSecurity#fromSettings}, {@code
    * CONTAINER_AWARENESS} ({@code true} or {@code false}, default true), {@code KUBECONFIG} (a
-   * path), {@code CONTAINER_GRACE_PERIOD_SECONDS}, {@code EVENT_FORM} ({@code record} or {@code
-   * batch}, default record).
+   * path), {@code CONTAINER_GRACE_PERIOD_SECONDS}, {@code TOPIC_NODES}, {@code NODE_KEY_DIRECTORY},
+   * {@code SERVICE_ACCOUNT_TOKEN_FILE}, {@code EVENT_FORM} ({@code record} or {@code batch},
+   * default record).
    */
   public static NodeConfig fromEnvironment(Map<String, String> env, String hostName) {
     Settings settings = new Settings(env);
@@ -74,7 +82,8 @@ public record NodeConfig(
         new TopicNames(
             settings.string("TOPIC_CONTROL", TopicNames.DEFAULTS.control()),
             settings.string("TOPIC_STATUS", TopicNames.DEFAULTS.status()),
-            settings.string("TOPIC_EVENTS", TopicNames.DEFAULTS.events())),
+            settings.string("TOPIC_EVENTS", TopicNames.DEFAULTS.events()),
+            settings.string("TOPIC_NODES", TopicNames.DEFAULTS.nodes())),
         settings.integer("RING_BUFFER_BYTES", GadgetOptions.DEFAULT_RING_BUFFER_BYTES),
         eventQueueBytes(settings),
         settings.seconds("REPORT_INTERVAL_SECONDS", DEFAULT_REPORT_INTERVAL),
@@ -83,6 +92,8 @@ public record NodeConfig(
         containerAwareness(settings),
         settings.optional("KUBECONFIG").map(Path::of).orElse(null),
         settings.seconds("CONTAINER_GRACE_PERIOD_SECONDS", DEFAULT_CONTAINER_GRACE_PERIOD),
+        settings.optional("NODE_KEY_DIRECTORY").map(Path::of).orElse(null),
+        settings.optional("SERVICE_ACCOUNT_TOKEN_FILE").map(Path::of).orElse(null),
         eventForm(settings));
   }
 
@@ -134,6 +145,8 @@ public record NodeConfig(
         false,
         null,
         DEFAULT_CONTAINER_GRACE_PERIOD,
+        null,
+        null,
         EventForm.RECORD);
   }
 
@@ -151,6 +164,8 @@ public record NodeConfig(
         containerAwareness,
         kubeconfig,
         containerGracePeriod,
+        keyDirectory,
+        serviceAccountTokenFile,
         eventForm);
   }
 
@@ -167,6 +182,8 @@ public record NodeConfig(
         containerAwareness,
         kubeconfig,
         containerGracePeriod,
+        keyDirectory,
+        serviceAccountTokenFile,
         eventForm);
   }
 
@@ -183,6 +200,8 @@ public record NodeConfig(
         containerAwareness,
         kubeconfig,
         containerGracePeriod,
+        keyDirectory,
+        serviceAccountTokenFile,
         eventForm);
   }
 
@@ -199,6 +218,8 @@ public record NodeConfig(
         containerAwareness,
         kubeconfig,
         containerGracePeriod,
+        keyDirectory,
+        serviceAccountTokenFile,
         eventForm);
   }
 
@@ -215,6 +236,46 @@ public record NodeConfig(
         containerAwareness,
         kubeconfig,
         containerGracePeriod,
+        keyDirectory,
+        serviceAccountTokenFile,
+        eventForm);
+  }
+
+  /** Keeps the node's status key in {@code directory}, which the controller trusts. */
+  public NodeConfig withKeyDirectory(Path directory) {
+    return new NodeConfig(
+        nodeName,
+        kafkaBootstrapServers,
+        topics,
+        ringBufferBytes,
+        eventQueueBytes,
+        reportInterval,
+        fileOutputDirectory,
+        kafkaSecurity,
+        containerAwareness,
+        kubeconfig,
+        containerGracePeriod,
+        directory,
+        serviceAccountTokenFile,
+        eventForm);
+  }
+
+  /** Registers a new key at each start with the service account token in {@code file}. */
+  public NodeConfig withServiceAccountTokenFile(Path file) {
+    return new NodeConfig(
+        nodeName,
+        kafkaBootstrapServers,
+        topics,
+        ringBufferBytes,
+        eventQueueBytes,
+        reportInterval,
+        fileOutputDirectory,
+        kafkaSecurity,
+        containerAwareness,
+        kubeconfig,
+        containerGracePeriod,
+        keyDirectory,
+        file,
         eventForm);
   }
 
@@ -232,6 +293,8 @@ public record NodeConfig(
         true,
         kubeconfigOrNull,
         containerGracePeriod,
+        keyDirectory,
+        serviceAccountTokenFile,
         eventForm);
   }
 
@@ -248,6 +311,8 @@ public record NodeConfig(
         containerAwareness,
         kubeconfig,
         period,
+        keyDirectory,
+        serviceAccountTokenFile,
         eventForm);
   }
 

@@ -3,12 +3,15 @@ package io.gadgetflow.node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gadgetflow.api.health.Supervision;
 import io.gadgetflow.kafka.SkippedRecords;
+import io.gadgetflow.kafka.identity.NodeKey;
+import io.gadgetflow.kafka.identity.NodeKeyFiles;
 import io.gadgetflow.node.bpf.NativeArchitecture;
 import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.containers.NodePods;
 import io.gadgetflow.node.containers.ProcessScanner;
 import io.gadgetflow.node.control.ControlReader;
 import io.gadgetflow.node.kafka.EventSink;
+import io.gadgetflow.node.kafka.NodeRegistrar;
 import io.gadgetflow.node.kafka.StatusReporter;
 import io.gadgetflow.node.metrics.NodeMetrics;
 import io.gadgetflow.node.trace.GadgetLoader;
@@ -45,6 +48,7 @@ public final class NodeVerticle extends VerticleBase implements Supervision.Supe
   private WorkerExecutor gadgetLoaders;
   private EventSink sink;
   private StatusReporter reporter;
+  private NodeRegistrar registrar;
   private TraceSupervisor supervisor;
   private ControlReader controlReader;
   private long reportTimer;
@@ -123,8 +127,55 @@ public final class NodeVerticle extends VerticleBase implements Supervision.Supe
             config.eventForm(),
             metrics.kafkaSend(),
             supervision);
-    reporter =
-        StatusReporter.create(vertx, config.kafka(), config.topics().status(), config.nodeName());
+    return vertx
+        .executeBlocking(this::statusKey)
+        .compose(this::register)
+        .map(
+            key -> {
+              startReading(key, metrics);
+              return null;
+            })
+        .compose(v -> controlReader.positioned());
+  }
+
+  /**
+   * The key this agent signs its status records with: the one in its key directory, trusted by a
+   * controller that reads the same directory ({@code gadgetflow up}), or a new one to register.
+   */
+  private NodeKey statusKey() {
+    if (config.keyDirectory() != null) {
+      return NodeKeyFiles.loadOrCreate(config.keyDirectory(), config.nodeName());
+    }
+    if (config.serviceAccountTokenFile() == null) {
+      LOG.warn(
+          "Node agent {} has neither a key directory nor a service account token to register its"
+              + " status key with: the controller will refuse its status records",
+          config.nodeName());
+    }
+    return NodeKey.generate(config.nodeName());
+  }
+
+  /** Registers the key before any status record is signed with it. */
+  private Future<NodeKey> register(NodeKey key) {
+    if (config.serviceAccountTokenFile() == null) {
+      return Future.succeededFuture(key);
+    }
+    return NodeRegistrar.start(
+            vertx,
+            config.kafka(),
+            config.topics().nodes(),
+            key,
+            config.serviceAccountTokenFile(),
+            clock)
+        .map(
+            started -> {
+              registrar = started;
+              return key;
+            });
+  }
+
+  private void startReading(NodeKey key, NodeMetrics metrics) {
+    reporter = StatusReporter.create(vertx, config.kafka(), config.topics().status(), key);
     supervisor =
         new TraceSupervisor(
             new TraceSettings(
@@ -149,7 +200,6 @@ public final class NodeVerticle extends VerticleBase implements Supervision.Supe
             supervision);
     reportTimer =
         vertx.setPeriodic(config.reportInterval().toMillis(), id -> supervisor.reportCounters());
-    return controlReader.positioned();
   }
 
   @Override
@@ -170,6 +220,7 @@ public final class NodeVerticle extends VerticleBase implements Supervision.Supe
                       return null;
                     }))
         .eventually(reporter::close)
+        .eventually(() -> registrar == null ? Future.succeededFuture() : registrar.close())
         .eventually(gadgetLoaders::close)
         .eventually(
             () -> {
