@@ -146,13 +146,19 @@ class InstallManifestsIT {
     JsonNode container = podTemplate(cluster, "07-node.yaml").at("/containers/0");
 
     JsonNode javaOptions = null;
+    JsonNode mallocArenas = null;
     for (JsonNode variable : container.at("/env")) {
       if (variable.path("name").asText().equals("JDK_JAVA_OPTIONS")) {
         javaOptions = variable.path("value");
+      } else if (variable.path("name").asText().equals("MALLOC_ARENA_MAX")) {
+        mallocArenas = variable.path("value");
       }
     }
     assertThat(javaOptions).as("JDK_JAVA_OPTIONS").isNotNull();
-    assertThat(javaOptions.asText().split(" ")).contains("-Xmx112m", "-XX:+UseSerialGC");
+    assertThat(javaOptions.asText().split(" "))
+        .contains("-Xmx112m", "-XX:+UseSerialGC", "-XX:TrimNativeHeapInterval=2000");
+    assertThat(mallocArenas).as("MALLOC_ARENA_MAX").isNotNull();
+    assertThat(mallocArenas.asText()).isEqualTo("2");
   }
 
   @ParameterizedTest

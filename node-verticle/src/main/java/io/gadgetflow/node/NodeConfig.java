@@ -5,6 +5,7 @@ import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.kafka.KafkaClients;
 import io.gadgetflow.kafka.KafkaSecurity;
 import io.gadgetflow.node.gadget.GadgetOptions;
+import io.gadgetflow.node.kafka.EventForm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -32,6 +33,8 @@ import java.util.Map;
  *     at each start, registered with the controller through {@code serviceAccountTokenFile}
  * @param serviceAccountTokenFile the agent's projected service account token (audience {@code
  *     gadgetflow-node}), sent with its key on the registration topic; null: no registration
+ * @param eventForm one record per event (the default, what every consumer reads) or batch records
+ *     of several events of a trace, for nodes whose event rates the per-event form cannot carry
  */
 public record NodeConfig(
     String nodeName,
@@ -46,7 +49,8 @@ public record NodeConfig(
     Path kubeconfig,
     Duration containerGracePeriod,
     Path keyDirectory,
-    Path serviceAccountTokenFile) {
+    Path serviceAccountTokenFile,
+    EventForm eventForm) {
 
   public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
 
@@ -67,7 +71,8 @@ public record NodeConfig(
    * {@code KAFKA_*} security settings of {@link KafkaSecurity#fromSettings}, {@code
    * CONTAINER_AWARENESS} ({@code true} or {@code false}, default true), {@code KUBECONFIG} (a
    * path), {@code CONTAINER_GRACE_PERIOD_SECONDS}, {@code TOPIC_NODES}, {@code NODE_KEY_DIRECTORY},
-   * {@code SERVICE_ACCOUNT_TOKEN_FILE}.
+   * {@code SERVICE_ACCOUNT_TOKEN_FILE}, {@code EVENT_FORM} ({@code record} or {@code batch},
+   * default record).
    */
   public static NodeConfig fromEnvironment(Map<String, String> env, String hostName) {
     Settings settings = new Settings(env);
@@ -88,7 +93,8 @@ public record NodeConfig(
         settings.optional("KUBECONFIG").map(Path::of).orElse(null),
         settings.seconds("CONTAINER_GRACE_PERIOD_SECONDS", DEFAULT_CONTAINER_GRACE_PERIOD),
         settings.optional("NODE_KEY_DIRECTORY").map(Path::of).orElse(null),
-        settings.optional("SERVICE_ACCOUNT_TOKEN_FILE").map(Path::of).orElse(null));
+        settings.optional("SERVICE_ACCOUNT_TOKEN_FILE").map(Path::of).orElse(null),
+        eventForm(settings));
   }
 
   private static int eventQueueBytes(Settings settings) {
@@ -112,6 +118,16 @@ public record NodeConfig(
     };
   }
 
+  private static EventForm eventForm(Settings settings) {
+    return switch (settings.string("EVENT_FORM", "record").strip()) {
+      case "record" -> EventForm.RECORD;
+      case "batch" -> EventForm.BATCH;
+      case String other ->
+          throw new IllegalArgumentException(
+              Settings.PREFIX + "EVENT_FORM must be record or batch, not \"" + other + "\"");
+    };
+  }
+
   /**
    * The defaults, with plaintext Kafka as in tests and on one machine, and without container
    * awareness (see {@link #withContainerAwareness}).
@@ -130,7 +146,8 @@ public record NodeConfig(
         null,
         DEFAULT_CONTAINER_GRACE_PERIOD,
         null,
-        null);
+        null,
+        EventForm.RECORD);
   }
 
   /** Another Kafka and this role's login to it ({@code gadgetflow up} gives each role a user). */
@@ -148,7 +165,8 @@ public record NodeConfig(
         kubeconfig,
         containerGracePeriod,
         keyDirectory,
-        serviceAccountTokenFile);
+        serviceAccountTokenFile,
+        eventForm);
   }
 
   public NodeConfig withTopics(TopicNames names) {
@@ -165,7 +183,8 @@ public record NodeConfig(
         kubeconfig,
         containerGracePeriod,
         keyDirectory,
-        serviceAccountTokenFile);
+        serviceAccountTokenFile,
+        eventForm);
   }
 
   public NodeConfig withRingBufferBytes(int bytes) {
@@ -182,7 +201,8 @@ public record NodeConfig(
         kubeconfig,
         containerGracePeriod,
         keyDirectory,
-        serviceAccountTokenFile);
+        serviceAccountTokenFile,
+        eventForm);
   }
 
   public NodeConfig withReportInterval(Duration interval) {
@@ -199,7 +219,8 @@ public record NodeConfig(
         kubeconfig,
         containerGracePeriod,
         keyDirectory,
-        serviceAccountTokenFile);
+        serviceAccountTokenFile,
+        eventForm);
   }
 
   public NodeConfig withFileOutputDirectory(Path directory) {
@@ -216,7 +237,8 @@ public record NodeConfig(
         kubeconfig,
         containerGracePeriod,
         keyDirectory,
-        serviceAccountTokenFile);
+        serviceAccountTokenFile,
+        eventForm);
   }
 
   /** Keeps the node's status key in {@code directory}, which the controller trusts. */
@@ -234,7 +256,8 @@ public record NodeConfig(
         kubeconfig,
         containerGracePeriod,
         directory,
-        serviceAccountTokenFile);
+        serviceAccountTokenFile,
+        eventForm);
   }
 
   /** Registers a new key at each start with the service account token in {@code file}. */
@@ -252,7 +275,8 @@ public record NodeConfig(
         kubeconfig,
         containerGracePeriod,
         keyDirectory,
-        file);
+        file,
+        eventForm);
   }
 
   /** Reads this node's pods through {@code kubeconfigOrNull} (null: the usual search). */
@@ -270,7 +294,8 @@ public record NodeConfig(
         kubeconfigOrNull,
         containerGracePeriod,
         keyDirectory,
-        serviceAccountTokenFile);
+        serviceAccountTokenFile,
+        eventForm);
   }
 
   public NodeConfig withContainerGracePeriod(Duration period) {
@@ -287,7 +312,8 @@ public record NodeConfig(
         kubeconfig,
         period,
         keyDirectory,
-        serviceAccountTokenFile);
+        serviceAccountTokenFile,
+        eventForm);
   }
 
   /** Where this role's Kafka is and how its clients authenticate. */

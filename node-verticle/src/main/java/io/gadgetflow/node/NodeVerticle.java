@@ -124,6 +124,7 @@ public final class NodeVerticle extends VerticleBase implements Supervision.Supe
             config.nodeName(),
             config.topics().events(),
             config.eventQueueBytes(),
+            config.eventForm(),
             metrics.kafkaSend(),
             supervision);
     return vertx
