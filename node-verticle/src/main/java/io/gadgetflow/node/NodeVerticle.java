@@ -20,6 +20,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
+import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,6 +105,51 @@ public final class NodeVerticle extends VerticleBase implements Supervision.Supe
       return Future.failedFuture(unsupported);
     }
     LOG.info("Node agent {} starting on {} with {}", config.nodeName(), architecture, config);
+    gadgetLoaders = vertx.createSharedWorkerExecutor("gadgetflow-gadget-loader", GADGET_LOADERS);
+    NodeMetrics metrics = new NodeMetrics(registry);
+    // Kafka clients and the first scan of the node's processes block for seconds on a busy node:
+    // on a worker, with the event loop free meanwhile.
+    return vertx
+        .executeBlocking(() -> startClients(metrics))
+        .compose(
+            statusProducer -> {
+              reporter =
+                  StatusReporter.around(
+                      vertx,
+                      statusProducer,
+                      config.topics().status(),
+                      config.nodeName(),
+                      metrics.statusSendFailures());
+              supervisor =
+                  new TraceSupervisor(
+                      new TraceSettings(
+                          config.nodeName(),
+                          config.ringBufferBytes(),
+                          config.fileOutputDirectory()),
+                      loader,
+                      gadgetLoaders,
+                      sink,
+                      reporter,
+                      containers,
+                      clock,
+                      metrics);
+              return vertx.executeBlocking(this::startControlReader);
+            })
+        .compose(
+            reader -> {
+              controlReader = reader;
+              reportTimer =
+                  vertx.setPeriodic(
+                      config.reportInterval().toMillis(), id -> supervisor.reportCounters());
+              return reader.positioned();
+            });
+  }
+
+  /**
+   * What blocks in starting: the container registry, the event sink, the status topic's producer
+   * (returned, for the reporter that wraps it on the event loop).
+   */
+  private Producer<String, byte[]> startClients(NodeMetrics metrics) {
     if (podReader == null) {
       LOG.info("Node agent {} runs without container awareness", config.nodeName());
       containers = ContainerRegistry.withoutPods();
@@ -112,8 +158,6 @@ public final class NodeVerticle extends VerticleBase implements Supervision.Supe
           ContainerRegistry.start(ProcessScanner.ofThisMachine(), config.containerGracePeriod());
       nodePods = NodePods.start(podReader, config.nodeName(), containers);
     }
-    gadgetLoaders = vertx.createSharedWorkerExecutor("gadgetflow-gadget-loader", GADGET_LOADERS);
-    NodeMetrics metrics = new NodeMetrics(registry);
     sink =
         EventSink.create(
             config.kafka(),
@@ -122,33 +166,21 @@ public final class NodeVerticle extends VerticleBase implements Supervision.Supe
             config.eventQueueBytes(),
             metrics.kafkaSend(),
             supervision);
-    reporter =
-        StatusReporter.create(vertx, config.kafka(), config.topics().status(), config.nodeName());
-    supervisor =
-        new TraceSupervisor(
-            new TraceSettings(
-                config.nodeName(), config.ringBufferBytes(), config.fileOutputDirectory()),
-            loader,
-            gadgetLoaders,
-            sink,
-            reporter,
-            containers,
-            clock,
-            metrics);
+    return StatusReporter.createProducer(config.kafka(), config.nodeName());
+  }
+
+  /** Creates the control topic's consumer and starts its thread: blocks. */
+  private ControlReader startControlReader() {
     SkippedRecords skippedControl = new SkippedRecords("node-control", LOG::warn);
     skippedControl.bindTo(registry);
-    controlReader =
-        ControlReader.start(
-            config.kafka(),
-            config.topics().control(),
-            config.nodeName(),
-            context,
-            supervisor,
-            skippedControl,
-            supervision);
-    reportTimer =
-        vertx.setPeriodic(config.reportInterval().toMillis(), id -> supervisor.reportCounters());
-    return controlReader.positioned();
+    return ControlReader.start(
+        config.kafka(),
+        config.topics().control(),
+        config.nodeName(),
+        context,
+        supervisor,
+        skippedControl,
+        supervision);
   }
 
   @Override
