@@ -40,29 +40,46 @@ public final class KafkaFaults {
 
   private KafkaFaults() {}
 
+  /**
+   * What a broker fault did to two Traces of the agent's gadget running at once: one of output mode
+   * Stream, read from the events topic, and one of output mode File, whose file on the node does
+   * not need Kafka to hold every event.
+   */
+  public record BrokerFault(FaultFigures stream, FaultFigures file) {}
+
   /** One broker killed with SIGKILL and restarted on its data after {@code pace.down()}. */
-  public static FaultFigures brokerRestart(FaultPace pace, Path scratch) throws Exception {
+  public static BrokerFault brokerRestart(FaultPace pace, Path scratch) throws Exception {
     return killFirstBroker("broker-restart", 1, pace, scratch, true);
   }
 
   /** The first of three brokers killed with SIGKILL, never restarted. */
-  public static FaultFigures brokerLost(FaultPace pace, Path scratch) throws Exception {
+  public static BrokerFault brokerLost(FaultPace pace, Path scratch) throws Exception {
     return killFirstBroker("broker-lost", 3, pace, scratch, false);
   }
 
-  private static FaultFigures killFirstBroker(
+  private static BrokerFault killFirstBroker(
       String fault, int brokers, FaultPace pace, Path scratch, boolean restart) throws Exception {
     TopicNames topics = TopicNames.DEFAULTS;
     Vertx vertx = Vertx.vertx();
     try (KafkaCluster cluster = FaultSteps.startCluster(scratch, brokers);
         NumberedEvents events = new NumberedEvents(pace.rate(), NODE)) {
       String bootstrap = cluster.bootstrapServers();
-      FaultSteps.deployAgent(vertx, NodeConfig.defaults(NODE, bootstrap), events);
+      Path fileDirectory = Files.createDirectories(scratch.resolve("file-output"));
+      FaultSteps.deployAgent(
+          vertx,
+          NodeConfig.defaults(NODE, bootstrap).withFileOutputDirectory(fileDirectory),
+          events);
       String uid = UUID.randomUUID().toString();
+      String fileUid = UUID.randomUUID().toString();
+      Path file = fileDirectory.resolve("events.jsonl");
       try (DeliveredEvents delivered = new DeliveredEvents(bootstrap, topics.events(), uid)) {
         FaultSteps.publishStart(bootstrap, topics.control(), uid, NODE, OutputMode.STREAM, null);
+        FaultSteps.publishStart(
+            bootstrap, topics.control(), fileUid, NODE, OutputMode.FILE, file.toString());
         FaultSteps.awaitCondition(
-            () -> delivered.delivered() > 0, FaultSteps.START_TIMEOUT, "no event arrived");
+            () -> delivered.delivered() > 0 && file.toFile().length() > 0,
+            FaultSteps.START_TIMEOUT,
+            "no event arrived");
         FaultSteps.sleep(pace.steady());
 
         cluster.kill(1);
@@ -84,14 +101,32 @@ public final class KafkaFaults {
         EventCounters counters =
             FaultSteps.awaitSettled(
                 bootstrap, topics.status(), uid, produced, () -> delivered.delivered());
-        return new FaultFigures(
-            fault,
-            brokers,
-            produced,
-            delivered.delivered(),
-            counters.lost(),
-            delivered.duplicates(),
-            FaultSteps.recovery(delivered, faultEnd));
+        FaultFigures stream =
+            new FaultFigures(
+                fault,
+                brokers,
+                produced,
+                delivered.delivered(),
+                counters.lost(),
+                delivered.duplicates(),
+                FaultSteps.recovery(delivered, faultEnd));
+
+        // The File trace's copy in Kafka settles as the Stream trace's did; its file has no wait.
+        FileLines written = FileLines.of(file);
+        long producedToFile = events.emitted() - written.first();
+        EventCounters fileCounters =
+            FaultSteps.awaitSettled(
+                bootstrap, topics.status(), fileUid, producedToFile, () -> Long.MAX_VALUE);
+        FaultFigures toFile =
+            new FaultFigures(
+                fault + ", File output",
+                brokers,
+                producedToFile,
+                written.distinct(),
+                fileCounters.lost(),
+                written.duplicates(),
+                "n/a (no outage)");
+        return new BrokerFault(stream, toFile);
       }
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -133,15 +168,14 @@ public final class KafkaFaults {
             },
             FaultSteps.SETTLE_TIMEOUT,
             null);
-        BitSet written = new BitSet();
-        long duplicates = readFile(file, delivered.first(), written);
+        FileLines written = FileLines.of(file);
         return new FaultFigures(
             "disk-full",
             1,
             produced,
-            written.cardinality(),
+            written.distinctFrom(delivered.first()),
             counters[0].lost(),
-            duplicates,
+            written.duplicates(),
             "n/a (stays full)");
       }
     } finally {
@@ -163,25 +197,36 @@ public final class KafkaFaults {
     }
   }
 
-  /**
-   * Notes in {@code seen} the numbered events from {@code first} on that the file holds in whole
-   * lines; returns how many it holds more than once.
-   */
-  private static long readFile(Path file, long first, BitSet seen) throws Exception {
-    long duplicates = 0;
-    for (String line : Files.readAllLines(file)) {
-      Matcher found = SEQUENCE.matcher(line);
-      if (found.find() && line.endsWith("}")) {
-        int number = Integer.parseInt(found.group(1));
-        if (number < first) {
-          continue;
+  /** The numbered events a file holds in whole lines, and how many it holds more than once. */
+  private record FileLines(BitSet seen, long duplicates) {
+    static FileLines of(Path file) throws Exception {
+      BitSet seen = new BitSet();
+      long duplicates = 0;
+      for (String line : Files.readAllLines(file)) {
+        Matcher found = SEQUENCE.matcher(line);
+        if (found.find() && line.endsWith("}")) {
+          int number = Integer.parseInt(found.group(1));
+          if (seen.get(number)) {
+            duplicates++;
+          }
+          seen.set(number);
         }
-        if (seen.get(number)) {
-          duplicates++;
-        }
-        seen.set(number);
       }
+      return new FileLines(seen, duplicates);
     }
-    return duplicates;
+
+    /** The first number in the file: those before it came before the trace joined. */
+    long first() {
+      return Math.max(0, seen.nextSetBit(0));
+    }
+
+    long distinct() {
+      return seen.cardinality();
+    }
+
+    /** The distinct numbers from {@code first} on. */
+    long distinctFrom(long first) {
+      return seen.get((int) first, Math.max((int) first, seen.length())).cardinality();
+    }
   }
 }

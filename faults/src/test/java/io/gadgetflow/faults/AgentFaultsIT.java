@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node agent killed with SIGKILL while it streams, and started again: the new agent runs the
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * event, and from then on loses nothing unreported and duplicates nothing.
  */
 class AgentFaultsIT {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentFaultsIT.class);
   private static final FaultPace PACE =
       new FaultPace(2000, Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(3));
 
@@ -21,6 +24,7 @@ class AgentFaultsIT {
   void aKilledAgentRestartedRunsItsTraceAgainAndSaysTheGap(@TempDir Path scratch) throws Exception {
     AgentRestart run = AgentFaults.agentRestart(PACE, scratch);
     FaultFigures figures = run.figures();
+    LOG.info("{}", figures.row());
 
     assertThat(run.deliveredBeforeKill()).as("the killed agent streamed").isPositive();
     assertThat(figures.delivered())

@@ -6,44 +6,62 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The fault suite's Kafka and disk faults, at a fifth of the bench's rate and with short phases,
  * each asserting issue 20's goal: on three brokers nothing lost and nothing duplicated; on one
- * broker and on a full disk, every loss in the agent's counters, none silent, none duplicated.
+ * broker and on a full disk, every loss in the agent's counters, none silent, none duplicated. In
+ * the broker faults a Trace of output mode File runs beside the Stream one: its file holds every
+ * event whatever Kafka does.
  */
 class KafkaFaultsIT {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaFaultsIT.class);
   private static final FaultPace PACE =
       new FaultPace(2000, Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(3));
 
   @Test
   void aBrokerKilledAndRestartedLosesNothingUnreported(@TempDir Path scratch) throws Exception {
-    FaultFigures figures = KafkaFaults.brokerRestart(PACE, scratch);
+    KafkaFaults.BrokerFault fault = KafkaFaults.brokerRestart(PACE, scratch);
+    FaultFigures figures = fault.stream();
+    LOG.info("{}\n{}", figures.row(), fault.file().row());
 
     assertThat(figures.delivered()).as(figures.row()).isPositive();
     assertThat(figures.silentlyLost()).as(figures.row()).isZero();
     assertThat(figures.duplicated()).as(figures.row()).isZero();
     assertThat(figures.recovery()).as(figures.row()).isNotEqualTo("none");
+    assertEveryEventInTheFile(fault.file());
   }
 
   @Test
   void oneOfThreeBrokersLostForGoodLosesAndDuplicatesNothing(@TempDir Path scratch)
       throws Exception {
-    FaultFigures figures = KafkaFaults.brokerLost(PACE, scratch);
+    KafkaFaults.BrokerFault fault = KafkaFaults.brokerLost(PACE, scratch);
+    FaultFigures figures = fault.stream();
+    LOG.info("{}\n{}", figures.row(), fault.file().row());
 
     assertThat(figures.delivered()).as(figures.row()).isEqualTo(figures.produced()).isPositive();
     assertThat(figures.reportedLost()).as(figures.row()).isZero();
     assertThat(figures.duplicated()).as(figures.row()).isZero();
+    assertEveryEventInTheFile(fault.file());
   }
 
   @Test
   void aFullDiskUnderFileOutputReportsEveryEventItCouldNotTake(@TempDir Path scratch)
       throws Exception {
     FaultFigures figures = KafkaFaults.diskFull(PACE, scratch);
+    LOG.info("{}", figures.row());
 
     assertThat(figures.delivered()).as(figures.row()).isPositive();
     assertThat(figures.reportedLost()).as("the disk filled: " + figures.row()).isPositive();
     assertThat(figures.silentlyLost()).as(figures.row()).isZero();
     assertThat(figures.duplicated()).as(figures.row()).isZero();
+  }
+
+  /** The File trace that ran beside the Stream trace: its file holds every event, Kafka or not. */
+  private static void assertEveryEventInTheFile(FaultFigures file) {
+    assertThat(file.delivered()).as(file.row()).isEqualTo(file.produced()).isPositive();
+    assertThat(file.duplicated()).as(file.row()).isZero();
   }
 }

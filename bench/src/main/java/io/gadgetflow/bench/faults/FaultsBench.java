@@ -50,9 +50,10 @@ public final class FaultsBench {
     FaultPace pace = FaultPace.fromEnvironment(System.getenv());
     List<FaultFigures> figures = new ArrayList<>();
     for (String fault : faults) {
-      FaultFigures measured = run(fault, pace);
-      System.out.println(measured.row());
-      figures.add(measured);
+      for (FaultFigures measured : run(fault, pace)) {
+        System.out.println(measured.row());
+        figures.add(measured);
+      }
     }
     String note =
         "%s, `bench/faults/run.sh %s`: %s."
@@ -66,20 +67,24 @@ public final class FaultsBench {
     System.exit(lossless ? 0 : 1);
   }
 
-  /** One fault, in a scratch directory of its own. */
-  private static FaultFigures run(String fault, FaultPace pace) throws Exception {
+  /** One fault, in a scratch directory of its own: a row for each Trace it measured. */
+  private static List<FaultFigures> run(String fault, FaultPace pace) throws Exception {
     Path scratch = Files.createTempDirectory("gadgetflow-faults-");
     try {
       return switch (fault) {
-        case "broker-restart" -> KafkaFaults.brokerRestart(pace, scratch);
-        case "broker-lost" -> KafkaFaults.brokerLost(pace, scratch);
-        case "disk-full" -> KafkaFaults.diskFull(pace, scratch);
-        case "agent-restart" -> AgentFaults.agentRestart(pace, scratch).figures();
+        case "broker-restart" -> rows(KafkaFaults.brokerRestart(pace, scratch));
+        case "broker-lost" -> rows(KafkaFaults.brokerLost(pace, scratch));
+        case "disk-full" -> List.of(KafkaFaults.diskFull(pace, scratch));
+        case "agent-restart" -> List.of(AgentFaults.agentRestart(pace, scratch).figures());
         default -> throw new IllegalArgumentException("unknown fault: " + fault);
       };
     } finally {
       Directories.deleteRecursively(scratch);
     }
+  }
+
+  private static List<FaultFigures> rows(KafkaFaults.BrokerFault measured) {
+    return List.of(measured.stream(), measured.file());
   }
 
   /**
