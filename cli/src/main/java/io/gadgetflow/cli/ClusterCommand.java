@@ -144,6 +144,7 @@ final class ClusterCommand implements Callable<Integer> {
 
           export KUBECONFIG=%3$s
           export GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS=%4$s
+          export GADGETFLOW_KAFKA_CLIENT_PROPERTIES=%5$s
           kubectl get pods -n gadget
           kubectl run demo --image=gadgetflow/demo:latest --image-pull-policy=Never
           kubectl gadget trace exec -n default -p demo
@@ -155,7 +156,8 @@ final class ClusterCommand implements Callable<Integer> {
         cluster.nodeName(),
         cluster.dashboardUrl(),
         cluster.kubeconfig(),
-        cluster.kafkaBootstrapServers());
+        cluster.kafkaBootstrapServers(),
+        cluster.viewerKafkaProperties());
     out.flush();
   }
 }

@@ -143,6 +143,32 @@ class InstallManifestsIT {
         .isNotEmpty();
   }
 
+  @ParameterizedTest
+  @CsvSource({
+    "05-controller.yaml, gadgetflow-kafka-controller",
+    "06-web.yaml, gadgetflow-kafka-web",
+    "07-node.yaml, gadgetflow-kafka-node"
+  })
+  void eachRoleTakesItsKafkaLoginFromItsOwnSecretOnly(
+      String manifest, String secret, KubernetesCluster cluster) {
+    JsonNode pod = podTemplate(cluster, manifest);
+
+    List<String> secrets = new ArrayList<>();
+    for (JsonNode variable : pod.at("/containers/0/env")) {
+      JsonNode reference = variable.at("/valueFrom/secretKeyRef/name");
+      if (!reference.isMissingNode()) {
+        secrets.add(reference.asText());
+      }
+    }
+    for (JsonNode volume : pod.at("/volumes")) {
+      JsonNode reference = volume.at("/secret/secretName");
+      if (!reference.isMissingNode()) {
+        secrets.add(reference.asText());
+      }
+    }
+    assertThat(secrets).isNotEmpty().containsOnly(secret);
+  }
+
   /** The pod template of the first workload in a manifest, as the API server would store it. */
   private static JsonNode podTemplate(KubernetesCluster cluster, String manifest) {
     KubectlResult result =

@@ -199,15 +199,22 @@ public final class ControllerVerticle extends VerticleBase {
 
     private boolean stopped;
 
-    /** Learns what was handed over before, then follows Traces and node reports. */
+    /**
+     * Learns what was handed over before, then follows Traces and node reports; stops at the next
+     * step when the Lease was lost meanwhile (a closed informer cannot start again).
+     */
     Future<Void> start() {
       return readHandedOver()
           .compose(
               handedOver -> {
+                if (stopped) {
+                  return Future.succeededFuture();
+                }
                 reconciler.handedOverBefore(handedOver);
                 return informer.start();
               })
-          .compose(synced -> reports.subscribe(this::onReport));
+          .compose(
+              synced -> stopped ? Future.succeededFuture() : reports.subscribe(this::onReport));
     }
 
     /** Until it succeeds: acting without it could publish an operation a second time. */

@@ -20,6 +20,8 @@ import io.gadgetflow.testing.KubernetesCluster;
 import io.gadgetflow.testing.WithKafka;
 import io.gadgetflow.testing.WithKubernetes;
 import java.net.InetAddress;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -382,6 +384,30 @@ class ControllerIT {
   }
 
   /**
+   * A replica whose renewal fails (here: the Lease taken by another holder, as a slow API server
+   * makes a renewal miss its deadline) stops acting, then campaigns again and acts once the Lease
+   * is free: it never stands by forever while its health says UP.
+   */
+  @Test
+  void aReplicaThatLostTheLeaseCampaignsAgainAndActsOnceItIsFree(KubernetesCluster cluster) {
+    ControllerVerticle controller = platform.controller("controller-lost");
+    platform.deploy(controller);
+    awaitActing(controller);
+
+    // The holder renews every half second: take the Lease between two renewals.
+    awaitCondition("the Lease taken by another holder", () -> takeLease(cluster, "another-holder"));
+    awaitCondition(
+        "the replica stops acting once its Lease is taken", () -> !controller.isActing());
+
+    awaitActing(controller);
+    platform.deployNode(node);
+    String name = "lease-lost";
+    platform.apply(platform.manifest(name, node, "execsnoop")).requireSuccess();
+    platform.annotate(name, "start");
+    platform.awaitTrace(name, t -> state(t) == TraceState.STARTED);
+  }
+
+  /**
    * Without Kafka, a replica that holds the Lease cannot learn which operations were handed over
    * before, so it takes none; it tries again after a failed reading, and acts once Kafka answers.
    */
@@ -404,6 +430,28 @@ class ControllerIT {
       late.comeUp();
 
       platform.awaitTrace(name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.STARTED);
+    }
+  }
+
+  private boolean takeLease(KubernetesCluster cluster, String holder) {
+    try {
+      cluster
+          .client()
+          .leases()
+          .inNamespace(platform.namespace)
+          .withName(ControllerConfig.DEFAULT_LEASE_NAME)
+          .edit(
+              lease -> {
+                lease.getSpec().setHolderIdentity(holder);
+                lease.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
+                return lease;
+              });
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        return false;
+      }
+      throw e;
     }
   }
 

@@ -1,5 +1,6 @@
 package io.gadgetflow.e2e;
 
+import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -24,5 +25,14 @@ final class ClusterExtension implements ParameterResolver {
         .getStore(NAMESPACE)
         .getOrComputeIfAbsent(
             GadgetFlowCluster.class, key -> GadgetFlowCluster.start(), GadgetFlowCluster.class);
+  }
+
+  /** The tier's cluster if a test started it. */
+  static Optional<GadgetFlowCluster> startedCluster(ExtensionContext context) {
+    return Optional.ofNullable(
+        context
+            .getRoot()
+            .getStore(NAMESPACE)
+            .get(GadgetFlowCluster.class, GadgetFlowCluster.class));
   }
 }

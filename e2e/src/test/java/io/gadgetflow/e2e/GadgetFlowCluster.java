@@ -41,6 +41,8 @@ final class GadgetFlowCluster implements AutoCloseable {
   private static final Pattern KUBECONFIG = Pattern.compile("^\\s*export KUBECONFIG=(\\S+)$");
   private static final Pattern KAFKA =
       Pattern.compile("^\\s*export GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS=(\\S+)$");
+  private static final Pattern KAFKA_VIEWER =
+      Pattern.compile("^\\s*export GADGETFLOW_KAFKA_CLIENT_PROPERTIES=(\\S+)$");
   private static final Pattern DASHBOARD =
       Pattern.compile("^\\s*(http://127\\.0\\.0\\.1:\\d+)/#token=(\\S+)$");
   private static final Pattern NODE = Pattern.compile("local Kubernetes cluster \\(node (\\S+)\\)");
@@ -53,6 +55,7 @@ final class GadgetFlowCluster implements AutoCloseable {
   private String nodeName;
   private Path kubeconfig;
   private String kafkaBootstrapServers;
+  private Path viewerKafkaProperties;
   private String dashboardUrl;
   private String dashboardToken;
   private KubernetesClient client;
@@ -211,6 +214,8 @@ final class GadgetFlowCluster implements AutoCloseable {
           kubeconfig = Path.of(matcher.group(1));
         } else if ((matcher = KAFKA.matcher(line)).matches()) {
           kafkaBootstrapServers = matcher.group(1);
+        } else if ((matcher = KAFKA_VIEWER.matcher(line)).matches()) {
+          viewerKafkaProperties = Path.of(matcher.group(1));
         } else if ((matcher = DASHBOARD.matcher(line)).matches()) {
           dashboardUrl = matcher.group(1);
           dashboardToken = matcher.group(2);
@@ -229,6 +234,7 @@ final class GadgetFlowCluster implements AutoCloseable {
             process.isAlive() ? "none yet" : process.exitValue(), String.join("\n", stdout), stderr)
         .isNotNull();
     assertThat(kafkaBootstrapServers).isNotNull();
+    assertThat(viewerKafkaProperties).as("the viewer's Kafka client properties").isNotNull();
     assertThat(dashboardUrl).isNotNull();
     // The rest of standard output is not read again; drain it so the process never blocks on it.
     Thread.ofVirtual().start(() -> lines.lines().forEach(line -> {}));
@@ -249,6 +255,11 @@ final class GadgetFlowCluster implements AutoCloseable {
 
   String kafkaBootstrapServers() {
     return kafkaBootstrapServers;
+  }
+
+  /** The client properties file that logs in to the cluster's Kafka as a viewer (printed). */
+  Path viewerKafkaProperties() {
+    return viewerKafkaProperties;
   }
 
   /** {@code http://127.0.0.1:<port>}, the relay to the web UI's Service. */
@@ -290,7 +301,8 @@ final class GadgetFlowCluster implements AutoCloseable {
 
   /**
    * A {@code kubectl gadget} run against this cluster and its Kafka, set up as the cluster's
-   * printed instructions say ({@code KUBECONFIG}, {@code GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS}).
+   * printed instructions say ({@code KUBECONFIG}, {@code GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS}, and
+   * the viewer's login {@code GADGETFLOW_KAFKA_CLIENT_PROPERTIES}).
    */
   KubectlGadget kubectlGadget(String... arguments) {
     List<String> command = new ArrayList<>();
@@ -302,7 +314,9 @@ final class GadgetFlowCluster implements AutoCloseable {
             "KUBECONFIG",
             kubeconfig.toString(),
             "GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS",
-            kafkaBootstrapServers));
+            kafkaBootstrapServers,
+            "GADGETFLOW_KAFKA_CLIENT_PROPERTIES",
+            viewerKafkaProperties.toString()));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.gadgetflow.kafka;
 
+import static io.gadgetflow.testing.KafkaRefusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,11 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -159,23 +158,6 @@ class RoleAccessIT {
           .send(new ProducerRecord<>(topic, key, value))
           .get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
-  }
-
-  /**
-   * The refusal comes as the send's failure, or, when the idempotent producer's own start was
-   * refused first, as the producer's error state whose cause is that refusal.
-   */
-  private static void assertRefused(ThrowingCallable send) {
-    assertThatThrownBy(send::call)
-        .satisfies(
-            e ->
-                assertThat(Stream.iterate(e, Objects::nonNull, Throwable::getCause))
-                    .as("the causes of %s", e)
-                    .anyMatch(AuthorizationException.class::isInstance));
-  }
-
-  private interface ThrowingCallable {
-    void call() throws Exception;
   }
 
   private static KafkaConsumer<String, String> consumer(KafkaClients clients) {

@@ -13,7 +13,6 @@ import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubernetesCluster;
 import io.gadgetflow.testing.WithKafka;
 import io.gadgetflow.testing.WithKubernetes;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -293,17 +292,19 @@ class DashboardBrowserIT {
     WebDriverWait wait = submitTheForm("process-collector", name, null);
     wait.until(stateOf(name, "Completed"));
     browser.findElement(By.cssSelector("tr[data-trace='" + name + "']")).click();
-    WebElement output =
-        wait.until(
-            ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector(".status-output[data-trace='" + name + "'] pre")));
+    String entries = ".status-output[data-trace='" + name + "'] table#snapshot tr.entry";
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(entries)));
 
-    // This JVM is one of the node's processes.
-    long pid = ProcessHandle.current().pid();
-    assertThat(new JsonArray(output.getText()).stream().map(JsonObject.class::cast))
-        .filteredOn(process -> process.getLong("pid") == pid)
+    // This JVM is one of the node's processes: a row of the table, its fields in their columns.
+    String pid = Long.toString(ProcessHandle.current().pid());
+    assertThat(browser.findElements(By.cssSelector(entries)))
+        .filteredOn(
+            row -> row.findElement(By.cssSelector("td[data-field='pid']")).getText().equals(pid))
         .singleElement()
-        .satisfies(process -> assertThat(process.getString("comm")).isEqualTo("java"));
+        .satisfies(
+            row ->
+                assertThat(row.findElement(By.cssSelector("td[data-field='comm']")).getText())
+                    .isEqualTo("java"));
     screenshot("snapshot.png");
   }
 

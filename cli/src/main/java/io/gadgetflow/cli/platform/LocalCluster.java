@@ -4,9 +4,11 @@ import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gadgetflow.api.kafka.KafkaRole;
 import io.gadgetflow.local.DataDirectories;
 import io.gadgetflow.local.kafka.EmbeddedKafka;
 import io.gadgetflow.local.kafka.EmbeddedKafkaConfig;
+import io.gadgetflow.local.kafka.KafkaCredentials;
 import io.gadgetflow.local.kube.ClusterBinaries;
 import io.gadgetflow.local.kube.ControlPlaneBinaries;
 import io.gadgetflow.local.kube.LocalControlPlane;
@@ -36,8 +38,9 @@ import java.util.function.Supplier;
  * it the way a user deploys it: etcd, kube-apiserver, kube-controller-manager and kube-scheduler
  * (built from Kubernetes' Go modules), a kubelet with Debian's containerd and runc, the images
  * built here, and {@code kubectl gadget deploy --wait} applying {@code k8s/install} against a Kafka
- * the pods reach. Closing stops and removes everything it started, the last started first; it may
- * be called while the cluster starts (Ctrl-C then), which stops the start.
+ * the pods reach over TLS, each role with its own user (its Secret made here) and ACLs. Closing
+ * stops and removes everything it started, the last started first; it may be called while the
+ * cluster starts (Ctrl-C then), which stops the start.
  */
 public final class LocalCluster implements AutoCloseable {
   /** The node's address, where the API server, the kubelet and Kafka listen (see PodNetwork). */
@@ -60,6 +63,7 @@ public final class LocalCluster implements AutoCloseable {
   private String nodeName;
   private Path kubeconfig;
   private String kafkaBootstrapServers;
+  private Path viewerKafkaProperties;
   private String dashboardUrl;
 
   /**
@@ -93,6 +97,11 @@ public final class LocalCluster implements AutoCloseable {
     return kafkaBootstrapServers;
   }
 
+  /** The client properties file that lets {@code kubectl gadget} on this host in as a viewer. */
+  public Path viewerKafkaProperties() {
+    return viewerKafkaProperties;
+  }
+
   /** Where the user opens the dashboard, signed in as the cluster's administrator. */
   public String dashboardUrl() {
     return dashboardUrl;
@@ -111,9 +120,11 @@ public final class LocalCluster implements AutoCloseable {
     WorkerNode node = new WorkerNode(nodeName, NODE_ADDRESS, SERVICE_IP_RANGE);
     Path kubeData = options.dataDir().resolve("kube");
     Path kafkaData = options.dataDir().resolve("kafka");
+    Path kafkaCredentials = options.dataDir().resolve("kafka-credentials");
     // A new cluster every run: only the images are worth keeping.
     DataDirectories.delete(kubeData);
     DataDirectories.delete(kafkaData);
+    DataDirectories.delete(kafkaCredentials);
 
     progress.accept(
         "creating the node's network (bridge "
@@ -141,15 +152,15 @@ public final class LocalCluster implements AutoCloseable {
             LocalNodeConfig.SANDBOX_IMAGE,
             LocalNodeConfig.DEFAULT_START_TIMEOUT,
             LocalNodeConfig.DEFAULT_STOP_GRACE_PERIOD);
-    // Without authentication, unlike up's broker: the unchanged manifests give every role the one
-    // Secret gadgetflow-kafka, which cannot hold a user per role; wiring the broker's per-role
-    // users into the cluster is not done yet (docs/deployment.md).
+    // up's broker (per-role SCRAM users and ACLs), with TLS: pods reach it over the node's bridge.
+    // Users, passwords and certificates are made into the owner-only kafka-credentials.
     EmbeddedKafkaConfig kafkaConfig =
         EmbeddedKafkaConfig.defaults()
             .withDataDir(kafkaData)
+            .withCredentialsDir(kafkaCredentials)
             .withHost(NODE_ADDRESS)
             .withPort(options.kafkaPort())
-            .withoutAuthentication();
+            .withTls();
     LocalControlPlaneConfig controlPlaneConfig =
         LocalControlPlaneConfig.inDirectory(ControlPlaneBinaries.fromEnvironment(), kubeData)
             .withWorkerNode(node, clusterBinaries);
@@ -165,12 +176,19 @@ public final class LocalCluster implements AutoCloseable {
     LocalControlPlane apiServer = joinStarted(controlPlane);
     LocalNode localNode = joinStarted(runtime);
     kafkaBootstrapServers = broker.bootstrapServers();
+    KafkaCredentials credentials = broker.credentials().orElseThrow();
+    viewerKafkaProperties = credentials.clientProperties(KafkaRole.VIEWER);
     kubeconfig = apiServer.kubeconfig();
 
     progress.accept("starting the kubelet of node " + nodeName);
     KubernetesClient client = apiServer.newClient();
     own(client);
     localNode.join(apiServer.kubeletKubeconfig(), apiServer.caCertificate(), client);
+
+    progress.accept(
+        "creating each role's Kafka Secret (gadgetflow-kafka-node, -controller, -web) in namespace "
+            + GADGETFLOW_NAMESPACE);
+    KafkaRoleSecrets.create(client, GADGETFLOW_NAMESPACE, credentials);
 
     progress.accept(
         "deploying GadgetFlow: kubectl gadget deploy --wait --kafka-bootstrap "

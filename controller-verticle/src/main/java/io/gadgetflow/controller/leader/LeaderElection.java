@@ -2,6 +2,7 @@ package io.gadgetflow.controller.leader;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.vertx.core.Context;
@@ -13,6 +14,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Holds a Kubernetes {@code Lease} so that of several controller replicas exactly one acts. The
  * callbacks run on the controller's context.
+ *
+ * <p>fabric8's elector campaigns once: after its holder fails to renew in time (an API server that
+ * answered too slowly, a Lease taken over), it ends for good. A replica would then stand by forever
+ * while its health says UP, and with every replica in that state no Trace would move again. So an
+ * ended campaign is followed by a new one until {@link #stop()}.
  */
 public final class LeaderElection {
   private static final Logger LOG = LoggerFactory.getLogger(LeaderElection.class);
@@ -26,10 +32,16 @@ public final class LeaderElection {
         new Timing(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
   }
 
-  private final CompletableFuture<?> running;
+  private final KubernetesClient client;
+  private final LeaderElectionConfig config;
+  private final String description;
+  private CompletableFuture<?> campaign;
+  private boolean stopped;
 
-  private LeaderElection(CompletableFuture<?> running) {
-    this.running = running;
+  private LeaderElection(KubernetesClient client, LeaderElectionConfig config, String description) {
+    this.client = client;
+    this.config = config;
+    this.description = description;
   }
 
   public static LeaderElection start(
@@ -55,11 +67,42 @@ public final class LeaderElection {
                     () -> context.runOnContext(v -> onStopLeading.run()),
                     leader -> LOG.info("Lease {}/{} is held by {}", namespace, leaseName, leader)))
             .build();
-    return new LeaderElection(client.leaderElector().withConfig(config).build().start());
+    LeaderElection election =
+        new LeaderElection(
+            client, config, "%s/%s for %s".formatted(namespace, leaseName, identity));
+    election.campaign();
+    return election;
+  }
+
+  private synchronized void campaign() {
+    if (stopped) {
+      return;
+    }
+    CompletableFuture<?> started = client.leaderElector().withConfig(config).build().start();
+    campaign = started;
+    started.whenComplete((v, e) -> campaignEnded(started, e));
+  }
+
+  private void campaignEnded(CompletableFuture<?> ended, Throwable cause) {
+    synchronized (this) {
+      if (stopped || ended != campaign) {
+        return;
+      }
+    }
+    LOG.warn(
+        "Lease {} was not renewed in time ({}); campaigning for it again",
+        description,
+        cause == null ? "lost" : cause.toString());
+    campaign();
   }
 
   /** Gives the Lease up, so a standby replica takes over at once. */
   public void stop() {
-    running.cancel(true);
+    CompletableFuture<?> current;
+    synchronized (this) {
+      stopped = true;
+      current = campaign;
+    }
+    current.cancel(true);
   }
 }

@@ -97,9 +97,10 @@ final class BrokerProperties {
    * ACLs go. Clients log in with SCRAM on the client listener; the broker half reaches the
    * controller half as the administrator with PLAIN (KRaft's controller listener cannot use SCRAM,
    * whose credentials live in the metadata it serves). No listener takes an anonymous client, and
-   * the authorizer refuses what no ACL allows. Both listeners stay on this machine (the client one
-   * on {@code clientHost}), where no other user can read the traffic, so they are not encrypted
-   * (docs/security.md).
+   * the authorizer refuses what no ACL allows. The controller listener stays on loopback and is not
+   * encrypted; the client listener is TLS ({@code SASL_SSL}) when the credentials have the broker's
+   * certificates (a broker that pods reach over the local cluster's network), else not (on
+   * loopback, where no other user can read the traffic; docs/security.md).
    */
   static Properties singleNodeSecured(
       Path dataDir,
@@ -116,11 +117,22 @@ final class BrokerProperties {
     properties.setProperty("inter.broker.listener.name", SECURED_CLIENT_LISTENER);
     properties.setProperty(
         "listener.security.protocol.map",
-        SECURED_CLIENT_LISTENER + ":SASL_PLAINTEXT," + CONTROLLER_LISTENER + ":SASL_PLAINTEXT");
+        SECURED_CLIENT_LISTENER
+            + (credentials.tls() == null ? ":SASL_PLAINTEXT," : ":SASL_SSL,")
+            + CONTROLLER_LISTENER
+            + ":SASL_PLAINTEXT");
+    String client = "listener.name." + SECURED_CLIENT_LISTENER.toLowerCase() + ".";
+    if (credentials.tls() != null) {
+      BrokerCertificates tls = credentials.tls();
+      properties.setProperty(client + "ssl.keystore.type", "PEM");
+      properties.setProperty(client + "ssl.keystore.location", tls.keyStore().toString());
+      // The broker is a client of its own listener (inter-broker): it trusts its authority.
+      properties.setProperty(client + "ssl.truststore.type", "PEM");
+      properties.setProperty(client + "ssl.truststore.location", tls.caCertificate().toString());
+    }
 
     String admin = KafkaCredentials.ADMIN_USER;
     String password = credentials.adminPassword();
-    String client = "listener.name." + SECURED_CLIENT_LISTENER.toLowerCase() + ".";
     properties.setProperty(client + "sasl.enabled.mechanisms", KafkaCredentials.MECHANISM);
     properties.setProperty("sasl.mechanism.inter.broker.protocol", KafkaCredentials.MECHANISM);
     properties.setProperty(

@@ -14,6 +14,8 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,7 +93,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         formatted ? "formatted now" : "reused",
         credentials == null
             ? "without authentication"
-            : "SCRAM users and ACLs per role, credentials in " + credentials.directory());
+            : "SCRAM users and ACLs per role"
+                + (config.tls() ? " over TLS" : "")
+                + ", credentials in "
+                + credentials.directory());
     return new EmbeddedKafka(server, bootstrapServers, credentials);
   }
 
@@ -114,7 +119,8 @@ public final class EmbeddedKafka implements AutoCloseable {
               + " (by a GadgetFlow before Kafka required authentication, or the credentials were"
               + " removed); remove the data directory to start afresh");
     }
-    return KafkaCredentials.loadOrCreate(config.credentialsDir());
+    return KafkaCredentials.loadOrCreate(
+        config.credentialsDir(), config.tls() ? config.host() : null);
   }
 
   /** The {@code bootstrap.servers} value for clients, {@code <host>:<port>}. */
@@ -154,10 +160,9 @@ public final class EmbeddedKafka implements AutoCloseable {
       new KafkaTopics(admin).ensure(config.topics().newTopics(), config.startTimeout());
       if (credentials != null) {
         // Creating an ACL that exists already changes nothing, so every start states them all.
-        admin
-            .createAcls(RoleAcls.all(config.topics().names()))
-            .all()
-            .get(config.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        List<AclBinding> acls = RoleAcls.all(config.topics().names());
+        admin.createAcls(acls).all().get(config.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        awaitAclsInForce(admin, acls, config.startTimeout());
       }
     } catch (ExecutionException e) {
       throw new KafkaStartException("Could not create the roles' ACLs: " + e.getCause(), e);
@@ -166,6 +171,26 @@ public final class EmbeddedKafka implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KafkaStartException("Interrupted while creating the roles' ACLs", e);
+    }
+  }
+
+  /**
+   * The controller has the ACLs once they are created; the broker's authorizer, which answers
+   * clients, applies them a moment later from the metadata log. A role that connected in between
+   * would be refused, so starting waits until the broker lists them all.
+   */
+  private static void awaitAclsInForce(Admin admin, List<AclBinding> acls, Duration timeout)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!admin
+        .describeAcls(AclBindingFilter.ANY)
+        .values()
+        .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .containsAll(acls)) {
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("the broker did not apply the roles' ACLs within " + timeout);
+      }
+      Thread.sleep(50);
     }
   }
 

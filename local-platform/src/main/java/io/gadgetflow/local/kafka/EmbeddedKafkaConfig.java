@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param startTimeout how long starting may take until the topics are ready
  * @param credentialsDir where the users' passwords are made and kept (owner-only); null for a
  *     broker that lets anyone who reaches it in, as some tests want
+ * @param tls whether clients connect with TLS ({@code SASL_SSL}), the broker's certificate made for
+ *     {@code host} beside the credentials: for a broker that pods reach over a network
  */
 public record EmbeddedKafkaConfig(
     Path dataDir,
@@ -24,7 +26,8 @@ public record EmbeddedKafkaConfig(
     int port,
     ContractTopics topics,
     Duration startTimeout,
-    Path credentialsDir) {
+    Path credentialsDir,
+    boolean tls) {
 
   public static final int DEFAULT_PORT = 9092;
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
@@ -40,6 +43,9 @@ public record EmbeddedKafkaConfig(
     if (startTimeout.isNegative() || startTimeout.isZero()) {
       throw new IllegalArgumentException("startTimeout must be positive, was " + startTimeout);
     }
+    if (tls && credentialsDir == null) {
+      throw new IllegalArgumentException("TLS is for a broker that requires authentication");
+    }
   }
 
   /**
@@ -54,32 +60,41 @@ public record EmbeddedKafkaConfig(
         DEFAULT_PORT,
         ContractTopics.DEFAULTS,
         DEFAULT_START_TIMEOUT,
-        DataHome.current().resolve("kafka-credentials"));
+        DataHome.current().resolve("kafka-credentials"),
+        false);
   }
 
   public EmbeddedKafkaConfig withDataDir(Path dataDir) {
-    return new EmbeddedKafkaConfig(dataDir, host, port, topics, startTimeout, credentialsDir);
+    return new EmbeddedKafkaConfig(dataDir, host, port, topics, startTimeout, credentialsDir, tls);
   }
 
   public EmbeddedKafkaConfig withHost(String host) {
-    return new EmbeddedKafkaConfig(dataDir, host, port, topics, startTimeout, credentialsDir);
+    return new EmbeddedKafkaConfig(dataDir, host, port, topics, startTimeout, credentialsDir, tls);
   }
 
   public EmbeddedKafkaConfig withPort(int port) {
-    return new EmbeddedKafkaConfig(dataDir, host, port, topics, startTimeout, credentialsDir);
+    return new EmbeddedKafkaConfig(dataDir, host, port, topics, startTimeout, credentialsDir, tls);
   }
 
   public EmbeddedKafkaConfig withTopics(ContractTopics topics) {
-    return new EmbeddedKafkaConfig(dataDir, host, port, topics, startTimeout, credentialsDir);
+    return new EmbeddedKafkaConfig(dataDir, host, port, topics, startTimeout, credentialsDir, tls);
   }
 
   /** Authentication and ACLs, with the users' passwords kept in {@code credentialsDir}. */
   public EmbeddedKafkaConfig withCredentialsDir(Path credentialsDir) {
-    return new EmbeddedKafkaConfig(dataDir, host, port, topics, startTimeout, credentialsDir);
+    return new EmbeddedKafkaConfig(dataDir, host, port, topics, startTimeout, credentialsDir, tls);
   }
 
   /** A broker that lets anyone who reaches its address do anything. */
   public EmbeddedKafkaConfig withoutAuthentication() {
-    return new EmbeddedKafkaConfig(dataDir, host, port, topics, startTimeout, null);
+    return new EmbeddedKafkaConfig(dataDir, host, port, topics, startTimeout, null, false);
+  }
+
+  /**
+   * Clients connect with TLS: the broker gets a certificate for {@code host}, made with its own
+   * authority beside the credentials, which every client properties file trusts.
+   */
+  public EmbeddedKafkaConfig withTls() {
+    return new EmbeddedKafkaConfig(dataDir, host, port, topics, startTimeout, credentialsDir, true);
   }
 }

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -39,9 +40,13 @@ public final class KafkaCredentials {
   private final Path directory;
   private final Map<String, String> passwords;
 
-  private KafkaCredentials(Path directory, Map<String, String> passwords) {
+  /** The broker's TLS, or null for a broker on loopback that clients reach without it. */
+  private final BrokerCertificates tls;
+
+  private KafkaCredentials(Path directory, Map<String, String> passwords, BrokerCertificates tls) {
     this.directory = directory;
     this.passwords = passwords;
+    this.tls = tls;
   }
 
   /** Whether {@code directory} holds credentials already. */
@@ -54,6 +59,15 @@ public final class KafkaCredentials {
    * owner-only (0700) and every file in it readable by its owner only (0600).
    */
   public static KafkaCredentials loadOrCreate(Path directory) {
+    return loadOrCreate(directory, null);
+  }
+
+  /**
+   * As {@link #loadOrCreate(Path)}, and with {@code tlsHost} (null: none) the broker's TLS for that
+   * address too: an authority of its own and the broker's certificate, which every client
+   * properties file then trusts ({@code SASL_SSL}).
+   */
+  public static KafkaCredentials loadOrCreate(Path directory, String tlsHost) {
     try {
       Files.createDirectories(directory);
       Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
@@ -77,7 +91,11 @@ public final class KafkaCredentials {
           changed = true;
         }
       }
-      KafkaCredentials credentials = new KafkaCredentials(directory, passwords);
+      KafkaCredentials credentials =
+          new KafkaCredentials(
+              directory,
+              passwords,
+              tlsHost == null ? null : BrokerCertificates.loadOrCreate(directory, tlsHost));
       if (changed) {
         OwnerOnlyFiles.write(passwordsFile, propertiesText(passwords));
       }
@@ -96,6 +114,26 @@ public final class KafkaCredentials {
   /** The Kafka client properties file that logs in as {@code role}. */
   public Path clientProperties(KafkaRole role) {
     return directory.resolve(role.name().toLowerCase(Locale.ROOT) + ".properties");
+  }
+
+  /** The user name and password {@code role} logs in with (SCRAM, {@link #MECHANISM}). */
+  public String password(KafkaRole role) {
+    return passwords.get(role.userName());
+  }
+
+  /** The SASL mechanism every user logs in with. */
+  public String mechanism() {
+    return MECHANISM;
+  }
+
+  /** The certificate (PEM) clients trust the broker by; empty for a broker without TLS. */
+  public Optional<Path> caCertificate() {
+    return Optional.ofNullable(tls).map(BrokerCertificates::caCertificate);
+  }
+
+  /** The broker's TLS; null without it. */
+  BrokerCertificates tls() {
+    return tls;
   }
 
   /** The administrator's client properties file. */
@@ -131,7 +169,11 @@ public final class KafkaCredentials {
 
   private Map<String, Object> clientSettings(String user) {
     Map<String, Object> settings = new LinkedHashMap<>();
-    settings.put("security.protocol", "SASL_PLAINTEXT");
+    settings.put("security.protocol", tls == null ? "SASL_PLAINTEXT" : "SASL_SSL");
+    if (tls != null) {
+      settings.put("ssl.truststore.type", "PEM");
+      settings.put("ssl.truststore.location", tls.caCertificate().toAbsolutePath().toString());
+    }
     settings.put("sasl.mechanism", MECHANISM);
     settings.put("sasl.jaas.config", scramLogin(user, passwords.get(user)));
     return settings;

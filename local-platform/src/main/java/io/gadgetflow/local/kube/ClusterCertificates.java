@@ -1,41 +1,25 @@
 package io.gadgetflow.local.kube;
 
+import io.gadgetflow.local.Certificates;
 import io.gadgetflow.local.LoopbackPorts;
-import io.gadgetflow.local.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.security.SecureRandom;
-import java.security.spec.ECGenParameterSpec;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Date;
 import java.util.List;
 import java.util.stream.Stream;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The control plane's credentials as PEM files in one directory: a certificate authority, the API
@@ -53,12 +37,6 @@ final class ClusterCertificates {
 
   private static final String ADMIN_GROUP = "system:masters";
 
-  /** Long, because these certificates never leave the machine and nothing here renews them. */
-  private static final Duration VALIDITY = Duration.ofDays(3650);
-
-  /** Tolerates a clock that moved back a little since the certificates were made. */
-  private static final Duration BACKDATING = Duration.ofHours(1);
-
   /**
    * What pods use to reach the API server: the first address of the service range that the command
    * line gives kube-apiserver, and the in-cluster names of the {@code kubernetes} service.
@@ -72,8 +50,6 @@ final class ClusterCertificates {
           new GeneralName(GeneralName.dNSName, "kubernetes.default"),
           new GeneralName(GeneralName.dNSName, "kubernetes.default.svc"),
           new GeneralName(GeneralName.dNSName, "kubernetes.default.svc.cluster.local"));
-
-  private static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
 
   /** The client certificate of {@code user} (in {@code group}, if any) in {@code <file>.crt}. */
   private record Client(String file, String user, String group) {
@@ -229,13 +205,14 @@ final class ClusterCertificates {
       // Removed first and written last, so until the new set is whole, complete() finds it missing
       // and a creation cut short is redone on the next start, never mixed with an older set.
       Files.deleteIfExists(caCertificate());
-      KeyPair ca = newKeyPair();
+      KeyPair ca = Certificates.newKeyPair();
       X500Name caName = new X500Name("CN=gadgetflow-local-ca");
-      X509CertificateHolder caCertificate = selfSignedAuthority(caName, ca);
+      X509CertificateHolder caCertificate = Certificates.selfSignedAuthority(caName, ca);
 
-      KeyPair apiServer = newKeyPair();
+      KeyPair apiServer = Certificates.newKeyPair();
       X509v3CertificateBuilder apiServerBuilder =
-          leaf(caName, new X500Name("CN=kube-apiserver"), apiServer.getPublic(), ca.getPublic());
+          Certificates.leaf(
+              caName, new X500Name("CN=kube-apiserver"), apiServer.getPublic(), ca.getPublic());
       apiServerBuilder.addExtension(
           Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
       List<GeneralName> names = new ArrayList<>(API_SERVER_NAMES);
@@ -250,14 +227,14 @@ final class ClusterCertificates {
       // RSA for the administrator, whose key clients read from the kubeconfig: the fabric8 client
       // (7.5) reads a PKCS #8 key as RSA unless told otherwise, and kubeconfigs do not say. The
       // node's components are Go programs, which read any key.
-      writeClient(ADMIN, newRsaKeyPair(), caName, ca);
+      writeClient(ADMIN, Certificates.newRsaKeyPair(), caName, ca);
       for (Client client : nodeClients()) {
-        writeClient(client, newKeyPair(), caName, ca);
+        writeClient(client, Certificates.newKeyPair(), caName, ca);
       }
 
-      KeyPair etcd = newKeyPair();
+      KeyPair etcd = Certificates.newKeyPair();
       X509v3CertificateBuilder etcdBuilder =
-          leaf(caName, new X500Name("CN=etcd"), etcd.getPublic(), ca.getPublic());
+          Certificates.leaf(caName, new X500Name("CN=etcd"), etcd.getPublic(), ca.getPublic());
       etcdBuilder.addExtension(
           Extension.extendedKeyUsage,
           false,
@@ -272,9 +249,9 @@ final class ClusterCertificates {
                 new GeneralName(GeneralName.dNSName, "localhost")
               }));
 
-      KeyPair etcdClient = newKeyPair();
+      KeyPair etcdClient = Certificates.newKeyPair();
       X509v3CertificateBuilder etcdClientBuilder =
-          leaf(
+          Certificates.leaf(
               caName,
               new X500Name("CN=kube-apiserver-etcd-client"),
               etcdClient.getPublic(),
@@ -282,20 +259,25 @@ final class ClusterCertificates {
       etcdClientBuilder.addExtension(
           Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
 
-      KeyPair serviceAccount = newKeyPair();
+      KeyPair serviceAccount = Certificates.newKeyPair();
 
-      writeKey(apiServerKey(), apiServer.getPrivate());
-      writePem(apiServerCertificate(), "CERTIFICATE", sign(apiServerBuilder, ca.getPrivate()));
-      writeKey(etcdKey(), etcd.getPrivate());
-      writePem(etcdCertificate(), "CERTIFICATE", sign(etcdBuilder, ca.getPrivate()));
-      writeKey(apiServerEtcdClientKey(), etcdClient.getPrivate());
-      writePem(
+      Certificates.writeKey(apiServerKey(), apiServer.getPrivate());
+      Certificates.writePem(
+          apiServerCertificate(),
+          "CERTIFICATE",
+          Certificates.sign(apiServerBuilder, ca.getPrivate()));
+      Certificates.writeKey(etcdKey(), etcd.getPrivate());
+      Certificates.writePem(
+          etcdCertificate(), "CERTIFICATE", Certificates.sign(etcdBuilder, ca.getPrivate()));
+      Certificates.writeKey(apiServerEtcdClientKey(), etcdClient.getPrivate());
+      Certificates.writePem(
           apiServerEtcdClientCertificate(),
           "CERTIFICATE",
-          sign(etcdClientBuilder, ca.getPrivate()));
-      writeKey(serviceAccountKey(), serviceAccount.getPrivate());
-      writePem(serviceAccountPublicKey(), "PUBLIC KEY", serviceAccount.getPublic().getEncoded());
-      writePem(caCertificate(), "CERTIFICATE", caCertificate.getEncoded());
+          Certificates.sign(etcdClientBuilder, ca.getPrivate()));
+      Certificates.writeKey(serviceAccountKey(), serviceAccount.getPrivate());
+      Certificates.writePem(
+          serviceAccountPublicKey(), "PUBLIC KEY", serviceAccount.getPublic().getEncoded());
+      Certificates.writePem(caCertificate(), "CERTIFICATE", caCertificate.getEncoded());
     } catch (IOException e) {
       throw new UncheckedIOException(
           "Cannot write the control plane's certificates to " + directory, e);
@@ -307,91 +289,11 @@ final class ClusterCertificates {
   private void writeClient(Client client, KeyPair keyPair, X500Name caName, KeyPair ca)
       throws GeneralSecurityException, IOException, OperatorCreationException {
     X509v3CertificateBuilder builder =
-        leaf(caName, client.subject(), keyPair.getPublic(), ca.getPublic());
+        Certificates.leaf(caName, client.subject(), keyPair.getPublic(), ca.getPublic());
     builder.addExtension(
         Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-    writeKey(key(client), keyPair.getPrivate());
-    writePem(certificate(client), "CERTIFICATE", sign(builder, ca.getPrivate()));
-  }
-
-  /**
-   * ECDSA P-256: as strong as RSA 3072, and generated in a millisecond rather than a tenth of a
-   * second.
-   */
-  private static KeyPair newKeyPair() throws GeneralSecurityException {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(new ECGenParameterSpec("secp256r1"));
-    return generator.generateKeyPair();
-  }
-
-  private static KeyPair newRsaKeyPair() throws GeneralSecurityException {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
-    return generator.generateKeyPair();
-  }
-
-  private static X509CertificateHolder selfSignedAuthority(X500Name name, KeyPair keyPair)
-      throws GeneralSecurityException, CertIOException, OperatorCreationException {
-    X509v3CertificateBuilder builder = builder(name, name, keyPair.getPublic());
-    JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-    builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-    builder.addExtension(
-        Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-    builder.addExtension(
-        Extension.subjectKeyIdentifier,
-        false,
-        extensions.createSubjectKeyIdentifier(keyPair.getPublic()));
-    return builder.build(
-        new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(keyPair.getPrivate()));
-  }
-
-  private static X509v3CertificateBuilder leaf(
-      X500Name issuer, X500Name subject, PublicKey subjectKey, PublicKey issuerKey)
-      throws GeneralSecurityException, CertIOException {
-    X509v3CertificateBuilder builder = builder(issuer, subject, subjectKey);
-    JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-    builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-    builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-    builder.addExtension(
-        Extension.authorityKeyIdentifier,
-        false,
-        extensions.createAuthorityKeyIdentifier(issuerKey));
-    return builder;
-  }
-
-  private static X509v3CertificateBuilder builder(
-      X500Name issuer, X500Name subject, PublicKey subjectKey) {
-    Instant now = Instant.now();
-    return new JcaX509v3CertificateBuilder(
-        issuer,
-        new BigInteger(128, new SecureRandom()),
-        Date.from(now.minus(BACKDATING)),
-        Date.from(now.plus(VALIDITY)),
-        subject,
-        subjectKey);
-  }
-
-  private static byte[] sign(X509v3CertificateBuilder builder, PrivateKey issuerKey)
-      throws IOException, OperatorCreationException {
-    return builder
-        .build(new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(issuerKey))
-        .getEncoded();
-  }
-
-  /** PKCS #8, which kube-apiserver, kubectl and the fabric8 client all read. */
-  private static void writeKey(Path file, PrivateKey key) throws IOException {
-    writePem(file, "PRIVATE KEY", key.getEncoded());
-  }
-
-  private static void writePem(Path file, String type, byte[] der) throws IOException {
-    OwnerOnlyFiles.write(
-        file,
-        "-----BEGIN "
-            + type
-            + "-----\n"
-            + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-            + "\n-----END "
-            + type
-            + "-----\n");
+    Certificates.writeKey(key(client), keyPair.getPrivate());
+    Certificates.writePem(
+        certificate(client), "CERTIFICATE", Certificates.sign(builder, ca.getPrivate()));
   }
 }

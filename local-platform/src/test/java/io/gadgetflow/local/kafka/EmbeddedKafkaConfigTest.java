@@ -36,6 +36,6 @@ class EmbeddedKafkaConfigTest {
         .isThrownBy(
             () ->
                 new EmbeddedKafkaConfig(
-                    HOME, "127.0.0.1", 9092, ContractTopics.DEFAULTS, Duration.ZERO, null));
+                    HOME, "127.0.0.1", 9092, ContractTopics.DEFAULTS, Duration.ZERO, null, false));
   }
 }

@@ -3,6 +3,7 @@ package io.gadgetflow.local.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import io.gadgetflow.api.kafka.KafkaRole;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -134,6 +136,39 @@ class EmbeddedKafkaIT {
     }
     try (Stream<Path> files = Files.list(dataDir)) {
       assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
+  void aBrokerWithTlsServesTheRolesOverTlsOnlyAndTheirFilesTrustIt(@TempDir Path dataDir)
+      throws Exception {
+    EmbeddedKafkaConfig config =
+        EmbeddedKafkaConfig.defaults()
+            .withDataDir(dataDir.resolve("kafka"))
+            .withCredentialsDir(dataDir.resolve("credentials"))
+            .withPort(0)
+            .withTls();
+    try (EmbeddedKafka secured = EmbeddedKafka.start(config)) {
+      KafkaCredentials credentials = secured.credentials().orElseThrow();
+      assertThat(credentials.caCertificate()).isPresent();
+      Properties viewer = new Properties();
+      try (var reader = Files.newBufferedReader(credentials.clientProperties(KafkaRole.VIEWER))) {
+        viewer.load(reader);
+      }
+      assertThat(viewer.getProperty("security.protocol")).isEqualTo("SASL_SSL");
+      viewer.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, secured.bootstrapServers());
+      try (KafkaConsumer<String, String> consumer =
+          new KafkaConsumer<>(viewer, new StringDeserializer(), new StringDeserializer())) {
+        assertThat(consumer.partitionsFor(EVENTS, TIMEOUT)).hasSize(6);
+      }
+
+      // The right password without TLS: the broker answers nothing such a client understands.
+      viewer.put("security.protocol", "SASL_PLAINTEXT");
+      try (KafkaConsumer<String, String> consumer =
+          new KafkaConsumer<>(viewer, new StringDeserializer(), new StringDeserializer())) {
+        assertThatExceptionOfType(org.apache.kafka.common.errors.TimeoutException.class)
+            .isThrownBy(() -> consumer.partitionsFor(EVENTS, Duration.ofSeconds(5)));
+      }
     }
   }
 

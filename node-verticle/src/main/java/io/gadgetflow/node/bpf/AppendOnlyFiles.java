@@ -1,7 +1,6 @@
 package io.gadgetflow.node.bpf;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.io.IOException;
@@ -85,11 +84,10 @@ public final class AppendOnlyFiles {
   }
 
   private static int openat2(Arena arena, MemorySegment name, long flags, long mode) {
-    MemorySegment how = arena.allocate(JAVA_LONG, 3);
-    how.setAtIndex(JAVA_LONG, 0, flags);
-    how.setAtIndex(JAVA_LONG, 1, mode);
-    how.setAtIndex(JAVA_LONG, 2, RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
-    return Libc.openat2(AT_FDCWD, name, how);
+    return Libc.openat2(
+        AT_FDCWD,
+        name,
+        Libc.openHow(arena, flags, mode, RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS));
   }
 
   private static void requireSingleLinkedRegularFile(Arena arena, int fd, Path path)

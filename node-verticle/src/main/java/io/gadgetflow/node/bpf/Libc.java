@@ -10,6 +10,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
@@ -79,6 +80,9 @@ final class Libc {
           LIBC,
           "mount",
           FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+  private static final MethodHandle MKDIRAT =
+      downcallCapturingErrno(
+          LIBC, "mkdirat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
   private static final MethodHandle OPEN =
       downcallCapturingErrno(LIBC, "open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
   private static final MethodHandle SETNS =
@@ -269,6 +273,27 @@ final class Libc {
               SYSCALL_OPENAT2.invokeExact(
                   callState(), 437L, (long) dirfd, path, how, how.byteSize());
       return fd < 0 ? -lastErrno() : (int) fd;
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** {@code struct open_how} for {@link #openat2}: flags, mode and resolve flags. */
+  static MemorySegment openHow(Arena arena, long flags, long mode, long resolve) {
+    MemorySegment how = arena.allocate(JAVA_LONG, 3);
+    how.setAtIndex(JAVA_LONG, 0, flags);
+    how.setAtIndex(JAVA_LONG, 1, mode);
+    how.setAtIndex(JAVA_LONG, 2, resolve);
+    return how;
+  }
+
+  /**
+   * {@code mkdirat(dirfd, path, mode)}: 0, or {@code -errno}; never follows a symbolic link that
+   * {@code path}'s last component names ({@code EEXIST}).
+   */
+  static int mkdirat(int dirfd, MemorySegment path, int mode) {
+    try {
+      return orErrno((int) MKDIRAT.invokeExact(callState(), dirfd, path, mode));
     } catch (Throwable t) {
       throw unexpected(t);
     }

@@ -1,5 +1,6 @@
 package io.gadgetflow.node.trace;
 
+import io.gadgetflow.node.bpf.BeneathDirectories;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -23,8 +24,8 @@ final class FileOutputPath {
 
   /**
    * Resolves {@code output} (absolute, or relative to {@code directory}), creates its parent
-   * folders below {@code directory}, and refuses anything that ends up elsewhere, also through a
-   * symbolic link.
+   * folders below {@code directory} without following any symbolic link, and refuses anything that
+   * ends up elsewhere, or has a symbolic link below {@code directory} in its path.
    *
    * @return the file to append to
    * @throws Refused with the user's error
@@ -56,11 +57,11 @@ final class FileOutputPath {
       if (!existing.toRealPath().startsWith(realRoot)) {
         throw outside(output, root);
       }
-      Path realParent = Files.createDirectories(file.getParent()).toRealPath();
-      if (!realParent.startsWith(realRoot)) {
-        throw outside(output, root);
-      }
-      Path target = realParent.resolve(file.getFileName());
+      // Each missing folder made and entered relative to the one before, refusing a symbolic
+      // link at any step: a folder swapped for a link after the check above leads nowhere.
+      Path relativeParent = root.relativize(file.getParent());
+      BeneathDirectories.create(realRoot, relativeParent);
+      Path target = realRoot.resolve(relativeParent).resolve(file.getFileName());
       if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
         throw new Refused("Invalid output file \"%s\": it is a directory", output);
       }

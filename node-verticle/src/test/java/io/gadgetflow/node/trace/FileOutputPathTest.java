@@ -48,6 +48,18 @@ class FileOutputPathTest {
   }
 
   @Test
+  void aSymbolicLinkBelowTheDirectoryIsRefusedEvenWhereItPointsInside() throws Exception {
+    Path root = Files.createDirectories(temporary.resolve("output"));
+    Files.createDirectories(root.resolve("inside"));
+    Files.createSymbolicLink(root.resolve("link"), root.resolve("inside"));
+
+    assertThatThrownBy(() -> FileOutputPath.check("link/sub/x.jsonl", root))
+        .isInstanceOf(FileOutputPath.Refused.class)
+        .hasMessageContaining("is a symbolic link");
+    assertThat(root.resolve("inside/sub")).doesNotExist();
+  }
+
+  @Test
   void aMissingOutputOrADirectoryIsRefused() throws Exception {
     Path root = Files.createDirectories(temporary.resolve("output"));
     Files.createDirectories(root.resolve("folder"));

@@ -99,9 +99,9 @@ record TcpStat(
         CStrings.read(value, COMM, COMM_BYTES),
         family,
         source instanceof Inet4Address ? 4 : 6,
-        source.getHostAddress(),
+        IpAddresses.text(source),
         Short.toUnsignedInt(key.get(JAVA_SHORT, SPORT)),
-        destination.getHostAddress(),
+        IpAddresses.text(destination),
         Short.toUnsignedInt(key.get(JAVA_SHORT, DPORT)),
         value.get(JAVA_LONG, SENT),
         value.get(JAVA_LONG, RECEIVED));

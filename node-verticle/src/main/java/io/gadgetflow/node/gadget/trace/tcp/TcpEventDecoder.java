@@ -85,8 +85,8 @@ public final class TcpEventDecoder implements EventDecoder {
     // An IPv6 socket talking IPv4 (as Java's do) has IPv4-mapped addresses: say what is on the
     // wire.
     out.field(IP_VERSION, IpAddresses.version(source));
-    out.field(SADDR, source.getHostAddress());
-    out.field(DADDR, destination.getHostAddress());
+    out.field(SADDR, IpAddresses.text(source));
+    out.field(DADDR, IpAddresses.text(destination));
     out.field(SPORT, Short.toUnsignedInt(ring.get(JAVA_SHORT_UNALIGNED, offset + SPORT_OFFSET)));
     out.field(DPORT, Short.toUnsignedInt(ring.get(JAVA_SHORT_UNALIGNED, offset + DPORT_OFFSET)));
     return true;

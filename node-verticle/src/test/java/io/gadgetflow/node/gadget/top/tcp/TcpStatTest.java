@@ -60,7 +60,7 @@ class TcpStatTest {
     TcpStat row = TcpStat.decode(key(TcpStat.AF_INET6, loopback, loopback), value());
 
     assertThat(row.ipVersion()).isEqualTo(6);
-    assertThat(row.daddr()).isEqualTo("0:0:0:0:0:0:0:1");
+    assertThat(row.daddr()).isEqualTo("::1");
   }
 
   @Test

@@ -49,7 +49,7 @@ class TcpEventDecoderTest {
 
     assertThat(event.get("operation").asText()).isEqualTo("close");
     assertThat(event.get("ipversion").asInt()).isEqualTo(6);
-    assertThat(event.get("daddr").asText()).isEqualTo("0:0:0:0:0:0:0:1");
+    assertThat(event.get("daddr").asText()).isEqualTo("::1");
   }
 
   @Test

@@ -73,7 +73,7 @@ class TcpGadgetIT {
                   1)
               .getFirst();
       assertThat(connect.get("ipversion").asInt()).isEqualTo(6);
-      assertThat(connect.get("daddr").asText()).isEqualTo("0:0:0:0:0:0:0:1");
+      assertThat(connect.get("daddr").asText()).isEqualTo("::1");
       assertThat(connect.get("pid").asLong()).isEqualTo(PID);
       assertThat(accepted.isConnected()).isTrue();
     }
