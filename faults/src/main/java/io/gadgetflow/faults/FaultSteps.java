@@ -79,7 +79,7 @@ final class FaultSteps {
     ControlRecord start =
         new ControlRecord(
             "gadget",
-            "faults",
+            "faults-" + uid.substring(0, 8),
             uid,
             1,
             node,

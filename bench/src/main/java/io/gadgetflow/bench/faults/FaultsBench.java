@@ -115,9 +115,11 @@ public final class FaultsBench {
       }
     }
     figures.forEach(f -> rows.add(f.row()));
+    // A note names the faults run, not their rows' further Traces ("broker-restart, File output").
     notes.removeIf(
         earlier ->
             measured.stream()
+                .map(row -> row.split(",")[0])
                 .allMatch(fault -> earlier.contains("run.sh") && earlier.contains(fault)));
     notes.add(note);
     String table =
