@@ -112,17 +112,53 @@ class InstallManifestsIT {
   }
 
   @Test
+  void theNodeAgentRegistersItsKeyWithATokenOnlyForTheController(KubernetesCluster cluster) {
+    JsonNode pod = podTemplate(cluster, "07-node.yaml");
+    JsonNode container = pod.at("/containers/0");
+
+    String tokenFile = null;
+    for (JsonNode variable : container.at("/env")) {
+      if (variable.path("name").asText().equals("GADGETFLOW_SERVICE_ACCOUNT_TOKEN_FILE")) {
+        tokenFile = variable.path("value").asText();
+      }
+    }
+    assertThat(tokenFile).as("GADGETFLOW_SERVICE_ACCOUNT_TOKEN_FILE").isNotNull();
+    String mountPath = null;
+    for (JsonNode mount : container.at("/volumeMounts")) {
+      if (mount.path("name").asText().equals("node-token")) {
+        mountPath = mount.path("mountPath").asText();
+      }
+    }
+    assertThat(tokenFile).isEqualTo(mountPath + "/token");
+    JsonNode token = null;
+    for (JsonNode volume : pod.at("/volumes")) {
+      if (volume.path("name").asText().equals("node-token")) {
+        token = volume.at("/projected/sources/0/serviceAccountToken");
+      }
+    }
+    assertThat(token).as("the projected token").isNotNull();
+    assertThat(token.path("audience").asText()).isEqualTo("gadgetflow-node");
+    assertThat(token.path("path").asText()).isEqualTo("token");
+  }
+
+  @Test
   void theNodeAgentJvmIsTheOneTheNodePathBenchmarkMeasures(KubernetesCluster cluster) {
     JsonNode container = podTemplate(cluster, "07-node.yaml").at("/containers/0");
 
     JsonNode javaOptions = null;
+    JsonNode mallocArenas = null;
     for (JsonNode variable : container.at("/env")) {
       if (variable.path("name").asText().equals("JDK_JAVA_OPTIONS")) {
         javaOptions = variable.path("value");
+      } else if (variable.path("name").asText().equals("MALLOC_ARENA_MAX")) {
+        mallocArenas = variable.path("value");
       }
     }
     assertThat(javaOptions).as("JDK_JAVA_OPTIONS").isNotNull();
-    assertThat(javaOptions.asText().split(" ")).contains("-Xmx112m", "-XX:+UseSerialGC");
+    assertThat(javaOptions.asText().split(" "))
+        .contains("-Xmx112m", "-XX:+UseSerialGC", "-XX:TrimNativeHeapInterval=2000");
+    assertThat(mallocArenas).as("MALLOC_ARENA_MAX").isNotNull();
+    assertThat(mallocArenas.asText()).isEqualTo("2");
   }
 
   @ParameterizedTest
@@ -237,6 +273,7 @@ class InstallManifestsIT {
             controller,
             false,
             "delete seccompprofiles.security-profiles-operator.x-k8s.io -n app"));
+    cases.add(Arguments.of(controller, true, "create tokenreviews.authentication.k8s.io"));
     cases.add(Arguments.of(controller, false, "get secrets -n gadget"));
     cases.add(Arguments.of(controller, false, "get configmaps -n gadget"));
     cases.add(Arguments.of(controller, false, "create leases.coordination.k8s.io -n default"));
@@ -252,6 +289,7 @@ class InstallManifestsIT {
     cases.add(Arguments.of(node, false, "get secrets -n gadget"));
     cases.add(Arguments.of(node, false, "get configmaps -n gadget"));
     cases.add(Arguments.of(node, false, "list nodes"));
+    cases.add(Arguments.of(node, false, "create tokenreviews.authentication.k8s.io"));
     cases.add(Arguments.of(node, false, "update leases.coordination.k8s.io -n gadget"));
     String web = "gadgetflow-web";
     cases.add(Arguments.of(web, true, "create tokenreviews.authentication.k8s.io"));

@@ -3,10 +3,12 @@ package io.gadgetflow.controller;
 import io.gadgetflow.api.config.Settings;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.api.trace.Trace;
+import io.gadgetflow.controller.identity.NodeTrust;
 import io.gadgetflow.controller.leader.LeaderElection;
 import io.gadgetflow.controller.reconcile.TracePolicy;
 import io.gadgetflow.kafka.KafkaClients;
 import io.gadgetflow.kafka.KafkaSecurity;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -31,6 +33,7 @@ import java.util.stream.Collectors;
  * @param kafkaSecurity TLS and SASL settings of every Kafka client of the controller
  * @param tracePolicy which namespaces' Traces trace the whole node, and where ExternalResources may
  *     be written besides a Trace's own namespace
+ * @param nodeTrust where the keys that nodes sign their status records with are learned
  */
 public record ControllerConfig(
     String kafkaBootstrapServers,
@@ -45,7 +48,8 @@ public record ControllerConfig(
     int statusCounterWritesPerSecond,
     LeaderElection.Timing leaseTiming,
     KafkaSecurity kafkaSecurity,
-    TracePolicy tracePolicy) {
+    TracePolicy tracePolicy,
+    NodeTrust nodeTrust) {
 
   public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
   public static final String DEFAULT_LEASE_NAME = "gadgetflow-controller";
@@ -61,7 +65,10 @@ public record ControllerConfig(
    * DELETION_TIMEOUT_SECONDS}, {@code STATUS_COUNTERS_INTERVAL_SECONDS}, {@code
    * STATUS_COUNTER_WRITES_PER_SECOND}, {@code NODE_WIDE_NAMESPACES} (comma-separated, default
    * {@code gadget}), {@code EXTERNAL_RESOURCE_NAMESPACES} (comma-separated, default none), and the
-   * {@code KAFKA_*} security settings of {@link KafkaSecurity#fromSettings}.
+   * {@code KAFKA_*} security settings of {@link KafkaSecurity#fromSettings}, {@code TOPIC_NODES},
+   * {@code NODE_SERVICE_ACCOUNT} (default {@code system:serviceaccount:gadget:gadgetflow-node},
+   * {@code none} to read no registrations), {@code NODE_TOKEN_AUDIENCE} (default {@code
+   * gadgetflow-node}), {@code TRUSTED_NODE_KEYS} (a directory of node keys, default none).
    */
   public static ControllerConfig fromEnvironment(Map<String, String> env, String hostName) {
     Settings settings = new Settings(env);
@@ -70,7 +77,8 @@ public record ControllerConfig(
         new TopicNames(
             settings.string("TOPIC_CONTROL", TopicNames.DEFAULTS.control()),
             settings.string("TOPIC_STATUS", TopicNames.DEFAULTS.status()),
-            settings.string("TOPIC_EVENTS", TopicNames.DEFAULTS.events())),
+            settings.string("TOPIC_EVENTS", TopicNames.DEFAULTS.events()),
+            settings.string("TOPIC_NODES", TopicNames.DEFAULTS.nodes())),
         settings.optional("WATCH_NAMESPACE").orElse(null),
         settings.string("LEASE_NAMESPACE", "gadget"),
         settings.string("LEASE_NAME", DEFAULT_LEASE_NAME),
@@ -84,7 +92,8 @@ public record ControllerConfig(
         KafkaSecurity.fromSettings(settings),
         new TracePolicy(
             namespaces(settings.string("NODE_WIDE_NAMESPACES", Trace.DEFAULT_NAMESPACE)),
-            namespaces(settings.string("EXTERNAL_RESOURCE_NAMESPACES", ""))));
+            namespaces(settings.string("EXTERNAL_RESOURCE_NAMESPACES", ""))),
+        nodeTrust(settings));
   }
 
   public ControllerConfig {
@@ -94,6 +103,19 @@ public record ControllerConfig(
               + "STATUS_COUNTER_WRITES_PER_SECOND must be at least 1, not "
               + statusCounterWritesPerSecond);
     }
+  }
+
+  /**
+   * Registrations are reviewed unless {@code NODE_SERVICE_ACCOUNT} is {@code none}; a key directory
+   * ({@code TRUSTED_NODE_KEYS}) may be trusted besides.
+   */
+  private static NodeTrust nodeTrust(Settings settings) {
+    String serviceAccount =
+        settings.string("NODE_SERVICE_ACCOUNT", NodeTrust.DEFAULT_NODE_SERVICE_ACCOUNT).strip();
+    return new NodeTrust(
+        settings.optional("TRUSTED_NODE_KEYS").map(Path::of).orElse(null),
+        serviceAccount.equals("none") ? null : serviceAccount,
+        settings.string("NODE_TOKEN_AUDIENCE", NodeTrust.DEFAULT_TOKEN_AUDIENCE));
   }
 
   private static Set<String> namespaces(String commaSeparated) {
@@ -118,7 +140,27 @@ public record ControllerConfig(
         statusCounterWritesPerSecond,
         leaseTiming,
         security,
-        tracePolicy);
+        tracePolicy,
+        nodeTrust);
+  }
+
+  /** Another way of learning the nodes' status keys. */
+  public ControllerConfig withNodeTrust(NodeTrust trust) {
+    return new ControllerConfig(
+        kafkaBootstrapServers,
+        topics,
+        watchNamespace,
+        leaseNamespace,
+        leaseName,
+        identity,
+        operationTimeout,
+        deletionTimeout,
+        statusCountersInterval,
+        statusCounterWritesPerSecond,
+        leaseTiming,
+        kafkaSecurity,
+        tracePolicy,
+        trust);
   }
 
   /** Where this role's Kafka is and how its clients authenticate. */

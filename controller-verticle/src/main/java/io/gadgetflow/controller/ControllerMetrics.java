@@ -50,7 +50,19 @@ final class ControllerMetrics {
   void reportRefused(String reason) {
     Counter.builder("gadgetflow.controller.reports.refused")
         .description(
-            "Node reports not applied: from another node, or for an operation not handed over")
+            "Node reports not applied: not signed by the node they name, from another node than"
+                + " the Trace's, or for an operation not handed over")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+
+  /** Counts a node agent's key registration the controller refused to trust. */
+  void registrationRefused(String reason) {
+    Counter.builder("gadgetflow.controller.registrations.refused")
+        .description(
+            "Node key registrations not trusted: a token the API server did not vouch for, of"
+                + " another service account, or from a pod on another node")
         .tag("reason", reason)
         .register(registry)
         .increment();

@@ -1,10 +1,13 @@
 package io.gadgetflow.controller;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.gadgetflow.api.kafka.NodeReport;
+import io.gadgetflow.controller.identity.NodeRegistrations;
+import io.gadgetflow.controller.identity.NodeReportVerifier;
+import io.gadgetflow.controller.identity.TrustedNodeKeys;
 import io.gadgetflow.controller.kafka.ControlPublisher;
 import io.gadgetflow.controller.kafka.HandedOverOperations;
 import io.gadgetflow.controller.kafka.NodeReportConsumer;
+import io.gadgetflow.controller.kafka.NodeReportConsumer.ReceivedReport;
 import io.gadgetflow.controller.kube.TraceInformer;
 import io.gadgetflow.controller.kube.TraceRepository;
 import io.gadgetflow.controller.leader.LeaderElection;
@@ -62,6 +65,8 @@ public final class ControllerVerticle extends VerticleBase {
   private TraceRepository traces;
   private SeccompProfileWriter seccompProfiles;
   private LeaderElection leaderElection;
+  private NodeReportVerifier reportVerifier;
+  private NodeRegistrations registrations;
 
   /** Set and cleared on the verticle's context; read by health checks from anywhere. */
   private volatile Acting acting;
@@ -97,6 +102,25 @@ public final class ControllerVerticle extends VerticleBase {
         NodeReportConsumer.create(
             vertx, config.kafka(), config.topics().status(), config.identity(), skippedReports);
     traces = new TraceRepository(client, kubernetesWorkers);
+    TrustedNodeKeys nodeKeys = new TrustedNodeKeys(vertx, config.nodeTrust());
+    reportVerifier = new NodeReportVerifier(nodeKeys);
+    if (config.nodeTrust().readsRegistrations()) {
+      SkippedRecords skippedRegistrations =
+          new SkippedRecords("controller-registrations", LOG::warn);
+      skippedRegistrations.bindTo(registry);
+      registrations =
+          NodeRegistrations.start(
+              config.kafka(),
+              config.topics().nodes(),
+              config.identity(),
+              client,
+              kubernetesWorkers,
+              config.nodeTrust(),
+              nodeKeys,
+              metrics::registrationRefused,
+              skippedRegistrations,
+              context);
+    }
     seccompProfiles =
         new SeccompProfileWriter(client, kubernetesWorkers, config.tracePolicy()::mayWriteInto);
     leaderElection =
@@ -121,6 +145,9 @@ public final class ControllerVerticle extends VerticleBase {
         .executeBlocking(
             () -> {
               leaderElection.stop();
+              if (registrations != null) {
+                registrations.close();
+              }
               return null;
             },
             false)
@@ -257,8 +284,15 @@ public final class ControllerVerticle extends VerticleBase {
           .onComplete(done -> metrics.reconciled(sample, done.succeeded()));
     }
 
-    private void onReport(NodeReport report) {
-      reportHandler.onReport(report);
+    /** Only a report its node signed goes on to the handler. */
+    private void onReport(ReceivedReport received) {
+      reportVerifier
+          .refusal(received.report(), received.value(), received.signature())
+          .onSuccess(
+              refusal ->
+                  refusal.ifPresentOrElse(
+                      reason -> reportHandler.refuseUnverified(received.report(), reason),
+                      () -> reportHandler.onReport(received.report())));
     }
 
     private void onDeadline(Awaited awaited) {

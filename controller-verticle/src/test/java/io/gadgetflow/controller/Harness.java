@@ -7,6 +7,7 @@ import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.kafka.NodeReport;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.api.trace.Trace;
+import io.gadgetflow.controller.identity.NodeTrust;
 import io.gadgetflow.controller.leader.LeaderElection;
 import io.gadgetflow.controller.reconcile.TracePolicy;
 import io.gadgetflow.kafka.KafkaSecurity;
@@ -15,6 +16,7 @@ import io.gadgetflow.node.NodeVerticle;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubectlResult;
 import io.gadgetflow.testing.KubernetesCluster;
+import io.gadgetflow.testing.NodeKeyDirectory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
@@ -49,13 +51,24 @@ final class Harness implements AutoCloseable {
   /** What Traces may reach; by default every namespace is node-wide, as the tests' Traces need. */
   TracePolicy policy = TracePolicy.NO_TENANTS;
 
+  /** Where the node agents keep their status keys; the controller trusts them by default. */
+  final Path nodeKeys;
+
+  /** How the controller learns the nodes' keys. */
+  NodeTrust nodeTrust;
+
   Harness(KubernetesCluster cluster, KafkaBroker kafka, String namespace) {
     this.cluster = cluster;
     this.kafka = kafka;
     this.namespace = namespace;
     this.topics =
         new TopicNames(
-            kafka.createTopic("control"), kafka.createTopic("status"), kafka.createTopic("events"));
+            kafka.createTopic("control"),
+            kafka.createTopic("status"),
+            kafka.createTopic("events"),
+            kafka.createTopic("nodes"));
+    this.nodeKeys = NodeKeyDirectory.temporary();
+    this.nodeTrust = NodeTrust.directory(nodeKeys);
   }
 
   ControllerVerticle controller(String identity) {
@@ -90,7 +103,8 @@ final class Harness implements AutoCloseable {
             new LeaderElection.Timing(
                 Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)),
             KafkaSecurity.PLAINTEXT,
-            policy);
+            policy,
+            nodeTrust);
     return config;
   }
 
@@ -113,7 +127,22 @@ final class Harness implements AutoCloseable {
             NodeConfig.defaults(nodeName, kafka.bootstrapServers())
                 .withTopics(topics)
                 .withReportInterval(Duration.ofMillis(200))
-                .withFileOutputDirectory(fileOutputDirectory),
+                .withFileOutputDirectory(fileOutputDirectory)
+                .withKeyDirectory(nodeKeys),
+            Clock.systemUTC()));
+  }
+
+  /**
+   * A node agent with a new status key at each start, registered with the service account token in
+   * {@code tokenFile}, as on a cluster.
+   */
+  String deployRegisteringNode(String nodeName, Path tokenFile) {
+    return deploy(
+        new NodeVerticle(
+            NodeConfig.defaults(nodeName, kafka.bootstrapServers())
+                .withTopics(topics)
+                .withReportInterval(Duration.ofMillis(200))
+                .withServiceAccountTokenFile(tokenFile),
             Clock.systemUTC()));
   }
 

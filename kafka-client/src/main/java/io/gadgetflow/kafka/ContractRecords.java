@@ -5,10 +5,17 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.gadgetflow.api.json.Json;
+import io.gadgetflow.api.kafka.CloudEventHeaders;
 import io.gadgetflow.api.kafka.ControlRecord;
+import io.gadgetflow.api.kafka.NodeRegistration;
 import io.gadgetflow.api.kafka.NodeReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * The contract's records read as untrusted input: anybody who may write a topic can write any bytes
@@ -73,6 +80,24 @@ public final class ContractRecords {
   }
 
   /**
+   * A value of {@code gadget.nodes}: a node agent's registration of its status key, keyed by its
+   * node. A fault's detail never quotes the value: it holds a secret and a token.
+   */
+  public static Read<NodeRegistration> nodeRegistration(String key, byte[] value) {
+    Read<NodeRegistration> read = decode(key, value, NodeRegistration.class);
+    if (read instanceof Read.Skipped<NodeRegistration>(RecordFault fault, String detail)) {
+      return skipped(fault, "not a usable NodeRegistration");
+    }
+    NodeRegistration registration = ((Read.Valid<NodeRegistration>) read).value();
+    String missing =
+        firstBlank(
+            "node", registration.node(),
+            "key", registration.key(),
+            "token", registration.token());
+    return checked(key, registration.node(), missing, read);
+  }
+
+  /**
    * A value of {@code gadget.events}: one JSON object of at most {@code maxBytes}, returned as the
    * text the node agent wrote, to be passed on unparsed.
    */
@@ -101,6 +126,55 @@ public final class ContractRecords {
     return new Read.Valid<>(new String(value, StandardCharsets.UTF_8));
   }
 
+  /**
+   * The events of a record of {@code gadget.events} in either form (docs/events.md): one event, or
+   * a batch record ({@code content-type: application/x-ndjson}) of several events of one trace, one
+   * JSON object a line, each checked as {@link #event} checks a record's and of at most {@code
+   * maxEventBytes}. A batch with one bad line is skipped whole: a node agent writes none, so it is
+   * not one of its.
+   */
+  public static Read<List<String>> events(
+      String key, byte[] value, Headers headers, int maxEventBytes) {
+    if (!isBatch(headers) || value == null) {
+      return switch (event(key, value, maxEventBytes)) {
+        case Read.Valid<String>(String json) -> new Read.Valid<>(List.of(json));
+        case Read.Skipped<String>(RecordFault fault, String detail) -> skipped(fault, detail);
+      };
+    }
+    List<String> events = new ArrayList<>();
+    int start = 0;
+    // A newline after the last line ends it, as NDJSON allows; an empty value is one empty line.
+    do {
+      int end = indexOfNewline(value, start);
+      switch (event(key, Arrays.copyOfRange(value, start, end), maxEventBytes)) {
+        case Read.Valid<String>(String json) -> events.add(json);
+        case Read.Skipped<String>(RecordFault fault, String detail) -> {
+          return skipped(fault, "batch line " + (events.size() + 1) + ": " + detail);
+        }
+      }
+      start = end + 1;
+    } while (start < value.length);
+    return new Read.Valid<>(events);
+  }
+
+  private static boolean isBatch(Headers headers) {
+    Header contentType =
+        headers == null ? null : headers.lastHeader(CloudEventHeaders.CONTENT_TYPE);
+    return contentType != null
+        && contentType.value() != null
+        && CloudEventHeaders.NDJSON_CONTENT_TYPE.equals(
+            new String(contentType.value(), StandardCharsets.UTF_8));
+  }
+
+  private static int indexOfNewline(byte[] value, int from) {
+    for (int i = from; i < value.length; i++) {
+      if (value[i] == '\n') {
+        return i;
+      }
+    }
+    return value.length;
+  }
+
   private static <T> Read<T> decode(String key, byte[] value, Class<T> type) {
     if (key == null) {
       return skipped(RecordFault.NO_KEY, "no trace uid");
@@ -123,13 +197,14 @@ public final class ContractRecords {
     return new Read.Valid<>(decoded);
   }
 
-  private static <T> Read<T> checked(String key, String traceUid, String missing, Read<T> valid) {
+  /** {@code subject}: the trace uid, or node, that the record's key must be. */
+  private static <T> Read<T> checked(String key, String subject, String missing, Read<T> valid) {
     if (missing != null) {
       return skipped(RecordFault.INCOMPLETE, "no " + missing);
     }
-    if (!key.equals(traceUid)) {
+    if (!key.equals(subject)) {
       return skipped(
-          RecordFault.KEY_MISMATCH, "key %s, trace %s".formatted(quote(key), quote(traceUid)));
+          RecordFault.KEY_MISMATCH, "key %s, record of %s".formatted(quote(key), quote(subject)));
     }
     return valid;
   }

@@ -3,6 +3,7 @@ package io.gadgetflow.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gadgetflow.api.json.Json;
+import io.gadgetflow.api.kafka.CloudEventHeaders;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
 import io.gadgetflow.api.kafka.NodeReport;
@@ -14,8 +15,13 @@ import io.gadgetflow.testing.PoisonRecords;
 import io.gadgetflow.testing.SeededCases;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -124,6 +130,75 @@ class ContractRecordsPropertiesTest {
       assertThat(Json.mapper().readTree(json).isObject()).isTrue();
       assertThat(value.length).isLessThanOrEqualTo(512 * 1024);
     }
+  }
+
+  @Test
+  void anyBatchRecordIsPassedOnOnlyAsItsLinesEachOneJsonObject() {
+    SeededCases.check(
+        3000,
+        random -> {
+          byte[] line = PoisonRecords.value(EVENT, random);
+          byte[] value = batchOf(EVENT, line, EVENT);
+          Read<List<String>> read = ContractRecords.events(UID, value, BATCH, 512 * 1024);
+
+          if (read instanceof Read.Valid<List<String>>(List<String> events)) {
+            assertThat(events).hasSizeGreaterThanOrEqualTo(3);
+            for (String json : events) {
+              assertThat(Json.mapper().readTree(json).isObject()).isTrue();
+            }
+          }
+        });
+  }
+
+  @Test
+  void aBatchRecordIsReadAsItsEventsInOrder() {
+    byte[] second = "{\"timestamp\":2,\"type\":\"normal\"}".getBytes(StandardCharsets.UTF_8);
+
+    assertThat(ContractRecords.events(UID, batchOf(EVENT, second), BATCH, 1024))
+        .isEqualTo(
+            new Read.Valid<>(
+                List.of(
+                    new String(EVENT, StandardCharsets.UTF_8),
+                    new String(second, StandardCharsets.UTF_8))));
+    // Without the batch content type, the same bytes are not one event.
+    assertThat(ContractRecords.events(UID, batchOf(EVENT, second), new RecordHeaders(), 1024))
+        .isInstanceOf(Read.Skipped.class);
+    assertThat(ContractRecords.events(UID, EVENT, new RecordHeaders(), 1024))
+        .isEqualTo(new Read.Valid<>(List.of(new String(EVENT, StandardCharsets.UTF_8))));
+  }
+
+  @Test
+  void aBatchRecordWithOneBadLineIsSkippedWhole() {
+    Read<List<String>> read =
+        ContractRecords.events(
+            UID, batchOf(EVENT, "[1]".getBytes(StandardCharsets.UTF_8)), BATCH, 1024);
+
+    assertThat(read)
+        .isInstanceOfSatisfying(
+            Read.Skipped.class,
+            skipped -> {
+              assertThat(skipped.fault()).isEqualTo(RecordFault.WRONG_SHAPE);
+              assertThat(skipped.detail()).startsWith("batch line 2: ");
+            });
+  }
+
+  private static final Headers BATCH =
+      new RecordHeaders(
+          new Header[] {
+            new RecordHeader(
+                CloudEventHeaders.CONTENT_TYPE,
+                CloudEventHeaders.NDJSON_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8))
+          });
+
+  private static byte[] batchOf(byte[]... lines) {
+    java.io.ByteArrayOutputStream value = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < lines.length; i++) {
+      if (i > 0) {
+        value.write('\n');
+      }
+      value.writeBytes(lines[i]);
+    }
+    return value.toByteArray();
   }
 
   @Test

@@ -98,6 +98,22 @@ class RoleAccessIT {
   }
 
   @Test
+  void onlyNodesRegisterKeysAndOnlyTheControllerReadsThem(SecuredKafkaBroker kafka)
+      throws Exception {
+    String key = "node-" + UUID.randomUUID();
+    send(kafka, KafkaRole.NODE, TOPICS.nodes(), key, "{\"token\":\"secret\"}");
+    assertThat(readValues(kafka, KafkaRole.CONTROLLER, TOPICS.nodes(), key))
+        .containsExactly("{\"token\":\"secret\"}");
+
+    for (KafkaRole other : List.of(KafkaRole.NODE, KafkaRole.WEB, KafkaRole.VIEWER)) {
+      assertRefused(() -> readValues(kafka, other, TOPICS.nodes(), key));
+    }
+    for (KafkaRole other : List.of(KafkaRole.CONTROLLER, KafkaRole.WEB, KafkaRole.VIEWER)) {
+      assertRefused(() -> send(kafka, other, TOPICS.nodes(), key, "{\"forged\":1}"));
+    }
+  }
+
+  @Test
   void aClientWithoutTheGeneratedCredentialsIsRefused(SecuredKafkaBroker kafka, @TempDir Path dir)
       throws Exception {
     Path wrongPassword = dir.resolve("wrong.properties");

@@ -23,8 +23,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * events is missed, and filtered to their uids (the record key). Every partition is read rather
  * than the ones the keys hash to: that would tie this reader to the producer's partitioner, and a
  * change there would lose events without a word. No consumer group: each run reads for itself and
- * commits nothing. A record of these Traces that is not one JSON object is skipped, and each kind
- * of such record is told once.
+ * commits nothing. Records of either form are read (one event, or a batch of events one a line:
+ * docs/events.md). A record of these Traces that is neither is skipped, and each kind of such
+ * record is told once.
  */
 final class EventTopic implements AutoCloseable {
   private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(10);
@@ -82,9 +83,10 @@ final class EventTopic implements AutoCloseable {
       if (record.key() == null || !uids.contains(record.key())) {
         continue;
       }
-      switch (ContractRecords.event(record.key(), record.value(), MAX_EVENT_BYTES)) {
-        case Read.Valid<String>(String json) -> events.add(json);
-        case Read.Skipped<String>(RecordFault fault, String detail) ->
+      switch (ContractRecords.events(
+          record.key(), record.value(), record.headers(), MAX_EVENT_BYTES)) {
+        case Read.Valid<List<String>>(List<String> jsons) -> events.addAll(jsons);
+        case Read.Skipped<List<String>>(RecordFault fault, String detail) ->
             skipped.skip(
                 SkippedRecords.where(record.topic(), record.partition(), record.offset()),
                 fault,

@@ -2,14 +2,25 @@ package io.gadgetflow.kubectl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gadgetflow.api.health.Supervision;
+import io.gadgetflow.api.kafka.ControlRecord;
+import io.gadgetflow.api.trace.Operation;
+import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.kafka.KafkaClients;
 import io.gadgetflow.kafka.KafkaSecurity;
+import io.gadgetflow.node.kafka.EventForm;
+import io.gadgetflow.node.kafka.EventSink;
+import io.gadgetflow.node.kafka.EventStream;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.WithKafka;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -43,6 +54,57 @@ class EventTopicIT {
       assertThat(read).containsExactlyInAnyOrderElementsOf(sent);
       assertThat(read.stream().filter(event -> event.contains("uid-a")).toList())
           .isEqualTo(sent.stream().filter(event -> event.contains("uid-a")).toList());
+      assertThat(skipped).isEmpty();
+    }
+  }
+
+  /**
+   * A node agent told to batch ({@code GADGETFLOW_EVENT_FORM=batch}) writes a trace's events as
+   * records of several events each; they are read as the same events in the same order as the
+   * per-event form's.
+   */
+  @Test
+  void aBatchingAgentsEventsAreReadOneByOneInOrder(KafkaBroker kafka) throws Exception {
+    String topic = kafka.createTopic("events", 3);
+    KafkaClients clients = new KafkaClients(kafka.bootstrapServers(), KafkaSecurity.PLAINTEXT);
+    ControlRecord trace =
+        new ControlRecord(
+            "gadget",
+            "open",
+            "uid-batch",
+            1,
+            "node-1",
+            "opensnoop",
+            null,
+            OutputMode.STREAM,
+            null,
+            Map.of(),
+            Operation.START,
+            "op-1",
+            true,
+            Instant.EPOCH);
+    EventStream stream = new EventStream("node-1", trace);
+    List<String> skipped = new ArrayList<>();
+    List<String> sent = new ArrayList<>();
+    try (EventTopic events = EventTopic.openAtEnd(clients, topic, skipped::add)) {
+      events.follow(Set.of("uid-batch"));
+      try (EventSink sink =
+          EventSink.create(
+              clients, "node-1", topic, 1 << 24, EventForm.BATCH, null, new Supervision())) {
+        for (int i = 0; i < 5_000; i++) {
+          String event = "{\"timestamp\":%d,\"type\":\"normal\",\"n\":%d}".formatted(i, i);
+          assertThat(sink.offer(stream, i, event.getBytes(StandardCharsets.UTF_8))).isTrue();
+          sent.add(event);
+        }
+        stream.allAnswered().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      }
+
+      List<String> read = events.pollToCurrentEnd(Duration.ofSeconds(60));
+
+      assertThat(read).isEqualTo(sent);
+      assertThat(stream.delivered()).isEqualTo(5_000);
+      // Batched: far fewer records than events.
+      assertThat(kafka.recordCount(topic)).isLessThan(5_000 / 4);
       assertThat(skipped).isEmpty();
     }
   }

@@ -7,6 +7,7 @@ import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.controller.ControllerConfig;
 import io.gadgetflow.controller.ControllerVerticle;
+import io.gadgetflow.controller.identity.NodeTrust;
 import io.gadgetflow.controller.leader.LeaderElection;
 import io.gadgetflow.controller.reconcile.TracePolicy;
 import io.gadgetflow.kafka.KafkaSecurity;
@@ -14,11 +15,13 @@ import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.NodeVerticle;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubernetesCluster;
+import io.gadgetflow.testing.NodeKeyDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -59,6 +62,7 @@ final class GadgetFlowRoles implements AutoCloseable {
         new TopicNames(
             kafka.createTopic("control"), kafka.createTopic("status"), kafka.createTopic("events"));
     Vertx vertx = Vertx.vertx();
+    Path nodeKeys = NodeKeyDirectory.temporary();
     ControllerConfig controller =
         new ControllerConfig(
             kafka.bootstrapServers(),
@@ -74,13 +78,15 @@ final class GadgetFlowRoles implements AutoCloseable {
             new LeaderElection.Timing(
                 Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)),
             KafkaSecurity.PLAINTEXT,
-            TracePolicy.NO_TENANTS);
+            TracePolicy.NO_TENANTS,
+            NodeTrust.directory(nodeKeys));
     await(vertx.deployVerticle(new ControllerVerticle(controller, client, Clock.systemUTC())));
     String nodeAgent =
         await(
             vertx.deployVerticle(
                 new NodeVerticle(
                     NodeConfig.defaults(node, kafka.bootstrapServers())
+                        .withKeyDirectory(nodeKeys)
                         .withTopics(topics)
                         .withReportInterval(Duration.ofMillis(200))
                         .withContainerAwareness(null),

@@ -5,6 +5,7 @@ import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.kafka.KafkaClients;
 import io.gadgetflow.kafka.KafkaSecurity;
 import io.gadgetflow.node.gadget.GadgetOptions;
+import io.gadgetflow.node.kafka.EventForm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -27,6 +28,13 @@ import java.util.Map;
  *     account; else {@code KUBECONFIG} or {@code ~/.kube/config}
  * @param containerGracePeriod how long a stopped container stays known, so that its last events are
  *     still enriched
+ * @param keyDirectory where the node's status key is kept ({@code <node>.key}, made when missing)
+ *     for a controller that trusts the same directory, as on {@code gadgetflow up}; null: a new key
+ *     at each start, registered with the controller through {@code serviceAccountTokenFile}
+ * @param serviceAccountTokenFile the agent's projected service account token (audience {@code
+ *     gadgetflow-node}), sent with its key on the registration topic; null: no registration
+ * @param eventForm one record per event (the default, what every consumer reads) or batch records
+ *     of several events of a trace, for nodes whose event rates the per-event form cannot carry
  */
 public record NodeConfig(
     String nodeName,
@@ -39,7 +47,10 @@ public record NodeConfig(
     KafkaSecurity kafkaSecurity,
     boolean containerAwareness,
     Path kubeconfig,
-    Duration containerGracePeriod) {
+    Duration containerGracePeriod,
+    Path keyDirectory,
+    Path serviceAccountTokenFile,
+    EventForm eventForm) {
 
   public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
 
@@ -59,7 +70,9 @@ public record NodeConfig(
    * {@code EVENT_QUEUE_BYTES}, {@code REPORT_INTERVAL_SECONDS}, {@code FILE_OUTPUT_DIRECTORY}, the
    * {@code KAFKA_*} security settings of {@link KafkaSecurity#fromSettings}, {@code
    * CONTAINER_AWARENESS} ({@code true} or {@code false}, default true), {@code KUBECONFIG} (a
-   * path), {@code CONTAINER_GRACE_PERIOD_SECONDS}.
+   * path), {@code CONTAINER_GRACE_PERIOD_SECONDS}, {@code TOPIC_NODES}, {@code NODE_KEY_DIRECTORY},
+   * {@code SERVICE_ACCOUNT_TOKEN_FILE}, {@code EVENT_FORM} ({@code record} or {@code batch},
+   * default record).
    */
   public static NodeConfig fromEnvironment(Map<String, String> env, String hostName) {
     Settings settings = new Settings(env);
@@ -69,7 +82,8 @@ public record NodeConfig(
         new TopicNames(
             settings.string("TOPIC_CONTROL", TopicNames.DEFAULTS.control()),
             settings.string("TOPIC_STATUS", TopicNames.DEFAULTS.status()),
-            settings.string("TOPIC_EVENTS", TopicNames.DEFAULTS.events())),
+            settings.string("TOPIC_EVENTS", TopicNames.DEFAULTS.events()),
+            settings.string("TOPIC_NODES", TopicNames.DEFAULTS.nodes())),
         settings.integer("RING_BUFFER_BYTES", GadgetOptions.DEFAULT_RING_BUFFER_BYTES),
         eventQueueBytes(settings),
         settings.seconds("REPORT_INTERVAL_SECONDS", DEFAULT_REPORT_INTERVAL),
@@ -77,7 +91,10 @@ public record NodeConfig(
         KafkaSecurity.fromSettings(settings),
         containerAwareness(settings),
         settings.optional("KUBECONFIG").map(Path::of).orElse(null),
-        settings.seconds("CONTAINER_GRACE_PERIOD_SECONDS", DEFAULT_CONTAINER_GRACE_PERIOD));
+        settings.seconds("CONTAINER_GRACE_PERIOD_SECONDS", DEFAULT_CONTAINER_GRACE_PERIOD),
+        settings.optional("NODE_KEY_DIRECTORY").map(Path::of).orElse(null),
+        settings.optional("SERVICE_ACCOUNT_TOKEN_FILE").map(Path::of).orElse(null),
+        eventForm(settings));
   }
 
   private static int eventQueueBytes(Settings settings) {
@@ -101,6 +118,16 @@ public record NodeConfig(
     };
   }
 
+  private static EventForm eventForm(Settings settings) {
+    return switch (settings.string("EVENT_FORM", "record").strip()) {
+      case "record" -> EventForm.RECORD;
+      case "batch" -> EventForm.BATCH;
+      case String other ->
+          throw new IllegalArgumentException(
+              Settings.PREFIX + "EVENT_FORM must be record or batch, not \"" + other + "\"");
+    };
+  }
+
   /**
    * The defaults, with plaintext Kafka as in tests and on one machine, and without container
    * awareness (see {@link #withContainerAwareness}).
@@ -117,7 +144,10 @@ public record NodeConfig(
         KafkaSecurity.PLAINTEXT,
         false,
         null,
-        DEFAULT_CONTAINER_GRACE_PERIOD);
+        DEFAULT_CONTAINER_GRACE_PERIOD,
+        null,
+        null,
+        EventForm.RECORD);
   }
 
   /** Another Kafka and this role's login to it ({@code gadgetflow up} gives each role a user). */
@@ -133,7 +163,10 @@ public record NodeConfig(
         security,
         containerAwareness,
         kubeconfig,
-        containerGracePeriod);
+        containerGracePeriod,
+        keyDirectory,
+        serviceAccountTokenFile,
+        eventForm);
   }
 
   public NodeConfig withTopics(TopicNames names) {
@@ -148,7 +181,10 @@ public record NodeConfig(
         kafkaSecurity,
         containerAwareness,
         kubeconfig,
-        containerGracePeriod);
+        containerGracePeriod,
+        keyDirectory,
+        serviceAccountTokenFile,
+        eventForm);
   }
 
   public NodeConfig withRingBufferBytes(int bytes) {
@@ -163,7 +199,10 @@ public record NodeConfig(
         kafkaSecurity,
         containerAwareness,
         kubeconfig,
-        containerGracePeriod);
+        containerGracePeriod,
+        keyDirectory,
+        serviceAccountTokenFile,
+        eventForm);
   }
 
   public NodeConfig withReportInterval(Duration interval) {
@@ -178,7 +217,10 @@ public record NodeConfig(
         kafkaSecurity,
         containerAwareness,
         kubeconfig,
-        containerGracePeriod);
+        containerGracePeriod,
+        keyDirectory,
+        serviceAccountTokenFile,
+        eventForm);
   }
 
   public NodeConfig withFileOutputDirectory(Path directory) {
@@ -193,7 +235,48 @@ public record NodeConfig(
         kafkaSecurity,
         containerAwareness,
         kubeconfig,
-        containerGracePeriod);
+        containerGracePeriod,
+        keyDirectory,
+        serviceAccountTokenFile,
+        eventForm);
+  }
+
+  /** Keeps the node's status key in {@code directory}, which the controller trusts. */
+  public NodeConfig withKeyDirectory(Path directory) {
+    return new NodeConfig(
+        nodeName,
+        kafkaBootstrapServers,
+        topics,
+        ringBufferBytes,
+        eventQueueBytes,
+        reportInterval,
+        fileOutputDirectory,
+        kafkaSecurity,
+        containerAwareness,
+        kubeconfig,
+        containerGracePeriod,
+        directory,
+        serviceAccountTokenFile,
+        eventForm);
+  }
+
+  /** Registers a new key at each start with the service account token in {@code file}. */
+  public NodeConfig withServiceAccountTokenFile(Path file) {
+    return new NodeConfig(
+        nodeName,
+        kafkaBootstrapServers,
+        topics,
+        ringBufferBytes,
+        eventQueueBytes,
+        reportInterval,
+        fileOutputDirectory,
+        kafkaSecurity,
+        containerAwareness,
+        kubeconfig,
+        containerGracePeriod,
+        keyDirectory,
+        file,
+        eventForm);
   }
 
   /** Reads this node's pods through {@code kubeconfigOrNull} (null: the usual search). */
@@ -209,7 +292,10 @@ public record NodeConfig(
         kafkaSecurity,
         true,
         kubeconfigOrNull,
-        containerGracePeriod);
+        containerGracePeriod,
+        keyDirectory,
+        serviceAccountTokenFile,
+        eventForm);
   }
 
   public NodeConfig withContainerGracePeriod(Duration period) {
@@ -224,7 +310,10 @@ public record NodeConfig(
         kafkaSecurity,
         containerAwareness,
         kubeconfig,
-        period);
+        period,
+        keyDirectory,
+        serviceAccountTokenFile,
+        eventForm);
   }
 
   /** Where this role's Kafka is and how its clients authenticate. */

@@ -3,12 +3,15 @@ package io.gadgetflow.node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gadgetflow.api.health.Supervision;
 import io.gadgetflow.kafka.SkippedRecords;
+import io.gadgetflow.kafka.identity.NodeKey;
+import io.gadgetflow.kafka.identity.NodeKeyFiles;
 import io.gadgetflow.node.bpf.NativeArchitecture;
 import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.containers.NodePods;
 import io.gadgetflow.node.containers.ProcessScanner;
 import io.gadgetflow.node.control.ControlReader;
 import io.gadgetflow.node.kafka.EventSink;
+import io.gadgetflow.node.kafka.NodeRegistrar;
 import io.gadgetflow.node.kafka.StatusReporter;
 import io.gadgetflow.node.metrics.NodeMetrics;
 import io.gadgetflow.node.trace.GadgetLoader;
@@ -46,6 +49,7 @@ public final class NodeVerticle extends VerticleBase implements Supervision.Supe
   private WorkerExecutor gadgetLoaders;
   private EventSink sink;
   private StatusReporter reporter;
+  private NodeRegistrar registrar;
   private TraceSupervisor supervisor;
   private ControlReader controlReader;
   private long reportTimer;
@@ -107,34 +111,22 @@ public final class NodeVerticle extends VerticleBase implements Supervision.Supe
     LOG.info("Node agent {} starting on {} with {}", config.nodeName(), architecture, config);
     gadgetLoaders = vertx.createSharedWorkerExecutor("gadgetflow-gadget-loader", GADGET_LOADERS);
     NodeMetrics metrics = new NodeMetrics(registry);
-    // Kafka clients and the first scan of the node's processes block for seconds on a busy node:
-    // on a worker, with the event loop free meanwhile.
+    // Kafka clients, the key and the first scan of the node's processes block for seconds on a
+    // busy node: on a worker, with the event loop free meanwhile.
     return vertx
         .executeBlocking(() -> startClients(metrics))
+        .compose(this::register)
         .compose(
-            statusProducer -> {
-              reporter =
-                  StatusReporter.around(
-                      vertx,
-                      statusProducer,
-                      config.topics().status(),
-                      config.nodeName(),
-                      metrics.statusSendFailures());
-              supervisor =
-                  new TraceSupervisor(
-                      new TraceSettings(
-                          config.nodeName(),
-                          config.ringBufferBytes(),
-                          config.fileOutputDirectory()),
-                      loader,
-                      gadgetLoaders,
-                      sink,
-                      reporter,
-                      containers,
-                      clock,
-                      metrics);
-              return vertx.executeBlocking(this::startControlReader);
-            })
+            key ->
+                vertx
+                    .executeBlocking(
+                        () -> StatusReporter.createProducer(config.kafka(), key.node()))
+                    .map(
+                        statusProducer -> {
+                          startSupervisor(key, statusProducer, metrics);
+                          return null;
+                        }))
+        .compose(v -> vertx.executeBlocking(this::startControlReader))
         .compose(
             reader -> {
               controlReader = reader;
@@ -146,10 +138,10 @@ public final class NodeVerticle extends VerticleBase implements Supervision.Supe
   }
 
   /**
-   * What blocks in starting: the container registry, the event sink, the status topic's producer
-   * (returned, for the reporter that wraps it on the event loop).
+   * What blocks in starting, but for the status topic's producer: the container registry, the event
+   * sink, the key the status records are signed with (returned).
    */
-  private Producer<String, byte[]> startClients(NodeMetrics metrics) {
+  private NodeKey startClients(NodeMetrics metrics) {
     if (podReader == null) {
       LOG.info("Node agent {} runs without container awareness", config.nodeName());
       containers = ContainerRegistry.withoutPods();
@@ -164,9 +156,65 @@ public final class NodeVerticle extends VerticleBase implements Supervision.Supe
             config.nodeName(),
             config.topics().events(),
             config.eventQueueBytes(),
+            config.eventForm(),
             metrics.kafkaSend(),
             supervision);
-    return StatusReporter.createProducer(config.kafka(), config.nodeName());
+    return statusKey();
+  }
+
+  /**
+   * The key this agent signs its status records with: the one in its key directory, trusted by a
+   * controller that reads the same directory ({@code gadgetflow up}), or a new one to register.
+   */
+  private NodeKey statusKey() {
+    if (config.keyDirectory() != null) {
+      return NodeKeyFiles.loadOrCreate(config.keyDirectory(), config.nodeName());
+    }
+    if (config.serviceAccountTokenFile() == null) {
+      LOG.warn(
+          "Node agent {} has neither a key directory nor a service account token to register its"
+              + " status key with: the controller will refuse its status records",
+          config.nodeName());
+    }
+    return NodeKey.generate(config.nodeName());
+  }
+
+  /** Registers the key before any status record is signed with it. */
+  private Future<NodeKey> register(NodeKey key) {
+    if (config.serviceAccountTokenFile() == null) {
+      return Future.succeededFuture(key);
+    }
+    return NodeRegistrar.start(
+            vertx,
+            config.kafka(),
+            config.topics().nodes(),
+            key,
+            config.serviceAccountTokenFile(),
+            clock)
+        .map(
+            started -> {
+              registrar = started;
+              return key;
+            });
+  }
+
+  /** The reporter, on the event loop (it sends on this context), and the trace supervisor. */
+  private void startSupervisor(
+      NodeKey key, Producer<String, byte[]> statusProducer, NodeMetrics metrics) {
+    reporter =
+        StatusReporter.around(
+            vertx, statusProducer, config.topics().status(), key, metrics.statusSendFailures());
+    supervisor =
+        new TraceSupervisor(
+            new TraceSettings(
+                config.nodeName(), config.ringBufferBytes(), config.fileOutputDirectory()),
+            loader,
+            gadgetLoaders,
+            sink,
+            reporter,
+            containers,
+            clock,
+            metrics);
   }
 
   /** Creates the control topic's consumer and starts its thread: blocks. */
@@ -201,6 +249,7 @@ public final class NodeVerticle extends VerticleBase implements Supervision.Supe
                       return null;
                     }))
         .eventually(reporter::close)
+        .eventually(() -> registrar == null ? Future.succeededFuture() : registrar.close())
         .eventually(gadgetLoaders::close)
         .eventually(
             () -> {

@@ -3,6 +3,7 @@ package io.gadgetflow.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gadgetflow.node.kafka.EventForm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -57,5 +58,16 @@ class NodeConfigTest {
     assertThatThrownBy(
             () -> NodeConfig.fromEnvironment(Map.of("GADGETFLOW_EVENT_QUEUE_CAPACITY", "100"), "h"))
         .hasMessageContaining("GADGETFLOW_EVENT_QUEUE_BYTES");
+  }
+
+  @Test
+  void writesOneRecordPerEventUnlessToldToBatch() {
+    assertThat(NodeConfig.fromEnvironment(Map.of(), "h").eventForm()).isEqualTo(EventForm.RECORD);
+    assertThat(
+            NodeConfig.fromEnvironment(Map.of("GADGETFLOW_EVENT_FORM", "batch"), "h").eventForm())
+        .isEqualTo(EventForm.BATCH);
+    assertThatThrownBy(
+            () -> NodeConfig.fromEnvironment(Map.of("GADGETFLOW_EVENT_FORM", "batches"), "h"))
+        .hasMessage("GADGETFLOW_EVENT_FORM must be record or batch, not \"batches\"");
   }
 }

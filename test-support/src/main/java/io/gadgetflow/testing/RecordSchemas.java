@@ -49,6 +49,7 @@ public final class RecordSchemas {
           "snapshot-process-collector.json",
           "output-seccomp.json",
           "node-report.json",
+          "node-registration.json",
           "control-record.json");
   private static final SchemaRepository REPOSITORY = load();
 

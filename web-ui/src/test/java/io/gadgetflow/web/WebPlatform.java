@@ -3,6 +3,7 @@ package io.gadgetflow.web;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.controller.ControllerConfig;
 import io.gadgetflow.controller.ControllerVerticle;
+import io.gadgetflow.controller.identity.NodeTrust;
 import io.gadgetflow.controller.leader.LeaderElection;
 import io.gadgetflow.controller.reconcile.TracePolicy;
 import io.gadgetflow.kafka.KafkaSecurity;
@@ -10,8 +11,10 @@ import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.NodeVerticle;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubernetesCluster;
+import io.gadgetflow.testing.NodeKeyDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -51,6 +54,7 @@ final class WebPlatform implements AutoCloseable {
 
   /** The controller, watching this platform's namespace only, and this machine's node agent. */
   WebPlatform withControllerAndNodeAgent() {
+    Path nodeKeys = NodeKeyDirectory.temporary();
     ControllerConfig controller =
         new ControllerConfig(
             kafka.bootstrapServers(),
@@ -66,7 +70,8 @@ final class WebPlatform implements AutoCloseable {
             new LeaderElection.Timing(
                 Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)),
             KafkaSecurity.PLAINTEXT,
-            TracePolicy.NO_TENANTS);
+            TracePolicy.NO_TENANTS,
+            NodeTrust.directory(nodeKeys));
     await(
         vertx.deployVerticle(
             new ControllerVerticle(controller, cluster.client(), Clock.systemUTC())));
@@ -74,6 +79,7 @@ final class WebPlatform implements AutoCloseable {
         vertx.deployVerticle(
             new NodeVerticle(
                 NodeConfig.defaults(node, kafka.bootstrapServers())
+                    .withKeyDirectory(nodeKeys)
                     .withTopics(topics)
                     .withReportInterval(Duration.ofMillis(500)),
                 Clock.systemUTC())));

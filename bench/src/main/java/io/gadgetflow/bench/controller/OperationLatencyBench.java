@@ -15,12 +15,15 @@ import io.gadgetflow.bench.shared.LocalKafkaAndKube;
 import io.gadgetflow.bench.shared.TraceRequests;
 import io.gadgetflow.controller.ControllerConfig;
 import io.gadgetflow.controller.ControllerVerticle;
+import io.gadgetflow.controller.identity.NodeTrust;
 import io.gadgetflow.kafka.KafkaSecurity;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.NodeVerticle;
 import io.vertx.core.Vertx;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,10 +55,13 @@ public final class OperationLatencyBench {
     try (LocalKafkaAndKube platform = LocalKafkaAndKube.start()) {
       KubernetesClient client = platform.client();
       Vertx vertx = Vertx.vertx();
+      Path nodeKeys = Files.createTempDirectory("bench-node-keys");
       ControllerConfig controller =
           ControllerConfig.fromEnvironment(Map.of(), "bench-controller")
-              .withKafka(platform.bootstrapServers(), KafkaSecurity.PLAINTEXT);
-      NodeConfig node = NodeConfig.defaults(NODE, platform.bootstrapServers());
+              .withKafka(platform.bootstrapServers(), KafkaSecurity.PLAINTEXT)
+              .withNodeTrust(NodeTrust.directory(nodeKeys));
+      NodeConfig node =
+          NodeConfig.defaults(NODE, platform.bootstrapServers()).withKeyDirectory(nodeKeys);
       try {
         vertx
             .deployVerticle(new ControllerVerticle(controller, client, Clock.systemUTC()))

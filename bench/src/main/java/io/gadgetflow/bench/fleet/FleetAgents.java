@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,11 @@ final class FleetAgents implements AutoCloseable {
 
   /** Deploys the agents of {@code nodes} and returns once each follows the control topic. */
   static FleetAgents deploy(
-      Vertx vertx, List<String> nodes, String bootstrapServers, SyntheticEvents events)
+      Vertx vertx,
+      List<String> nodes,
+      String bootstrapServers,
+      SyntheticEvents events,
+      Path nodeKeys)
       throws Exception {
     int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
     long heapBefore = heapUsedAfterGc();
@@ -39,7 +44,7 @@ final class FleetAgents implements AutoCloseable {
       deploying.add(
           vertx.deployVerticle(
               new NodeVerticle(
-                  NodeConfig.defaults(node, bootstrapServers),
+                  NodeConfig.defaults(node, bootstrapServers).withKeyDirectory(nodeKeys),
                   null,
                   Clock.systemUTC(),
                   new SimpleMeterRegistry(),

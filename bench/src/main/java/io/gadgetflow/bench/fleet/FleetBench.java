@@ -144,7 +144,10 @@ public final class FleetBench {
               Map.of(
                   "GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                   "KUBECONFIG", kube.kubeconfig().toString(),
-                  "GADGETFLOW_METRICS_PORT", "0"),
+                  "GADGETFLOW_METRICS_PORT", "0",
+                  // The agents' keys, as gadgetflow up trusts them: no registrations here.
+                  "GADGETFLOW_TRUSTED_NODE_KEYS", nodeKeys().toString(),
+                  "GADGETFLOW_NODE_SERVICE_ACCOUNT", "none"),
               data.resolve("controller.log"),
               (line, micros) -> {
                 if (line.equals(FleetController.READY)) {
@@ -155,6 +158,11 @@ public final class FleetBench {
         throw new IllegalStateException("the controller did not start; see controller.log");
       }
       return controller;
+    }
+
+    /** Where the agents keep their status keys, which the controller trusts. */
+    Path nodeKeys() {
+      return data.resolve("node-keys");
     }
 
     /** Exactly the Node objects of {@code nodes}: kubectl gadget -A runs on these. */

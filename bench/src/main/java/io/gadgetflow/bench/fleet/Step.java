@@ -136,7 +136,8 @@ final class Step {
     List<String> names = FleetBench.Fleet.nodeNames(nodes);
     fleet.nodeObjects(names);
     try (FleetAgents agents =
-            FleetAgents.deploy(vertx, names, fleet.kafka().bootstrapServers(), events);
+            FleetAgents.deploy(
+                vertx, names, fleet.kafka().bootstrapServers(), events, fleet.nodeKeys());
         Downstream downstream =
             new Downstream(
                 fleet.clients(), fleet.topics().events(), "fleet-downstream-" + nodes, 3)) {

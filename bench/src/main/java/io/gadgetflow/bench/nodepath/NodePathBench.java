@@ -148,7 +148,9 @@ public final class NodePathBench {
       implements AutoCloseable {
     static Sink around(Producer<byte[], byte[]> producer, NodeConfig config) {
       return new Sink(
-          EventSink.around(producer, config.topics().events(), config.eventQueueBytes()), producer);
+          EventSink.around(
+              producer, config.topics().events(), config.eventQueueBytes(), config.eventForm()),
+          producer);
     }
 
     @Override

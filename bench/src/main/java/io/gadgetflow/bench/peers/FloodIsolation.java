@@ -53,6 +53,7 @@ final class FloodIsolation {
                 node,
                 config.topics().events(),
                 config.eventQueueBytes(),
+                config.eventForm(),
                 null,
                 new Supervision())) {
       SharedGadget gadget =

@@ -45,12 +45,19 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Arguments: SECONDS per step (10), RATES (50000,100000,200000,400000), WORKLOADS
  * (open,exec,flood,contract), TRACERS (gadgetflow,libbpf-tools,bpftrace). Environment: STORM (the
  * generator, built by run.sh), AGENT_JAR (cli/target/gadgetflow.jar), AGENT_JVM_OPTIONS (the
- * DaemonSet's JDK_JAVA_OPTIONS, read from k8s/install/07-node.yaml), GADGETFLOW_ENV (more
- * GADGETFLOW_* settings for the agent, as NAME=VALUE separated by spaces: none by default).
+ * DaemonSet's JDK_JAVA_OPTIONS, read from k8s/install/07-node.yaml, as is its MALLOC_ARENA_MAX,
+ * which the agent gets too), GADGETFLOW_ENV (more GADGETFLOW_* settings for the agent, as
+ * NAME=VALUE separated by spaces: none by default).
  */
 public final class PeersBench {
   private static final String NODE = "peers-bench";
   private static final Path DAEMONSET = Path.of("k8s/install/07-node.yaml");
+
+  /**
+   * Variables of the DaemonSet's agent container, besides JDK_JAVA_OPTIONS, that the agent gets.
+   */
+  private static final List<String> DAEMONSET_NATIVE_SETTINGS = List.of("MALLOC_ARENA_MAX");
+
   private static final long TICKS_PER_SECOND = 100;
   private static final Pattern LOST = Pattern.compile("[Ll]ost (\\d+) (?:events|samples)");
   private static final byte[] WARNING = "\"type\":\"warn\"".getBytes(UTF_8);
@@ -289,9 +296,16 @@ public final class PeersBench {
             .redirectErrorStream(true)
             .redirectOutput(work.resolve("agent.log").toFile());
     Map<String, String> env = builder.environment();
-    env.put(
-        "JDK_JAVA_OPTIONS",
-        System.getenv().getOrDefault("AGENT_JVM_OPTIONS", daemonSetJvmOptions()));
+    String jvmOptions = daemonSetValue("JDK_JAVA_OPTIONS");
+    check(jvmOptions != null, "no JDK_JAVA_OPTIONS in " + DAEMONSET);
+    env.put("JDK_JAVA_OPTIONS", System.getenv().getOrDefault("AGENT_JVM_OPTIONS", jvmOptions));
+    // glibc's, read by the JVM's own allocations: the DaemonSet bounds its arenas.
+    for (String name : DAEMONSET_NATIVE_SETTINGS) {
+      String value = daemonSetValue(name);
+      if (value != null) {
+        env.put(name, value);
+      }
+    }
     env.put("GADGETFLOW_NODE_NAME", NODE);
     env.put("GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
     env.put("GADGETFLOW_CONTAINER_AWARENESS", "false");
@@ -302,21 +316,30 @@ public final class PeersBench {
         env.put(nameValue[0], nameValue[1]);
       }
     }
-    say("agent: %s, JDK_JAVA_OPTIONS=%s, log %s", command, env.get("JDK_JAVA_OPTIONS"), work);
+    say(
+        "agent: %s, JDK_JAVA_OPTIONS=%s, MALLOC_ARENA_MAX=%s, GADGETFLOW_ENV=%s, log %s",
+        command,
+        env.get("JDK_JAVA_OPTIONS"),
+        env.get("MALLOC_ARENA_MAX"),
+        System.getenv().getOrDefault("GADGETFLOW_ENV", ""),
+        work);
     return builder.start();
   }
 
-  /** The value k8s/install/07-node.yaml gives the agent's JDK_JAVA_OPTIONS. */
-  private static String daemonSetJvmOptions() throws IOException {
+  /**
+   * The value k8s/install/07-node.yaml gives the agent's environment variable {@code name}, or null
+   * when it gives none.
+   */
+  private static String daemonSetValue(String name) throws IOException {
     List<String> manifest = Files.readAllLines(DAEMONSET);
     for (int i = 0; i + 1 < manifest.size(); i++) {
-      if (manifest.get(i).strip().equals("- name: JDK_JAVA_OPTIONS")) {
+      if (manifest.get(i).strip().equals("- name: " + name)) {
         String value = manifest.get(i + 1).strip();
-        check(value.startsWith("value: \""), "no value for JDK_JAVA_OPTIONS in " + DAEMONSET);
+        check(value.startsWith("value: \""), "no value for " + name + " in " + DAEMONSET);
         return value.substring("value: \"".length(), value.length() - 1);
       }
     }
-    throw new IllegalStateException("no JDK_JAVA_OPTIONS in " + DAEMONSET);
+    return null;
   }
 
   /** Small storms until the agent's trace delivers: it has started and the JIT has begun. */
@@ -606,19 +629,33 @@ public final class PeersBench {
       long lastMine = System.nanoTime();
       while (mine < storm.offered() && System.nanoTime() - lastMine < QUIET_FOR.toNanos()) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-          byte[] value = record.value();
-          if (indexOf(value, WARNING) >= 0) {
-            lost += sumLost(new String(value, UTF_8));
-          } else {
-            all++;
-            if (indexOf(value, pidField) >= 0 && indexOf(value, markerBytes) >= 0) {
-              mine++;
-              lastMine = System.nanoTime();
+          // A batch record (GADGETFLOW_EVENT_FORM=batch) holds one event a line.
+          for (byte[] value : lines(record.value())) {
+            if (indexOf(value, WARNING) >= 0) {
+              lost += sumLost(new String(value, UTF_8));
+            } else {
+              all++;
+              if (indexOf(value, pidField) >= 0 && indexOf(value, markerBytes) >= 0) {
+                mine++;
+                lastMine = System.nanoTime();
+              }
             }
           }
         }
       }
       return new Counted(mine, all, lost);
+    }
+
+    private static List<byte[]> lines(byte[] value) {
+      List<byte[]> lines = new ArrayList<>();
+      int start = 0;
+      for (int i = 0; i <= value.length; i++) {
+        if (i == value.length || value[i] == '\n') {
+          lines.add(Arrays.copyOfRange(value, start, i));
+          start = i + 1;
+        }
+      }
+      return lines;
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

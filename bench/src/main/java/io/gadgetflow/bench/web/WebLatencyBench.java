@@ -11,6 +11,7 @@ import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.bench.shared.LocalKafkaAndKube;
 import io.gadgetflow.controller.ControllerConfig;
 import io.gadgetflow.controller.ControllerVerticle;
+import io.gadgetflow.controller.identity.NodeTrust;
 import io.gadgetflow.kafka.KafkaSecurity;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.NodeVerticle;
@@ -23,6 +24,8 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -98,14 +101,17 @@ public final class WebLatencyBench {
         step.finish().print();
       }
 
+      Path nodeKeys = Files.createTempDirectory("bench-node-keys");
       ControllerConfig controller =
           ControllerConfig.fromEnvironment(Map.of(), "bench-controller")
-              .withKafka(platform.bootstrapServers(), KafkaSecurity.PLAINTEXT);
+              .withKafka(platform.bootstrapServers(), KafkaSecurity.PLAINTEXT)
+              .withNodeTrust(NodeTrust.directory(nodeKeys));
       await(vertx.deployVerticle(new ControllerVerticle(controller, client, Clock.systemUTC())));
       await(
           vertx.deployVerticle(
               new NodeVerticle(
-                  NodeConfig.defaults(node, platform.bootstrapServers()), Clock.systemUTC())));
+                  NodeConfig.defaults(node, platform.bootstrapServers()).withKeyDirectory(nodeKeys),
+                  Clock.systemUTC())));
       create(client, "exec", node, true);
       client
           .resources(Trace.class)

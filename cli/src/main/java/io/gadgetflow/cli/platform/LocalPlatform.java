@@ -11,6 +11,7 @@ import io.gadgetflow.cli.monitoring.RoleHealth;
 import io.gadgetflow.cli.monitoring.RoleSupervision;
 import io.gadgetflow.controller.ControllerConfig;
 import io.gadgetflow.controller.ControllerVerticle;
+import io.gadgetflow.controller.identity.NodeTrust;
 import io.gadgetflow.kafka.KafkaClients;
 import io.gadgetflow.kafka.KafkaSecurity;
 import io.gadgetflow.local.kafka.ContractTopics;
@@ -242,12 +243,17 @@ public final class LocalPlatform implements AutoCloseable {
     monitoringUrl = monitoring.url();
     MeterRegistry registry = monitoring.registry();
     progress.accept("starting the controller and the node agent for node " + options.nodeName());
+    // The one node agent's status key, made by the agent in the owner-only data directory and
+    // trusted from there: no registration, no service account token on one machine.
+    Path nodeKeys = options.dataDir().resolve("node-keys");
     ControllerConfig controller =
         ControllerConfig.fromEnvironment(System.getenv(), options.nodeName())
-            .withKafka(kafkaBootstrapServers, kafkaSecurity.apply(KafkaRole.CONTROLLER));
+            .withKafka(kafkaBootstrapServers, kafkaSecurity.apply(KafkaRole.CONTROLLER))
+            .withNodeTrust(NodeTrust.directory(nodeKeys));
     NodeConfig node =
         NodeConfig.fromEnvironment(System.getenv(), options.nodeName())
-            .withKafka(kafkaBootstrapServers, kafkaSecurity.apply(KafkaRole.NODE));
+            .withKafka(kafkaBootstrapServers, kafkaSecurity.apply(KafkaRole.NODE))
+            .withKeyDirectory(nodeKeys);
     await(
         vertx.deployVerticle(
             new ControllerVerticle(controller, client, Clock.systemUTC(), registry)));

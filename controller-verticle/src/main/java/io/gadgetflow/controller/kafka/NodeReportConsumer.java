@@ -7,12 +7,15 @@ import io.gadgetflow.kafka.ContractRecords.Read;
 import io.gadgetflow.kafka.KafkaClients;
 import io.gadgetflow.kafka.RecordFault;
 import io.gadgetflow.kafka.SkippedRecords;
+import io.gadgetflow.kafka.identity.StatusSignature;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -58,14 +61,21 @@ public final class NodeReportConsumer {
         skipped);
   }
 
-  public Future<Void> subscribe(Consumer<NodeReport> handler) {
+  /**
+   * A report as read, with what its node's signature needs: the value's bytes and the signature
+   * headers (null when either is missing).
+   */
+  public record ReceivedReport(NodeReport report, byte[] value, StatusSignature signature) {}
+
+  public Future<Void> subscribe(Consumer<ReceivedReport> handler) {
     consumer.handler(
         record -> {
           String where = SkippedRecords.where(record.topic(), record.partition(), record.offset());
           switch (ContractRecords.nodeReport(record.key(), record.value())) {
             case Read.Valid<NodeReport>(NodeReport report) -> {
               try {
-                handler.accept(report);
+                handler.accept(
+                    new ReceivedReport(report, record.value(), signature(record.record())));
               } catch (RuntimeException e) {
                 LOG.debug("Handling the report at {} failed", where, e);
                 skipped.skip(where, RecordFault.UNHANDLED, e.toString());
@@ -78,6 +88,16 @@ public final class NodeReportConsumer {
     consumer.exceptionHandler(
         e -> LOG.warn("Reading {} failed, the consumer goes on: {}", topic, e.toString()));
     return consumer.subscribe(topic);
+  }
+
+  private static StatusSignature signature(ConsumerRecord<String, byte[]> record) {
+    return StatusSignature.fromHeaders(
+        value(record.headers().lastHeader(StatusSignature.KEY_ID_HEADER)),
+        value(record.headers().lastHeader(StatusSignature.MAC_HEADER)));
+  }
+
+  private static byte[] value(Header header) {
+    return header == null ? null : header.value();
   }
 
   public Future<Void> unsubscribe() {

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * the controller handed over (the one recorded on the Trace, or one still awaited from that node),
  * or, with an older operation's id, carries the counters of a Trace that node runs: then only the
  * counters are taken. Anything else is refused, counted ({@code onRefused} with the reason) and
- * logged, never applied: any holder of a node's Kafka credentials can write any report, and this is
- * what keeps one node from rewriting another's Traces (docs/security.md).
+ * logged, never applied. The report reaches this handler only once the node it names is known to
+ * have signed it ({@code NodeReportVerifier}): the node name is then the writer's, and this is what
+ * keeps one node from rewriting another's Traces (docs/security.md).
  */
 public final class NodeReportHandler {
   private static final Logger LOG = LoggerFactory.getLogger(NodeReportHandler.class);
@@ -111,6 +112,21 @@ public final class NodeReportHandler {
                                     SeccompProfileWriter.KIND,
                                     trace.get().getSpec().getOutput(),
                                     written.cause().getMessage()))));
+  }
+
+  /**
+   * Counts and logs a report that its node did not sign ({@code NodeReportVerifier}), untouched:
+   * the node it names cannot be believed.
+   */
+  public void refuseUnverified(NodeReport report, String reason) {
+    onRefused.accept(reason);
+    LOG.warn(
+        "{}",
+        TraceLog.action("report-refused")
+            .field("reason", reason)
+            .field("traceUid", report.traceUid())
+            .field("claimedNode", report.node())
+            .field("operationId", report.operationId()));
   }
 
   private Future<Void> refuse(Trace trace, NodeReport report, String reason) {

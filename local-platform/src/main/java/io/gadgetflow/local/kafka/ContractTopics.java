@@ -9,8 +9,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 
 /**
- * The Kafka contract's three topics (DESIGN.md section 3) as a broker should hold them. The choices
- * of partitions, retention and compaction are explained in docs/kafka.md.
+ * The Kafka contract's topics (DESIGN.md section 3) as a broker should hold them. The choices of
+ * partitions, retention and compaction are explained in docs/kafka.md.
  *
  * @param names topic names
  * @param controlPartitions partitions of the compacted control topic
@@ -99,6 +99,16 @@ public record ContractTopics(
                     Long.toString(EVENTS_RETENTION_BYTES_PER_PARTITION),
                     TopicConfig.SEGMENT_BYTES_CONFIG,
                     Integer.toString(EVENTS_SEGMENT_BYTES),
+                    TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                    minInSync)),
+        // The last registration of each node is all the controller needs.
+        new NewTopic(names.nodes(), 1, replicationFactor)
+            .configs(
+                Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_COMPACT,
+                    TopicConfig.SEGMENT_MS_CONFIG,
+                    millis(CONTROL_SEGMENT_ROLL),
                     TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
                     minInSync)));
   }

@@ -31,12 +31,15 @@ final class RoleAcls {
         acls.add(topic(principal, topics.control(), AclOperation.READ));
         acls.add(topic(principal, topics.status(), AclOperation.WRITE));
         acls.add(topic(principal, topics.events(), AclOperation.WRITE));
+        // Its key registration, which no other role may read: it carries a secret and a token.
+        acls.add(topic(principal, topics.nodes(), AclOperation.WRITE));
       }
       case CONTROLLER -> {
         // It writes operations and reads back what it handed over (HandedOverOperations).
         acls.add(topic(principal, topics.control(), AclOperation.WRITE));
         acls.add(topic(principal, topics.control(), AclOperation.READ));
         acls.add(topic(principal, topics.status(), AclOperation.READ));
+        acls.add(topic(principal, topics.nodes(), AclOperation.READ));
         acls.add(
             new AclBinding(
                 new ResourcePattern(

@@ -23,6 +23,14 @@ class ContractTopicsTest {
   }
 
   @Test
+  void registrationTopicIsCompactedSoItKeepsEachNodesLatestKey() {
+    NewTopic nodes = byName(ContractTopics.DEFAULTS.newTopics()).get("gadget.nodes");
+
+    assertThat(nodes.configs()).containsEntry("cleanup.policy", "compact");
+    assertThat(nodes.numPartitions()).isEqualTo(1);
+  }
+
+  @Test
   void statusAndEventsExpireByTimeAndEventsAlsoBySize() {
     Map<String, NewTopic> topics = byName(ContractTopics.DEFAULTS.newTopics());
 
@@ -41,11 +49,12 @@ class ContractTopicsTest {
   void namesAndPartitionsAreConfigurable() {
     ContractTopics topics =
         new ContractTopics(TopicNames.DEFAULTS, 2, 4, 8)
-            .withNames(new TopicNames("a.control", "a.status", "a.events"));
+            .withNames(new TopicNames("a.control", "a.status", "a.events", "a.nodes"));
 
     assertThat(topics.newTopics())
         .extracting(NewTopic::name, NewTopic::numPartitions)
-        .containsExactly(tuple("a.control", 2), tuple("a.status", 4), tuple("a.events", 8));
+        .containsExactly(
+            tuple("a.control", 2), tuple("a.status", 4), tuple("a.events", 8), tuple("a.nodes", 1));
   }
 
   @Test

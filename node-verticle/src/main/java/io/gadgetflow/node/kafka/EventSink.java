@@ -38,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * lingers longer than that anyway) instead of being woken for each: on a busy node, a wake-up per
  * event would cost a reader and the sender more than the event itself. Only an idle sender is
  * woken, by the first event after a pause.
+ *
+ * <p>In the {@link EventForm#BATCH batch form}, the sender writes each run of one trace's events in
+ * what it took (up to {@link #MAX_BATCH_EVENTS} events, {@link #MAX_BATCH_BYTES} of JSON) as one
+ * record, one JSON object a line: Kafka's producer then does its work per record (the record and
+ * its headers written into the batch, a callback) once for many events. Warnings about lost events
+ * and events that come alone still go as records of their own.
  */
 public final class EventSink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventSink.class);
@@ -45,6 +51,18 @@ public final class EventSink implements AutoCloseable {
   private static final long BUSY_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
   private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * The most events of a batch record: 64 made Kafka's producer work per event a fourteenth of one
+   * record per event in bench/peers' contract workload, and more would gain little.
+   */
+  static final int MAX_BATCH_EVENTS = 64;
+
+  /**
+   * The most JSON of a batch record: far below Kafka's default request and record limits (1 MiB)
+   * and the readers' limits, whatever the events' sizes.
+   */
+  static final int MAX_BATCH_BYTES = 128 * 1024;
 
   /**
    * The producer's buffer: 32 of its 256 KiB batches, which at 500,000 events/s (a batch closed by
@@ -76,6 +94,7 @@ public final class EventSink implements AutoCloseable {
   private final Timer sendLatency;
   private final Queue<QueuedEvent> queue = new ConcurrentLinkedQueue<>();
   private final long capacityBytes;
+  private final EventForm form;
 
   /** Added to by the readers for each event they queue, taken from by the sender per batch. */
   private final AtomicLong queuedBytes = new AtomicLong();
@@ -91,10 +110,12 @@ public final class EventSink implements AutoCloseable {
       Producer<byte[], byte[]> producer,
       String topic,
       long capacityBytes,
+      EventForm form,
       Timer sendLatency,
       Supervision supervision) {
     this.producer = producer;
     this.topic = topic;
+    this.form = form;
     this.sendLatency = sendLatency;
     this.capacityBytes = capacityBytes;
     this.supervision = supervision;
@@ -106,6 +127,7 @@ public final class EventSink implements AutoCloseable {
    * @param topic the events topic
    * @param queueBytes the most bytes of events waiting for Kafka (their JSON and {@link
    *     #EVENT_OVERHEAD_BYTES} each); more are refused, to be counted as lost
+   * @param form one record per event, or batch records
    * @param sendLatency measures the first event of each batch the sender takes, from the send to
    *     Kafka's acknowledgement: every event when they are few, some thousand a second at most when
    *     they are many; null measures nothing
@@ -117,6 +139,7 @@ public final class EventSink implements AutoCloseable {
       String nodeName,
       String topic,
       long queueBytes,
+      EventForm form,
       Timer sendLatency,
       Supervision supervision) {
     return new EventSink(
@@ -124,6 +147,7 @@ public final class EventSink implements AutoCloseable {
             producerConfig(kafka, nodeName), new ByteArraySerializer(), new ByteArraySerializer()),
         topic,
         queueBytes,
+        form,
         sendLatency,
         supervision);
   }
@@ -134,8 +158,9 @@ public final class EventSink implements AutoCloseable {
    * producer of their own, one that acknowledges every record at once or Kafka's with changed
    * settings, and read that producer's metrics.
    */
-  public static EventSink around(Producer<byte[], byte[]> producer, String topic, long queueBytes) {
-    return new EventSink(producer, topic, queueBytes, null, new Supervision());
+  public static EventSink around(
+      Producer<byte[], byte[]> producer, String topic, long queueBytes, EventForm form) {
+    return new EventSink(producer, topic, queueBytes, form, null, new Supervision());
   }
 
   /**
@@ -203,9 +228,17 @@ public final class EventSink implements AutoCloseable {
     try {
       while ((!closing || !queue.isEmpty()) && !Thread.currentThread().isInterrupted()) {
         int taken = takeBatch(batch);
-        for (int i = 0; i < batch.size(); i++) {
-          QueuedEvent event = batch.get(i);
-          send(event, i == 0 && sendLatency != null ? timed(event.outcome()) : event.outcome());
+        for (int i = 0; i < batch.size(); ) {
+          int end = form == EventForm.BATCH ? endOfRun(batch, i) : i + 1;
+          QueuedEvent first = batch.get(i);
+          Callback outcome = end - i == 1 ? first.outcome() : first.stream().batchOutcome(end - i);
+          outcome = i == 0 && sendLatency != null ? timed(outcome) : outcome;
+          if (end - i == 1) {
+            send(first, outcome);
+          } else {
+            sendBatch(batch.subList(i, end), outcome);
+          }
+          i = end;
         }
         batch.clear();
         if (taken == SEND_BATCH) {
@@ -254,6 +287,32 @@ public final class EventSink implements AutoCloseable {
   }
 
   /**
+   * Where the batch record that starts with {@code batch[start]} ends: after the events that follow
+   * it of the same trace with the next ids (no loss warning between), up to {@link
+   * #MAX_BATCH_EVENTS} events and {@link #MAX_BATCH_BYTES} of JSON. A loss warning goes alone.
+   */
+  private static int endOfRun(List<QueuedEvent> batch, int start) {
+    QueuedEvent first = batch.get(start);
+    if (first.outcome() != first.stream()) {
+      return start + 1;
+    }
+    long bytes = first.json().length;
+    int end = start + 1;
+    while (end < batch.size() && end - start < MAX_BATCH_EVENTS) {
+      QueuedEvent next = batch.get(end);
+      bytes += 1 + next.json().length;
+      if (next.stream() != first.stream()
+          || next.outcome() != next.stream()
+          || next.id() != first.id() + (end - start)
+          || bytes > MAX_BATCH_BYTES) {
+        break;
+      }
+      end++;
+    }
+    return end;
+  }
+
+  /**
    * Sleeps until an offer or {@link #close()} wakes it, or a while has passed. Whichever of the
    * flag and the queue the other side writes last, one of them sees the other's write: either the
    * queue is found non-empty here, or the offer finds the flag set and unparks.
@@ -287,6 +346,38 @@ public final class EventSink implements AutoCloseable {
           outcome);
     } catch (KafkaException e) {
       // Refused before it was queued (e.g. too large): the same as a failed send.
+      outcome.onCompletion(null, e);
+    }
+  }
+
+  /** One record of several events of one trace, one JSON object a line (docs/events.md). */
+  private void sendBatch(List<QueuedEvent> events, Callback outcome) {
+    QueuedEvent first = events.getFirst();
+    int bytes = events.size() - 1;
+    for (QueuedEvent event : events) {
+      bytes += event.json().length;
+    }
+    byte[] value = new byte[bytes];
+    int at = 0;
+    for (QueuedEvent event : events) {
+      if (at > 0) {
+        value[at++] = '\n';
+      }
+      System.arraycopy(event.json(), 0, value, at, event.json().length);
+      at += event.json().length;
+    }
+    EventStream stream = first.stream();
+    try {
+      producer.send(
+          new ProducerRecord<>(
+              topic,
+              null,
+              first.epochNanos() / 1_000_000,
+              stream.key(),
+              value,
+              stream.batchHeaders(first.id(), first.epochNanos(), events.size())),
+          outcome);
+    } catch (KafkaException e) {
       outcome.onCompletion(null, e);
     }
   }

@@ -30,6 +30,9 @@ public final class EventStream implements Callback {
       new RecordHeader(CloudEventHeaders.SPEC_VERSION, bytes(CloudEventHeaders.SPEC_VERSION_VALUE));
   private static final Header CONTENT_TYPE =
       new RecordHeader(CloudEventHeaders.CONTENT_TYPE, bytes(CloudEventHeaders.JSON_CONTENT_TYPE));
+  private static final Header BATCH_CONTENT_TYPE =
+      new RecordHeader(
+          CloudEventHeaders.CONTENT_TYPE, bytes(CloudEventHeaders.NDJSON_CONTENT_TYPE));
 
   private final String traceUid;
   private final byte[] key;
@@ -40,6 +43,8 @@ public final class EventStream implements Callback {
   private final ChangingHeader id = new ChangingHeader(CloudEventHeaders.ID);
   private final ChangingHeader time = new ChangingHeader(CloudEventHeaders.TIME);
   private final Headers headers;
+  private final ChangingHeader eventCount = new ChangingHeader(CloudEventHeaders.EVENT_COUNT);
+  private final Headers batchHeaders;
   private final LongAdder delivered = new LongAdder();
   private final LongAdder failed = new LongAdder();
   private final Callback lossWarnings = (metadata, exception) -> answered();
@@ -68,6 +73,14 @@ public final class EventStream implements Callback {
     this.headers =
         new RecordHeaders(
             new Header[] {SPEC_VERSION, id, source, type, time, subject, CONTENT_TYPE});
+    Header batchType =
+        new RecordHeader(
+            CloudEventHeaders.TYPE, bytes(CloudEventHeaders.batchTypeOf(trace.gadget())));
+    this.batchHeaders =
+        new RecordHeaders(
+            new Header[] {
+              SPEC_VERSION, id, source, batchType, time, subject, BATCH_CONTENT_TYPE, eventCount
+            });
   }
 
   public String traceUid() {
@@ -102,6 +115,26 @@ public final class EventStream implements Callback {
     return headers;
   }
 
+  /**
+   * The headers of a batch record of {@code events} events whose first has id {@code firstId} and
+   * time {@code epochNanos} (the others' ids follow it), valid until the next call of this or
+   * {@link #headers}: {@code ce_id} and {@code ce_time} are the first event's, {@code ce_type} ends
+   * in {@code .batch}, {@code content-type} is NDJSON, {@code gadgetflow_events} the count.
+   */
+  public Headers batchHeaders(long firstId, long epochNanos, int events) {
+    headers(firstId, epochNanos);
+    this.eventCount.value = bytes(Integer.toString(events));
+    return batchHeaders;
+  }
+
+  /** Where Kafka's answer to a batch record of {@code events} of this trace's events goes. */
+  Callback batchOutcome(int events) {
+    return (metadata, exception) -> {
+      (exception == null ? delivered : failed).add(events);
+      answered(events);
+    };
+  }
+
   /** Where the outcome of warnings about lost events goes: they are not the trace's events. */
   Callback lossWarnings() {
     return lossWarnings;
@@ -134,7 +167,11 @@ public final class EventStream implements Callback {
 
   /** A record the sink took and then refused, or whose outcome Kafka told. */
   void answered() {
-    if (unanswered.decrementAndGet() == 0 && ended) {
+    answered(1);
+  }
+
+  private void answered(int records) {
+    if (unanswered.addAndGet(-records) == 0 && ended) {
       lastAnswered.complete(null);
     }
   }

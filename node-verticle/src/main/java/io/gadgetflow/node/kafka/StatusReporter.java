@@ -3,10 +3,13 @@ package io.gadgetflow.node.kafka;
 import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.kafka.NodeReport;
 import io.gadgetflow.kafka.KafkaClients;
+import io.gadgetflow.kafka.identity.NodeKey;
+import io.gadgetflow.kafka.identity.StatusSignature;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.util.Properties;
@@ -18,8 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends this node's answers and counter updates to the status topic. While the topic takes none (a
- * broker away), every failed report is counted in {@code
+ * Sends this node's answers and counter updates to the status topic, each signed with the node's
+ * key ({@link StatusSignature}): the controller applies only what the Trace's own node signed.
+ * While the topic takes none (a broker away), every failed report is counted in {@code
  * gadgetflow_node_status_send_failures_total}, and the log says so once per outage: when the first
  * report fails, and when one is sent again, with how many were not. Runs on the agent's context.
  */
@@ -28,15 +32,15 @@ public final class StatusReporter {
 
   private final KafkaProducer<String, byte[]> producer;
   private final String topic;
-  private final String node;
+  private final NodeKey key;
   private final Counter failures;
   private long failedInOutage;
 
   StatusReporter(
-      KafkaProducer<String, byte[]> producer, String topic, String node, Counter failures) {
+      KafkaProducer<String, byte[]> producer, String topic, NodeKey key, Counter failures) {
     this.producer = producer;
     this.topic = topic;
-    this.node = node;
+    this.key = key;
     this.failures = failures;
     // Each failure is the failed future of its report, handled there; without this handler the
     // producer would also log every one of them as unhandled.
@@ -54,15 +58,18 @@ public final class StatusReporter {
 
   /** A reporter that sends through {@code producer} on the calling context. */
   public static StatusReporter around(
-      Vertx vertx, Producer<String, byte[]> producer, String topic, String node, Counter failures) {
-    return new StatusReporter(KafkaProducer.create(vertx, producer), topic, node, failures);
+      Vertx vertx, Producer<String, byte[]> producer, String topic, NodeKey key, Counter failures) {
+    return new StatusReporter(KafkaProducer.create(vertx, producer), topic, key, failures);
   }
 
   public Future<Void> report(NodeReport report) {
-    return producer
-        .send(KafkaProducerRecord.create(topic, report.traceUid(), Json.encode(report)))
-        .<Void>mapEmpty()
-        .onComplete(this::noteOutcome);
+    byte[] value = Json.encode(report);
+    StatusSignature signature = StatusSignature.of(key, value);
+    KafkaProducerRecord<String, byte[]> record =
+        KafkaProducerRecord.create(topic, report.traceUid(), value)
+            .addHeader(StatusSignature.KEY_ID_HEADER, Buffer.buffer(signature.keyIdHeader()))
+            .addHeader(StatusSignature.MAC_HEADER, Buffer.buffer(signature.mac()));
+    return producer.send(record).<Void>mapEmpty().onComplete(this::noteOutcome);
   }
 
   /** Counts a failed report; logs the first of an outage and the first report sent after it. */
@@ -73,14 +80,14 @@ public final class StatusReporter {
         LOG.warn(
             "Node {}: the status topic {} takes no reports ({}); the controller misses them"
                 + " until one is sent again, and the next failures are only counted",
-            node,
+            key.node(),
             topic,
             sent.cause().toString());
       }
     } else if (failedInOutage > 0) {
       LOG.info(
           "Node {}: the status topic {} takes reports again; {} could not be sent",
-          node,
+          key.node(),
           topic,
           failedInOutage);
       failedInOutage = 0;

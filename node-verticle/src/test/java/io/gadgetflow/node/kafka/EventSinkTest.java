@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gadgetflow.api.health.Supervision;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
@@ -12,6 +13,7 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +32,7 @@ class EventSinkTest {
   private final StalledProducer producer = new StalledProducer();
 
   private final EventSink sink =
-      EventSink.around(producer, "gadget.events", ROOM_FOR_TEN_KILOBYTE_EVENTS);
+      EventSink.around(producer, "gadget.events", ROOM_FOR_TEN_KILOBYTE_EVENTS, EventForm.RECORD);
 
   @AfterEach
   void release() {
@@ -53,7 +55,13 @@ class EventSinkTest {
     closed.close();
 
     try (EventSink dying =
-        new EventSink(closed, "gadget.events", ROOM_FOR_TEN_KILOBYTE_EVENTS, null, supervision)) {
+        new EventSink(
+            closed,
+            "gadget.events",
+            ROOM_FOR_TEN_KILOBYTE_EVENTS,
+            EventForm.RECORD,
+            null,
+            supervision)) {
       assertThat(dying.offer(stream, 1, "{}".getBytes(UTF_8))).isTrue();
 
       Supervision.Failure failure = told.get(30, TimeUnit.SECONDS);
@@ -104,6 +112,59 @@ class EventSinkTest {
     assertThat(acceptedOf(stream, 5, 1000)).isEqualTo(5);
   }
 
+  /**
+   * In the batch form, what the sender takes of one trace's events goes as records of up to 64
+   * events, one JSON object a line, whose headers name the first event and the count; an event
+   * alone and a loss warning go as records of their own, and Kafka's answer to a batch counts for
+   * each of its events.
+   */
+  @Test
+  void theBatchFormSendsRunsOfOneTracesEventsAsOneRecord() throws Exception {
+    StalledProducer batchProducer = new StalledProducer();
+    try (EventSink batching =
+        EventSink.around(batchProducer, "gadget.events", 1 << 20, EventForm.BATCH)) {
+      assertThat(batching.offer(stream, 0, json(0))).isTrue();
+      assertThat(batchProducer.sending.await(10, TimeUnit.SECONDS)).isTrue();
+      for (int i = 1; i <= 100; i++) {
+        assertThat(batching.offer(stream, i * 1_000_000L, json(i))).isTrue();
+      }
+      assertThat(batching.offerLossWarning(stream, 101_000_000L, json(101))).isTrue();
+      assertThat(batching.offer(otherTrace, 0, json(0))).isTrue();
+      batchProducer.release.countDown();
+
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (stream.delivered() + otherTrace.delivered() < 102 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      List<ProducerRecord<byte[], byte[]>> sent = batchProducer.history();
+      assertThat(sent)
+          .extracting(record -> new String(record.value(), UTF_8).split("\n").length)
+          .containsExactly(1, 64, 36, 1, 1);
+      assertThat(new String(sent.get(2).value(), UTF_8))
+          .startsWith("{\"n\":65}\n{\"n\":66}\n")
+          .endsWith("{\"n\":100}");
+      assertThat(header(sent.get(2), "ce_type")).isEqualTo("io.gadgetflow.execsnoop.batch");
+      assertThat(header(sent.get(2), "content-type")).isEqualTo("application/x-ndjson");
+      assertThat(header(sent.get(2), "gadgetflow_events")).isEqualTo("36");
+      assertThat(header(sent.get(2), "ce_id")).endsWith(":65");
+      assertThat(header(sent.get(2), "ce_time")).isEqualTo("1970-01-01T00:00:00.065Z");
+      assertThat(sent.get(2).timestamp()).isEqualTo(65);
+      assertThat(header(sent.get(3), "ce_type")).isEqualTo("io.gadgetflow.execsnoop");
+      assertThat(header(sent.get(3), "content-type")).isEqualTo("application/json");
+      assertThat(stream.delivered()).isEqualTo(101);
+      assertThat(otherTrace.delivered()).isEqualTo(1);
+      assertThat(stream.allAnswered().toCompletableFuture().get(10, TimeUnit.SECONDS)).isNull();
+    }
+  }
+
+  private static byte[] json(int n) {
+    return ("{\"n\":" + n + "}").getBytes(UTF_8);
+  }
+
+  private static String header(ProducerRecord<byte[], byte[]> record, String key) {
+    return new String(record.headers().lastHeader(key).value(), UTF_8);
+  }
+
   private void stallTheSender() throws InterruptedException {
     assertThat(sink.offer(stream, 0, new byte[1])).isTrue();
     assertThat(producer.sending.await(10, TimeUnit.SECONDS)).isTrue();
@@ -136,7 +197,19 @@ class EventSinkTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      return super.send(record, callback);
+      // The sink's header values change with the next record, as Kafka's producer has written
+      // them into its batch by then: history keeps the values they had.
+      RecordHeaders headers = new RecordHeaders();
+      record.headers().forEach(header -> headers.add(header.key(), header.value().clone()));
+      return super.send(
+          new ProducerRecord<>(
+              record.topic(),
+              record.partition(),
+              record.timestamp(),
+              record.key(),
+              record.value(),
+              headers),
+          callback);
     }
   }
 }

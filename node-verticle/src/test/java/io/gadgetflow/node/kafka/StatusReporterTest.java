@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gadgetflow.api.kafka.EventCounters;
 import io.gadgetflow.api.kafka.NodeReport;
 import io.gadgetflow.api.trace.TraceState;
+import io.gadgetflow.kafka.identity.NodeKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
@@ -45,7 +46,9 @@ class StatusReporterTest {
     StatusReporter reporter =
         context
             .executeBlocking(
-                () -> StatusReporter.around(vertx, producer, "gadget.status", "node-1", failures))
+                () ->
+                    StatusReporter.around(
+                        vertx, producer, "gadget.status", NodeKey.generate("node-1"), failures))
             .toCompletionStage()
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);

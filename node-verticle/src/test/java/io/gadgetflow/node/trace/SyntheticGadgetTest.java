@@ -27,7 +27,9 @@ class SyntheticGadgetTest {
 
   @Test
   void emittedEventsTakeTheAgentsPathToEveryJoinedTrace() {
-    EventSink sink = EventSink.around(producer, config.topics().events(), config.eventQueueBytes());
+    EventSink sink =
+        EventSink.around(
+            producer, config.topics().events(), config.eventQueueBytes(), config.eventForm());
     SyntheticGadget gadget = new SyntheticGadget("execsnoop", sink, "node-1");
     TraceSession first = gadget.join(trace("uid-1"), Optional.empty());
     TraceSession second = gadget.join(trace("uid-2"), Optional.empty());
@@ -56,7 +58,8 @@ class SyntheticGadgetTest {
     MockProducer<byte[], byte[]> unanswering =
         new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
     try (EventSink sink =
-        EventSink.around(unanswering, config.topics().events(), config.eventQueueBytes())) {
+        EventSink.around(
+            unanswering, config.topics().events(), config.eventQueueBytes(), config.eventForm())) {
       SyntheticGadget gadget = new SyntheticGadget("execsnoop", sink, "node-1");
       TraceSession session = gadget.join(trace("uid-1"), Optional.empty());
       gadget.emit(1_000_000_000L, "{\"comm\":\"a\"}".getBytes(UTF_8));
@@ -83,7 +86,8 @@ class SyntheticGadgetTest {
   @Test
   void aTraceWithoutEventsOnTheirWayIsAnsweredAtOnce() {
     try (EventSink sink =
-        EventSink.around(producer, config.topics().events(), config.eventQueueBytes())) {
+        EventSink.around(
+            producer, config.topics().events(), config.eventQueueBytes(), config.eventForm())) {
       TraceSession session =
           new SyntheticGadget("execsnoop", sink, "node-1").join(trace("uid-1"), Optional.empty());
       session.close();
@@ -95,7 +99,8 @@ class SyntheticGadgetTest {
   @Test
   void aClosedGadgetSaysSo() {
     try (EventSink sink =
-        EventSink.around(producer, config.topics().events(), config.eventQueueBytes())) {
+        EventSink.around(
+            producer, config.topics().events(), config.eventQueueBytes(), config.eventForm())) {
       SyntheticGadget gadget = new SyntheticGadget("execsnoop", sink, "node-1");
       assertThat(gadget.isClosed()).isFalse();
       gadget.close();

@@ -128,9 +128,10 @@ public final class EventReplay {
         }
         // The live feed counted the bad ones as they came; history is served without them.
         if (Arrays.equals(record.key(), key)
-            && ContractRecords.event(traceUid, record.value(), FeedRecords.MAX_EVENT_BYTES)
-                instanceof Read.Valid<String>(String json)) {
-          events.add(json);
+            && ContractRecords.events(
+                    traceUid, record.value(), record.headers(), FeedRecords.MAX_EVENT_BYTES)
+                instanceof Read.Valid<List<String>>(List<String> jsons)) {
+          events.addAll(jsons);
         }
       }
     }

@@ -47,15 +47,20 @@ final class FeedRecords {
   }
 
   /**
-   * The record as a live event, unless it is not one: no trace uid, not one JSON object (pasted
-   * unparsed into a frame, it would make a browser's whole batch unreadable), or larger than any
-   * event a node agent writes.
+   * The record's events (one, or a batch record's several: docs/events.md) as live events, unless
+   * it holds none: no trace uid, an event that is not one JSON object (pasted unparsed into a
+   * frame, it would make a browser's whole batch unreadable), or one larger than any event a node
+   * agent writes. A batch record's events share its offset.
    */
   void toLiveEvent(ConsumerRecord<String, byte[]> record, List<LiveEvent> out) {
-    switch (ContractRecords.event(record.key(), record.value(), MAX_EVENT_BYTES)) {
-      case Read.Valid<String>(String json) ->
+    switch (ContractRecords.events(
+        record.key(), record.value(), record.headers(), MAX_EVENT_BYTES)) {
+      case Read.Valid<List<String>>(List<String> jsons) -> {
+        for (String json : jsons) {
           out.add(new LiveEvent(record.key(), record.partition(), record.offset(), json));
-      case Read.Skipped<String>(RecordFault fault, String detail) ->
+        }
+      }
+      case Read.Skipped<List<String>>(RecordFault fault, String detail) ->
           skippedEvents.skip(where(record), fault, detail);
     }
   }
