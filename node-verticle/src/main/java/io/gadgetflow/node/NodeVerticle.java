@@ -23,6 +23,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
+import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,6 +109,39 @@ public final class NodeVerticle extends VerticleBase implements Supervision.Supe
       return Future.failedFuture(unsupported);
     }
     LOG.info("Node agent {} starting on {} with {}", config.nodeName(), architecture, config);
+    gadgetLoaders = vertx.createSharedWorkerExecutor("gadgetflow-gadget-loader", GADGET_LOADERS);
+    NodeMetrics metrics = new NodeMetrics(registry);
+    // Kafka clients, the key and the first scan of the node's processes block for seconds on a
+    // busy node: on a worker, with the event loop free meanwhile.
+    return vertx
+        .executeBlocking(() -> startClients(metrics))
+        .compose(this::register)
+        .compose(
+            key ->
+                vertx
+                    .executeBlocking(
+                        () -> StatusReporter.createProducer(config.kafka(), key.node()))
+                    .map(
+                        statusProducer -> {
+                          startSupervisor(key, statusProducer, metrics);
+                          return null;
+                        }))
+        .compose(v -> vertx.executeBlocking(this::startControlReader))
+        .compose(
+            reader -> {
+              controlReader = reader;
+              reportTimer =
+                  vertx.setPeriodic(
+                      config.reportInterval().toMillis(), id -> supervisor.reportCounters());
+              return reader.positioned();
+            });
+  }
+
+  /**
+   * What blocks in starting, but for the status topic's producer: the container registry, the event
+   * sink, the key the status records are signed with (returned).
+   */
+  private NodeKey startClients(NodeMetrics metrics) {
     if (podReader == null) {
       LOG.info("Node agent {} runs without container awareness", config.nodeName());
       containers = ContainerRegistry.withoutPods();
@@ -116,8 +150,6 @@ public final class NodeVerticle extends VerticleBase implements Supervision.Supe
           ContainerRegistry.start(ProcessScanner.ofThisMachine(), config.containerGracePeriod());
       nodePods = NodePods.start(podReader, config.nodeName(), containers);
     }
-    gadgetLoaders = vertx.createSharedWorkerExecutor("gadgetflow-gadget-loader", GADGET_LOADERS);
-    NodeMetrics metrics = new NodeMetrics(registry);
     sink =
         EventSink.create(
             config.kafka(),
@@ -127,15 +159,7 @@ public final class NodeVerticle extends VerticleBase implements Supervision.Supe
             config.eventForm(),
             metrics.kafkaSend(),
             supervision);
-    return vertx
-        .executeBlocking(this::statusKey)
-        .compose(this::register)
-        .map(
-            key -> {
-              startReading(key, metrics);
-              return null;
-            })
-        .compose(v -> controlReader.positioned());
+    return statusKey();
   }
 
   /**
@@ -174,8 +198,12 @@ public final class NodeVerticle extends VerticleBase implements Supervision.Supe
             });
   }
 
-  private void startReading(NodeKey key, NodeMetrics metrics) {
-    reporter = StatusReporter.create(vertx, config.kafka(), config.topics().status(), key);
+  /** The reporter, on the event loop (it sends on this context), and the trace supervisor. */
+  private void startSupervisor(
+      NodeKey key, Producer<String, byte[]> statusProducer, NodeMetrics metrics) {
+    reporter =
+        StatusReporter.around(
+            vertx, statusProducer, config.topics().status(), key, metrics.statusSendFailures());
     supervisor =
         new TraceSupervisor(
             new TraceSettings(
@@ -187,19 +215,20 @@ public final class NodeVerticle extends VerticleBase implements Supervision.Supe
             containers,
             clock,
             metrics);
+  }
+
+  /** Creates the control topic's consumer and starts its thread: blocks. */
+  private ControlReader startControlReader() {
     SkippedRecords skippedControl = new SkippedRecords("node-control", LOG::warn);
     skippedControl.bindTo(registry);
-    controlReader =
-        ControlReader.start(
-            config.kafka(),
-            config.topics().control(),
-            config.nodeName(),
-            context,
-            supervisor,
-            skippedControl,
-            supervision);
-    reportTimer =
-        vertx.setPeriodic(config.reportInterval().toMillis(), id -> supervisor.reportCounters());
+    return ControlReader.start(
+        config.kafka(),
+        config.topics().control(),
+        config.nodeName(),
+        context,
+        supervisor,
+        skippedControl,
+        supervision);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.gadgetflow.node.metrics;
 
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,6 +26,8 @@ import java.util.function.ToLongFunction;
  *       gadget's ring buffer was since the previous scrape, 0 to 1
  *   <li>{@code gadgetflow_node_kafka_send_seconds}: from handing an event to the producer to
  *       Kafka's acknowledgement, for the first event of each batch the sender takes
+ *   <li>{@code gadgetflow_node_status_send_failures_total}: answers and counter reports the status
+ *       topic did not take (a broker away); the controller misses them until a later one is sent
  * </ul>
  */
 public final class NodeMetrics {
@@ -43,6 +46,7 @@ public final class NodeMetrics {
 
   private final MeterRegistry registry;
   private final Timer kafkaSend;
+  private final Counter statusSendFailures;
   private final Map<String, EventCounters> stoppedByGadget = new HashMap<>();
   private final Map<Metered, Running> running = new IdentityHashMap<>();
 
@@ -64,10 +68,18 @@ public final class NodeMetrics {
             .description("Time from handing an event to the Kafka producer to its acknowledgement")
             .serviceLevelObjectives(SEND_BUCKETS)
             .register(registry);
+    this.statusSendFailures =
+        Counter.builder("gadgetflow.node.status.send.failures")
+            .description("Answers and counter reports the status topic did not take")
+            .register(registry);
   }
 
   public Timer kafkaSend() {
     return kafkaSend;
+  }
+
+  public Counter statusSendFailures() {
+    return statusSendFailures;
   }
 
   /** Starts counting a gadget that now runs for a trace. */

@@ -1,4 +1,4 @@
-package io.gadgetflow.bench.faults;
+package io.gadgetflow.faults;
 
 import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.gadget.GadgetParameters;
@@ -20,19 +20,29 @@ import java.util.concurrent.locks.LockSupport;
  * trace sessions, event sink and Kafka producer), so that a reader of the events topic can tell
  * which arrived, which twice and which never.
  */
-final class NumberedEvents implements GadgetLoader, AutoCloseable {
+public final class NumberedEvents implements GadgetLoader, AutoCloseable {
   private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final double ratePerSecond;
   private final String node;
   private final List<SyntheticGadget> gadgets = new CopyOnWriteArrayList<>();
+  private final long firstSequence;
   private final AtomicLong emitted = new AtomicLong();
   private final Thread pacer;
   private volatile boolean emitting = true;
 
-  NumberedEvents(double ratePerSecond, String node) {
+  public NumberedEvents(double ratePerSecond, String node) {
+    this(ratePerSecond, node, 0);
+  }
+
+  /**
+   * @param firstSequence the number of the first event: a restarted agent's events are numbered
+   *     apart from those of the agent before it
+   */
+  public NumberedEvents(double ratePerSecond, String node, long firstSequence) {
     this.ratePerSecond = ratePerSecond;
     this.node = node;
+    this.firstSequence = firstSequence;
     this.pacer = Thread.ofPlatform().name("faults-numbered-events").start(this::pace);
   }
 
@@ -50,13 +60,13 @@ final class NumberedEvents implements GadgetLoader, AutoCloseable {
     return gadget;
   }
 
-  /** Events handed to the gadgets so far: each number once. */
-  long emitted() {
+  /** Events handed to the gadgets so far, each number once, from the first sequence on. */
+  public long emitted() {
     return emitted.get();
   }
 
   /** Emits no more events. */
-  void stop() {
+  public void stop() {
     emitting = false;
   }
 
@@ -81,7 +91,7 @@ final class NumberedEvents implements GadgetLoader, AutoCloseable {
   }
 
   private void emitOne() {
-    long sequence = emitted.get();
+    long sequence = firstSequence + emitted.get();
     long epochNanos = System.currentTimeMillis() * 1_000_000L;
     byte[] json =
         ("{\"timestamp\":%d,\"type\":\"normal\",\"seq\":%d,\"node\":\"%s\"}"

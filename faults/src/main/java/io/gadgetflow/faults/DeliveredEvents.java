@@ -1,4 +1,4 @@
-package io.gadgetflow.bench.faults;
+package io.gadgetflow.faults;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,20 +20,24 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * of the {@link NumberedEvents} arrived, which more than once, and when the first event made after
  * a moment arrived.
  */
-final class DeliveredEvents implements AutoCloseable {
+public final class DeliveredEvents implements AutoCloseable {
   private static final Pattern SEQUENCE = Pattern.compile("\"seq\":(\\d+)");
   private static final Pattern TIMESTAMP = Pattern.compile("\"timestamp\":(\\d+)");
+
+  /** The start of the warning a restarted agent's resumed trace begins with. */
+  private static final String RESUMED_WARNING = "\"node agent restarted:";
 
   private final String traceUid;
   private final KafkaConsumer<String, byte[]> consumer;
   private final Thread reader;
   private final BitSet seen = new BitSet();
   private long duplicates;
+  private long resumedWarnings;
   private long recoveredAtMillis = -1;
   private long madeAfterMillis = Long.MAX_VALUE;
   private volatile boolean closing;
 
-  DeliveredEvents(String bootstrapServers, String topic, String traceUid) {
+  public DeliveredEvents(String bootstrapServers, String topic, String traceUid) {
     this.traceUid = traceUid;
     this.consumer =
         new KafkaConsumer<>(
@@ -54,17 +58,17 @@ final class DeliveredEvents implements AutoCloseable {
   }
 
   /** From now on, notes when the first event made after {@code epochMillis} arrives. */
-  synchronized void awaitRecoveryAfter(long epochMillis) {
+  public synchronized void awaitRecoveryAfter(long epochMillis) {
     madeAfterMillis = epochMillis;
     recoveredAtMillis = -1;
   }
 
   /** When the first event made after the moment given arrived, or -1 while none did. */
-  synchronized long recoveredAtMillis() {
+  public synchronized long recoveredAtMillis() {
     return recoveredAtMillis;
   }
 
-  synchronized long delivered() {
+  public synchronized long delivered() {
     return seen.cardinality();
   }
 
@@ -72,11 +76,11 @@ final class DeliveredEvents implements AutoCloseable {
    * The number of the first event that arrived: those before it were made before the trace joined
    * the gadget, for no trace, and count as neither produced nor lost.
    */
-  synchronized long first() {
+  public synchronized long first() {
     return Math.max(0, seen.nextSetBit(0));
   }
 
-  synchronized long duplicates() {
+  public synchronized long duplicates() {
     return duplicates;
   }
 
@@ -97,7 +101,25 @@ final class DeliveredEvents implements AutoCloseable {
     }
   }
 
+  /** The warnings that a restarted agent runs the trace again, each a gap said. */
+  public synchronized long resumedWarnings() {
+    return resumedWarnings;
+  }
+
+  /** The number of the first event from {@code from} on that arrived, or {@code from}. */
+  public synchronized long firstFrom(int from) {
+    return Math.max(from, seen.nextSetBit(from));
+  }
+
+  /** The numbered events that arrived in {@code [from, to)}. */
+  public synchronized long deliveredBetween(int from, int to) {
+    return seen.get(from, to).cardinality();
+  }
+
   private synchronized void note(String json) {
+    if (json.contains(RESUMED_WARNING)) {
+      resumedWarnings++;
+    }
     Matcher sequence = SEQUENCE.matcher(json);
     if (!sequence.find()) {
       return;

@@ -1,0 +1,43 @@
+package io.gadgetflow.faults;
+
+import io.gadgetflow.node.NodeConfig;
+import io.vertx.core.Vertx;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node agent whose gadgets emit {@link NumberedEvents}, as a program of its own, so that a fault
+ * can kill it with SIGKILL ({@link AgentProcess}). Prints {@code ready} once the agent runs; a line
+ * {@code stop} on its standard input stops the events, and it prints {@code emitted N}.
+ *
+ * <pre>
+ *   NumberedAgent BOOTSTRAP NODE RATE FIRST_SEQUENCE
+ * </pre>
+ */
+public final class NumberedAgent {
+  private NumberedAgent() {}
+
+  public static void main(String[] args) throws Exception {
+    String bootstrap = args[0];
+    String node = args[1];
+    double rate = Double.parseDouble(args[2]);
+    long firstSequence = Long.parseLong(args[3]);
+    Vertx vertx = Vertx.vertx();
+    NumberedEvents events = new NumberedEvents(rate, node, firstSequence);
+    FaultSteps.deployAgent(vertx, NodeConfig.defaults(node, bootstrap), events);
+    System.out.println("ready");
+    BufferedReader commands =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String command;
+    while ((command = commands.readLine()) != null) {
+      if (command.equals("stop")) {
+        events.stop();
+        System.out.println("emitted " + events.emitted());
+      }
+    }
+    events.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+  }
+}
