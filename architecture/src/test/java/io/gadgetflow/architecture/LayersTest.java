@@ -90,6 +90,8 @@ class LayersTest {
           .definedBy(API + ".config..")
           .layer("health")
           .definedBy(API + ".health..")
+          .layer("kube")
+          .definedBy(API + ".kube..")
           .whereLayer("log")
           .mayOnlyAccessLayers("kafka", "trace", "json")
           .whereLayer("event")
@@ -105,6 +107,8 @@ class LayersTest {
           .whereLayer("config")
           .mayNotAccessAnyLayer()
           .whereLayer("health")
+          .mayNotAccessAnyLayer()
+          .whereLayer("kube")
           .mayNotAccessAnyLayer();
 
   /**
@@ -136,7 +140,7 @@ class LayersTest {
   /**
    * The top package composes; {@code reconcile} drives Traces with {@code status}, which writes
    * what nodes answer; below both the adapters to Kubernetes and Kafka, the resources gadgets ask
-   * for and the leader election, none of which knows another.
+   * for, the leader election and the nodes' status keys, none of which knows another.
    */
   @ArchTest
   static final ArchRule CONTROLLER_LAYERS =
@@ -156,6 +160,8 @@ class LayersTest {
           .definedBy(CONTROLLER + ".output..")
           .layer("leader")
           .definedBy(CONTROLLER + ".leader..")
+          .layer("identity")
+          .definedBy(CONTROLLER + ".identity..")
           .whereLayer("controller")
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("reconcile")
@@ -169,6 +175,8 @@ class LayersTest {
           .whereLayer("output")
           .mayNotAccessAnyLayer()
           .whereLayer("leader")
+          .mayNotAccessAnyLayer()
+          .whereLayer("identity")
           .mayNotAccessAnyLayer();
 
   /**

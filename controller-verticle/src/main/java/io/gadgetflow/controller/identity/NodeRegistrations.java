@@ -1,10 +1,10 @@
 package io.gadgetflow.controller.identity;
 
-import io.fabric8.kubernetes.api.model.authentication.TokenReview;
-import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.api.model.authentication.UserInfo;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gadgetflow.api.kafka.NodeRegistration;
+import io.gadgetflow.api.kube.AudienceTokenReview;
+import io.gadgetflow.api.kube.AudienceTokenReview.Outcome;
 import io.gadgetflow.api.log.TraceLog;
 import io.gadgetflow.kafka.ContractRecords;
 import io.gadgetflow.kafka.ContractRecords.Read;
@@ -158,28 +158,15 @@ public final class NodeRegistrations implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       return new Refusal("bad-key", e.getMessage());
     }
-    TokenReview review =
-        client
-            .authentication()
-            .v1()
-            .tokenReviews()
-            .create(
-                new TokenReviewBuilder()
-                    .withNewSpec()
-                    .withToken(registration.token())
-                    .withAudiences(trust.tokenAudience())
-                    .endSpec()
-                    .build());
-    if (review.getStatus() == null || !Boolean.TRUE.equals(review.getStatus().getAuthenticated())) {
+    Outcome outcome =
+        AudienceTokenReview.review(client, registration.token(), trust.tokenAudience());
+    if (!(outcome instanceof Outcome.Accepted(UserInfo user))) {
       return new Refusal(
           "token-invalid",
-          review.getStatus() == null ? "no status" : review.getStatus().getError());
+          outcome instanceof Outcome.NotAuthenticated(String error) && error != null
+              ? error
+              : "not authenticated for audience " + trust.tokenAudience());
     }
-    List<String> audiences = review.getStatus().getAudiences();
-    if (audiences == null || !audiences.contains(trust.tokenAudience())) {
-      return new Refusal("token-invalid", "not minted for audience " + trust.tokenAudience());
-    }
-    UserInfo user = review.getStatus().getUser();
     if (!trust.nodeServiceAccount().equals(user.getUsername())) {
       return new Refusal("not-node-agent", "the token is " + user.getUsername() + "'s");
     }

@@ -1,10 +1,10 @@
 package io.gadgetflow.web.access;
 
 import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview;
-import io.fabric8.kubernetes.api.model.authentication.TokenReview;
-import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.api.model.authentication.UserInfo;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gadgetflow.api.kube.AudienceTokenReview;
+import io.gadgetflow.api.kube.AudienceTokenReview.Outcome;
 import io.gadgetflow.web.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
@@ -110,36 +110,21 @@ public final class Authenticator {
   }
 
   private Caller review(String token) {
-    TokenReview review =
-        client
-            .authentication()
-            .v1()
-            .tokenReviews()
-            .create(
-                new TokenReviewBuilder()
-                    .withNewSpec()
-                    .withToken(token)
-                    .withAudiences(audience)
-                    .endSpec()
-                    .build());
-    if (review.getStatus() == null || !Boolean.TRUE.equals(review.getStatus().getAuthenticated())) {
-      String why = review.getStatus() == null ? null : review.getStatus().getError();
-      throw ApiException.unauthenticated(
-          "Invalid token: the Kubernetes API server did not accept it for audience \"%s\"%s"
-              .formatted(audience, why == null || why.isBlank() ? "" : " (" + why + ")"));
-    }
-    // An authenticator that knows no audiences answers without them: its tokens are not ours.
-    List<String> audiences = review.getStatus().getAudiences();
-    if (audiences == null || !audiences.contains(audience)) {
-      throw ApiException.unauthenticated(
-          "Invalid token: it was not minted for audience \"%s\" (kubectl create token NAME"
-                  .formatted(audience)
-              + " --audience "
-              + audience
-              + ")");
-    }
-    UserInfo user = review.getStatus().getUser();
-    return new Caller(user.getUsername(), user.getUid(), user.getGroups(), user.getExtra(), false);
+    return switch (AudienceTokenReview.review(client, token, audience)) {
+      case Outcome.Accepted(UserInfo user) ->
+          new Caller(user.getUsername(), user.getUid(), user.getGroups(), user.getExtra(), false);
+      case Outcome.NotAuthenticated(String error) ->
+          throw ApiException.unauthenticated(
+              "Invalid token: the Kubernetes API server did not accept it for audience \"%s\"%s"
+                  .formatted(audience, error == null ? "" : " (" + error + ")"));
+      case Outcome.OtherAudience() ->
+          throw ApiException.unauthenticated(
+              "Invalid token: it was not minted for audience \"%s\" (kubectl create token NAME"
+                      .formatted(audience)
+                  + " --audience "
+                  + audience
+                  + ")");
+    };
   }
 
   private static Caller kubeconfigIdentity(KubernetesClient client) {
