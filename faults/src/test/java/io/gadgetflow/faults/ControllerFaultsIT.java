@@ -21,6 +21,7 @@ import io.gadgetflow.testing.WithKafka;
 import io.gadgetflow.testing.WithKubernetes;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,9 +167,15 @@ class ControllerFaultsIT {
         takeover.toMillis(),
         operationsRecovered.toMillis());
 
+    // The last renewal read may be a renewal period old; fabric8 waits its retry period with a
+    // jitter of up to 1.2 times it between attempts.
     assertThat(takeover)
-        .as("the standby acts within the Lease duration and the retry period it tries in")
-        .isLessThanOrEqualTo(LEASE.leaseDuration().plus(LEASE.retryPeriod()).plusSeconds(1));
+        .as("the standby acts within the Lease duration and the periods it renews and retries in")
+        .isLessThanOrEqualTo(
+            LEASE
+                .leaseDuration()
+                .plus(LEASE.retryPeriod().multipliedBy(32).dividedBy(10))
+                .plusSeconds(1));
     assertEveryOperationRanOnce();
   }
 
@@ -286,6 +293,11 @@ class ControllerFaultsIT {
     assertThat(errorsSeen)
         .as("no Trace showed an error: the node answered every operation, once handed over")
         .isEmpty();
+    for (ControllerProcess replica : replicas) {
+      assertThat(logOf(replica))
+          .as("%s heard every answer within the operation timeout", replica.identity())
+          .doesNotContain("action=node-silent");
+    }
     for (String name : names()) {
       List<String> operations = published.getOrDefault(name, List.of());
       assertThat(operations)
@@ -365,10 +377,14 @@ class ControllerFaultsIT {
   }
 
   private static boolean logged(ControllerProcess replica, String text) {
+    return logOf(replica).contains(text);
+  }
+
+  private static String logOf(ControllerProcess replica) {
     try {
-      return replica.log().contains(text);
+      return replica.log();
     } catch (IOException e) {
-      return false;
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -46,8 +46,8 @@ final class ControllerProcess implements AutoCloseable {
                     "-jar",
                     JAR.toString(),
                     "controller"))
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     builder.environment().putAll(environment);
     builder.environment().put("GADGETFLOW_IDENTITY", identity);
     builder.environment().put("GADGETFLOW_METRICS_PORT", "0");
