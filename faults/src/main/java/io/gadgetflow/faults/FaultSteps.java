@@ -10,6 +10,7 @@ import io.gadgetflow.local.kafka.ContractTopics;
 import io.gadgetflow.local.kafka.KafkaCluster;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.NodeVerticle;
+import io.gadgetflow.node.trace.GadgetLoader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -58,19 +59,25 @@ final class FaultSteps {
         START_TIMEOUT);
   }
 
-  /** A node agent whose gadgets emit {@code events}, reporting its counters every second. */
-  static void deployAgent(Vertx vertx, NodeConfig config, NumberedEvents events) throws Exception {
+  /**
+   * A node agent whose gadgets {@code loader} loads (e.g. {@link NumberedEvents}), reporting its
+   * counters every second; returned once it started.
+   */
+  static NodeVerticle deployAgent(Vertx vertx, NodeConfig config, GadgetLoader loader)
+      throws Exception {
+    NodeVerticle agent =
+        new NodeVerticle(
+            config.withReportInterval(Duration.ofSeconds(1)),
+            null,
+            Clock.systemUTC(),
+            new SimpleMeterRegistry(),
+            loader);
     vertx
-        .deployVerticle(
-            new NodeVerticle(
-                config.withReportInterval(Duration.ofSeconds(1)),
-                null,
-                Clock.systemUTC(),
-                new SimpleMeterRegistry(),
-                events))
+        .deployVerticle(agent)
         .toCompletionStage()
         .toCompletableFuture()
         .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    return agent;
   }
 
   static void publishStart(

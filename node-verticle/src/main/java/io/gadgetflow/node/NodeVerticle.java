@@ -233,6 +233,9 @@ public final class NodeVerticle extends VerticleBase implements Supervision.Supe
 
   @Override
   public Future<?> stop() {
+    // Closing the Kafka clients below ends the threads that use them, the sender with an exception
+    // when Kafka is unreachable: that is the stop, not a part dying beside it.
+    supervision.stopping();
     vertx.cancelTimer(reportTimer);
     return vertx
         .executeBlocking(

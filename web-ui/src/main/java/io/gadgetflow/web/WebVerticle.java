@@ -145,6 +145,8 @@ public final class WebVerticle extends VerticleBase implements Supervision.Super
 
   @Override
   public Future<?> stop() {
+    // The live feed ends as its consumer closes: that is the stop, not a part dying beside it.
+    supervision.stopping();
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
     return closed
         .eventually(

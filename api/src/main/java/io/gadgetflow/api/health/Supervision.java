@@ -13,6 +13,12 @@ import java.util.function.Consumer;
  * /health} DOWN with the reason and exits non-zero, so that what runs the process (the DaemonSet, a
  * user's shell) starts it again. A role goes on with a dead part at its peril: the events or
  * operations that part carried would stop without a word. Safe to use from any thread.
+ *
+ * <p>Once the role began an orderly stop ({@link #stopping()}), a part that ends is no failure: a
+ * stop closes the clients the parts use (a producer closed under a sender still waiting for an
+ * unreachable broker, a consumer woken from its poll), and the part that then ends with an
+ * exception ends because the role stops, not beside it. Counting it would turn a SIGTERM, a Ctrl-C
+ * or a DaemonSet rollout into a crash (exit 70) whenever Kafka is unreachable.
  */
 public final class Supervision {
   /**
@@ -33,9 +39,21 @@ public final class Supervision {
 
   private final AtomicReference<Failure> first = new AtomicReference<>();
   private final List<Consumer<Failure>> listeners = new CopyOnWriteArrayList<>();
+  private volatile boolean stopping;
 
-  /** Reports that a part died; only the first death is told. */
+  /**
+   * Says that the role began an orderly stop: from now on no death counts. Called first thing by
+   * the role's stop, before it closes anything its parts use.
+   */
+  public void stopping() {
+    stopping = true;
+  }
+
+  /** Reports that a part died; only the first death is told, and none after {@link #stopping()}. */
   public void died(String part, Throwable cause) {
+    if (stopping) {
+      return;
+    }
     Failure failure = new Failure(part, cause);
     if (first.compareAndSet(null, failure)) {
       listeners.forEach(listener -> listener.accept(failure));

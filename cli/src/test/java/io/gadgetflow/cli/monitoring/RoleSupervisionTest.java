@@ -50,6 +50,22 @@ class RoleSupervisionTest {
   }
 
   @Test
+  void aPartThatEndsOnceTheRoleBeganStoppingIsNoFailure() {
+    health.set("node", State.UP);
+    RoleSupervision.watch("node", role, health, told::add, exits::add);
+
+    supervision.stopping();
+    supervision.died(
+        "gadgetflow-event-sender",
+        new IllegalStateException("Cannot perform operation after producer has been closed"));
+
+    assertThat(supervision.failure()).isEmpty();
+    assertThat(health.roles()).containsEntry("node", State.UP);
+    assertThat(told).isEmpty();
+    assertThat(exits).isEmpty();
+  }
+
+  @Test
   void aRoleWithoutPartsOfItsOwnIsNotWatched() {
     RoleSupervision.watch("controller", new Object(), health, told::add, exits::add);
 
