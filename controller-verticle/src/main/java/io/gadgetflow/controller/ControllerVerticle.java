@@ -1,6 +1,7 @@
 package io.gadgetflow.controller;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gadgetflow.api.health.Supervision;
 import io.gadgetflow.controller.identity.NodeRegistrations;
 import io.gadgetflow.controller.identity.NodeReportVerifier;
 import io.gadgetflow.controller.identity.TrustedNodeKeys;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * The Trace controller. Every replica campaigns for the Lease; the one holding it watches Traces,
  * hands operations to nodes through Kafka and writes node reports into Trace status.
  */
-public final class ControllerVerticle extends VerticleBase {
+public final class ControllerVerticle extends VerticleBase implements Supervision.Supervised {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerVerticle.class);
 
   /**
@@ -56,6 +57,9 @@ public final class ControllerVerticle extends VerticleBase {
   private final KubernetesClient client;
   private final Clock clock;
   private final MeterRegistry registry;
+
+  /** Told when the registrations' follower dies: new nodes' reports would never be trusted. */
+  private final Supervision supervision = new Supervision();
 
   private ControllerMetrics metrics;
   private WorkerExecutor kubernetesWorkers;
@@ -119,6 +123,7 @@ public final class ControllerVerticle extends VerticleBase {
               nodeKeys,
               metrics::registrationRefused,
               skippedRegistrations,
+              supervision,
               context);
     }
     seccompProfiles =
@@ -137,7 +142,13 @@ public final class ControllerVerticle extends VerticleBase {
   }
 
   @Override
+  public Supervision supervision() {
+    return supervision;
+  }
+
+  @Override
   public Future<?> stop() {
+    supervision.stopping();
     stopActing();
     // Giving the Lease up reads and updates it with blocking calls; seen to hang at shutdown, so
     // it runs on a worker and the stop goes on after a bound (the Lease then simply expires).

@@ -67,7 +67,7 @@ class RoleSupervisionTest {
 
   @Test
   void aRoleWithoutPartsOfItsOwnIsNotWatched() {
-    RoleSupervision.watch("controller", new Object(), health, told::add, exits::add);
+    RoleSupervision.watch("plain", new Object(), health, told::add, exits::add);
 
     assertThat(told).isEmpty();
   }

@@ -2,6 +2,7 @@ package io.gadgetflow.controller.identity;
 
 import io.fabric8.kubernetes.api.model.authentication.UserInfo;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gadgetflow.api.health.Supervision;
 import io.gadgetflow.api.kafka.NodeRegistration;
 import io.gadgetflow.api.kube.AudienceTokenReview;
 import io.gadgetflow.api.kube.AudienceTokenReview.Outcome;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,8 @@ public final class NodeRegistrations implements AutoCloseable {
 
   /** The extra field of a TokenReview that names the node a pod-bound token's pod runs on. */
   static final String NODE_NAME_EXTRA = "authentication.kubernetes.io/node-name";
+
+  private static final String THREAD_NAME = "gadgetflow-node-registrations";
 
   private final KubernetesClient client;
   private final WorkerExecutor workers;
@@ -69,7 +73,8 @@ public final class NodeRegistrations implements AutoCloseable {
 
   /**
    * Starts following {@code topic}; reviews run on {@code workers}, keys are trusted on {@code
-   * context}.
+   * context}; {@code supervision} is told when the follower dies, since no new node's reports would
+   * be trusted any more.
    */
   public static NodeRegistrations start(
       KafkaClients kafka,
@@ -81,17 +86,26 @@ public final class NodeRegistrations implements AutoCloseable {
       TrustedNodeKeys keys,
       Consumer<String> onRefused,
       SkippedRecords skipped,
+      Supervision supervision,
       Context context) {
     NodeRegistrations registrations =
         new NodeRegistrations(client, workers, trust, keys, onRefused, skipped, context);
     registrations.follower =
         TopicFollower.start(
-            "gadgetflow-node-registrations",
+            THREAD_NAME,
             kafka.groupFreeConsumer("gadgetflow-controller-registrations-" + identity),
             List.of(TopicStart.beginning(topic)),
-            records -> {
-              for (ConsumerRecord<String, byte[]> record : records) {
-                registrations.onRecord(record);
+            new TopicFollower.Listener() {
+              @Override
+              public void onRecords(ConsumerRecords<String, byte[]> records) {
+                for (ConsumerRecord<String, byte[]> record : records) {
+                  registrations.onRecord(record);
+                }
+              }
+
+              @Override
+              public void onStopped(Throwable cause) {
+                supervision.died(THREAD_NAME, cause);
               }
             });
     return registrations;
