@@ -22,8 +22,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.management.MBeanServer;
@@ -344,10 +346,18 @@ class WebApiIT {
             EventSocketClient.reading(platform.baseUrl(), events, operatorToken)) {
       socket.framesUntil(frame -> "replayed".equals(frame.getString("kind")), TIMEOUT);
       int partitions = producer.partitionsFor(platform.topics.events()).size();
+      // Another partition, and none the feed still follows for an earlier test's socket whose
+      // close the web UI has not seen yet (CI once read 175 kB here): the feed's consumer keeps
+      // metrics of the partitions it fetches.
+      Set<Integer> followed = liveFeedPartitions(platform.topics.events());
       String elsewhere = "elsewhere";
       for (int i = 0;
-          KeyPartitions.of(elsewhere, partitions) == KeyPartitions.of(uid, partitions);
+          KeyPartitions.of(elsewhere, partitions) == KeyPartitions.of(uid, partitions)
+              || followed.contains(KeyPartitions.of(elsewhere, partitions));
           i++) {
+        assertThat(i)
+            .as("a partition the feed does not follow, besides %s", followed)
+            .isLessThan(1000);
         elsewhere = "elsewhere-" + i;
       }
       double before = liveFeedBytes(platform.topics.events());
@@ -361,6 +371,20 @@ class WebApiIT {
       assertThat(EventSocketClient.events(live)).hasSize(5);
       assertThat(liveFeedBytes(platform.topics.events()) - before).isLessThan(20_000);
     }
+  }
+
+  /** The partitions of {@code topic} the web UI's live feed fetches, by its consumer's metrics. */
+  private static Set<Integer> liveFeedPartitions(String topic) throws Exception {
+    return ManagementFactory.getPlatformMBeanServer()
+        .queryNames(
+            new ObjectName(
+                "kafka.consumer:type=consumer-fetch-manager-metrics,client-id=gadgetflow-web-live,topic="
+                    + topic
+                    + ",partition=*"),
+            null)
+        .stream()
+        .map(name -> Integer.parseInt(name.getKeyProperty("partition")))
+        .collect(Collectors.toSet());
   }
 
   /** What the web UI's live feed has read of {@code topic}, by its Kafka consumer's metrics. */
