@@ -22,16 +22,11 @@ import java.nio.file.StandardOpenOption;
  * checked by name and then opened by name again.
  */
 public final class AppendOnlyFiles {
-  private static final int AT_FDCWD = -100;
   private static final int AT_EMPTY_PATH = 0x1000;
   private static final long O_WRONLY = 01;
   private static final long O_CREAT = 0100;
   private static final long O_EXCL = 0200;
   private static final long O_APPEND = 02000;
-  private static final long O_CLOEXEC = 02000000;
-  private static final long O_PATH = 010000000;
-  private static final long RESOLVE_NO_MAGICLINKS = 0x02;
-  private static final long RESOLVE_NO_SYMLINKS = 0x04;
   private static final int STATX_TYPE = 0x1;
   private static final int STATX_NLINK = 0x4;
   private static final long STATX_BYTES = 256;
@@ -41,8 +36,6 @@ public final class AppendOnlyFiles {
   private static final int S_IFREG = 0100000;
   private static final int FILE_MODE = 0640;
   private static final int ENOENT = 2;
-  private static final int EEXIST = 17;
-  private static final int ELOOP = 40;
   private static final int ATTEMPTS = 3;
 
   private AppendOnlyFiles() {}
@@ -57,14 +50,16 @@ public final class AppendOnlyFiles {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment name = arena.allocateFrom(path.toString());
       for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-        int fd = openat2(arena, name, O_PATH | O_CLOEXEC, 0);
+        int fd = openat2(arena, name, Libc.O_PATH | Libc.O_CLOEXEC, 0);
         if (fd == -ENOENT) {
-          fd = openat2(arena, name, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, FILE_MODE);
-          if (fd == -EEXIST) {
+          fd =
+              openat2(
+                  arena, name, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | Libc.O_CLOEXEC, FILE_MODE);
+          if (fd == -Libc.EEXIST) {
             continue; // made by someone else in between: inspect it like any existing file
           }
         }
-        if (fd == -ELOOP) {
+        if (fd == -Libc.ELOOP) {
           throw new IOException(path + " has a symbolic link in its path");
         }
         if (fd < 0) {
@@ -85,9 +80,9 @@ public final class AppendOnlyFiles {
 
   private static int openat2(Arena arena, MemorySegment name, long flags, long mode) {
     return Libc.openat2(
-        AT_FDCWD,
+        Libc.AT_FDCWD,
         name,
-        Libc.openHow(arena, flags, mode, RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS));
+        Libc.openHow(arena, flags, mode, Libc.RESOLVE_NO_SYMLINKS | Libc.RESOLVE_NO_MAGICLINKS));
   }
 
   private static void requireSingleLinkedRegularFile(Arena arena, int fd, Path path)

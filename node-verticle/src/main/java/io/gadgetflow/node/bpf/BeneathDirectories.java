@@ -14,16 +14,9 @@ import java.nio.file.Path;
  */
 public final class BeneathDirectories {
   private static final long O_DIRECTORY = 0200000;
-  private static final long O_CLOEXEC = 02000000;
-  private static final long O_PATH = 010000000;
-  private static final long RESOLVE_NO_MAGICLINKS = 0x02;
-  private static final long RESOLVE_NO_SYMLINKS = 0x04;
   private static final long RESOLVE_BENEATH = 0x08;
-  private static final int AT_FDCWD = -100;
   private static final int DIRECTORY_MODE = 0750;
-  private static final int EEXIST = 17;
   private static final int ENOTDIR = 20;
-  private static final int ELOOP = 40;
 
   private BeneathDirectories() {}
 
@@ -41,7 +34,11 @@ public final class BeneathDirectories {
     }
     try (Arena arena = Arena.ofConfined()) {
       int directory =
-          open(arena, AT_FDCWD, root.toString(), RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+          open(
+              arena,
+              Libc.AT_FDCWD,
+              root.toString(),
+              Libc.RESOLVE_NO_SYMLINKS | Libc.RESOLVE_NO_MAGICLINKS);
       if (directory < 0) {
         throw failure(root, -directory);
       }
@@ -57,7 +54,7 @@ public final class BeneathDirectories {
             throw new IOException(reached + " is not a plain folder name");
           }
           int made = Libc.mkdirat(directory, arena.allocateFrom(name), DIRECTORY_MODE);
-          if (made < 0 && -made != EEXIST) {
+          if (made < 0 && -made != Libc.EEXIST) {
             throw failure(reached, -made);
           }
           int next =
@@ -65,7 +62,7 @@ public final class BeneathDirectories {
                   arena,
                   directory,
                   name,
-                  RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_BENEATH);
+                  Libc.RESOLVE_NO_SYMLINKS | Libc.RESOLVE_NO_MAGICLINKS | RESOLVE_BENEATH);
           if (next < 0) {
             throw failure(reached, -next);
           }
@@ -82,12 +79,12 @@ public final class BeneathDirectories {
     return Libc.openat2(
         directory,
         arena.allocateFrom(name),
-        Libc.openHow(arena, O_PATH | O_DIRECTORY | O_CLOEXEC, 0, resolve));
+        Libc.openHow(arena, Libc.O_PATH | O_DIRECTORY | Libc.O_CLOEXEC, 0, resolve));
   }
 
   private static IOException failure(Path path, int errno) {
     return switch (errno) {
-      case ELOOP -> new IOException(path + " is a symbolic link; File output follows none");
+      case Libc.ELOOP -> new IOException(path + " is a symbolic link; File output follows none");
       case ENOTDIR -> new IOException(path + " is not a folder");
       default -> new IOException(path + ": " + Libc.strerror(errno));
     };

@@ -34,6 +34,12 @@ final class Libc {
   static final int CLOCK_BOOTTIME = 7;
   static final int O_RDONLY = 0;
   static final int O_CLOEXEC = 0x80000;
+  static final int O_PATH = 010000000;
+  static final int AT_FDCWD = -100;
+  static final long RESOLVE_NO_MAGICLINKS = 0x02;
+  static final long RESOLVE_NO_SYMLINKS = 0x04;
+  static final int EEXIST = 17;
+  static final int ELOOP = 40;
   static final int CLONE_NEWNET = 0x40000000;
   static final int AF_PACKET = 17;
   static final int SOCK_DGRAM = 2;
