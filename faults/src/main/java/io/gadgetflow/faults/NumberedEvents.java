@@ -65,9 +65,14 @@ public final class NumberedEvents implements GadgetLoader, AutoCloseable {
     return emitted.get();
   }
 
-  /** Emits no more events. */
-  public void stop() {
+  /**
+   * Emits no more events, and returns once the last one is handed over: {@link #emitted()} is final
+   * from then on (an event being emitted when the flag turned would otherwise be counted after it
+   * was read, and arrive as one more than was produced).
+   */
+  public void stop() throws InterruptedException {
     emitting = false;
+    pacer.join();
   }
 
   /** Emits the events due since the start at every tick; nothing while no gadget is loaded. */
@@ -105,7 +110,6 @@ public final class NumberedEvents implements GadgetLoader, AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    emitting = false;
-    pacer.join();
+    stop();
   }
 }
