@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -29,6 +30,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class StatusReporter {
   private static final Logger LOG = LoggerFactory.getLogger(StatusReporter.class);
+
+  /**
+   * The most the close waits for Kafka to take reports still in flight: a share of the agent's
+   * stop, which must end within its pod's termination grace period also while Kafka is away. The
+   * agent's stop sends no report of its own (a stopped agent's Traces run on as the control topic
+   * says).
+   */
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
   private final KafkaProducer<String, byte[]> producer;
   private final String topic;
@@ -94,7 +103,12 @@ public final class StatusReporter {
     }
   }
 
+  /**
+   * Closes the producer, failing what Kafka did not take within {@link #CLOSE_TIMEOUT} (each a
+   * failed report, counted). Kafka's own close would wait as long as the producer's delivery
+   * timeout (2 minutes) for a report sent while a broker is away.
+   */
   public Future<Void> close() {
-    return producer.close();
+    return producer.close(CLOSE_TIMEOUT.toMillis());
   }
 }
