@@ -63,12 +63,22 @@ class ControllerFaultsIT {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerFaultsIT.class);
   private static final String NODE = "faults-controller-node";
   private static final int TRACES = 4;
-  private static final LeaderElection.Timing LEASE = LeaderElection.Timing.DEFAULT;
+
+  /**
+   * Shorter than the default (15 s, 10 s, 2 s), for less CI time, but still longer than the status
+   * consumer's group session (NodeReportConsumer.SESSION_TIMEOUT, 10 s): under it, the replica
+   * acting next would hear no answer from the killed one's partitions until its session expired,
+   * and its operation timeouts would show nodes that answered as silent.
+   */
+  private static final LeaderElection.Timing LEASE =
+      new LeaderElection.Timing(
+          Duration.ofSeconds(12), Duration.ofSeconds(8), Duration.ofSeconds(2));
+
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
   private final KubernetesCluster cluster;
   private final KafkaBroker kafka;
-  private final List<ControllerProcess> replicas = new ArrayList<>();
+  private final List<RoleProcess> replicas = new ArrayList<>();
   private final Map<String, List<String>> annotated = new TreeMap<>();
 
   /** Every operationError a Trace showed while the test waited for its state. */
@@ -116,7 +126,16 @@ class ControllerFaultsIT {
             Map.entry("GADGETFLOW_NODE_SERVICE_ACCOUNT", "none"),
             // Whole-node Traces: the agent here knows no pods to filter by namespace.
             Map.entry("GADGETFLOW_NODE_WIDE_NAMESPACES", namespace),
-            Map.entry("GADGETFLOW_STATUS_COUNTERS_INTERVAL_SECONDS", "1"));
+            Map.entry("GADGETFLOW_STATUS_COUNTERS_INTERVAL_SECONDS", "1"),
+            Map.entry(
+                "GADGETFLOW_LEASE_DURATION_SECONDS",
+                Long.toString(LEASE.leaseDuration().toSeconds())),
+            Map.entry(
+                "GADGETFLOW_LEASE_RENEW_DEADLINE_SECONDS",
+                Long.toString(LEASE.renewDeadline().toSeconds())),
+            Map.entry(
+                "GADGETFLOW_LEASE_RETRY_PERIOD_SECONDS",
+                Long.toString(LEASE.retryPeriod().toSeconds())));
     vertx = Vertx.vertx();
     events = new NumberedEvents(100, NODE);
     FaultSteps.deployAgent(
@@ -129,7 +148,7 @@ class ControllerFaultsIT {
 
   @AfterEach
   void stop() throws Exception {
-    for (ControllerProcess replica : replicas) {
+    for (RoleProcess replica : replicas) {
       replica.close();
     }
     events.close();
@@ -143,13 +162,13 @@ class ControllerFaultsIT {
    */
   @Test
   void aStandbyTakesOverAndEveryOperationRunsOnce() throws Exception {
-    ControllerProcess first = replica("replica-a");
-    ControllerProcess second = replica("replica-b");
+    RoleProcess first = replica("replica-a");
+    RoleProcess second = replica("replica-b");
     startTraces();
     Lease held = lease().get();
-    ControllerProcess acting =
+    RoleProcess acting =
         held.getSpec().getHolderIdentity().equals(first.identity()) ? first : second;
-    ControllerProcess standby = acting == first ? second : first;
+    RoleProcess standby = acting == first ? second : first;
     await(
         "the standby saw who holds the Lease",
         () -> logged(standby, "is held by " + acting.identity()));
@@ -186,12 +205,12 @@ class ControllerFaultsIT {
    */
   @Test
   void aRestartedControllerRunsWhatWasAnnotatedMeanwhileAndNothingTwice() throws Exception {
-    ControllerProcess killed = replica("replica-1");
+    RoleProcess killed = replica("replica-1");
     startTraces();
 
     long killedAt = System.nanoTime();
     strike(killed);
-    ControllerProcess restarted = replica("replica-2");
+    RoleProcess restarted = replica("replica-2");
     Duration operationsRecovered = awaitOperationsAfterStrike(killedAt);
     assertThat(lease().get().getSpec().getHolderIdentity()).isEqualTo(restarted.identity());
     LOG.info(
@@ -201,8 +220,8 @@ class ControllerFaultsIT {
     assertEveryOperationRanOnce();
   }
 
-  private ControllerProcess replica(String identity) throws Exception {
-    ControllerProcess replica = ControllerProcess.start(identity, environment, logs);
+  private RoleProcess replica(String identity) throws Exception {
+    RoleProcess replica = RoleProcess.controller(identity, environment, logs);
     replicas.add(replica);
     return replica;
   }
@@ -239,7 +258,7 @@ class ControllerFaultsIT {
    * Stops half of the Traces, kills {@code replica} with SIGKILL at once, then stops the other
    * half; returns the Lease's last renewal before the kill.
    */
-  private ZonedDateTime strike(ControllerProcess replica) throws Exception {
+  private ZonedDateTime strike(RoleProcess replica) throws Exception {
     List<String> names = names();
     names.subList(0, TRACES / 2).forEach(name -> annotate(name, "stop"));
     ZonedDateTime lastRenewal = lease().get().getSpec().getRenewTime();
@@ -293,7 +312,7 @@ class ControllerFaultsIT {
     assertThat(errorsSeen)
         .as("no Trace showed an error: the node answered every operation, once handed over")
         .isEmpty();
-    for (ControllerProcess replica : replicas) {
+    for (RoleProcess replica : replicas) {
       assertThat(logOf(replica))
           .as("%s heard every answer within the operation timeout", replica.identity())
           .doesNotContain("action=node-silent");
@@ -376,11 +395,11 @@ class ControllerFaultsIT {
     return alive;
   }
 
-  private static boolean logged(ControllerProcess replica, String text) {
+  private static boolean logged(RoleProcess replica, String text) {
     return logOf(replica).contains(text);
   }
 
-  private static String logOf(ControllerProcess replica) {
+  private static String logOf(RoleProcess replica) {
     try {
       return replica.log();
     } catch (IOException e) {

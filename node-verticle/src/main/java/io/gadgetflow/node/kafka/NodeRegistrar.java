@@ -110,6 +110,6 @@ public final class NodeRegistrar {
   /** Stops registering; a registration Kafka did not take is dropped, the next start sends one. */
   public Future<Void> close() {
     vertx.cancelTimer(timer);
-    return producer.close(StatusReporter.CLOSE_TIMEOUT.toMillis());
+    return ProducerClose.within(vertx, producer);
   }
 }

@@ -12,7 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
-import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -31,14 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class StatusReporter {
   private static final Logger LOG = LoggerFactory.getLogger(StatusReporter.class);
 
-  /**
-   * The most the close waits for Kafka to take reports still in flight: a share of the agent's
-   * stop, which must end within its pod's termination grace period also while Kafka is away. The
-   * agent's stop sends no report of its own (a stopped agent's Traces run on as the control topic
-   * says).
-   */
-  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
-
+  private final Vertx vertx;
   private final KafkaProducer<String, byte[]> producer;
   private final String topic;
   private final NodeKey key;
@@ -46,7 +38,12 @@ public final class StatusReporter {
   private long failedInOutage;
 
   StatusReporter(
-      KafkaProducer<String, byte[]> producer, String topic, NodeKey key, Counter failures) {
+      Vertx vertx,
+      KafkaProducer<String, byte[]> producer,
+      String topic,
+      NodeKey key,
+      Counter failures) {
+    this.vertx = vertx;
     this.producer = producer;
     this.topic = topic;
     this.key = key;
@@ -68,7 +65,7 @@ public final class StatusReporter {
   /** A reporter that sends through {@code producer} on the calling context. */
   public static StatusReporter around(
       Vertx vertx, Producer<String, byte[]> producer, String topic, NodeKey key, Counter failures) {
-    return new StatusReporter(KafkaProducer.create(vertx, producer), topic, key, failures);
+    return new StatusReporter(vertx, KafkaProducer.create(vertx, producer), topic, key, failures);
   }
 
   public Future<Void> report(NodeReport report) {
@@ -104,11 +101,12 @@ public final class StatusReporter {
   }
 
   /**
-   * Closes the producer, failing what Kafka did not take within {@link #CLOSE_TIMEOUT} (each a
-   * failed report, counted). Kafka's own close would wait as long as the producer's delivery
-   * timeout (2 minutes) for a report sent while a broker is away.
+   * Closes the producer within {@link ProducerClose#TIMEOUT}, failing what Kafka did not take (each
+   * a failed report, counted), where the Vert.x producer's close waited for Kafka up to a minute.
+   * The agent's stop sends no report of its own: a stopped agent's Traces run on as the control
+   * topic says, and its last events say that nothing is traced until an agent runs them again.
    */
   public Future<Void> close() {
-    return producer.close(CLOSE_TIMEOUT.toMillis());
+    return ProducerClose.within(vertx, producer);
   }
 }
