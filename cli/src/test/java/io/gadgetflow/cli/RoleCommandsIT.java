@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -66,6 +67,33 @@ class RoleCommandsIT {
       assertThat(Files.readString(stderr)).contains(missingTruststore.toString());
     } finally {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    }
+  }
+
+  /**
+   * A Lease a replica could not hold safely (a renew deadline not shorter than the lease) is
+   * refused at start: exit 1 and one line on stderr that names the variables, before any client
+   * starts.
+   */
+  @Test
+  void aControllerRefusesALeaseTimingItCouldNotHoldSafely(
+      KubernetesCluster cluster, KafkaBroker kafka) throws Exception {
+    Path stderr = logs.resolve("controller-lease.log");
+    ProcessBuilder builder = roleProcess("controller", cluster, kafka, stderr);
+    builder.environment().put("GADGETFLOW_LEASE_DURATION_SECONDS", "10");
+    builder.environment().put("GADGETFLOW_LEASE_RENEW_DEADLINE_SECONDS", "10");
+    Process process = builder.start();
+    try {
+      assertThat(process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).isEqualTo(1);
+      assertThat(Files.readAllLines(stderr))
+          .containsExactly(
+              "gadgetflow: GADGETFLOW_LEASE_DURATION_SECONDS=10,"
+                  + " GADGETFLOW_LEASE_RENEW_DEADLINE_SECONDS=10,"
+                  + " GADGETFLOW_LEASE_RETRY_PERIOD_SECONDS=2: the renew deadline (10000 ms) must be"
+                  + " shorter than the lease duration (10000 ms)");
+    } finally {
       process.destroyForcibly();
     }
   }
