@@ -122,12 +122,13 @@ public record ControllerConfig(
     try {
       return new LeaderElection.Timing(duration, renewDeadline, retryPeriod);
     } catch (IllegalArgumentException e) {
+      // Without the cause: the launcher tells the root cause's message, and this one names the
+      // variables besides saying it.
       throw new IllegalArgumentException(
           "%1$sLEASE_DURATION_SECONDS=%2$d, %1$sLEASE_RENEW_DEADLINE_SECONDS=%3$d,"
                   .formatted(Settings.PREFIX, duration.toSeconds(), renewDeadline.toSeconds())
               + " %sLEASE_RETRY_PERIOD_SECONDS=%d: %s"
-                  .formatted(Settings.PREFIX, retryPeriod.toSeconds(), e.getMessage()),
-          e);
+                  .formatted(Settings.PREFIX, retryPeriod.toSeconds(), e.getMessage()));
     }
   }
 
