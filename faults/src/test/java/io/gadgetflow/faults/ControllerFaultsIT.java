@@ -78,7 +78,7 @@ class ControllerFaultsIT {
 
   private final KubernetesCluster cluster;
   private final KafkaBroker kafka;
-  private final List<RoleProcess> replicas = new ArrayList<>();
+  private final List<ControllerProcess> replicas = new ArrayList<>();
   private final Map<String, List<String>> annotated = new TreeMap<>();
 
   /** Every operationError a Trace showed while the test waited for its state. */
@@ -148,7 +148,7 @@ class ControllerFaultsIT {
 
   @AfterEach
   void stop() throws Exception {
-    for (RoleProcess replica : replicas) {
+    for (ControllerProcess replica : replicas) {
       replica.close();
     }
     events.close();
@@ -162,13 +162,13 @@ class ControllerFaultsIT {
    */
   @Test
   void aStandbyTakesOverAndEveryOperationRunsOnce() throws Exception {
-    RoleProcess first = replica("replica-a");
-    RoleProcess second = replica("replica-b");
+    ControllerProcess first = replica("replica-a");
+    ControllerProcess second = replica("replica-b");
     startTraces();
     Lease held = lease().get();
-    RoleProcess acting =
+    ControllerProcess acting =
         held.getSpec().getHolderIdentity().equals(first.identity()) ? first : second;
-    RoleProcess standby = acting == first ? second : first;
+    ControllerProcess standby = acting == first ? second : first;
     await(
         "the standby saw who holds the Lease",
         () -> logged(standby, "is held by " + acting.identity()));
@@ -205,12 +205,12 @@ class ControllerFaultsIT {
    */
   @Test
   void aRestartedControllerRunsWhatWasAnnotatedMeanwhileAndNothingTwice() throws Exception {
-    RoleProcess killed = replica("replica-1");
+    ControllerProcess killed = replica("replica-1");
     startTraces();
 
     long killedAt = System.nanoTime();
     strike(killed);
-    RoleProcess restarted = replica("replica-2");
+    ControllerProcess restarted = replica("replica-2");
     Duration operationsRecovered = awaitOperationsAfterStrike(killedAt);
     assertThat(lease().get().getSpec().getHolderIdentity()).isEqualTo(restarted.identity());
     LOG.info(
@@ -220,8 +220,8 @@ class ControllerFaultsIT {
     assertEveryOperationRanOnce();
   }
 
-  private RoleProcess replica(String identity) throws Exception {
-    RoleProcess replica = RoleProcess.controller(identity, environment, logs);
+  private ControllerProcess replica(String identity) throws Exception {
+    ControllerProcess replica = ControllerProcess.start(identity, environment, logs);
     replicas.add(replica);
     return replica;
   }
@@ -258,7 +258,7 @@ class ControllerFaultsIT {
    * Stops half of the Traces, kills {@code replica} with SIGKILL at once, then stops the other
    * half; returns the Lease's last renewal before the kill.
    */
-  private ZonedDateTime strike(RoleProcess replica) throws Exception {
+  private ZonedDateTime strike(ControllerProcess replica) throws Exception {
     List<String> names = names();
     names.subList(0, TRACES / 2).forEach(name -> annotate(name, "stop"));
     ZonedDateTime lastRenewal = lease().get().getSpec().getRenewTime();
@@ -312,7 +312,7 @@ class ControllerFaultsIT {
     assertThat(errorsSeen)
         .as("no Trace showed an error: the node answered every operation, once handed over")
         .isEmpty();
-    for (RoleProcess replica : replicas) {
+    for (ControllerProcess replica : replicas) {
       assertThat(logOf(replica))
           .as("%s heard every answer within the operation timeout", replica.identity())
           .doesNotContain("action=node-silent");
@@ -395,11 +395,11 @@ class ControllerFaultsIT {
     return alive;
   }
 
-  private static boolean logged(RoleProcess replica, String text) {
+  private static boolean logged(ControllerProcess replica, String text) {
     return logOf(replica).contains(text);
   }
 
-  private static String logOf(RoleProcess replica) {
+  private static String logOf(ControllerProcess replica) {
     try {
       return replica.log();
     } catch (IOException e) {

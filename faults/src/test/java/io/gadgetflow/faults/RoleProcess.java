@@ -9,36 +9,20 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A role of the launcher's jar ({@code gadgetflow controller}, {@code gadgetflow node}) in a JVM of
- * its own as its container runs it, set up by {@code GADGETFLOW_*} variables, its log in a file: a
- * process a fault can kill with SIGKILL, or stop as Kubernetes stops a pod.
+ * A role of the launcher's jar ({@code gadgetflow node}, ...) in a JVM of its own as its container
+ * runs it, set up by {@code GADGETFLOW_*} variables, its log in a file: stopped as Kubernetes stops
+ * a pod, to see how it ends. ({@link ControllerProcess}, which a fault kills, is started alike.)
  */
 final class RoleProcess implements AutoCloseable {
-  /**
-   * The launcher, built by the cli module before this one (the faults module runs in its folder).
-   */
-  static final Path JAR = Path.of("..", "cli", "target", "gadgetflow.jar");
-
   /** A pod's termination grace period: the manifests' and Kubernetes' default. */
   static final Duration GRACE = Duration.ofSeconds(30);
 
-  private final String identity;
   private final Path log;
   private final Process process;
 
-  private RoleProcess(String identity, Path log, Process process) {
-    this.identity = identity;
+  private RoleProcess(Path log, Process process) {
     this.log = log;
     this.process = process;
-  }
-
-  /**
-   * Starts a controller replica named {@code identity} in the Lease, with {@code environment}
-   * besides its identity and a free monitoring port.
-   */
-  static RoleProcess controller(String identity, Map<String, String> environment, Path logs)
-      throws IOException {
-    return start("controller", identity, environment, logs);
   }
 
   /**
@@ -48,6 +32,15 @@ final class RoleProcess implements AutoCloseable {
   static RoleProcess start(String role, String identity, Map<String, String> environment, Path logs)
       throws IOException {
     Path log = logs.resolve(identity + ".log");
+    return new RoleProcess(log, launch(role, identity, environment, log));
+  }
+
+  /**
+   * Starts {@code gadgetflow ROLE} with {@code environment}, {@code identity} as its identity in
+   * the Lease and its node's name, and a free monitoring port; what it prints goes to {@code log}.
+   */
+  static Process launch(String role, String identity, Map<String, String> environment, Path log)
+      throws IOException {
     ProcessBuilder builder =
         new ProcessBuilder(
                 List.of(
@@ -57,7 +50,7 @@ final class RoleProcess implements AutoCloseable {
                     "--enable-native-access=ALL-UNNAMED",
                     "--sun-misc-unsafe-memory-access=allow",
                     "-jar",
-                    JAR.toString(),
+                    ControllerProcess.JAR.toString(),
                     role))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
@@ -65,11 +58,7 @@ final class RoleProcess implements AutoCloseable {
     builder.environment().put("GADGETFLOW_IDENTITY", identity);
     builder.environment().put("GADGETFLOW_NODE_NAME", identity);
     builder.environment().put("GADGETFLOW_METRICS_PORT", "0");
-    return new RoleProcess(identity, log, builder.start());
-  }
-
-  String identity() {
-    return identity;
+    return builder.start();
   }
 
   /** What the process logged so far. */
@@ -91,18 +80,12 @@ final class RoleProcess implements AutoCloseable {
     process.destroy();
   }
 
-  /** SIGKILL: the process neither gives its Lease up nor finishes anything it was doing. */
-  void kill() throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor();
-  }
-
   /** Ends the process as Kubernetes stops a pod: SIGTERM, then SIGKILL after the grace period. */
   @Override
   public void close() throws InterruptedException {
     terminate();
     if (awaitExit(GRACE) == null) {
-      kill();
+      process.destroyForcibly().waitFor();
     }
   }
 }
