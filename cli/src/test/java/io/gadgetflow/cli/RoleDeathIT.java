@@ -32,20 +32,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A role whose part dies, as a process: {@code gadgetflow controller}, acting, loses its right to
- * read the status topic (the broker's ACL revoked, as an operator's mistake would), which no retry
- * undoes. Before, its consumer warned at each poll and went on reading nothing while {@code
- * /health} said UP, every operation then timing out on Traces whose nodes answered; now the process
- * exits 70, so that its Deployment restarts it (and shows the refusal in its restarts), saying why
- * once.
+ * A role whose part dies, as a process: the role, working, loses its right to read a topic (the
+ * broker's ACL revoked, as an operator's mistake would), which no retry undoes. Before, its reader
+ * warned every poll or every few seconds and read nothing while {@code /health} said UP (the
+ * controller's operations then timing out on Traces whose nodes answered, the node agent running no
+ * operation any more); now the process exits 70, so that its Deployment or DaemonSet restarts it
+ * (and shows the refusal in its restarts), saying why once.
  */
 @WithKafka
 @WithKubernetes
 class RoleDeathIT {
   private static final Logger LOG = LoggerFactory.getLogger(RoleDeathIT.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
-  private static final String REASON =
-      "gadgetflow-controller-status died: org.apache.kafka.common.errors.TopicAuthorizationException";
+  private static final String REFUSED =
+      " died: org.apache.kafka.common.errors.TopicAuthorizationException";
 
   @TempDir Path logs;
 
@@ -56,72 +56,135 @@ class RoleDeathIT {
     String control = kafka.broker().createTopic(unique + "-control");
     String status = kafka.broker().createTopic(unique + "-status");
     String namespace = cluster.createNamespace("role-death");
-    AclBinding readStatus = allowController(status, AclOperation.READ);
+    AclBinding readStatus = allow(KafkaRole.CONTROLLER, status, AclOperation.READ);
     try (Admin admin = admin(kafka)) {
       admin
           .createAcls(
               List.of(
-                  allowController(control, AclOperation.READ),
-                  allowController(control, AclOperation.WRITE),
+                  allow(KafkaRole.CONTROLLER, control, AclOperation.READ),
+                  allow(KafkaRole.CONTROLLER, control, AclOperation.WRITE),
                   readStatus))
           .all()
           .get(30, TimeUnit.SECONDS);
-
-      Path stderr = logs.resolve("controller.log");
-      ProcessBuilder builder =
-          new ProcessBuilder(
-                  ProcessHandle.current().info().command().orElse("java"),
-                  "--enable-native-access=ALL-UNNAMED",
-                  "--sun-misc-unsafe-memory-access=allow",
-                  "-jar",
-                  UpProcess.JAR.toString(),
-                  "controller")
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .redirectError(stderr.toFile());
-      Map<String, String> env = builder.environment();
-      env.put("KUBECONFIG", cluster.kubeconfig().toString());
-      env.put("GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-      env.put(
-          "GADGETFLOW_KAFKA_CLIENT_PROPERTIES",
-          kafka.clientProperties(KafkaRole.CONTROLLER).toString());
-      env.put("GADGETFLOW_TOPIC_CONTROL", control);
-      env.put("GADGETFLOW_TOPIC_STATUS", status);
-      env.put("GADGETFLOW_NODE_SERVICE_ACCOUNT", "none");
-      env.put("GADGETFLOW_WATCH_NAMESPACE", namespace);
-      env.put("GADGETFLOW_LEASE_NAMESPACE", namespace);
-      env.put("GADGETFLOW_IDENTITY", unique);
-      env.put("GADGETFLOW_METRICS_PORT", "0");
-      Process controller = builder.start();
-      try {
-        awaitLogged(controller, stderr, "now acts on Traces");
-        admin.deleteAcls(List.of(readStatus.toFilter())).all().get(30, TimeUnit.SECONDS);
-        long revoked = System.nanoTime();
-
-        assertThat(controller.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
-            .as("the controller exits once refused:%n%s", Files.readString(stderr))
-            .isTrue();
-        LOG.info(
-            "The controller exited {} ms after its read of the status topic was revoked",
-            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - revoked));
-        String log = Files.readString(stderr);
-        assertThat(controller.exitValue()).as("exit code:%n%s", log).isEqualTo(70);
-        assertThat(occurrences(log, "gadgetflow: controller failed, exiting with 70: " + REASON))
-            .as("the process says why on stderr, once:%n%s", log)
-            .isOne();
-        assertThat(occurrences(log, "Role controller failed, the process exits: " + REASON))
-            .as("the log says why, once:%n%s", log)
-            .isOne();
-      } finally {
-        controller.destroyForcibly();
-      }
+      assertDiesOnceRefused(
+          "controller",
+          KafkaRole.CONTROLLER,
+          kafka,
+          Map.of(
+              "KUBECONFIG", cluster.kubeconfig().toString(),
+              "GADGETFLOW_TOPIC_CONTROL", control,
+              "GADGETFLOW_TOPIC_STATUS", status,
+              "GADGETFLOW_NODE_SERVICE_ACCOUNT", "none",
+              "GADGETFLOW_WATCH_NAMESPACE", namespace,
+              "GADGETFLOW_LEASE_NAMESPACE", namespace,
+              "GADGETFLOW_IDENTITY", unique),
+          "now acts on Traces",
+          admin,
+          readStatus,
+          "gadgetflow-controller-status");
     }
   }
 
-  private static AclBinding allowController(String topic, AclOperation operation) {
+  @Test
+  void aNodeAgentRefusedItsControlTopicExits70SayingWhyOnce(
+      KubernetesCluster cluster, SecuredKafkaBroker kafka) throws Exception {
+    String unique = "death-" + UUID.randomUUID().toString().substring(0, 8);
+    String control = kafka.broker().createTopic(unique + "-control");
+    String status = kafka.broker().createTopic(unique + "-status");
+    String events = kafka.broker().createTopic(unique + "-events");
+    AclBinding readControl = allow(KafkaRole.NODE, control, AclOperation.READ);
+    try (Admin admin = admin(kafka)) {
+      admin
+          .createAcls(
+              List.of(
+                  readControl,
+                  allow(KafkaRole.NODE, status, AclOperation.WRITE),
+                  allow(KafkaRole.NODE, events, AclOperation.WRITE)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      assertDiesOnceRefused(
+          "node",
+          KafkaRole.NODE,
+          kafka,
+          Map.of(
+              "GADGETFLOW_TOPIC_CONTROL", control,
+              "GADGETFLOW_TOPIC_STATUS", status,
+              "GADGETFLOW_TOPIC_EVENTS", events,
+              "GADGETFLOW_CONTAINER_AWARENESS", "false",
+              "GADGETFLOW_NODE_NAME", unique),
+          "control topic read",
+          admin,
+          readControl,
+          "gadgetflow-control-reader");
+    }
+  }
+
+  /**
+   * Runs {@code role} as Kafka's {@code user}, revokes {@code acl} once it logged {@code working},
+   * and asserts it exits 70 saying that {@code part} died of the refusal, once on stderr and once
+   * in its log.
+   */
+  private void assertDiesOnceRefused(
+      String role,
+      KafkaRole user,
+      SecuredKafkaBroker kafka,
+      Map<String, String> environment,
+      String working,
+      Admin admin,
+      AclBinding acl,
+      String part)
+      throws Exception {
+    Path stderr = logs.resolve(role + ".log");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow",
+                "-jar",
+                UpProcess.JAR.toString(),
+                role)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(stderr.toFile());
+    Map<String, String> env = builder.environment();
+    env.putAll(environment);
+    env.put("GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+    env.put("GADGETFLOW_KAFKA_CLIENT_PROPERTIES", kafka.clientProperties(user).toString());
+    env.put("GADGETFLOW_METRICS_PORT", "0");
+    Process process = builder.start();
+    try {
+      awaitLogged(process, stderr, working);
+      admin.deleteAcls(List.of(acl.toFilter())).all().get(30, TimeUnit.SECONDS);
+      long revoked = System.nanoTime();
+
+      assertThat(process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+          .as("the %s exits once refused:%n%s", role, Files.readString(stderr))
+          .isTrue();
+      LOG.info(
+          "The {} exited {} ms after its read was revoked",
+          role,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - revoked));
+      String log = Files.readString(stderr);
+      assertThat(process.exitValue()).as("exit code:%n%s", log).isEqualTo(70);
+      assertThat(
+              occurrences(
+                  log,
+                  "gadgetflow: %s failed, exiting with 70: %s".formatted(role, part + REFUSED)))
+          .as("the process says why on stderr, once:%n%s", log)
+          .isOne();
+      assertThat(
+              occurrences(
+                  log, "Role %s failed, the process exits: %s".formatted(role, part + REFUSED)))
+          .as("the log says why, once:%n%s", log)
+          .isOne();
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  private static AclBinding allow(KafkaRole role, String topic, AclOperation operation) {
     return new AclBinding(
         new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
-        new AccessControlEntry(
-            KafkaRole.CONTROLLER.principal(), "*", operation, AclPermissionType.ALLOW));
+        new AccessControlEntry(role.principal(), "*", operation, AclPermissionType.ALLOW));
   }
 
   /** An administrator's client: it may create and delete ACLs. */
@@ -138,7 +201,7 @@ class RoleDeathIT {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     while (!Files.readString(stderr).contains(text)) {
       assertThat(process.isAlive())
-          .as("the controller exited early:%n%s", Files.readString(stderr))
+          .as("the role exited early:%n%s", Files.readString(stderr))
           .isTrue();
       assertThat(System.nanoTime() - deadline)
           .as("no \"%s\" in:%n%s", text, Files.readString(stderr))
