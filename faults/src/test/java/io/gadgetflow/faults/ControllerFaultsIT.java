@@ -101,22 +101,7 @@ class ControllerFaultsIT {
             kafka.createTopic("events"),
             kafka.createTopic("nodes"));
     Path nodeKeys = NodeKeyDirectory.temporary();
-    environment =
-        Map.ofEntries(
-            Map.entry("KUBECONFIG", cluster.kubeconfig().toString()),
-            Map.entry("GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
-            Map.entry("GADGETFLOW_TOPIC_CONTROL", topics.control()),
-            Map.entry("GADGETFLOW_TOPIC_STATUS", topics.status()),
-            Map.entry("GADGETFLOW_TOPIC_EVENTS", topics.events()),
-            Map.entry("GADGETFLOW_TOPIC_NODES", topics.nodes()),
-            Map.entry("GADGETFLOW_WATCH_NAMESPACE", namespace),
-            Map.entry("GADGETFLOW_LEASE_NAMESPACE", namespace),
-            // The agent's key, as gadgetflow up trusts it: no registrations here.
-            Map.entry("GADGETFLOW_TRUSTED_NODE_KEYS", nodeKeys.toString()),
-            Map.entry("GADGETFLOW_NODE_SERVICE_ACCOUNT", "none"),
-            // Whole-node Traces: the agent here knows no pods to filter by namespace.
-            Map.entry("GADGETFLOW_NODE_WIDE_NAMESPACES", namespace),
-            Map.entry("GADGETFLOW_STATUS_COUNTERS_INTERVAL_SECONDS", "1"));
+    environment = ControllerProcess.environment(cluster, kafka, topics, namespace, nodeKeys);
     vertx = Vertx.vertx();
     events = new NumberedEvents(100, NODE);
     FaultSteps.deployAgent(
