@@ -57,12 +57,7 @@ class AgentDownOperationsIT {
   void platform() throws Exception {
     logs = Files.createDirectories(Path.of("target", "agent-down-operations"));
     String namespace = cluster.createNamespace("faults-agent-down");
-    TopicNames topics =
-        new TopicNames(
-            kafka.createTopic("control"),
-            kafka.createTopic("status"),
-            kafka.createTopic("events"),
-            kafka.createTopic("nodes"));
+    TopicNames topics = FaultTopics.create(kafka);
     Path nodeKeys = NodeKeyDirectory.temporary();
     agentEnvironment =
         Map.of(
