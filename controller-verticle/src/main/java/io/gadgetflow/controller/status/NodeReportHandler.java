@@ -6,7 +6,6 @@ import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceState;
-import io.gadgetflow.api.trace.TraceStatus;
 import io.gadgetflow.controller.kube.TakenOperation;
 import io.gadgetflow.controller.kube.TraceInformer;
 import io.gadgetflow.controller.output.SeccompProfileWriter;
@@ -86,7 +85,7 @@ public final class NodeReportHandler {
       }
       return refuse(trace.get(), report, "operation-not-handed-over");
     }
-    if (answered.isEmpty() && alreadyShown(trace.get(), report)) {
+    if (answered.isEmpty() && TraceStatuses.showsAnswer(trace.get().getStatus(), report)) {
       return Future.succeededFuture();
     }
     if (trace.get().getSpec().getOutputMode() != OutputMode.EXTERNAL_RESOURCE) {
@@ -148,23 +147,6 @@ public final class NodeReportHandler {
   /** Only the counters of a running Trace, from a report of an earlier operation. */
   private Future<Void> writeCounters(Trace trace, NodeReport report) {
     return statusWriter.write(trace, TraceStatuses.withCounters(trace.getStatus(), report));
-  }
-
-  /**
-   * An answer given again, not awaited, whose state the Trace shows without an error: a restarted
-   * node agent answers the last operation of each of its traces again (it cannot tell which its
-   * predecessor answered), with the counters of a gadget that has not run yet, and no output. What
-   * the Trace shows came from the first answer, the one to keep. A counter update is no answer; a
-   * Trace that shows the node silent or failed takes the answer.
-   */
-  private static boolean alreadyShown(Trace trace, NodeReport report) {
-    TraceStatus status = trace.getStatus();
-    return !report.countersUpdate()
-        && report.state() != null
-        && report.operationError() == null
-        && status != null
-        && report.state() == status.getState()
-        && status.getOperationError() == null;
   }
 
   private static TraceState stateOf(Trace trace) {
