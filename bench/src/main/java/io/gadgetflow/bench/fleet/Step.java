@@ -188,6 +188,16 @@ final class Step {
       }
       int traces = nodes * runs.size();
       long notStarted = ofThisStep(stepStart).stream().filter(t -> t.started == 0).count();
+      // The starts now, in case the step's end does not come (a stop far slower than the starts).
+      System.out.printf(
+          "%n-- %d nodes: all runs started (%d Traces not started); the API server alone: %s%n",
+          nodes, notStarted, baseline);
+      Decomposition.ofStarts(
+              ofThisStep(stepStart),
+              ControllerMarks.read(fleet.data().resolve("controller.log")),
+              control,
+              lag)
+          .print(System.out);
 
       // The web UI watches one trace while the fleet runs: the one started last.
       TraceTimeline.Seen one =
