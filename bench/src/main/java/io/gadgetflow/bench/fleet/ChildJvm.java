@@ -69,6 +69,10 @@ final class ChildJvm implements AutoCloseable {
     return new ChildJvm(builder.start(), lines);
   }
 
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
   long pid() {
     return process.pid();
   }

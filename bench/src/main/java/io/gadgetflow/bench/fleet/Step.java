@@ -184,7 +184,7 @@ final class Step {
                 fleet.kube().kubeconfig(),
                 fleet.kafka().bootstrapServers(),
                 fleet.log("kubectl-gadget-" + command + "-" + nodes)));
-        awaitStarted(nodes * runs.size());
+        awaitStarted(nodes * runs.size(), runs.getLast());
       }
       int traces = nodes * runs.size();
       long notStarted = ofThisStep(stepStart).stream().filter(t -> t.started == 0).count();
@@ -353,9 +353,10 @@ final class Step {
     return seconds;
   }
 
-  private void awaitStarted(int traces) throws InterruptedException {
+  /** Until {@code traces} started or failed, {@code run} ended, or the deadline passed. */
+  private void awaitStarted(int traces, KubectlGadgetRun run) throws InterruptedException {
     long deadline = System.nanoTime() + START_DEADLINE.toNanos();
-    while (System.nanoTime() < deadline) {
+    while (System.nanoTime() < deadline && !run.ended()) {
       long decided =
           timeline.traces().stream().filter(t -> t.started > 0 || t.error != null).count();
       if (decided >= traces) {
