@@ -430,18 +430,29 @@ final class GadgetRun {
    * nodes on a busy API server outlasted the run's ending grace (docs/scale.md).
    */
   private List<String> askAll(List<String> names, Operation operation) {
-    return forEachTrace(
-        names, "ask", operation.annotationValue(), name -> group.ask(name, operation));
+    Map<String, KubernetesClientException> refused =
+        forEachTrace(names, "ask", name -> group.ask(name, operation));
+    refused.forEach(
+        (name, refusal) -> {
+          failed = true;
+          err.printf(
+              "kubectl-gadget: cannot ask Trace %s/%s to %s: %s%n",
+              group.namespace(),
+              name,
+              operation.annotationValue(),
+              KubernetesErrors.reason(refusal));
+        });
+    return names.stream().filter(name -> !refused.containsKey(name)).toList();
   }
 
   /**
-   * Calls {@code request} for every Trace named, {@value #PARALLEL_CREATES} at a time, and reports
-   * each refusal as "cannot {@code verb} Trace ... {@code purpose}".
+   * Calls {@code request} for every Trace named, {@value #PARALLEL_CREATES} at a time.
    *
-   * @return the names whose request succeeded
+   * @param verb names the threads
+   * @return the refusals by Trace name, in the order named
    */
-  private List<String> forEachTrace(
-      List<String> names, String verb, String purpose, Consumer<String> request) {
+  private Map<String, KubernetesClientException> forEachTrace(
+      List<String> names, String verb, Consumer<String> request) {
     ExecutorService pool =
         Executors.newFixedThreadPool(
             Math.min(PARALLEL_CREATES, Math.max(1, names.size())),
@@ -461,24 +472,15 @@ final class GadgetRun {
               pool));
     }
     pool.shutdown();
-    List<String> done = new ArrayList<>();
+    Map<String, KubernetesClientException> refused = new LinkedHashMap<>();
     for (int i = 0; i < names.size(); i++) {
       // join, not get: a request after Ctrl-C runs with the thread's interrupt set.
-      KubernetesClientException refused = requests.get(i).join();
-      if (refused == null) {
-        done.add(names.get(i));
-      } else {
-        failed = true;
-        err.printf(
-            "kubectl-gadget: cannot %s Trace %s/%s%s: %s%n",
-            verb,
-            group.namespace(),
-            names.get(i),
-            purpose == null ? "" : " to " + purpose,
-            KubernetesErrors.reason(refused));
+      KubernetesClientException refusal = requests.get(i).join();
+      if (refusal != null) {
+        refused.put(names.get(i), refusal);
       }
     }
-    return done;
+    return refused;
   }
 
   private Map<String, Trace> stop(List<String> running) {
@@ -528,7 +530,11 @@ final class GadgetRun {
       // One request per Trace, some at once: the API server deletes a collection one object
       // after another, and 200 of them outlasted the request's timeout on a busy one
       // (docs/scale.md). The label then finds any whose creation was cut short.
-      forEachTrace(List.copyOf(nodeByTrace.keySet()), "delete", null, group::delete);
+      Map<String, KubernetesClientException> refused =
+          forEachTrace(List.copyOf(nodeByTrace.keySet()), "delete", group::delete);
+      if (!refused.isEmpty()) {
+        throw refused.values().iterator().next();
+      }
       lifecycle.progressed();
       if (createIncomplete || nodeByTrace.isEmpty()) {
         group.deleteAll();
