@@ -27,7 +27,7 @@
 /* More namespaces than a node has containers; the least recently writing ones are evicted. */
 #define GADGET_RING_SHARE_NAMESPACES 8192
 
-/* User space reads `lost` (io.gadgetflow.node.gadget.RingShares), at offset 16. */
+/* User space reads `lost` and `over_share`, at offsets 16 and 24 (RingShares). */
 struct gadget_ring_share {
 	/* The ring's producer position after this namespace's last record. */
 	__u64 last_pos;
@@ -35,6 +35,8 @@ struct gadget_ring_share {
 	__u64 bytes;
 	/* Its events dropped: a full ring, or more than its share. */
 	__u64 lost;
+	/* The part of `lost` dropped for more than its share while the ring had room. */
+	__u64 over_share;
 };
 
 struct {
@@ -83,6 +85,13 @@ static __always_inline void gadget_count_lost_by(struct gadget_ring_share *share
 	__sync_fetch_and_add(&share->lost, 1);
 }
 
+static __always_inline void gadget_count_over_share(struct gadget_ring_share *share)
+{
+	gadget_count_lost_at(GADGET_LOST_OVER_SHARE);
+	__sync_fetch_and_add(&share->lost, 1);
+	__sync_fetch_and_add(&share->over_share, 1);
+}
+
 static __always_inline void gadget_note_written(struct gadget_ring_share *share, __u64 size)
 {
 	/* Each record takes an 8-byte header, and records are 8-byte aligned. */
@@ -100,7 +109,11 @@ static __always_inline void gadget_output_shared(void *data, __u64 size)
 		gadget_output(data, size);
 		return;
 	}
-	if (!gadget_within_share(share) || bpf_ringbuf_output(&events, data, size, 0) != 0) {
+	if (!gadget_within_share(share)) {
+		gadget_count_over_share(share);
+		return;
+	}
+	if (bpf_ringbuf_output(&events, data, size, 0) != 0) {
 		gadget_count_lost_by(share);
 		return;
 	}
