@@ -5,11 +5,13 @@
  * the agent reads would otherwise fill it and silently drop every other container's events
  * (Inspektor Gadget's CVE-2026-31890).
  *
- * The rule, checked for each event before it takes ring space: while the ring is more than half
- * full, a namespace that holds more than half of what is unread gets no more space until the reader
- * has caught up with it. The half that is kept free then takes the other namespaces' events, even
- * those of a namespace that starts writing after the flood began. A lone flooder thus has half the
- * ring: the default ring is sized for that (io.gadgetflow.node.gadget.GadgetOptions). Every event a
+ * The rule, checked for each event before it takes ring space: while the ring is more than three
+ * quarters full, a namespace that holds more than half of what is unread gets no more space until
+ * the reader has caught up with it. The quarter that is kept free then takes the other namespaces'
+ * events, even those of a namespace that starts writing after the flood began. A lone flooder thus
+ * has three quarters of the ring. (Half, before issue 18's loss split: the busiest namespace on a
+ * node is usually alone, and lost half of a 4 MiB ring to a reserve for others; bench/peers counted
+ * those drops as the largest part of its losses, docs/benchmarks.md.) Every event a
  * namespace loses, to this rule or to a full ring, is counted in its entry of `ring_shares`, which
  * user space reads for the traces that select that namespace (docs/benchmarks.md, "Flood
  * isolation").
@@ -71,7 +73,7 @@ static __always_inline bool gadget_within_share(struct gadget_ring_share *share)
 		share->bytes = 0;
 		return true;
 	}
-	if (unread <= bpf_ringbuf_query(&events, BPF_RB_RING_SIZE) / 2)
+	if (unread <= bpf_ringbuf_query(&events, BPF_RB_RING_SIZE) / 4 * 3)
 		return true;
 	held = share->last_pos - consumed;
 	if (share->bytes < held)
