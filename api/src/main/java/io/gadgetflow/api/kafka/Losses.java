@@ -49,6 +49,16 @@ public record Losses(long kernel, long share, long decoder, long queue, long kaf
     return kernel + share + decoder + queue + kafka + file;
   }
 
+  public Losses minus(Losses other) {
+    return new Losses(
+        kernel - other.kernel,
+        share - other.share,
+        decoder - other.decoder,
+        queue - other.queue,
+        kafka - other.kafka,
+        file - other.file);
+  }
+
   public Losses plus(Losses other) {
     return new Losses(
         kernel + other.kernel,

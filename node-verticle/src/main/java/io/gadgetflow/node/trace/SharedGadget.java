@@ -2,6 +2,7 @@ package io.gadgetflow.node.trace;
 
 import io.gadgetflow.api.event.CommonEventFields;
 import io.gadgetflow.api.kafka.ControlRecord;
+import io.gadgetflow.api.kafka.Losses;
 import io.gadgetflow.node.bpf.RingBufferReader;
 import io.gadgetflow.node.containers.Container;
 import io.gadgetflow.node.containers.ContainerFilter;
@@ -386,8 +387,8 @@ public final class SharedGadget implements LoadedGadget {
     nextLossCheckNanos = nanoTime + LOSS_CHECK_INTERVAL_NANOS;
     KernelLosses kernelLost = kernelLosses();
     for (TraceSession session : now) {
-      long unwarned = session.unwarnedLosses(kernelLost, malformedRecords);
-      if (unwarned == 0) {
+      Losses unwarned = session.unwarnedLosses(kernelLost, malformedRecords);
+      if (unwarned.total() == 0) {
         continue;
       }
       long epochNanos = System.currentTimeMillis() * 1_000_000;

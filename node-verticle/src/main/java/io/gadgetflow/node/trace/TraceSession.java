@@ -55,7 +55,7 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
   /** Written by the reader thread only. */
   private volatile long queueDrops;
 
-  private long lossesWarned;
+  private Losses lossesWarned = Losses.NONE;
   private volatile boolean closed;
 
   /** The agent's warning that it stops, for Kafka once no reader hands this session events. */
@@ -179,16 +179,16 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
   }
 
   /** Losses since the last warning, from the reader thread. */
-  long unwarnedLosses(KernelLosses kernelLost, long malformedRecords) {
-    return droppedBeforeKafka(kernelLost, malformedRecords).total() - lossesWarned;
+  Losses unwarnedLosses(KernelLosses kernelLost, long malformedRecords) {
+    return droppedBeforeKafka(kernelLost, malformedRecords).minus(lossesWarned);
   }
 
   /** A warning about {@code losses} lost events, from the reader thread. */
-  void warn(long epochNanos, byte[] json, long losses) {
+  void warn(long epochNanos, byte[] json, Losses losses) {
     if (closed || !sink.offerLossWarning(stream, epochNanos, json)) {
       return;
     }
-    lossesWarned += losses;
+    lossesWarned = lossesWarned.plus(losses);
     if (file != null) {
       file.appendLine(json);
     }
