@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,6 +30,22 @@ final class AgentProcess implements AutoCloseable {
   static AgentProcess start(
       String bootstrap, String node, double rate, long firstSequence, Path log, Duration timeout)
       throws IOException, InterruptedException {
+    return start(bootstrap, node, rate, firstSequence, Map.of(), log, timeout);
+  }
+
+  /**
+   * Starts the agent with {@code environment} besides this JVM's (e.g. {@code
+   * GADGETFLOW_TOPIC_CONTROL}) and returns once it runs.
+   */
+  static AgentProcess start(
+      String bootstrap,
+      String node,
+      double rate,
+      long firstSequence,
+      Map<String, String> environment,
+      Path log,
+      Duration timeout)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(
@@ -44,10 +61,10 @@ final class AgentProcess implements AutoCloseable {
             node,
             Double.toString(rate),
             Long.toString(firstSequence)));
-    Process process =
-        new ProcessBuilder(command)
-            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     AgentProcess agent = new AgentProcess(process);
     String line = agent.readLine(timeout);
     if (!"ready".equals(line)) {

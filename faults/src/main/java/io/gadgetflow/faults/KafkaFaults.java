@@ -8,11 +8,8 @@ import io.gadgetflow.node.NodeConfig;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.BitSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Faults of Kafka and of the disk under a node agent that streams numbered events ({@link
@@ -35,8 +32,6 @@ public final class KafkaFaults {
    * an event's line takes more than this, so the disk fills before the steady phase ends.
    */
   private static final long DISK_BYTES_PER_STEADY_EVENT = 64;
-
-  private static final Pattern SEQUENCE = Pattern.compile("\"seq\":(\\d+)");
 
   private KafkaFaults() {}
 
@@ -194,39 +189,6 @@ public final class KafkaFaults {
             .waitFor();
     if (exit != 0) {
       throw new IllegalStateException("disk-full needs root to mount a tmpfs on " + directory);
-    }
-  }
-
-  /** The numbered events a file holds in whole lines, and how many it holds more than once. */
-  private record FileLines(BitSet seen, long duplicates) {
-    static FileLines of(Path file) throws Exception {
-      BitSet seen = new BitSet();
-      long duplicates = 0;
-      for (String line : Files.readAllLines(file)) {
-        Matcher found = SEQUENCE.matcher(line);
-        if (found.find() && line.endsWith("}")) {
-          int number = Integer.parseInt(found.group(1));
-          if (seen.get(number)) {
-            duplicates++;
-          }
-          seen.set(number);
-        }
-      }
-      return new FileLines(seen, duplicates);
-    }
-
-    /** The first number in the file: those before it came before the trace joined. */
-    long first() {
-      return Math.max(0, seen.nextSetBit(0));
-    }
-
-    long distinct() {
-      return seen.cardinality();
-    }
-
-    /** The distinct numbers from {@code first} on. */
-    long distinctFrom(long first) {
-      return seen.get((int) first, Math.max((int) first, seen.length())).cardinality();
     }
   }
 }

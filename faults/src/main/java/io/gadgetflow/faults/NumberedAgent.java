@@ -15,6 +15,10 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   NumberedAgent BOOTSTRAP NODE RATE FIRST_SEQUENCE
  * </pre>
+ *
+ * <p>The topics and the key directory are the agent's own variables ({@code GADGETFLOW_TOPIC_*},
+ * {@code GADGETFLOW_NODE_KEY_DIRECTORY}), for a test whose controller uses topics of its own and
+ * trusts the node's key.
  */
 public final class NumberedAgent {
   private NumberedAgent() {}
@@ -26,7 +30,12 @@ public final class NumberedAgent {
     long firstSequence = Long.parseLong(args[3]);
     Vertx vertx = Vertx.vertx();
     NumberedEvents events = new NumberedEvents(rate, node, firstSequence);
-    FaultSteps.deployAgent(vertx, NodeConfig.defaults(node, bootstrap), events);
+    NodeConfig environment = NodeConfig.fromEnvironment(System.getenv(), node);
+    NodeConfig config = NodeConfig.defaults(node, bootstrap).withTopics(environment.topics());
+    if (environment.keyDirectory() != null) {
+      config = config.withKeyDirectory(environment.keyDirectory());
+    }
+    FaultSteps.deployAgent(vertx, config, events);
     System.out.println("ready");
     BufferedReader commands =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -5,11 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.gadgetflow.api.json.Json;
-import io.gadgetflow.api.kafka.ControlRecord;
-import io.gadgetflow.api.kafka.NodeReport;
 import io.gadgetflow.api.kafka.TopicNames;
-import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.controller.ControllerConfig;
 import io.gadgetflow.controller.leader.LeaderElection;
@@ -22,7 +18,6 @@ import io.gadgetflow.testing.WithKubernetes;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,14 +26,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,16 +59,13 @@ class ControllerFaultsIT {
   private final KubernetesCluster cluster;
   private final KafkaBroker kafka;
   private final List<ControllerProcess> replicas = new ArrayList<>();
-  private final Map<String, List<String>> annotated = new TreeMap<>();
-
-  /** Every operationError a Trace showed while the test waited for its state. */
-  private final Set<String> errorsSeen = new TreeSet<>();
 
   private Vertx vertx;
   private NumberedEvents events;
   private String namespace;
   private TopicNames topics;
   private Map<String, String> environment;
+  private OperationLedger ledger;
 
   /** The replicas' logs, kept for a look after a failure. */
   private Path logs;
@@ -94,29 +81,10 @@ class ControllerFaultsIT {
         Files.createDirectories(
             Path.of("target", "controller-faults", test.getTestMethod().orElseThrow().getName()));
     namespace = cluster.createNamespace("faults-controller");
-    topics =
-        new TopicNames(
-            kafka.createTopic("control"),
-            kafka.createTopic("status"),
-            kafka.createTopic("events"),
-            kafka.createTopic("nodes"));
+    topics = FaultTopics.create(kafka);
     Path nodeKeys = NodeKeyDirectory.temporary();
-    environment =
-        Map.ofEntries(
-            Map.entry("KUBECONFIG", cluster.kubeconfig().toString()),
-            Map.entry("GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
-            Map.entry("GADGETFLOW_TOPIC_CONTROL", topics.control()),
-            Map.entry("GADGETFLOW_TOPIC_STATUS", topics.status()),
-            Map.entry("GADGETFLOW_TOPIC_EVENTS", topics.events()),
-            Map.entry("GADGETFLOW_TOPIC_NODES", topics.nodes()),
-            Map.entry("GADGETFLOW_WATCH_NAMESPACE", namespace),
-            Map.entry("GADGETFLOW_LEASE_NAMESPACE", namespace),
-            // The agent's key, as gadgetflow up trusts it: no registrations here.
-            Map.entry("GADGETFLOW_TRUSTED_NODE_KEYS", nodeKeys.toString()),
-            Map.entry("GADGETFLOW_NODE_SERVICE_ACCOUNT", "none"),
-            // Whole-node Traces: the agent here knows no pods to filter by namespace.
-            Map.entry("GADGETFLOW_NODE_WIDE_NAMESPACES", namespace),
-            Map.entry("GADGETFLOW_STATUS_COUNTERS_INTERVAL_SECONDS", "1"));
+    environment = ControllerProcess.environment(cluster, kafka, topics, namespace, nodeKeys);
+    ledger = new OperationLedger(cluster, namespace, kafka, topics, TIMEOUT);
     vertx = Vertx.vertx();
     events = new NumberedEvents(100, NODE);
     FaultSteps.deployAgent(
@@ -210,29 +178,10 @@ class ControllerFaultsIT {
   /** Creates the Traces and starts them; returns once the node runs every one. */
   private void startTraces() {
     for (String name : names()) {
-      cluster
-          .kubectlWithInput(
-              """
-              apiVersion: gadget.kinvolk.io/v1alpha1
-              kind: Trace
-              metadata:
-                name: %s
-              spec:
-                node: %s
-                gadget: execsnoop
-                runMode: Manual
-                outputMode: Stream
-              """
-                  .formatted(name, NODE),
-              "apply",
-              "-n",
-              namespace,
-              "-f",
-              "-")
-          .requireSuccess();
-      annotate(name, "start");
+      ledger.create(name, NODE, "execsnoop", "Stream", null);
+      ledger.annotate(name, "start");
     }
-    awaitStates(TraceState.STARTED);
+    ledger.awaitState(TraceState.STARTED, names().toArray(String[]::new));
   }
 
   /**
@@ -241,10 +190,10 @@ class ControllerFaultsIT {
    */
   private ZonedDateTime strike(ControllerProcess replica) throws Exception {
     List<String> names = names();
-    names.subList(0, TRACES / 2).forEach(name -> annotate(name, "stop"));
+    names.subList(0, TRACES / 2).forEach(name -> ledger.annotate(name, "stop"));
     ZonedDateTime lastRenewal = lease().get().getSpec().getRenewTime();
     replica.kill();
-    names.subList(TRACES / 2, TRACES).forEach(name -> annotate(name, "stop"));
+    names.subList(TRACES / 2, TRACES).forEach(name -> ledger.annotate(name, "stop"));
     return lastRenewal;
   }
 
@@ -253,16 +202,11 @@ class ControllerFaultsIT {
    * replica acts again. Returns the time from the kill until every stop was answered.
    */
   private Duration awaitOperationsAfterStrike(long killedAt) {
-    awaitStates(TraceState.STOPPED);
+    ledger.awaitState(TraceState.STOPPED, names().toArray(String[]::new));
     Duration recovered = Duration.ofNanos(System.nanoTime() - killedAt);
     String first = names().getFirst();
-    annotate(first, "start");
-    await(
-        "the first Trace runs again",
-        () -> {
-          Trace trace = trace(first).get();
-          return answered(trace) && state(trace) == TraceState.STARTED;
-        });
+    ledger.annotate(first, "start");
+    ledger.awaitState(TraceState.STARTED, first);
     return recovered;
   }
 
@@ -272,25 +216,7 @@ class ControllerFaultsIT {
    * and are not counted).
    */
   private void assertEveryOperationRanOnce() {
-    Map<String, String> uids =
-        names().stream()
-            .collect(Collectors.toMap(name -> trace(name).get().getMetadata().getUid(), n -> n));
-    Map<String, List<String>> published = new TreeMap<>();
-    for (ControlRecord record : read(topics.control(), ControlRecord.class)) {
-      published
-          .computeIfAbsent(uids.get(record.traceUid()), n -> new ArrayList<>())
-          .add(record.operation().annotationValue() + " " + record.operationId());
-    }
-    Map<String, List<String>> answers = new TreeMap<>();
-    for (NodeReport report : read(topics.status(), NodeReport.class)) {
-      if (!report.countersUpdate()) {
-        answers
-            .computeIfAbsent(uids.get(report.traceUid()), n -> new ArrayList<>())
-            .add(report.state() + " " + report.operationId());
-      }
-    }
-    LOG.info("annotated {}, published {}, answered {}", annotated, published, answers);
-    assertThat(errorsSeen)
+    assertThat(ledger.errorsSeen())
         .as("no Trace showed an error: the node answered every operation, once handed over")
         .isEmpty();
     for (ControllerProcess replica : replicas) {
@@ -298,61 +224,7 @@ class ControllerFaultsIT {
           .as("%s heard every answer within the operation timeout", replica.identity())
           .doesNotContain("action=node-silent");
     }
-    for (String name : names()) {
-      List<String> operations = published.getOrDefault(name, List.of());
-      assertThat(operations)
-          .as("%s: each operation annotated handed to the node once, in order", name)
-          .extracting(operation -> operation.split(" ")[0])
-          .containsExactlyElementsOf(annotated.get(name));
-      assertThat(operations.stream().map(operation -> operation.split(" ")[1]).distinct())
-          .as("%s: one control record per operation", name)
-          .hasSize(operations.size());
-      List<String> answered = answers.getOrDefault(name, List.of());
-      assertThat(answered.stream().map(answer -> answer.split(" ")[1]))
-          .as("%s: the node answered each operation once: %s", name, answered)
-          .containsExactlyElementsOf(
-              operations.stream().map(operation -> operation.split(" ")[1]).toList());
-    }
-  }
-
-  private <T> List<T> read(String topic, Class<T> type) {
-    int count = Math.toIntExact(kafka.recordCount(topic));
-    List<T> values = new ArrayList<>();
-    for (ConsumerRecord<String, String> record : kafka.consume(topic, count, TIMEOUT)) {
-      if (record.value() != null) {
-        values.add(Json.decode(record.value().getBytes(StandardCharsets.UTF_8), type));
-      }
-    }
-    return values;
-  }
-
-  private void annotate(String name, String operation) {
-    annotated.computeIfAbsent(name, n -> new ArrayList<>()).add(operation);
-    cluster
-        .kubectl(
-            "annotate",
-            "-n",
-            namespace,
-            "trace/" + name,
-            Trace.OPERATION_ANNOTATION + "=" + operation)
-        .requireSuccess();
-  }
-
-  /** Every Trace in {@code state} with its operation answered. */
-  private void awaitStates(TraceState state) {
-    await(
-        "every Trace " + state,
-        () ->
-            names().stream()
-                .map(name -> trace(name).get())
-                .peek(this::noteError)
-                .allMatch(trace -> answered(trace) && state(trace) == state));
-  }
-
-  private void noteError(Trace trace) {
-    if (trace.getStatus() != null && trace.getStatus().getOperationError() != null) {
-      errorsSeen.add(trace.getMetadata().getName() + ": " + trace.getStatus().getOperationError());
-    }
+    ledger.assertEveryOperationRanOnce();
   }
 
   private void await(String description, BooleanSupplier condition) {
@@ -386,19 +258,6 @@ class ControllerFaultsIT {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static boolean answered(Trace trace) {
-    Map<String, String> annotations = trace.getMetadata().getAnnotations();
-    return annotations == null || !annotations.containsKey(Trace.OPERATION_ANNOTATION);
-  }
-
-  private static TraceState state(Trace trace) {
-    return trace.getStatus() == null ? null : trace.getStatus().getState();
-  }
-
-  private Resource<Trace> trace(String name) {
-    return client().resources(Trace.class).inNamespace(namespace).withName(name);
   }
 
   private Resource<Lease> lease() {

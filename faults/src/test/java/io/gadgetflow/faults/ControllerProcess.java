@@ -1,6 +1,10 @@
 package io.gadgetflow.faults;
 
+import io.gadgetflow.api.kafka.TopicNames;
+import io.gadgetflow.testing.KafkaBroker;
+import io.gadgetflow.testing.KubernetesCluster;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,6 +58,33 @@ final class ControllerProcess implements AutoCloseable {
     return new ControllerProcess(identity, log, builder.start());
   }
 
+  /**
+   * What a replica needs to drive {@code namespace}'s Traces on the test's API server and broker:
+   * their addresses, the test's topics, the Lease in that namespace, and the node agent's key in
+   * {@code nodeKeys} trusted as {@code gadgetflow up} trusts it (no registrations).
+   */
+  static Map<String, String> environment(
+      KubernetesCluster cluster,
+      KafkaBroker kafka,
+      TopicNames topics,
+      String namespace,
+      Path nodeKeys) {
+    return Map.ofEntries(
+        Map.entry("KUBECONFIG", cluster.kubeconfig().toString()),
+        Map.entry("GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
+        Map.entry("GADGETFLOW_TOPIC_CONTROL", topics.control()),
+        Map.entry("GADGETFLOW_TOPIC_STATUS", topics.status()),
+        Map.entry("GADGETFLOW_TOPIC_EVENTS", topics.events()),
+        Map.entry("GADGETFLOW_TOPIC_NODES", topics.nodes()),
+        Map.entry("GADGETFLOW_WATCH_NAMESPACE", namespace),
+        Map.entry("GADGETFLOW_LEASE_NAMESPACE", namespace),
+        Map.entry("GADGETFLOW_TRUSTED_NODE_KEYS", nodeKeys.toString()),
+        Map.entry("GADGETFLOW_NODE_SERVICE_ACCOUNT", "none"),
+        // Whole-node Traces: the agent here knows no pods to filter by namespace.
+        Map.entry("GADGETFLOW_NODE_WIDE_NAMESPACES", namespace),
+        Map.entry("GADGETFLOW_STATUS_COUNTERS_INTERVAL_SECONDS", "1"));
+  }
+
   String identity() {
     return identity;
   }
@@ -61,6 +92,21 @@ final class ControllerProcess implements AutoCloseable {
   /** What the replica logged so far. */
   String log() throws IOException {
     return Files.readString(log);
+  }
+
+  /** How many times the replica logged {@code text} so far. */
+  int logCount(String text) {
+    String log;
+    try {
+      log = log();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    int count = 0;
+    for (int at = log.indexOf(text); at >= 0; at = log.indexOf(text, at + text.length())) {
+      count++;
+    }
+    return count;
   }
 
   boolean isAlive() {

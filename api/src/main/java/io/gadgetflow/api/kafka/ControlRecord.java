@@ -12,7 +12,8 @@ import java.util.Map;
  *
  * @param running whether the gadget should be running once {@link #operation()} has been applied; a
  *     node agent that restarts brings its gadgets in line with this
- * @param operationId unique per operation; a node answers each id at most once
+ * @param operationId unique per operation; a node runs each id at most once, and answers it once (a
+ *     restarted agent answers its traces' last operations again)
  */
 public record ControlRecord(
     String traceNamespace,

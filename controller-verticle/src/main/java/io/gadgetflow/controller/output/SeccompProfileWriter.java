@@ -34,7 +34,9 @@ public final class SeccompProfileWriter {
   private static final String FIELD_MANAGER = "gadgetflow-controller";
   private static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   private static final String TRACE_ANNOTATION = "gadgetflow.io/trace";
-  private static final ResourceDefinitionContext SECCOMP_PROFILES =
+
+  /** Where the profiles are, for a client of the generic resource API. */
+  public static final ResourceDefinitionContext SECCOMP_PROFILES =
       new ResourceDefinitionContext.Builder()
           .withGroup(GROUP)
           .withVersion(VERSION)

@@ -85,6 +85,9 @@ public final class NodeReportHandler {
       }
       return refuse(trace.get(), report, "operation-not-handed-over");
     }
+    if (answered.isEmpty() && TraceStatuses.showsAnswer(trace.get().getStatus(), report)) {
+      return Future.succeededFuture();
+    }
     if (trace.get().getSpec().getOutputMode() != OutputMode.EXTERNAL_RESOURCE) {
       return writeStatus(trace.get(), report);
     }

@@ -58,6 +58,22 @@ public final class TraceStatuses {
   }
 
   /**
+   * Whether {@code current} already shows {@code report}, an answer given again: its state, with no
+   * error in either. A restarted node agent answers the last operation of each of its traces again
+   * (it cannot tell which its predecessor answered), with the counters of a gadget that has not run
+   * yet and no output; the status came from the first answer, which is the one to keep. A counter
+   * update is no answer; a status that shows the node silent, or an error, takes the answer.
+   */
+  public static boolean showsAnswer(TraceStatus current, NodeReport report) {
+    return !report.countersUpdate()
+        && report.state() != null
+        && report.operationError() == null
+        && current != null
+        && report.state() == current.getState()
+        && current.getOperationError() == null;
+  }
+
+  /**
    * Only the event counters of {@code report}: what a report of an earlier operation may still
    * change on a running Trace, whose answer it no longer is.
    */

@@ -38,6 +38,29 @@ class TraceStatusesTest {
   }
 
   @Test
+  void anAnswerGivenAgainIsShownOnlyWhileTheStatusHasItsStateAndNoError() {
+    TraceStatus stopped =
+        TraceStatuses.afterReport(null, report(TraceState.STOPPED, null, 264), 3L, T0);
+    NodeReport again = report(TraceState.STOPPED, null, 0);
+
+    assertThat(TraceStatuses.showsAnswer(stopped, again)).isTrue();
+    assertThat(TraceStatuses.showsAnswer(null, again)).isFalse();
+    TraceStatus started =
+        TraceStatuses.afterReport(null, report(TraceState.STARTED, null, 5), 3L, T0);
+    assertThat(TraceStatuses.showsAnswer(started, again)).isFalse();
+    TraceStatus silent = TraceStatuses.afterSilence(started, "Node did not answer", 3L, T1);
+    assertThat(TraceStatuses.showsAnswer(silent, report(TraceState.STARTED, null, 0))).isFalse();
+    assertThat(TraceStatuses.showsAnswer(stopped, report(null, null, 0)))
+        .as("an answer that leaves the state as it was (a generate)")
+        .isFalse();
+    assertThat(
+            TraceStatuses.showsAnswer(
+                stopped, again.withNewerCounters(new EventCounters(0, 0), T1)))
+        .as("a counter update is no answer")
+        .isFalse();
+  }
+
+  @Test
   void theSameReportTwiceGivesAnEqualStatus() {
     TraceStatus first =
         TraceStatuses.afterReport(null, report(TraceState.STARTED, null, 5), 3L, T0);

@@ -6,6 +6,7 @@ import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.kafka.EventStream;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A gadget without a BPF program, whose events a program makes up and hands in with {@link #emit}:
@@ -19,6 +20,7 @@ public final class SyntheticGadget implements LoadedGadget {
   private final String gadget;
   private final EventSink sink;
   private final String nodeName;
+  private final Supplier<Optional<StatusOutput.Result>> result;
 
   private final JoinedSessions sessions = new JoinedSessions();
 
@@ -28,9 +30,22 @@ public final class SyntheticGadget implements LoadedGadget {
    * @param gadget the gadget's name in the catalogue
    */
   public SyntheticGadget(String gadget, EventSink sink, String nodeName) {
+    this(gadget, sink, nodeName, Optional::empty);
+  }
+
+  /**
+   * @param result what the gadget gathered so far, made up by the same program (a profile's report,
+   *     an advisor's profile), read as a loaded gadget's result is: on a stop or a generate
+   */
+  public SyntheticGadget(
+      String gadget,
+      EventSink sink,
+      String nodeName,
+      Supplier<Optional<StatusOutput.Result>> result) {
     this.gadget = gadget;
     this.sink = sink;
     this.nodeName = nodeName;
+    this.result = result;
   }
 
   public String gadget() {
@@ -95,7 +110,7 @@ public final class SyntheticGadget implements LoadedGadget {
 
   @Override
   public Optional<StatusOutput.Result> readResult() {
-    return Optional.empty();
+    return result.get();
   }
 
   @Override

@@ -126,9 +126,7 @@ final class TraceOperations {
     if (session == null) {
       return Future.succeededFuture(Answer.failed("Not started"));
     }
-    if (GadgetPrograms.find(record.gadget())
-        .map(program -> program.descriptor().category() == GadgetCategory.PROFILE)
-        .orElse(false)) {
+    if (isProfile(record)) {
       // A profile's report is what the kernel gathered up to the stop: read it, then unload.
       return workers
           .executeBlocking(() -> session.readResult().orElse(NO_RESULT), false)
@@ -145,6 +143,26 @@ final class TraceOperations {
                                           failure("read the report of", record, report.cause()))));
     }
     return end(slot, record).map(Answer::stopped);
+  }
+
+  /**
+   * The answer to a stop that a restarted agent reads as the trace's state: published while no
+   * agent ran on this node, it was never answered. The gadget stopped with the agent that ran it; a
+   * profile's report, gathered until then, was lost with it.
+   */
+  Answer stoppedWhileAway(ControlRecord record) {
+    return isProfile(record)
+        ? Answer.completed(null, EventCounters.NONE)
+            .withWarning(
+                "The node agent of node \"%s\" restarted while the gadget ran: its report was lost"
+                    .formatted(settings.nodeName()))
+        : Answer.stopped(EventCounters.NONE);
+  }
+
+  private static boolean isProfile(ControlRecord record) {
+    return GadgetPrograms.find(record.gadget())
+        .map(program -> program.descriptor().category() == GadgetCategory.PROFILE)
+        .orElse(false);
   }
 
   /** Writes a running gadget's result (e.g. a seccomp profile); the state stays as it is. */

@@ -4,6 +4,7 @@ import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
 import io.gadgetflow.api.kafka.NodeReport;
 import io.gadgetflow.api.log.TraceLog;
+import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.control.ControlReader;
 import io.gadgetflow.node.kafka.EventSink;
@@ -90,7 +91,12 @@ public final class TraceSupervisor implements ControlReader.Listener {
     }
   }
 
-  /** Every record that existed at start was read: resume the traces that should be running. */
+  /**
+   * Every record that existed at start was read: resume the traces that should be running, and
+   * answer the stops, which may have been published while no agent ran here (the agent before this
+   * one answered those it read; the controller ignores an answer its Trace already shows). Each
+   * answers its trace's last operation, as a resumed start does.
+   */
   @Override
   public void onCaughtUp() {
     if (caughtUp) {
@@ -98,12 +104,19 @@ public final class TraceSupervisor implements ControlReader.Listener {
     }
     caughtUp = true;
     List<Trace> resumed = traces.values().stream().filter(t -> t.desired.running()).toList();
+    List<Trace> stopped =
+        traces.values().stream().filter(t -> t.desired.operation() == Operation.STOP).toList();
     LOG.info(
-        "Node {}: control topic read, {} traces known, resuming {}",
+        "Node {}: control topic read, {} traces known, resuming {}, answering {} stops",
         nodeName,
         traces.size(),
-        resumed.size());
+        resumed.size(),
+        stopped.size());
     resumed.forEach(trace -> trace.then(() -> resume(trace)));
+    stopped.forEach(
+        trace ->
+            trace.then(
+                () -> answer(trace, trace.desired, operations.stoppedWhileAway(trace.desired))));
   }
 
   /** Reports the counters of running gadgets that changed since their last report. */

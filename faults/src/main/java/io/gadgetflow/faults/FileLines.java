@@ -1,0 +1,42 @@
+package io.gadgetflow.faults;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The numbered events a file holds in whole lines, and how many it holds more than once. */
+record FileLines(BitSet seen, long duplicates) {
+  private static final Pattern SEQUENCE = Pattern.compile("\"seq\":(\\d+)");
+
+  static FileLines of(Path file) throws Exception {
+    BitSet seen = new BitSet();
+    long duplicates = 0;
+    for (String line : Files.readAllLines(file)) {
+      Matcher found = SEQUENCE.matcher(line);
+      if (found.find() && line.endsWith("}")) {
+        int number = Integer.parseInt(found.group(1));
+        if (seen.get(number)) {
+          duplicates++;
+        }
+        seen.set(number);
+      }
+    }
+    return new FileLines(seen, duplicates);
+  }
+
+  /** The first number in the file: those before it came before the trace joined. */
+  long first() {
+    return Math.max(0, seen.nextSetBit(0));
+  }
+
+  long distinct() {
+    return seen.cardinality();
+  }
+
+  /** The distinct numbers from {@code first} on. */
+  long distinctFrom(long first) {
+    return seen.get((int) first, Math.max((int) first, seen.length())).cardinality();
+  }
+}
