@@ -221,7 +221,8 @@ public final class ControllerVerticle extends VerticleBase implements Supervisio
             control,
             pendingAnswers,
             config.tracePolicy(),
-            clock);
+            clock,
+            statusWrites::wroteOver);
     private final ReconcileQueue queue = new ReconcileQueue(vertx, this::reconcile);
     private final TraceInformer informer =
         new TraceInformer(client, config.watchNamespace(), context, queue::enqueue);

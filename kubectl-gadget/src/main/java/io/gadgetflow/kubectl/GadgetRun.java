@@ -40,7 +40,10 @@ final class GadgetRun {
   /** Longer than the controller's operation timeout, so its "did not answer" error comes first. */
   static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
-  /** Longer than the controller's operation timeout, so a silent node's error is shown. */
+  /**
+   * Longer than the controller's operation timeout, so a silent node's error is shown; counted from
+   * the last Trace that stopped, so that a stop of many Traces ends while they keep stopping.
+   */
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
 
   /** Longer than the controller's deletion timeout, its longest wait for a silent node. */
@@ -52,7 +55,10 @@ final class GadgetRun {
    */
   private static final Duration LAST_EVENTS_TIMEOUT = Duration.ofSeconds(10);
 
-  /** How long the shutdown hook lets the run end itself before deleting the Traces on its own. */
+  /**
+   * How long the shutdown hook lets the run end itself before deleting the Traces on its own: from
+   * Ctrl-C, or from the last Trace that stopped, whichever is later.
+   */
   private static final Duration ENDING_GRACE =
       STOP_TIMEOUT.plus(LAST_EVENTS_TIMEOUT).plus(DELETION_TIMEOUT).plusSeconds(5);
 
@@ -79,6 +85,12 @@ final class GadgetRun {
 
   private boolean failed;
   private boolean createAttempted;
+
+  /** Some creation failed or was cut short: a Trace of the group may exist under a name unknown. */
+  private boolean createIncomplete;
+
+  /** The ending's progress goes to it (more Traces stopped, deleted). */
+  private RunLifecycle lifecycle;
 
   /**
    * @param events the events topic, opened before any Trace exists; null for gadgets that do not
@@ -114,7 +126,7 @@ final class GadgetRun {
    */
   int run(
       List<String> nodes, TraceFilter filter, Map<String, String> parameters, Duration duration) {
-    RunLifecycle lifecycle = new RunLifecycle(Thread.currentThread());
+    lifecycle = new RunLifecycle(Thread.currentThread());
     lifecycle.onShutdown(ENDING_GRACE, this::deleteAsLastResort);
     CommandFailure failure = null;
     try {
@@ -153,7 +165,7 @@ final class GadgetRun {
    * @return the exit status: 0 when the gadget runs on a node, else 1
    */
   int start(List<String> nodes, TraceFilter filter, Map<String, String> parameters) {
-    RunLifecycle lifecycle = new RunLifecycle(Thread.currentThread());
+    lifecycle = new RunLifecycle(Thread.currentThread());
     lifecycle.onShutdown(ENDING_GRACE, this::deleteAsLastResort);
     boolean running = false;
     CommandFailure failure = null;
@@ -194,7 +206,7 @@ final class GadgetRun {
    */
   int finish(Map<String, String> nodeByTraceName) {
     nodeByTrace.putAll(nodeByTraceName);
-    RunLifecycle lifecycle = new RunLifecycle(Thread.currentThread());
+    lifecycle = new RunLifecycle(Thread.currentThread());
     lifecycle.onShutdown(ENDING_GRACE, this::deleteAsLastResort);
     lifecycle.beginEnding();
     try {
@@ -250,8 +262,15 @@ final class GadgetRun {
       }
       Set<String> uids = new HashSet<>();
       for (int i = 0; i < nodes.size(); i++) {
-        Trace trace = created(creating.get(i));
+        Trace trace;
+        try {
+          trace = created(creating.get(i));
+        } catch (RuntimeException | InterruptedException e) {
+          createIncomplete = true;
+          throw e;
+        }
         if (trace == null) {
+          createIncomplete = true;
           continue;
         }
         nodeByTrace.put(trace.getMetadata().getName(), nodes.get(i));
@@ -411,17 +430,43 @@ final class GadgetRun {
    * nodes on a busy API server outlasted the run's ending grace (docs/scale.md).
    */
   private List<String> askAll(List<String> names, Operation operation) {
+    Map<String, KubernetesClientException> refused =
+        forEachTrace(names, "ask", name -> group.ask(name, operation));
+    refused.forEach(
+        (name, refusal) -> {
+          failed = true;
+          err.printf(
+              "kubectl-gadget: cannot ask Trace %s/%s to %s: %s%n",
+              group.namespace(),
+              name,
+              operation.annotationValue(),
+              KubernetesErrors.reason(refusal));
+        });
+    return names.stream().filter(name -> !refused.containsKey(name)).toList();
+  }
+
+  /**
+   * Calls {@code request} for every Trace named, {@value #PARALLEL_CREATES} at a time; each one
+   * that succeeds is progress of the ending (the shutdown hook waits on).
+   *
+   * @param verb names the threads
+   * @return the refusals by Trace name, in the order named
+   */
+  private Map<String, KubernetesClientException> forEachTrace(
+      List<String> names, String verb, Consumer<String> request) {
     ExecutorService pool =
         Executors.newFixedThreadPool(
             Math.min(PARALLEL_CREATES, Math.max(1, names.size())),
-            Thread.ofVirtual().name("ask-trace-", 0).factory());
-    List<CompletableFuture<KubernetesClientException>> asking = new ArrayList<>();
+            Thread.ofVirtual().name(verb + "-trace-", 0).factory());
+    List<CompletableFuture<KubernetesClientException>> requests = new ArrayList<>();
     for (String name : names) {
-      asking.add(
+      requests.add(
           CompletableFuture.supplyAsync(
               () -> {
                 try {
-                  group.ask(name, operation);
+                  request.accept(name);
+                  // Asking 2,000 stops 16 at a time on a busy API server outlasted the grace.
+                  lifecycle.progressed();
                   return null;
                 } catch (KubernetesClientException e) {
                   return e;
@@ -430,39 +475,42 @@ final class GadgetRun {
               pool));
     }
     pool.shutdown();
-    List<String> asked = new ArrayList<>();
+    Map<String, KubernetesClientException> refused = new LinkedHashMap<>();
     for (int i = 0; i < names.size(); i++) {
-      // join, not get: a stop asked after Ctrl-C runs with the thread's interrupt set.
-      KubernetesClientException refused = asking.get(i).join();
-      if (refused == null) {
-        asked.add(names.get(i));
-      } else {
-        failed = true;
-        err.printf(
-            "kubectl-gadget: cannot ask Trace %s/%s to %s: %s%n",
-            group.namespace(),
-            names.get(i),
-            operation.annotationValue(),
-            KubernetesErrors.reason(refused));
+      // join, not get: a request after Ctrl-C runs with the thread's interrupt set.
+      KubernetesClientException refusal = requests.get(i).join();
+      if (refusal != null) {
+        refused.put(names.get(i), refusal);
       }
     }
-    return asked;
+    return refused;
   }
 
   private Map<String, Trace> stop(List<String> running) {
     List<String> asked = askAll(running, Operation.STOP);
     Instant deadline = Instant.now().plus(STOP_TIMEOUT);
+    long stopped = countStopped(asked, board.snapshot());
     Map<String, Trace> traces = board.snapshot();
     try {
-      if (events == null) {
-        traces = board.awaitUntil(seen -> allStopped(asked, seen), deadline);
-      } else {
-        // Events sent before a node stopped are still arriving; they belong to the output. A node
-        // answers the stop once Kafka has the trace's last events: all are in Kafka by now.
-        do {
+      while (stopped < asked.size() && Instant.now().isBefore(deadline)) {
+        if (events == null) {
+          long before = stopped;
+          traces = board.awaitUntil(seen -> countStopped(asked, seen) > before, deadline);
+        } else {
+          // Events sent before a node stopped are still arriving; they belong to the output.
           printEvents(POLL_INTERVAL);
           traces = board.snapshot();
-        } while (!allStopped(asked, traces) && Instant.now().isBefore(deadline));
+        }
+        long now = countStopped(asked, traces);
+        if (now > stopped) {
+          // Stopping goes on: wait for the rest as long again.
+          stopped = now;
+          deadline = Instant.now().plus(STOP_TIMEOUT);
+          lifecycle.progressed();
+        }
+      }
+      if (events != null) {
+        // A node answers the stop once Kafka has the trace's last events: all are in Kafka by now.
         events.pollToCurrentEnd(LAST_EVENTS_TIMEOUT).forEach(printer::event);
         out.flush();
       }
@@ -482,7 +530,18 @@ final class GadgetRun {
       return;
     }
     try {
-      group.deleteAll();
+      // One request per Trace, some at once: the API server deletes a collection one object
+      // after another, and 200 of them outlasted the request's timeout on a busy one
+      // (docs/scale.md). The label then finds any whose creation was cut short.
+      Map<String, KubernetesClientException> refused =
+          forEachTrace(List.copyOf(nodeByTrace.keySet()), "delete", group::delete);
+      if (!refused.isEmpty()) {
+        throw refused.values().iterator().next();
+      }
+      lifecycle.progressed();
+      if (createIncomplete || nodeByTrace.isEmpty()) {
+        group.deleteAll();
+      }
       Map<String, Trace> left =
           board.awaitUntil(Map::isEmpty, Instant.now().plus(DELETION_TIMEOUT));
       if (!left.isEmpty()) {
@@ -566,8 +625,8 @@ final class GadgetRun {
     return nodeByTrace.keySet().stream().allMatch(name -> isDecided(traces.get(name)));
   }
 
-  private boolean allStopped(List<String> names, Map<String, Trace> traces) {
-    return names.stream().allMatch(name -> isStopped(traces.get(name)));
+  private long countStopped(List<String> names, Map<String, Trace> traces) {
+    return names.stream().filter(name -> isStopped(traces.get(name))).count();
   }
 
   private boolean isRunning(Trace trace) {

@@ -158,6 +158,11 @@ final class TraceGroup {
         .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
   }
 
+  /** Deletes one Trace of the group; the controller stops its gadget and removes it. */
+  void delete(String traceName) {
+    client.resources(Trace.class).inNamespace(namespace).withName(traceName).delete();
+  }
+
   /** Deletes every Trace of the group; the controller stops their gadgets and removes them. */
   void deleteAll() {
     client

@@ -69,6 +69,10 @@ final class ChildJvm implements AutoCloseable {
     return new ChildJvm(builder.start(), lines);
   }
 
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
   long pid() {
     return process.pid();
   }
@@ -90,9 +94,24 @@ final class ChildJvm implements AutoCloseable {
     }
   }
 
-  /** Sends SIGINT, as Ctrl-C does. */
+  /**
+   * Sends SIGINT, as Ctrl-C does; SIGTERM when this process ignores SIGINT (started in the
+   * background by a shell without job control), since its children then ignore it too and would
+   * never end. The JVM runs its shutdown hooks on either.
+   */
   void interrupt() throws IOException, InterruptedException {
-    new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+    String signal = ignoresSigint() ? "-TERM" : "-INT";
+    new ProcessBuilder("kill", signal, Long.toString(process.pid())).start().waitFor();
+  }
+
+  /** Whether SIGINT (signal 2) is in this process's ignored set, proc(5)'s SigIgn mask. */
+  private static boolean ignoresSigint() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("SigIgn:")) {
+        return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << 1)) != 0;
+      }
+    }
+    return false;
   }
 
   boolean awaitExit(Duration timeout) throws InterruptedException {

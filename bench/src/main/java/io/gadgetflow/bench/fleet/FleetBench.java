@@ -116,10 +116,12 @@ public final class FleetBench {
       String token = web.dashboardUrl().substring(web.dashboardUrl().indexOf("#token=") + 7);
       try (ChildJvm controller = startController();
           StatusLag lag = new StatusLag(clients, topics.status());
+          ControlSent control = new ControlSent(clients, topics.control());
           TraceTimeline timeline = new TraceTimeline(client, NAMESPACE, lag);
           SyntheticEvents events = new SyntheticEvents(settings.ratePerTrace())) {
         for (int nodes : fleets) {
-          new Step(this, vertx, controller, lag, timeline, events, web.port(), token, nodes)
+          new Step(
+                  this, vertx, controller, lag, control, timeline, events, web.port(), token, nodes)
               .run()
               .print(System.out);
           timeline.clear();
@@ -134,6 +136,8 @@ public final class FleetBench {
       List<String> options =
           new java.util.ArrayList<>(
               List.of("-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+      // When it took operations and asked for answers' writes (ControllerMarks).
+      options.addAll(ControllerMarks.JVM_OPTIONS);
       // e.g. -XX:StartFlightRecording=filename=controller.jfr to profile the controller.
       options.addAll(settings.controllerJvmOptions());
       ChildJvm controller =
@@ -142,12 +146,20 @@ public final class FleetBench {
               options,
               List.of(),
               Map.of(
-                  "GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                  "KUBECONFIG", kube.kubeconfig().toString(),
-                  "GADGETFLOW_METRICS_PORT", "0",
+                  "GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS",
+                  kafka.bootstrapServers(),
+                  "KUBECONFIG",
+                  kube.kubeconfig().toString(),
+                  "GADGETFLOW_METRICS_PORT",
+                  "0",
+                  // Not the API server baseline's Traces (ApiServerBaseline).
+                  "GADGETFLOW_WATCH_NAMESPACE",
+                  NAMESPACE,
                   // The agents' keys, as gadgetflow up trusts them: no registrations here.
-                  "GADGETFLOW_TRUSTED_NODE_KEYS", nodeKeys().toString(),
-                  "GADGETFLOW_NODE_SERVICE_ACCOUNT", "none"),
+                  "GADGETFLOW_TRUSTED_NODE_KEYS",
+                  nodeKeys().toString(),
+                  "GADGETFLOW_NODE_SERVICE_ACCOUNT",
+                  "none"),
               data.resolve("controller.log"),
               (line, micros) -> {
                 if (line.equals(FleetController.READY)) {

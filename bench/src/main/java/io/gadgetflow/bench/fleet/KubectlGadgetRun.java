@@ -72,6 +72,11 @@ final class KubectlGadgetRun implements AutoCloseable {
     }
   }
 
+  /** Whether the run's JVM ended already (e.g. it could not reach Kafka). */
+  boolean ended() {
+    return !jvm.isAlive();
+  }
+
   double cpuSeconds() {
     return jvm.cpuSeconds();
   }

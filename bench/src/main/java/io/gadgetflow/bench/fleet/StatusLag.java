@@ -22,6 +22,10 @@ final class StatusLag implements TraceTimeline.StatusListener, AutoCloseable {
   private record Said(String uid, TraceState state, String error, long events, long lost) {}
 
   private final Map<Said, Long> reportedMicros = new ConcurrentHashMap<>();
+
+  /** By {@code uid state}: the node's first report of that state, its record's time. */
+  private final Map<String, Long> firstAnswerMicros = new ConcurrentHashMap<>();
+
   private final Samples answers = new Samples();
   private final Samples counters = new Samples();
   private final TopicFollower follower;
@@ -38,6 +42,10 @@ final class StatusLag implements TraceTimeline.StatusListener, AutoCloseable {
                     record -> {
                       NodeReport report = Json.decode(record.value(), NodeReport.class);
                       reports++;
+                      if (report.state() != null) {
+                        firstAnswerMicros.putIfAbsent(
+                            report.traceUid() + " " + report.state(), record.timestamp() * 1000);
+                      }
                       reportedMicros.putIfAbsent(
                           new Said(
                               report.traceUid(),
@@ -62,6 +70,11 @@ final class StatusLag implements TraceTimeline.StatusListener, AutoCloseable {
     if (reported != null) {
       (answer ? answers : counters).add(seenMicros - reported);
     }
+  }
+
+  /** When the node first reported {@code state} for the Trace; 0 if it was not seen. */
+  long answered(String uid, TraceState state) {
+    return firstAnswerMicros.getOrDefault(uid + " " + state, 0L);
   }
 
   long reports() {

@@ -15,10 +15,14 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Step {
   private static final Duration START_DEADLINE = Duration.ofMinutes(3);
 
+  /** Traces the API server alone writes at each step's start (ApiServerBaseline). */
+  private static final int BASELINE_TRACES = 200;
+
   private final FleetBench.Fleet fleet;
   private final Vertx vertx;
   private final ChildJvm controller;
   private final StatusLag lag;
+  private final ControlSent control;
   private final TraceTimeline timeline;
   private final SyntheticEvents events;
   private final int webPort;
@@ -30,6 +34,7 @@ final class Step {
       Vertx vertx,
       ChildJvm controller,
       StatusLag lag,
+      ControlSent control,
       TraceTimeline timeline,
       SyntheticEvents events,
       int webPort,
@@ -39,6 +44,7 @@ final class Step {
     this.vertx = vertx;
     this.controller = controller;
     this.lag = lag;
+    this.control = control;
     this.timeline = timeline;
     this.events = events;
     this.webPort = webPort;
@@ -78,7 +84,12 @@ final class Step {
       long downstreamTraces,
       long downstreamGaps,
       long kubectlMismatches,
-      long notStarted) {
+      long notStarted,
+      List<ApiServerBaseline.Phase> baseline,
+      Map<String, ApiServerLatency.Histogram> apiServerLatency,
+      Samples launchToCreated,
+      Decomposition starts,
+      Decomposition stops) {
 
     void print(PrintStream out) {
       out.printf(
@@ -101,6 +112,13 @@ final class Step {
                 : run.allNodesPrintedMillis() + " ms");
       }
       out.printf("Traces not started: %d%n", notStarted);
+      out.printf("API server alone, before the runs (no controller acting on these Traces):%n");
+      baseline.forEach(phase -> out.printf("  %s%n", phase));
+      out.printf("API server's own time per request on Traces during the step (its histograms):%n");
+      apiServerLatency.forEach((what, histogram) -> out.printf("  %s: %s%n", what, histogram));
+      out.printf("plugin launched -> Trace created (watch): %s%n", launchToCreated);
+      starts.print(out);
+      stops.print(out);
       out.printf("start -> Started (watch): %s%n", start);
       out.printf("stop -> Stopped (watch): %s%n", stop);
       out.printf("aggregation lag, answers (report -> status seen): %s%n", answerLag);
@@ -144,8 +162,12 @@ final class Step {
       if (!downstream.awaitAssigned(Duration.ofMinutes(1))) {
         throw new IllegalStateException("the downstream group got no partitions");
       }
+      // The API server alone, on an idle fleet: what its writes cost before anything else asks.
+      List<ApiServerBaseline.Phase> baseline =
+          new ApiServerBaseline(fleet.client()).measure(BASELINE_TRACES);
       lag.takeAnswers();
       lag.takeCounters();
+      Map<String, ApiServerLatency.Histogram> latencyBefore = ApiServerLatency.read(fleet.client());
       double cpuBefore = controller.cpuSeconds();
       double brokersBefore = brokersCpuSeconds();
       double agentsBefore = ChildJvm.cpuSeconds(ProcessHandle.current().pid());
@@ -162,10 +184,20 @@ final class Step {
                 fleet.kube().kubeconfig(),
                 fleet.kafka().bootstrapServers(),
                 fleet.log("kubectl-gadget-" + command + "-" + nodes)));
-        awaitStarted(nodes * runs.size());
+        awaitStarted(nodes * runs.size(), runs.getLast());
       }
       int traces = nodes * runs.size();
       long notStarted = ofThisStep(stepStart).stream().filter(t -> t.started == 0).count();
+      // The starts now, in case the step's end does not come (a stop far slower than the starts).
+      System.out.printf(
+          "%n-- %d nodes: all runs started (%d Traces not started); the API server alone: %s%n",
+          nodes, notStarted, baseline);
+      Decomposition.ofStarts(
+              ofThisStep(stepStart),
+              ControllerMarks.read(fleet.data().resolve("controller.log")),
+              control,
+              lag)
+          .print(System.out);
 
       // The web UI watches one trace while the fleet runs: the one started last.
       TraceTimeline.Seen one =
@@ -199,6 +231,8 @@ final class Step {
       double agentsCpu = ChildJvm.cpuSeconds(ProcessHandle.current().pid()) - agentsBefore;
       Map<String, Long> requests =
           TraceRequests.since(requestsBefore, TraceRequests.count(fleet.client()));
+      Map<String, ApiServerLatency.Histogram> latency =
+          ApiServerLatency.since(latencyBefore, ApiServerLatency.read(fleet.client()));
 
       Samples start = new Samples();
       Samples stop = new Samples();
@@ -219,13 +253,16 @@ final class Step {
           gaps++;
         }
       }
+      ControllerMarks marks = ControllerMarks.read(fleet.data().resolve("controller.log"));
       List<RunTimes> times = new ArrayList<>();
+      Samples launchToCreated = new Samples();
       long mismatches = 0;
       for (int i = 0; i < runs.size(); i++) {
         KubectlGadgetRun run = runs.get(i);
         String gadget = gadgetOf(run.command);
         List<TraceTimeline.Seen> own =
             ofThisStep(stepStart).stream().filter(t -> t.gadget.equals(gadget)).toList();
+        own.forEach(t -> launchToCreated.add(t.created - run.launchedMicros));
         long lastPrinted =
             run.firstEventMicros.values().stream().mapToLong(Long::longValue).max().orElse(0);
         times.add(
@@ -265,7 +302,12 @@ final class Step {
           downstream.traces().size(),
           gaps,
           mismatches,
-          notStarted);
+          notStarted,
+          baseline,
+          latency,
+          launchToCreated,
+          Decomposition.ofStarts(ofThisStep(stepStart), marks, control, lag),
+          Decomposition.ofStops(ofThisStep(stepStart), marks, control, lag));
     }
   }
 
@@ -311,9 +353,10 @@ final class Step {
     return seconds;
   }
 
-  private void awaitStarted(int traces) throws InterruptedException {
+  /** Until {@code traces} started or failed, {@code run} ended, or the deadline passed. */
+  private void awaitStarted(int traces, KubectlGadgetRun run) throws InterruptedException {
     long deadline = System.nanoTime() + START_DEADLINE.toNanos();
-    while (System.nanoTime() < deadline) {
+    while (System.nanoTime() < deadline && !run.ended()) {
       long decided =
           timeline.traces().stream().filter(t -> t.started > 0 || t.error != null).count();
       if (decided >= traces) {

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,7 @@ public final class TraceReconciler {
   private final PendingAnswers pendingAnswers;
   private final TracePolicy policy;
   private final Clock clock;
+  private final BiConsumer<Trace, Trace> tookOver;
   private final Set<String> settledDeletions = new HashSet<>();
 
   /**
@@ -67,6 +69,10 @@ public final class TraceReconciler {
             }
           });
 
+  /**
+   * @param tookOver told of each Trace an operation was taken off and what the patch made of it
+   *     ({@code StatusWrites#wroteOver}), before the watch shows it
+   */
   public TraceReconciler(
       AnswerTimeouts timeouts,
       TraceRepository traces,
@@ -74,7 +80,8 @@ public final class TraceReconciler {
       ControlPublisher control,
       PendingAnswers pendingAnswers,
       TracePolicy policy,
-      Clock clock) {
+      Clock clock,
+      BiConsumer<Trace, Trace> tookOver) {
     this.timeouts = timeouts;
     this.traces = traces;
     this.statusWriter = statusWriter;
@@ -82,6 +89,7 @@ public final class TraceReconciler {
     this.pendingAnswers = pendingAnswers;
     this.policy = policy;
     this.clock = clock;
+    this.tookOver = tookOver;
   }
 
   public Future<Void> reconcile(Trace trace) {
@@ -172,7 +180,9 @@ public final class TraceReconciler {
           .setAnnotation(
               TakenOperation.ANNOTATION, TakenOperation.fresh(operation).annotationValue());
     }
-    return patch.isEmpty() ? Future.succeededFuture(trace) : traces.patch(trace, patch);
+    return patch.isEmpty()
+        ? Future.succeededFuture(trace)
+        : traces.patch(trace, patch).onSuccess(taken -> tookOver.accept(trace, taken));
   }
 
   /** Publishes the taken operation to the node (or refuses it), unless that was done before. */

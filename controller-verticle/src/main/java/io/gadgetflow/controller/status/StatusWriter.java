@@ -26,14 +26,24 @@ import org.slf4j.event.Level;
  * written at once: at 200 nodes with four Traces each, counters were 9 of every 10 status writes
  * and answers waited seconds behind them (docs/scale.md). Nor do counter updates go to the API
  * server while answers are on their way there, unless they waited a second counters interval: in a
- * burst of answers (a {@code kubectl gadget -A} start) they would share its time with them. Used
- * from the acting replica's event loop only; {@link #stop()} drops what waits.
+ * burst of answers (a {@code kubectl gadget -A} start) they would share its time with them; nor
+ * more than {@value #COUNTER_WRITES_IN_FLIGHT} at once, however slow the API server. Used from the
+ * acting replica's event loop only; {@link #stop()} drops what waits.
  */
 public final class StatusWriter {
   private static final Logger LOG = LoggerFactory.getLogger(StatusWriter.class);
 
   /** How often waiting counter updates are looked at. */
   private static final Duration DRAIN_PERIOD = Duration.ofMillis(100);
+
+  /**
+   * Counter updates sent to the API server and not yet written, at most. The budget alone bounds
+   * how many are started a second, not how many wait: when the API server took longer per write
+   * than the controller's Kubernetes threads could start them, counter writes filled every thread
+   * and the operations users wait on (taking a stop, its answer) queued behind them for tens of
+   * seconds (docs/scale.md). A few at once leave the other threads to those.
+   */
+  static final int COUNTER_WRITES_IN_FLIGHT = 4;
 
   private static final class Waiting {
     final long dueNanos;
@@ -59,6 +69,9 @@ public final class StatusWriter {
 
   /** Answers sent to the API server and not yet written. */
   private int answersInFlight;
+
+  /** Counter updates sent to the API server and not yet written. */
+  private int countersInFlight;
 
   /**
    * @param replaceStatus writes a Trace's whole status, e.g. {@link StatusWrites#write}
@@ -123,7 +136,9 @@ public final class StatusWriter {
     long now = System.nanoTime();
     int written = 0;
     Iterator<Waiting> oldestFirst = waiting.values().iterator();
-    while (written < countersPerDrain && oldestFirst.hasNext()) {
+    while (written < countersPerDrain
+        && countersInFlight < COUNTER_WRITES_IN_FLIGHT
+        && oldestFirst.hasNext()) {
       Waiting countersOnly = oldestFirst.next();
       if (countersOnly.dueNanos - now > 0) {
         break;
@@ -133,7 +148,9 @@ public final class StatusWriter {
       }
       oldestFirst.remove();
       written++;
+      countersInFlight++;
       writeNow(countersOnly.trace, countersOnly.next, false)
+          .onComplete(done -> countersInFlight--)
           .onFailure(
               e ->
                   LOG.warn(

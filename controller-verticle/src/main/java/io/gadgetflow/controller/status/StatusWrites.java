@@ -87,6 +87,21 @@ public final class StatusWrites {
     return written;
   }
 
+  /**
+   * Another write of this replica (taking an operation off the Trace) made {@code written} of
+   * {@code over}'s version: a status write computed from {@code over} goes over {@code written} at
+   * once. A node answers a stop a few hundred ms after the controller took it, often before the
+   * watch shows the take; without this the answer met a conflict and read the Trace again, three
+   * requests instead of one where the API server was slowest (docs/scale.md).
+   */
+  public void wroteOver(Trace over, Trace written) {
+    if (written != null && over.getMetadata().getResourceVersion() != null) {
+      remember(
+          over.getMetadata().getUid(),
+          new Landed(over.getMetadata().getResourceVersion(), written));
+    }
+  }
+
   /** {@code trace}, or what this replica's last write made of its version. */
   private Trace latest(Trace trace) {
     Landed last = landed.get(trace.getMetadata().getUid());
@@ -129,14 +144,7 @@ public final class StatusWrites {
     }
     return replaceStatus
         .apply(over, rebased)
-        .onSuccess(
-            written -> {
-              if (written != null && over.getMetadata().getResourceVersion() != null) {
-                remember(
-                    over.getMetadata().getUid(),
-                    new Landed(over.getMetadata().getResourceVersion(), written));
-              }
-            })
+        .onSuccess(written -> wroteOver(over, written))
         .recover(
             failure -> {
               if (TraceRepository.isConflict(failure)) {

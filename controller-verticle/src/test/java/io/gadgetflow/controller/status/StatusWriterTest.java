@@ -142,6 +142,55 @@ class StatusWriterTest {
   }
 
   @Test
+  void onlyAFewCounterUpdatesAreWrittenAtOnceHoweverSlowTheApiServer(
+      Vertx vertx, VertxTestContext test) {
+    vertx.runOnContext(
+        ignored -> {
+          // Writes that finish only when the test says so, and a budget that would allow all.
+          List<Promise<Trace>> unfinished = new ArrayList<>();
+          StatusWriter writer =
+              new StatusWriter(
+                  (trace, status) -> {
+                    written.add(status);
+                    Promise<Trace> write = Promise.promise();
+                    unfinished.add(write);
+                    return write.future();
+                  },
+                  vertx,
+                  COUNTERS_INTERVAL,
+                  1000);
+          for (int i = 0; i < 20; i++) {
+            writer.write(
+                trace("uid-" + i, status(TraceState.STARTED, 0)),
+                status(TraceState.STARTED, i + 1));
+          }
+          vertx.setTimer(
+              COUNTERS_INTERVAL.toMillis() * 3,
+              due -> {
+                test.verify(
+                    () ->
+                        assertThat(written)
+                            .as("counter writes sent while none finished")
+                            .hasSize(StatusWriter.COUNTER_WRITES_IN_FLIGHT));
+                List.copyOf(unfinished).forEach(write -> write.complete());
+                vertx.setPeriodic(
+                    20,
+                    check -> {
+                      if (written.size() >= 2 * StatusWriter.COUNTER_WRITES_IN_FLIGHT) {
+                        vertx.cancelTimer(check);
+                        test.verify(
+                            () ->
+                                assertThat(written)
+                                    .as("as many more once those finished")
+                                    .hasSize(2 * StatusWriter.COUNTER_WRITES_IN_FLIGHT));
+                        test.completeNow();
+                      }
+                    });
+              });
+        });
+  }
+
+  @Test
   void counterUpdatesWaitWhileAnAnswerIsBeingWritten(Vertx vertx, VertxTestContext test) {
     Duration interval = Duration.ofSeconds(1);
     vertx.runOnContext(

@@ -134,6 +134,34 @@ class StatusWritesTest {
         });
   }
 
+  /** A node's answer to a stop often comes before the watch shows that the stop was taken. */
+  @Test
+  void aWriteFromTheVersionAnOperationsTakeReplacedGoesOverWhatTheTakeMade(
+      Vertx vertx, VertxTestContext test) {
+    vertx.runOnContext(
+        v -> {
+          StatusWrites writes = writes(vertx);
+          Trace cached = current;
+          // The take: a metadata patch of the Trace, which changes its version, not its status.
+          current = trace("2", cached.getStatus());
+          writes.wroteOver(cached, current);
+
+          writes
+              .write(cached, status(TraceState.STOPPED, 3))
+              .onComplete(
+                  test.succeeding(
+                      done ->
+                          test.verify(
+                              () -> {
+                                assertThat(reads).as("Traces read after a conflict").isZero();
+                                assertThat(written)
+                                    .extracting(TraceStatus::getState)
+                                    .containsExactly(TraceState.STOPPED);
+                                test.completeNow();
+                              })));
+        });
+  }
+
   /** The watch cache lags the controller's own writes; that alone costs no conflict and read. */
   @Test
   void aWriteFromTheVersionTheLastWriteReplacedGoesOverWhatItMade(

@@ -1,0 +1,89 @@
+package io.gadgetflow.bench.fleet;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * When the controller acted on each Trace, from its own log lines (TraceLog's logfmt, with the
+ * logger's time to the millisecond, {@link #JVM_OPTIONS}): when it took an operation off a Trace
+ * (the reconcile that its watch's change started, before the patch is sent) and when it asked for
+ * an answer's status write (before the write is sent). The first of each per Trace uid.
+ */
+final class ControllerMarks {
+  /** The controller JVM's logging: those two lines, with their time. */
+  static final List<String> JVM_OPTIONS =
+      List.of(
+          "-Dorg.slf4j.simpleLogger.showDateTime=true",
+          "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSXXX",
+          "-Dorg.slf4j.simpleLogger.log.io.gadgetflow.controller.reconcile.TraceReconciler=info",
+          "-Dorg.slf4j.simpleLogger.log.io.gadgetflow.controller.status.StatusWriter=info");
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+  private static final Pattern LINE =
+      Pattern.compile("^(\\S+) .* - action=(operation-taken|status-written) .*");
+  private static final Pattern UID = Pattern.compile(" uid=(\\S+)");
+  private static final Pattern OPERATION = Pattern.compile(" operation=(\\w+)");
+  private static final Pattern STATE = Pattern.compile(" state=(\\w+)");
+
+  /** Epoch micros by {@code uid}, per what: {@code taken start}, {@code written Started}, ... */
+  private final Map<String, Map<String, Long>> byWhat = new HashMap<>();
+
+  private ControllerMarks() {}
+
+  static ControllerMarks read(Path log) throws IOException {
+    ControllerMarks marks = new ControllerMarks();
+    try (Stream<String> lines = Files.lines(log)) {
+      lines.forEach(marks::line);
+    }
+    return marks;
+  }
+
+  /** When the controller took {@code operation} (e.g. {@code start}) off the Trace; 0 if never. */
+  long taken(String uid, String operation) {
+    return get("taken " + operation, uid);
+  }
+
+  /** When the controller asked to write {@code state} (e.g. {@code Started}); 0 if never. */
+  long written(String uid, String state) {
+    return get("written " + state, uid);
+  }
+
+  private long get(String what, String uid) {
+    return byWhat.getOrDefault(what, Map.of()).getOrDefault(uid, 0L);
+  }
+
+  private void line(String line) {
+    Matcher matched = LINE.matcher(line);
+    if (!matched.matches()) {
+      return;
+    }
+    Matcher uid = UID.matcher(line);
+    if (!uid.find()) {
+      return;
+    }
+    long micros;
+    try {
+      micros = OffsetDateTime.parse(matched.group(1), TIME).toInstant().toEpochMilli() * 1000;
+    } catch (DateTimeParseException e) {
+      return;
+    }
+    Matcher detail = (matched.group(2).equals("operation-taken") ? OPERATION : STATE).matcher(line);
+    if (!detail.find()) {
+      return;
+    }
+    String what =
+        (matched.group(2).equals("operation-taken") ? "taken " : "written ") + detail.group(1);
+    byWhat.computeIfAbsent(what, w -> new HashMap<>()).putIfAbsent(uid.group(1), micros);
+  }
+}
