@@ -23,10 +23,18 @@ struct {
 	__uint(max_entries, GADGET_DEFAULT_RING_BYTES);
 } events SEC(".maps");
 
-/* Per CPU so that a full ring, when it hurts most, does not add cache-line contention. */
+/*
+ * Per CPU so that a full ring, when it hurts most, does not add cache-line contention. Slot 0:
+ * events the kernel could not keep (a full ring, or a full map for the gadgets that aggregate in
+ * maps); slot 1: events of a mount namespace over its share of the ring (gadgetflow_ring_share.h).
+ * User space reports the two apart (io.gadgetflow.node.gadget.RunningGadget).
+ */
+#define GADGET_LOST_KERNEL 0
+#define GADGET_LOST_OVER_SHARE 1
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, 2);
 	__type(key, __u32);
 	__type(value, __u64);
 } lost SEC(".maps");
@@ -63,13 +71,17 @@ struct gadget_event_header {
 };
 _Static_assert(sizeof(struct gadget_event_header) == 40, "user space decodes a 40-byte header");
 
-static __always_inline void gadget_count_lost(void)
+static __always_inline void gadget_count_lost_at(__u32 slot)
 {
-	__u32 zero = 0;
-	__u64 *counter = bpf_map_lookup_elem(&lost, &zero);
+	__u64 *counter = bpf_map_lookup_elem(&lost, &slot);
 
 	if (counter)
 		*counter += 1;
+}
+
+static __always_inline void gadget_count_lost(void)
+{
+	gadget_count_lost_at(GADGET_LOST_KERNEL);
 }
 
 /* Reserves ring space, or counts the event as lost: a full ring must never be silent. */

@@ -63,7 +63,10 @@ class UpCommandIT {
       assertHealthy(up);
       String metrics = scrape(up);
       assertThat(value(metrics, "gadgetflow_node_events_total{gadget=\"execsnoop\"}")).isPositive();
-      assertThat(value(metrics, "gadgetflow_node_lost_events_total{gadget=\"execsnoop\"}"))
+      assertThat(
+              value(
+                  metrics,
+                  "gadgetflow_node_lost_events_total{gadget=\"execsnoop\",place=\"queue\"}"))
           .isNotNegative();
       assertThat(
               value(

@@ -58,6 +58,21 @@ class KafkaRecordsTest {
   }
 
   @Test
+  void countersSayWhereEventsWereLostAndOlderReportsDoNot() throws Exception {
+    NodeReport placed =
+        REPORT.withNewerCounters(new EventCounters(120, new Losses(1, 2, 3, 4, 5, 6)), TIME);
+
+    JsonNode json = Json.mapper().readTree(Json.encode(placed));
+    assertThat(json.at("/counters/lost").asLong()).isEqualTo(21);
+    assertThat(json.at("/counters/lostAt/queue").asLong()).isEqualTo(4);
+    assertThat(json.at("/counters/lostAt/share").asLong()).isEqualTo(2);
+    assertThat(Json.decode(Json.encode(placed), NodeReport.class)).isEqualTo(placed);
+    // A report from a node that does not say where has no lostAt at all.
+    assertThat(Json.mapper().readTree(Json.encode(REPORT)).at("/counters").has("lostAt")).isFalse();
+    assertThat(Json.decode(Json.encode(REPORT), NodeReport.class).counters().lostAt()).isNull();
+  }
+
+  @Test
   void enumsAndTimesUseTheirWireForm() throws Exception {
     JsonNode control = Json.mapper().readTree(Json.encode(CONTROL));
     JsonNode report = Json.mapper().readTree(Json.encode(REPORT));

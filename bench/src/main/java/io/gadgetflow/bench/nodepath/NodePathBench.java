@@ -6,6 +6,7 @@ import static io.gadgetflow.bench.shared.Figures.median;
 import io.gadgetflow.api.gadget.GadgetCatalog;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
+import io.gadgetflow.api.kafka.Losses;
 import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.node.NodeConfig;
@@ -395,8 +396,9 @@ public final class NodePathBench {
       Map<String, Double> producerAfter = producerMetrics(pipeline.sink().producer());
       Map<String, Long> status = memoryStatus();
 
-      long kernelLost = gadget.lostEvents();
-      long queueLost = session.queueDrops();
+      Losses lostAt = session.counters().lostAt();
+      long kernelLost = lostAt.kernel() + lostAt.share();
+      long queueLost = lostAt.queue();
       long[] appendedAfter = pipeline.kafka() ? broker.appended() : null;
       return new Step(
           pipeline.name(),

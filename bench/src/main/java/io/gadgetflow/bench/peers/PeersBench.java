@@ -6,6 +6,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.gadgetflow.api.gadget.GadgetCatalog;
 import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.kafka.ControlRecord;
+import io.gadgetflow.api.kafka.Losses;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.OutputMode;
@@ -13,6 +14,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,6 +68,12 @@ public final class PeersBench {
   private static final byte[] WARNING = "\"type\":\"warn\"".getBytes(UTF_8);
   private static final Duration QUIET_FOR = Duration.ofSeconds(2);
 
+  /** A line of the agent's loss counter, {@code NodeMetrics}: its gadget, place and value. */
+  private static final Pattern LOST_AT =
+      Pattern.compile(
+          "gadgetflow_node_lost_events_total\\{(?=.*gadget=\"(\\w+)\")(?=.*place=\"(\\w+)\").*\\}"
+              + " ([0-9.eE+]+)");
+
   /** The workload that measures flood isolation ({@link FloodIsolation}) instead of a table row. */
   private static final String FLOOD = "flood";
 
@@ -73,9 +84,22 @@ public final class PeersBench {
   private final Path storm;
   private final Path work;
   private final List<String> lines = new ArrayList<>();
+  private final HttpClient http = HttpClient.newHttpClient();
 
+  /** The agent's /metrics port, once it runs. */
+  private int agentMetricsPort;
+
+  /**
+   * @param lostAt where the agent lost what it lost, from its metrics ({@code kernel 12, queue
+   *     3,456}); empty for the peers, which do not say
+   */
   private record Outcome(
-      long delivered, long allEvents, long reportedLost, double cpuSeconds, long peakRssKib) {}
+      long delivered,
+      long allEvents,
+      long reportedLost,
+      double cpuSeconds,
+      long peakRssKib,
+      String lostAt) {}
 
   private PeersBench(int seconds, Path storm, Path work) {
     this.seconds = seconds;
@@ -156,9 +180,10 @@ public final class PeersBench {
     }
     System.out.println();
     System.out.println(
-        "| workload | offered/s | tracer | achieved/s | delivered | lost (reported) | tracer CPU"
-            + " µs/event | added ns per call | peak RSS MiB | all events | load |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        "| workload | offered/s | tracer | achieved/s | delivered | lost (reported) | lost where"
+            + " (agent) | tracer CPU µs/event | added ns per call | peak RSS MiB | all events | load"
+            + " |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
     lines.forEach(System.out::println);
     if (!floodRows.isEmpty()) {
       System.out.println();
@@ -180,10 +205,12 @@ public final class PeersBench {
   private void gadgetflowStep(
       Kafka kafka, Process agent, String workload, long rate, Storm untraced) throws Exception {
     Map<TopicPartition, Long> before = kafka.endOffsets();
+    Map<String, Long> lostBefore = agentLostAt(gadgetOf(workload));
     long cpuBefore = cpuTicks(agent.pid());
     Storm traced = runStorm(workload, rate, seconds);
     Counted counted = kafka.countUntilCaughtUp(before, traced, marker(workload));
     long cpuTicks = cpuTicks(agent.pid()) - cpuBefore;
+    Map<String, Long> lostAfter = agentLostAt(gadgetOf(workload));
     row(
         workload,
         rate,
@@ -194,8 +221,44 @@ public final class PeersBench {
             counted.all(),
             counted.lost(),
             (double) cpuTicks / TICKS_PER_SECOND,
-            peakRssKib(agent.pid())),
+            peakRssKib(agent.pid()),
+            lostSince(lostBefore, lostAfter)),
         untraced);
+  }
+
+  private static String gadgetOf(String workload) {
+    return (workload.equals("open") ? GadgetCatalog.OPENSNOOP : GadgetCatalog.EXECSNOOP).name();
+  }
+
+  /** The agent's {@code gadgetflow_node_lost_events_total} of {@code gadget}, by place. */
+  private Map<String, Long> agentLostAt(String gadget) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agentMetricsPort + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    check(response.statusCode() == 200, "the agent's /metrics answered " + response.statusCode());
+    Map<String, Long> lostAt = new java.util.LinkedHashMap<>();
+    for (String line : response.body().split("\n")) {
+      Matcher matched = LOST_AT.matcher(line);
+      if (matched.matches() && matched.group(1).equals(gadget)) {
+        lostAt.put(matched.group(2), (long) Double.parseDouble(matched.group(3)));
+      }
+    }
+    check(!lostAt.isEmpty(), "the agent's /metrics has no loss counter of " + gadget);
+    return lostAt;
+  }
+
+  /** What each place lost between the two readings, the places that lost nothing left out. */
+  private static String lostSince(Map<String, Long> before, Map<String, Long> after) {
+    List<String> places = new ArrayList<>();
+    for (Losses.Place place : Losses.Place.values()) {
+      long lost = after.getOrDefault(place.label(), 0L) - before.getOrDefault(place.label(), 0L);
+      if (lost != 0) {
+        places.add(String.format(Locale.ROOT, "%s %,d", place.label(), lost));
+      }
+    }
+    return places.isEmpty() ? "none" : String.join(", ", places);
   }
 
   private void peerStep(String tracer, String workload, long rate, Storm untraced)
@@ -224,7 +287,7 @@ public final class PeersBench {
           rate,
           tracer,
           traced,
-          new Outcome(counted[0], counted[1], lost, (double) cpuTicks / TICKS_PER_SECOND, peak),
+          new Outcome(counted[0], counted[1], lost, (double) cpuTicks / TICKS_PER_SECOND, peak, ""),
           untraced);
     } finally {
       peer.destroyForcibly();
@@ -309,7 +372,8 @@ public final class PeersBench {
     env.put("GADGETFLOW_NODE_NAME", NODE);
     env.put("GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
     env.put("GADGETFLOW_CONTAINER_AWARENESS", "false");
-    env.put("GADGETFLOW_METRICS_PORT", Integer.toString(freePort()));
+    agentMetricsPort = freePort();
+    env.put("GADGETFLOW_METRICS_PORT", Integer.toString(agentMetricsPort));
     for (String setting : System.getenv().getOrDefault("GADGETFLOW_ENV", "").split(" ")) {
       if (!setting.isBlank()) {
         String[] nameValue = setting.split("=", 2);
@@ -490,7 +554,7 @@ public final class PeersBench {
       line =
           String.format(
               Locale.ROOT,
-              "| %s | %,d | %s | %,.0f | | | | %.0f ns/call itself | | | %s |",
+              "| %s | %,d | %s | %,.0f | | | | | %.0f ns/call itself | | | %s |",
               workload,
               rate,
               tracer,
@@ -501,7 +565,8 @@ public final class PeersBench {
       line =
           String.format(
               Locale.ROOT,
-              "| %s | %,d | %s | %,.0f | %,d (%.2f %%) | %,d | %.2f | %+.0f | %.0f | %,d | %s |",
+              "| %s | %,d | %s | %,.0f | %,d (%.2f %%) | %,d | %s | %.2f | %+.0f | %.0f | %,d | %s"
+                  + " |",
               workload,
               rate,
               tracer,
@@ -509,6 +574,7 @@ public final class PeersBench {
               outcome.delivered(),
               100.0 * outcome.delivered() / storm.offered(),
               outcome.reportedLost(),
+              outcome.lostAt(),
               outcome.allEvents() == 0 ? 0 : outcome.cpuSeconds() * 1e6 / outcome.allEvents(),
               storm.cpuNanosPerCall() - untraced.cpuNanosPerCall(),
               outcome.peakRssKib() / 1024.0,
@@ -592,7 +658,7 @@ public final class PeersBench {
               uid,
               1,
               NODE,
-              (workload.equals("open") ? GadgetCatalog.OPENSNOOP : GadgetCatalog.EXECSNOOP).name(),
+              gadgetOf(workload),
               null,
               OutputMode.STREAM,
               null,

@@ -7,8 +7,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Reads a counter kept by BPF programs in slot 0 of a per-CPU array of 64-bit values, such as the
- * {@code lost} map every gadget has, as the sum over all possible CPUs. Safe to call from any
+ * Reads counters kept by BPF programs in the slots of a per-CPU array of 64-bit values, such as the
+ * {@code lost} map every gadget has, each as the sum over all possible CPUs. Safe to call from any
  * thread; closing it frees its buffers, not the map.
  */
 public final class PerCpuCounter implements AutoCloseable {
@@ -32,9 +32,15 @@ public final class PerCpuCounter implements AutoCloseable {
     this.valuePerCpu = arena.allocate(JAVA_LONG, POSSIBLE_CPUS);
   }
 
-  public synchronized long sum() {
+  /** Slot 0's sum. */
+  public long sum() {
+    return sum(0);
+  }
+
+  public synchronized long sum(int slot) {
+    key.set(JAVA_INT, 0, slot);
     if (!map.lookup(key, valuePerCpu)) {
-      throw new IllegalStateException("per-CPU array " + map.name() + " has no slot 0");
+      throw new IllegalStateException("per-CPU array " + map.name() + " has no slot " + slot);
     }
     long sum = 0;
     for (int cpu = 0; cpu < POSSIBLE_CPUS; cpu++) {

@@ -19,9 +19,11 @@ public record GadgetOptions(
     List<WatchedNetwork> networks) {
   /**
    * 4 MiB of kernel memory per loaded gadget (one for all the traces that share it): some 65,000
-   * open events of a short path, 160 ms at 400,000 events/s, longer than the agent's collector
-   * pauses and scheduling gaps on a busy two-core node. 256 KiB, the default before, held about a
-   * millisecond and lost events from 100,000/s on (bench/peers, docs/benchmarks.md).
+   * open events of a short path, 160 ms at 400,000 events/s (120 ms for one busy mount namespace
+   * alone, which flood isolation gives three quarters of it: gadgetflow_ring_share.h), longer than
+   * the agent's collector pauses and scheduling gaps on a busy two-core node. 256 KiB, the default
+   * before, held about a millisecond and lost events from 100,000/s on (bench/peers,
+   * docs/benchmarks.md).
    */
   public static final int DEFAULT_RING_BUFFER_BYTES = 4 * 1024 * 1024;
 

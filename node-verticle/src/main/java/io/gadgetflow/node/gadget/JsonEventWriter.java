@@ -178,6 +178,13 @@ public final class JsonEventWriter {
     return appendCString(source, offset, maxBytes);
   }
 
+  /** Starts an object field; {@link #endObject()} ends it. */
+  public void beginObjectField(JsonName name) {
+    name(name);
+    append((byte) '{');
+    commaNeeded = false;
+  }
+
   public void beginArrayField(JsonName name) {
     name(name);
     append((byte) '[');

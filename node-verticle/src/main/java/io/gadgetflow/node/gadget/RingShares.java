@@ -19,10 +19,12 @@ import java.lang.foreign.MemorySegment;
 public final class RingShares implements AutoCloseable {
   static final String MAP = "ring_shares";
 
-  /** {@code struct gadget_ring_share}: last_pos, bytes, lost. */
+  /** {@code struct gadget_ring_share}: last_pos, bytes, lost, over_share. */
   private static final long LOST_OFFSET = 16;
 
-  private static final long VALUE_BYTES = 24;
+  private static final long OVER_SHARE_OFFSET = 24;
+
+  private static final long VALUE_BYTES = 32;
 
   private final BpfMap map;
   private final Arena arena = Arena.ofShared();
@@ -40,6 +42,15 @@ public final class RingShares implements AutoCloseable {
   public synchronized long lostEvents(long mountNamespaceId) {
     key.set(JAVA_LONG, 0, mountNamespaceId);
     return map.lookup(key, value) ? value.get(JAVA_LONG, LOST_OFFSET) : 0;
+  }
+
+  /**
+   * The part of {@link #lostEvents} dropped because the namespace had more than its share of the
+   * ring while the ring had room; 0 if it never wrote.
+   */
+  public synchronized long lostOverShare(long mountNamespaceId) {
+    key.set(JAVA_LONG, 0, mountNamespaceId);
+    return map.lookup(key, value) ? value.get(JAVA_LONG, OVER_SHARE_OFFSET) : 0;
   }
 
   /** Idempotent. */

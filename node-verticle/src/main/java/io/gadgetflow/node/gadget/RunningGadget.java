@@ -20,6 +20,11 @@ import java.util.Optional;
 public final class RunningGadget implements AutoCloseable {
   private static final String EVENTS_MAP = "events";
   private static final String LOST_MAP = "lost";
+
+  /** The {@code lost} map's slots (gadgetflow.h): kernel out of room, namespace over its share. */
+  private static final int LOST_KERNEL = 0;
+
+  private static final int LOST_OVER_SHARE = 1;
   private static final String MOUNT_NS_FILTER_MAP = "mount_ns_filter";
   private static final String FILTER_SWITCH = "filter_by_mount_ns";
 
@@ -202,9 +207,28 @@ public final class RunningGadget implements AutoCloseable {
     return bootToEpochNanos;
   }
 
-  /** Events the kernel dropped because the ring was full, since the start. */
+  /**
+   * Events the kernel dropped since the start: the ring (or, for a gadget that aggregates in maps,
+   * a map) was full, or their mount namespace had more than its share of the ring.
+   */
   public long lostEvents() {
-    return lost.sum();
+    return lostWithoutRoom() + lostOverShare();
+  }
+
+  /**
+   * The part of {@link #lostEvents()} dropped because the ring (or, for a gadget that aggregates in
+   * maps, a map) was full, since the start.
+   */
+  public long lostWithoutRoom() {
+    return lost.sum(LOST_KERNEL);
+  }
+
+  /**
+   * The part of {@link #lostEvents()} dropped because their mount namespace had more than its share
+   * of the ring while the ring had room (gadgetflow_ring_share.h), since the start.
+   */
+  public long lostOverShare() {
+    return lost.sum(LOST_OVER_SHARE);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.gadgetflow.node.metrics;
 
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
+import io.gadgetflow.api.kafka.Losses;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -20,8 +21,10 @@ import java.util.function.ToLongFunction;
  *
  * <ul>
  *   <li>{@code gadgetflow_node_events_total{gadget}}: events Kafka acknowledged
- *   <li>{@code gadgetflow_node_lost_events_total{gadget}}: events dropped by a full ring buffer, a
- *       full send queue, or refused by Kafka
+ *   <li>{@code gadgetflow_node_lost_events_total{gadget,place}}: events lost, by where ({@link
+ *       Losses.Place}): {@code kernel} (a full ring buffer, or kernel map), {@code share} (a mount
+ *       namespace over its share of the ring), {@code decoder}, {@code queue} (the agent's full
+ *       event queue), {@code kafka} (refused, or not acknowledged in time), {@code file}
  *   <li>{@code gadgetflow_node_ring_buffer_fill_ratio{gadget,trace}}: the fullest a running
  *       gadget's ring buffer was since the previous scrape, 0 to 1
  *   <li>{@code gadgetflow_node_kafka_send_seconds}: from handing an event to the producer to
@@ -92,11 +95,16 @@ public final class NodeMetrics {
           .description("Events Kafka acknowledged")
           .tag("gadget", gadget)
           .register(registry);
-      FunctionCounter.builder(
-              "gadgetflow.node.lost.events", this, metrics -> metrics.total(gadget, c -> c.lost()))
-          .description("Events dropped by a full ring buffer or send queue, or refused by Kafka")
-          .tag("gadget", gadget)
-          .register(registry);
+      for (Losses.Place place : Losses.Place.values()) {
+        FunctionCounter.builder(
+                "gadgetflow.node.lost.events",
+                this,
+                metrics -> metrics.total(gadget, c -> place.of(lostAt(c))))
+            .description("Events lost, by where: kernel, share, decoder, queue, kafka, file")
+            .tag("gadget", gadget)
+            .tag("place", place.label())
+            .register(registry);
+      }
     }
     Gauge ringFill =
         Gauge.builder(
@@ -119,7 +127,14 @@ public final class NodeMetrics {
     stoppedByGadget.merge(
         stopped.gadget(),
         last,
-        (a, b) -> new EventCounters(a.events() + b.events(), a.lost() + b.lost()));
+        (a, b) -> new EventCounters(a.events() + b.events(), lostAt(a).plus(lostAt(b))));
+  }
+
+  /** Counters that do not say where their losses happened (none of the agent's): the kernel's. */
+  private static Losses lostAt(EventCounters counters) {
+    return counters.lostAt() != null
+        ? counters.lostAt()
+        : new Losses(counters.lost(), 0, 0, 0, 0, 0);
   }
 
   private synchronized double total(String gadget, ToLongFunction<EventCounters> which) {

@@ -29,8 +29,8 @@ public sealed interface LoadedGadget extends AutoCloseable permits SharedGadget,
   /** Stops handing events to {@code session}; one may still be on its way to it. */
   void leave(TraceSession session);
 
-  /** Events lost before they were read (a full ring), since the gadget was loaded. */
-  long lostEvents();
+  /** Events the kernel dropped before they were read, since the gadget was loaded. */
+  KernelLosses kernelLosses();
 
   /** Records that could not be decoded, since the gadget was loaded. */
   long malformedRecords();

@@ -13,38 +13,43 @@ import java.util.Map;
 final class SelectedNamespaceLosses {
   private final RingShares shares;
 
-  /** Each selected namespace's count when it was selected. */
-  private final Map<Long, Long> countsAtSelection = new HashMap<>();
+  /** Each selected namespace's counts when it was selected. */
+  private final Map<Long, KernelLosses> countsAtSelection = new HashMap<>();
 
-  private long ofDeselected;
+  private KernelLosses ofDeselected = KernelLosses.NONE;
 
   SelectedNamespaceLosses(RingShares shares) {
     this.shares = shares;
   }
 
   synchronized void selected(long mountNamespaceId) {
-    countsAtSelection.putIfAbsent(mountNamespaceId, shares.lostEvents(mountNamespaceId));
+    countsAtSelection.putIfAbsent(mountNamespaceId, counts(mountNamespaceId));
   }
 
   synchronized void deselected(long mountNamespaceId) {
-    Long atSelection = countsAtSelection.remove(mountNamespaceId);
+    KernelLosses atSelection = countsAtSelection.remove(mountNamespaceId);
     if (atSelection != null) {
-      ofDeselected += since(mountNamespaceId, atSelection);
+      ofDeselected = ofDeselected.plus(since(mountNamespaceId, atSelection));
     }
   }
 
-  /** Reads the kernel's count of every selected namespace: a system call each. */
-  synchronized long total() {
-    long total = ofDeselected;
-    for (Map.Entry<Long, Long> selected : countsAtSelection.entrySet()) {
-      total += since(selected.getKey(), selected.getValue());
+  /** Reads the kernel's counts of every selected namespace: two system calls each. */
+  synchronized KernelLosses total() {
+    KernelLosses total = ofDeselected;
+    for (Map.Entry<Long, KernelLosses> selected : countsAtSelection.entrySet()) {
+      total = total.plus(since(selected.getKey(), selected.getValue()));
     }
     return total;
   }
 
+  private KernelLosses counts(long mountNamespaceId) {
+    return KernelLosses.ofTotal(
+        shares.lostEvents(mountNamespaceId), shares.lostOverShare(mountNamespaceId));
+  }
+
   /** A count below the one at selection was evicted and started again: all of it is new. */
-  private long since(long mountNamespaceId, long atSelection) {
-    long now = shares.lostEvents(mountNamespaceId);
-    return now >= atSelection ? now - atSelection : now;
+  private KernelLosses since(long mountNamespaceId, KernelLosses atSelection) {
+    KernelLosses now = counts(mountNamespaceId);
+    return now.total() >= atSelection.total() ? now.minus(atSelection) : now;
   }
 }

@@ -2,6 +2,7 @@ package io.gadgetflow.node.trace;
 
 import io.gadgetflow.api.event.CommonEventFields;
 import io.gadgetflow.api.kafka.ControlRecord;
+import io.gadgetflow.api.kafka.Losses;
 import io.gadgetflow.node.bpf.RingBufferReader;
 import io.gadgetflow.node.containers.Container;
 import io.gadgetflow.node.containers.ContainerFilter;
@@ -183,7 +184,7 @@ public final class SharedGadget implements LoadedGadget {
             sink.stream(nodeName, trace),
             file,
             gadget.filtering(),
-            gadget.lostEvents(),
+            kernelLosses(),
             gadget.filtering() && !byNetwork
                 ? gadget.ringShares().map(SelectedNamespaceLosses::new).orElse(null)
                 : null,
@@ -231,10 +232,10 @@ public final class SharedGadget implements LoadedGadget {
     return gadget.program().result().map(result -> result.read(gadget, names));
   }
 
-  /** Events the kernel dropped because the ring was full, since the gadget was loaded. */
+  /** Events the kernel dropped, since the gadget was loaded. */
   @Override
-  public long lostEvents() {
-    return gadget.lostEvents();
+  public KernelLosses kernelLosses() {
+    return new KernelLosses(gadget.lostWithoutRoom(), gadget.lostOverShare());
   }
 
   /** Records the decoder could not read, since the gadget was loaded. */
@@ -383,10 +384,10 @@ public final class SharedGadget implements LoadedGadget {
       return;
     }
     nextLossCheckNanos = nanoTime + LOSS_CHECK_INTERVAL_NANOS;
-    long kernelLost = gadget.lostEvents();
+    KernelLosses kernelLost = kernelLosses();
     for (TraceSession session : now) {
-      long unwarned = session.unwarnedLosses(kernelLost, malformedRecords);
-      if (unwarned == 0) {
+      Losses unwarned = session.unwarnedLosses(kernelLost, malformedRecords);
+      if (unwarned.total() == 0) {
         continue;
       }
       long epochNanos = System.currentTimeMillis() * 1_000_000;

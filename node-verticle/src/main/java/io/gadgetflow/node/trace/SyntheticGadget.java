@@ -82,7 +82,7 @@ public final class SyntheticGadget implements LoadedGadget {
             sink.stream(nodeName, trace),
             outputFile.map(EventFile::append).orElse(null),
             false,
-            0,
+            KernelLosses.NONE,
             null,
             0);
     if (resumed) {
@@ -98,8 +98,8 @@ public final class SyntheticGadget implements LoadedGadget {
   }
 
   @Override
-  public long lostEvents() {
-    return 0;
+  public KernelLosses kernelLosses() {
+    return KernelLosses.NONE;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.gadgetflow.node.trace;
 
 import io.gadgetflow.api.kafka.EventCounters;
+import io.gadgetflow.api.kafka.Losses;
 import io.gadgetflow.node.containers.Container;
 import io.gadgetflow.node.containers.ContainerFilter;
 import io.gadgetflow.node.containers.ContainerRegistry;
@@ -32,7 +33,7 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
   private final EventSink sink;
   private final EventStream stream;
   private final boolean filtered;
-  private final long kernelLostBefore;
+  private final KernelLosses kernelLostBefore;
 
   /**
    * Null unless the trace selects mount namespaces of a gadget that counts losses per namespace.
@@ -54,7 +55,7 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
   /** Written by the reader thread only. */
   private volatile long queueDrops;
 
-  private long lossesWarned;
+  private Losses lossesWarned = Losses.NONE;
   private volatile boolean closed;
 
   /** The agent's warning that it stops, for Kafka once no reader hands this session events. */
@@ -66,7 +67,7 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
    * Losses before Kafka when the session closed, set then: the gadget's own counters go on with its
    * other traces' losses. Kafka's outcomes of the trace's last events still count after the close.
    */
-  private volatile Long lossesBeforeKafkaAtClose;
+  private volatile Losses lossesBeforeKafkaAtClose;
 
   TraceSession(
       LoadedGadget gadget,
@@ -74,7 +75,7 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
       EventStream stream,
       EventFile file,
       boolean filtered,
-      long kernelLostBefore,
+      KernelLosses kernelLostBefore,
       SelectedNamespaceLosses namespaceLosses,
       long malformedBefore) {
     this.gadget = gadget;
@@ -128,13 +129,14 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
 
   @Override
   public EventCounters counters() {
-    Long beforeKafka = lossesBeforeKafkaAtClose;
+    Losses beforeKafka = lossesBeforeKafkaAtClose;
+    if (beforeKafka == null) {
+      beforeKafka = droppedBeforeKafka(gadget.kernelLosses(), gadget.malformedRecords());
+    }
     return new EventCounters(
         stream.delivered(),
-        (beforeKafka != null
-                ? beforeKafka
-                : droppedBeforeKafka(gadget.lostEvents(), gadget.malformedRecords()))
-            + afterQueue());
+        beforeKafka.plus(
+            new Losses(0, 0, 0, 0, stream.failed(), file == null ? 0 : file.failedLines())));
   }
 
   /**
@@ -143,15 +145,6 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
    */
   public CompletionStage<Void> lastEventsAnswered() {
     return stream.allAnswered();
-  }
-
-  /**
-   * The trace's events refused by the full event queue so far: the part of {@link #counters()}'s
-   * lost events that the agent, not the kernel or Kafka, could not keep up with. Public for
-   * bench/nodepath, which tells where a step lost its events.
-   */
-  public long queueDrops() {
-    return queueDrops;
   }
 
   @Override
@@ -186,16 +179,16 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
   }
 
   /** Losses since the last warning, from the reader thread. */
-  long unwarnedLosses(long kernelLost, long malformedRecords) {
-    return droppedBeforeKafka(kernelLost, malformedRecords) - lossesWarned;
+  Losses unwarnedLosses(KernelLosses kernelLost, long malformedRecords) {
+    return droppedBeforeKafka(kernelLost, malformedRecords).minus(lossesWarned);
   }
 
   /** A warning about {@code losses} lost events, from the reader thread. */
-  void warn(long epochNanos, byte[] json, long losses) {
+  void warn(long epochNanos, byte[] json, Losses losses) {
     if (closed || !sink.offerLossWarning(stream, epochNanos, json)) {
       return;
     }
-    lossesWarned += losses;
+    lossesWarned = lossesWarned.plus(losses);
     if (file != null) {
       file.appendLine(json);
     }
@@ -254,19 +247,15 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
     if (file != null) {
       file.close();
     }
-    lossesBeforeKafkaAtClose = droppedBeforeKafka(gadget.lostEvents(), gadget.malformedRecords());
-  }
-
-  /** Refused by Kafka, or not written to the trace's file. */
-  private long afterQueue() {
-    return stream.failed() + (file == null ? 0 : file.failedLines());
+    lossesBeforeKafkaAtClose = droppedBeforeKafka(gadget.kernelLosses(), gadget.malformedRecords());
   }
 
   /** By the kernel, the decoder or a full queue; the events a warning event tells of. */
-  private long droppedBeforeKafka(long kernelLost, long malformedRecords) {
-    long kernelLosses =
-        namespaceLosses != null ? namespaceLosses.total() : kernelLost - kernelLostBefore;
-    return kernelLosses + malformedRecords - malformedBefore + queueDrops;
+  private Losses droppedBeforeKafka(KernelLosses kernelLost, long malformedRecords) {
+    KernelLosses kernel =
+        namespaceLosses != null ? namespaceLosses.total() : kernelLost.minus(kernelLostBefore);
+    return new Losses(
+        kernel.noRoom(), kernel.overShare(), malformedRecords - malformedBefore, queueDrops, 0, 0);
   }
 
   private static long[] withId(long[] ids, long id) {

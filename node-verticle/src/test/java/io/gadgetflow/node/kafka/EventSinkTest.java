@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The queue between ring readers and Kafka holds a number of bytes, whatever the events' sizes, and
- * a trace that floods it keeps half of it free for the others.
+ * a trace that floods it keeps a quarter of it free for the others.
  */
 class EventSinkTest {
   private static final int ROOM_FOR_TEN_KILOBYTE_EVENTS = 10 * (1000 + 96);
@@ -136,8 +136,9 @@ class EventSinkTest {
   void refusesLargeEventsOnceTheirBytesFillTheQueue() throws Exception {
     stallTheSender();
 
-    assertThat(acceptedOf(stream, 20, 1000)).isEqualTo(5);
-    assertThat(acceptedOf(otherTrace, 20, 1000)).isEqualTo(5);
+    // Three quarters of the room for the first trace, the last quarter for the other.
+    assertThat(acceptedOf(stream, 20, 1000)).isEqualTo(7);
+    assertThat(acceptedOf(otherTrace, 20, 1000)).isEqualTo(3);
     assertThat(sink.offer(otherTrace, 0, new byte[0])).isFalse();
   }
 
@@ -146,31 +147,32 @@ class EventSinkTest {
     stallTheSender();
 
     assertThat(acceptedOf(stream, 100, 104))
-        .isEqualTo(ROOM_FOR_TEN_KILOBYTE_EVENTS / 2 / (104 + 96));
+        .isEqualTo(ROOM_FOR_TEN_KILOBYTE_EVENTS / 4 * 3 / (104 + 96));
   }
 
   @Test
-  void aFloodingTraceKeepsHalfTheQueueForTheOthers() throws Exception {
+  void aFloodingTraceKeepsAQuarterOfTheQueueForTheOthers() throws Exception {
     stallTheSender();
 
-    int half = ROOM_FOR_TEN_KILOBYTE_EVENTS / 2 / (104 + 96);
-    assertThat(acceptedOf(stream, 1000, 104)).isEqualTo(half);
-    assertThat(acceptedOf(otherTrace, 1000, 104)).isEqualTo(half);
+    int threeQuarters = ROOM_FOR_TEN_KILOBYTE_EVENTS / 4 * 3 / (104 + 96);
+    assertThat(acceptedOf(stream, 1000, 104)).isEqualTo(threeQuarters);
+    assertThat(acceptedOf(otherTrace, 1000, 104))
+        .isEqualTo((ROOM_FOR_TEN_KILOBYTE_EVENTS - threeQuarters * (104 + 96)) / (104 + 96));
   }
 
   @Test
   void freesItsBytesAsTheSenderTakesEvents() throws Exception {
     stallTheSender();
-    assertThat(acceptedOf(stream, 20, 1000)).isEqualTo(5);
+    assertThat(acceptedOf(stream, 20, 1000)).isEqualTo(7);
 
     producer.release.countDown();
 
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (producer.history().size() < 6 && System.nanoTime() < deadline) {
+    while (producer.history().size() < 8 && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
-    assertThat(producer.history()).hasSize(6);
-    assertThat(acceptedOf(stream, 5, 1000)).isEqualTo(5);
+    assertThat(producer.history()).hasSize(8);
+    assertThat(acceptedOf(stream, 7, 1000)).isEqualTo(7);
   }
 
   /**

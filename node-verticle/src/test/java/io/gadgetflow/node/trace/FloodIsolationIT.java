@@ -63,13 +63,19 @@ class FloodIsolationIT {
                     assertThat(event.get("mountnsid").asLong()).isEqualTo(quiet.mountNamespace));
         long flooderDelivered = collector.matching(event -> path(event).equals("/dev/null")).size();
 
-        assertThat(quietTrace.total()).isZero();
+        assertThat(quietTrace.total()).isEqualTo(KernelLosses.NONE);
         assertThat(shares.lostEvents(quiet.mountNamespace)).isZero();
-        assertThat(flooderTrace.total())
+        long flooderLost = flooderTrace.total().total();
+        assertThat(flooderLost)
             .isPositive()
             .isEqualTo(shares.lostEvents(flooder.mountNamespace))
             .isEqualTo(gadget.lostEvents());
-        assertThat(flooderDelivered + flooderTrace.total()).isGreaterThanOrEqualTo(FLOOD_OPENS);
+        // The half kept free was never used up: every loss was the flooder's share running out,
+        // and says so, in its trace's count and the gadget's.
+        assertThat(flooderTrace.total()).isEqualTo(new KernelLosses(0, flooderLost));
+        assertThat(gadget.lostOverShare()).isEqualTo(flooderLost);
+        assertThat(gadget.lostWithoutRoom()).isZero();
+        assertThat(flooderDelivered + flooderLost).isGreaterThanOrEqualTo(FLOOD_OPENS);
         // The flooder kept to its half: what it holds never pushed the quiet one out.
         assertThat(flooderDelivered * 64).isLessThanOrEqualTo(RING_BYTES);
       }

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
+import io.gadgetflow.api.kafka.Losses;
 import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.node.NodeConfig;
+import io.gadgetflow.node.kafka.EventForm;
 import io.gadgetflow.node.kafka.EventSink;
 import java.time.Instant;
 import java.util.Map;
@@ -17,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +53,7 @@ class SyntheticGadgetTest {
     assertThat(new String(last.headers().lastHeader("ce_source").value(), UTF_8))
         .isEqualTo("/gadgetflow/nodes/node-1");
     assertThat(last.timestamp()).isEqualTo(2_000L);
-    assertThat(second.counters()).isEqualTo(new EventCounters(2, 0));
+    assertThat(second.counters()).isEqualTo(new EventCounters(2, Losses.NONE));
   }
 
   @Test
@@ -68,7 +71,7 @@ class SyntheticGadgetTest {
       CompletableFuture<Void> lastAnswered = session.lastEventsAnswered().toCompletableFuture();
 
       assertThat(lastAnswered).isNotDone();
-      assertThat(session.counters()).isEqualTo(new EventCounters(0, 0));
+      assertThat(session.counters()).isEqualTo(new EventCounters(0, Losses.NONE));
       // The sink's sender hands the queued events to the producer; Kafka answers both.
       for (int answered = 0; answered < 2; ) {
         if (unanswering.completeNext()) {
@@ -79,7 +82,43 @@ class SyntheticGadgetTest {
       }
 
       lastAnswered.get(10, TimeUnit.SECONDS);
-      assertThat(session.counters()).isEqualTo(new EventCounters(2, 0));
+      assertThat(session.counters()).isEqualTo(new EventCounters(2, Losses.NONE));
+    }
+  }
+
+  @Test
+  void lossesSayWhereTheyHappenedAndSumToTheLostCount() throws Exception {
+    MockProducer<byte[], byte[]> unanswering =
+        new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+    byte[] json = "{\"comm\":\"a\"}".getBytes(UTF_8);
+    // A queue of a few hundred bytes refuses an event once the sender is a few events behind.
+    long fewEvents = 4L * (json.length + 100);
+    try (EventSink sink =
+        EventSink.around(unanswering, config.topics().events(), fewEvents, EventForm.RECORD)) {
+      SyntheticGadget gadget = new SyntheticGadget("execsnoop", sink, "node-1");
+      TraceSession session = gadget.join(trace("uid-1"), Optional.empty());
+      int offered = 0;
+      while (session.counters().lostAt().queue() == 0) {
+        gadget.emit(1_000_000_000L, json);
+        offered++;
+      }
+      session.close();
+      // Kafka refuses the first event handed to it, takes the others.
+      for (int answered = 0; answered < offered - 1; ) {
+        if (answered == 0
+            ? unanswering.errorNext(new KafkaException("refused"))
+            : unanswering.completeNext()) {
+          answered++;
+        } else {
+          Thread.onSpinWait();
+        }
+      }
+      session.lastEventsAnswered().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+      EventCounters counters = session.counters();
+      assertThat(counters.lostAt()).isEqualTo(new Losses(0, 0, 0, 1, 1, 0));
+      assertThat(counters.lost()).isEqualTo(2);
+      assertThat(counters.events()).isEqualTo(offered - 2);
     }
   }
 
