@@ -120,8 +120,7 @@ final class ClusterCommand implements Callable<Integer> {
           err.flush();
         });
     printReady(out, cluster);
-    running.await();
-    return 0;
+    return running.await();
   }
 
   private static Path cacheHome() {

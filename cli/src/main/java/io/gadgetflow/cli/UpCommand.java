@@ -78,8 +78,7 @@ final class UpCommand implements Callable<Integer> {
               err.flush();
             });
     printReady(out, platform, node);
-    RunUntilStopped.block(platform, err);
-    return 0;
+    return RunUntilStopped.block(platform, err);
   }
 
   private static void printReady(PrintWriter out, LocalPlatform platform, String node) {

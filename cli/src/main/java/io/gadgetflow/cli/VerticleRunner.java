@@ -26,7 +26,14 @@ final class VerticleRunner {
    */
   private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
 
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+  /**
+   * How long a role may take to stop: within the pods' termination grace period (30 s, the
+   * manifests' and Kubernetes' default), so that a stop that hangs still ends with the process's
+   * own word (exit 1, what it waited for on stderr) rather than a SIGKILL. Each role bounds its own
+   * stop well within it (the node agent's takes at most some 17 s with Kafka away, see {@code
+   * NodeVerticle.stop}).
+   */
+  static final Duration STOP_TIMEOUT = Duration.ofSeconds(25);
 
   private VerticleRunner() {}
 
@@ -65,7 +72,7 @@ final class VerticleRunner {
         },
         RoleSupervision::exitSoon);
     started.accept(deployed);
-    RunUntilStopped.block(
+    return RunUntilStopped.block(
         () -> {
           monitoring.health().stopping();
           try {
@@ -75,7 +82,6 @@ final class VerticleRunner {
           }
         },
         err);
-    return 0;
   }
 
   /**

@@ -18,18 +18,23 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Each role alone, as its container image runs it ({@code gadgetflow controller|node|web}, set up
  * by {@code GADGETFLOW_*} variables): it serves {@code /health} and {@code /metrics} on its
- * configured port, with its own meters, and stops on SIGTERM as Kubernetes stops a pod.
+ * configured port, with its own meters, and stops on SIGTERM as Kubernetes stops a pod: exit 0,
+ * within the pod's grace.
  */
 @WithKafka
 @WithKubernetes
 class RoleCommandsIT {
+  private static final Logger LOG = LoggerFactory.getLogger(RoleCommandsIT.class);
   private static final Pattern LISTENING =
       Pattern.compile("Monitoring listening on [0-9.]+:([0-9]+)");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -66,6 +71,33 @@ class RoleCommandsIT {
     }
   }
 
+  /**
+   * A Lease a replica could not hold safely (a renew deadline not shorter than the lease) is
+   * refused at start: exit 1 and one line on stderr that names the variables, before any client
+   * starts.
+   */
+  @Test
+  void aControllerRefusesALeaseTimingItCouldNotHoldSafely(
+      KubernetesCluster cluster, KafkaBroker kafka) throws Exception {
+    Path stderr = logs.resolve("controller-lease.log");
+    ProcessBuilder builder = roleProcess("controller", cluster, kafka, stderr);
+    builder.environment().put("GADGETFLOW_LEASE_DURATION_SECONDS", "10");
+    builder.environment().put("GADGETFLOW_LEASE_RENEW_DEADLINE_SECONDS", "10");
+    Process process = builder.start();
+    try {
+      assertThat(process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).isEqualTo(1);
+      assertThat(Files.readAllLines(stderr))
+          .containsExactly(
+              "gadgetflow: GADGETFLOW_LEASE_DURATION_SECONDS=10,"
+                  + " GADGETFLOW_LEASE_RENEW_DEADLINE_SECONDS=10,"
+                  + " GADGETFLOW_LEASE_RETRY_PERIOD_SECONDS=2: the renew deadline (10000 ms) must be"
+                  + " shorter than the lease duration (10000 ms)");
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource({
     "controller, gadgetflow_controller_reconcile_seconds_count{outcome=\"success\"}",
@@ -88,8 +120,20 @@ class RoleCommandsIT {
           .contains("jvm_memory_used_bytes")
           .doesNotContain("gadgetflow_" + otherRole(role));
 
+      // As Kubernetes ends a pod: SIGTERM, and SIGKILL after the grace period (30 s). An orderly
+      // stop exits 0 (the JVM's own handling of SIGTERM exits 143, a failure to a DaemonSet).
+      long stopStart = System.nanoTime();
       process.destroy();
-      assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("%s stops on SIGTERM", role).isTrue();
+      assertThat(process.waitFor(VerticleRunner.STOP_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS))
+          .as("%s stops on SIGTERM within its grace", role)
+          .isTrue();
+      assertThat(process.exitValue())
+          .as("%s's exit code after SIGTERM:%n%s", role, Files.readString(stderr))
+          .isZero();
+      LOG.info(
+          "{} stopped on SIGTERM in {} ms",
+          role,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopStart));
     } finally {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();

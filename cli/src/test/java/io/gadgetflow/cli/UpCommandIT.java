@@ -116,6 +116,8 @@ class UpCommandIT {
     up.interrupt();
 
     assertThat(up.awaitExit(STOP_TIMEOUT)).as("gadgetflow up exits after Ctrl-C").isTrue();
+    // An orderly stop, not the JVM's 130 for SIGINT (docs/reliability.md).
+    assertThat(up.exitValue()).as("gadgetflow up's exit code after Ctrl-C").isZero();
     awaitTrue(() -> tree.stream().noneMatch(ProcessHandle::isAlive), "no process is left: " + tree);
   }
 

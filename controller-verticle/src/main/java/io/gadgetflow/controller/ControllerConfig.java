@@ -65,10 +65,12 @@ public record ControllerConfig(
    * DELETION_TIMEOUT_SECONDS}, {@code STATUS_COUNTERS_INTERVAL_SECONDS}, {@code
    * STATUS_COUNTER_WRITES_PER_SECOND}, {@code NODE_WIDE_NAMESPACES} (comma-separated, default
    * {@code gadget}), {@code EXTERNAL_RESOURCE_NAMESPACES} (comma-separated, default none), and the
-   * {@code KAFKA_*} security settings of {@link KafkaSecurity#fromSettings}, {@code TOPIC_NODES},
-   * {@code NODE_SERVICE_ACCOUNT} (default {@code system:serviceaccount:gadget:gadgetflow-node},
-   * {@code none} to read no registrations), {@code NODE_TOKEN_AUDIENCE} (default {@code
-   * gadgetflow-node}), {@code TRUSTED_NODE_KEYS} (a directory of node keys, default none).
+   * {@code LEASE_DURATION_SECONDS}, {@code LEASE_RENEW_DEADLINE_SECONDS}, {@code
+   * LEASE_RETRY_PERIOD_SECONDS} (default 15, 10, 2; see {@link LeaderElection.Timing}), the {@code
+   * KAFKA_*} security settings of {@link KafkaSecurity#fromSettings}, {@code TOPIC_NODES}, {@code
+   * NODE_SERVICE_ACCOUNT} (default {@code system:serviceaccount:gadget:gadgetflow-node}, {@code
+   * none} to read no registrations), {@code NODE_TOKEN_AUDIENCE} (default {@code gadgetflow-node}),
+   * {@code TRUSTED_NODE_KEYS} (a directory of node keys, default none).
    */
   public static ControllerConfig fromEnvironment(Map<String, String> env, String hostName) {
     Settings settings = new Settings(env);
@@ -88,7 +90,7 @@ public record ControllerConfig(
         settings.seconds("STATUS_COUNTERS_INTERVAL_SECONDS", DEFAULT_STATUS_COUNTERS_INTERVAL),
         settings.integer(
             "STATUS_COUNTER_WRITES_PER_SECOND", DEFAULT_STATUS_COUNTER_WRITES_PER_SECOND),
-        LeaderElection.Timing.DEFAULT,
+        leaseTiming(settings),
         KafkaSecurity.fromSettings(settings),
         new TracePolicy(
             namespaces(settings.string("NODE_WIDE_NAMESPACES", Trace.DEFAULT_NAMESPACE)),
@@ -102,6 +104,31 @@ public record ControllerConfig(
           Settings.PREFIX
               + "STATUS_COUNTER_WRITES_PER_SECOND must be at least 1, not "
               + statusCounterWritesPerSecond);
+    }
+  }
+
+  /**
+   * The Lease's timing from {@code LEASE_DURATION_SECONDS}, {@code LEASE_RENEW_DEADLINE_SECONDS}
+   * and {@code LEASE_RETRY_PERIOD_SECONDS}, each defaulting to {@link
+   * LeaderElection.Timing#DEFAULT}'s; a combination a leader could not hold the Lease safely with
+   * is refused, naming the variables.
+   */
+  private static LeaderElection.Timing leaseTiming(Settings settings) {
+    LeaderElection.Timing defaults = LeaderElection.Timing.DEFAULT;
+    Duration duration = settings.seconds("LEASE_DURATION_SECONDS", defaults.leaseDuration());
+    Duration renewDeadline =
+        settings.seconds("LEASE_RENEW_DEADLINE_SECONDS", defaults.renewDeadline());
+    Duration retryPeriod = settings.seconds("LEASE_RETRY_PERIOD_SECONDS", defaults.retryPeriod());
+    try {
+      return new LeaderElection.Timing(duration, renewDeadline, retryPeriod);
+    } catch (IllegalArgumentException e) {
+      // Without the cause: the launcher tells the root cause's message, and this one names the
+      // variables besides saying it.
+      throw new IllegalArgumentException(
+          "%1$sLEASE_DURATION_SECONDS=%2$d, %1$sLEASE_RENEW_DEADLINE_SECONDS=%3$d,"
+                  .formatted(Settings.PREFIX, duration.toSeconds(), renewDeadline.toSeconds())
+              + " %sLEASE_RETRY_PERIOD_SECONDS=%d: %s"
+                  .formatted(Settings.PREFIX, retryPeriod.toSeconds(), e.getMessage()));
     }
   }
 

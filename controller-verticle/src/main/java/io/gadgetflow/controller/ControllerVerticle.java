@@ -58,7 +58,10 @@ public final class ControllerVerticle extends VerticleBase implements Supervisio
   private final Clock clock;
   private final MeterRegistry registry;
 
-  /** Told when the registrations' follower dies: new nodes' reports would never be trusted. */
+  /**
+   * Told when the registrations' follower dies (new nodes' reports would never be trusted) and when
+   * the broker refuses the status consumer (no node's answer would be heard).
+   */
   private final Supervision supervision = new Supervision();
 
   private ControllerMetrics metrics;
@@ -104,7 +107,12 @@ public final class ControllerVerticle extends VerticleBase implements Supervisio
     skippedControl.bindTo(registry);
     reports =
         NodeReportConsumer.create(
-            vertx, config.kafka(), config.topics().status(), config.identity(), skippedReports);
+            vertx,
+            config.kafka(),
+            config.topics().status(),
+            config.identity(),
+            skippedReports,
+            supervision);
     traces = new TraceRepository(client, kubernetesWorkers);
     TrustedNodeKeys nodeKeys = new TrustedNodeKeys(vertx, config.nodeTrust());
     reportVerifier = new NodeReportVerifier(nodeKeys);

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -39,23 +38,8 @@ final class ControllerProcess implements AutoCloseable {
   static ControllerProcess start(String identity, Map<String, String> environment, Path logs)
       throws IOException {
     Path log = logs.resolve(identity + ".log");
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                List.of(
-                    ProcessHandle.current().info().command().orElse("java"),
-                    "-Xmx256m",
-                    "-XX:+UseSerialGC",
-                    "--enable-native-access=ALL-UNNAMED",
-                    "--sun-misc-unsafe-memory-access=allow",
-                    "-jar",
-                    JAR.toString(),
-                    "controller"))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    builder.environment().putAll(environment);
-    builder.environment().put("GADGETFLOW_IDENTITY", identity);
-    builder.environment().put("GADGETFLOW_METRICS_PORT", "0");
-    return new ControllerProcess(identity, log, builder.start());
+    return new ControllerProcess(
+        identity, log, RoleProcess.launch("controller", identity, environment, log));
   }
 
   /**

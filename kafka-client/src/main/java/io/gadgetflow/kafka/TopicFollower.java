@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -30,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * and hands each poll's records to a listener, on this thread. When Kafka fails (unreachable, a
  * topic missing or not created yet) it says so in the log and positions everything again after a
  * pause, so a follower outlives a broker restart and waits for a topic created after it started.
- * Anything else ends the thread: {@link #failure()} then says why, and the listener is told.
+ * Anything else ends the thread: {@link #failure()} then says why, and the listener is told. So
+ * does a refusal by the broker's ACLs ({@link AuthorizationException}), which no retry undoes: a
+ * follower that warned every few seconds and read nothing left its role saying UP while it did no
+ * work; ended, it makes the role exit 70, and the pod's restarts show the refusal.
  *
  * <p>Besides its topics, a follower can follow single partitions of another topic for as long as
  * they are asked for ({@link #followKey}): a reader that needs one key's records pays for that
@@ -117,6 +121,9 @@ public final class TopicFollower implements AutoCloseable {
         } catch (WakeupException e) {
           return;
         } catch (KafkaException e) {
+          if (e instanceof AuthorizationException) {
+            throw e;
+          }
           LOG.warn(
               "{}: reading Kafka failed, trying again in {}: {}", name, RETRY_DELAY, e.toString());
           if (closing.await(RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS)) {

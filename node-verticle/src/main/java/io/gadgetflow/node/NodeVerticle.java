@@ -231,6 +231,16 @@ public final class NodeVerticle extends VerticleBase implements Supervision.Supe
         supervision);
   }
 
+  /**
+   * Stops within the pod's termination grace period (30 s) also while Kafka is away, so that the
+   * process ends with its own word rather than a SIGKILL: an operation still running gets {@link
+   * TraceSupervisor#PENDING_WORK_AT_STOP} (3 s) before its gadget ends anyway, the event sink
+   * {@link EventSink#CLOSE_TIMEOUT} (10 s, plus 2 s for its sender to fail what is left), the
+   * status and registration producers 2 s each ({@code ProducerClose}): at most some 19 s besides
+   * unloading the gadgets. What Kafka did not take is counted as lost and logged by the sink, not
+   * dropped without a word. (With Kafka away, this stop took 75 s before: a trace's pending answer
+   * waited a minute for Kafka's metadata, then the sink 20 s.)
+   */
   @Override
   public Future<?> stop() {
     // Closing the Kafka clients below ends the threads that use them, the sender with an exception

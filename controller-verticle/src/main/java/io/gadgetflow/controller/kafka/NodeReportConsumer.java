@@ -1,5 +1,6 @@
 package io.gadgetflow.controller.kafka;
 
+import io.gadgetflow.api.health.Supervision;
 import io.gadgetflow.api.kafka.KafkaRole;
 import io.gadgetflow.api.kafka.NodeReport;
 import io.gadgetflow.kafka.ContractRecords;
@@ -16,6 +17,7 @@ import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -26,7 +28,12 @@ import org.slf4j.LoggerFactory;
  * Reads node reports from the status topic, as one consumer group shared by all controller
  * replicas; only the acting replica subscribes. A record that is not a node's report (see {@link
  * ContractRecords#nodeReport}), or that the handler fails on, is counted and skipped: the consumer
- * goes on with the next.
+ * goes on with the next. Kafka's failures are retried (a broker away, a topic not there yet), but
+ * for a refusal by the broker's ACLs ({@link AuthorizationException}), which no retry undoes: the
+ * consumer is then dead to the supervision ({@link #PART}), since the acting replica would go on
+ * without any node's answers (each operation timing out on Traces whose nodes did answer) while its
+ * {@code /health} said UP. The process exits 70; its restarts (a pod in CrashLoopBackOff) show the
+ * refusal where an operator looks, until the ACLs are mended.
  */
 public final class NodeReportConsumer {
   private static final Logger LOG = LoggerFactory.getLogger(NodeReportConsumer.class);
@@ -40,23 +47,38 @@ public final class NodeReportConsumer {
    */
   public static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
 
+  /** The part the supervision is told of, by the name of the consumer's client. */
+  public static final String PART = "gadgetflow-controller-status";
+
   private final KafkaConsumer<String, byte[]> consumer;
   private final String topic;
   private final SkippedRecords skipped;
+  private final Supervision supervision;
 
-  NodeReportConsumer(KafkaConsumer<String, byte[]> consumer, String topic, SkippedRecords skipped) {
+  NodeReportConsumer(
+      KafkaConsumer<String, byte[]> consumer,
+      String topic,
+      SkippedRecords skipped,
+      Supervision supervision) {
     this.consumer = consumer;
     this.topic = topic;
     this.skipped = skipped;
+    this.supervision = supervision;
   }
 
   /**
    * @param identity the controller replica's, which names its client
    * @param skipped where the records that are not usable reports are counted
+   * @param supervision told when the broker refuses the consumer its topic or group
    */
   public static NodeReportConsumer create(
-      Vertx vertx, KafkaClients kafka, String topic, String identity, SkippedRecords skipped) {
-    Properties config = kafka.groupConsumer(GROUP_ID, "gadgetflow-controller-status-" + identity);
+      Vertx vertx,
+      KafkaClients kafka,
+      String topic,
+      String identity,
+      SkippedRecords skipped,
+      Supervision supervision) {
+    Properties config = kafka.groupConsumer(GROUP_ID, PART + "-" + identity);
     // Applying a report twice is harmless (status is only written when it changes), so
     // at-least-once with periodic commits is enough.
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "true");
@@ -70,7 +92,8 @@ public final class NodeReportConsumer {
     return new NodeReportConsumer(
         KafkaConsumer.create(vertx, config, new StringDeserializer(), new ByteArrayDeserializer()),
         topic,
-        skipped);
+        skipped,
+        supervision);
   }
 
   /**
@@ -98,7 +121,14 @@ public final class NodeReportConsumer {
           }
         });
     consumer.exceptionHandler(
-        e -> LOG.warn("Reading {} failed, the consumer goes on: {}", topic, e.toString()));
+        e -> {
+          if (e instanceof AuthorizationException) {
+            // Told once, and the process exits; each poll until then fails alike, unlogged.
+            supervision.died(PART, e);
+          } else {
+            LOG.warn("Reading {} failed, the consumer goes on: {}", topic, e.toString());
+          }
+        });
     return consumer.subscribe(topic);
   }
 

@@ -24,12 +24,39 @@ public final class LeaderElection {
   private static final Logger LOG = LoggerFactory.getLogger(LeaderElection.class);
 
   /**
-   * How the Lease is held. A standby takes over at most {@code leaseDuration} after the leader
-   * stopped renewing.
+   * How the Lease is held, with Kubernetes' own controllers' defaults and rules (client-go's leader
+   * election): a standby takes over at most {@code leaseDuration} after the leader stopped
+   * renewing; a leader that could not renew within {@code renewDeadline} stops acting, before the
+   * Lease it held can expire; every {@code retryPeriod} (with up to {@link #JITTER} more) a standby
+   * tries to take the Lease and a leader renews it, so that several tries fit in the deadline.
    */
   public record Timing(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
     public static final Timing DEFAULT =
         new Timing(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
+
+    /** The most fabric8's elector (as client-go's) adds to a retry period at random. */
+    public static final double JITTER = 1.2;
+
+    /**
+     * @throws IllegalArgumentException when a leader could act after its Lease expired (a renew
+     *     deadline not shorter than the duration) or could not try again within the deadline
+     */
+    public Timing {
+      if (retryPeriod.isNegative() || retryPeriod.isZero()) {
+        throw new IllegalArgumentException(
+            "the retry period must be positive, not " + retryPeriod.toMillis() + " ms");
+      }
+      if (renewDeadline.compareTo(leaseDuration) >= 0) {
+        throw new IllegalArgumentException(
+            "the renew deadline (%d ms) must be shorter than the lease duration (%d ms)"
+                .formatted(renewDeadline.toMillis(), leaseDuration.toMillis()));
+      }
+      if (renewDeadline.toMillis() <= JITTER * retryPeriod.toMillis()) {
+        throw new IllegalArgumentException(
+            "the renew deadline (%d ms) must be longer than %s times the retry period (%d ms)"
+                .formatted(renewDeadline.toMillis(), JITTER, retryPeriod.toMillis()));
+      }
+    }
   }
 
   private final KubernetesClient client;

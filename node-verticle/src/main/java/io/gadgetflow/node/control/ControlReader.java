@@ -102,9 +102,11 @@ public final class ControlReader implements AutoCloseable {
       }
     }
 
+    /** Before it was positioned, the agent's start fails with it rather than wait in vain. */
     @Override
     public void onStopped(Throwable cause) {
       supervision.died(THREAD_NAME, cause);
+      context.runOnContext(v -> positioned.tryFail(cause));
     }
   }
 

@@ -1,6 +1,7 @@
 package io.gadgetflow.node.kafka;
 
 import io.gadgetflow.api.health.Supervision;
+import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.kafka.KafkaClients;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -52,7 +54,17 @@ public final class EventSink implements AutoCloseable {
   private static final int SEND_BATCH = 4096;
   private static final long BUSY_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
   private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * The most the close waits for Kafka to take what is queued: half of it for the sender to hand
+   * the queue to the producer, the rest for the producer's last acknowledgements. A share of the
+   * node agent's stop, which must end within its pod's termination grace period (30 s) also while
+   * Kafka is away.
+   */
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+  /** How long a sender released from a send by the producer's close may take to fail the rest. */
+  private static final Duration SENDER_END_TIMEOUT = Duration.ofSeconds(2);
 
   /**
    * The most events of a batch record: 64 made Kafka's producer work per event a fourteenth of one
@@ -100,6 +112,9 @@ public final class EventSink implements AutoCloseable {
 
   /** Added to by the readers for each event they queue, taken from by the sender per batch. */
   private final AtomicLong queuedBytes = new AtomicLong();
+
+  /** Events of every stream of this sink that were not delivered: what the close cost is said. */
+  private final LongAdder failedEvents = new LongAdder();
 
   private final Thread sender;
   private final Supervision supervision;
@@ -185,6 +200,14 @@ public final class EventSink implements AutoCloseable {
     producerConfig.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     producerConfig.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(PRODUCER_BUFFER_BYTES));
     return producerConfig;
+  }
+
+  /**
+   * A stream of one trace's events into this sink: its events that could not be sent count in what
+   * the sink's close says it could not send.
+   */
+  public EventStream stream(String nodeName, ControlRecord trace) {
+    return new EventStream(nodeName, trace, failedEvents);
   }
 
   /**
@@ -346,8 +369,9 @@ public final class EventSink implements AutoCloseable {
               event.json(),
               event.stream().headers(event.id(), event.epochNanos())),
           outcome);
-    } catch (KafkaException e) {
-      // Refused before it was queued (e.g. too large): the same as a failed send.
+    } catch (KafkaException | IllegalStateException e) {
+      // Refused before it was queued (e.g. too large), or the producer was closed under the send
+      // (the close gave up waiting for Kafka): the same as a failed send.
       outcome.onCompletion(null, e);
     }
   }
@@ -379,21 +403,54 @@ public final class EventSink implements AutoCloseable {
               value,
               stream.batchHeaders(first.id(), first.epochNanos(), events.size())),
           outcome);
-    } catch (KafkaException e) {
+    } catch (KafkaException | IllegalStateException e) {
       outcome.onCompletion(null, e);
     }
   }
 
-  /** Sends what is queued, waits for Kafka's acknowledgements, then stops. */
+  /**
+   * Sends what is queued and waits for Kafka's acknowledgements, at most {@link #CLOSE_TIMEOUT}.
+   * What Kafka did not take by then (Kafka away) is failed: the producer's close fails the records
+   * it still holds and releases a sender waiting in a send, and the sender fails each event left in
+   * the queue. Each such event is counted as lost in its trace's counters, and the log says how
+   * many there were; none is dropped without a count.
+   */
   @Override
   public void close() {
+    long start = System.nanoTime();
+    long failedBefore = failedEvents.sum();
     closing = true;
     LockSupport.unpark(sender);
+    join(CLOSE_TIMEOUT.dividedBy(2));
+    Duration left = CLOSE_TIMEOUT.minusNanos(System.nanoTime() - start);
+    producer.close(left.isNegative() ? Duration.ZERO : left);
+    join(SENDER_END_TIMEOUT);
+    if (sender.isAlive()) {
+      failQueued(new IllegalStateException("the event sender did not end"));
+    }
+    long unsent = failedEvents.sum() - failedBefore;
+    if (unsent > 0) {
+      LOG.warn(
+          "Event sink closed after {} ms: {} events could not be sent to Kafka before the stop;"
+              + " they are counted as lost in their traces' counters",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+          unsent);
+    }
+  }
+
+  private void join(Duration timeout) {
     try {
-      sender.join(CLOSE_TIMEOUT);
+      sender.join(timeout);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    producer.close(CLOSE_TIMEOUT);
+  }
+
+  /** Fails every event still queued, as its send would have. */
+  private void failQueued(Exception cause) {
+    QueuedEvent event;
+    while ((event = queue.poll()) != null) {
+      event.outcome().onCompletion(null, cause);
+    }
   }
 }

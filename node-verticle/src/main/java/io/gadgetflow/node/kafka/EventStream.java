@@ -58,7 +58,22 @@ public final class EventStream implements Callback {
 
   private long sequence;
 
+  /** Events of every stream of the sink that made this one that were not delivered. */
+  private final LongAdder sinkFailed;
+
+  /**
+   * A stream of its own, outside any sink's count of what it could not send (tests, benchmarks).
+   */
   public EventStream(String nodeName, ControlRecord trace) {
+    this(nodeName, trace, new LongAdder());
+  }
+
+  /**
+   * @param sinkFailed counts, besides this stream's own count, each of its events that was not
+   *     delivered: the sink's count over all its streams ({@link EventSink#stream})
+   */
+  EventStream(String nodeName, ControlRecord trace, LongAdder sinkFailed) {
+    this.sinkFailed = sinkFailed;
     this.traceUid = trace.traceUid();
     this.key = bytes(trace.traceUid());
     this.idPrefix = bytes(trace.traceUid() + ":" + incarnation() + ":");
@@ -130,7 +145,11 @@ public final class EventStream implements Callback {
   /** Where Kafka's answer to a batch record of {@code events} of this trace's events goes. */
   Callback batchOutcome(int events) {
     return (metadata, exception) -> {
-      (exception == null ? delivered : failed).add(events);
+      if (exception == null) {
+        delivered.add(events);
+      } else {
+        failed(events);
+      }
       answered(events);
     };
   }
@@ -155,9 +174,14 @@ public final class EventStream implements Callback {
     if (exception == null) {
       delivered.increment();
     } else {
-      failed.increment();
+      failed(1);
     }
     answered();
+  }
+
+  private void failed(int events) {
+    failed.add(events);
+    sinkFailed.add(events);
   }
 
   /** One more of this stream's records taken by the sink; Kafka's answer to it is awaited. */

@@ -107,8 +107,9 @@ public final class NodeRegistrar {
         .onSuccess(sent -> LOG.debug("Node agent {} registered key {}", key.node(), key.id()));
   }
 
+  /** Stops registering; a registration Kafka did not take is dropped, the next start sends one. */
   public Future<Void> close() {
     vertx.cancelTimer(timer);
-    return producer.close();
+    return ProducerClose.within(vertx, producer);
   }
 }

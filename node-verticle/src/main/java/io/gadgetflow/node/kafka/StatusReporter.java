@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class StatusReporter {
   private static final Logger LOG = LoggerFactory.getLogger(StatusReporter.class);
 
+  private final Vertx vertx;
   private final KafkaProducer<String, byte[]> producer;
   private final String topic;
   private final NodeKey key;
@@ -37,7 +38,12 @@ public final class StatusReporter {
   private long failedInOutage;
 
   StatusReporter(
-      KafkaProducer<String, byte[]> producer, String topic, NodeKey key, Counter failures) {
+      Vertx vertx,
+      KafkaProducer<String, byte[]> producer,
+      String topic,
+      NodeKey key,
+      Counter failures) {
+    this.vertx = vertx;
     this.producer = producer;
     this.topic = topic;
     this.key = key;
@@ -59,7 +65,7 @@ public final class StatusReporter {
   /** A reporter that sends through {@code producer} on the calling context. */
   public static StatusReporter around(
       Vertx vertx, Producer<String, byte[]> producer, String topic, NodeKey key, Counter failures) {
-    return new StatusReporter(KafkaProducer.create(vertx, producer), topic, key, failures);
+    return new StatusReporter(vertx, KafkaProducer.create(vertx, producer), topic, key, failures);
   }
 
   public Future<Void> report(NodeReport report) {
@@ -94,7 +100,13 @@ public final class StatusReporter {
     }
   }
 
+  /**
+   * Closes the producer within {@link ProducerClose#TIMEOUT}, failing what Kafka did not take (each
+   * a failed report, counted), where the Vert.x producer's close waited for Kafka up to a minute.
+   * The agent's stop sends no report of its own: a stopped agent's Traces run on as the control
+   * topic says, and its last events say that nothing is traced until an agent runs them again.
+   */
   public Future<Void> close() {
-    return producer.close();
+    return ProducerClose.within(vertx, producer);
   }
 }

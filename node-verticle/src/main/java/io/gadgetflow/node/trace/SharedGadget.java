@@ -22,7 +22,6 @@ import io.gadgetflow.node.gadget.StatusOutput;
 import io.gadgetflow.node.gadget.TopRow;
 import io.gadgetflow.node.gadget.TopTableReader;
 import io.gadgetflow.node.kafka.EventSink;
-import io.gadgetflow.node.kafka.EventStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -182,7 +181,7 @@ public final class SharedGadget implements LoadedGadget {
         new TraceSession(
             this,
             sink,
-            new EventStream(nodeName, trace),
+            sink.stream(nodeName, trace),
             file,
             gadget.filtering(),
             kernelLosses(),

@@ -3,7 +3,6 @@ package io.gadgetflow.node.trace;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.node.gadget.StatusOutput;
 import io.gadgetflow.node.kafka.EventSink;
-import io.gadgetflow.node.kafka.EventStream;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -80,7 +79,7 @@ public final class SyntheticGadget implements LoadedGadget {
         new TraceSession(
             this,
             sink,
-            new EventStream(nodeName, trace),
+            sink.stream(nodeName, trace),
             outputFile.map(EventFile::append).orElse(null),
             false,
             KernelLosses.NONE,

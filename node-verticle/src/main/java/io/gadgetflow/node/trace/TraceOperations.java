@@ -20,6 +20,7 @@ import io.vertx.core.WorkerExecutor;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -229,6 +230,20 @@ final class TraceOperations {
    * @param record the trace's last control record
    */
   Future<EventCounters> end(SessionSlot slot, ControlRecord record) {
+    return end(slot, record, session -> lastEventsAnswered(session, record));
+  }
+
+  /**
+   * Stops the trace's gadget if it runs, without waiting for Kafka to answer its last events: for
+   * the agent's stop, whose event sink waits for them after, bounded, and counts what it could not
+   * send.
+   */
+  Future<Void> endAtAgentStop(SessionSlot slot, ControlRecord record) {
+    return end(slot, record, session -> Future.succeededFuture()).mapEmpty();
+  }
+
+  private Future<EventCounters> end(
+      SessionSlot slot, ControlRecord record, Function<TraceSession, Future<Void>> lastEvents) {
     TraceSession session = slot.session;
     if (session == null) {
       return Future.succeededFuture(EventCounters.NONE);
@@ -236,7 +251,7 @@ final class TraceOperations {
     slot.session = null;
     return gadgets
         .leave(session)
-        .compose(left -> lastEventsAnswered(session, record))
+        .compose(left -> lastEvents.apply(session))
         .map(
             left -> {
               metrics.stopped(session);

@@ -13,11 +13,13 @@ import io.gadgetflow.node.metrics.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,9 +136,19 @@ public final class TraceSupervisor implements ControlReader.Listener {
   }
 
   /**
-   * Stops every gadget of this node, e.g. when the agent shuts down. The traces that should run on
-   * (their Trace was not stopped) say in a last warning event that nothing is traced from now on
-   * until an agent runs them again, as the restarted agent's first event does when it does.
+   * How long the agent's stop lets an operation still running finish before it ends the trace's
+   * gadget anyway: an operation's last step, its answer, waits for Kafka (up to a minute while a
+   * broker is away), and the agent's whole stop must end within its pod's grace period (30 s).
+   */
+  static final Duration PENDING_WORK_AT_STOP = Duration.ofSeconds(3);
+
+  /**
+   * Stops every gadget of this node, e.g. when the agent shuts down, each once the operation it may
+   * be running ended, or {@link #PENDING_WORK_AT_STOP} passed. Unlike a STOP operation, it does not
+   * wait for Kafka to answer the traces' last events: no answer carries their counters, and the
+   * event sink's close waits for them, bounded, after. The traces that should run on (their Trace
+   * was not stopped) say in a last warning event that nothing is traced from now on until an agent
+   * runs them again, as the restarted agent's first event does when it does.
    */
   public Future<Void> stopAll() {
     List<Future<Void>> stops = new ArrayList<>();
@@ -148,8 +160,11 @@ public final class TraceSupervisor implements ControlReader.Listener {
         session.sayFarewell(nodeName, epochNanos);
         farewells.add(session);
       }
-      trace.then(() -> operations.end(trace.slot, trace.desired).mapEmpty());
-      stops.add(trace.work);
+      stops.add(
+          trace
+              .work
+              .timeout(PENDING_WORK_AT_STOP.toMillis(), TimeUnit.MILLISECONDS)
+              .transform(pending -> operations.endAtAgentStop(trace.slot, trace.desired)));
     }
     traces.clear();
     return Future.join(stops)

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gadgetflow.api.health.Supervision;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -41,22 +43,23 @@ class EventSinkTest {
   }
 
   /**
-   * A producer that fails in a way the sender does not expect (here: it was closed underneath it)
-   * ends the sender thread; the agent's supervision hears of it, which turns {@code /health} DOWN
-   * and restarts the agent instead of letting every event queue up and be counted lost.
+   * A producer that fails in a way the sender does not expect (here: a send throws what Kafka's
+   * producer never does) ends the sender thread; the agent's supervision hears of it, which turns
+   * {@code /health} DOWN and restarts the agent instead of letting every event queue up and be
+   * counted lost.
    */
   @Test
   void aSenderThatDiesIsReportedToTheSupervision() throws Exception {
-    MockProducer<byte[], byte[]> closed =
+    MockProducer<byte[], byte[]> broken =
         new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    broken.sendException = new UnsupportedOperationException("a producer broken unexpectedly");
     Supervision supervision = new Supervision();
     CompletableFuture<Supervision.Failure> told = new CompletableFuture<>();
     supervision.onFailure(told::complete);
-    closed.close();
 
     try (EventSink dying =
         new EventSink(
-            closed,
+            broken,
             "gadget.events",
             ROOM_FOR_TEN_KILOBYTE_EVENTS,
             EventForm.RECORD,
@@ -66,8 +69,66 @@ class EventSinkTest {
 
       Supervision.Failure failure = told.get(30, TimeUnit.SECONDS);
       assertThat(failure.part()).isEqualTo("gadgetflow-event-sender");
-      assertThat(failure.cause()).isInstanceOf(IllegalStateException.class);
+      assertThat(failure.cause()).isInstanceOf(UnsupportedOperationException.class);
       assertThat(supervision.failure()).contains(failure);
+    }
+  }
+
+  /**
+   * Kafka away: the sender waits in a send for metadata that never comes, as Kafka's producer does
+   * for up to a minute. The close ends within its bound anyway (the agent's stop must end within
+   * its pod's grace period), the producer's close releasing the send, and every event queued is
+   * counted as not delivered: none vanishes without a count.
+   */
+  @Test
+  void aCloseWhileKafkaIsAwayEndsInTimeAndCountsEveryEventItCouldNotSend() {
+    MetadataWaitingProducer away = new MetadataWaitingProducer();
+    Supervision supervision = new Supervision();
+    EventSink closing =
+        new EventSink(away, "gadget.events", 1024 * 1024, EventForm.RECORD, null, supervision);
+    EventStream trace = closing.stream("node-1", ExecsnoopStream.trace());
+    for (int i = 0; i < 100; i++) {
+      assertThat(closing.offer(trace, i, "{}".getBytes(UTF_8))).isTrue();
+    }
+
+    long start = System.nanoTime();
+    closing.close();
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertThat(tookMillis).isLessThan(EventSink.CLOSE_TIMEOUT.plusSeconds(2).toMillis());
+    assertThat(trace.failed()).as("events counted as not delivered").isEqualTo(100);
+    assertThat(trace.delivered()).isZero();
+    assertThat(supervision.failure()).as("the sender's end is no death").isEmpty();
+  }
+
+  /**
+   * Kafka away, as Kafka's producer meets it: a send waits for metadata until the producer is
+   * closed, and fails then; a send after the close is refused as an illegal state.
+   */
+  private static final class MetadataWaitingProducer extends MockProducer<byte[], byte[]> {
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    MetadataWaitingProducer() {
+      super(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+      if (closed.getCount() == 0) {
+        throw new IllegalStateException("Cannot perform operation after producer has been closed");
+      }
+      try {
+        closed.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      throw new KafkaException("Requested metadata update after close");
+    }
+
+    @Override
+    public void close(Duration timeout) {
+      closed.countDown();
+      super.close(timeout);
     }
   }
 

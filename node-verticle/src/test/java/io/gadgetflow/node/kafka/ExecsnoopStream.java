@@ -13,22 +13,25 @@ final class ExecsnoopStream {
   private ExecsnoopStream() {}
 
   static EventStream create() {
-    return new EventStream(
+    return new EventStream("node-1", trace());
+  }
+
+  /** The trace's control record. */
+  static ControlRecord trace() {
+    return new ControlRecord(
+        "gadget",
+        "exec",
+        UID,
+        1,
         "node-1",
-        new ControlRecord(
-            "gadget",
-            "exec",
-            UID,
-            1,
-            "node-1",
-            "execsnoop",
-            null,
-            OutputMode.STREAM,
-            null,
-            Map.of(),
-            Operation.START,
-            "op-1",
-            true,
-            Instant.EPOCH));
+        "execsnoop",
+        null,
+        OutputMode.STREAM,
+        null,
+        Map.of(),
+        Operation.START,
+        "op-1",
+        true,
+        Instant.EPOCH);
   }
 }
