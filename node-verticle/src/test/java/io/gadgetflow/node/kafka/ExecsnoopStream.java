@@ -6,8 +6,11 @@ import io.gadgetflow.api.trace.OutputMode;
 import java.time.Instant;
 import java.util.Map;
 
-/** The event stream of an execsnoop trace {@code gadget/exec} on node-1, for unit tests. */
-final class ExecsnoopStream {
+/**
+ * The event stream of an execsnoop trace {@code gadget/exec} on node-1, and the starts of other
+ * execsnoop traces on that node, for unit tests.
+ */
+public final class ExecsnoopStream {
   static final String UID = "6f1c2a9e-0b7d-4a53-9d59-3e2f1c0b8a71";
 
   private ExecsnoopStream() {}
@@ -18,10 +21,21 @@ final class ExecsnoopStream {
 
   /** The trace's control record. */
   static ControlRecord trace() {
+    return start("exec", UID, "op-1");
+  }
+
+  /**
+   * The start of the execsnoop trace {@code gadget/exec-UID} on node-1, operation {@code op-UID}.
+   */
+  public static ControlRecord start(String uid) {
+    return start("exec-" + uid, uid, "op-" + uid);
+  }
+
+  private static ControlRecord start(String name, String uid, String operationId) {
     return new ControlRecord(
         "gadget",
-        "exec",
-        UID,
+        name,
+        uid,
         1,
         "node-1",
         "execsnoop",
@@ -30,7 +44,7 @@ final class ExecsnoopStream {
         null,
         Map.of(),
         Operation.START,
-        "op-1",
+        operationId,
         true,
         Instant.EPOCH);
   }

@@ -2,14 +2,10 @@ package io.gadgetflow.node.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
 import io.gadgetflow.api.kafka.Losses;
-import io.gadgetflow.api.trace.Operation;
-import io.gadgetflow.api.trace.OutputMode;
+import io.gadgetflow.node.kafka.ExecsnoopStream;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The loss counter says where each gadget's events were lost, running traces and stopped ones. */
@@ -21,8 +17,8 @@ class NodeMetricsTest {
   void lostEventsAreCountedByPlaceAcrossRunningAndStoppedTraces() {
     Session first = new Session(new EventCounters(10, new Losses(1, 2, 0, 3, 0, 0)));
     Session second = new Session(new EventCounters(5, new Losses(0, 0, 4, 0, 5, 6)));
-    metrics.started(trace("uid-1"), first);
-    metrics.started(trace("uid-2"), second);
+    metrics.started(ExecsnoopStream.start("uid-1"), first);
+    metrics.started(ExecsnoopStream.start("uid-2"), second);
     metrics.stopped(first);
     // What a stopped trace counted stays, however its session's counters go on.
     first.counters = new EventCounters(99, new Losses(99, 99, 99, 99, 99, 99));
@@ -60,23 +56,5 @@ class NodeMetricsTest {
     public double takeRingBufferFill() {
       return 0;
     }
-  }
-
-  private static ControlRecord trace(String uid) {
-    return new ControlRecord(
-        "gadget",
-        "exec-" + uid,
-        uid,
-        1,
-        "node-1",
-        "execsnoop",
-        null,
-        OutputMode.STREAM,
-        null,
-        Map.of(),
-        Operation.START,
-        "op-" + uid,
-        true,
-        Instant.EPOCH);
   }
 }

@@ -4,16 +4,12 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
 import io.gadgetflow.api.kafka.Losses;
-import io.gadgetflow.api.trace.Operation;
-import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.kafka.EventForm;
 import io.gadgetflow.node.kafka.EventSink;
-import java.time.Instant;
-import java.util.Map;
+import io.gadgetflow.node.kafka.ExecsnoopStream;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +30,8 @@ class SyntheticGadgetTest {
         EventSink.around(
             producer, config.topics().events(), config.eventQueueBytes(), config.eventForm());
     SyntheticGadget gadget = new SyntheticGadget("execsnoop", sink, "node-1");
-    TraceSession first = gadget.join(trace("uid-1"), Optional.empty());
-    TraceSession second = gadget.join(trace("uid-2"), Optional.empty());
+    TraceSession first = gadget.join(ExecsnoopStream.start("uid-1"), Optional.empty());
+    TraceSession second = gadget.join(ExecsnoopStream.start("uid-2"), Optional.empty());
 
     gadget.emit(1_000_000_000L, "{\"comm\":\"a\"}".getBytes(UTF_8));
     first.close();
@@ -64,7 +60,7 @@ class SyntheticGadgetTest {
         EventSink.around(
             unanswering, config.topics().events(), config.eventQueueBytes(), config.eventForm())) {
       SyntheticGadget gadget = new SyntheticGadget("execsnoop", sink, "node-1");
-      TraceSession session = gadget.join(trace("uid-1"), Optional.empty());
+      TraceSession session = gadget.join(ExecsnoopStream.start("uid-1"), Optional.empty());
       gadget.emit(1_000_000_000L, "{\"comm\":\"a\"}".getBytes(UTF_8));
       gadget.emit(2_000_000_000L, "{\"comm\":\"b\"}".getBytes(UTF_8));
       session.close();
@@ -96,7 +92,7 @@ class SyntheticGadgetTest {
     try (EventSink sink =
         EventSink.around(unanswering, config.topics().events(), fewEvents, EventForm.RECORD)) {
       SyntheticGadget gadget = new SyntheticGadget("execsnoop", sink, "node-1");
-      TraceSession session = gadget.join(trace("uid-1"), Optional.empty());
+      TraceSession session = gadget.join(ExecsnoopStream.start("uid-1"), Optional.empty());
       int offered = 0;
       while (session.counters().lostAt().queue() == 0) {
         gadget.emit(1_000_000_000L, json);
@@ -128,7 +124,8 @@ class SyntheticGadgetTest {
         EventSink.around(
             producer, config.topics().events(), config.eventQueueBytes(), config.eventForm())) {
       TraceSession session =
-          new SyntheticGadget("execsnoop", sink, "node-1").join(trace("uid-1"), Optional.empty());
+          new SyntheticGadget("execsnoop", sink, "node-1")
+              .join(ExecsnoopStream.start("uid-1"), Optional.empty());
       session.close();
 
       assertThat(session.lastEventsAnswered().toCompletableFuture()).isDone();
@@ -145,23 +142,5 @@ class SyntheticGadgetTest {
       gadget.close();
       assertThat(gadget.isClosed()).isTrue();
     }
-  }
-
-  private static ControlRecord trace(String uid) {
-    return new ControlRecord(
-        "gadget",
-        "exec-" + uid,
-        uid,
-        1,
-        "node-1",
-        "execsnoop",
-        null,
-        OutputMode.STREAM,
-        null,
-        Map.of(),
-        Operation.START,
-        "op-" + uid,
-        true,
-        Instant.EPOCH);
   }
 }
