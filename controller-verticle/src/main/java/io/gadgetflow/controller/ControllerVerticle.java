@@ -244,7 +244,8 @@ public final class ControllerVerticle extends VerticleBase implements Supervisio
             reason -> metrics.reportRefused(reason),
             clock);
 
-    private boolean stopped;
+    /** Read where a report's status write completes, maybe on a Kubernetes client's thread. */
+    private volatile boolean stopped;
 
     /**
      * Learns what was handed over before, then follows Traces and node reports; stops at the next
@@ -304,15 +305,27 @@ public final class ControllerVerticle extends VerticleBase implements Supervisio
           .onComplete(done -> metrics.reconciled(sample, done.succeeded()));
     }
 
-    /** Only a report its node signed goes on to the handler. */
-    private void onReport(ReceivedReport received) {
-      reportVerifier
+    /**
+     * Only a report its node signed goes on to the handler. The report counts as applied unless
+     * this replica stopped acting meanwhile: a status write given up then leaves the report to be
+     * read again by the replica acting next ({@link NodeReportConsumer}).
+     */
+    private Future<Void> onReport(ReceivedReport received) {
+      return reportVerifier
           .refusal(received.report(), received.value(), received.signature())
-          .onSuccess(
-              refusal ->
-                  refusal.ifPresentOrElse(
-                      reason -> reportHandler.refuseUnverified(received.report(), reason),
-                      () -> reportHandler.onReport(received.report())));
+          .compose(
+              refusal -> {
+                if (refusal.isPresent()) {
+                  reportHandler.refuseUnverified(received.report(), refusal.get());
+                  return Future.<Void>succeededFuture();
+                }
+                return reportHandler.onReport(received.report());
+              })
+          .transform(
+              applied ->
+                  stopped
+                      ? Future.failedFuture("controller " + config.identity() + " stopped acting")
+                      : Future.succeededFuture());
     }
 
     private void onDeadline(Awaited awaited) {

@@ -9,12 +9,17 @@ import io.gadgetflow.kafka.KafkaClients;
 import io.gadgetflow.kafka.RecordFault;
 import io.gadgetflow.kafka.SkippedRecords;
 import io.gadgetflow.kafka.identity.StatusSignature;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -34,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * without any node's answers (each operation timing out on Traces whose nodes did answer) while its
  * {@code /health} said UP. The process exits 70; its restarts (a pod in CrashLoopBackOff) show the
  * refusal where an operator looks, until the ACLs are mended.
+ *
+ * <p>A report's offset is committed only once the handler applied it ({@link AppliedOffsets}): a
+ * replica that stops acting while an answer's status write waits for its next try leaves that
+ * answer to be read again by the replica acting next. Kafka's automatic commits, used before,
+ * committed it on reading, and the answer was lost with the write. A report read twice is harmless:
+ * status is only written when it changes.
  */
 public final class NodeReportConsumer {
   private static final Logger LOG = LoggerFactory.getLogger(NodeReportConsumer.class);
@@ -50,16 +61,24 @@ public final class NodeReportConsumer {
   /** The part the supervision is told of, by the name of the consumer's client. */
   public static final String PART = "gadgetflow-controller-status";
 
+  /** How often the offsets of applied reports are committed while subscribed. */
+  static final Duration COMMIT_PERIOD = Duration.ofSeconds(1);
+
+  private final Vertx vertx;
   private final KafkaConsumer<String, byte[]> consumer;
   private final String topic;
   private final SkippedRecords skipped;
   private final Supervision supervision;
+  private final AppliedOffsets<TopicPartition> offsets = new AppliedOffsets<>();
+  private long commitTimer = -1;
 
   NodeReportConsumer(
+      Vertx vertx,
       KafkaConsumer<String, byte[]> consumer,
       String topic,
       SkippedRecords skipped,
       Supervision supervision) {
+    this.vertx = vertx;
     this.consumer = consumer;
     this.topic = topic;
     this.skipped = skipped;
@@ -79,9 +98,8 @@ public final class NodeReportConsumer {
       SkippedRecords skipped,
       Supervision supervision) {
     Properties config = kafka.groupConsumer(GROUP_ID, PART + "-" + identity);
-    // Applying a report twice is harmless (status is only written when it changes), so
-    // at-least-once with periodic commits is enough.
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "true");
+    // Committed once applied (see the class's comment), never on reading.
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     // A new group must not miss an answer written before its partitions were assigned.
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     // A replica killed without leaving the group keeps the partitions until its session expires:
@@ -90,6 +108,7 @@ public final class NodeReportConsumer {
     // (ControllerFaultsIT). Expired before the Lease, the session costs the takeover nothing.
     config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Long.toString(SESSION_TIMEOUT.toMillis()));
     return new NodeReportConsumer(
+        vertx,
         KafkaConsumer.create(vertx, config, new StringDeserializer(), new ByteArrayDeserializer()),
         topic,
         skipped,
@@ -102,22 +121,38 @@ public final class NodeReportConsumer {
    */
   public record ReceivedReport(NodeReport report, byte[] value, StatusSignature signature) {}
 
-  public Future<Void> subscribe(Consumer<ReceivedReport> handler) {
+  /**
+   * Hands each report to {@code handler}, whose future says whether it was applied: succeeded,
+   * applied or refused for good; failed, not applied, and read again after this subscription.
+   */
+  public Future<Void> subscribe(Function<ReceivedReport, Future<?>> handler) {
+    Context context = vertx.getOrCreateContext();
     consumer.handler(
         record -> {
-          String where = SkippedRecords.where(record.topic(), record.partition(), record.offset());
+          TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+          long offset = record.offset();
+          offsets.read(partition, offset);
+          String where = SkippedRecords.where(record.topic(), record.partition(), offset);
           switch (ContractRecords.nodeReport(record.key(), record.value())) {
             case Read.Valid<NodeReport>(NodeReport report) -> {
+              Future<?> applied;
               try {
-                handler.accept(
-                    new ReceivedReport(report, record.value(), signature(record.record())));
+                applied =
+                    handler.apply(
+                        new ReceivedReport(report, record.value(), signature(record.record())));
               } catch (RuntimeException e) {
                 LOG.debug("Handling the report at {} failed", where, e);
                 skipped.skip(where, RecordFault.UNHANDLED, e.toString());
+                applied = Future.succeededFuture();
               }
+              // Status writes may complete on a Kubernetes client's thread.
+              applied.onSuccess(
+                  done -> context.runOnContext(v -> offsets.applied(partition, offset)));
             }
-            case Read.Skipped<NodeReport>(RecordFault fault, String detail) ->
-                skipped.skip(where, fault, detail);
+            case Read.Skipped<NodeReport>(RecordFault fault, String detail) -> {
+              skipped.skip(where, fault, detail);
+              offsets.applied(partition, offset);
+            }
           }
         });
     consumer.exceptionHandler(
@@ -129,7 +164,23 @@ public final class NodeReportConsumer {
             LOG.warn("Reading {} failed, the consumer goes on: {}", topic, e.toString());
           }
         });
+    commitTimer = vertx.setPeriodic(COMMIT_PERIOD.toMillis(), id -> commitApplied());
     return consumer.subscribe(topic);
+  }
+
+  /** Commits, for each partition, up to the first report read and not applied yet. */
+  private Future<?> commitApplied() {
+    Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+    offsets
+        .toCommit()
+        .forEach((partition, next) -> commit.put(partition, new OffsetAndMetadata(next, "")));
+    if (commit.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return consumer
+        .commit(commit)
+        // Not committed, these reports are read again by the replica acting next: harmless.
+        .onFailure(e -> LOG.debug("Committing {} failed: {}", commit, e.toString()));
   }
 
   private static StatusSignature signature(ConsumerRecord<String, byte[]> record) {
@@ -142,7 +193,18 @@ public final class NodeReportConsumer {
     return header == null ? null : header.value();
   }
 
+  /**
+   * Commits what was applied, then leaves the group's partitions: the reports still being applied
+   * are read again by the replica acting next.
+   */
   public Future<Void> unsubscribe() {
+    vertx.cancelTimer(commitTimer);
+    // Both run on the consumer's own thread in the order asked, before a subscription after this.
+    commitApplied();
+    offsets.clear();
+    // With a handler, the stream would go on polling a consumer subscribed to nothing, each poll
+    // failing at once: a standing-by replica logged that some 300 times a second (ControllerIT).
+    consumer.handler(null);
     return consumer.unsubscribe();
   }
 

@@ -1,0 +1,60 @@
+package io.gadgetflow.controller.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AppliedOffsetsTest {
+  @Test
+  void commitsUpToTheFirstReportNotAppliedYet() {
+    AppliedOffsets<String> offsets = new AppliedOffsets<>();
+    offsets.read("p0", 0);
+    offsets.read("p0", 1);
+    offsets.read("p0", 2);
+    offsets.applied("p0", 0);
+    offsets.applied("p0", 2);
+
+    assertThat(offsets.toCommit()).isEqualTo(Map.of("p0", 1L));
+
+    offsets.applied("p0", 1);
+    assertThat(offsets.toCommit()).isEqualTo(Map.of("p0", 3L));
+  }
+
+  @Test
+  void tellsOnlyThePartitionsWhoseOffsetMoved() {
+    AppliedOffsets<String> offsets = new AppliedOffsets<>();
+    offsets.read("p0", 5);
+    offsets.read("p1", 7);
+    offsets.applied("p0", 5);
+    offsets.applied("p1", 7);
+    assertThat(offsets.toCommit()).isEqualTo(Map.of("p0", 6L, "p1", 8L));
+
+    offsets.read("p1", 8);
+    offsets.applied("p1", 8);
+    assertThat(offsets.toCommit()).isEqualTo(Map.of("p1", 9L));
+    assertThat(offsets.toCommit()).isEmpty();
+  }
+
+  @Test
+  void aReportNeverAppliedHoldsItsPartitionBack() {
+    AppliedOffsets<String> offsets = new AppliedOffsets<>();
+    offsets.read("p0", 0);
+    offsets.read("p0", 1);
+    offsets.applied("p0", 1);
+    assertThat(offsets.toCommit()).isEqualTo(Map.of("p0", 0L));
+
+    offsets.read("p0", 2);
+    offsets.applied("p0", 2);
+    assertThat(offsets.toCommit()).isEmpty();
+  }
+
+  @Test
+  void forgetsEverythingWhenCleared() {
+    AppliedOffsets<String> offsets = new AppliedOffsets<>();
+    offsets.read("p0", 0);
+    offsets.clear();
+    offsets.applied("p0", 0);
+    assertThat(offsets.toCommit()).isEmpty();
+  }
+}
