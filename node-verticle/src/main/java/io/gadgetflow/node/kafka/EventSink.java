@@ -83,7 +83,7 @@ public final class EventSink implements AutoCloseable {
    * the 5 ms linger then holds about 2,500 compressed events) is some 0.15 s of events, enough to
    * ride out a slow broker for a moment while the event queue holds more. The producer keeps every
    * batch buffer it ever allocated for reuse, so this much of the heap stays taken once a broker
-   * was slow, and the agent's heap (112 MiB, k8s/install/07-node.yaml) needs the room for a
+   * was slow, and the agent's heap (96 MiB, k8s/install/07-node.yaml) needs the room for a
    * backed-up event queue. Beyond that, events wait in the queue, then are counted as lost.
    */
   private static final long PRODUCER_BUFFER_BYTES = 8L * 1024 * 1024;
