@@ -55,14 +55,12 @@ public record NodeConfig(
   public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
 
   /**
-   * A twelfth of the DaemonSet's 96 MiB heap ({@code k8s/install/07-node.yaml}): some 25,000 open
-   * events, 60 ms at 400,000 events/s, besides the kernel ring's 4 MiB. 16 MiB before issue 18: in
-   * bench/peers a backed-up queue's events outlived young collections, filled the old generation
-   * and made the serial collector compact the whole heap every second or two, 0.2 to 0.6 s each,
-   * while the ring reader waited; a queue half as large filled it half as fast (docs/benchmarks.md,
-   * "2026-12-07").
+   * A sixth of the DaemonSet's 96 MiB heap ({@code k8s/install/07-node.yaml}): some 50,000 open
+   * events, a tenth of a second at 500,000 events/s, and room left for the producer's buffer. Half
+   * of it lost three times as many events at 400,000/s in bench/peers and saved no memory
+   * (docs/benchmarks.md, "2026-12-07").
    */
-  public static final int DEFAULT_EVENT_QUEUE_BYTES = 8 * 1024 * 1024;
+  public static final int DEFAULT_EVENT_QUEUE_BYTES = 16 * 1024 * 1024;
 
   public static final Duration DEFAULT_REPORT_INTERVAL = Duration.ofSeconds(2);
   public static final Path DEFAULT_FILE_OUTPUT_DIRECTORY = Path.of("/var/lib/gadgetflow/output");
