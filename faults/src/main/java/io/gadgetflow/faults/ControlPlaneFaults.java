@@ -1,0 +1,525 @@
+package io.gadgetflow.faults;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.gadgetflow.api.json.Json;
+import io.gadgetflow.api.kafka.EventCounters;
+import io.gadgetflow.api.kafka.TopicNames;
+import io.gadgetflow.api.trace.TraceState;
+import io.gadgetflow.controller.ControllerConfig;
+import io.gadgetflow.controller.leader.LeaderElection;
+import io.gadgetflow.controller.output.SeccompProfileWriter;
+import io.gadgetflow.local.kafka.KafkaCluster;
+import io.gadgetflow.node.NodeConfig;
+import io.gadgetflow.testing.KubernetesCluster;
+import io.gadgetflow.testing.NodeKeyDirectory;
+import io.gadgetflow.testing.SeccompProfileCrd;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Faults of the control plane while a node agent streams numbered events into Traces of every
+ * output mode, driven by the real controller ({@code gadgetflow controller}, processes of their
+ * own) on a Kubernetes API server and etcd of the fault's own: the API server killed and restarted,
+ * the acting controller killed with and without a standby. Each measures the events (a Stream and a
+ * File Trace run through the fault) and the operations annotated around it ({@link
+ * OperationLedger}): lost or run twice, and the time until the operations annotated during the
+ * fault were answered.
+ *
+ * <p>No event goes through the API server or the controller: the goal is nothing lost and nothing
+ * duplicated, and every operation run once.
+ */
+public final class ControlPlaneFaults {
+  private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneFaults.class);
+  private static final String NODE = "faults-control-node";
+  private static final String PROFILE_PREFIX = "advised-";
+
+  /**
+   * Longer than the Kubernetes client's retries of one request (10, from 100 ms doubling up to 3.2
+   * s: 19 s) and the Lease's renew deadline after them: the controller loses the Lease and
+   * campaigns again. Shorter, the renewal waiting in the client's retries lands once the API server
+   * is back, and the controller never stops acting.
+   */
+  public static final Duration API_SERVER_DOWN = Duration.ofSeconds(25);
+
+  /** The longest wait for an operation's answer or a Trace's state. */
+  private static final Duration TIMEOUT = Duration.ofMinutes(3);
+
+  /**
+   * The controller's wait for a node's answer: the node answers within milliseconds once it runs,
+   * but the product's 10 s were exceeded by first starts on this loaded machine, with no fault.
+   */
+  private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(30);
+
+  private ControlPlaneFaults() {}
+
+  /**
+   * What a fault of the control plane did: the events of the Stream and File Traces that ran
+   * through it, the operations annotated around it, and what went wrong besides (an {@code
+   * operationError} a Trace showed, an operation timeout the controller logged, a result not what
+   * the gadget made): empty when nothing did.
+   */
+  public record ControlPlaneFault(
+      FaultFigures stream, FaultFigures file, OperationFigures operations, List<String> problems) {}
+
+  /**
+   * The API server killed with SIGKILL, down {@link #API_SERVER_DOWN} and started again on its
+   * command line. A stop of a Status Trace is taken and handed over just before the kill, its
+   * answer held back until the API server is dead; as soon as it answers again, a stop of another
+   * Status Trace and a start of a new Stream Trace are annotated, before the controller acts again;
+   * once they are answered, a generate of the ExternalResource Trace. Recovery: from the API server
+   * answering again to those operations answered.
+   */
+  public static ControlPlaneFault apiServerRestart(FaultPace pace, Path scratch) throws Exception {
+    try (Platform platform = Platform.start(pace, scratch, "faults-apiserver")) {
+      ControllerProcess controller = platform.controller("replica-1");
+      OperationLedger ledger = platform.ledger;
+      ledger.create("status", NODE, "biolatency", "Status", null);
+      ledger.create(
+          "external", NODE, "seccomp", "ExternalResource", platform.profilePath("external"));
+      ledger.create("in-flight", NODE, "biolatency", "Status", null);
+      ledger.create("late", NODE, "execsnoop", "Stream", null);
+      platform.startStreamAndFile("status", "external", "in-flight");
+      try (DeliveredEvents delivered = platform.delivered()) {
+        FaultSteps.sleep(pace.steady());
+
+        platform.events.holdResults();
+        ledger.annotate("in-flight", "stop");
+        ledger.await("the in-flight stop taken", () -> ledger.taken("in-flight"));
+        platform.kube.killApiServer();
+        long killedAt = System.nanoTime();
+        platform.events.releaseResults();
+        FaultSteps.sleep(API_SERVER_DOWN);
+        platform.kube.restartApiServer();
+        long backAt = System.nanoTime();
+        // As soon as it answers, before the controller acts again.
+        ledger.annotate("status", "stop");
+        ledger.annotate("late", "start");
+        long[] actingAgainAt = {-1};
+        ledger.await(
+            "the operations annotated meanwhile answered",
+            () -> {
+              if (actingAgainAt[0] < 0 && controller.logCount("now acts on Traces") >= 2) {
+                actingAgainAt[0] = System.nanoTime();
+              }
+              return platform.stateOf("in-flight") == TraceState.COMPLETED
+                  && platform.stateOf("status") == TraceState.COMPLETED
+                  && platform.stateOf("late") == TraceState.STARTED;
+            });
+        long answeredAt = System.nanoTime();
+        ledger.annotate("external", "generate");
+        ledger.await(
+            "the SeccompProfile written",
+            () ->
+                platform.profile("external") != null
+                    && ledger.taken("external")
+                    && ledger.trace("external").get().getStatus().getOperationError() == null);
+        String recovery = "%.1f s (operations)".formatted((answeredAt - backAt) / 1e9);
+        ControlPlaneFault fault =
+            platform.measure("apiserver-restart", delivered, recovery, "external", "late");
+        ledger.awaitState(TraceState.COMPLETED, "status", "in-flight");
+        LOG.info(
+            "apiserver-restart: down {} s; the controller acted again {} ms after the API server"
+                + " was back; the operations annotated then answered {} ms after it was back ({} ms"
+                + " after the kill)",
+            API_SERVER_DOWN.toSeconds(),
+            actingAgainAt[0] < 0 ? -1 : (actingAgainAt[0] - backAt) / 1_000_000,
+            (answeredAt - backAt) / 1_000_000,
+            (answeredAt - killedAt) / 1_000_000);
+        List<String> problems = new ArrayList<>(fault.problems());
+        if (actingAgainAt[0] < 0) {
+          problems.add("the controller did not lose the Lease during the outage and act again");
+        }
+        problems.addAll(
+            platform.resultProblems(List.of("status", "in-flight"), List.of("external")));
+        return new ControlPlaneFault(fault.stream(), fault.file(), fault.operations(), problems);
+      }
+    }
+  }
+
+  /**
+   * The acting controller killed with SIGKILL while operations are annotated: a stop of a Status
+   * Trace and a generate of an ExternalResource Trace just before the kill, the same on two more
+   * just after. With {@code standby}, a second replica takes the Lease over (a problem if later
+   * than the Lease's duration, a renewal period the last renewal read may be old by, fabric8's
+   * retry period with its jitter, and a second); without, the only replica is started again as a
+   * new pod would be (a new identity: it waits for the Lease to expire). Once every one is
+   * answered, the first Status Trace is started again. Recovery: from the kill to every operation
+   * annotated around it answered.
+   */
+  public static ControlPlaneFault controllerKill(
+      FaultPace pace, Path scratch, boolean standby, LeaderElection.Timing lease) throws Exception {
+    String fault = standby ? "controller-standby" : "controller-restart";
+    try (Platform platform = Platform.start(pace, scratch, "faults-" + fault)) {
+      platform.settings = platform.settings.withLease(lease);
+      ControllerProcess acting = platform.controller(standby ? "replica-a" : "replica-1");
+      if (standby) {
+        platform.controller("replica-b");
+      }
+      OperationLedger ledger = platform.ledger;
+      List<String> struck = List.of("status-0", "external-0", "status-1", "external-1");
+      for (String name : struck) {
+        if (isStatus(name)) {
+          ledger.create(name, NODE, "biolatency", "Status", null);
+        } else {
+          ledger.create(name, NODE, "seccomp", "ExternalResource", platform.profilePath(name));
+        }
+      }
+      platform.startStreamAndFile(struck.toArray(String[]::new));
+      if (standby) {
+        String holder = platform.lease().get().getSpec().getHolderIdentity();
+        acting =
+            platform.replicas.stream()
+                .filter(r -> r.identity().equals(holder))
+                .findFirst()
+                .orElseThrow();
+        ControllerProcess waiting =
+            platform.replicas.stream()
+                .filter(r -> !r.identity().equals(holder))
+                .findFirst()
+                .orElseThrow();
+        ledger.await(
+            "the standby saw who holds the Lease",
+            () -> waiting.logCount("is held by " + holder) > 0);
+      }
+      try (DeliveredEvents delivered = platform.delivered()) {
+        FaultSteps.sleep(pace.steady());
+
+        struck.subList(0, 2).forEach(name -> ledger.annotate(name, operationOn(name)));
+        ZonedDateTime lastRenewal = platform.lease().get().getSpec().getRenewTime();
+        acting.kill();
+        long killedAt = System.nanoTime();
+        struck.subList(2, 4).forEach(name -> ledger.annotate(name, operationOn(name)));
+        if (!standby) {
+          platform.controller("replica-2");
+        }
+        ledger.await(
+            "every operation annotated around the kill answered",
+            () ->
+                struck.stream()
+                    .allMatch(
+                        name ->
+                            platform.stateOf(name)
+                                == (isStatus(name) ? TraceState.COMPLETED : TraceState.STARTED)));
+        long answeredAt = System.nanoTime();
+        ledger.annotate(struck.getFirst(), "start");
+        ledger.awaitState(TraceState.STARTED, struck.getFirst());
+        Lease held = platform.lease().get();
+        Duration takeover = Duration.between(lastRenewal, held.getSpec().getAcquireTime());
+        LOG.info(
+            "{}: Lease taken by {} {} ms after the killed replica's last renewal; every operation"
+                + " annotated around the kill answered {} ms after it",
+            fault,
+            held.getSpec().getHolderIdentity(),
+            takeover.toMillis(),
+            (answeredAt - killedAt) / 1_000_000);
+        String recovery = "%.1f s (operations)".formatted((answeredAt - killedAt) / 1e9);
+        ControlPlaneFault measured =
+            platform.measure(fault, delivered, recovery, "status-0", "external-0", "external-1");
+        List<String> problems = new ArrayList<>(measured.problems());
+        Duration bound =
+            lease
+                .leaseDuration()
+                .plus(lease.retryPeriod().multipliedBy(32).dividedBy(10))
+                .plusSeconds(1);
+        if (standby && takeover.compareTo(bound) > 0) {
+          problems.add(
+              "the standby took the Lease %d ms after the last renewal, later than %d ms"
+                  .formatted(takeover.toMillis(), bound.toMillis()));
+        }
+        ledger.awaitState(TraceState.COMPLETED, "status-1");
+        problems.addAll(
+            platform.resultProblems(
+                List.of("status-0", "status-1"), List.of("external-0", "external-1")));
+        return new ControlPlaneFault(
+            measured.stream(), measured.file(), measured.operations(), problems);
+      }
+    }
+  }
+
+  /** The Status Traces' names start so, apart from those of the other output modes. */
+  private static boolean isStatus(String trace) {
+    return trace.startsWith("status");
+  }
+
+  /**
+   * The operation struck by a controller's fault: a Status Trace's stop, an ExternalResource's
+   * generate.
+   */
+  private static String operationOn(String trace) {
+    return isStatus(trace) ? "stop" : "generate";
+  }
+
+  /**
+   * One fault's platform: a broker and an API server of its own, a node agent in this JVM whose
+   * gadgets make up numbered events at the pace, the controller replicas it started, and the ledger
+   * of the operations annotated.
+   */
+  private static final class Platform implements AutoCloseable {
+    private final KafkaCluster kafka;
+    private final KillableControlPlane kube;
+    private final KubernetesCluster cluster;
+    private final String namespace;
+    private final Path fileDirectory;
+    private final Path logs;
+    private final Vertx vertx;
+    private final NumberedEvents events;
+    private final FaultPace pace;
+    private final OperationLedger ledger;
+    private final List<ControllerProcess> replicas = new ArrayList<>();
+    private ControllerProcess.Settings settings;
+
+    private Platform(
+        KafkaCluster kafka,
+        KillableControlPlane kube,
+        String namespace,
+        Path scratch,
+        Vertx vertx,
+        NumberedEvents events,
+        FaultPace pace,
+        ControllerProcess.Settings settings)
+        throws IOException {
+      this.kafka = kafka;
+      this.kube = kube;
+      this.cluster = kube.cluster();
+      this.namespace = namespace;
+      this.fileDirectory = Files.createDirectories(scratch.resolve("file-output"));
+      // Kept after the fault, for a look at what the replicas did.
+      this.logs = Files.createTempDirectory("gadgetflow-faults-controllers-");
+      LOG.info("The controller replicas log into {}", logs);
+      this.vertx = vertx;
+      this.events = events;
+      this.pace = pace;
+      this.settings = settings;
+      this.ledger =
+          new OperationLedger(
+              cluster, namespace, kafka.bootstrapServers(), TopicNames.DEFAULTS, TIMEOUT);
+    }
+
+    static Platform start(FaultPace pace, Path scratch, String namespacePrefix) throws Exception {
+      KafkaCluster kafka = FaultSteps.startCluster(scratch, 1);
+      KillableControlPlane kube = KillableControlPlane.start();
+      SeccompProfileCrd.install(kube.cluster());
+      String namespace = kube.cluster().createNamespace(namespacePrefix);
+      Path nodeKeys = NodeKeyDirectory.temporary();
+      Vertx vertx = Vertx.vertx();
+      NumberedEvents events = new NumberedEvents(pace.rate(), NODE);
+      Platform platform =
+          new Platform(
+              kafka,
+              kube,
+              namespace,
+              scratch,
+              vertx,
+              events,
+              pace,
+              ControllerProcess.Settings.of(
+                      kube.kubeconfig(),
+                      kafka.bootstrapServers(),
+                      TopicNames.DEFAULTS,
+                      namespace,
+                      nodeKeys)
+                  .withOperationTimeout(OPERATION_TIMEOUT));
+      FaultSteps.deployAgent(
+          vertx,
+          NodeConfig.defaults(NODE, kafka.bootstrapServers())
+              .withKeyDirectory(nodeKeys)
+              .withFileOutputDirectory(platform.fileDirectory),
+          events);
+      return platform;
+    }
+
+    ControllerProcess controller(String identity) throws IOException {
+      ControllerProcess replica = ControllerProcess.start(identity, settings, logs);
+      replicas.add(replica);
+      return replica;
+    }
+
+    /**
+     * Creates the Stream and File Traces the events are measured on and starts them with {@code
+     * others}; returns once the node runs them all.
+     */
+    void startStreamAndFile(String... others) {
+      ledger.create("stream", NODE, "execsnoop", "Stream", null);
+      ledger.create("file", NODE, "execsnoop", "File", file().toString());
+      List<String> names = new ArrayList<>(List.of("stream", "file"));
+      names.addAll(List.of(others));
+      names.forEach(name -> ledger.annotate(name, "start"));
+      ledger.awaitState(TraceState.STARTED, names.toArray(String[]::new));
+    }
+
+    /** The reader of the Stream Trace's events, once its first event arrived. */
+    DeliveredEvents delivered() {
+      DeliveredEvents delivered =
+          new DeliveredEvents(
+              kafka.bootstrapServers(), TopicNames.DEFAULTS.events(), uid("stream"));
+      ledger.await("the Stream Trace's first event", () -> delivered.delivered() > 0);
+      return delivered;
+    }
+
+    /**
+     * Stops the events once {@code pace.after()} passed, counts them on the Stream and File Traces,
+     * stops those and {@code running}, and counts the operations.
+     */
+    ControlPlaneFault measure(
+        String fault, DeliveredEvents delivered, String recovery, String... running)
+        throws Exception {
+      FaultSteps.sleep(pace.after());
+      events.stop();
+      String bootstrap = kafka.bootstrapServers();
+      TopicNames topics = TopicNames.DEFAULTS;
+      long produced = events.emitted() - delivered.first();
+      EventCounters counters =
+          FaultSteps.awaitSettled(
+              bootstrap, topics.status(), uid("stream"), produced, delivered::delivered);
+      FaultFigures stream =
+          new FaultFigures(
+              fault,
+              1,
+              produced,
+              delivered.delivered(),
+              counters.lost(),
+              delivered.duplicates(),
+              recovery);
+      FileLines written = FileLines.of(file());
+      long producedToFile = events.emitted() - written.first();
+      EventCounters fileCounters =
+          FaultSteps.awaitSettled(
+              bootstrap, topics.status(), uid("file"), producedToFile, () -> Long.MAX_VALUE);
+      FaultFigures toFile =
+          new FaultFigures(
+              fault + ", File output",
+              1,
+              producedToFile,
+              written.distinct(),
+              fileCounters.lost(),
+              written.duplicates(),
+              "n/a (no outage)");
+      List<String> stopped = new ArrayList<>(List.of("stream", "file"));
+      stopped.addAll(List.of(running));
+      stopped.forEach(name -> ledger.annotate(name, "stop"));
+      // A profile's stop completes it with its report.
+      ledger.awaitState(
+          TraceState.STOPPED,
+          stopped.stream().filter(name -> !isStatus(name)).toArray(String[]::new));
+      ledger.awaitState(
+          TraceState.COMPLETED,
+          stopped.stream().filter(name -> isStatus(name)).toArray(String[]::new));
+      OperationFigures operations = ledger.figures();
+      List<String> problems = new ArrayList<>();
+      Map<String, List<OperationLedger.Handed>> handedOver = ledger.handedOver();
+      ledger
+          .annotated()
+          .forEach(
+              (name, annotated) -> {
+                List<String> handed =
+                    handedOver.getOrDefault(name, List.of()).stream()
+                        .map(OperationLedger.Handed::operation)
+                        .toList();
+                if (!handed.equals(annotated)) {
+                  problems.add(name + ": annotated " + annotated + ", handed over " + handed);
+                }
+              });
+      ledger.errorsSeen().forEach(error -> problems.add("a Trace showed an error: " + error));
+      for (ControllerProcess replica : replicas) {
+        if (replica.logCount("action=node-silent") > 0) {
+          problems.add(replica.identity() + " timed an operation out (action=node-silent)");
+        }
+      }
+      return new ControlPlaneFault(
+          stream.withOperations(operations),
+          toFile.withOperations(operations),
+          operations,
+          problems);
+    }
+
+    /**
+     * What is wrong with the Status Traces' reports and the ExternalResource Traces' profiles: each
+     * is what the made-up gadget makes.
+     */
+    List<String> resultProblems(List<String> statusTraces, List<String> externalTraces)
+        throws IOException {
+      List<String> problems = new ArrayList<>();
+      for (String name : statusTraces) {
+        String output = ledger.trace(name).get().getStatus().getOutput();
+        JsonNode report = output == null ? null : Json.mapper().readTree(output);
+        if (report == null
+            || !report.path("valType").asText().equals("usecs")
+            || report.path("data").path(0).path("count").asLong() <= 0
+            || report.path("data").path(0).path("count").asLong() > events.emitted()) {
+          problems.add(name + ": not the report its gadget made: " + output);
+        }
+      }
+      for (String name : externalTraces) {
+        GenericKubernetesResource profile = profile(name);
+        JsonNode spec =
+            profile == null
+                ? null
+                : Json.mapper().valueToTree(profile.getAdditionalProperties().get("spec"));
+        if (!Objects.equals(spec, Json.mapper().readTree(NumberedEvents.SECCOMP_PROFILE))) {
+          problems.add(name + ": the SeccompProfile is not the profile its gadget made: " + spec);
+        }
+      }
+      return problems;
+    }
+
+    /** Where the ExternalResource Trace {@code trace} writes its SeccompProfile. */
+    String profilePath(String trace) {
+      return namespace + "/" + PROFILE_PREFIX + trace;
+    }
+
+    GenericKubernetesResource profile(String trace) {
+      return cluster
+          .client()
+          .genericKubernetesResources(SeccompProfileWriter.SECCOMP_PROFILES)
+          .inNamespace(namespace)
+          .withName(PROFILE_PREFIX + trace)
+          .get();
+    }
+
+    Resource<Lease> lease() {
+      return cluster
+          .client()
+          .leases()
+          .inNamespace(namespace)
+          .withName(ControllerConfig.DEFAULT_LEASE_NAME);
+    }
+
+    /** The Trace's state once it answered its last operation, null before. */
+    TraceState stateOf(String name) {
+      return ledger.taken(name) ? OperationLedger.state(ledger.trace(name).get()) : null;
+    }
+
+    private Path file() {
+      return fileDirectory.resolve("events.jsonl");
+    }
+
+    private String uid(String name) {
+      return ledger.trace(name).get().getMetadata().getUid();
+    }
+
+    @Override
+    public void close() throws Exception {
+      for (ControllerProcess replica : replicas) {
+        replica.close();
+      }
+      events.close();
+      vertx.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+      kube.close();
+      kafka.close();
+    }
+  }
+}
