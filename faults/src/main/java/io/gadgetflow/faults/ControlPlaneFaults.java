@@ -143,9 +143,8 @@ public final class ControlPlaneFaults {
         if (actingAgainAt[0] < 0) {
           problems.add("the controller did not lose the Lease during the outage and act again");
         }
-        problems.addAll(
-            platform.resultProblems(List.of("status", "in-flight"), List.of("external")));
-        return new ControlPlaneFault(fault.stream(), fault.file(), fault.operations(), problems);
+        return platform.withResults(
+            fault, problems, List.of("status", "in-flight"), List.of("external"));
       }
     }
   }
@@ -241,11 +240,11 @@ public final class ControlPlaneFaults {
                   .formatted(takeover.toMillis(), bound.toMillis()));
         }
         ledger.awaitState(TraceState.COMPLETED, "status-1");
-        problems.addAll(
-            platform.resultProblems(
-                List.of("status-0", "status-1"), List.of("external-0", "external-1")));
-        return new ControlPlaneFault(
-            measured.stream(), measured.file(), measured.operations(), problems);
+        return platform.withResults(
+            measured,
+            problems,
+            List.of("status-0", "status-1"),
+            List.of("external-0", "external-1"));
       }
     }
   }
@@ -444,6 +443,28 @@ public final class ControlPlaneFaults {
           toFile.withOperations(operations),
           operations,
           problems);
+    }
+
+    /**
+     * {@code measured} with {@code problems} and those of the Traces' results: an operation
+     * answered whose result (a Status Trace's report, an ExternalResource Trace's profile) is not
+     * what the gadget made, or not there, counts as lost.
+     */
+    ControlPlaneFault withResults(
+        ControlPlaneFault measured,
+        List<String> problems,
+        List<String> statusTraces,
+        List<String> externalTraces)
+        throws IOException {
+      List<String> results = resultProblems(statusTraces, externalTraces);
+      List<String> all = new ArrayList<>(problems);
+      all.addAll(results);
+      OperationFigures operations = measured.operations().withResultsLost(results.size());
+      return new ControlPlaneFault(
+          measured.stream().withOperations(operations),
+          measured.file().withOperations(operations),
+          operations,
+          all);
     }
 
     /**
