@@ -150,23 +150,120 @@ public final class ControlPlaneFaults {
   }
 
   /**
-   * The acting controller killed with SIGKILL while operations are annotated: a stop of a Status
-   * Trace and a generate of an ExternalResource Trace just before the kill, the same on two more
-   * just after. With {@code standby}, a second replica takes the Lease over (a problem if later
-   * than the Lease's duration, a renewal period the last renewal read may be old by, fabric8's
-   * retry period with its jitter, and a second); without, the only replica is started again as a
-   * new pod would be (a new identity: it waits for the Lease to expire). Once every one is
-   * answered, the first Status Trace is started again. Recovery: from the kill to every operation
-   * annotated around it answered.
+   * The acting controller killed with SIGKILL while operations are annotated ({@link
+   * #operationsAround}). With {@code standby}, a second replica takes the Lease over (a problem if
+   * later than the Lease's duration, a renewal period the last renewal read may be old by,
+   * fabric8's retry period with its jitter, and a second); without, the only replica is started
+   * again as a new pod would be (a new identity: it waits for the Lease to expire). Recovery: from
+   * the kill to every operation annotated around it answered.
    */
   public static ControlPlaneFault controllerKill(
       FaultPace pace, Path scratch, boolean standby, LeaderElection.Timing lease) throws Exception {
     String fault = standby ? "controller-standby" : "controller-restart";
-    try (Platform platform = Platform.start(pace, scratch, "faults-" + fault)) {
+    List<String> replicas = standby ? List.of("replica-a", "replica-b") : List.of("replica-1");
+    return operationsAround(
+        fault,
+        pace,
+        scratch,
+        lease,
+        replicas,
+        new Strike() {
+          private ZonedDateTime lastRenewal;
+
+          @Override
+          public long strike(Platform platform, Runnable during) throws Exception {
+            ControllerProcess acting = platform.holder();
+            lastRenewal = platform.lease().get().getSpec().getRenewTime();
+            acting.kill();
+            long killedAt = System.nanoTime();
+            during.run();
+            if (!standby) {
+              platform.controller("replica-2");
+            }
+            return killedAt;
+          }
+
+          @Override
+          public List<String> problemsOnceRecovered(Platform platform) {
+            Lease held = platform.lease().get();
+            Duration takeover = Duration.between(lastRenewal, held.getSpec().getAcquireTime());
+            LOG.info(
+                "{}: Lease taken by {} {} ms after the killed replica's last renewal",
+                fault,
+                held.getSpec().getHolderIdentity(),
+                takeover.toMillis());
+            Duration bound =
+                lease
+                    .leaseDuration()
+                    .plus(lease.retryPeriod().multipliedBy(32).dividedBy(10))
+                    .plusSeconds(1);
+            return standby && takeover.compareTo(bound) > 0
+                ? List.of(
+                    "the standby took the Lease %d ms after the last renewal, later than %d ms"
+                        .formatted(takeover.toMillis(), bound.toMillis()))
+                : List.of();
+          }
+        });
+  }
+
+  /**
+   * The only broker killed with SIGKILL while operations are annotated ({@link #operationsAround}),
+   * down {@code pace.down()}, restarted on its data: the controller hands the operations annotated
+   * meanwhile over once the broker is back, and the node answers them. Recovery: from the restart
+   * to every operation annotated around the fault answered.
+   */
+  public static ControlPlaneFault brokerRestart(FaultPace pace, Path scratch) throws Exception {
+    return operationsAround(
+        "broker-restart with operations",
+        pace,
+        scratch,
+        LeaderElection.Timing.DEFAULT,
+        List.of("replica-1"),
+        (platform, during) -> {
+          platform.kafka.kill(1);
+          during.run();
+          FaultSteps.sleep(pace.down());
+          long restartedAt = System.nanoTime();
+          platform.kafka.restart(1);
+          return restartedAt;
+        });
+  }
+
+  /**
+   * A fault struck between the two halves of the operations {@link #operationsAround} annotates.
+   */
+  private interface Strike {
+    /**
+     * Strikes {@code platform}, annotating the second half of the operations ({@code during}) while
+     * the fault lasts; returns when the fault ended ({@link System#nanoTime()}), from which the
+     * recovery is measured.
+     */
+    long strike(Platform platform, Runnable during) throws Exception;
+
+    /** What went wrong, seen once every operation was answered. */
+    default List<String> problemsOnceRecovered(Platform platform) {
+      return List.of();
+    }
+  }
+
+  /**
+   * A fault struck while operations are annotated, with {@code replicas} of the controller: a
+   * Stream and a File Trace run through it; a stop of a Status Trace and a generate of an
+   * ExternalResource Trace are annotated just before it strikes, the same on two more Traces while
+   * it lasts, and once every one is answered the first Status Trace is started again.
+   */
+  private static ControlPlaneFault operationsAround(
+      String fault,
+      FaultPace pace,
+      Path scratch,
+      LeaderElection.Timing lease,
+      List<String> replicas,
+      Strike strike)
+      throws Exception {
+    try (Platform platform = Platform.start(pace, scratch, "faults-" + fault.split(" ")[0])) {
       platform.settings = platform.settings.withLease(lease);
-      ControllerProcess acting = platform.controller(standby ? "replica-a" : "replica-1");
-      if (standby) {
-        platform.controller("replica-b");
+      for (String replica : replicas) {
+        platform.controller(replica);
       }
       OperationLedger ledger = platform.ledger;
       List<String> struck = List.of("status-0", "external-0", "status-1", "external-1");
@@ -178,35 +275,17 @@ public final class ControlPlaneFaults {
         }
       }
       platform.startStreamAndFile(struck.toArray(String[]::new));
-      if (standby) {
-        String holder = platform.lease().get().getSpec().getHolderIdentity();
-        acting =
-            platform.replicas.stream()
-                .filter(r -> r.identity().equals(holder))
-                .findFirst()
-                .orElseThrow();
-        ControllerProcess waiting =
-            platform.replicas.stream()
-                .filter(r -> !r.identity().equals(holder))
-                .findFirst()
-                .orElseThrow();
-        ledger.await(
-            "the standby saw who holds the Lease",
-            () -> waiting.logCount("is held by " + holder) > 0);
-      }
       try (DeliveredEvents delivered = platform.delivered()) {
         FaultSteps.sleep(pace.steady());
 
         struck.subList(0, 2).forEach(name -> ledger.annotate(name, operationOn(name)));
-        ZonedDateTime lastRenewal = platform.lease().get().getSpec().getRenewTime();
-        acting.kill();
-        long killedAt = System.nanoTime();
-        struck.subList(2, 4).forEach(name -> ledger.annotate(name, operationOn(name)));
-        if (!standby) {
-          platform.controller("replica-2");
-        }
+        long endedAt =
+            strike.strike(
+                platform,
+                () ->
+                    struck.subList(2, 4).forEach(name -> ledger.annotate(name, operationOn(name))));
         ledger.await(
-            "every operation annotated around the kill answered",
+            "every operation annotated around the fault answered",
             () ->
                 struck.stream()
                     .allMatch(
@@ -214,31 +293,17 @@ public final class ControlPlaneFaults {
                             platform.stateOf(name)
                                 == (isStatus(name) ? TraceState.COMPLETED : TraceState.STARTED)));
         long answeredAt = System.nanoTime();
+        LOG.info(
+            "{}: every operation annotated around the fault answered {} ms after it ended",
+            fault,
+            (answeredAt - endedAt) / 1_000_000);
         ledger.annotate(struck.getFirst(), "start");
         ledger.awaitState(TraceState.STARTED, struck.getFirst());
-        Lease held = platform.lease().get();
-        Duration takeover = Duration.between(lastRenewal, held.getSpec().getAcquireTime());
-        LOG.info(
-            "{}: Lease taken by {} {} ms after the killed replica's last renewal; every operation"
-                + " annotated around the kill answered {} ms after it",
-            fault,
-            held.getSpec().getHolderIdentity(),
-            takeover.toMillis(),
-            (answeredAt - killedAt) / 1_000_000);
-        String recovery = "%.1f s (operations)".formatted((answeredAt - killedAt) / 1e9);
+        List<String> problems = new ArrayList<>(strike.problemsOnceRecovered(platform));
+        String recovery = "%.1f s (operations)".formatted((answeredAt - endedAt) / 1e9);
         ControlPlaneFault measured =
             platform.measure(fault, delivered, recovery, "status-0", "external-0", "external-1");
-        List<String> problems = new ArrayList<>(measured.problems());
-        Duration bound =
-            lease
-                .leaseDuration()
-                .plus(lease.retryPeriod().multipliedBy(32).dividedBy(10))
-                .plusSeconds(1);
-        if (standby && takeover.compareTo(bound) > 0) {
-          problems.add(
-              "the standby took the Lease %d ms after the last renewal, later than %d ms"
-                  .formatted(takeover.toMillis(), bound.toMillis()));
-        }
+        problems.addAll(measured.problems());
         ledger.awaitState(TraceState.COMPLETED, "status-1");
         return platform.withResults(
             measured,
@@ -339,6 +404,25 @@ public final class ControlPlaneFaults {
               .withFileOutputDirectory(platform.fileDirectory),
           events);
       return platform;
+    }
+
+    /**
+     * The replica holding the Lease, once every other one saw that it does (a standby that had not
+     * would take the Lease over sooner than the fault measures).
+     */
+    ControllerProcess holder() {
+      String holder = lease().get().getSpec().getHolderIdentity();
+      for (ControllerProcess replica : replicas) {
+        if (!replica.identity().equals(holder)) {
+          ledger.await(
+              replica.identity() + " saw who holds the Lease",
+              () -> replica.logCount("is held by " + holder) > 0);
+        }
+      }
+      return replicas.stream()
+          .filter(replica -> replica.identity().equals(holder))
+          .findFirst()
+          .orElseThrow();
     }
 
     ControllerProcess controller(String identity) throws IOException {

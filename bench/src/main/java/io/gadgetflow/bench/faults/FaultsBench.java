@@ -28,7 +28,9 @@ import java.util.List;
  *           agent-restart (the node agent killed, down FAULTS_DOWN_SECONDS, started again),
  *           apiserver-restart (the Kubernetes API server killed, down 25 s, started again),
  *           controller-standby (the acting controller killed, a standby takes over),
- *           controller-restart (the only controller killed and started again)
+ *           controller-restart (the only controller killed and started again),
+ *           broker-restart-with-operations (broker-restart, the controller handing operations
+ *           over around it)
  *   environment: FAULTS_RATE (10000 events/s), FAULTS_STEADY_SECONDS (10),
  *                FAULTS_DOWN_SECONDS (10), FAULTS_AFTER_SECONDS (20 after the recovery)
  * </pre>
@@ -58,7 +60,8 @@ public final class FaultsBench {
               "agent-restart",
               "apiserver-restart",
               "controller-standby",
-              "controller-restart");
+              "controller-restart",
+              "broker-restart-with-operations");
     }
     FaultPace pace = FaultPace.fromEnvironment(System.getenv());
     List<FaultFigures> figures = new ArrayList<>();
@@ -100,6 +103,8 @@ public final class FaultsBench {
             rows(ControlPlaneFaults.controllerKill(pace, scratch, true, Timing.DEFAULT));
         case "controller-restart" ->
             rows(ControlPlaneFaults.controllerKill(pace, scratch, false, Timing.DEFAULT));
+        case "broker-restart-with-operations" ->
+            rows(ControlPlaneFaults.brokerRestart(pace, scratch));
         default -> throw new IllegalArgumentException("unknown fault: " + fault);
       };
     } finally {
