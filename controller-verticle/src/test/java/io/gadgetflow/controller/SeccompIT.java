@@ -91,15 +91,7 @@ class SeccompIT {
     runTrue("gadgetflow-seccomp-" + UUID.randomUUID());
 
     platform.annotate(name, "generate");
-    GenericKubernetesResource profile =
-        cluster
-            .client()
-            .genericKubernetesResources(SECCOMP_PROFILES)
-            .inNamespace(platform.namespace)
-            .withName(profileName)
-            .waitUntilCondition(Objects::nonNull, TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-
-    JsonNode spec = Json.mapper().valueToTree(profile.getAdditionalProperties().get("spec"));
+    JsonNode spec = awaitProfile(profileName);
     assertThat(spec.get("defaultAction").asText()).isEqualTo("SCMP_ACT_ERRNO");
     assertThat(spec.get("architectures").get(0).asText()).startsWith("SCMP_ARCH_");
     assertThat(spec.get("syscalls").get(0).get("action").asText()).isEqualTo("SCMP_ACT_ALLOW");
@@ -178,16 +170,7 @@ class SeccompIT {
     long handedOver = platform.kafka.recordCount(platform.topics.control());
 
     platform.deploy(platform.controller("controller-1"));
-    GenericKubernetesResource profile =
-        cluster
-            .client()
-            .genericKubernetesResources(SECCOMP_PROFILES)
-            .inNamespace(platform.namespace)
-            .withName(profileName)
-            .waitUntilCondition(Objects::nonNull, TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-
-    JsonNode spec = Json.mapper().valueToTree(profile.getAdditionalProperties().get("spec"));
-    assertThat(names(spec)).contains("execve");
+    assertThat(names(awaitProfile(profileName))).contains("execve");
     assertThat(platform.kafka.recordCount(platform.topics.control()))
         .as("the replica acting next did not hand the generate over again")
         .isEqualTo(handedOver);
@@ -229,6 +212,18 @@ class SeccompIT {
         name,
         "Invalid output \"just-a-name\" for OutputMode \"ExternalResource\":"
             + " expected <namespace>/<name>");
+  }
+
+  /** The spec of the SeccompProfile {@code name} once it is there. */
+  private JsonNode awaitProfile(String name) {
+    GenericKubernetesResource profile =
+        cluster
+            .client()
+            .genericKubernetesResources(SECCOMP_PROFILES)
+            .inNamespace(platform.namespace)
+            .withName(name)
+            .waitUntilCondition(Objects::nonNull, TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    return Json.mapper().valueToTree(profile.getAdditionalProperties().get("spec"));
   }
 
   private static List<String> names(JsonNode profile) {
