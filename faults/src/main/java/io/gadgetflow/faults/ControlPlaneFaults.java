@@ -34,6 +34,9 @@ public final class ControlPlaneFaults {
    */
   public static final Duration API_SERVER_DOWN = Duration.ofSeconds(25);
 
+  /** How long a generate's profile may come after its Trace answered the other operations. */
+  private static final Duration GENERATED_WITHIN = Duration.ofSeconds(30);
+
   private ControlPlaneFaults() {}
 
   /**
@@ -274,6 +277,12 @@ public final class ControlPlaneFaults {
                             platform.stateOf(name)
                                 == (isStatus(name) ? TraceState.COMPLETED : TraceState.STARTED)));
         long answeredAt = System.nanoTime();
+        // A generate's Trace shows Started before its answer too: its profile may come a little
+        // later, or never (then it counts as lost, below).
+        FaultSteps.awaitCondition(
+            () -> platform.profile("external-0") != null && platform.profile("external-1") != null,
+            GENERATED_WITHIN,
+            null);
         LOG.info(
             "{}: every operation annotated around the fault answered {} ms after it ended",
             fault,
