@@ -1,9 +1,8 @@
 package io.gadgetflow.controller.leader;
 
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.RequestConfig;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
@@ -117,14 +116,13 @@ public final class LeaderElection {
    * and a try after the deadline.
    */
   static KubernetesClient electionClient(KubernetesClient client, Timing timing) {
-    int requestMillis = Math.toIntExact(timing.retryPeriod().toMillis() / 2);
-    Config config =
-        new ConfigBuilder(client.getConfiguration())
+    RequestConfig requests =
+        new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
             .withRequestRetryBackoffLimit(0)
-            .withConnectionTimeout(requestMillis)
-            .withRequestTimeout(requestMillis)
+            .withRequestTimeout(Math.toIntExact(timing.retryPeriod().toMillis() / 2))
             .build();
-    return new KubernetesClientBuilder().withConfig(config).build();
+    // The same connection and credentials (their refreshes included), other request settings.
+    return client.newClient(requests).adapt(KubernetesClient.class);
   }
 
   private synchronized void campaign() {
@@ -157,6 +155,5 @@ public final class LeaderElection {
       current = campaign;
     }
     current.cancel(true);
-    client.close();
   }
 }
