@@ -80,8 +80,9 @@ final class ControlPlanePlatform implements AutoCloseable {
     this.cluster = kube.cluster();
     this.namespace = namespace;
     this.fileDirectory = Files.createDirectories(scratch.resolve("file-output"));
-    // Kept after the fault, for a look at what the replicas did.
-    this.logs = Files.createTempDirectory("gadgetflow-faults-controllers-");
+    // Kept after the fault, for a look at what the replicas did: the module's target/ in the ITs,
+    // the repository's in the bench; the next run of the fault replaces them.
+    this.logs = Files.createDirectories(Path.of("target", "control-plane-faults", namespace));
     LOG.info("The controller replicas log into {}", logs);
     this.vertx = vertx;
     this.events = events;
