@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What one of {@link ControlPlaneFaults} runs on: a broker and an API server of its own, a node
  * agent in this JVM whose gadgets make up numbered events at the pace, the controller replicas it
- * started (their logs kept in a temporary folder), and the ledger of the operations annotated; and
- * how such a fault is measured (the events of its Stream and File Traces, its operations, the
- * Traces' results).
+ * started (their logs kept in target/control-plane-faults), and the ledger of the operations
+ * annotated; and how such a fault is measured (the events of its Stream and File Traces, its
+ * operations, the Traces' results).
  */
 final class ControlPlanePlatform implements AutoCloseable {
   /** The node agent's node, every Trace's. */
