@@ -140,7 +140,8 @@ class LayersTest {
   /**
    * The top package composes; {@code reconcile} drives Traces with {@code status}, which writes
    * what nodes answer; below both the adapters to Kubernetes and Kafka, the resources gadgets ask
-   * for, the leader election and the nodes' status keys, none of which knows another.
+   * for, the leader election and the nodes' status keys, none of which knows another; under those
+   * that call the API server, the workers that run their calls within a deadline.
    */
   @ArchTest
   static final ArchRule CONTROLLER_LAYERS =
@@ -162,6 +163,8 @@ class LayersTest {
           .definedBy(CONTROLLER + ".leader..")
           .layer("identity")
           .definedBy(CONTROLLER + ".identity..")
+          .layer("workers")
+          .definedBy(CONTROLLER + ".workers..")
           .whereLayer("controller")
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("reconcile")
@@ -169,14 +172,16 @@ class LayersTest {
           .whereLayer("status")
           .mayOnlyAccessLayers("kube", "output")
           .whereLayer("kube")
-          .mayNotAccessAnyLayer()
+          .mayOnlyAccessLayers("workers")
           .whereLayer("kafka")
           .mayNotAccessAnyLayer()
           .whereLayer("output")
-          .mayNotAccessAnyLayer()
+          .mayOnlyAccessLayers("workers")
           .whereLayer("leader")
           .mayNotAccessAnyLayer()
           .whereLayer("identity")
+          .mayOnlyAccessLayers("workers")
+          .whereLayer("workers")
           .mayNotAccessAnyLayer();
 
   /**

@@ -21,6 +21,7 @@ import io.gadgetflow.controller.status.PendingAnswers;
 import io.gadgetflow.controller.status.PendingAnswers.Awaited;
 import io.gadgetflow.controller.status.StatusWriter;
 import io.gadgetflow.controller.status.StatusWrites;
+import io.gadgetflow.controller.workers.KubernetesCalls;
 import io.gadgetflow.kafka.SkippedRecords;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -113,7 +114,9 @@ public final class ControllerVerticle extends VerticleBase implements Supervisio
             config.identity(),
             skippedReports,
             supervision);
-    traces = new TraceRepository(client, kubernetesWorkers);
+    KubernetesCalls kubernetesCalls =
+        new KubernetesCalls(vertx, kubernetesWorkers, KubernetesCalls.DEADLINE);
+    traces = new TraceRepository(client, kubernetesCalls);
     TrustedNodeKeys nodeKeys = new TrustedNodeKeys(vertx, config.nodeTrust());
     reportVerifier = new NodeReportVerifier(nodeKeys);
     if (config.nodeTrust().readsRegistrations()) {
@@ -126,7 +129,7 @@ public final class ControllerVerticle extends VerticleBase implements Supervisio
               config.topics().nodes(),
               config.identity(),
               client,
-              kubernetesWorkers,
+              kubernetesCalls,
               config.nodeTrust(),
               nodeKeys,
               metrics::registrationRefused,
@@ -135,7 +138,7 @@ public final class ControllerVerticle extends VerticleBase implements Supervisio
               context);
     }
     seccompProfiles =
-        new SeccompProfileWriter(client, kubernetesWorkers, config.tracePolicy()::mayWriteInto);
+        new SeccompProfileWriter(client, kubernetesCalls, config.tracePolicy()::mayWriteInto);
     leaderElection =
         LeaderElection.start(
             client,

@@ -14,6 +14,7 @@ import io.gadgetflow.controller.kafka.HandedOverOperations;
 import io.gadgetflow.controller.kube.TakenOperation;
 import io.gadgetflow.controller.kube.TracePatch;
 import io.gadgetflow.controller.kube.TraceRepository;
+import io.gadgetflow.controller.workers.KubernetesCalls;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubectlResult;
 import io.gadgetflow.testing.KubernetesCluster;
@@ -303,7 +304,11 @@ class ControllerIT {
 
     TraceRepository repository =
         new TraceRepository(
-            platform.cluster.client(), platform.vertx.createSharedWorkerExecutor("test-kube"));
+            platform.cluster.client(),
+            new KubernetesCalls(
+                platform.vertx,
+                platform.vertx.createSharedWorkerExecutor("test-kube"),
+                KubernetesCalls.DEADLINE));
     assertThatThrownBy(
             () ->
                 Harness.await(

@@ -5,26 +5,33 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * When a test of the tier fails, prints what CI keeps of a run that is gone afterwards: each
- * GadgetFlow pod's state and restarts, who holds the controller's Lease, and the last lines each
- * pod logged (and, after a restart, its previous container's).
+ * GadgetFlow pod's state and restarts, who holds the controller's Lease, the last lines each pod
+ * logged (and, after a restart, its previous container's), and the threads of each controller
+ * replica: a Trace that hangs after its operation was taken is waiting in one of them.
  */
 final class FailureDiagnostics implements TestWatcher {
   private static final String NAMESPACE = "gadget";
   private static final int LOG_LINES = 40;
+  private static final String CONTROLLER_POD = "gadgetflow-controller-";
+  private static final String THREAD_DUMP_START = "Full thread dump";
+  private static final Duration THREAD_DUMP_WAIT = Duration.ofSeconds(10);
 
   @Override
   public void testFailed(ExtensionContext context, Throwable cause) {
     ClusterExtension.startedCluster(context)
         .filter(cluster -> !cluster.stopped())
-        .ifPresent(cluster -> print(context.getDisplayName(), cluster.client()));
+        .ifPresent(cluster -> print(context.getDisplayName(), cluster));
   }
 
-  private static void print(String test, KubernetesClient client) {
+  private static void print(String test, GadgetFlowCluster cluster) {
+    KubernetesClient client = cluster.client();
     StringBuilder out = new StringBuilder("==== cluster at the failure of " + test + "\n");
     try {
       Lease lease = client.leases().inNamespace(NAMESPACE).withName("gadgetflow-controller").get();
@@ -35,6 +42,9 @@ final class FailureDiagnostics implements TestWatcher {
       for (Pod pod : client.pods().inNamespace(NAMESPACE).list().getItems()) {
         try {
           appendPod(client, pod, out);
+          if (pod.getMetadata().getName().startsWith(CONTROLLER_POD)) {
+            appendThreads(cluster, pod, out);
+          }
         } catch (KubernetesClientException e) {
           out.append("   cannot read its log: ").append(e.getMessage()).append('\n');
         }
@@ -61,5 +71,33 @@ final class FailureDiagnostics implements TestWatcher {
           .append(logs.terminated().tailingLines(LOG_LINES).getLog());
     }
     out.append(logs.tailingLines(LOG_LINES).getLog());
+  }
+
+  /**
+   * SIGQUIT makes the JVM, the container's first process, print its threads to its standard output
+   * and go on running; they are read back from the container's log.
+   */
+  private static void appendThreads(GadgetFlowCluster cluster, Pod pod, StringBuilder out) {
+    for (ContainerStatus status : pod.getStatus().getContainerStatuses()) {
+      if (status.getContainerID() == null) {
+        continue;
+      }
+      String containerId = status.getContainerID().replaceFirst("^[a-z]+://", "");
+      NodeHost.run("kill", "-QUIT", Long.toString(NodeHost.containerPid(cluster, containerId)));
+      var logs =
+          cluster.client().pods().inNamespace(NAMESPACE).withName(pod.getMetadata().getName());
+      long deadline = System.nanoTime() + THREAD_DUMP_WAIT.toNanos();
+      String log = logs.getLog();
+      while (!log.contains(THREAD_DUMP_START) && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+        log = logs.getLog();
+      }
+      int start = log.lastIndexOf(THREAD_DUMP_START);
+      out.append("   threads:\n")
+          .append(
+              start < 0
+                  ? "   (no thread dump within " + THREAD_DUMP_WAIT + ")\n"
+                  : log.substring(start));
+    }
   }
 }

@@ -7,6 +7,7 @@ import io.gadgetflow.api.kafka.NodeRegistration;
 import io.gadgetflow.api.kube.AudienceTokenReview;
 import io.gadgetflow.api.kube.AudienceTokenReview.Outcome;
 import io.gadgetflow.api.log.TraceLog;
+import io.gadgetflow.controller.workers.KubernetesCalls;
 import io.gadgetflow.kafka.ContractRecords;
 import io.gadgetflow.kafka.ContractRecords.Read;
 import io.gadgetflow.kafka.KafkaClients;
@@ -17,7 +18,6 @@ import io.gadgetflow.kafka.TopicStart;
 import io.gadgetflow.kafka.identity.NodeKey;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.WorkerExecutor;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -45,7 +45,7 @@ public final class NodeRegistrations implements AutoCloseable {
   private static final String THREAD_NAME = "gadgetflow-node-registrations";
 
   private final KubernetesClient client;
-  private final WorkerExecutor workers;
+  private final KubernetesCalls calls;
   private final NodeTrust trust;
   private final TrustedNodeKeys keys;
   private final Consumer<String> onRefused;
@@ -56,14 +56,14 @@ public final class NodeRegistrations implements AutoCloseable {
 
   private NodeRegistrations(
       KubernetesClient client,
-      WorkerExecutor workers,
+      KubernetesCalls calls,
       NodeTrust trust,
       TrustedNodeKeys keys,
       Consumer<String> onRefused,
       SkippedRecords skipped,
       Context context) {
     this.client = client;
-    this.workers = workers;
+    this.calls = calls;
     this.trust = trust;
     this.keys = keys;
     this.onRefused = onRefused;
@@ -72,7 +72,7 @@ public final class NodeRegistrations implements AutoCloseable {
   }
 
   /**
-   * Starts following {@code topic}; reviews run on {@code workers}, keys are trusted on {@code
+   * Starts following {@code topic}; reviews run as {@code calls}, keys are trusted on {@code
    * context}; {@code supervision} is told when the follower dies, since no new node's reports would
    * be trusted any more.
    */
@@ -81,7 +81,7 @@ public final class NodeRegistrations implements AutoCloseable {
       String topic,
       String identity,
       KubernetesClient client,
-      WorkerExecutor workers,
+      KubernetesCalls calls,
       NodeTrust trust,
       TrustedNodeKeys keys,
       Consumer<String> onRefused,
@@ -89,7 +89,7 @@ public final class NodeRegistrations implements AutoCloseable {
       Supervision supervision,
       Context context) {
     NodeRegistrations registrations =
-        new NodeRegistrations(client, workers, trust, keys, onRefused, skipped, context);
+        new NodeRegistrations(client, calls, trust, keys, onRefused, skipped, context);
     registrations.follower =
         TopicFollower.start(
             THREAD_NAME,
@@ -128,8 +128,10 @@ public final class NodeRegistrations implements AutoCloseable {
       // controller can review; one that trusts the key already need not ask the API server again.
       return Future.succeededFuture();
     }
-    return workers
-        .executeBlocking(() -> refusal(registration))
+    return calls
+        .run(
+            "review of node " + registration.node() + "'s registration",
+            () -> refusal(registration))
         .recover(e -> Future.succeededFuture(new Refusal("review-failed", e.toString())))
         .map(
             refusal -> {

@@ -145,9 +145,7 @@ public final class NodeReportConsumer {
                 skipped.skip(where, RecordFault.UNHANDLED, e.toString());
                 applied = Future.succeededFuture();
               }
-              // Status writes may complete on a Kubernetes client's thread.
-              applied.onSuccess(
-                  done -> context.runOnContext(v -> offsets.applied(partition, offset)));
+              applied.onSuccess(done -> markApplied(context, partition, offset));
             }
             case Read.Skipped<NodeReport>(RecordFault fault, String detail) -> {
               skipped.skip(where, fault, detail);
@@ -166,6 +164,19 @@ public final class NodeReportConsumer {
         });
     commitTimer = vertx.setPeriodic(COMMIT_PERIOD.toMillis(), id -> commitApplied());
     return consumer.subscribe(topic);
+  }
+
+  /**
+   * At once when the report was applied on the consumer's context, so that an unsubscribe asked
+   * meanwhile commits it; else on that context, since status writes may complete on a Kubernetes
+   * client's thread.
+   */
+  private void markApplied(Context context, TopicPartition partition, long offset) {
+    if (Vertx.currentContext() == context) {
+      offsets.applied(partition, offset);
+    } else {
+      context.runOnContext(v -> offsets.applied(partition, offset));
+    }
   }
 
   /** Commits, for each partition, up to the first report read and not applied yet. */

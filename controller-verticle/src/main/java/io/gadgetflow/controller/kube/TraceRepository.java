@@ -7,27 +7,28 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceStatus;
+import io.gadgetflow.controller.workers.KubernetesCalls;
 import io.vertx.core.Future;
-import io.vertx.core.WorkerExecutor;
 import java.net.HttpURLConnection;
 
 /**
- * Writes to Traces. fabric8 calls block, so they run on a worker pool and come back as futures on
- * the caller's context; calls for different Traces may run in parallel.
+ * Writes to Traces. fabric8 calls block, so they run on the Kubernetes workers, within a deadline,
+ * and come back as futures on the caller's context; calls for different Traces may run in parallel.
  */
 public final class TraceRepository {
   private final KubernetesClient client;
-  private final WorkerExecutor worker;
+  private final KubernetesCalls calls;
 
-  public TraceRepository(KubernetesClient client, WorkerExecutor worker) {
+  public TraceRepository(KubernetesClient client, KubernetesCalls calls) {
     this.client = client;
-    this.worker = worker;
+    this.calls = calls;
   }
 
   public Future<Trace> patch(Trace trace, TracePatch patch) {
     String json = patch.toJson();
-    return worker.executeBlocking(
-        () -> resource(trace).patch(PatchContext.of(PatchType.JSON), json), false);
+    return calls.run(
+        "patch of Trace " + key(trace),
+        () -> resource(trace).patch(PatchContext.of(PatchType.JSON), json));
   }
 
   /**
@@ -43,21 +44,21 @@ public final class TraceRepository {
             + "},{\"op\":\"add\",\"path\":\"/status\",\"value\":"
             + client.getKubernetesSerialization().asJson(status)
             + "}]";
-    return worker.executeBlocking(
-        () -> resource(trace).subresource("status").patch(PatchContext.of(PatchType.JSON), json),
-        false);
+    return calls.run(
+        "status write of Trace " + key(trace),
+        () -> resource(trace).subresource("status").patch(PatchContext.of(PatchType.JSON), json));
   }
 
   /** The Trace as the API server has it now; completes with null when it is gone. */
   public Future<Trace> read(Trace trace) {
-    return worker.executeBlocking(
+    return calls.run(
+        "read of Trace " + key(trace),
         () ->
             client
                 .resources(Trace.class)
                 .inNamespace(trace.getMetadata().getNamespace())
                 .withName(trace.getMetadata().getName())
-                .get(),
-        false);
+                .get());
   }
 
   /** Whether a write failed because the Trace changed since it was read. */
@@ -75,5 +76,9 @@ public final class TraceRepository {
         .resources(Trace.class)
         .inNamespace(trace.getMetadata().getNamespace())
         .resource(trace);
+  }
+
+  private static String key(Trace trace) {
+    return trace.getMetadata().getNamespace() + "/" + trace.getMetadata().getName();
   }
 }

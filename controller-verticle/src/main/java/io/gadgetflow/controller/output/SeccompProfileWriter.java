@@ -7,8 +7,8 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.trace.ExternalResourceName;
 import io.gadgetflow.api.trace.Trace;
+import io.gadgetflow.controller.workers.KubernetesCalls;
 import io.vertx.core.Future;
-import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -46,16 +46,16 @@ public final class SeccompProfileWriter {
           .build();
 
   private final KubernetesClient client;
-  private final WorkerExecutor worker;
+  private final KubernetesCalls calls;
   private final BiPredicate<String, String> mayWriteInto;
 
   /**
    * @param mayWriteInto whether a Trace of the first namespace may write into the second
    */
   public SeccompProfileWriter(
-      KubernetesClient client, WorkerExecutor worker, BiPredicate<String, String> mayWriteInto) {
+      KubernetesClient client, KubernetesCalls calls, BiPredicate<String, String> mayWriteInto) {
     this.client = client;
-    this.worker = worker;
+    this.calls = calls;
     this.mayWriteInto = mayWriteInto;
   }
 
@@ -84,7 +84,8 @@ public final class SeccompProfileWriter {
             .endMetadata()
             .withAdditionalProperties(Map.of("spec", spec(profileJson)))
             .build();
-    return worker.executeBlocking(
+    return calls.run(
+        "write of SeccompProfile " + target.namespace() + "/" + target.name(),
         () -> {
           var profiles =
               client.genericKubernetesResources(SECCOMP_PROFILES).inNamespace(target.namespace());
@@ -96,8 +97,7 @@ public final class SeccompProfileWriter {
           }
           profiles.resource(profile).fieldManager(FIELD_MANAGER).serverSideApply();
           return null;
-        },
-        false);
+        });
   }
 
   private static boolean madeFor(GenericKubernetesResource existing, String traceKey) {

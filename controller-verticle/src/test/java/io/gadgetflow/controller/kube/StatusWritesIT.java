@@ -10,6 +10,7 @@ import io.gadgetflow.api.trace.TraceSpec;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.api.trace.TraceStatus;
 import io.gadgetflow.controller.status.StatusWrites;
+import io.gadgetflow.controller.workers.KubernetesCalls;
 import io.gadgetflow.testing.KubernetesCluster;
 import io.gadgetflow.testing.WithKubernetes;
 import io.vertx.core.Future;
@@ -35,7 +36,8 @@ class StatusWritesIT {
     namespace = cluster.createNamespace("status-writes");
     vertx = Vertx.vertx();
     workers = vertx.createSharedWorkerExecutor("status-writes-it", 2);
-    repository = new TraceRepository(client, workers);
+    repository =
+        new TraceRepository(client, new KubernetesCalls(vertx, workers, KubernetesCalls.DEADLINE));
   }
 
   @AfterEach
