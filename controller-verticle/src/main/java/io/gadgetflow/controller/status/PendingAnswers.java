@@ -18,6 +18,9 @@ public final class PendingAnswers {
   /** An operation waiting for its node's answer. */
   public record Awaited(String operationId, String traceKey, String node, String operation) {}
 
+  /** The timer id of an operation whose hand-over is not acknowledged yet. */
+  private static final long NO_TIMER = -1;
+
   private record Entry(Awaited awaited, long timerId) {}
 
   private final Vertx vertx;
@@ -33,19 +36,33 @@ public final class PendingAnswers {
    * Waits for the answer to an operation from before it is handed over, so that an answer which
    * comes back before the hand-over's own acknowledgement still counts: under load the node was
    * seen to receive an operation before the controller learned that Kafka had it, and an answer
-   * that found nothing waiting was dropped, leaving the operation to time out. A failed hand-over
-   * is no longer awaited.
+   * that found nothing waiting was dropped, leaving the operation to time out. The deadline runs
+   * from the acknowledgement: the time the controller's own send took (seconds at 500 nodes,
+   * docs/scale.md) is not the node's, and counted, it showed nodes that answered as silent. A
+   * failed hand-over is no longer awaited.
    *
    * @param handOver publishes the operation; called once, after the waiting started
    */
   public Future<Void> handOver(Awaited awaited, Duration timeout, Supplier<Future<Void>> handOver) {
-    await(awaited, timeout);
-    return handOver.get().onFailure(e -> answered(awaited.operationId()));
+    boolean first = !byOperationId.containsKey(awaited.operationId());
+    if (first) {
+      byOperationId.put(awaited.operationId(), new Entry(awaited, NO_TIMER));
+    }
+    return handOver
+        .get()
+        .onSuccess(
+            v -> {
+              if (first) {
+                startDeadline(awaited, timeout);
+              }
+            })
+        .onFailure(e -> answered(awaited.operationId()));
   }
 
-  /** Starts waiting; waiting again for the same id keeps the first deadline. */
-  private void await(Awaited awaited, Duration timeout) {
-    if (byOperationId.containsKey(awaited.operationId())) {
+  /** Starts the deadline of what is still awaited; waiting again keeps the first deadline. */
+  private void startDeadline(Awaited awaited, Duration timeout) {
+    Entry entry = byOperationId.get(awaited.operationId());
+    if (entry == null || entry.timerId() != NO_TIMER) {
       return;
     }
     long timerId =
@@ -56,7 +73,7 @@ public final class PendingAnswers {
                 onDeadline.accept(awaited);
               }
             });
-    byOperationId.put(awaited.operationId(), new Entry(awaited, timerId));
+    byOperationId.put(awaited.operationId(), new Entry(entry.awaited(), timerId));
   }
 
   public boolean isAwaited(String operationId) {
@@ -75,13 +92,19 @@ public final class PendingAnswers {
     if (entry == null) {
       return Optional.empty();
     }
-    vertx.cancelTimer(entry.timerId());
+    cancel(entry);
     return Optional.of(entry.awaited());
+  }
+
+  private void cancel(Entry entry) {
+    if (entry.timerId() != NO_TIMER) {
+      vertx.cancelTimer(entry.timerId());
+    }
   }
 
   /** Forgets everything, e.g. when this replica stops acting. */
   public void clear() {
-    byOperationId.values().forEach(entry -> vertx.cancelTimer(entry.timerId()));
+    byOperationId.values().forEach(this::cancel);
     byOperationId.clear();
   }
 }
