@@ -18,10 +18,11 @@ public final class PendingAnswers {
   /** An operation waiting for its node's answer. */
   public record Awaited(String operationId, String traceKey, String node, String operation) {}
 
-  /** The timer id of an operation whose hand-over is not acknowledged yet. */
-  private static final long NO_TIMER = -1;
-
-  private record Entry(Awaited awaited, long timerId) {}
+  /**
+   * @param timerId the deadline's timer
+   * @param acknowledged whether Kafka acknowledged the hand-over (the deadline then runs from it)
+   */
+  private record Entry(Awaited awaited, long timerId, boolean acknowledged) {}
 
   private final Vertx vertx;
   private final Consumer<Awaited> onDeadline;
@@ -37,43 +38,46 @@ public final class PendingAnswers {
    * comes back before the hand-over's own acknowledgement still counts: under load the node was
    * seen to receive an operation before the controller learned that Kafka had it, and an answer
    * that found nothing waiting was dropped, leaving the operation to time out. The deadline runs
-   * from the acknowledgement: the time the controller's own send took (seconds at 500 nodes,
-   * docs/scale.md) is not the node's, and counted, it showed nodes that answered as silent. A
-   * failed hand-over is no longer awaited.
+   * from the acknowledgement when Kafka gives it within {@code timeout}: the time the controller's
+   * own send took (seconds at 500 nodes, docs/scale.md) is not the node's, and counted, it showed
+   * nodes that answered as silent. A hand-over still unacknowledged after {@code timeout} (Kafka
+   * away) meets its deadline then, so that the Trace shows it. A failed hand-over is no longer
+   * awaited.
    *
    * @param handOver publishes the operation; called once, after the waiting started
    */
   public Future<Void> handOver(Awaited awaited, Duration timeout, Supplier<Future<Void>> handOver) {
-    boolean first = !byOperationId.containsKey(awaited.operationId());
-    if (first) {
-      byOperationId.put(awaited.operationId(), new Entry(awaited, NO_TIMER));
+    if (!byOperationId.containsKey(awaited.operationId())) {
+      byOperationId.put(
+          awaited.operationId(), new Entry(awaited, deadline(awaited, timeout), false));
     }
     return handOver
         .get()
-        .onSuccess(
-            v -> {
-              if (first) {
-                startDeadline(awaited, timeout);
-              }
-            })
+        .onSuccess(v -> acknowledged(awaited, timeout))
         .onFailure(e -> answered(awaited.operationId()));
   }
 
-  /** Starts the deadline of what is still awaited; waiting again keeps the first deadline. */
-  private void startDeadline(Awaited awaited, Duration timeout) {
+  /** Kafka has the operation: its deadline starts again, once. */
+  private void acknowledged(Awaited awaited, Duration timeout) {
     Entry entry = byOperationId.get(awaited.operationId());
-    if (entry == null || entry.timerId() != NO_TIMER) {
+    if (entry == null || entry.acknowledged()) {
       return;
     }
-    long timerId =
-        vertx.setTimer(
-            Math.max(1, timeout.toMillis()),
-            id -> {
-              if (byOperationId.remove(awaited.operationId()) != null) {
-                onDeadline.accept(awaited);
-              }
-            });
-    byOperationId.put(awaited.operationId(), new Entry(entry.awaited(), timerId));
+    vertx.cancelTimer(entry.timerId());
+    byOperationId.put(
+        awaited.operationId(), new Entry(entry.awaited(), deadline(awaited, timeout), true));
+  }
+
+  private long deadline(Awaited awaited, Duration timeout) {
+    return vertx.setTimer(
+        Math.max(1, timeout.toMillis()),
+        id -> {
+          Entry entry = byOperationId.get(awaited.operationId());
+          if (entry != null && entry.timerId() == id) {
+            byOperationId.remove(awaited.operationId());
+            onDeadline.accept(awaited);
+          }
+        });
   }
 
   public boolean isAwaited(String operationId) {
@@ -92,19 +96,13 @@ public final class PendingAnswers {
     if (entry == null) {
       return Optional.empty();
     }
-    cancel(entry);
+    vertx.cancelTimer(entry.timerId());
     return Optional.of(entry.awaited());
-  }
-
-  private void cancel(Entry entry) {
-    if (entry.timerId() != NO_TIMER) {
-      vertx.cancelTimer(entry.timerId());
-    }
   }
 
   /** Forgets everything, e.g. when this replica stops acting. */
   public void clear() {
-    byOperationId.values().forEach(this::cancel);
+    byOperationId.values().forEach(entry -> vertx.cancelTimer(entry.timerId()));
     byOperationId.clear();
   }
 }

@@ -57,6 +57,16 @@ class PendingAnswersTest {
   }
 
   @Test
+  void aHandOverKafkaNeverAcknowledgesMeetsItsDeadline(Vertx vertx, VertxTestContext test) {
+    vertx.runOnContext(
+        ignored -> {
+          PendingAnswers pending = new PendingAnswers(vertx, timedOut::add);
+          pending.handOver(STOP, TIMEOUT, () -> Promise.<Void>promise().future());
+          afterTheDeadline(vertx, test, () -> assertThat(timedOut).containsExactly(STOP));
+        });
+  }
+
+  @Test
   void anUnansweredOperationTimesOut(Vertx vertx, VertxTestContext test) {
     vertx.runOnContext(
         ignored -> {
