@@ -119,6 +119,45 @@ class RoleDeathIT {
     }
   }
 
+  @Test
+  void aWebUiRefusedItsStatusTopicExits70SayingWhyOnce(
+      KubernetesCluster cluster, SecuredKafkaBroker kafka) throws Exception {
+    String unique = "death-" + UUID.randomUUID().toString().substring(0, 8);
+    String control = kafka.broker().createTopic(unique + "-control");
+    String status = kafka.broker().createTopic(unique + "-status");
+    String events = kafka.broker().createTopic(unique + "-events");
+    // The live feed follows the status topic for the nodes that run an agent, whether or not a
+    // browser watches a trace.
+    AclBinding readStatus = allow(KafkaRole.WEB, status, AclOperation.READ);
+    try (Admin admin = admin(kafka)) {
+      admin
+          .createAcls(List.of(readStatus, allow(KafkaRole.WEB, events, AclOperation.READ)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      assertDiesOnceRefused(
+          "web",
+          KafkaRole.WEB,
+          kafka,
+          Map.of(
+              "KUBECONFIG",
+              cluster.kubeconfig().toString(),
+              "GADGETFLOW_TOPIC_CONTROL",
+              control,
+              "GADGETFLOW_TOPIC_STATUS",
+              status,
+              "GADGETFLOW_TOPIC_EVENTS",
+              events,
+              "GADGETFLOW_WEB_HOST",
+              "127.0.0.1",
+              "GADGETFLOW_WEB_PORT",
+              "0"),
+          "Web UI listening on",
+          admin,
+          readStatus,
+          "gadgetflow-web-live-feed");
+    }
+  }
+
   /**
    * Runs {@code role} as Kafka's {@code user}, revokes {@code acl} once it logged {@code working},
    * and asserts it exits 70 saying that {@code part} died of the refusal, once on stderr and once
