@@ -7,7 +7,7 @@ import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.controller.kube.TakenOperation;
-import io.gadgetflow.controller.kube.TraceInformer;
+import io.gadgetflow.controller.kube.TraceCache;
 import io.gadgetflow.controller.output.SeccompProfileWriter;
 import io.gadgetflow.controller.status.PendingAnswers.Awaited;
 import io.vertx.core.Future;
@@ -35,7 +35,7 @@ public final class NodeReportHandler {
 
   private static final String GENERATE = Operation.GENERATE.annotationValue();
 
-  private final TraceInformer traces;
+  private final TraceCache traces;
   private final SeccompProfileWriter seccompProfiles;
   private final StatusWriter statusWriter;
   private final PendingAnswers pendingAnswers;
@@ -44,7 +44,7 @@ public final class NodeReportHandler {
   private final Clock clock;
 
   public NodeReportHandler(
-      TraceInformer traces,
+      TraceCache traces,
       SeccompProfileWriter seccompProfiles,
       StatusWriter statusWriter,
       PendingAnswers pendingAnswers,
