@@ -9,8 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.gadgetflow.api.json.Json;
+import io.gadgetflow.api.kafka.ControlRecord;
+import io.gadgetflow.api.trace.Operation;
+import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceState;
+import io.gadgetflow.controller.kube.TakenOperation;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubernetesCluster;
 import io.gadgetflow.testing.RecordSchemas;
@@ -18,11 +22,16 @@ import io.gadgetflow.testing.SeccompProfileCrd;
 import io.gadgetflow.testing.WithKafka;
 import io.gadgetflow.testing.WithKubernetes;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +55,7 @@ class SeccompIT {
   Harness platform;
   KubernetesCluster cluster;
   String node;
+  String controllerDeployment;
 
   @BeforeEach
   void startPlatform(KubernetesCluster cluster, KafkaBroker kafka) throws Exception {
@@ -53,7 +63,7 @@ class SeccompIT {
     node = InetAddress.getLocalHost().getHostName();
     SeccompProfileCrd.install(cluster);
     platform = new Harness(cluster, kafka, cluster.createNamespace("seccomp"));
-    platform.deploy(platform.controller("controller-0"));
+    controllerDeployment = platform.deploy(platform.controller("controller-0"));
     platform.deployNode(node);
   }
 
@@ -81,15 +91,7 @@ class SeccompIT {
     runTrue("gadgetflow-seccomp-" + UUID.randomUUID());
 
     platform.annotate(name, "generate");
-    GenericKubernetesResource profile =
-        cluster
-            .client()
-            .genericKubernetesResources(SECCOMP_PROFILES)
-            .inNamespace(platform.namespace)
-            .withName(profileName)
-            .waitUntilCondition(Objects::nonNull, TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-
-    JsonNode spec = Json.mapper().valueToTree(profile.getAdditionalProperties().get("spec"));
+    JsonNode spec = awaitProfile(profileName);
     assertThat(spec.get("defaultAction").asText()).isEqualTo("SCMP_ACT_ERRNO");
     assertThat(spec.get("architectures").get(0).asText()).startsWith("SCMP_ARCH_");
     assertThat(spec.get("syscalls").get(0).get("action").asText()).isEqualTo("SCMP_ACT_ALLOW");
@@ -101,6 +103,77 @@ class SeccompIT {
 
     platform.annotate(name, "stop");
     platform.awaitTrace(name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.STOPPED);
+  }
+
+  /**
+   * A generate handed over by a replica that died before the node's answer came: the Trace records
+   * it as taken and the control topic holds it, and the replica acting next reads the answer
+   * without awaiting it. It writes the profile all the same (it took the answer for a repeat, the
+   * Trace showing Started as before, and the profile was lost without a word).
+   */
+  @Test
+  void aGenerateAnsweredAfterTheReplicaThatHandedItOverDiedWritesItsProfile() throws Exception {
+    String name = unique("advisor");
+    String profileName = unique("profile");
+    String output = platform.namespace + "/" + profileName;
+    platform
+        .apply(
+            platform.manifest(
+                name, node, "seccomp", "Manual", "ExternalResource", "output: " + output))
+        .requireSuccess();
+    platform.annotate(name, "start");
+    Trace started =
+        platform.awaitTrace(
+            name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.STARTED);
+    runTrue("gadgetflow-seccomp-" + UUID.randomUUID());
+
+    // What the replica did before it died: the generate taken (recorded on the Trace) and handed
+    // over; the node answers it while no replica acts.
+    platform.undeploy(controllerDeployment);
+    String id = UUID.randomUUID().toString();
+    platform
+        .trace(name)
+        .edit(
+            trace -> {
+              trace.getMetadata().getAnnotations().put(TakenOperation.ANNOTATION, "generate/" + id);
+              return trace;
+            });
+    String uid = started.getMetadata().getUid();
+    ControlRecord generate =
+        new ControlRecord(
+            platform.namespace,
+            name,
+            uid,
+            started.getMetadata().getGeneration(),
+            node,
+            "seccomp",
+            null,
+            OutputMode.EXTERNAL_RESOURCE,
+            output,
+            Map.of(),
+            Operation.GENERATE,
+            id,
+            true,
+            Instant.now());
+    try (KafkaProducer<String, String> producer = platform.kafka.producer()) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  platform.topics.control(),
+                  uid,
+                  new String(Json.encode(generate), StandardCharsets.UTF_8)))
+          .get(30, TimeUnit.SECONDS);
+    }
+    assertThat(platform.answer(uid, id).output())
+        .as("the node answered with a profile")
+        .isNotNull();
+    long handedOver = platform.kafka.recordCount(platform.topics.control());
+
+    platform.deploy(platform.controller("controller-1"));
+    assertThat(names(awaitProfile(profileName))).contains("execve");
+    assertThat(platform.kafka.recordCount(platform.topics.control()))
+        .as("the replica acting next did not hand the generate over again")
+        .isEqualTo(handedOver);
   }
 
   @Test
@@ -139,6 +212,18 @@ class SeccompIT {
         name,
         "Invalid output \"just-a-name\" for OutputMode \"ExternalResource\":"
             + " expected <namespace>/<name>");
+  }
+
+  /** The spec of the SeccompProfile {@code name} once it is there. */
+  private JsonNode awaitProfile(String name) {
+    GenericKubernetesResource profile =
+        cluster
+            .client()
+            .genericKubernetesResources(SECCOMP_PROFILES)
+            .inNamespace(platform.namespace)
+            .withName(name)
+            .waitUntilCondition(Objects::nonNull, TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    return Json.mapper().valueToTree(profile.getAdditionalProperties().get("spec"));
   }
 
   private static List<String> names(JsonNode profile) {

@@ -6,6 +6,7 @@ package io.gadgetflow.faults;
  * once, and the time from the fault's end until an event made after it arrived.
  *
  * @param recovery how long the stream took to come back, as the table shows it
+ * @param operations what became of the operations annotated on Traces around the fault
  */
 public record FaultFigures(
     String fault,
@@ -14,7 +15,33 @@ public record FaultFigures(
     long delivered,
     long reportedLost,
     long duplicated,
-    String recovery) {
+    String recovery,
+    OperationFigures operations) {
+
+  /** A fault whose operations were not counted. */
+  public FaultFigures(
+      String fault,
+      int brokers,
+      long produced,
+      long delivered,
+      long reportedLost,
+      long duplicated,
+      String recovery) {
+    this(
+        fault,
+        brokers,
+        produced,
+        delivered,
+        reportedLost,
+        duplicated,
+        recovery,
+        OperationFigures.NOT_COUNTED);
+  }
+
+  public FaultFigures withOperations(OperationFigures counted) {
+    return new FaultFigures(
+        fault, brokers, produced, delivered, reportedLost, duplicated, recovery, counted);
+  }
 
   /** Produced events that neither arrived nor were reported lost. */
   public long silentlyLost() {
@@ -24,13 +51,13 @@ public record FaultFigures(
   /** The Markdown table's header, its two lines. */
   public static String header() {
     return "| fault | brokers | produced | delivered | reported lost | duplicated"
-        + " | lost without a word | recovery |\n"
-        + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
+        + " | lost without a word | operations lost / run twice | recovery |\n"
+        + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
   }
 
   /** This fault's row of the Markdown table. */
   public String row() {
-    return "| %s | %d | %d | %d | %d | %d | %d | %s |"
+    return "| %s | %d | %d | %d | %d | %d | %d | %s | %s |"
         .formatted(
             fault,
             brokers,
@@ -39,6 +66,7 @@ public record FaultFigures(
             reportedLost,
             duplicated,
             silentlyLost(),
+            operations.cell(),
             recovery);
   }
 }

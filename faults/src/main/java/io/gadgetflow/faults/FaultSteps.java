@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -110,40 +111,54 @@ final class FaultSteps {
 
   /** The counters of the agent's last report on the trace, read from the whole status topic. */
   static EventCounters lastCounters(String bootstrap, String topic, String uid) {
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ConsumerConfig.CLIENT_ID_CONFIG,
-                "faults-status"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-              .map(info -> new TopicPartition(topic, info.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+    try {
       EventCounters last = EventCounters.NONE;
       Instant lastTime = Instant.MIN;
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))
-          && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-          if (uid.equals(record.key()) && record.value() != null) {
-            NodeReport report = Json.decode(record.value(), NodeReport.class);
-            if (report.time() != null && !report.time().isBefore(lastTime)) {
-              lastTime = report.time();
-              last = report.counters();
-            }
+      for (ConsumerRecord<String, byte[]> record :
+          readAll(bootstrap, topic, Duration.ofSeconds(30))) {
+        if (uid.equals(record.key()) && record.value() != null) {
+          NodeReport report = Json.decode(record.value(), NodeReport.class);
+          if (report.time() != null && !report.time().isBefore(lastTime)) {
+            lastTime = report.time();
+            last = report.counters();
           }
         }
       }
       return last;
     } catch (RuntimeException e) {
       return EventCounters.NONE;
+    }
+  }
+
+  /**
+   * Every record of {@code topic}, from the beginning of each partition to where it ends now, or as
+   * many as {@code timeout} allows.
+   */
+  static List<ConsumerRecord<String, byte[]>> readAll(
+      String bootstrap, String topic, Duration timeout) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "faults-reader"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, timeout).stream()
+              .map(info -> new TopicPartition(topic, info.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+      List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))
+          && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+      }
+      return records;
     }
   }
 

@@ -13,7 +13,6 @@ import io.gadgetflow.testing.WithKubernetes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -67,12 +66,15 @@ class AgentDownOperationsIT {
             "GADGETFLOW_TOPIC_NODES", topics.nodes(),
             "GADGETFLOW_NODE_KEY_DIRECTORY", nodeKeys.toString());
     agent = startAgent(0, "agent-1.log");
-    Map<String, String> environment =
-        new HashMap<>(ControllerProcess.environment(cluster, kafka, topics, namespace, nodeKeys));
     // The node's silence shows sooner than with the default 10 s.
-    environment.put("GADGETFLOW_OPERATION_TIMEOUT_SECONDS", "5");
-    controller = ControllerProcess.start("replica-1", environment, logs);
-    ledger = new OperationLedger(cluster, namespace, kafka, topics, TIMEOUT);
+    controller =
+        ControllerProcess.start(
+            "replica-1",
+            ControllerProcess.Settings.of(
+                    cluster.kubeconfig(), kafka.bootstrapServers(), topics, namespace, nodeKeys)
+                .withOperationTimeout(Duration.ofSeconds(5)),
+            logs);
+    ledger = new OperationLedger(cluster, namespace, kafka.bootstrapServers(), topics, TIMEOUT);
   }
 
   @AfterEach
@@ -135,11 +137,12 @@ class AgentDownOperationsIT {
       TimeUnit.MILLISECONDS.sleep(200);
     }
 
-    Map<String, List<String>> handedOver = ledger.assertEveryOperationHandedOverOnce();
+    Map<String, List<String>> handedOver =
+        OperationAssertions.assertEveryOperationHandedOverOnce(ledger);
     // The restarted agent answers every trace's last operation again: the resumed start of
     // "running", the stop of "stopped-before". Those it read while down, once.
-    ledger.assertAnsweredOnce(
-        handedOver, List.of("stopped-meanwhile", "profile-stopped-meanwhile"));
+    OperationAssertions.assertAnsweredOnce(
+        ledger, handedOver, List.of("stopped-meanwhile", "profile-stopped-meanwhile"));
   }
 
   private boolean answeredWithoutError(String name, TraceState state) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -32,33 +31,7 @@ final class RoleProcess implements AutoCloseable {
   static RoleProcess start(String role, String identity, Map<String, String> environment, Path logs)
       throws IOException {
     Path log = logs.resolve(identity + ".log");
-    return new RoleProcess(log, launch(role, identity, environment, log));
-  }
-
-  /**
-   * Starts {@code gadgetflow ROLE} with {@code environment}, {@code identity} as its identity in
-   * the Lease and its node's name, and a free monitoring port; what it prints goes to {@code log}.
-   */
-  static Process launch(String role, String identity, Map<String, String> environment, Path log)
-      throws IOException {
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                List.of(
-                    ProcessHandle.current().info().command().orElse("java"),
-                    "-Xmx256m",
-                    "-XX:+UseSerialGC",
-                    "--enable-native-access=ALL-UNNAMED",
-                    "--sun-misc-unsafe-memory-access=allow",
-                    "-jar",
-                    ControllerProcess.JAR.toString(),
-                    role))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    builder.environment().putAll(environment);
-    builder.environment().put("GADGETFLOW_IDENTITY", identity);
-    builder.environment().put("GADGETFLOW_NODE_NAME", identity);
-    builder.environment().put("GADGETFLOW_METRICS_PORT", "0");
-    return builder.start();
+    return new RoleProcess(log, LauncherJar.launch(role, identity, environment, log));
   }
 
   /** What the process logged so far. */

@@ -31,6 +31,14 @@ public record ControlRecord(
     boolean running,
     Instant time) {
 
+  /**
+   * The header naming the node a record is for, {@link #node()} in UTF-8, set by the controller on
+   * each record it publishes. Every agent reads every record of the topic; with it an agent passes
+   * over other nodes' records without decoding their JSON (docs/events.md). Records without it
+   * (written before it existed, or by another writer) are decoded and kept by the node they name.
+   */
+  public static final String NODE_HEADER = "gadgetflow_node";
+
   public ControlRecord {
     parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
     filter = filter == null ? new TraceFilter(null, null, null, null) : filter;

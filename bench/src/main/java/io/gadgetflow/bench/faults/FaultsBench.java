@@ -1,7 +1,9 @@
 package io.gadgetflow.bench.faults;
 
 import io.gadgetflow.bench.shared.Directories;
+import io.gadgetflow.controller.leader.LeaderElection.Timing;
 import io.gadgetflow.faults.AgentFaults;
+import io.gadgetflow.faults.ControlPlaneFaults;
 import io.gadgetflow.faults.FaultFigures;
 import io.gadgetflow.faults.FaultPace;
 import io.gadgetflow.faults.KafkaFaults;
@@ -23,7 +25,12 @@ import java.util.List;
  *   faults: broker-restart (one broker, kill -9, down FAULTS_DOWN_SECONDS, restarted),
  *           broker-lost (three brokers, replication 3, min.insync.replicas 2, one killed for good),
  *           disk-full (a Trace of output mode File on a tmpfs that fills; needs root),
- *           agent-restart (the node agent killed, down FAULTS_DOWN_SECONDS, started again)
+ *           agent-restart (the node agent killed, down FAULTS_DOWN_SECONDS, started again),
+ *           apiserver-restart (the Kubernetes API server killed, down 25 s, started again),
+ *           controller-standby (the acting controller killed, a standby takes over),
+ *           controller-restart (the only controller killed and started again),
+ *           broker-restart-with-operations (broker-restart, the controller handing operations
+ *           over around it)
  *   environment: FAULTS_RATE (10000 events/s), FAULTS_STEADY_SECONDS (10),
  *                FAULTS_DOWN_SECONDS (10), FAULTS_AFTER_SECONDS (20 after the recovery)
  * </pre>
@@ -45,7 +52,16 @@ public final class FaultsBench {
       }
     }
     if (faults.isEmpty()) {
-      faults = List.of("broker-restart", "broker-lost", "disk-full", "agent-restart");
+      faults =
+          List.of(
+              "broker-restart",
+              "broker-lost",
+              "disk-full",
+              "agent-restart",
+              "apiserver-restart",
+              "controller-standby",
+              "controller-restart",
+              "broker-restart-with-operations");
     }
     FaultPace pace = FaultPace.fromEnvironment(System.getenv());
     List<FaultFigures> figures = new ArrayList<>();
@@ -63,7 +79,13 @@ public final class FaultsBench {
     if (doc != null) {
       writeTable(doc, figures, note);
     }
-    boolean lossless = figures.stream().allMatch(f -> f.silentlyLost() == 0);
+    boolean lossless =
+        figures.stream()
+            .allMatch(
+                f ->
+                    f.silentlyLost() == 0
+                        && f.operations().lost() == 0
+                        && f.operations().runTwice() == 0);
     System.exit(lossless ? 0 : 1);
   }
 
@@ -76,6 +98,13 @@ public final class FaultsBench {
         case "broker-lost" -> rows(KafkaFaults.brokerLost(pace, scratch));
         case "disk-full" -> List.of(KafkaFaults.diskFull(pace, scratch));
         case "agent-restart" -> List.of(AgentFaults.agentRestart(pace, scratch).figures());
+        case "apiserver-restart" -> rows(ControlPlaneFaults.apiServerRestart(pace, scratch));
+        case "controller-standby" ->
+            rows(ControlPlaneFaults.controllerKill(pace, scratch, true, Timing.DEFAULT));
+        case "controller-restart" ->
+            rows(ControlPlaneFaults.controllerKill(pace, scratch, false, Timing.DEFAULT));
+        case "broker-restart-with-operations" ->
+            rows(ControlPlaneFaults.brokerRestart(pace, scratch));
         default -> throw new IllegalArgumentException("unknown fault: " + fault);
       };
     } finally {
@@ -84,6 +113,12 @@ public final class FaultsBench {
   }
 
   private static List<FaultFigures> rows(KafkaFaults.BrokerFault measured) {
+    return List.of(measured.stream(), measured.file());
+  }
+
+  /** Its rows; what else went wrong (an error a Trace showed, a result not made) on stderr. */
+  private static List<FaultFigures> rows(ControlPlaneFaults.ControlPlaneFault measured) {
+    measured.problems().forEach(problem -> System.err.println("faults: " + problem));
     return List.of(measured.stream(), measured.file());
   }
 

@@ -16,8 +16,9 @@ import java.util.stream.Stream;
 /**
  * When the controller acted on each Trace, from its own log lines (TraceLog's logfmt, with the
  * logger's time to the millisecond, {@link #JVM_OPTIONS}): when it took an operation off a Trace
- * (the reconcile that its watch's change started, before the patch is sent) and when it asked for
- * an answer's status write (before the write is sent). The first of each per Trace uid.
+ * (the reconcile that its watch's change started, before the patch is sent), when it asked for an
+ * answer's status write (before the write is sent) and when it gave up waiting for the node's
+ * answer (its {@code node-silent} warning). The first of each per Trace uid.
  */
 final class ControllerMarks {
   /** The controller JVM's logging: those two lines, with their time. */
@@ -31,7 +32,7 @@ final class ControllerMarks {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
   private static final Pattern LINE =
-      Pattern.compile("^(\\S+) .* - action=(operation-taken|status-written) .*");
+      Pattern.compile("^(\\S+) .* - action=(operation-taken|status-written|node-silent) .*");
   private static final Pattern UID = Pattern.compile(" uid=(\\S+)");
   private static final Pattern OPERATION = Pattern.compile(" operation=(\\w+)");
   private static final Pattern STATE = Pattern.compile(" state=(\\w+)");
@@ -59,6 +60,11 @@ final class ControllerMarks {
     return get("written " + state, uid);
   }
 
+  /** When the controller gave up waiting for the node's answer to {@code operation}; 0 if never. */
+  long silent(String uid, String operation) {
+    return get("silent " + operation, uid);
+  }
+
   private long get(String what, String uid) {
     return byWhat.getOrDefault(what, Map.of()).getOrDefault(uid, 0L);
   }
@@ -78,12 +84,18 @@ final class ControllerMarks {
     } catch (DateTimeParseException e) {
       return;
     }
-    Matcher detail = (matched.group(2).equals("operation-taken") ? OPERATION : STATE).matcher(line);
+    String action = matched.group(2);
+    Matcher detail = (action.equals("status-written") ? STATE : OPERATION).matcher(line);
     if (!detail.find()) {
       return;
     }
     String what =
-        (matched.group(2).equals("operation-taken") ? "taken " : "written ") + detail.group(1);
+        switch (action) {
+              case "operation-taken" -> "taken ";
+              case "node-silent" -> "silent ";
+              default -> "written ";
+            }
+            + detail.group(1);
     byWhat.computeIfAbsent(what, w -> new HashMap<>()).putIfAbsent(uid.group(1), micros);
   }
 }

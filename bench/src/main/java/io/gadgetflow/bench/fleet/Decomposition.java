@@ -28,6 +28,11 @@ final class Decomposition {
   private final Map<String, Samples> segments = new LinkedHashMap<>();
   private int incomplete;
 
+  /** Traces whose node the controller found silent, and of those the ones it had answered. */
+  private int silent;
+
+  private int answeredBeforeSilence;
+
   private Decomposition(String operation) {
     this.operation = operation;
     for (String segment : SEGMENTS) {
@@ -68,6 +73,14 @@ final class Decomposition {
     for (TraceTimeline.Seen seen : traces) {
       long asked = start ? seen.created : seen.stopAsked;
       long shown = start ? seen.started : seen.stopped;
+      long silence = controller.silent(seen.uid, operation);
+      if (silence > 0) {
+        decomposition.silent++;
+        long answered = nodes.answered(seen.uid, state);
+        if (answered > 0 && answered < silence) {
+          decomposition.answeredBeforeSilence++;
+        }
+      }
       if (asked > 0 && shown > 0) {
         decomposition.add(
             asked,
@@ -107,6 +120,10 @@ final class Decomposition {
     out.printf(
         "%s, per Trace (%d Traces with every mark, %d without):%n",
         operation, segment(SEGMENTS.length - 1).count(), incomplete);
+    out.printf(
+        "  shown as \"did not answer\" (node-silent): %d Traces; their answer's record time on the"
+            + " status topic was before the verdict in %d%n",
+        silent, answeredBeforeSilence);
     segments.forEach(
         (segment, samples) ->
             out.printf(

@@ -31,10 +31,16 @@ public final class ControlPublisher {
         topic);
   }
 
-  /** Completes once the broker has the record on all in-sync replicas. */
+  /**
+   * Completes once the broker has the record on all in-sync replicas. The record names its node in
+   * a header too ({@link ControlRecord#NODE_HEADER}), so that the agents of other nodes pass over
+   * it without decoding it.
+   */
   public Future<Void> publish(ControlRecord record) {
     return producer
-        .send(KafkaProducerRecord.create(topic, record.traceUid(), Json.encode(record)))
+        .send(
+            KafkaProducerRecord.create(topic, record.traceUid(), Json.encode(record))
+                .addHeader(ControlRecord.NODE_HEADER, record.node()))
         .mapEmpty();
   }
 

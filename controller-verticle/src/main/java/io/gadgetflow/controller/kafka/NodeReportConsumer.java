@@ -105,7 +105,7 @@ public final class NodeReportConsumer {
     // A replica killed without leaving the group keeps the partitions until its session expires:
     // with Kafka's 45 s, the replica acting after it (within the Lease's 15 s) heard no answer for
     // 30 s more, and its operation timeouts showed nodes that had answered as silent
-    // (ControllerFaultsIT). Expired before the Lease, the session costs the takeover nothing.
+    // (ControlPlaneFaultsIT). Expired before the Lease, the session costs the takeover nothing.
     config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Long.toString(SESSION_TIMEOUT.toMillis()));
     return new NodeReportConsumer(
         vertx,

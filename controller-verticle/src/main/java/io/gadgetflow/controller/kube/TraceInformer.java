@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * A watch-backed cache of Traces. Reads are in-memory and safe from any thread; changes are
  * announced by key ({@code namespace/name}) on the controller's context.
  */
-public final class TraceInformer implements AutoCloseable {
+public final class TraceInformer implements TraceCache, AutoCloseable {
   private static final String BY_UID = "uid";
   private static final long RESYNC_MILLIS = 10 * 60 * 1000;
 
@@ -69,10 +69,12 @@ public final class TraceInformer implements AutoCloseable {
     return Cache.metaNamespaceKeyFunc(trace);
   }
 
+  @Override
   public Optional<Trace> get(String key) {
     return Optional.ofNullable(informer.getStore().getByKey(key));
   }
 
+  @Override
   public Optional<Trace> byUid(String uid) {
     return informer.getIndexer().byIndex(BY_UID, uid).stream().findFirst();
   }

@@ -1,6 +1,8 @@
 package io.gadgetflow.controller.leader;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.RequestConfig;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
@@ -96,9 +98,31 @@ public final class LeaderElection {
             .build();
     LeaderElection election =
         new LeaderElection(
-            client, config, "%s/%s for %s".formatted(namespace, leaseName, identity));
+            electionClient(client, timing),
+            config,
+            "%s/%s for %s".formatted(namespace, leaseName, identity));
     election.campaign();
     return election;
+  }
+
+  /**
+   * A client of {@code client}'s API server whose requests end within half the retry period each,
+   * and are not retried: the elector tries again every retry period itself, and it checks the renew
+   * deadline only between two tries. With the controller's client, a renewal waited in fabric8's
+   * own retries (10, 100 ms doubling up to 3.2 s: about 19 s) while the API server was unreachable,
+   * past the renew deadline and up to the Lease's expiry: the holder neither renewed nor stopped
+   * acting, and a standby could take the Lease while it still acted. A try (a read and an update of
+   * the Lease) now ends within the retry period, so the holder stops acting at most a retry period
+   * and a try after the deadline.
+   */
+  static KubernetesClient electionClient(KubernetesClient client, Timing timing) {
+    RequestConfig requests =
+        new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
+            .withRequestRetryBackoffLimit(0)
+            .withRequestTimeout(Math.toIntExact(timing.retryPeriod().toMillis() / 2))
+            .build();
+    // The same connection and credentials (their refreshes included), other request settings.
+    return client.newClient(requests).adapt(KubernetesClient.class);
   }
 
   private synchronized void campaign() {

@@ -7,7 +7,7 @@ import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.controller.kube.TakenOperation;
-import io.gadgetflow.controller.kube.TraceInformer;
+import io.gadgetflow.controller.kube.TraceCache;
 import io.gadgetflow.controller.output.SeccompProfileWriter;
 import io.gadgetflow.controller.status.PendingAnswers.Awaited;
 import io.vertx.core.Future;
@@ -35,7 +35,7 @@ public final class NodeReportHandler {
 
   private static final String GENERATE = Operation.GENERATE.annotationValue();
 
-  private final TraceInformer traces;
+  private final TraceCache traces;
   private final SeccompProfileWriter seccompProfiles;
   private final StatusWriter statusWriter;
   private final PendingAnswers pendingAnswers;
@@ -44,7 +44,7 @@ public final class NodeReportHandler {
   private final Clock clock;
 
   public NodeReportHandler(
-      TraceInformer traces,
+      TraceCache traces,
       SeccompProfileWriter seccompProfiles,
       StatusWriter statusWriter,
       PendingAnswers pendingAnswers,
@@ -74,18 +74,31 @@ public final class NodeReportHandler {
     if (!Objects.equals(report.node(), trace.get().getSpec().getNode())) {
       return refuse(trace.get(), report, "not-its-node");
     }
-    boolean answersHandedOver =
-        answered.isPresent()
-            || TakenOperation.of(trace.get())
-                .map(taken -> taken.id().equals(report.operationId()))
-                .orElse(false);
-    if (!answersHandedOver) {
+    Optional<TakenOperation> taken =
+        TakenOperation.of(trace.get())
+            .filter(recorded -> recorded.id().equals(report.operationId()));
+    if (answered.isEmpty() && taken.isEmpty()) {
       if (TraceState.STARTED.equals(stateOf(trace.get()))) {
         return writeCounters(trace.get(), report);
       }
       return refuse(trace.get(), report, "operation-not-handed-over");
     }
-    if (answered.isEmpty() && TraceStatuses.showsAnswer(trace.get().getStatus(), report)) {
+    // A generate's profile, whichever replica handed the generate over: the one that awaited its
+    // answer may have died or stopped acting before it came, and the Trace's status (Started, as
+    // before the generate) cannot show whether the profile was written.
+    boolean generated =
+        trace.get().getSpec().getOutputMode() == OutputMode.EXTERNAL_RESOURCE
+            && !report.countersUpdate()
+            && answered
+                .map(Awaited::operation)
+                .or(() -> taken.map(TakenOperation::operation))
+                .filter(GENERATE::equals)
+                .isPresent()
+            && report.output() != null
+            && report.operationError() == null;
+    if (answered.isEmpty()
+        && !generated
+        && TraceStatuses.showsAnswer(trace.get().getStatus(), report)) {
       return Future.succeededFuture();
     }
     if (trace.get().getSpec().getOutputMode() != OutputMode.EXTERNAL_RESOURCE) {
@@ -94,10 +107,6 @@ public final class NodeReportHandler {
     // The output goes to its own resource, never into the status (nor again with each counter
     // update that repeats the answer).
     NodeReport withoutOutput = report.withOutput(null);
-    boolean generated =
-        answered.filter(awaited -> awaited.operation().equals(GENERATE)).isPresent()
-            && report.output() != null
-            && report.operationError() == null;
     if (!generated) {
       return writeStatus(trace.get(), withoutOutput);
     }

@@ -18,7 +18,11 @@ public final class PendingAnswers {
   /** An operation waiting for its node's answer. */
   public record Awaited(String operationId, String traceKey, String node, String operation) {}
 
-  private record Entry(Awaited awaited, long timerId) {}
+  /**
+   * @param timerId the deadline's timer
+   * @param acknowledged whether Kafka acknowledged the hand-over (the deadline then runs from it)
+   */
+  private record Entry(Awaited awaited, long timerId, boolean acknowledged) {}
 
   private final Vertx vertx;
   private final Consumer<Awaited> onDeadline;
@@ -33,30 +37,47 @@ public final class PendingAnswers {
    * Waits for the answer to an operation from before it is handed over, so that an answer which
    * comes back before the hand-over's own acknowledgement still counts: under load the node was
    * seen to receive an operation before the controller learned that Kafka had it, and an answer
-   * that found nothing waiting was dropped, leaving the operation to time out. A failed hand-over
-   * is no longer awaited.
+   * that found nothing waiting was dropped, leaving the operation to time out. The deadline runs
+   * from the acknowledgement when Kafka gives it within {@code timeout}: the time the controller's
+   * own send took (seconds at 500 nodes, docs/scale.md) is not the node's, and counted, it showed
+   * nodes that answered as silent. A hand-over still unacknowledged after {@code timeout} (Kafka
+   * away) meets its deadline then, so that the Trace shows it. A failed hand-over is no longer
+   * awaited.
    *
    * @param handOver publishes the operation; called once, after the waiting started
    */
   public Future<Void> handOver(Awaited awaited, Duration timeout, Supplier<Future<Void>> handOver) {
-    await(awaited, timeout);
-    return handOver.get().onFailure(e -> answered(awaited.operationId()));
+    if (!byOperationId.containsKey(awaited.operationId())) {
+      byOperationId.put(
+          awaited.operationId(), new Entry(awaited, deadline(awaited, timeout), false));
+    }
+    return handOver
+        .get()
+        .onSuccess(v -> acknowledged(awaited, timeout))
+        .onFailure(e -> answered(awaited.operationId()));
   }
 
-  /** Starts waiting; waiting again for the same id keeps the first deadline. */
-  private void await(Awaited awaited, Duration timeout) {
-    if (byOperationId.containsKey(awaited.operationId())) {
+  /** Kafka has the operation: its deadline starts again, once. */
+  private void acknowledged(Awaited awaited, Duration timeout) {
+    Entry entry = byOperationId.get(awaited.operationId());
+    if (entry == null || entry.acknowledged()) {
       return;
     }
-    long timerId =
-        vertx.setTimer(
-            Math.max(1, timeout.toMillis()),
-            id -> {
-              if (byOperationId.remove(awaited.operationId()) != null) {
-                onDeadline.accept(awaited);
-              }
-            });
-    byOperationId.put(awaited.operationId(), new Entry(awaited, timerId));
+    vertx.cancelTimer(entry.timerId());
+    byOperationId.put(
+        awaited.operationId(), new Entry(entry.awaited(), deadline(awaited, timeout), true));
+  }
+
+  private long deadline(Awaited awaited, Duration timeout) {
+    return vertx.setTimer(
+        Math.max(1, timeout.toMillis()),
+        id -> {
+          Entry entry = byOperationId.get(awaited.operationId());
+          if (entry != null && entry.timerId() == id) {
+            byOperationId.remove(awaited.operationId());
+            onDeadline.accept(awaited);
+          }
+        });
   }
 
   public boolean isAwaited(String operationId) {

@@ -35,6 +35,38 @@ class PendingAnswersTest {
   }
 
   @Test
+  void theDeadlineRunsFromTheHandOversAcknowledgement(Vertx vertx, VertxTestContext test) {
+    vertx.runOnContext(
+        ignored -> {
+          PendingAnswers pending = new PendingAnswers(vertx, timedOut::add);
+          Promise<Void> published = Promise.promise();
+          pending.handOver(STOP, TIMEOUT, published::future);
+          // Kafka took the record most of a timeout after it was sent; the node answered a
+          // moment later, after a deadline counted from the send, before one from the ack.
+          vertx.setTimer(TIMEOUT.toMillis() * 3 / 4, acked -> published.complete());
+          vertx.setTimer(
+              TIMEOUT.toMillis() * 3 / 2,
+              answeredLate ->
+                  test.verify(
+                      () -> {
+                        assertThat(timedOut).isEmpty();
+                        assertThat(pending.answered(STOP.operationId())).contains(STOP);
+                      }));
+          afterTheDeadline(vertx, test, () -> assertThat(timedOut).isEmpty());
+        });
+  }
+
+  @Test
+  void aHandOverKafkaNeverAcknowledgesMeetsItsDeadline(Vertx vertx, VertxTestContext test) {
+    vertx.runOnContext(
+        ignored -> {
+          PendingAnswers pending = new PendingAnswers(vertx, timedOut::add);
+          pending.handOver(STOP, TIMEOUT, () -> Promise.<Void>promise().future());
+          afterTheDeadline(vertx, test, () -> assertThat(timedOut).containsExactly(STOP));
+        });
+  }
+
+  @Test
   void anUnansweredOperationTimesOut(Vertx vertx, VertxTestContext test) {
     vertx.runOnContext(
         ignored -> {

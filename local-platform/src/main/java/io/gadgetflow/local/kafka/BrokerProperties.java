@@ -48,14 +48,33 @@ final class BrokerProperties {
   }
 
   /**
-   * One node of a cluster whose nodes all are controllers and brokers, with Kafka's defaults for
-   * internal topics (three replicas, two in sync); clients connect on the loopback address.
+   * One node of a cluster of {@code clusterSize} nodes that all are controllers and brokers, with
+   * Kafka's defaults for internal topics (three replicas, two in sync) where the cluster can host
+   * them, as many replicas as it has nodes otherwise: with the defaults, a cluster of one node
+   * never creates the consumer offsets topic, and no consumer group ever forms (a controller then
+   * reads no node's answer). Clients connect on the loopback address.
    *
    * @param voters {@code id@host:port} of every node's controller listener, comma-separated
    */
   static Properties clusterNode(
-      Path dataDir, int nodeId, int clientPort, int controllerPort, String voters) {
-    return node(dataDir, nodeId, LoopbackPorts.HOST, clientPort, controllerPort, voters);
+      Path dataDir,
+      int nodeId,
+      int clientPort,
+      int controllerPort,
+      String voters,
+      int clusterSize) {
+    Properties properties =
+        node(dataDir, nodeId, LoopbackPorts.HOST, clientPort, controllerPort, voters);
+    if (clusterSize < 3) {
+      String replicas = Integer.toString(clusterSize);
+      String inSync = Integer.toString(Math.min(2, clusterSize));
+      properties.setProperty("offsets.topic.replication.factor", replicas);
+      properties.setProperty("transaction.state.log.replication.factor", replicas);
+      properties.setProperty("transaction.state.log.min.isr", inSync);
+      properties.setProperty("share.coordinator.state.topic.replication.factor", replicas);
+      properties.setProperty("share.coordinator.state.topic.min.isr", inSync);
+    }
+    return properties;
   }
 
   private static Properties node(

@@ -91,7 +91,7 @@ public final class KafkaCluster implements AutoCloseable {
       Path logDir = nodeDir.resolve("data");
       KafkaStorage.formatIfNeeded(logDir, id, clusterId);
       Properties properties =
-          BrokerProperties.clusterNode(logDir, id, ports[i], ports[size + i], voters);
+          BrokerProperties.clusterNode(logDir, id, ports[i], ports[size + i], voters, size);
       Path propertiesFile = nodeDir.resolve("server.properties");
       try (Writer writer = Files.newBufferedWriter(propertiesFile)) {
         properties.store(writer, "node " + id + " of a GadgetFlow KafkaCluster");

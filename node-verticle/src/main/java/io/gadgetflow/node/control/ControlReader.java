@@ -3,26 +3,28 @@ package io.gadgetflow.node.control;
 import io.gadgetflow.api.health.Supervision;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.kafka.ContractRecords;
-import io.gadgetflow.kafka.ContractRecords.Read;
 import io.gadgetflow.kafka.KafkaClients;
 import io.gadgetflow.kafka.RecordFault;
 import io.gadgetflow.kafka.SkippedRecords;
 import io.gadgetflow.kafka.TopicFollower;
 import io.gadgetflow.kafka.TopicStart;
+import io.gadgetflow.node.control.NodeControlRecords.Outcome;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.header.Header;
 
 /**
  * Reads the whole compacted control topic from its beginning, then follows it. Each node reads
  * every record (no consumer group): the topic is the desired state of all traces, and a restarted
- * agent rebuilds its own from it. Records arrive on the agent's context in topic order; {@link
- * Listener#onCaughtUp()} says when the records that existed at start have all been delivered. A
- * trace's records may be delivered again after Kafka was unreachable. A record that is not a
- * trace's desired state (see {@link ContractRecords#controlRecord}) is counted and skipped.
+ * agent rebuilds its own from it. This node's records arrive on the agent's context in topic order,
+ * other nodes' are passed over ({@link NodeControlRecords}); {@link Listener#onCaughtUp()} says
+ * when the records that existed at start have all been delivered. A trace's records may be
+ * delivered again after Kafka was unreachable. A record that is not a trace's desired state (see
+ * {@link ContractRecords#controlRecord}) is counted and skipped.
  */
 public final class ControlReader implements AutoCloseable {
   private static final String THREAD_NAME = "gadgetflow-control-reader";
@@ -30,7 +32,8 @@ public final class ControlReader implements AutoCloseable {
   /** Called on the agent's context. */
   public interface Listener {
     /**
-     * @param record the trace's desired state, or null when the trace was deleted
+     * @param record this node's desired state of the trace, or null when the trace, which was this
+     *     node's, was deleted or is now another node's
      */
     void onRecord(String traceUid, ControlRecord record);
 
@@ -41,11 +44,17 @@ public final class ControlReader implements AutoCloseable {
   private final Listener listener;
   private final SkippedRecords skipped;
   private final Supervision supervision;
+  private final NodeControlRecords ownRecords;
   private final Promise<Void> positioned = Promise.promise();
   private TopicFollower follower;
 
   private ControlReader(
-      Context context, Listener listener, SkippedRecords skipped, Supervision supervision) {
+      String nodeName,
+      Context context,
+      Listener listener,
+      SkippedRecords skipped,
+      Supervision supervision) {
+    this.ownRecords = new NodeControlRecords(nodeName);
     this.context = context;
     this.listener = listener;
     this.skipped = skipped;
@@ -53,7 +62,7 @@ public final class ControlReader implements AutoCloseable {
   }
 
   /**
-   * @param nodeName names the reader's Kafka client
+   * @param nodeName the node whose records are delivered; names the reader's Kafka client
    * @param skipped where the records that are not a trace's desired state are counted
    * @param supervision told when the reader dies: the node would run no operation any more
    */
@@ -65,7 +74,7 @@ public final class ControlReader implements AutoCloseable {
       Listener listener,
       SkippedRecords skipped,
       Supervision supervision) {
-    ControlReader reader = new ControlReader(context, listener, skipped, supervision);
+    ControlReader reader = new ControlReader(nodeName, context, listener, skipped, supervision);
     reader.follower =
         TopicFollower.start(
             THREAD_NAME,
@@ -111,15 +120,12 @@ public final class ControlReader implements AutoCloseable {
   }
 
   private void deliver(ConsumerRecord<String, byte[]> record) {
-    String traceUid = record.key();
-    if (traceUid != null && record.value() == null) {
-      context.runOnContext(v -> listener.onRecord(traceUid, null));
-      return;
-    }
-    switch (ContractRecords.controlRecord(traceUid, record.value())) {
-      case Read.Valid<ControlRecord>(ControlRecord value) ->
+    Header node = record.headers().lastHeader(ControlRecord.NODE_HEADER);
+    switch (ownRecords.of(record.key(), record.value(), node == null ? null : node.value())) {
+      case Outcome.Deliver(String traceUid, ControlRecord value) ->
           context.runOnContext(v -> listener.onRecord(traceUid, value));
-      case Read.Skipped<ControlRecord>(RecordFault fault, String detail) ->
+      case Outcome.PassOver passedOver -> {}
+      case Outcome.Skip(RecordFault fault, String detail) ->
           skipped.skip(
               SkippedRecords.where(record.topic(), record.partition(), record.offset()),
               fault,

@@ -1,7 +1,5 @@
 package io.gadgetflow.faults;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.gadgetflow.api.json.Json;
@@ -10,12 +8,9 @@ import io.gadgetflow.api.kafka.NodeReport;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceState;
-import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubernetesCluster;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,21 +19,18 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The operations a fault test annotates on its Traces, and what became of them: each handed to the
- * node once (one control record under its id, in the order annotated) and answered once (one answer
- * under that id on the status topic; counter updates repeat an answer and are not counted), and
- * every {@code operationError} a Trace showed while the test waited on it.
+ * The operations a fault annotates on its Traces with the real kubectl, and what became of them:
+ * the control records that handed each to the node, the node's answers on the status topic (counter
+ * updates repeat an answer and are not counted), and every {@code operationError} a Trace showed
+ * while the fault waited on it. {@link #figures()} counts the operations lost or run twice; the
+ * ITs' {@code OperationAssertions} assert each handed over once, in order, and answered once.
  */
 final class OperationLedger {
-  private static final Logger LOG = LoggerFactory.getLogger(OperationLedger.class);
-
   private final KubernetesCluster cluster;
   private final String namespace;
-  private final KafkaBroker kafka;
+  private final String bootstrapServers;
   private final TopicNames topics;
   private final Duration timeout;
   private final Map<String, List<String>> annotated = new TreeMap<>();
@@ -47,12 +39,12 @@ final class OperationLedger {
   OperationLedger(
       KubernetesCluster cluster,
       String namespace,
-      KafkaBroker kafka,
+      String bootstrapServers,
       TopicNames topics,
       Duration timeout) {
     this.cluster = cluster;
     this.namespace = namespace;
-    this.kafka = kafka;
+    this.bootstrapServers = bootstrapServers;
     this.topics = topics;
     this.timeout = timeout;
   }
@@ -129,57 +121,76 @@ final class OperationLedger {
     return cluster.client().resources(Trace.class).inNamespace(namespace).withName(name);
   }
 
-  /** Each operation annotated handed to the node once, in order, and answered once. */
-  void assertEveryOperationRanOnce() {
-    assertAnsweredOnce(assertEveryOperationHandedOverOnce(), annotated.keySet());
-  }
-
   /**
-   * Each operation annotated handed to the node once (one control record under its own id), in
-   * order; returns the ids handed over, by Trace name.
+   * What became of the operations annotated so far: lost (never handed to the node, or handed over
+   * and never answered) and run twice (handed over again, under its id or a new one, or answered
+   * more than once).
    */
-  Map<String, List<String>> assertEveryOperationHandedOverOnce() {
+  OperationFigures figures() {
     Map<String, String> names = names();
-    Map<String, List<String>> published = new TreeMap<>();
-    for (ControlRecord record : read(topics.control(), ControlRecord.class)) {
-      published
-          .computeIfAbsent(names.get(record.traceUid()), n -> new ArrayList<>())
-          .add(record.operation().annotationValue() + " " + record.operationId());
-    }
-    LOG.info("annotated {}, published {}", annotated, published);
-    Map<String, List<String>> ids = new TreeMap<>();
-    for (String name : annotated.keySet()) {
-      List<String> operations = published.getOrDefault(name, List.of());
-      assertThat(operations)
-          .as("%s: each operation annotated handed to the node once, in order", name)
-          .extracting(operation -> operation.split(" ")[0])
-          .containsExactlyElementsOf(annotated.get(name));
-      ids.put(name, operations.stream().map(operation -> operation.split(" ")[1]).toList());
-      assertThat(ids.get(name))
-          .as("%s: one control record per operation", name)
-          .doesNotHaveDuplicates();
-    }
-    return ids;
-  }
-
-  /** The node answered each operation of {@code names} in {@code handedOver} once. */
-  void assertAnsweredOnce(Map<String, List<String>> handedOver, Collection<String> traces) {
-    Map<String, String> names = names();
-    Map<String, List<String>> answers = new TreeMap<>();
-    for (NodeReport report : read(topics.status(), NodeReport.class)) {
-      if (!report.countersUpdate()) {
-        answers
-            .computeIfAbsent(names.get(report.traceUid()), n -> new ArrayList<>())
-            .add(report.state() + " " + report.operationId());
+    Map<String, List<Handed>> handedOver = handedOver(names);
+    Map<String, List<String>> answers = answers(names);
+    int count = 0;
+    int lost = 0;
+    int twice = 0;
+    for (Map.Entry<String, List<String>> trace : annotated.entrySet()) {
+      int operations = trace.getValue().size();
+      List<String> ids =
+          handedOver.getOrDefault(trace.getKey(), List.of()).stream().map(Handed::id).toList();
+      Set<String> distinct = new TreeSet<>(ids);
+      List<String> answered = answers.getOrDefault(trace.getKey(), List.of());
+      count += operations;
+      lost += Math.max(0, operations - distinct.size());
+      twice += ids.size() - distinct.size() + Math.max(0, distinct.size() - operations);
+      for (String id : distinct) {
+        long answersOfId = answered.stream().filter(id::equals).count();
+        lost += answersOfId == 0 ? 1 : 0;
+        twice += (int) Math.max(0, answersOfId - 1);
       }
     }
-    LOG.info("answered {}", answers);
-    for (String name : traces) {
-      List<String> answered = answers.getOrDefault(name, List.of());
-      assertThat(answered.stream().map(answer -> answer.split(" ")[1]))
-          .as("%s: the node answered each operation once: %s", name, answered)
-          .containsExactlyElementsOf(handedOver.get(name));
+    return new OperationFigures(count, lost, twice);
+  }
+
+  /** The operations annotated, by Trace name, in order. */
+  Map<String, List<String>> annotated() {
+    return annotated;
+  }
+
+  /** An operation handed to the node: a control record's operation and id. */
+  record Handed(String operation, String id) {}
+
+  /** The operations handed to the node (the control topic), by Trace name, in order. */
+  Map<String, List<Handed>> handedOver() {
+    return handedOver(names());
+  }
+
+  /** The ids of the operations the node answered, by Trace name; counter updates not counted. */
+  Map<String, List<String>> answers() {
+    return answers(names());
+  }
+
+  private Map<String, List<Handed>> handedOver(Map<String, String> names) {
+    Map<String, List<Handed>> handedOver = new TreeMap<>();
+    for (ControlRecord record : read(topics.control(), ControlRecord.class)) {
+      if (names.containsKey(record.traceUid())) {
+        handedOver
+            .computeIfAbsent(names.get(record.traceUid()), n -> new ArrayList<>())
+            .add(new Handed(record.operation().annotationValue(), record.operationId()));
+      }
     }
+    return handedOver;
+  }
+
+  private Map<String, List<String>> answers(Map<String, String> names) {
+    Map<String, List<String>> answers = new TreeMap<>();
+    for (NodeReport report : read(topics.status(), NodeReport.class)) {
+      if (!report.countersUpdate() && names.containsKey(report.traceUid())) {
+        answers
+            .computeIfAbsent(names.get(report.traceUid()), n -> new ArrayList<>())
+            .add(report.operationId());
+      }
+    }
+    return answers;
   }
 
   /** The annotated Traces' names by uid. */
@@ -192,11 +203,11 @@ final class OperationLedger {
   }
 
   private <T> List<T> read(String topic, Class<T> type) {
-    int count = Math.toIntExact(kafka.recordCount(topic));
     List<T> values = new ArrayList<>();
-    for (ConsumerRecord<String, String> record : kafka.consume(topic, count, timeout)) {
+    for (ConsumerRecord<String, byte[]> record :
+        FaultSteps.readAll(bootstrapServers, topic, timeout)) {
       if (record.value() != null) {
-        values.add(Json.decode(record.value().getBytes(StandardCharsets.UTF_8), type));
+        values.add(Json.decode(record.value(), type));
       }
     }
     return values;
@@ -212,7 +223,9 @@ final class OperationLedger {
   void await(String description, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!holds(condition)) {
-      assertThat(System.nanoTime()).as("%s within %s", description, timeout).isLessThan(deadline);
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(description + " within " + timeout);
+      }
       try {
         TimeUnit.MILLISECONDS.sleep(50);
       } catch (InterruptedException e) {
