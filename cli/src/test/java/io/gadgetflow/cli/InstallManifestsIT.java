@@ -156,7 +156,11 @@ class InstallManifestsIT {
     }
     assertThat(javaOptions).as("JDK_JAVA_OPTIONS").isNotNull();
     assertThat(javaOptions.asText().split(" "))
-        .contains("-Xmx112m", "-XX:+UseSerialGC", "-XX:TrimNativeHeapInterval=2000");
+        .contains(
+            "-Xmx96m",
+            "-XX:+UseSerialGC",
+            "-XX:TrimNativeHeapInterval=2000",
+            "-XX:ActiveProcessorCount=2");
     assertThat(mallocArenas).as("MALLOC_ARENA_MAX").isNotNull();
     assertThat(mallocArenas.asText()).isEqualTo("2");
   }

@@ -55,8 +55,10 @@ public record NodeConfig(
   public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
 
   /**
-   * A sixth of the DaemonSet's 112 MiB heap ({@code k8s/install/07-node.yaml}): some 50,000 open
-   * events, a tenth of a second at 500,000 events/s, and room left for the producer's buffer.
+   * A sixth of the DaemonSet's 96 MiB heap ({@code k8s/install/07-node.yaml}): some 50,000 open
+   * events, a tenth of a second at 500,000 events/s, and room left for the producer's buffer. Half
+   * of it lost three times as many events at 400,000/s in bench/peers and saved no memory
+   * (docs/benchmarks.md, "2026-12-07").
    */
   public static final int DEFAULT_EVENT_QUEUE_BYTES = 16 * 1024 * 1024;
 

@@ -141,10 +141,6 @@ public final class PeersBench {
           if (workload.equals(FLOOD) || workload.equals(CONTRACT)) {
             continue;
           }
-          if (agent != null) {
-            kafka.startTrace(workload);
-            awaitAgentEvents(kafka, workload);
-          }
           for (int r = 0; r < rates.size(); r++) {
             long rate = rates.get(r);
             Storm untraced = runStorm(workload, rate, seconds);
@@ -204,6 +200,20 @@ public final class PeersBench {
 
   private void gadgetflowStep(
       Kafka kafka, Process agent, String workload, long rate, Storm untraced) throws Exception {
+    // The agent traces only in its own step, as each peer does: its BPF program in the untraced
+    // run's and the peers' syscalls, and its JVM on their core, would burden them with its costs.
+    String traceUid = kafka.startTrace(workload);
+    awaitAgentEvents(kafka, workload);
+    try {
+      agentStep(kafka, agent, workload, rate, untraced);
+    } finally {
+      kafka.endTrace(traceUid);
+    }
+    awaitGadgetUnloaded(gadgetOf(workload));
+  }
+
+  private void agentStep(Kafka kafka, Process agent, String workload, long rate, Storm untraced)
+      throws Exception {
     Map<TopicPartition, Long> before = kafka.endOffsets();
     Map<String, Long> lostBefore = agentLostAt(gadgetOf(workload));
     long cpuBefore = cpuTicks(agent.pid());
@@ -232,14 +242,8 @@ public final class PeersBench {
 
   /** The agent's {@code gadgetflow_node_lost_events_total} of {@code gadget}, by place. */
   private Map<String, Long> agentLostAt(String gadget) throws Exception {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agentMetricsPort + "/metrics"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    check(response.statusCode() == 200, "the agent's /metrics answered " + response.statusCode());
     Map<String, Long> lostAt = new java.util.LinkedHashMap<>();
-    for (String line : response.body().split("\n")) {
+    for (String line : agentMetrics()) {
       Matcher matched = LOST_AT.matcher(line);
       if (matched.matches() && matched.group(1).equals(gadget)) {
         lostAt.put(matched.group(2), (long) Double.parseDouble(matched.group(3)));
@@ -247,6 +251,30 @@ public final class PeersBench {
     }
     check(!lostAt.isEmpty(), "the agent's /metrics has no loss counter of " + gadget);
     return lostAt;
+  }
+
+  /**
+   * Waits until the agent has unloaded {@code gadget}: its ring buffer's gauge, which the agent
+   * keeps while the gadget runs, is gone from its metrics.
+   */
+  private void awaitGadgetUnloaded(String gadget) throws Exception {
+    String ringGauge = "gadgetflow_node_ring_buffer_fill_ratio{";
+    String ofGadget = "gadget=\"" + gadget + "\"";
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (agentMetrics().stream().anyMatch(l -> l.startsWith(ringGauge) && l.contains(ofGadget))) {
+      check(System.nanoTime() < deadline, "the agent still runs " + gadget + " a minute after");
+      Thread.sleep(100);
+    }
+  }
+
+  private List<String> agentMetrics() throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agentMetricsPort + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    check(response.statusCode() == 200, "the agent's /metrics answered " + response.statusCode());
+    return List.of(response.body().split("\n"));
   }
 
   /** What each place lost between the two readings, the places that lost nothing left out. */
@@ -649,7 +677,10 @@ public final class PeersBench {
       consumer.assign(partitions);
     }
 
-    void startTrace(String workload) throws Exception {
+    /**
+     * Starts a trace of {@code workload}'s gadget on the agent, as the controller does: its uid.
+     */
+    String startTrace(String workload) throws Exception {
       String uid = UUID.randomUUID().toString();
       ControlRecord start =
           new ControlRecord(
@@ -671,6 +702,14 @@ public final class PeersBench {
           .send(
               new ProducerRecord<>(
                   TopicNames.DEFAULTS.control(), uid.getBytes(UTF_8), Json.encode(start)))
+          .get();
+      return uid;
+    }
+
+    /** Ends trace {@code uid} as the controller does when its Trace is deleted: a tombstone. */
+    void endTrace(String uid) throws Exception {
+      producer
+          .send(new ProducerRecord<>(TopicNames.DEFAULTS.control(), uid.getBytes(UTF_8), null))
           .get();
     }
 

@@ -50,8 +50,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Synthetic steps: events shaped like the exec gadget's, stamped with the current time just
  * before they are handed to a producer with the node agent's settings (EventSink.producerConfig:
- * acks=all, idempotent, linger 5 ms, 256 KiB batches, lz4), at a fixed rate. Real exec cannot be
- * made at 10,000 per second on two cores.
+ * acks=all, idempotent, linger 20 ms since issue 18, 5 ms before, 256 KiB batches, lz4), at a fixed
+ * rate. Real exec cannot be made at 10,000 per second on two cores.
  *
  * <p>Exec step: the real controller and node agent trace exec while a shell loop runs /bin/true as
  * fast as it can; the timestamp is the kernel's (bpf_ktime_get_boot_ns turned into epoch time).

@@ -38,10 +38,10 @@ import org.slf4j.LoggerFactory;
  * before issue 18: a node's busiest trace is usually alone, and bench/peers counted half the queue
  * kept for nobody as a large part of its losses.)
  *
- * <p>While events keep coming, the sender takes them a millisecond's worth at a time (the producer
- * lingers longer than that anyway) instead of being woken for each: on a busy node, a wake-up per
- * event would cost a reader and the sender more than the event itself. Only an idle sender is
- * woken, by the first event after a pause.
+ * <p>While events keep coming, the sender takes them 4 ms' worth at a time (the producer lingers
+ * longer than that anyway) instead of being woken for each: on a busy node, a wake-up per event
+ * would cost a reader and the sender more than the event itself. Only an idle sender is woken, by
+ * the first event after a pause.
  *
  * <p>In the {@link EventForm#BATCH batch form}, the sender writes each run of one trace's events in
  * what it took (up to {@link #MAX_BATCH_EVENTS} events, {@link #MAX_BATCH_BYTES} of JSON) as one
@@ -52,7 +52,22 @@ import org.slf4j.LoggerFactory;
 public final class EventSink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventSink.class);
   private static final int SEND_BATCH = 4096;
-  private static final long BUSY_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  /**
+   * 4 ms: at 1 ms (before issue 18) the sender was woken a thousand times a second at 50,000
+   * events/s, a fixed cost that mattered most at low rates (docs/benchmarks.md, "2026-12-07").
+   */
+  private static final long BUSY_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(4);
+
+  /**
+   * How long the producer waits for more records before it sends a batch that is not full: 20 ms.
+   * At 5 ms (before issue 18) it sent some 200 requests a second at 50,000 events/s, each with its
+   * lz4 frame, its buffers and Kafka's per-request work, which with the wake-ups above made a third
+   * of the agent's CPU per event at that rate. The cost is up to 15 ms more from an event to Kafka
+   * while batches do not fill, a seventh of the web UI's 100 ms target (docs/benchmarks.md).
+   */
+  static final int LINGER_MS = 20;
+
   private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   /**
@@ -80,10 +95,10 @@ public final class EventSink implements AutoCloseable {
 
   /**
    * The producer's buffer: 32 of its 256 KiB batches, which at 500,000 events/s (a batch closed by
-   * the 5 ms linger then holds about 2,500 compressed events) is some 0.15 s of events, enough to
+   * a 5 ms linger then holds about 2,500 compressed events) is some 0.15 s of events, enough to
    * ride out a slow broker for a moment while the event queue holds more. The producer keeps every
    * batch buffer it ever allocated for reuse, so this much of the heap stays taken once a broker
-   * was slow, and the agent's heap (112 MiB, k8s/install/07-node.yaml) needs the room for a
+   * was slow, and the agent's heap (96 MiB, k8s/install/07-node.yaml) needs the room for a
    * backed-up event queue. Beyond that, events wait in the queue, then are counted as lost.
    */
   private static final long PRODUCER_BUFFER_BYTES = 8L * 1024 * 1024;
@@ -195,7 +210,7 @@ public final class EventSink implements AutoCloseable {
    */
   public static Properties producerConfig(KafkaClients kafka, String nodeName) {
     Properties producerConfig = kafka.producer("gadgetflow-node-" + nodeName);
-    producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, Integer.toString(LINGER_MS));
     producerConfig.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
     producerConfig.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     producerConfig.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(PRODUCER_BUFFER_BYTES));

@@ -55,7 +55,15 @@ public final class SharedGadget implements LoadedGadget {
   private static final JsonName MOUNT_NS_ID = JsonName.of(CommonEventFields.MOUNT_NS_ID);
   private static final int POLL_TIMEOUT_MILLIS = 250;
   private static final long LOSS_CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-  private static final long MAX_GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  /**
+   * The longest pause after a busy pass: 4 ms, as the event sender's. At 1 ms (before issue 18) the
+   * reader was woken a thousand times a second at 50,000 events/s, a fixed cost that with the
+   * sender's wake-ups and the producer's requests made a third of the agent's CPU per event at that
+   * rate (bench/peers, docs/benchmarks.md, "2026-12-07"); at 400,000 exec events/s the ring holds
+   * some 5 ms of events per MiB, and the pause still ends before a lone storm fills half of it.
+   */
+  private static final long MAX_GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(4);
 
   private final RunningGadget gadget;
 
@@ -270,8 +278,8 @@ public final class SharedGadget implements LoadedGadget {
   /**
    * After a busy pass, waits a moment before the next one, so that on a busy node each pass takes
    * many records instead of the reader being woken for nearly every one (a wake-up costs more than
-   * a record). Never longer than a millisecond, nor than the ring takes to fill halfway at the rate
-   * records came in since the previous busy pass.
+   * a record). Never longer than {@link #MAX_GATHER_NANOS}, nor than the ring takes to fill halfway
+   * at the rate records came in since the previous busy pass.
    */
   private void letEventsGather(long ringBytes) {
     long now = System.nanoTime();
