@@ -44,8 +44,10 @@ final class AppliedOffsets<P> {
   }
 
   /**
-   * The offset to commit for each partition whose committable offset moved since the last call: the
-   * next one to read again if this replica stopped now.
+   * The offset to commit for each partition whose committable offset moved past what was last
+   * {@link #committed}: the next one to read again if this replica stopped now. Until a commit is
+   * told to have succeeded, its offsets are offered again: a commit refused during a rebalance was
+   * otherwise never tried again, and the replica acting next read reports this one had applied.
    */
   Map<P, Long> toCommit() {
     Map<P, Long> moved = new HashMap<>();
@@ -54,10 +56,20 @@ final class AppliedOffsets<P> {
           long committable = read.committable();
           if (committable > read.committed) {
             moved.put(partition, committable);
-            read.committed = committable;
           }
         });
     return moved;
+  }
+
+  /** The broker has {@code offsets} committed (from {@link #toCommit}). */
+  void committed(Map<P, Long> offsets) {
+    offsets.forEach(
+        (partition, offset) -> {
+          Partition read = partitions.get(partition);
+          if (read != null) {
+            read.committed = Math.max(read.committed, offset);
+          }
+        });
   }
 
   /** Forgets every partition: a new subscription reads from what was committed. */

@@ -72,6 +72,9 @@ public final class NodeReportConsumer {
   private final AppliedOffsets<TopicPartition> offsets = new AppliedOffsets<>();
   private long commitTimer = -1;
 
+  /** Where {@link #offsets} is used: the context of the last {@link #subscribe}. */
+  private Context subscribedOn;
+
   NodeReportConsumer(
       Vertx vertx,
       KafkaConsumer<String, byte[]> consumer,
@@ -97,7 +100,22 @@ public final class NodeReportConsumer {
       String identity,
       SkippedRecords skipped,
       Supervision supervision) {
-    Properties config = kafka.groupConsumer(GROUP_ID, PART + "-" + identity);
+    return create(vertx, kafka, topic, GROUP_ID, identity, skipped, supervision);
+  }
+
+  /**
+   * @param groupId the consumer group every replica shares: {@link #GROUP_ID} but in a test, whose
+   *     group must not meet the other tests' controllers on the same broker
+   */
+  static NodeReportConsumer create(
+      Vertx vertx,
+      KafkaClients kafka,
+      String topic,
+      String groupId,
+      String identity,
+      SkippedRecords skipped,
+      Supervision supervision) {
+    Properties config = kafka.groupConsumer(groupId, PART + "-" + identity);
     // Committed once applied (see the class's comment), never on reading.
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     // A new group must not miss an answer written before its partitions were assigned.
@@ -127,6 +145,7 @@ public final class NodeReportConsumer {
    */
   public Future<Void> subscribe(Function<ReceivedReport, Future<?>> handler) {
     Context context = vertx.getOrCreateContext();
+    subscribedOn = context;
     consumer.handler(
         record -> {
           TopicPartition partition = new TopicPartition(record.topic(), record.partition());
@@ -179,17 +198,22 @@ public final class NodeReportConsumer {
     }
   }
 
-  /** Commits, for each partition, up to the first report read and not applied yet. */
+  /**
+   * Commits, for each partition, up to the first report read and not applied yet. A commit the
+   * group refuses (during a rebalance, when another replica joins or leaves) is tried again by the
+   * next one.
+   */
   private Future<?> commitApplied() {
-    Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-    offsets
-        .toCommit()
-        .forEach((partition, next) -> commit.put(partition, new OffsetAndMetadata(next, "")));
-    if (commit.isEmpty()) {
+    Map<TopicPartition, Long> moved = offsets.toCommit();
+    if (moved.isEmpty()) {
       return Future.succeededFuture();
     }
+    Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+    moved.forEach((partition, next) -> commit.put(partition, new OffsetAndMetadata(next, "")));
+    Context context = subscribedOn;
     return consumer
         .commit(commit)
+        .onSuccess(done -> context.runOnContext(v -> offsets.committed(moved)))
         // Not committed, these reports are read again by the replica acting next: harmless.
         .onFailure(e -> LOG.debug("Committing {} failed: {}", commit, e.toString()));
   }

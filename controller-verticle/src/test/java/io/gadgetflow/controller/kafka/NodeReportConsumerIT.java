@@ -48,6 +48,12 @@ class NodeReportConsumerIT {
   private KafkaBroker kafka;
   private String topic;
 
+  /**
+   * The replicas' group, this test's own: other tests' controllers on the shared broker join the
+   * controller's group and leave it, and each time the group rebalances, a commit may be refused.
+   */
+  private final String group = "node-report-consumer-it-" + UUID.randomUUID();
+
   @BeforeEach
   void createTopic(KafkaBroker kafka) {
     this.kafka = kafka;
@@ -129,6 +135,7 @@ class NodeReportConsumerIT {
                     vertx,
                     new KafkaClients(kafka.bootstrapServers(), KafkaSecurity.PLAINTEXT),
                     topic,
+                    group,
                     "replica-" + UUID.randomUUID(),
                     new SkippedRecords("test", message -> {}),
                     new Supervision());
