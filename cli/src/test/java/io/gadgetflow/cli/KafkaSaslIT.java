@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.kafka.ControlRecord;
-import io.gadgetflow.api.trace.Operation;
-import io.gadgetflow.api.trace.OutputMode;
+import io.gadgetflow.testing.StreamTraceStarts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,21 +81,8 @@ class KafkaSaslIT {
 
   private static void publishStart(SaslBroker broker, String node, String uid) throws Exception {
     ControlRecord start =
-        new ControlRecord(
-            "gadget",
-            "sasl-exec",
-            uid,
-            1,
-            node,
-            "execsnoop",
-            null,
-            OutputMode.STREAM,
-            null,
-            Map.of(),
-            Operation.START,
-            UUID.randomUUID().toString(),
-            true,
-            Instant.now());
+        StreamTraceStarts.of(
+            "sasl-exec", uid, node, "execsnoop", UUID.randomUUID().toString(), Instant.now());
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
             broker.clientConfig(), new StringSerializer(), new ByteArraySerializer())) {

@@ -4,21 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gadgetflow.api.health.Supervision;
 import io.gadgetflow.api.kafka.ControlRecord;
-import io.gadgetflow.api.trace.Operation;
-import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.kafka.KafkaClients;
 import io.gadgetflow.kafka.KafkaSecurity;
 import io.gadgetflow.node.kafka.EventForm;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.kafka.EventStream;
 import io.gadgetflow.testing.KafkaBroker;
+import io.gadgetflow.testing.StreamTraceStarts;
 import io.gadgetflow.testing.WithKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -68,21 +66,7 @@ class EventTopicIT {
     String topic = kafka.createTopic("events", 3);
     KafkaClients clients = new KafkaClients(kafka.bootstrapServers(), KafkaSecurity.PLAINTEXT);
     ControlRecord trace =
-        new ControlRecord(
-            "gadget",
-            "open",
-            "uid-batch",
-            1,
-            "node-1",
-            "opensnoop",
-            null,
-            OutputMode.STREAM,
-            null,
-            Map.of(),
-            Operation.START,
-            "op-1",
-            true,
-            Instant.EPOCH);
+        StreamTraceStarts.of("open", "uid-batch", "node-1", "opensnoop", "op-1", Instant.EPOCH);
     EventStream stream = new EventStream("node-1", trace);
     List<String> skipped = new ArrayList<>();
     List<String> sent = new ArrayList<>();

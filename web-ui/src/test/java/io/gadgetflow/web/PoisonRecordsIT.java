@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.json.WireNames;
-import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
 import io.gadgetflow.api.kafka.NodeReport;
-import io.gadgetflow.api.trace.Operation;
-import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubernetesCluster;
+import io.gadgetflow.testing.StreamTraceStarts;
 import io.gadgetflow.testing.WithKafka;
 import io.gadgetflow.testing.WithKubernetes;
 import io.gadgetflow.web.ApiClient.Answer;
@@ -23,7 +21,6 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -106,21 +103,7 @@ class PoisonRecordsIT {
 
   private static byte[] goodControl(String uid, String node) {
     return Json.encode(
-        new ControlRecord(
-            "gadget",
-            "poison",
-            uid,
-            1,
-            node,
-            "execsnoop",
-            null,
-            OutputMode.STREAM,
-            null,
-            Map.of(),
-            Operation.START,
-            "op-poison",
-            true,
-            Instant.now()));
+        StreamTraceStarts.of("poison", uid, node, "execsnoop", "op-poison", Instant.now()));
   }
 
   private static byte[] goodReport(String uid, String node) {

@@ -3,8 +3,7 @@ package io.gadgetflow.controller.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gadgetflow.api.kafka.ControlRecord;
-import io.gadgetflow.api.trace.Operation;
-import io.gadgetflow.api.trace.OutputMode;
+import io.gadgetflow.testing.StreamTraceStarts;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import java.nio.charset.StandardCharsets;
@@ -36,20 +35,12 @@ class ControlPublisherTest {
 
     publisher
         .publish(
-            new ControlRecord(
-                "gadget",
+            StreamTraceStarts.of(
                 "exec",
                 "uid-1",
-                1,
                 "node-7",
                 "execsnoop",
-                null,
-                OutputMode.STREAM,
-                null,
-                null,
-                Operation.START,
                 "op-1",
-                true,
                 Instant.parse("2026-12-07T01:00:00Z")))
         .toCompletionStage()
         .toCompletableFuture()

@@ -11,8 +11,6 @@ import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.NodeReport;
 import io.gadgetflow.api.kafka.TopicNames;
-import io.gadgetflow.api.trace.Operation;
-import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.TraceFilter;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.node.NodeConfig;
@@ -23,6 +21,7 @@ import io.gadgetflow.testing.DnsServer;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubernetesCluster;
 import io.gadgetflow.testing.RecordSchemas;
+import io.gadgetflow.testing.StreamTraceStarts;
 import io.gadgetflow.testing.WithKafka;
 import io.gadgetflow.testing.WithKubernetes;
 import io.vertx.core.Future;
@@ -437,21 +436,7 @@ class ContainerFiltersIT {
   private String publishStart(String node, String gadget, TraceFilter filter) throws Exception {
     String uid = UUID.randomUUID().toString();
     ControlRecord start =
-        new ControlRecord(
-            "gadget",
-            "trace-" + uid,
-            uid,
-            1,
-            node,
-            gadget,
-            filter,
-            OutputMode.STREAM,
-            null,
-            Map.of(),
-            Operation.START,
-            "op-start",
-            true,
-            Instant.now());
+        StreamTraceStarts.of("trace-" + uid, uid, node, gadget, filter, "op-start", Instant.now());
     producer
         .send(
             new ProducerRecord<>(

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.kafka.ControlRecord;
-import io.gadgetflow.api.trace.Operation;
-import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.kafka.RecordFault;
 import io.gadgetflow.node.control.NodeControlRecords.Outcome;
+import io.gadgetflow.testing.StreamTraceStarts;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -72,20 +71,7 @@ class NodeControlRecordsTest {
   }
 
   private static ControlRecord record(String uid, String node) {
-    return new ControlRecord(
-        "gadget",
-        "exec",
-        uid,
-        1,
-        node,
-        "execsnoop",
-        null,
-        OutputMode.STREAM,
-        null,
-        null,
-        Operation.START,
-        "op-" + uid,
-        true,
-        Instant.parse("2026-12-07T01:00:00Z"));
+    return StreamTraceStarts.of(
+        "exec", uid, node, "execsnoop", "op-" + uid, Instant.parse("2026-12-07T01:00:00Z"));
   }
 }

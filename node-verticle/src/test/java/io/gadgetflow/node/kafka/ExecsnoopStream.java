@@ -1,10 +1,8 @@
 package io.gadgetflow.node.kafka;
 
 import io.gadgetflow.api.kafka.ControlRecord;
-import io.gadgetflow.api.trace.Operation;
-import io.gadgetflow.api.trace.OutputMode;
+import io.gadgetflow.testing.StreamTraceStarts;
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * The event stream of an execsnoop trace {@code gadget/exec} on node-1, and the starts of other
@@ -32,20 +30,6 @@ public final class ExecsnoopStream {
   }
 
   private static ControlRecord start(String name, String uid, String operationId) {
-    return new ControlRecord(
-        "gadget",
-        name,
-        uid,
-        1,
-        "node-1",
-        "execsnoop",
-        null,
-        OutputMode.STREAM,
-        null,
-        Map.of(),
-        Operation.START,
-        operationId,
-        true,
-        Instant.EPOCH);
+    return StreamTraceStarts.of(name, uid, "node-1", "execsnoop", operationId, Instant.EPOCH);
   }
 }

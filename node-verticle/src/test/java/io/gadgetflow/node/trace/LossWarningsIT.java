@@ -8,16 +8,14 @@ import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
 import io.gadgetflow.api.kafka.Losses;
-import io.gadgetflow.api.trace.Operation;
-import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.gadget.GadgetParameters;
 import io.gadgetflow.node.gadget.trace.open.OpenGadget;
 import io.gadgetflow.node.kafka.EventForm;
 import io.gadgetflow.node.kafka.EventSink;
+import io.gadgetflow.testing.StreamTraceStarts;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -99,20 +97,7 @@ class LossWarningsIT {
   }
 
   private static ControlRecord trace() {
-    return new ControlRecord(
-        "gadget",
-        "open-storm",
-        "uid-storm",
-        1,
-        "node-1",
-        "opensnoop",
-        null,
-        OutputMode.STREAM,
-        null,
-        Map.of(),
-        Operation.START,
-        "op-storm",
-        true,
-        Instant.EPOCH);
+    return StreamTraceStarts.of(
+        "open-storm", "uid-storm", "node-1", "opensnoop", "op-storm", Instant.EPOCH);
   }
 }
