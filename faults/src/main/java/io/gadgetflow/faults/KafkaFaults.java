@@ -56,7 +56,7 @@ public final class KafkaFaults {
       String fault, int brokers, FaultPace pace, Path scratch, boolean restart) throws Exception {
     TopicNames topics = TopicNames.DEFAULTS;
     Vertx vertx = Vertx.vertx();
-    try (KafkaCluster cluster = FaultSteps.startCluster(scratch, brokers);
+    try (KafkaCluster cluster = FaultSteps.startCluster(scratch, brokers, pace.brokerSettings());
         NumberedEvents events = new NumberedEvents(pace.rate(), NODE)) {
       String bootstrap = cluster.bootstrapServers();
       Path fileDirectory = Files.createDirectories(scratch.resolve("file-output"));
@@ -67,10 +67,13 @@ public final class KafkaFaults {
       String uid = UUID.randomUUID().toString();
       String fileUid = UUID.randomUUID().toString();
       Path file = fileDirectory.resolve("events.jsonl");
-      try (DeliveredEvents delivered = new DeliveredEvents(bootstrap, topics.events(), uid)) {
-        FaultSteps.publishStart(bootstrap, topics.control(), uid, NODE, OutputMode.STREAM, null);
-        FaultSteps.publishStart(
-            bootstrap, topics.control(), fileUid, NODE, OutputMode.FILE, file.toString());
+      try (DeliveredEvents delivered = new DeliveredEvents(bootstrap, topics.events(), uid);
+          PublishedOperations operations =
+              new PublishedOperations(bootstrap, topics.control(), topics.status(), NODE)) {
+        operations.start(uid, "execsnoop", OutputMode.STREAM, null);
+        operations.start(fileUid, "execsnoop", OutputMode.FILE, file.toString());
+        String stoppedInTheOutage = operations.startProfile();
+        String stoppedAfter = operations.startProfile();
         FaultSteps.awaitCondition(
             () -> delivered.delivered() > 0 && file.toFile().length() > 0,
             FaultSteps.START_TIMEOUT,
@@ -78,6 +81,9 @@ public final class KafkaFaults {
         FaultSteps.sleep(pace.steady());
 
         cluster.kill(1);
+        // Operations handed over while the broker is away (or its partitions have no leader yet).
+        operations.stop(stoppedInTheOutage);
+        String startedInTheOutage = operations.startProfile();
         if (restart) {
           FaultSteps.sleep(pace.down());
         }
@@ -89,6 +95,8 @@ public final class KafkaFaults {
         // However long the recovery takes (a restarted broker recovers its logs first), then on.
         FaultSteps.awaitCondition(
             () -> delivered.recoveredAtMillis() >= 0, FaultSteps.RECOVERY_TIMEOUT, null);
+        operations.stop(stoppedAfter);
+        operations.stop(startedInTheOutage);
         FaultSteps.sleep(pace.after());
         events.stop();
         long produced = events.emitted() - delivered.first();
@@ -105,6 +113,8 @@ public final class KafkaFaults {
                 counters.lost(),
                 delivered.duplicates(),
                 FaultSteps.recovery(delivered, faultEnd));
+        operations.awaitAnswered(FaultSteps.SETTLE_TIMEOUT);
+        OperationFigures answered = operations.figures(null);
 
         // The File trace's copy in Kafka settles as the Stream trace's did; its file has no wait.
         FileLines written = FileLines.of(file);
@@ -121,7 +131,7 @@ public final class KafkaFaults {
                 fileCounters.lost(),
                 written.duplicates(),
                 "n/a (no outage)");
-        return new BrokerFault(stream, toFile);
+        return new BrokerFault(stream.withOperations(answered), toFile.withOperations(answered));
       }
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -54,6 +54,10 @@ class KafkaFaultsIT {
     assertThat(figures.reportedLost()).as(figures.row()).isZero();
     assertThat(figures.duplicated()).as(figures.row()).isZero();
     assertEveryEventInTheFile(fault.file());
+    OperationFigures operations = figures.operations();
+    assertThat(operations.annotated()).as(figures.row()).isEqualTo(8);
+    assertThat(operations.lost()).as("operations lost: " + figures.row()).isZero();
+    assertThat(operations.runTwice()).as("operations run twice: " + figures.row()).isZero();
   }
 
   @Test

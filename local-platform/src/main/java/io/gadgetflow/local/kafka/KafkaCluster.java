@@ -75,6 +75,20 @@ public final class KafkaCluster implements AutoCloseable {
    */
   public static KafkaCluster start(
       Path dataDir, int size, ContractTopics topics, List<String> jvmOptions, Duration timeout) {
+    return start(dataDir, size, topics, jvmOptions, Map.of(), timeout);
+  }
+
+  /**
+   * As {@link #start(Path, int, ContractTopics, List, Duration)}, each node's configuration with
+   * {@code brokerSettings} over GadgetFlow's: to measure what a setting changes (bench/faults).
+   */
+  public static KafkaCluster start(
+      Path dataDir,
+      int size,
+      ContractTopics topics,
+      List<String> jvmOptions,
+      Map<String, String> brokerSettings,
+      Duration timeout) {
     if (size < 1) {
       throw new IllegalArgumentException("a cluster needs at least one node, was " + size);
     }
@@ -92,6 +106,7 @@ public final class KafkaCluster implements AutoCloseable {
       KafkaStorage.formatIfNeeded(logDir, id, clusterId);
       Properties properties =
           BrokerProperties.clusterNode(logDir, id, ports[i], ports[size + i], voters, size);
+      properties.putAll(brokerSettings);
       Path propertiesFile = nodeDir.resolve("server.properties");
       try (Writer writer = Files.newBufferedWriter(propertiesFile)) {
         properties.store(writer, "node " + id + " of a GadgetFlow KafkaCluster");
