@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@link #brokerRestart}: one broker killed, restarted on its data after the down time;
- *   <li>{@link #brokerLost}: three brokers (replication 3, {@code min.insync.replicas} 2), one
- *       killed for good;
+ *   <li>{@link #brokerLost}: three brokers (replication 3, {@code min.insync.replicas} 2), the
+ *       quorum leader killed for good;
  *   <li>{@link #diskFull}: a Trace of output mode File on a small tmpfs that fills (needs root).
  * </ul>
  */
@@ -44,15 +44,18 @@ public final class KafkaFaults {
 
   /** One broker killed with SIGKILL and restarted on its data after {@code pace.down()}. */
   public static BrokerFault brokerRestart(FaultPace pace, Path scratch) throws Exception {
-    return killFirstBroker("broker-restart", 1, pace, scratch, true);
+    return killBroker("broker-restart", 1, pace, scratch, true);
   }
 
-  /** The first of three brokers killed with SIGKILL, never restarted. */
+  /**
+   * Of three brokers, the one leading the KRaft quorum (the active controller) killed with SIGKILL,
+   * never restarted.
+   */
   public static BrokerFault brokerLost(FaultPace pace, Path scratch) throws Exception {
-    return killFirstBroker("broker-lost", 3, pace, scratch, false);
+    return killBroker("broker-lost", 3, pace, scratch, false);
   }
 
-  private static BrokerFault killFirstBroker(
+  private static BrokerFault killBroker(
       String fault, int brokers, FaultPace pace, Path scratch, boolean restart) throws Exception {
     TopicNames topics = TopicNames.DEFAULTS;
     Vertx vertx = Vertx.vertx();
@@ -80,7 +83,10 @@ public final class KafkaFaults {
             "no event arrived");
         FaultSteps.sleep(pace.steady());
 
-        cluster.kill(1);
+        // Of three, the one that leads the KRaft quorum, the worst to lose: an election comes
+        // before the dead broker is fenced and its partitions move.
+        int killed = cluster.quorumLeader();
+        cluster.kill(killed);
         // Operations handed over while the broker is away (or its partitions have no leader yet).
         operations.stop(stoppedInTheOutage);
         String startedInTheOutage = operations.startProfile();
@@ -89,7 +95,7 @@ public final class KafkaFaults {
         }
         long faultEnd = System.currentTimeMillis();
         if (restart) {
-          cluster.restart(1);
+          cluster.restart(killed);
         }
         delivered.awaitRecoveryAfter(faultEnd);
         // However long the recovery takes (a restarted broker recovers its logs first), then on.

@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,11 +28,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The operations a fault that runs no controller (agent-restart, broker-lost) hands to its node
  * itself, as the controller does: one control record per operation, keyed by the Trace's uid, with
- * an operation id of its own, written with {@code acks=all} and idempotence and without waiting (a
- * record written while Kafka stalls goes once Kafka takes it). {@link #figures} counts what the
- * node answered on the status topic (counter updates not counted): an operation never answered is
- * lost, one answered more than once ran twice, except the one repeat a restarted agent makes by
- * design.
+ * an operation id of its own, written with {@code acks=all} and idempotence, in order, by a thread
+ * of its own: the fault never waits for Kafka to take one (a record written while Kafka is away
+ * goes once Kafka takes it). {@link #figures} counts what the node answered on the status topic
+ * (counter updates not counted): an operation never answered is lost, one answered more than once
+ * ran twice, except the one repeat a restarted agent makes by design.
  */
 final class PublishedOperations implements AutoCloseable {
   private static final Duration SEND_TIMEOUT = Duration.ofSeconds(150);
@@ -45,6 +47,8 @@ final class PublishedOperations implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final List<Published> published = new ArrayList<>();
   private final Map<String, ControlRecord> traces = new LinkedHashMap<>();
+  private final ExecutorService sender =
+      Executors.newSingleThreadExecutor(Thread.ofPlatform().name("faults-operations").factory());
   private final List<Future<RecordMetadata>> sends = new ArrayList<>();
 
   PublishedOperations(String bootstrap, String controlTopic, String statusTopic, String node) {
@@ -60,7 +64,11 @@ final class PublishedOperations implements AutoCloseable {
                 ProducerConfig.ACKS_CONFIG,
                 "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                "true"),
+                "true",
+                // A broker restarting may answer before it knows its topics: wait for it, as the
+                // controller's hand-over does, rather than fail after Kafka's 60 s.
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                Long.toString(SEND_TIMEOUT.toMillis())),
             new StringSerializer(),
             new ByteArraySerializer());
   }
@@ -121,8 +129,11 @@ final class PublishedOperations implements AutoCloseable {
   private void publish(ControlRecord record) {
     traces.put(record.traceUid(), record);
     published.add(new Published(record.traceUid(), record.operationId(), record.time()));
+    ProducerRecord<String, byte[]> value =
+        new ProducerRecord<>(controlTopic, record.traceUid(), Json.encode(record));
+    // send() itself waits while the producer knows no leader of the topic (a broker away).
     sends.add(
-        producer.send(new ProducerRecord<>(controlTopic, record.traceUid(), Json.encode(record))));
+        sender.submit(() -> producer.send(value).get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)));
   }
 
   /** Waits until Kafka took every operation and the node answered each (or {@code timeout}). */
@@ -195,6 +206,7 @@ final class PublishedOperations implements AutoCloseable {
 
   @Override
   public void close() {
+    sender.shutdownNow();
     producer.close(Duration.ofSeconds(10));
   }
 }

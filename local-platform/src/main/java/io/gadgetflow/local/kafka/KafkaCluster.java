@@ -142,6 +142,24 @@ public final class KafkaCluster implements AutoCloseable {
     return node(id).process.pid();
   }
 
+  /**
+   * The node that leads the KRaft quorum now, the active controller: the one that fences brokers
+   * that stop heartbeating, and whose own loss adds an election before anything is fenced.
+   *
+   * @throws IllegalStateException when the cluster does not say within 30 s
+   */
+  public int quorumLeader() {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      return admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).leaderId();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("the Kafka cluster did not name its quorum's leader", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while asking for the quorum's leader", e);
+    }
+  }
+
   /** Kills node {@code id} at once (SIGKILL), as a crash would, and waits until it is gone. */
   public void kill(int id) {
     Process process = node(id).process;

@@ -32,7 +32,7 @@ class BrokerPropertiesTest {
   }
 
   @Test
-  void aClusterFencesADeadBrokerWithinThreeSecondsWhereOneNodeKeepsKafkasSession() {
+  void aClusterFencesADeadBrokerAndElectsAnotherQuorumLeaderSoonerThanKafkasDefaults() {
     String voters = "1@127.0.0.1:19093,2@127.0.0.1:19095,3@127.0.0.1:19097";
     KafkaConfig member =
         KafkaConfig.fromProps(
@@ -43,6 +43,8 @@ class BrokerPropertiesTest {
 
     assertThat(member.brokerSessionTimeoutMs()).isEqualTo(3000);
     assertThat(member.brokerHeartbeatIntervalMs()).isEqualTo(1000);
+    assertThat(member.getInt("controller.quorum.fetch.timeout.ms")).isEqualTo(1000);
     assertThat(alone.brokerSessionTimeoutMs()).isEqualTo(9000);
+    assertThat(alone.getInt("controller.quorum.fetch.timeout.ms")).isEqualTo(2000);
   }
 }
