@@ -26,13 +26,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The operations a fault that runs no controller (agent-restart, broker-lost) hands to its node
- * itself, as the controller does: one control record per operation, keyed by the Trace's uid, with
- * an operation id of its own, written with {@code acks=all} and idempotence, in order, by a thread
- * of its own: the fault never waits for Kafka to take one (a record written while Kafka is away
- * goes once Kafka takes it). {@link #figures} counts what the node answered on the status topic
- * (counter updates not counted): an operation never answered is lost, one answered more than once
- * ran twice, except the one repeat a restarted agent makes by design.
+ * The operations a fault that runs no controller (agent-restart, the broker faults) hands to its
+ * node itself, as the controller does: one control record per operation, keyed by the Trace's uid,
+ * with an operation id of its own, written with {@code acks=all} and idempotence, in order, by a
+ * thread of its own: the fault never waits for Kafka to take one (a record written while Kafka is
+ * away goes once Kafka takes it). {@link #figures} counts what the node answered on the status
+ * topic (counter updates not counted): an operation never answered is lost, one answered more than
+ * once ran twice, except the one repeat a restarted agent makes by design.
  */
 final class PublishedOperations implements AutoCloseable {
   private static final Duration SEND_TIMEOUT = Duration.ofSeconds(150);
@@ -65,8 +65,8 @@ final class PublishedOperations implements AutoCloseable {
                 "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
                 "true",
-                // A broker restarting may answer before it knows its topics: wait for it, as the
-                // controller's hand-over does, rather than fail after Kafka's 60 s.
+                // A broker restarting may answer before it knows its topics: wait for it rather
+                // than fail the operation after Kafka's 60 s.
                 ProducerConfig.MAX_BLOCK_MS_CONFIG,
                 Long.toString(SEND_TIMEOUT.toMillis())),
             new StringSerializer(),
