@@ -81,14 +81,14 @@ final class EventQueue implements AutoCloseable {
   }
 
   /**
-   * Queues one of {@code stream}'s events (a loss warning if {@code warning}) with the stream's
-   * next id, unless the queue is full or, while it is more than three quarters full, the stream
-   * holds more than half of what is queued.
+   * Queues one of {@code stream}'s events (a loss warning if {@code warning}), the first {@code
+   * length} bytes of {@code json}, with the stream's next id, unless the queue is full or, while it
+   * is more than three quarters full, the stream holds more than half of what is queued.
    *
    * @return false when refused (or closed); the event is then the caller's to count as lost
    */
-  boolean offer(EventStream stream, boolean warning, long epochNanos, byte[] json) {
-    long bytes = recordBytes(json.length);
+  boolean offer(EventStream stream, boolean warning, long epochNanos, byte[] json, int length) {
+    long bytes = recordBytes(length);
     producers.lock();
     try {
       if (closed) {
@@ -107,15 +107,13 @@ final class EventQueue implements AutoCloseable {
       stream.queuedBytes.addAndGet(bytes);
       long at = producerPosition;
       data.set(
-          ValueLayout.JAVA_LONG,
-          offset(at),
-          (long) slot << 33 | (warning ? 1L << 32 : 0) | json.length);
+          ValueLayout.JAVA_LONG, offset(at), (long) slot << 33 | (warning ? 1L << 32 : 0) | length);
       data.set(ValueLayout.JAVA_LONG, offset(at + 8), id);
       data.set(ValueLayout.JAVA_LONG, offset(at + 16), epochNanos);
       long jsonOffset = offset(at + HEADER_BYTES);
-      int first = (int) Math.min(json.length, data.byteSize() - jsonOffset);
+      int first = (int) Math.min(length, data.byteSize() - jsonOffset);
       MemorySegment.copy(json, 0, data, ValueLayout.JAVA_BYTE, jsonOffset, first);
-      MemorySegment.copy(json, first, data, ValueLayout.JAVA_BYTE, 0, json.length - first);
+      MemorySegment.copy(json, first, data, ValueLayout.JAVA_BYTE, 0, length - first);
       // Volatile rather than release: also the store half of the handshake with an idle sender
       // (EventSink.waitForEvents), whose flag the offer reads next.
       LONG.setVolatile(positions, PRODUCER_POSITION, producerPosition + bytes);

@@ -216,16 +216,28 @@ public final class EventSink implements AutoCloseable {
    * @return false when the queue is full; the event is then the caller's to count as lost
    */
   public boolean offer(EventStream stream, long epochNanos, byte[] json) {
-    return offer(stream, false, epochNanos, json);
+    return offer(stream, epochNanos, json, json.length);
+  }
+
+  /**
+   * Queues the first {@code length} bytes of {@code json} as one event without waiting; they are
+   * copied, so the caller may write its next event into the same array (the ring reader's JSON
+   * writer does: no array per event).
+   *
+   * @return false when the queue is full; the event is then the caller's to count as lost
+   */
+  public boolean offer(EventStream stream, long epochNanos, byte[] json, int length) {
+    return offer(stream, false, epochNanos, json, length);
   }
 
   /** Queues a warning about lost events; its fate is counted apart from the trace's events. */
   public boolean offerLossWarning(EventStream stream, long epochNanos, byte[] json) {
-    return offer(stream, true, epochNanos, json);
+    return offer(stream, true, epochNanos, json, json.length);
   }
 
-  private boolean offer(EventStream stream, boolean warning, long epochNanos, byte[] json) {
-    if (closing || !queue.offer(stream, warning, epochNanos, json)) {
+  private boolean offer(
+      EventStream stream, boolean warning, long epochNanos, byte[] json, int length) {
+    if (closing || !queue.offer(stream, warning, epochNanos, json, length)) {
       return false;
     }
     if (senderIdle) {

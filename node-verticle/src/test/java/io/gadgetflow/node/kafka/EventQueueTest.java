@@ -67,7 +67,7 @@ class EventQueueTest {
         streams.addAll(now);
         for (int seq = 0; seq < 3; seq++) {
           for (EventStream stream : now) {
-            assertThat(queue.offer(stream, false, seq, json(seq))).isTrue();
+            assertThat(queue.offer(stream, false, seq, json(seq), json(seq).length)).isTrue();
           }
         }
         List<QueuedEvent> taken = new ArrayList<>();
@@ -86,14 +86,14 @@ class EventQueueTest {
     EventQueue queue = new EventQueue(1024);
     queue.close();
 
-    assertThat(queue.offer(ExecsnoopStream.create(), false, 0, json(0))).isFalse();
+    assertThat(queue.offer(ExecsnoopStream.create(), false, 0, new byte[8], 8)).isFalse();
     assertThat(queue.take(new ArrayList<>(), 10)).isZero();
   }
 
   private static void produce(EventQueue queue, EventStream stream) {
     for (long seq = 0; seq < EVENTS_PER_PRODUCER; seq++) {
       byte[] json = json(seq);
-      while (!queue.offer(stream, isWarning(seq), seq, json)) {
+      while (!queue.offer(stream, isWarning(seq), seq, json, json.length)) {
         Thread.onSpinWait();
       }
     }
