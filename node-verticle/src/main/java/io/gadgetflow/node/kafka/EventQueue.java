@@ -27,7 +27,9 @@ import org.apache.kafka.clients.producer.Callback;
  * load before it reuses the bytes, so the consumer is done with them. Several threads produce (the
  * ring reader of each loaded gadget, and the trace operations' warnings), so producers take turns
  * under a lock, as the kernel's do under a spin lock; one sender consumes, and the close's failing
- * of what is left takes turns with it under a second lock, never held across a send.
+ * of what is left takes turns with it under a second lock, never held across a send. Unlike the
+ * kernel's ring, an empty queue starts again at the ring's beginning: the native memory it makes
+ * resident is as deep as its deepest backlog, some hundred kilobytes while Kafka keeps up.
  *
  * <p>A record: its JSON's length (int), its stream's slot and whether it is a loss warning (int),
  * the event's id (long), its time (long), then the JSON. A stream holds a slot in {@link #slots}
@@ -62,6 +64,20 @@ final class EventQueue implements AutoCloseable {
   /** An event taken from the queue, on its way into Kafka's producer. */
   record QueuedEvent(EventStream stream, long id, long epochNanos, byte[] json, Callback outcome) {}
 
+  /**
+   * Where the producer last went on at the ring's beginning instead of at its position ({@link
+   * #restartAtTheBeginning}), and where it went on: written under {@link #producers} while nothing
+   * is queued, before the next record is published; read by the consumer after that record's
+   * publication. No other restart can come before the consumer has passed this one, since the queue
+   * is not empty until it has.
+   */
+  private long restartFrom = -1;
+
+  private long restartTo = -1;
+
+  /** Under {@link #producers}: how far into the ring records ever reached. */
+  private long deepestBytes;
+
   /** Under {@link #producers}: once set, nothing is queued and the memory is given back. */
   private boolean closed;
 
@@ -95,7 +111,12 @@ final class EventQueue implements AutoCloseable {
         return false;
       }
       long producerPosition = (long) LONG.get(positions, PRODUCER_POSITION);
-      long queued = producerPosition - (long) LONG.getAcquire(positions, CONSUMER_POSITION) + bytes;
+      long consumerPosition = (long) LONG.getAcquire(positions, CONSUMER_POSITION);
+      if (consumerPosition == restartFrom) {
+        // The skipped bytes were never queued.
+        consumerPosition = restartTo;
+      }
+      long queued = producerPosition - consumerPosition + bytes;
       long streamQueued = stream.queuedBytes.get() + bytes;
       if (queued > capacity || (queued > capacity / 4 * 3 && streamQueued > queued / 2)) {
         return false;
@@ -106,6 +127,9 @@ final class EventQueue implements AutoCloseable {
       stream.queued();
       stream.queuedBytes.addAndGet(bytes);
       long at = producerPosition;
+      if (at == consumerPosition && offset(at) != 0) {
+        at = restartAtTheBeginning(at);
+      }
       data.set(
           ValueLayout.JAVA_LONG, offset(at), (long) slot << 33 | (warning ? 1L << 32 : 0) | length);
       data.set(ValueLayout.JAVA_LONG, offset(at + 8), id);
@@ -116,7 +140,8 @@ final class EventQueue implements AutoCloseable {
       MemorySegment.copy(json, first, data, ValueLayout.JAVA_BYTE, 0, length - first);
       // Volatile rather than release: also the store half of the handshake with an idle sender
       // (EventSink.waitForEvents), whose flag the offer reads next.
-      LONG.setVolatile(positions, PRODUCER_POSITION, producerPosition + bytes);
+      deepestBytes = Math.max(deepestBytes, Math.min(offset(at) + bytes, data.byteSize()));
+      LONG.setVolatile(positions, PRODUCER_POSITION, at + bytes);
       return true;
     } finally {
       producers.unlock();
@@ -138,6 +163,9 @@ final class EventQueue implements AutoCloseable {
       long end = (long) LONG.getAcquire(positions, PRODUCER_POSITION);
       int taken = 0;
       while (taken < max && at < end) {
+        if (at == restartFrom) {
+          at = restartTo;
+        }
         long lengthAndSlot = data.get(ValueLayout.JAVA_LONG, offset(at));
         int length = (int) lengthAndSlot;
         EventStream stream = slots[(int) (lengthAndSlot >>> 33)];
@@ -158,6 +186,19 @@ final class EventQueue implements AutoCloseable {
       return taken;
     } finally {
       consumers.unlock();
+    }
+  }
+
+  /**
+   * How far into the ring records ever reached: the bytes of native memory the queue has made
+   * resident.
+   */
+  long deepestBytes() {
+    producers.lock();
+    try {
+      return deepestBytes;
+    } finally {
+      producers.unlock();
     }
   }
 
@@ -232,6 +273,21 @@ final class EventQueue implements AutoCloseable {
     slots[free] = stream;
     stream.queueSlot = free;
     return free;
+  }
+
+  /**
+   * While the queue is empty, the next record goes at the ring's beginning rather than where the
+   * last one ended: the memory the queue touches (resident from then on, as every page once
+   * written) is then as deep as its deepest backlog, not all of the ring once it has come round. At
+   * 50,000 events/s the sender empties the queue every few milliseconds, and some hundred kilobytes
+   * are all it ever touches.
+   *
+   * @return the position of the next record: the next round's beginning
+   */
+  private long restartAtTheBeginning(long position) {
+    restartFrom = position;
+    restartTo = position - offset(position) + data.byteSize();
+    return restartTo;
   }
 
   private long offset(long position) {

@@ -81,6 +81,31 @@ class EventQueueTest {
     }
   }
 
+  /**
+   * Taken as fast as they come, events never reach deeper into the ring than a few records: pages
+   * of the ring once written stay resident, and a queue that went on where it was would have made
+   * all of its memory resident after its first round.
+   */
+  @Test
+  void anEmptyQueueStartsAgainAtTheRingsBeginning() {
+    try (EventQueue queue = new EventQueue(1 << 20)) {
+      EventStream stream = ExecsnoopStream.create();
+      List<QueuedEvent> taken = new ArrayList<>();
+      for (int seq = 0; seq < 20_000; seq++) {
+        byte[] json = json(seq);
+        assertThat(queue.offer(stream, isWarning(seq), seq, json, json.length)).isTrue();
+        if (seq % 2 == 1) {
+          taken.clear();
+          assertThat(queue.take(taken, 10)).isEqualTo(2);
+          expectEvent(taken.get(0), seq - 1);
+          expectEvent(taken.get(1), seq);
+        }
+      }
+
+      assertThat(queue.deepestBytes()).isLessThanOrEqualTo(2 * EventQueue.recordBytes(300));
+    }
+  }
+
   @Test
   void aClosedQueueRefusesEvents() {
     EventQueue queue = new EventQueue(1024);
