@@ -102,8 +102,8 @@ public final class EventSink implements AutoCloseable {
    * a 5 ms linger then holds about 2,500 compressed events) is some 0.15 s of events, enough to
    * ride out a slow broker for a moment while the event queue holds more. The producer keeps every
    * batch buffer it ever allocated for reuse, so this much of the heap stays taken once a broker
-   * was slow, and the agent's heap (96 MiB, k8s/install/07-node.yaml) needs the room for a
-   * backed-up event queue. Beyond that, events wait in the queue, then are counted as lost.
+   * was slow (the event queue is outside the heap, {@link EventQueue}). Beyond that, events wait in
+   * the queue, then are counted as lost.
    */
   private static final long PRODUCER_BUFFER_BYTES = 8L * 1024 * 1024;
 
