@@ -2,6 +2,7 @@ package io.gadgetflow.controller;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gadgetflow.api.health.Supervision;
+import io.gadgetflow.api.kube.CallDeadline;
 import io.gadgetflow.controller.identity.NodeRegistrations;
 import io.gadgetflow.controller.identity.NodeReportVerifier;
 import io.gadgetflow.controller.identity.TrustedNodeKeys;
@@ -115,7 +116,7 @@ public final class ControllerVerticle extends VerticleBase implements Supervisio
             skippedReports,
             supervision);
     KubernetesCalls kubernetesCalls =
-        new KubernetesCalls(vertx, kubernetesWorkers, KubernetesCalls.DEADLINE);
+        new KubernetesCalls(kubernetesWorkers, new CallDeadline(CallDeadline.KUBERNETES));
     traces = new TraceRepository(client, kubernetesCalls);
     TrustedNodeKeys nodeKeys = new TrustedNodeKeys(vertx, config.nodeTrust());
     reportVerifier = new NodeReportVerifier(nodeKeys);

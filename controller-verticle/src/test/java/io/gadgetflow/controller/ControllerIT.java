@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gadgetflow.api.kafka.NodeReport;
+import io.gadgetflow.api.kube.CallDeadline;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.controller.kafka.HandedOverOperations;
@@ -306,9 +307,8 @@ class ControllerIT {
         new TraceRepository(
             platform.cluster.client(),
             new KubernetesCalls(
-                platform.vertx,
                 platform.vertx.createSharedWorkerExecutor("test-kube"),
-                KubernetesCalls.DEADLINE));
+                new CallDeadline(CallDeadline.KUBERNETES)));
     assertThatThrownBy(
             () ->
                 Harness.await(

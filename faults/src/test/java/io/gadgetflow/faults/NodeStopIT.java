@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.local.kafka.KafkaCluster;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,18 +93,10 @@ class NodeStopIT {
   private static void awaitLogged(RoleProcess agent, String text) throws InterruptedException {
     FaultSteps.awaitCondition(
         () -> {
-          assertThat(agent.isAlive()).as("the agent runs:%n%s", logOf(agent)).isTrue();
-          return logOf(agent).contains(text);
+          assertThat(agent.isAlive()).as("the agent runs").isTrue();
+          return agent.logged(text);
         },
         FaultSteps.START_TIMEOUT,
         "the agent logged no \"" + text + "\"");
-  }
-
-  private static String logOf(RoleProcess agent) {
-    try {
-      return agent.log();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.gadgetflow.faults;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +38,15 @@ final class RoleProcess implements AutoCloseable {
   /** What the process logged so far. */
   String log() throws IOException {
     return Files.readString(log);
+  }
+
+  /** Whether the process logged {@code text} so far. */
+  boolean logged(String text) {
+    try {
+      return log().contains(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   boolean isAlive() {

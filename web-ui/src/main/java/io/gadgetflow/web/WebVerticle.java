@@ -3,6 +3,7 @@ package io.gadgetflow.web;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gadgetflow.api.config.Settings;
 import io.gadgetflow.api.health.Supervision;
+import io.gadgetflow.api.kube.CallDeadline;
 import io.gadgetflow.web.access.Authenticator;
 import io.gadgetflow.web.access.Authorizer;
 import io.gadgetflow.web.access.BearerToken;
@@ -83,6 +84,7 @@ public final class WebVerticle extends VerticleBase implements Supervision.Super
         vertx.createSharedWorkerExecutor("gadgetflow-web-kubernetes", KUBERNETES_WORKERS);
     replayWorkers = vertx.createSharedWorkerExecutor("gadgetflow-web-replay", REPLAY_WORKERS);
     vertx.eventBus().registerDefaultCodec(LiveEvent.class, new LiveEventCodec());
+    CallDeadline deadline = new CallDeadline(CallDeadline.KUBERNETES);
     NodeDirectory nodes = new NodeDirectory(config.knownNodes(), config.nodeWindow(), clock);
     feed =
         LiveFeed.start(
@@ -96,9 +98,10 @@ public final class WebVerticle extends VerticleBase implements Supervision.Super
             supervision);
     Future<Authenticator> authenticator =
         config.localMode()
-            ? Authenticator.forLocal(client, kubernetesWorkers, localToken, clock)
+            ? Authenticator.forLocal(client, kubernetesWorkers, deadline, localToken, clock)
             : Future.succeededFuture(
-                Authenticator.forCluster(client, kubernetesWorkers, config.tokenAudience(), clock));
+                Authenticator.forCluster(
+                    client, kubernetesWorkers, deadline, config.tokenAudience(), clock));
     return authenticator
         .compose(
             authentication ->
@@ -115,8 +118,8 @@ public final class WebVerticle extends VerticleBase implements Supervision.Super
                                 config.socketQueueEvents(),
                                 config.socketsPerUser()),
                             authentication,
-                            new Authorizer(client, kubernetesWorkers, clock),
-                            new TraceStore(client, kubernetesWorkers),
+                            new Authorizer(client, kubernetesWorkers, deadline, clock),
+                            new TraceStore(client, kubernetesWorkers, deadline),
                             nodes,
                             new EventReplay(
                                 config.kafka(), config.topics().events(), replayWorkers),

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -14,10 +15,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Writes Traces' desired state and operations to the compacted control topic. */
 public final class ControlPublisher {
+  /**
+   * The most the close waits for Kafka to take the records in flight: a share of the controller's
+   * stop, which must end within its pod's termination grace period also while Kafka is away.
+   */
+  static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
+
+  private final Vertx vertx;
   private final KafkaProducer<String, byte[]> producer;
   private final String topic;
 
-  ControlPublisher(KafkaProducer<String, byte[]> producer, String topic) {
+  ControlPublisher(Vertx vertx, KafkaProducer<String, byte[]> producer, String topic) {
+    this.vertx = vertx;
     this.producer = producer;
     this.topic = topic;
   }
@@ -27,6 +36,7 @@ public final class ControlPublisher {
     // Operations are rare and a user waits on each: send at once rather than batch.
     config.put(ProducerConfig.LINGER_MS_CONFIG, "0");
     return new ControlPublisher(
+        vertx,
         KafkaProducer.create(vertx, config, new StringSerializer(), new ByteArraySerializer()),
         topic);
   }
@@ -51,7 +61,20 @@ public final class ControlPublisher {
         .mapEmpty();
   }
 
+  /**
+   * Closes within {@link #CLOSE_TIMEOUT}, failing the records Kafka did not take by then (their
+   * operations are handed over again by the replica acting next, as after a crash). Not through the
+   * Vert.x producer's close: that waits for every record in flight without a bound, on the
+   * producer's one worker, after a send that may wait there up to a minute ({@code max.block.ms})
+   * for the metadata of a topic whose broker is away. Kafka's own close, called beside it, releases
+   * such a send.
+   */
   public Future<Void> close() {
-    return producer.close();
+    return vertx.executeBlocking(
+        () -> {
+          producer.unwrap().close(CLOSE_TIMEOUT);
+          return null;
+        },
+        false);
   }
 }

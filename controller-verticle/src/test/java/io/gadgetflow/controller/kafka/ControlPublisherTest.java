@@ -31,7 +31,7 @@ class ControlPublisherTest {
     MockProducer<String, byte[]> producer =
         new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
     ControlPublisher publisher =
-        new ControlPublisher(KafkaProducer.create(vertx, producer), "gadget.control");
+        new ControlPublisher(vertx, KafkaProducer.create(vertx, producer), "gadget.control");
 
     publisher
         .publish(

@@ -3,6 +3,7 @@ package io.gadgetflow.controller.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gadgetflow.api.kube.CallDeadline;
 import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.RunMode;
 import io.gadgetflow.api.trace.Trace;
@@ -37,7 +38,8 @@ class StatusWritesIT {
     vertx = Vertx.vertx();
     workers = vertx.createSharedWorkerExecutor("status-writes-it", 2);
     repository =
-        new TraceRepository(client, new KubernetesCalls(vertx, workers, KubernetesCalls.DEADLINE));
+        new TraceRepository(
+            client, new KubernetesCalls(workers, new CallDeadline(CallDeadline.KUBERNETES)));
   }
 
   @AfterEach

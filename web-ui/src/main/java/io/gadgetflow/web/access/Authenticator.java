@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.authentication.UserInfo;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gadgetflow.api.kube.AudienceTokenReview;
 import io.gadgetflow.api.kube.AudienceTokenReview.Outcome;
+import io.gadgetflow.api.kube.CallDeadline;
 import io.gadgetflow.web.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
@@ -33,6 +34,7 @@ public final class Authenticator {
 
   private final KubernetesClient client;
   private final WorkerExecutor workers;
+  private final CallDeadline deadline;
   private final LocalToken localToken;
   private final String audience;
   private final Caller localCaller;
@@ -41,12 +43,14 @@ public final class Authenticator {
   private Authenticator(
       KubernetesClient client,
       WorkerExecutor workers,
+      CallDeadline deadline,
       LocalToken localToken,
       String audience,
       Caller localCaller,
       Clock clock) {
     this.client = client;
     this.workers = workers;
+    this.deadline = deadline;
     this.localToken = localToken;
     this.audience = audience;
     this.localCaller = localCaller;
@@ -58,8 +62,12 @@ public final class Authenticator {
    * TokenReviews.
    */
   public static Authenticator forCluster(
-      KubernetesClient client, WorkerExecutor workers, String audience, Clock clock) {
-    return new Authenticator(client, workers, null, audience, null, clock);
+      KubernetesClient client,
+      WorkerExecutor workers,
+      CallDeadline deadline,
+      String audience,
+      Clock clock) {
+    return new Authenticator(client, workers, deadline, null, audience, null, clock);
   }
 
   /**
@@ -67,10 +75,14 @@ public final class Authenticator {
    * API server for (SelfSubjectReview) so that the dashboard can say who the user acts as.
    */
   public static Future<Authenticator> forLocal(
-      KubernetesClient client, WorkerExecutor workers, LocalToken token, Clock clock) {
+      KubernetesClient client,
+      WorkerExecutor workers,
+      CallDeadline deadline,
+      LocalToken token,
+      Clock clock) {
     return workers
-        .executeBlocking(() -> kubeconfigIdentity(client))
-        .map(caller -> new Authenticator(client, workers, token, null, caller, clock));
+        .executeBlocking(() -> kubeconfigIdentity(client, deadline), false)
+        .map(caller -> new Authenticator(client, workers, deadline, token, null, caller, clock));
   }
 
   public boolean isLocal() {
@@ -101,7 +113,7 @@ public final class Authenticator {
       return Future.succeededFuture(cached.get());
     }
     return workers
-        .executeBlocking(() -> review(token.get()))
+        .executeBlocking(deadline.bounded("review of a token", () -> review(token.get())), false)
         .map(
             caller -> {
               reviewed.put(key, caller);
@@ -127,13 +139,22 @@ public final class Authenticator {
     };
   }
 
-  private static Caller kubeconfigIdentity(KubernetesClient client) {
+  private static Caller kubeconfigIdentity(KubernetesClient client, CallDeadline deadline) {
     try {
       SelfSubjectReview review =
-          client.authentication().v1().selfSubjectReviews().create(new SelfSubjectReview());
+          deadline
+              .bounded(
+                  "review of the kubeconfig's identity",
+                  () ->
+                      client
+                          .authentication()
+                          .v1()
+                          .selfSubjectReviews()
+                          .create(new SelfSubjectReview()))
+              .call();
       UserInfo user = review.getStatus().getUserInfo();
       return Caller.kubeconfigIdentity(user.getUsername(), user.getGroups());
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       LOG.warn("Cannot ask the API server who the kubeconfig's user is: {}", e.toString());
       return Caller.kubeconfigIdentity("the kubeconfig's user", List.of());
     }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewB
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gadgetflow.api.kube.CallDeadline;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.web.http.ApiException;
 import io.vertx.core.Future;
@@ -28,11 +29,14 @@ public final class Authorizer {
 
   private final KubernetesClient client;
   private final WorkerExecutor workers;
+  private final CallDeadline deadline;
   private final ExpiringCache<Question, Boolean> decided;
 
-  public Authorizer(KubernetesClient client, WorkerExecutor workers, Clock clock) {
+  public Authorizer(
+      KubernetesClient client, WorkerExecutor workers, CallDeadline deadline, Clock clock) {
     this.client = client;
     this.workers = workers;
+    this.deadline = deadline;
     this.decided = new ExpiringCache<>(DECISION_CACHE_TIME, DECISION_CACHE_ENTRIES, clock);
   }
 
@@ -48,7 +52,8 @@ public final class Authorizer {
             .orElseGet(
                 () ->
                     workers
-                        .executeBlocking(() -> ask(question))
+                        .executeBlocking(
+                            deadline.bounded("access review", () -> ask(question)), false)
                         .onSuccess(answer -> decided.put(question, answer)));
     return allowed.compose(
         yes -> yes ? Future.succeededFuture() : Future.failedFuture(refusal(caller, access)));

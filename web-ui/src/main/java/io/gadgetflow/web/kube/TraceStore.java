@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.gadgetflow.api.kube.CallDeadline;
 import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.web.http.ApiException;
@@ -13,23 +14,28 @@ import io.vertx.core.WorkerExecutor;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * Traces in the Kubernetes API, with the web UI's own identity. fabric8 blocks, so every call runs
- * on a worker and returns a Vert.x future; callers check the user's permission first.
+ * on a worker, within a deadline, and returns a Vert.x future; callers check the user's permission
+ * first.
  */
 public final class TraceStore {
   private final KubernetesClient client;
   private final WorkerExecutor workers;
+  private final CallDeadline deadline;
 
-  public TraceStore(KubernetesClient client, WorkerExecutor workers) {
+  public TraceStore(KubernetesClient client, WorkerExecutor workers, CallDeadline deadline) {
     this.client = client;
     this.workers = workers;
+    this.deadline = deadline;
   }
 
   /** The namespace's Traces, newest first. */
   public Future<List<Trace>> list(String namespace) {
-    return workers.executeBlocking(
+    return call(
+        "list of the Traces of namespace " + namespace,
         () ->
             client.resources(Trace.class).inNamespace(namespace).list().getItems().stream()
                 .sorted(
@@ -45,7 +51,9 @@ public final class TraceStore {
    * @return the Trace, or a failed future with a 404 {@link ApiException}
    */
   public Future<Trace> get(String namespace, String name) {
-    return workers.executeBlocking(() -> existing(trace(namespace, name).get(), namespace, name));
+    return call(
+        "read of Trace " + namespace + "/" + name,
+        () -> existing(trace(namespace, name).get(), namespace, name));
   }
 
   /**
@@ -53,7 +61,11 @@ public final class TraceStore {
    *     taken
    */
   public Future<Trace> create(Trace trace) {
-    return workers.executeBlocking(
+    return call(
+        "create of Trace "
+            + trace.getMetadata().getNamespace()
+            + "/"
+            + trace.getMetadata().getName(),
         () -> {
           try {
             return client.resource(trace).create();
@@ -75,7 +87,8 @@ public final class TraceStore {
    * @return a failed future with a 404 {@link ApiException} when there is no such Trace
    */
   public Future<Void> delete(String namespace, String name) {
-    return workers.executeBlocking(
+    return call(
+        "delete of Trace " + namespace + "/" + name,
         () -> {
           if (trace(namespace, name).delete().isEmpty()) {
             throw notFound(namespace, name);
@@ -99,7 +112,8 @@ public final class TraceStore {
                     Map.of(
                         "annotations",
                         Map.of(Trace.OPERATION_ANNOTATION, operation.annotationValue()))));
-    return workers.executeBlocking(
+    return call(
+        "operation patch of Trace " + namespace + "/" + name,
         () -> {
           Resource<Trace> resource = trace(namespace, name);
           try {
@@ -111,6 +125,11 @@ public final class TraceStore {
             throw e;
           }
         });
+  }
+
+  /** Calls are not ordered: one user's slow call must not hold the others' behind it. */
+  private <T> Future<T> call(String what, Callable<T> call) {
+    return workers.executeBlocking(deadline.bounded(what, call), false);
   }
 
   private Resource<Trace> trace(String namespace, String name) {

@@ -5,6 +5,7 @@ import io.gadgetflow.web.http.ApiException;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,12 @@ final class ApiFailureHandler implements Handler<RoutingContext> {
             ctx.normalizedPath(),
             kubernetes.toString());
       }
+    } else if (failure instanceof TimeoutException cut) {
+      // A call to the API server cut at its deadline (CallDeadline): the cluster, not the user.
+      status = 503;
+      message =
+          "The Kubernetes API did not answer the web UI's request in time; its log has the details";
+      LOG.warn("{} {} failed: {}", ctx.request().method(), ctx.normalizedPath(), cut.getMessage());
     } else if (failure == null) {
       status = ctx.statusCode();
       message = status == 413 ? "Request body too large" : "Request failed";

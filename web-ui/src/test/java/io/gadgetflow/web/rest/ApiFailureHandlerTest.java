@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,12 @@ class ApiFailureHandlerTest {
               throw new KubernetesClientException(
                   new StatusBuilder().withCode(404).withMessage("traces \"x\" not found").build());
             });
+    router
+        .get("/api/kubernetes-silent")
+        .handler(
+            ctx -> {
+              ctx.fail(new TimeoutException("read of Trace gadget/x did not return within 15 s"));
+            });
     router.route("/api/*").failureHandler(new ApiFailureHandler());
     server =
         vertx
@@ -72,6 +79,13 @@ class ApiFailureHandlerTest {
     assertThat(answer.body())
         .contains("the web UI's log has the details")
         .doesNotContain("secret", "IllegalStateException");
+  }
+
+  @Test
+  void aCallToTheApiServerCutAtItsDeadlineAnswers503() throws Exception {
+    HttpResponse<String> answer = get("/api/kubernetes-silent");
+    assertThat(answer.statusCode()).isEqualTo(503);
+    assertThat(answer.body()).contains("did not answer the web UI's request in time");
   }
 
   @Test

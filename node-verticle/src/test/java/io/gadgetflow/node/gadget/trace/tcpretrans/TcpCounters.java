@@ -4,18 +4,24 @@ import io.gadgetflow.testing.TestNetwork;
 import java.util.List;
 
 /**
- * A network namespace's own count of retransmitted TCP segments ({@code RetransSegs} of {@code
- * /proc/net/snmp} read inside it): timeouts and tail loss probes alike, as the tracepoint sees
- * them.
+ * A network namespace's own count of TCP segments retransmitted, read inside it: timeouts and tail
+ * loss probes alike, as the tracepoint sees them. The kernel adds a retransmission to {@code
+ * RetransSegs} ({@code /proc/net/snmp}) before it hands the segment to IP, and to {@code
+ * TCPRetransFail} ({@code /proc/net/netstat}) when that fails; the gadget reports only those that
+ * went out, so the count is the difference.
  */
-record TcpCounters(long retransmittedSegments) {
+record TcpCounters(long retransmittedSegments, long failedRetransmissions) {
 
   static TcpCounters of(TestNetwork network) {
-    return new TcpCounters(counter(network.run("cat", "/proc/net/snmp"), "Tcp:", "RetransSegs"));
+    return new TcpCounters(
+        counter(network.run("cat", "/proc/net/snmp"), "Tcp:", "RetransSegs"),
+        counter(network.run("cat", "/proc/net/netstat"), "TcpExt:", "TCPRetransFail"));
   }
 
+  /** Retransmissions that went out since {@code before}. */
   long retransmissionsSince(TcpCounters before) {
-    return retransmittedSegments - before.retransmittedSegments;
+    return (retransmittedSegments - before.retransmittedSegments)
+        - (failedRetransmissions - before.failedRetransmissions);
   }
 
   /** The file has a line of names and a line of values per group, both starting with it. */
