@@ -78,7 +78,7 @@ final class EventQueue implements AutoCloseable {
   /** Under {@link #producers}: how far into the ring records ever reached. */
   private long deepestBytes;
 
-  /** Under {@link #producers}: once set, nothing is queued and the memory is given back. */
+  /** Under {@link #producers}: once set, nothing more is queued. */
   private boolean closed;
 
   /**
@@ -208,6 +208,16 @@ final class EventQueue implements AutoCloseable {
         == (long) LONG.getVolatile(positions, CONSUMER_POSITION);
   }
 
+  /** Refuses every offer from now on; what is queued can still be taken. */
+  void refuseOffers() {
+    producers.lock();
+    try {
+      closed = true;
+    } finally {
+      producers.unlock();
+    }
+  }
+
   /**
    * Refuses every offer from now on and gives the memory back; what is still queued is lost, so the
    * caller {@link #take takes} it first. Call only once the sender no longer takes events.
@@ -217,8 +227,8 @@ final class EventQueue implements AutoCloseable {
     producers.lock();
     consumers.lock();
     try {
-      if (!closed) {
-        closed = true;
+      closed = true;
+      if (arena.scope().isAlive()) {
         arena.close();
       }
     } finally {

@@ -401,6 +401,7 @@ public final class EventSink implements AutoCloseable {
       failQueued(new IllegalStateException("the event sender did not end"));
     } else {
       // What an offer that raced with the close queued after the sender's last take.
+      queue.refuseOffers();
       failQueued(new IllegalStateException("the event sink closed"));
       queue.close();
     }
