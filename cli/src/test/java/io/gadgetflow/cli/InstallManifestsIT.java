@@ -157,7 +157,7 @@ class InstallManifestsIT {
     assertThat(javaOptions).as("JDK_JAVA_OPTIONS").isNotNull();
     assertThat(javaOptions.asText().split(" "))
         .contains(
-            "-Xmx64m",
+            "-Xmx96m",
             "-XX:+UseSerialGC",
             "-XX:TrimNativeHeapInterval=2000",
             "-XX:ActiveProcessorCount=2");
