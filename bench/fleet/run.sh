@@ -8,7 +8,9 @@
 #   bench/fleet/run.sh [NODES...]    default: 50 200 500
 #   environment: FLEET_RATE_PER_TRACE (1 event/s), FLEET_RUN_SECONDS (40),
 #                FLEET_WATCH_SECONDS (10), FLEET_EVENTS_PARTITIONS (6),
-#                FLEET_CONTROLLER_JVM_OPTIONS (more options of the controller's JVM, e.g. to profile)
+#                FLEET_CONTROLLER_JVM_OPTIONS (more options of the controller's JVM, e.g. to profile),
+#                FLEET_CONTROL_PLANE_NICE (e.g. -10: API server, etcd, controller and kubectl gadget
+#                get the CPU before the agents and brokers, as on a cluster; needs root; unset: as-is)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/lib.sh

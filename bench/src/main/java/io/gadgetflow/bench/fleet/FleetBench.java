@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -43,8 +44,11 @@ public final class FleetBench {
             : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
     Settings settings = Settings.fromEnvironment();
     System.out.printf(
-        "fleet: %s nodes, %s; events are SYNTHETIC (no eBPF): %.1f events/s per Trace%n",
-        Arrays.toString(fleets), settings, settings.ratePerTrace());
+        "fleet: %s nodes, %s; events are SYNTHETIC (no eBPF): %.1f events/s per Trace; %s%n",
+        Arrays.toString(fleets),
+        settings,
+        settings.ratePerTrace(),
+        ControlPlanePriority.describe(settings.controlPlaneNice()));
     Path data = Files.createTempDirectory("gadgetflow-fleet-");
     ContractTopics topics =
         ContractTopics.DEFAULTS.withEventsPartitions(settings.eventsPartitions());
@@ -60,7 +64,9 @@ public final class FleetBench {
                 LocalControlPlaneConfig.inDirectory(
                         ControlPlaneBinaries.fromEnvironment(), data.resolve("kube"))
                     .withApiServerPort(0));
-        KubernetesClient client = kube.newClient()) {
+        KubernetesClient client = kube.newClient();
+        AutoCloseable priority =
+            ControlPlanePriority.start(settings.controlPlaneNice()).orElse(null)) {
       KafkaClients clients = new KafkaClients(kafka.bootstrapServers(), KafkaSecurity.PLAINTEXT);
       Fleet fleet = new Fleet(settings, kafka, kube, client, clients, data, topics.names());
       fleet.run(fleets);
@@ -74,13 +80,16 @@ public final class FleetBench {
    * @param watchSeconds how long the web UI client watches one trace
    * @param eventsPartitions partitions of the events topic
    * @param controllerJvmOptions more options of the controller's JVM, e.g. to profile it
+   * @param controlPlaneNice the nice value of the control plane's processes, when it is to come
+   *     first ({@link ControlPlanePriority}); empty: as-is
    */
   record Settings(
       double ratePerTrace,
       int runSeconds,
       int watchSeconds,
       int eventsPartitions,
-      List<String> controllerJvmOptions) {
+      List<String> controllerJvmOptions,
+      Optional<Integer> controlPlaneNice) {
     static Settings fromEnvironment() {
       Map<String, String> env = System.getenv();
       String controllerOptions = env.getOrDefault("FLEET_CONTROLLER_JVM_OPTIONS", "").strip();
@@ -89,7 +98,10 @@ public final class FleetBench {
           Integer.parseInt(env.getOrDefault("FLEET_RUN_SECONDS", "40")),
           Integer.parseInt(env.getOrDefault("FLEET_WATCH_SECONDS", "10")),
           Integer.parseInt(env.getOrDefault("FLEET_EVENTS_PARTITIONS", "6")),
-          controllerOptions.isEmpty() ? List.of() : List.of(controllerOptions.split("\\s+")));
+          controllerOptions.isEmpty() ? List.of() : List.of(controllerOptions.split("\\s+")),
+          Optional.ofNullable(env.get("FLEET_CONTROL_PLANE_NICE"))
+              .filter(nice -> !nice.isBlank())
+              .map(nice -> Integer.parseInt(nice.strip())));
     }
   }
 
