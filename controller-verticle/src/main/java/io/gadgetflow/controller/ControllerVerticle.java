@@ -35,6 +35,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -148,6 +149,7 @@ public final class ControllerVerticle extends VerticleBase implements Supervisio
             config.identity(),
             config.leaseTiming(),
             context,
+            UnaryOperator.identity(),
             this::startActing,
             this::stopActing);
     return Future.succeededFuture();

@@ -15,10 +15,10 @@ import java.util.Map;
  *
  * @param nodeName the Kubernetes node this agent serves; Traces name it in {@code spec.node}
  * @param ringBufferBytes each gadget's kernel ring buffer, a power of two
- * @param eventQueueBytes the most bytes of events (JSON and bookkeeping) waiting for Kafka; more
- *     are counted as lost, never block the ring reader. In bytes, not events: an exec event's JSON
- *     ranges from a few hundred bytes to many kilobytes, and a count high enough for short events
- *     would not fit the agent's heap with long ones
+ * @param eventQueueBytes the most bytes of events (JSON and a 24-byte header each) waiting for
+ *     Kafka, in native memory; more are counted as lost, never block the ring reader. In bytes, not
+ *     events: an exec event's JSON ranges from a few hundred bytes to many kilobytes, and a count
+ *     high enough for short events would not fit the agent's memory with long ones
  * @param reportInterval how often running gadgets' counters are reported when they changed
  * @param fileOutputDirectory the only directory {@code outputMode: File} traces may write to
  * @param kafkaSecurity TLS and SASL settings of every Kafka client of the agent
@@ -55,10 +55,10 @@ public record NodeConfig(
   public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
 
   /**
-   * A sixth of the DaemonSet's 96 MiB heap ({@code k8s/install/07-node.yaml}): some 50,000 open
-   * events, a tenth of a second at 500,000 events/s, and room left for the producer's buffer. Half
-   * of it lost three times as many events at 400,000/s in bench/peers and saved no memory
-   * (docs/benchmarks.md, "2026-12-07").
+   * Some 50,000 open events, a tenth of a second at 500,000 events/s. Native memory outside the
+   * Java heap since issue 18 ({@code EventQueue}), resident only as deep as the deepest backlog.
+   * Half of it lost three times as many events at 400,000/s in bench/peers (docs/benchmarks.md,
+   * "2026-12-07").
    */
   public static final int DEFAULT_EVENT_QUEUE_BYTES = 16 * 1024 * 1024;
 

@@ -3,15 +3,13 @@ package io.gadgetflow.node.kafka;
 import io.gadgetflow.api.health.Supervision;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.kafka.KafkaClients;
+import io.gadgetflow.node.kafka.EventQueue.QueuedEvent;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.Callback;
@@ -27,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Carries events from ring reader threads to Kafka. Readers hand events to a queue bounded in bytes
  * and never wait: an event that does not fit is refused, and the reader counts it as lost. One
- * sender thread drains the queue into a batching, compressing producer.
+ * sender thread drains the queue into a batching, compressing producer. The queue ({@link
+ * EventQueue}) is native memory: a backlog of events never reaches the Java heap's old generation.
  *
  * <p>The queue is shared by every trace of the node, so one trace whose events come faster than
  * Kafka takes them would otherwise fill it and have every other trace's events refused: the kernel
@@ -51,7 +50,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventSink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventSink.class);
-  private static final int SEND_BATCH = 4096;
+
+  /**
+   * The most events the sender takes from the queue at a time: they wait on the heap until they are
+   * in Kafka's producer, and a few hundred of them die young whatever the rate.
+   */
+  private static final int SEND_BATCH = 256;
 
   /**
    * 4 ms: at 1 ms (before issue 18) the sender was woken a thousand times a second at 50,000
@@ -98,35 +102,16 @@ public final class EventSink implements AutoCloseable {
    * a 5 ms linger then holds about 2,500 compressed events) is some 0.15 s of events, enough to
    * ride out a slow broker for a moment while the event queue holds more. The producer keeps every
    * batch buffer it ever allocated for reuse, so this much of the heap stays taken once a broker
-   * was slow, and the agent's heap (96 MiB, k8s/install/07-node.yaml) needs the room for a
-   * backed-up event queue. Beyond that, events wait in the queue, then are counted as lost.
+   * was slow (the event queue is outside the heap, {@link EventQueue}). Beyond that, events wait in
+   * the queue, then are counted as lost.
    */
   private static final long PRODUCER_BUFFER_BYTES = 8L * 1024 * 1024;
-
-  /**
-   * What a queued event takes of the heap besides its JSON: the queued record and the queue's node
-   * (some 64 bytes with compressed class pointers), the JSON array's header, and the share of the
-   * CloudEvents id and time the producer writes for it. Counting only the JSON would let a queue of
-   * tiny events hold far more than its bound.
-   */
-  static final int EVENT_OVERHEAD_BYTES = 96;
-
-  private record QueuedEvent(
-      EventStream stream, long id, long epochNanos, byte[] json, Callback outcome) {
-    long bytes() {
-      return json.length + EVENT_OVERHEAD_BYTES;
-    }
-  }
 
   private final Producer<byte[], byte[]> producer;
   private final String topic;
   private final Timer sendLatency;
-  private final Queue<QueuedEvent> queue = new ConcurrentLinkedQueue<>();
-  private final long capacityBytes;
+  private final EventQueue queue;
   private final EventForm form;
-
-  /** Added to by the readers for each event they queue, taken from by the sender per batch. */
-  private final AtomicLong queuedBytes = new AtomicLong();
 
   /** Events of every stream of this sink that were not delivered: what the close cost is said. */
   private final LongAdder failedEvents = new LongAdder();
@@ -149,7 +134,7 @@ public final class EventSink implements AutoCloseable {
     this.topic = topic;
     this.form = form;
     this.sendLatency = sendLatency;
-    this.capacityBytes = capacityBytes;
+    this.queue = new EventQueue(capacityBytes);
     this.supervision = supervision;
     this.sender = Thread.ofPlatform().name("gadgetflow-event-sender").start(this::sendUntilClosed);
   }
@@ -158,7 +143,7 @@ public final class EventSink implements AutoCloseable {
    * @param nodeName names the producer's Kafka client
    * @param topic the events topic
    * @param queueBytes the most bytes of events waiting for Kafka (their JSON and {@link
-   *     #EVENT_OVERHEAD_BYTES} each); more are refused, to be counted as lost
+   *     EventQueue#HEADER_BYTES} each, rounded up to 8); more are refused, to be counted as lost
    * @param form one record per event, or batch records
    * @param sendLatency measures the first event of each batch the sender takes, from the send to
    *     Kafka's acknowledgement: every event when they are few, some thousand a second at most when
@@ -231,29 +216,30 @@ public final class EventSink implements AutoCloseable {
    * @return false when the queue is full; the event is then the caller's to count as lost
    */
   public boolean offer(EventStream stream, long epochNanos, byte[] json) {
-    return offer(stream, epochNanos, json, stream);
+    return offer(stream, epochNanos, json, json.length);
+  }
+
+  /**
+   * Queues the first {@code length} bytes of {@code json} as one event without waiting; they are
+   * copied, so the caller may write its next event into the same array (the ring reader's JSON
+   * writer does: no array per event).
+   *
+   * @return false when the queue is full; the event is then the caller's to count as lost
+   */
+  public boolean offer(EventStream stream, long epochNanos, byte[] json, int length) {
+    return offer(stream, false, epochNanos, json, length);
   }
 
   /** Queues a warning about lost events; its fate is counted apart from the trace's events. */
   public boolean offerLossWarning(EventStream stream, long epochNanos, byte[] json) {
-    return offer(stream, epochNanos, json, stream.lossWarnings());
+    return offer(stream, true, epochNanos, json, json.length);
   }
 
-  private boolean offer(EventStream stream, long epochNanos, byte[] json, Callback outcome) {
-    if (closing) {
+  private boolean offer(
+      EventStream stream, boolean warning, long epochNanos, byte[] json, int length) {
+    if (closing || !queue.offer(stream, warning, epochNanos, json, length)) {
       return false;
     }
-    long bytes = json.length + EVENT_OVERHEAD_BYTES;
-    long queued = queuedBytes.addAndGet(bytes);
-    long streamQueued = stream.queuedBytes.addAndGet(bytes);
-    if (queued > capacityBytes || (queued > capacityBytes / 4 * 3 && streamQueued > queued / 2)) {
-      queuedBytes.addAndGet(-bytes);
-      stream.queuedBytes.addAndGet(-bytes);
-      return false;
-    }
-    // Counted before it is queued: the sender may send it, and Kafka answer, at once.
-    stream.queued();
-    queue.offer(new QueuedEvent(stream, stream.nextId(), epochNanos, json, outcome));
     if (senderIdle) {
       // Once: on one core the reader may queue many events before the sender runs, and waking an
       // awake thread again still costs a lock.
@@ -267,7 +253,7 @@ public final class EventSink implements AutoCloseable {
     List<QueuedEvent> batch = new ArrayList<>(SEND_BATCH);
     try {
       while ((!closing || !queue.isEmpty()) && !Thread.currentThread().isInterrupted()) {
-        int taken = takeBatch(batch);
+        int taken = queue.take(batch, SEND_BATCH);
         for (int i = 0; i < batch.size(); ) {
           int end = form == EventForm.BATCH ? endOfRun(batch, i) : i + 1;
           QueuedEvent first = batch.get(i);
@@ -294,36 +280,6 @@ public final class EventSink implements AutoCloseable {
       LOG.error("Event sender stopped: {}", e.toString(), e);
       supervision.died(Thread.currentThread().getName(), e);
     }
-  }
-
-  /**
-   * Takes up to {@link #SEND_BATCH} events and frees their bytes in the queue's bound at once, and
-   * in their streams' shares once per run of one stream's events.
-   */
-  private int takeBatch(List<QueuedEvent> batch) {
-    long bytes = 0;
-    EventStream runStream = null;
-    long runBytes = 0;
-    QueuedEvent event;
-    while (batch.size() < SEND_BATCH && (event = queue.poll()) != null) {
-      batch.add(event);
-      bytes += event.bytes();
-      if (event.stream() != runStream) {
-        if (runStream != null) {
-          runStream.queuedBytes.addAndGet(-runBytes);
-        }
-        runStream = event.stream();
-        runBytes = 0;
-      }
-      runBytes += event.bytes();
-    }
-    if (runStream != null) {
-      runStream.queuedBytes.addAndGet(-runBytes);
-    }
-    if (bytes > 0) {
-      queuedBytes.addAndGet(-bytes);
-    }
-    return batch.size();
   }
 
   /**
@@ -441,7 +397,13 @@ public final class EventSink implements AutoCloseable {
     producer.close(left.isNegative() ? Duration.ZERO : left);
     join(SENDER_END_TIMEOUT);
     if (sender.isAlive()) {
+      // Its memory stays: the sender may still take from it.
       failQueued(new IllegalStateException("the event sender did not end"));
+    } else {
+      // What an offer that raced with the close queued after the sender's last take.
+      queue.refuseOffers();
+      failQueued(new IllegalStateException("the event sink closed"));
+      queue.close();
     }
     long unsent = failedEvents.sum() - failedBefore;
     if (unsent > 0) {
@@ -463,9 +425,12 @@ public final class EventSink implements AutoCloseable {
 
   /** Fails every event still queued, as its send would have. */
   private void failQueued(Exception cause) {
-    QueuedEvent event;
-    while ((event = queue.poll()) != null) {
-      event.outcome().onCompletion(null, cause);
+    List<QueuedEvent> left = new ArrayList<>(SEND_BATCH);
+    while (queue.take(left, SEND_BATCH) > 0) {
+      for (QueuedEvent event : left) {
+        event.outcome().onCompletion(null, cause);
+      }
+      left.clear();
     }
   }
 }

@@ -20,10 +20,11 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * One trace's events on their way to Kafka: the record key (the trace uid, so a trace's events stay
  * in order on one partition), CloudEvents headers encoded once, and what became of each event.
- * {@link #nextId()} is called by the trace's ring reader thread only, {@link #headers} by the
- * sink's sender thread only; the counters are updated by Kafka's sender thread. It also knows how
- * many of its records (events and loss warnings) are queued or sent and not yet answered by Kafka,
- * so that a trace's stop can wait for its last events ({@link #allAnswered()}).
+ * {@link #nextId()} is called by one thread at a time (the sink's queue calls it under its lock),
+ * {@link #headers} by the sink's sender thread only; the counters are updated by Kafka's sender
+ * thread. It also knows how many of its records (events and loss warnings) are queued or sent and
+ * not yet answered by Kafka, so that a trace's stop can wait for its last events ({@link
+ * #allAnswered()}).
  */
 public final class EventStream implements Callback {
   private static final Header SPEC_VERSION =
@@ -55,6 +56,9 @@ public final class EventStream implements Callback {
 
   /** Bytes of this stream's events in the sink's queue: its share of the queue's bound. */
   final AtomicLong queuedBytes = new AtomicLong();
+
+  /** Which slot of the sink's {@link EventQueue} names this stream, -1 for none; the queue's. */
+  int queueSlot = -1;
 
   private long sequence;
 

@@ -46,6 +46,11 @@ final class EventFile implements AutoCloseable {
   }
 
   synchronized void appendLine(byte[] json) {
+    appendLine(json, json.length);
+  }
+
+  /** The first {@code length} bytes of {@code json} as a line. */
+  synchronized void appendLine(byte[] json, int length) {
     if (closed) {
       return;
     }
@@ -54,7 +59,7 @@ final class EventFile implements AutoCloseable {
       return;
     }
     try {
-      out.write(json);
+      out.write(json, 0, length);
       out.write('\n');
       unflushedLines++;
     } catch (IOException e) {

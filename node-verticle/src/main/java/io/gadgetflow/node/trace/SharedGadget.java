@@ -312,13 +312,10 @@ public final class SharedGadget implements LoadedGadget {
     } else {
       enrich(container);
     }
-    byte[] json = null;
     for (TraceSession session : now) {
       if (session.selects(selectedBy)) {
-        if (json == null) {
-          json = writer.toByteArray();
-        }
-        session.deliver(epochNanos, json);
+        // The writer's own array: each session copies what it keeps, no array per event.
+        session.deliver(epochNanos, writer.buffer(), writer.length());
       }
     }
   }
@@ -364,9 +361,8 @@ public final class SharedGadget implements LoadedGadget {
       writer.field(MOUNT_NS_ID, 0);
     }
     enrich(null);
-    byte[] json = writer.toByteArray();
     for (TraceSession session : now) {
-      session.deliver(epochNanos, json);
+      session.deliver(epochNanos, writer.buffer(), writer.length());
     }
   }
 

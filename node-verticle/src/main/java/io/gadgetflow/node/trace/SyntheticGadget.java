@@ -63,7 +63,7 @@ public final class SyntheticGadget implements LoadedGadget {
    */
   public void emit(long epochNanos, byte[] json) {
     for (TraceSession session : sessions.now()) {
-      session.deliver(epochNanos, json);
+      session.deliver(epochNanos, json, json.length);
       session.afterRead(0);
     }
   }

@@ -157,15 +157,18 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
     return !filtered || Arrays.binarySearch(selected, namespaceId) >= 0;
   }
 
-  /** One of the trace's events, from the reader thread. */
-  void deliver(long epochNanos, byte[] json) {
+  /**
+   * One of the trace's events, the first {@code length} bytes of {@code json}, from the reader
+   * thread; the array is the reader's again when this returns.
+   */
+  void deliver(long epochNanos, byte[] json, int length) {
     if (closed) {
       return;
     }
     if (file != null) {
-      file.appendLine(json);
+      file.appendLine(json, length);
     }
-    if (!sink.offer(stream, epochNanos, json)) {
+    if (!sink.offer(stream, epochNanos, json, length)) {
       queueDrops++;
     }
   }

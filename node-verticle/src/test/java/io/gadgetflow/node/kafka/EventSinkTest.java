@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * a trace that floods it keeps a quarter of it free for the others.
  */
 class EventSinkTest {
-  private static final int ROOM_FOR_TEN_KILOBYTE_EVENTS = 10 * (1000 + 96);
+  private static final int SMALL_EVENT = (int) EventQueue.recordBytes(104);
+  private static final int ROOM_FOR_TEN_KILOBYTE_EVENTS = 10 * (int) EventQueue.recordBytes(1000);
 
   private final EventStream stream = ExecsnoopStream.create();
   private final EventStream otherTrace = ExecsnoopStream.create();
@@ -147,17 +148,17 @@ class EventSinkTest {
     stallTheSender();
 
     assertThat(acceptedOf(stream, 100, 104))
-        .isEqualTo(ROOM_FOR_TEN_KILOBYTE_EVENTS / 4 * 3 / (104 + 96));
+        .isEqualTo(ROOM_FOR_TEN_KILOBYTE_EVENTS / 4 * 3 / SMALL_EVENT);
   }
 
   @Test
   void aFloodingTraceKeepsAQuarterOfTheQueueForTheOthers() throws Exception {
     stallTheSender();
 
-    int threeQuarters = ROOM_FOR_TEN_KILOBYTE_EVENTS / 4 * 3 / (104 + 96);
+    int threeQuarters = ROOM_FOR_TEN_KILOBYTE_EVENTS / 4 * 3 / SMALL_EVENT;
     assertThat(acceptedOf(stream, 1000, 104)).isEqualTo(threeQuarters);
     assertThat(acceptedOf(otherTrace, 1000, 104))
-        .isEqualTo((ROOM_FOR_TEN_KILOBYTE_EVENTS - threeQuarters * (104 + 96)) / (104 + 96));
+        .isEqualTo((ROOM_FOR_TEN_KILOBYTE_EVENTS - threeQuarters * SMALL_EVENT) / SMALL_EVENT);
   }
 
   @Test
