@@ -9,7 +9,9 @@
 #   bench/faults/run.sh [FAULT...]    default: broker-restart broker-lost disk-full agent-restart
 #                                     apiserver-restart controller-standby controller-restart
 #   environment: FAULTS_RATE (10000 events/s), FAULTS_STEADY_SECONDS (10),
-#                FAULTS_DOWN_SECONDS (10), FAULTS_AFTER_SECONDS (20, after the recovery)
+#                FAULTS_DOWN_SECONDS (10), FAULTS_AFTER_SECONDS (20, after the recovery),
+#                FAULTS_BROKER_SETTINGS (name=value,... over the brokers' settings, to compare one:
+#                e.g. broker.session.timeout.ms=9000; none by default)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/lib.sh

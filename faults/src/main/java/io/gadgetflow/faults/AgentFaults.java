@@ -5,6 +5,7 @@ import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.local.kafka.KafkaCluster;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -41,16 +42,30 @@ public final class AgentFaults {
     try (KafkaCluster cluster = FaultSteps.startCluster(scratch, 1)) {
       String bootstrap = cluster.bootstrapServers();
       String uid = UUID.randomUUID().toString();
-      try (DeliveredEvents delivered = new DeliveredEvents(bootstrap, topics.events(), uid)) {
+      try (DeliveredEvents delivered = new DeliveredEvents(bootstrap, topics.events(), uid);
+          PublishedOperations operations =
+              new PublishedOperations(bootstrap, topics.control(), topics.status(), NODE)) {
         long deliveredBeforeKill;
+        String stoppedBefore;
+        String stoppedWhileDown;
+        String stoppedAfter;
         try (AgentProcess killed = start(bootstrap, pace, 0, scratch.resolve("agent-1.log"))) {
-          FaultSteps.publishStart(bootstrap, topics.control(), uid, NODE, OutputMode.STREAM, null);
+          operations.start(uid, "execsnoop", OutputMode.STREAM, null);
+          stoppedBefore = operations.startProfile();
+          stoppedWhileDown = operations.startProfile();
+          stoppedAfter = operations.startProfile();
           FaultSteps.awaitCondition(
               () -> delivered.delivered() > 0, FaultSteps.START_TIMEOUT, "no event arrived");
+          operations.stop(stoppedBefore);
+          // The killed agent answered each before the kill: a restarted agent's answers are
+          // repeats.
+          operations.awaitAnswered(FaultSteps.START_TIMEOUT);
           FaultSteps.sleep(pace.steady());
           killed.kill();
           deliveredBeforeKill = delivered.deliveredBetween(0, RESTARTED_FIRST);
         }
+        operations.stop(stoppedWhileDown);
+        String startedWhileDown = operations.startProfile();
         FaultSteps.sleep(pace.down());
         long faultEnd = System.currentTimeMillis();
         try (AgentProcess restarted =
@@ -58,6 +73,8 @@ public final class AgentFaults {
           delivered.awaitRecoveryAfter(faultEnd);
           FaultSteps.awaitCondition(
               () -> delivered.recoveredAtMillis() >= 0, FaultSteps.RECOVERY_TIMEOUT, null);
+          operations.stop(stoppedAfter);
+          operations.stop(startedWhileDown);
           FaultSteps.sleep(pace.after());
           // Events before the restarted agent's first delivered one came before the trace joined.
           long produced =
@@ -70,15 +87,17 @@ public final class AgentFaults {
                   uid,
                   produced,
                   () -> delivered.deliveredBetween(RESTARTED_FIRST, Integer.MAX_VALUE));
+          operations.awaitAnswered(FaultSteps.SETTLE_TIMEOUT);
           FaultFigures figures =
               new FaultFigures(
-                  "agent-restart",
-                  1,
-                  produced,
-                  delivered.deliveredBetween(RESTARTED_FIRST, Integer.MAX_VALUE),
-                  counters.lost(),
-                  delivered.duplicates(),
-                  FaultSteps.recovery(delivered, faultEnd));
+                      "agent-restart",
+                      1,
+                      produced,
+                      delivered.deliveredBetween(RESTARTED_FIRST, Integer.MAX_VALUE),
+                      counters.lost(),
+                      delivered.duplicates(),
+                      FaultSteps.recovery(delivered, faultEnd))
+                  .withOperations(operations.figures(Instant.ofEpochMilli(faultEnd)));
           return new AgentRestart(figures, deliveredBeforeKill, delivered.resumedWarnings());
         }
       }

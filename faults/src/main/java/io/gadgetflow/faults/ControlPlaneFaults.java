@@ -50,16 +50,20 @@ public final class ControlPlaneFaults {
 
   /**
    * The API server killed with SIGKILL, down {@link #API_SERVER_DOWN} and started again on its
-   * command line. A stop of a Status Trace is taken and handed over just before the kill, its
-   * answer held back until the API server is dead; as soon as it answers again, a stop of another
-   * Status Trace and a start of a new Stream Trace are annotated, before the controller acts again;
-   * once they are answered, a generate of the ExternalResource Trace. Recovery: from the API server
-   * answering again to those operations answered.
+   * command line, under two replicas of the controller as k8s/install deploys them: the holder
+   * stops acting once its renew deadline passed, and once the API server answers exactly one of the
+   * two acts again (a problem if none does, or if both act at once at any moment seen). A stop of a
+   * Status Trace is taken and handed over just before the kill, its answer held back until the API
+   * server is dead; as soon as it answers again, a stop of another Status Trace and a start of a
+   * new Stream Trace are annotated, before a replica acts again; once they are answered, a generate
+   * of the ExternalResource Trace. Recovery: from the API server answering again to those
+   * operations answered.
    */
   public static ControlPlaneFault apiServerRestart(FaultPace pace, Path scratch) throws Exception {
     try (ControlPlanePlatform platform =
         ControlPlanePlatform.start(pace, scratch, "faults-apiserver")) {
-      ControllerProcess controller = platform.controller("replica-1");
+      List<ControllerProcess> replicas =
+          List.of(platform.controller("replica-a"), platform.controller("replica-b"));
       OperationLedger ledger = platform.ledger;
       ledger.create("status", ControlPlanePlatform.NODE, "biolatency", "Status", null);
       ledger.create(
@@ -73,6 +77,8 @@ public final class ControlPlaneFaults {
       platform.startStreamAndFile("status", "external", "in-flight");
       try (DeliveredEvents delivered = platform.delivered()) {
         FaultSteps.sleep(pace.steady());
+        platform.holder();
+        int actedBefore = acted(replicas);
 
         platform.events.holdResults();
         ledger.annotate("in-flight", "stop");
@@ -81,16 +87,19 @@ public final class ControlPlaneFaults {
         long killedAt = System.nanoTime();
         platform.events.releaseResults();
         FaultSteps.sleep(API_SERVER_DOWN);
+        int actingWhileDown = acting(replicas);
         platform.kube.restartApiServer();
         long backAt = System.nanoTime();
-        // As soon as it answers, before the controller acts again.
+        // As soon as it answers, before a replica acts again.
         ledger.annotate("status", "stop");
         ledger.annotate("late", "start");
         long[] actingAgainAt = {-1};
+        int[] mostActingAtOnce = {0};
         ledger.await(
             "the operations annotated meanwhile answered",
             () -> {
-              if (actingAgainAt[0] < 0 && controller.logCount("now acts on Traces") >= 2) {
+              mostActingAtOnce[0] = Math.max(mostActingAtOnce[0], acting(replicas));
+              if (actingAgainAt[0] < 0 && acted(replicas) > actedBefore) {
                 actingAgainAt[0] = System.nanoTime();
               }
               return platform.stateOf("in-flight") == TraceState.COMPLETED
@@ -109,8 +118,9 @@ public final class ControlPlaneFaults {
         ControlPlaneFault fault =
             platform.measure("apiserver-restart", delivered, recovery, "external", "late");
         ledger.awaitState(TraceState.COMPLETED, "status", "in-flight");
+        mostActingAtOnce[0] = Math.max(mostActingAtOnce[0], acting(replicas));
         LOG.info(
-            "apiserver-restart: down {} s; the controller acted again {} ms after the API server"
+            "apiserver-restart: down {} s; a replica acted again {} ms after the API server"
                 + " was back; the operations annotated then answered {} ms after it was back ({} ms"
                 + " after the kill)",
             API_SERVER_DOWN.toSeconds(),
@@ -118,8 +128,16 @@ public final class ControlPlaneFaults {
             (answeredAt - backAt) / 1_000_000,
             (answeredAt - killedAt) / 1_000_000);
         List<String> problems = new ArrayList<>(fault.problems());
+        if (actingWhileDown != 0) {
+          problems.add(actingWhileDown + " replicas still acted at the end of the outage");
+        }
         if (actingAgainAt[0] < 0) {
-          problems.add("the controller did not lose the Lease during the outage and act again");
+          problems.add("no replica lost the Lease during the outage and acted again");
+        }
+        if (mostActingAtOnce[0] != 1 || acting(replicas) != 1) {
+          problems.add(
+              "after the outage %d replicas acted at once, %d act at the end; exactly one should"
+                  .formatted(mostActingAtOnce[0], acting(replicas)));
         }
         return platform.withResults(
             fault, problems, List.of("status", "in-flight"), List.of("external"));
@@ -302,6 +320,22 @@ public final class ControlPlaneFaults {
             List.of("external-0", "external-1"));
       }
     }
+  }
+
+  /** How many times {@code replicas} started acting on Traces, together. */
+  private static int acted(List<ControllerProcess> replicas) {
+    return replicas.stream().mapToInt(replica -> replica.logCount("now acts on Traces")).sum();
+  }
+
+  /** How many of {@code replicas} act on Traces now, as their logs say. */
+  private static int acting(List<ControllerProcess> replicas) {
+    return (int)
+        replicas.stream()
+            .filter(
+                replica ->
+                    replica.logCount("now acts on Traces")
+                        > replica.logCount("stops acting on Traces"))
+            .count();
   }
 
   /** The Status Traces' names start so, apart from those of the other output modes. */

@@ -1,26 +1,69 @@
 package io.gadgetflow.faults;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * How a fault run goes: the steady rate of numbered events, how long they flow before the fault,
- * how long a killed part stays down, and how long they flow after the recovery.
+ * how long a killed part stays down, how long they flow after the recovery, and the brokers'
+ * settings that differ from GadgetFlow's (none but to compare one against the defaults).
  */
-public record FaultPace(double rate, Duration steady, Duration down, Duration after) {
+public record FaultPace(
+    double rate,
+    Duration steady,
+    Duration down,
+    Duration after,
+    Map<String, String> brokerSettings) {
 
-  /** The bench's: {@code FAULTS_RATE} (10000 events/s), {@code FAULTS_*_SECONDS} (10, 10, 20). */
+  public FaultPace {
+    brokerSettings = Map.copyOf(brokerSettings);
+  }
+
+  /** With the brokers GadgetFlow configures. */
+  public FaultPace(double rate, Duration steady, Duration down, Duration after) {
+    this(rate, steady, down, after, Map.of());
+  }
+
+  /**
+   * The bench's: {@code FAULTS_RATE} (10000 events/s), {@code FAULTS_*_SECONDS} (10, 10, 20),
+   * {@code FAULTS_BROKER_SETTINGS} ({@code name=value,...} over the brokers' configuration, e.g.
+   * {@code broker.session.timeout.ms=9000}; none by default).
+   */
   public static FaultPace fromEnvironment(Map<String, String> env) {
     return new FaultPace(
         Double.parseDouble(env.getOrDefault("FAULTS_RATE", "10000")),
         Duration.ofSeconds(Integer.parseInt(env.getOrDefault("FAULTS_STEADY_SECONDS", "10"))),
         Duration.ofSeconds(Integer.parseInt(env.getOrDefault("FAULTS_DOWN_SECONDS", "10"))),
-        Duration.ofSeconds(Integer.parseInt(env.getOrDefault("FAULTS_AFTER_SECONDS", "20"))));
+        Duration.ofSeconds(Integer.parseInt(env.getOrDefault("FAULTS_AFTER_SECONDS", "20"))),
+        brokerSettings(env.getOrDefault("FAULTS_BROKER_SETTINGS", "")));
+  }
+
+  private static Map<String, String> brokerSettings(String settings) {
+    return Arrays.stream(settings.split(","))
+        .map(String::strip)
+        .filter(setting -> !setting.isEmpty())
+        .map(
+            setting -> {
+              int equals = setting.indexOf('=');
+              if (equals <= 0) {
+                throw new IllegalArgumentException(
+                    "FAULTS_BROKER_SETTINGS takes name=value,...; not \"" + setting + "\"");
+              }
+              return Map.entry(setting.substring(0, equals), setting.substring(equals + 1));
+            })
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> b));
   }
 
   /** As the bench says it: {@code 10000 events/s, steady 10 s, down 10 s, 20 s after ...}. */
   public String describe() {
-    return "%.0f events/s, steady %d s, down %d s, %d s after the recovery"
-        .formatted(rate, steady.toSeconds(), down.toSeconds(), after.toSeconds());
+    String pace =
+        "%.0f events/s, steady %d s, down %d s, %d s after the recovery"
+            .formatted(rate, steady.toSeconds(), down.toSeconds(), after.toSeconds());
+    return brokerSettings.isEmpty()
+        ? pace
+        : pace + ", brokers with " + new TreeMap<>(brokerSettings);
   }
 }

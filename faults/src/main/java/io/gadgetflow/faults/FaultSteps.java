@@ -4,7 +4,6 @@ import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
 import io.gadgetflow.api.kafka.NodeReport;
-import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.local.kafka.ContractTopics;
 import io.gadgetflow.local.kafka.KafkaCluster;
@@ -52,11 +51,17 @@ final class FaultSteps {
 
   /** A cluster of {@code brokers} processes, its data under {@code scratch}. */
   static KafkaCluster startCluster(Path scratch, int brokers) {
+    return startCluster(scratch, brokers, Map.of());
+  }
+
+  /** As {@link #startCluster(Path, int)}, the brokers with {@code brokerSettings} over ours. */
+  static KafkaCluster startCluster(Path scratch, int brokers, Map<String, String> brokerSettings) {
     return KafkaCluster.start(
         scratch.resolve("kafka"),
         brokers,
         ContractTopics.DEFAULTS,
         List.of("-Xmx384m"),
+        brokerSettings,
         START_TIMEOUT);
   }
 
@@ -85,21 +90,7 @@ final class FaultSteps {
       String bootstrap, String topic, String uid, String node, OutputMode outputMode, String output)
       throws Exception {
     ControlRecord start =
-        new ControlRecord(
-            "gadget",
-            "faults-" + uid.substring(0, 8),
-            uid,
-            1,
-            node,
-            "execsnoop",
-            null,
-            outputMode,
-            output,
-            Map.of(),
-            Operation.START,
-            "op-start",
-            true,
-            Instant.now());
+        PublishedOperations.startRecord(uid, node, "execsnoop", outputMode, output);
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
             Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),

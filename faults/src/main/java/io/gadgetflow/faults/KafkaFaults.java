@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@link #brokerRestart}: one broker killed, restarted on its data after the down time;
- *   <li>{@link #brokerLost}: three brokers (replication 3, {@code min.insync.replicas} 2), one
- *       killed for good;
+ *   <li>{@link #brokerLost}: three brokers (replication 3, {@code min.insync.replicas} 2), the
+ *       quorum leader killed for good;
  *   <li>{@link #diskFull}: a Trace of output mode File on a small tmpfs that fills (needs root).
  * </ul>
  */
@@ -44,19 +44,22 @@ public final class KafkaFaults {
 
   /** One broker killed with SIGKILL and restarted on its data after {@code pace.down()}. */
   public static BrokerFault brokerRestart(FaultPace pace, Path scratch) throws Exception {
-    return killFirstBroker("broker-restart", 1, pace, scratch, true);
+    return killBroker("broker-restart", 1, pace, scratch, true);
   }
 
-  /** The first of three brokers killed with SIGKILL, never restarted. */
+  /**
+   * Of three brokers, the one leading the KRaft quorum (the active controller) killed with SIGKILL,
+   * never restarted.
+   */
   public static BrokerFault brokerLost(FaultPace pace, Path scratch) throws Exception {
-    return killFirstBroker("broker-lost", 3, pace, scratch, false);
+    return killBroker("broker-lost", 3, pace, scratch, false);
   }
 
-  private static BrokerFault killFirstBroker(
+  private static BrokerFault killBroker(
       String fault, int brokers, FaultPace pace, Path scratch, boolean restart) throws Exception {
     TopicNames topics = TopicNames.DEFAULTS;
     Vertx vertx = Vertx.vertx();
-    try (KafkaCluster cluster = FaultSteps.startCluster(scratch, brokers);
+    try (KafkaCluster cluster = FaultSteps.startCluster(scratch, brokers, pace.brokerSettings());
         NumberedEvents events = new NumberedEvents(pace.rate(), NODE)) {
       String bootstrap = cluster.bootstrapServers();
       Path fileDirectory = Files.createDirectories(scratch.resolve("file-output"));
@@ -67,28 +70,39 @@ public final class KafkaFaults {
       String uid = UUID.randomUUID().toString();
       String fileUid = UUID.randomUUID().toString();
       Path file = fileDirectory.resolve("events.jsonl");
-      try (DeliveredEvents delivered = new DeliveredEvents(bootstrap, topics.events(), uid)) {
-        FaultSteps.publishStart(bootstrap, topics.control(), uid, NODE, OutputMode.STREAM, null);
-        FaultSteps.publishStart(
-            bootstrap, topics.control(), fileUid, NODE, OutputMode.FILE, file.toString());
+      try (DeliveredEvents delivered = new DeliveredEvents(bootstrap, topics.events(), uid);
+          PublishedOperations operations =
+              new PublishedOperations(bootstrap, topics.control(), topics.status(), NODE)) {
+        operations.start(uid, "execsnoop", OutputMode.STREAM, null);
+        operations.start(fileUid, "execsnoop", OutputMode.FILE, file.toString());
+        String stoppedInTheOutage = operations.startProfile();
+        String stoppedAfter = operations.startProfile();
         FaultSteps.awaitCondition(
             () -> delivered.delivered() > 0 && file.toFile().length() > 0,
             FaultSteps.START_TIMEOUT,
             "no event arrived");
         FaultSteps.sleep(pace.steady());
 
-        cluster.kill(1);
+        // Of three, the one that leads the KRaft quorum, the worst to lose: an election comes
+        // before the dead broker is fenced and its partitions move.
+        int killed = cluster.quorumLeader();
+        cluster.kill(killed);
+        // Operations handed over while the broker is away (or its partitions have no leader yet).
+        operations.stop(stoppedInTheOutage);
+        String startedInTheOutage = operations.startProfile();
         if (restart) {
           FaultSteps.sleep(pace.down());
         }
         long faultEnd = System.currentTimeMillis();
         if (restart) {
-          cluster.restart(1);
+          cluster.restart(killed);
         }
         delivered.awaitRecoveryAfter(faultEnd);
         // However long the recovery takes (a restarted broker recovers its logs first), then on.
         FaultSteps.awaitCondition(
             () -> delivered.recoveredAtMillis() >= 0, FaultSteps.RECOVERY_TIMEOUT, null);
+        operations.stop(stoppedAfter);
+        operations.stop(startedInTheOutage);
         FaultSteps.sleep(pace.after());
         events.stop();
         long produced = events.emitted() - delivered.first();
@@ -105,6 +119,8 @@ public final class KafkaFaults {
                 counters.lost(),
                 delivered.duplicates(),
                 FaultSteps.recovery(delivered, faultEnd));
+        operations.awaitAnswered(FaultSteps.SETTLE_TIMEOUT);
+        OperationFigures answered = operations.figures(null);
 
         // The File trace's copy in Kafka settles as the Stream trace's did; its file has no wait.
         FileLines written = FileLines.of(file);
@@ -121,7 +137,7 @@ public final class KafkaFaults {
                 fileCounters.lost(),
                 written.duplicates(),
                 "n/a (no outage)");
-        return new BrokerFault(stream, toFile);
+        return new BrokerFault(stream.withOperations(answered), toFile.withOperations(answered));
       }
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

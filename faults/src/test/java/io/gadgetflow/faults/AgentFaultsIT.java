@@ -33,5 +33,12 @@ class AgentFaultsIT {
     assertThat(run.resumedWarnings()).as("the gap said once").isEqualTo(1);
     assertThat(figures.silentlyLost()).as(figures.row()).isZero();
     assertThat(figures.duplicated()).as(figures.row()).isZero();
+    OperationFigures operations = figures.operations();
+    assertThat(operations.annotated()).as(figures.row()).isEqualTo(9);
+    assertThat(operations.lost()).as("operations lost: " + figures.row()).isZero();
+    assertThat(operations.runTwice()).as("operations run twice: " + figures.row()).isZero();
+    // The Stream Trace's and a profile's start, a profile's stop: each Trace's last operation
+    // answered before the kill, answered again by the restarted agent.
+    assertThat(operations.answeredAgainByRestart()).as(figures.row()).isEqualTo(3);
   }
 }

@@ -39,10 +39,12 @@ class ControlPlaneFaultsIT {
           Duration.ofSeconds(12), Duration.ofSeconds(8), Duration.ofSeconds(2));
 
   /**
-   * The API server killed and restarted, down longer than the Kubernetes client's retries of a
-   * request (19 s) and the Lease's renew deadline: the controller stops acting, campaigns again and
-   * acts once the API server answers (a problem if it did not); a stop taken just before the kill
-   * is answered while nothing can store the answer, and written once the API server is back.
+   * The API server killed and restarted under two replicas, down longer than the Kubernetes
+   * client's retries of a request (19 s) and the Lease's renew deadline: the holder stops acting,
+   * and once the API server answers exactly one replica acts again, never both at once (a problem
+   * otherwise); a stop taken just before the kill is answered while nothing can store the answer,
+   * and written once the API server is back; the operations annotated as soon as it answers run
+   * once.
    */
   @Test
   void anApiServerRestartedLosesNoOperationAndNoResult(@TempDir Path scratch) throws Exception {

@@ -23,7 +23,8 @@ import java.util.List;
  * <pre>
  *   FaultsBench [--doc docs/reliability.md] [FAULT...]
  *   faults: broker-restart (one broker, kill -9, down FAULTS_DOWN_SECONDS, restarted),
- *           broker-lost (three brokers, replication 3, min.insync.replicas 2, one killed for good),
+ *           broker-lost (three brokers, replication 3, min.insync.replicas 2, the quorum's leader
+ *           killed for good),
  *           disk-full (a Trace of output mode File on a tmpfs that fills; needs root),
  *           agent-restart (the node agent killed, down FAULTS_DOWN_SECONDS, started again),
  *           apiserver-restart (the Kubernetes API server killed, down 25 s, started again),
@@ -32,7 +33,8 @@ import java.util.List;
  *           broker-restart-with-operations (broker-restart, the controller handing operations
  *           over around it)
  *   environment: FAULTS_RATE (10000 events/s), FAULTS_STEADY_SECONDS (10),
- *                FAULTS_DOWN_SECONDS (10), FAULTS_AFTER_SECONDS (20 after the recovery)
+ *                FAULTS_DOWN_SECONDS (10), FAULTS_AFTER_SECONDS (20 after the recovery),
+ *                FAULTS_BROKER_SETTINGS (name=value,... over the brokers' settings; none)
  * </pre>
  */
 public final class FaultsBench {

@@ -75,6 +75,20 @@ public final class KafkaCluster implements AutoCloseable {
    */
   public static KafkaCluster start(
       Path dataDir, int size, ContractTopics topics, List<String> jvmOptions, Duration timeout) {
+    return start(dataDir, size, topics, jvmOptions, Map.of(), timeout);
+  }
+
+  /**
+   * As {@link #start(Path, int, ContractTopics, List, Duration)}, each node's configuration with
+   * {@code brokerSettings} over GadgetFlow's: to measure what a setting changes (bench/faults).
+   */
+  public static KafkaCluster start(
+      Path dataDir,
+      int size,
+      ContractTopics topics,
+      List<String> jvmOptions,
+      Map<String, String> brokerSettings,
+      Duration timeout) {
     if (size < 1) {
       throw new IllegalArgumentException("a cluster needs at least one node, was " + size);
     }
@@ -92,6 +106,7 @@ public final class KafkaCluster implements AutoCloseable {
       KafkaStorage.formatIfNeeded(logDir, id, clusterId);
       Properties properties =
           BrokerProperties.clusterNode(logDir, id, ports[i], ports[size + i], voters, size);
+      properties.putAll(brokerSettings);
       Path propertiesFile = nodeDir.resolve("server.properties");
       try (Writer writer = Files.newBufferedWriter(propertiesFile)) {
         properties.store(writer, "node " + id + " of a GadgetFlow KafkaCluster");
@@ -125,6 +140,24 @@ public final class KafkaCluster implements AutoCloseable {
   /** The process id of node {@code id} (1 to {@link #size()}), e.g. to measure its CPU time. */
   public long pid(int id) {
     return node(id).process.pid();
+  }
+
+  /**
+   * The node that leads the KRaft quorum now, the active controller: the one that fences brokers
+   * that stop heartbeating, and whose own loss adds an election before anything is fenced.
+   *
+   * @throws IllegalStateException when the cluster does not say within 30 s
+   */
+  public int quorumLeader() {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      return admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).leaderId();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("the Kafka cluster did not name its quorum's leader", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while asking for the quorum's leader", e);
+    }
   }
 
   /** Kills node {@code id} at once (SIGKILL), as a crash would, and waits until it is gone. */
