@@ -85,9 +85,9 @@ public final class KafkaFaults {
                         .filter(id -> id != leader)
                         .findFirst()
                         .orElseThrow();
+            platform.kafka.kill(killed);
             long killedAt = System.nanoTime();
             delivered.awaitRecoveryAfter(System.currentTimeMillis());
-            platform.kafka.kill(killed);
             during.run();
             return killedAt;
           }

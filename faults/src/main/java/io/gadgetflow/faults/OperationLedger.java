@@ -109,9 +109,11 @@ final class OperationLedger {
         });
   }
 
-  /** Whether the controller took the Trace's operation annotation. */
+  /** Whether the controller took the Trace's operation annotation; notes an error it shows. */
   boolean taken(String name) {
-    return answered(trace(name).get());
+    Trace trace = trace(name).get();
+    noteError(trace);
+    return answered(trace);
   }
 
   Set<String> errorsSeen() {
