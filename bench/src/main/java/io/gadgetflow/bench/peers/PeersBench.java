@@ -70,6 +70,9 @@ public final class PeersBench {
   private static final byte[] WARNING = "\"type\":\"warn\"".getBytes(UTF_8);
   private static final Duration QUIET_FOR = Duration.ofSeconds(2);
 
+  /** The rate of the small storms that show a tracer is ready (the agent's, the peers'). */
+  private static final long PROBE_RATE = 20_000;
+
   /** A line of the agent's loss counter, {@code NodeMetrics}: its gadget, place and value. */
   private static final Pattern LOST_AT =
       Pattern.compile(
@@ -314,7 +317,12 @@ public final class PeersBench {
             .redirectError(err.toFile())
             .start();
     try {
-      awaitFile(out, peer, tracer.equals("bpftrace") ? 3 : 1);
+      String notReady = awaitOutput(out, err, peer, tracer.equals("bpftrace") ? 3 : 1, workload);
+      if (notReady != null) {
+        // One tracer that does not start must not cost the rest of the run its rows.
+        skippedRow(workload, rate, tracer, notReady);
+        return;
+      }
       long start = Files.size(out);
       long cpuBefore = cpuTicks(peer.pid());
       Storm traced = runStorm(workload, rate, seconds);
@@ -452,7 +460,7 @@ public final class PeersBench {
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     while (System.nanoTime() < deadline) {
       Map<TopicPartition, Long> before = kafka.endOffsets();
-      Storm probe = runStorm(workload, 20_000, 2);
+      Storm probe = runStorm(workload, PROBE_RATE, 2);
       Counted counted = kafka.countUntilCaughtUp(before, probe, marker(workload));
       if (counted.delivered() >= probe.offered()) {
         say(
@@ -468,16 +476,49 @@ public final class PeersBench {
     return Storm.await(Storm.start(storm, List.of(), workload, rate, stormSeconds));
   }
 
-  private static void awaitFile(Path file, Process process, int lines) throws Exception {
+  /**
+   * Waits until the tracer has printed {@code lines} lines (its header) and then gone quiet, with
+   * small storms of {@code workload} while it has not: a tracer's output to a file is buffered, so
+   * on a quiet machine execsnoop's header stays in its buffer until enough other execs come (it
+   * printed nothing within a minute in several runs). The probes' events are printed before the
+   * step starts, so its figures are the step's alone.
+   *
+   * @return null once it printed, else why the step cannot run: the tracer ended, or printed
+   *     nothing within a minute
+   */
+  private String awaitOutput(Path file, Path errors, Process process, int lines, String workload)
+      throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
     while (System.nanoTime() < deadline) {
-      check(process.isAlive(), "the tracer ended: " + process.info().commandLine().orElse(""));
+      if (!process.isAlive()) {
+        return "the tracer ended (exit " + process.exitValue() + "): " + firstLine(errors);
+      }
       if (Files.size(file) > 0 && Files.readAllLines(file).size() >= lines) {
+        awaitQuiet(file);
+        return null;
+      }
+      Thread.sleep(500);
+      runStorm(workload, PROBE_RATE, 1);
+    }
+    return "it printed nothing within a minute of probe storms";
+  }
+
+  private static String firstLine(Path file) throws IOException {
+    return Files.readAllLines(file).stream().findFirst().orElse("nothing on stderr");
+  }
+
+  /** Waits until {@code file} has not grown for half a second, at most ten seconds. */
+  private static void awaitQuiet(Path file) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long size = Files.size(file);
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      long now = Files.size(file);
+      if (now == size) {
         return;
       }
-      Thread.sleep(100);
+      size = now;
     }
-    throw new IllegalStateException("the tracer printed nothing: " + file);
   }
 
   private static void interrupt(Process process) throws Exception {
@@ -622,6 +663,23 @@ public final class PeersBench {
               outcome.allEvents(),
               load);
     }
+    lines.add(line);
+    System.out.println(line);
+  }
+
+  /** A row for a step that has no figures, and why. */
+  private void skippedRow(String workload, long rate, String tracer, String why)
+      throws IOException {
+    String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    String line =
+        String.format(
+            Locale.ROOT,
+            "| %s | %,d | %s | skipped: %s | | | | | | | | %s |",
+            workload,
+            rate,
+            tracer,
+            why,
+            load);
     lines.add(line);
     System.out.println(line);
   }
