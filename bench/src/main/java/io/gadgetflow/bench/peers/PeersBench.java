@@ -52,18 +52,20 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Arguments: SECONDS per step (10), RATES (50000,100000,200000,400000), WORKLOADS
  * (open,exec,flood,contract), TRACERS (gadgetflow,libbpf-tools,bpftrace). Environment: STORM (the
  * generator, built by run.sh), AGENT_JAR (cli/target/gadgetflow.jar), AGENT_JVM_OPTIONS (the
- * DaemonSet's JDK_JAVA_OPTIONS, read from k8s/install/07-node.yaml, as is its MALLOC_ARENA_MAX,
- * which the agent gets too), GADGETFLOW_ENV (more GADGETFLOW_* settings for the agent, as
- * NAME=VALUE separated by spaces: none by default).
+ * DaemonSet's JDK_JAVA_OPTIONS, read from k8s/install/07-node.yaml, as are its MALLOC_ARENA_MAX and
+ * GADGETFLOW_EVENT_FORM, which the agent gets too), GADGETFLOW_ENV (more GADGETFLOW_* settings for
+ * the agent, as NAME=VALUE separated by spaces: none by default).
  */
 public final class PeersBench {
   private static final String NODE = "peers-bench";
   private static final Path DAEMONSET = Path.of("k8s/install/07-node.yaml");
 
   /**
-   * Variables of the DaemonSet's agent container, besides JDK_JAVA_OPTIONS, that the agent gets.
+   * Variables of the DaemonSet's agent container, besides JDK_JAVA_OPTIONS, that the agent gets:
+   * glibc's, and GadgetFlow's that change what it measures.
    */
-  private static final List<String> DAEMONSET_NATIVE_SETTINGS = List.of("MALLOC_ARENA_MAX");
+  private static final List<String> DAEMONSET_SETTINGS =
+      List.of("MALLOC_ARENA_MAX", "GADGETFLOW_EVENT_FORM");
 
   private static final long TICKS_PER_SECOND = 100;
   private static final Pattern LOST = Pattern.compile("[Ll]ost (\\d+) (?:events|samples)");
@@ -411,8 +413,9 @@ public final class PeersBench {
     String jvmOptions = daemonSetValue("JDK_JAVA_OPTIONS");
     check(jvmOptions != null, "no JDK_JAVA_OPTIONS in " + DAEMONSET);
     env.put("JDK_JAVA_OPTIONS", System.getenv().getOrDefault("AGENT_JVM_OPTIONS", jvmOptions));
-    // glibc's, read by the JVM's own allocations: the DaemonSet bounds its arenas.
-    for (String name : DAEMONSET_NATIVE_SETTINGS) {
+    // glibc's, read by the JVM's own allocations (the DaemonSet bounds its arenas), and the
+    // agent's own that the DaemonSet sets; GADGETFLOW_ENV below may override them.
+    for (String name : DAEMONSET_SETTINGS) {
       String value = daemonSetValue(name);
       if (value != null) {
         env.put(name, value);
@@ -430,10 +433,12 @@ public final class PeersBench {
       }
     }
     say(
-        "agent: %s, JDK_JAVA_OPTIONS=%s, MALLOC_ARENA_MAX=%s, GADGETFLOW_ENV=%s, log %s",
+        "agent: %s, JDK_JAVA_OPTIONS=%s, MALLOC_ARENA_MAX=%s, GADGETFLOW_EVENT_FORM=%s,"
+            + " GADGETFLOW_ENV=%s, log %s",
         command,
         env.get("JDK_JAVA_OPTIONS"),
         env.get("MALLOC_ARENA_MAX"),
+        env.get("GADGETFLOW_EVENT_FORM"),
         System.getenv().getOrDefault("GADGETFLOW_ENV", ""),
         work);
     return builder.start();
