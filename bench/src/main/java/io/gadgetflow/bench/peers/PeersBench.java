@@ -486,7 +486,8 @@ public final class PeersBench {
    * small storms of {@code workload} while it has not: a tracer's output to a file is buffered, so
    * on a quiet machine execsnoop's header stays in its buffer until enough other execs come (it
    * printed nothing within a minute in several runs). The probes' events are printed before the
-   * step starts, so its figures are the step's alone.
+   * step starts, but for what is left in the tracer's buffer (some dozens of lines, counted among
+   * the step's events of other processes).
    *
    * @return null once it printed, else why the step cannot run: the tracer ended, or printed
    *     nothing within a minute
