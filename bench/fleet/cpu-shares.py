@@ -7,6 +7,7 @@ A role whose threads wait for a CPU longer than they run is starved by the machi
 its own code.
 
     bench/fleet/cpu-shares.py [INTERVAL] [OUTPUT.tsv]     defaults: 5 s, standard output
+    bench/fleet/cpu-shares.py --sum OUTPUT.tsv [FROM [TO]]   per role between two HH:MM:SS
 
 Reads /proc only; runs until interrupted. One line per role and interval, tab-separated:
 time, role, processes, threads, cpu seconds, run-queue wait seconds, load average (1 min),
@@ -82,7 +83,37 @@ def pressure():
         return "-"
 
 
+def summarize(path, start="00:00:00", end="99:99:99"):
+    """Per role between start and end: CPU seconds, cores, share, run-queue wait per CPU second."""
+    rows = [line.rstrip("\n").split("\t") for line in open(path) if not line.startswith("time")]
+    rows = [row for row in rows if start <= row[0] <= end]
+    stamps = sorted({row[0] for row in rows})
+    seconds = lambda stamp: sum(int(part) * unit for part, unit in zip(stamp.split(":"), (3600, 60, 1)))
+    # Each line covers the time since the one before it (the first: since the range began).
+    elapsed = seconds(stamps[-1]) - seconds(stamps[0]) + (seconds(stamps[1]) - seconds(stamps[0]))
+    totals = {}
+    for _, role, _, _, cpu, wait, _, _ in rows:
+        ran, waited = totals.get(role, (0.0, 0.0))
+        totals[role] = (ran + float(cpu), waited + float(wait))
+    loads = [float(row[6]) for row in rows]
+    used = sum(ran for ran, _ in totals.values())
+    cores = os.cpu_count()
+    print(
+        f"{stamps[0]} to {stamps[-1]}: {elapsed} s, load average {min(loads):.1f} to"
+        f" {max(loads):.1f}; CPU used {used:.0f} s of {cores * elapsed} s ({cores} cores)"
+    )
+    print(f"{'role':16}{'CPU s':>9}{'cores':>7}{'share':>7}{'wait s':>10}{'wait/CPU':>10}")
+    for role, (ran, waited) in sorted(totals.items(), key=lambda item: -item[1][0]):
+        print(
+            f"{role:16}{ran:9.1f}{ran / elapsed:7.2f}{100 * ran / used:6.0f}%"
+            f"{waited:10.1f}{waited / ran if ran else 0:10.1f}"
+        )
+
+
 def main():
+    if len(sys.argv) > 2 and sys.argv[1] == "--sum":
+        summarize(*sys.argv[2:5])
+        return
     interval = float(sys.argv[1]) if len(sys.argv) > 1 else 5.0
     out = open(sys.argv[2], "a", buffering=1) if len(sys.argv) > 2 else sys.stdout
     out.write("time\trole\tprocesses\tthreads\tcpu_s\twait_s\tload1\tcpu_pressure10\n")
