@@ -30,6 +30,10 @@ import java.util.stream.Collectors;
  *     all Traces: with more running Traces than this times the interval, each Trace's counters are
  *     written less often
  * @param leaseTiming how the Lease is held; a standby acts at most its duration after a leader dies
+ * @param cacheSyncTimeout how long the replica that takes the Lease waits for its first list of
+ *     Traces before it starts acting again from scratch (controller-runtime's {@code
+ *     CacheSyncTimeout}): a list whose response never completes would leave the Lease's holder
+ *     doing nothing while its health says UP
  * @param kafkaSecurity TLS and SASL settings of every Kafka client of the controller
  * @param tracePolicy which namespaces' Traces trace the whole node, and where ExternalResources may
  *     be written besides a Trace's own namespace
@@ -47,6 +51,7 @@ public record ControllerConfig(
     Duration statusCountersInterval,
     int statusCounterWritesPerSecond,
     LeaderElection.Timing leaseTiming,
+    Duration cacheSyncTimeout,
     KafkaSecurity kafkaSecurity,
     TracePolicy tracePolicy,
     NodeTrust nodeTrust) {
@@ -59,6 +64,12 @@ public record ControllerConfig(
   public static final int DEFAULT_STATUS_COUNTER_WRITES_PER_SECOND = 20;
 
   /**
+   * Far longer than a list of thousands of Traces takes (seconds, on a loaded API server: bench
+   * fleet), short enough for a hung list to cost one retry of {@code kubectl gadget} at most.
+   */
+  public static final Duration DEFAULT_CACHE_SYNC_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
    * Reads {@code GADGETFLOW_*} variables: {@code KAFKA_BOOTSTRAP_SERVERS}, {@code TOPIC_CONTROL},
    * {@code TOPIC_STATUS}, {@code TOPIC_EVENTS}, {@code WATCH_NAMESPACE}, {@code LEASE_NAMESPACE},
    * {@code LEASE_NAME}, {@code IDENTITY}, {@code OPERATION_TIMEOUT_SECONDS}, {@code
@@ -66,11 +77,12 @@ public record ControllerConfig(
    * STATUS_COUNTER_WRITES_PER_SECOND}, {@code NODE_WIDE_NAMESPACES} (comma-separated, default
    * {@code gadget}), {@code EXTERNAL_RESOURCE_NAMESPACES} (comma-separated, default none), and the
    * {@code LEASE_DURATION_SECONDS}, {@code LEASE_RENEW_DEADLINE_SECONDS}, {@code
-   * LEASE_RETRY_PERIOD_SECONDS} (default 15, 10, 2; see {@link LeaderElection.Timing}), the {@code
-   * KAFKA_*} security settings of {@link KafkaSecurity#fromSettings}, {@code TOPIC_NODES}, {@code
-   * NODE_SERVICE_ACCOUNT} (default {@code system:serviceaccount:gadget:gadgetflow-node}, {@code
-   * none} to read no registrations), {@code NODE_TOKEN_AUDIENCE} (default {@code gadgetflow-node}),
-   * {@code TRUSTED_NODE_KEYS} (a directory of node keys, default none).
+   * LEASE_RETRY_PERIOD_SECONDS} (default 15, 10, 2; see {@link LeaderElection.Timing}), {@code
+   * CACHE_SYNC_TIMEOUT_SECONDS} (default 30), the {@code KAFKA_*} security settings of {@link
+   * KafkaSecurity#fromSettings}, {@code TOPIC_NODES}, {@code NODE_SERVICE_ACCOUNT} (default {@code
+   * system:serviceaccount:gadget:gadgetflow-node}, {@code none} to read no registrations), {@code
+   * NODE_TOKEN_AUDIENCE} (default {@code gadgetflow-node}), {@code TRUSTED_NODE_KEYS} (a directory
+   * of node keys, default none).
    */
   public static ControllerConfig fromEnvironment(Map<String, String> env, String hostName) {
     Settings settings = new Settings(env);
@@ -91,6 +103,7 @@ public record ControllerConfig(
         settings.integer(
             "STATUS_COUNTER_WRITES_PER_SECOND", DEFAULT_STATUS_COUNTER_WRITES_PER_SECOND),
         leaseTiming(settings),
+        settings.seconds("CACHE_SYNC_TIMEOUT_SECONDS", DEFAULT_CACHE_SYNC_TIMEOUT),
         KafkaSecurity.fromSettings(settings),
         new TracePolicy(
             namespaces(settings.string("NODE_WIDE_NAMESPACES", Trace.DEFAULT_NAMESPACE)),
@@ -104,6 +117,12 @@ public record ControllerConfig(
           Settings.PREFIX
               + "STATUS_COUNTER_WRITES_PER_SECOND must be at least 1, not "
               + statusCounterWritesPerSecond);
+    }
+    if (cacheSyncTimeout.isNegative() || cacheSyncTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          Settings.PREFIX
+              + "CACHE_SYNC_TIMEOUT_SECONDS must be positive, not "
+              + cacheSyncTimeout.toSeconds());
     }
   }
 
@@ -166,6 +185,7 @@ public record ControllerConfig(
         statusCountersInterval,
         statusCounterWritesPerSecond,
         leaseTiming,
+        cacheSyncTimeout,
         security,
         tracePolicy,
         nodeTrust);
@@ -185,6 +205,7 @@ public record ControllerConfig(
         statusCountersInterval,
         statusCounterWritesPerSecond,
         leaseTiming,
+        cacheSyncTimeout,
         kafkaSecurity,
         tracePolicy,
         trust);

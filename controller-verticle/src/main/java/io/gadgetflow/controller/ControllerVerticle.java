@@ -35,6 +35,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,7 @@ public final class ControllerVerticle extends VerticleBase implements Supervisio
 
   private static final Duration LEASE_RELEASE_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration CONTROL_TOPIC_RETRY = Duration.ofSeconds(2);
+  private static final Duration ACTING_RETRY = Duration.ofSeconds(2);
 
   private final ControllerConfig config;
   private final KubernetesClient client;
@@ -77,6 +79,9 @@ public final class ControllerVerticle extends VerticleBase implements Supervisio
   private LeaderElection leaderElection;
   private NodeReportVerifier reportVerifier;
   private NodeRegistrations registrations;
+
+  /** On the verticle's context: whether this replica holds the Lease. */
+  private boolean leading;
 
   /** Set and cleared on the verticle's context; read by health checks from anywhere. */
   private volatile Acting acting;
@@ -150,8 +155,8 @@ public final class ControllerVerticle extends VerticleBase implements Supervisio
             config.leaseTiming(),
             context,
             UnaryOperator.identity(),
-            this::startActing,
-            this::stopActing);
+            this::startLeading,
+            this::stopLeading);
     return Future.succeededFuture();
   }
 
@@ -163,7 +168,7 @@ public final class ControllerVerticle extends VerticleBase implements Supervisio
   @Override
   public Future<?> stop() {
     supervision.stopping();
-    stopActing();
+    stopLeading();
     // Giving the Lease up reads and updates it with blocking calls; seen to hang at shutdown, so
     // it runs on a worker and the stop goes on after a bound (the Lease then simply expires).
     return vertx
@@ -191,19 +196,42 @@ public final class ControllerVerticle extends VerticleBase implements Supervisio
     return acting != null;
   }
 
+  private void startLeading() {
+    leading = true;
+    startActing();
+  }
+
+  private void stopLeading() {
+    leading = false;
+    stopActing();
+  }
+
+  /**
+   * Acting starts from scratch until it succeeds while this replica holds the Lease: a start that
+   * failed or hung (a list of Traces whose response never completes) would otherwise leave the
+   * Lease's holder doing nothing, and no standby may take over from it.
+   */
   private void startActing() {
-    if (acting != null) {
+    if (acting != null || !leading) {
       return;
     }
     LOG.info("Controller {} now acts on Traces", config.identity());
-    acting = new Acting();
-    acting
+    Acting starting = new Acting();
+    acting = starting;
+    starting
         .start()
         .onFailure(
             e -> {
+              if (acting != starting) {
+                return;
+              }
               LOG.error(
-                  "Controller {} could not start acting: {}", config.identity(), e.toString());
+                  "Controller {} could not start acting, starting again in {} s: {}",
+                  config.identity(),
+                  ACTING_RETRY.toSeconds(),
+                  e.toString());
               stopActing();
+              vertx.setTimer(ACTING_RETRY.toMillis(), id -> startActing());
             });
   }
 
@@ -255,7 +283,8 @@ public final class ControllerVerticle extends VerticleBase implements Supervisio
 
     /**
      * Learns what was handed over before, then follows Traces and node reports; stops at the next
-     * step when the Lease was lost meanwhile (a closed informer cannot start again).
+     * step when the Lease was lost meanwhile (a closed informer cannot start again). Each step is
+     * logged: a start that hangs shows where.
      */
     Future<Void> start() {
       return readHandedOver()
@@ -264,11 +293,36 @@ public final class ControllerVerticle extends VerticleBase implements Supervisio
                 if (stopped) {
                   return Future.succeededFuture();
                 }
+                LOG.info(
+                    "Controller {} read {} operations handed over before; listing Traces",
+                    config.identity(),
+                    handedOver.size());
                 reconciler.handedOverBefore(handedOver);
-                return informer.start();
+                return syncTraces();
               })
           .compose(
-              synced -> stopped ? Future.succeededFuture() : reports.subscribe(this::onReport));
+              synced -> {
+                if (stopped) {
+                  return Future.succeededFuture();
+                }
+                LOG.info("Controller {} follows Traces and node reports", config.identity());
+                return reports.subscribe(this::onReport);
+              });
+    }
+
+    /** The informer's first list of Traces, within the cache sync timeout. */
+    private Future<Void> syncTraces() {
+      Duration bound = config.cacheSyncTimeout();
+      return informer
+          .start()
+          .timeout(bound.toMillis(), TimeUnit.MILLISECONDS)
+          .recover(
+              e ->
+                  Future.failedFuture(
+                      e instanceof TimeoutException
+                          ? new TimeoutException(
+                              "the Traces were not listed within " + bound.toSeconds() + " s")
+                          : e));
     }
 
     /** Until it succeeds: acting without it could publish an operation a second time. */

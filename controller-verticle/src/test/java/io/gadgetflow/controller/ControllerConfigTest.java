@@ -70,4 +70,18 @@ class ControllerConfigTest {
         .hasMessage(
             "GADGETFLOW_LEASE_DURATION_SECONDS must be a whole number of seconds, not \"15s\"");
   }
+
+  @Test
+  void theCacheSyncTimeoutIsThirtySecondsOrWhatTheEnvironmentSays() {
+    assertThat(read(Map.of()).cacheSyncTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(read(Map.of("GADGETFLOW_CACHE_SYNC_TIMEOUT_SECONDS", "90")).cacheSyncTimeout())
+        .isEqualTo(Duration.ofSeconds(90));
+  }
+
+  @Test
+  void aCacheSyncTimeoutOfZeroIsRefusedNamingTheVariable() {
+    assertThatThrownBy(() -> read(Map.of("GADGETFLOW_CACHE_SYNC_TIMEOUT_SECONDS", "0")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("GADGETFLOW_CACHE_SYNC_TIMEOUT_SECONDS must be positive, not 0");
+  }
 }

@@ -6,7 +6,13 @@ import static io.gadgetflow.controller.Harness.runTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import io.gadgetflow.api.kafka.NodeReport;
 import io.gadgetflow.api.kube.CallDeadline;
 import io.gadgetflow.api.trace.Trace;
@@ -21,13 +27,16 @@ import io.gadgetflow.testing.KubectlResult;
 import io.gadgetflow.testing.KubernetesCluster;
 import io.gadgetflow.testing.WithKafka;
 import io.gadgetflow.testing.WithKubernetes;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -436,6 +445,58 @@ class ControllerIT {
 
       platform.awaitTrace(name, t -> !hasOperationAnnotation(t) && state(t) == TraceState.STARTED);
     }
+  }
+
+  /**
+   * The replica that takes the Lease lists Traces before it acts on them. A list whose response
+   * never comes (sent here to a server that takes requests and never answers, on a client without a
+   * request timeout, as a response the HTTP client never completes:
+   * fabric8io/kubernetes-client#7299) left the Lease's holder doing nothing in an e2e run; past the
+   * cache sync timeout it now starts acting again from scratch, and runs Traces.
+   */
+  @Test
+  void aReplicaWhoseFirstListOfTracesNeverCompletesStartsActingAgain(KubernetesCluster cluster)
+      throws IOException {
+    platform.cacheSyncTimeout = Duration.ofSeconds(2);
+    AtomicInteger traceLists = new AtomicInteger();
+    try (SilentServer silent = SilentServer.start()) {
+      Interceptor sendFirstTraceListAway =
+          new Interceptor() {
+            @Override
+            public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+              if (isTraceList(request) && traceLists.getAndIncrement() == 0) {
+                builder.uri(silent.uri().resolve(request.uri().getRawPath()));
+              }
+            }
+          };
+      try (KubernetesClient client =
+          new KubernetesClientBuilder()
+              .withConfig(
+                  new ConfigBuilder(cluster.client().getConfiguration())
+                      .withRequestTimeout(0)
+                      .build())
+              .withHttpClientBuilderConsumer(
+                  builder -> builder.addOrReplaceInterceptor("silent-list", sendFirstTraceListAway))
+              .build()) {
+        String deployment = platform.deploy(platform.controller("controller-hung-list", client));
+        platform.deployNode(node);
+        String name = "hung-list";
+        platform.apply(platform.manifest(name, node, "execsnoop")).requireSuccess();
+        platform.annotate(name, "start");
+
+        platform.awaitTrace(name, t -> state(t) == TraceState.STARTED);
+        assertThat(silent.connections()).as("lists sent to the silent server").isEqualTo(1);
+        assertThat(traceLists).as("lists of Traces").hasValueGreaterThan(1);
+        platform.undeploy(deployment);
+      }
+    }
+  }
+
+  private static boolean isTraceList(HttpRequest request) {
+    String query = request.uri().getQuery();
+    return request.method().equals("GET")
+        && request.uri().getPath().endsWith("/traces")
+        && (query == null || !query.contains("watch=true"));
   }
 
   private boolean takeLease(KubernetesCluster cluster, String holder) {

@@ -2,6 +2,7 @@ package io.gadgetflow.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.kafka.NodeReport;
@@ -51,6 +52,9 @@ final class Harness implements AutoCloseable {
   /** What Traces may reach; by default every namespace is node-wide, as the tests' Traces need. */
   TracePolicy policy = TracePolicy.NO_TENANTS;
 
+  /** How long a controller that took the Lease waits for its first list of Traces. */
+  Duration cacheSyncTimeout = ControllerConfig.DEFAULT_CACHE_SYNC_TIMEOUT;
+
   /** Where the node agents keep their status keys; the controller trusts them by default. */
   final Path nodeKeys;
 
@@ -81,6 +85,12 @@ final class Harness implements AutoCloseable {
         config(identity, kafka.bootstrapServers()), cluster.client(), Clock.systemUTC(), registry);
   }
 
+  /** A controller that reaches the API server through {@code client}. */
+  ControllerVerticle controller(String identity, KubernetesClient client) {
+    return new ControllerVerticle(
+        config(identity, kafka.bootstrapServers()), client, Clock.systemUTC());
+  }
+
   /** A controller that finds Kafka at {@code kafkaBootstrapServers}. */
   ControllerVerticle controller(String identity, String kafkaBootstrapServers) {
     return new ControllerVerticle(
@@ -102,6 +112,7 @@ final class Harness implements AutoCloseable {
             ControllerConfig.DEFAULT_STATUS_COUNTER_WRITES_PER_SECOND,
             new LeaderElection.Timing(
                 Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)),
+            cacheSyncTimeout,
             KafkaSecurity.PLAINTEXT,
             policy,
             nodeTrust);

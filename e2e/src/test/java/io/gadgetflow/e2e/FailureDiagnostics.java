@@ -19,6 +19,10 @@ import org.junit.jupiter.api.extension.TestWatcher;
 final class FailureDiagnostics implements TestWatcher {
   private static final String NAMESPACE = "gadget";
   private static final int LOG_LINES = 40;
+
+  /** A controller's whole start, from its Lease to where it waits, is more than the last lines. */
+  private static final int CONTROLLER_LOG_LINES = 300;
+
   private static final String CONTROLLER_POD = "gadgetflow-controller-";
   private static final String THREAD_DUMP_START = "Full thread dump";
   private static final Duration THREAD_DUMP_WAIT = Duration.ofSeconds(10);
@@ -66,11 +70,11 @@ final class FailureDiagnostics implements TestWatcher {
     }
     out.append('\n');
     var logs = client.pods().inNamespace(NAMESPACE).withName(name);
+    int lines = name.startsWith(CONTROLLER_POD) ? CONTROLLER_LOG_LINES : LOG_LINES;
     if (restarts > 0) {
-      out.append("   previous container:\n")
-          .append(logs.terminated().tailingLines(LOG_LINES).getLog());
+      out.append("   previous container:\n").append(logs.terminated().tailingLines(lines).getLog());
     }
-    out.append(logs.tailingLines(LOG_LINES).getLog());
+    out.append(logs.tailingLines(lines).getLog());
   }
 
   /**

@@ -69,6 +69,7 @@ final class WebPlatform implements AutoCloseable {
             ControllerConfig.DEFAULT_STATUS_COUNTER_WRITES_PER_SECOND,
             new LeaderElection.Timing(
                 Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)),
+            ControllerConfig.DEFAULT_CACHE_SYNC_TIMEOUT,
             KafkaSecurity.PLAINTEXT,
             TracePolicy.NO_TENANTS,
             NodeTrust.directory(nodeKeys));
