@@ -11,6 +11,10 @@
 #                FLEET_CONTROLLER_JVM_OPTIONS (more options of the controller's JVM, e.g. to profile),
 #                FLEET_CONTROL_PLANE_NICE (e.g. -10: API server, etcd, controller and kubectl gadget
 #                get the CPU before the agents and brokers, as on a cluster; needs root; unset: as-is)
+#                FLEET_CONTROL_PLANE_CPUS (e.g. 1: that many cores kept for the API server, etcd,
+#                controller and kubectl gadget, the agents' JVM and brokers capped to the rest by a
+#                cgroup CPU quota, as on separate machines; needs root; unset: as-is)
+# bench/fleet/cpu-shares.py beside it prints each process's CPU and its wait for a CPU.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/lib.sh

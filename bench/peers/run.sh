@@ -8,9 +8,9 @@
 #   bench/peers/run.sh [SECONDS [RATES [WORKLOADS [TRACERS]]]]
 #   defaults: 10 s per step; 50000,100000,200000,400000 calls/s; open,exec,flood,contract;
 #   gadgetflow,libbpf-tools,bpftrace. AGENT_JVM_OPTIONS replaces the agent's JDK_JAVA_OPTIONS
-#   (default: the DaemonSet's, read from k8s/install/07-node.yaml, as is its MALLOC_ARENA_MAX);
-#   GADGETFLOW_ENV="NAME=VALUE ..."
-#   gives it settings (none: the defaults a user gets).
+#   (default: the DaemonSet's, read from k8s/install/07-node.yaml, as are its MALLOC_ARENA_MAX and
+#   GADGETFLOW_EVENT_FORM); GADGETFLOW_ENV="NAME=VALUE ..." gives it settings, over the
+#   DaemonSet's (none: the defaults a user gets).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/lib.sh

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gadgetflow.node.NodeConfig;
+import io.gadgetflow.node.kafka.EventForm;
 import io.gadgetflow.testing.KubectlResult;
 import io.gadgetflow.testing.KubernetesCluster;
 import io.gadgetflow.testing.SeccompProfileCrd;
@@ -12,7 +14,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -163,6 +167,20 @@ class InstallManifestsIT {
             "-XX:ActiveProcessorCount=2");
     assertThat(mallocArenas).as("MALLOC_ARENA_MAX").isNotNull();
     assertThat(mallocArenas.asText()).isEqualTo("2");
+  }
+
+  @Test
+  void theNodeAgentWritesBatchRecords(KubernetesCluster cluster) {
+    Map<String, String> settings = new HashMap<>();
+    for (JsonNode variable : podTemplate(cluster, "07-node.yaml").at("/containers/0/env")) {
+      if (variable.has("value")) {
+        settings.put(variable.path("name").asText(), variable.path("value").asText());
+      }
+    }
+
+    assertThat(NodeConfig.fromEnvironment(settings, "node-1").eventForm())
+        .as("the event form the DaemonSet's agent reads from its environment")
+        .isEqualTo(EventForm.BATCH);
   }
 
   @ParameterizedTest

@@ -20,13 +20,6 @@ import java.util.stream.Stream;
  * figures are of one machine shared by all.
  */
 final class ControlPlanePriority implements AutoCloseable {
-  /** The control plane's programs, by their executable's name. */
-  private static final List<String> PROGRAMS = List.of("kube-apiserver", "etcd");
-
-  /** The control plane's JVMs, by their main class. */
-  private static final List<String> MAIN_CLASSES =
-      List.of(FleetController.class.getName(), "io.gadgetflow.kubectl.KubectlGadgetCommand");
-
   private final int nice;
   private final Thread renicer;
 
@@ -56,7 +49,7 @@ final class ControlPlanePriority implements AutoCloseable {
         List<String> threads = new ArrayList<>();
         ProcessHandle.current()
             .descendants()
-            .filter(ControlPlanePriority::isControlPlane)
+            .filter(ControlPlaneProcesses::isControlPlane)
             .forEach(process -> threads.addAll(threadsNotAt(process.pid())));
         if (!threads.isEmpty()) {
           List<String> command =
@@ -79,25 +72,6 @@ final class ControlPlanePriority implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
-    }
-  }
-
-  private static boolean isControlPlane(ProcessHandle process) {
-    String program = Path.of(process.info().command().orElse("/")).getFileName() + "";
-    return PROGRAMS.contains(program)
-        || MAIN_CLASSES.stream().anyMatch(arguments(process)::contains);
-  }
-
-  /**
-   * From proc(5)'s cmdline: {@code ProcessHandle.Info#arguments} came back empty for the
-   * controller's JVM, whose class path is long.
-   */
-  private static List<String> arguments(ProcessHandle process) {
-    try {
-      String cmdline = Files.readString(Path.of("/proc/" + process.pid() + "/cmdline"));
-      return List.of(cmdline.split("\0"));
-    } catch (IOException | RuntimeException e) {
-      return List.of(); // the process ended
     }
   }
 

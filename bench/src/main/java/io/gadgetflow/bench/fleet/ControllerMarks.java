@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,9 @@ final class ControllerMarks {
           "-Dorg.slf4j.simpleLogger.showDateTime=true",
           "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSXXX",
           "-Dorg.slf4j.simpleLogger.log.io.gadgetflow.controller.reconcile.TraceReconciler=info",
-          "-Dorg.slf4j.simpleLogger.log.io.gadgetflow.controller.status.StatusWriter=info");
+          "-Dorg.slf4j.simpleLogger.log.io.gadgetflow.controller.status.StatusWriter=info",
+          // When it stopped acting: the Lease lost or not renewed in time.
+          "-Dorg.slf4j.simpleLogger.log.io.gadgetflow.controller.ControllerVerticle=info");
 
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
@@ -37,8 +40,18 @@ final class ControllerMarks {
   private static final Pattern OPERATION = Pattern.compile(" operation=(\\w+)");
   private static final Pattern STATE = Pattern.compile(" state=(\\w+)");
 
+  /** The replica's leadership: it stopped acting, and why its election gave the Lease up. */
+  private static final Pattern LEADERSHIP =
+      Pattern.compile(
+          "^(\\S+) .* - (?:Controller \\S+ (stops acting) on Traces"
+              + "|Lease .* (was not renewed in time)"
+              + "|Lease .* was last renewed \\d+ ms ago, (past its renew deadline)).*");
+
   /** Epoch micros by {@code uid}, per what: {@code taken start}, {@code written Started}, ... */
   private final Map<String, Map<String, Long>> byWhat = new HashMap<>();
+
+  /** Epoch micros of each leadership line, by what it says ({@link #LEADERSHIP}'s groups). */
+  private final Map<String, List<Long>> leadership = new HashMap<>();
 
   private ControllerMarks() {}
 
@@ -65,11 +78,38 @@ final class ControllerMarks {
     return get("silent " + operation, uid);
   }
 
+  /**
+   * How often, from {@code fromMicros} on, the controller stopped acting, and why its election gave
+   * the Lease up: not renewed in time (fabric8's elector), or its renewal past the renew deadline
+   * without an answer (the controller's own watch of its renewals).
+   */
+  String leadershipSince(long fromMicros) {
+    return "stopped acting %d times (Lease not renewed in time: %d; renewal past its deadline: %d)"
+        .formatted(
+            count("stops acting", fromMicros),
+            count("was not renewed in time", fromMicros),
+            count("past its renew deadline", fromMicros));
+  }
+
+  private long count(String what, long fromMicros) {
+    return leadership.getOrDefault(what, List.of()).stream().filter(t -> t >= fromMicros).count();
+  }
+
   private long get(String what, String uid) {
     return byWhat.getOrDefault(what, Map.of()).getOrDefault(uid, 0L);
   }
 
   private void line(String line) {
+    Matcher leader = LEADERSHIP.matcher(line);
+    if (leader.matches()) {
+      long micros = micros(leader.group(1));
+      for (int group = 2; group <= leader.groupCount() && micros > 0; group++) {
+        if (leader.group(group) != null) {
+          leadership.computeIfAbsent(leader.group(group), w -> new ArrayList<>()).add(micros);
+        }
+      }
+      return;
+    }
     Matcher matched = LINE.matcher(line);
     if (!matched.matches()) {
       return;
@@ -78,10 +118,8 @@ final class ControllerMarks {
     if (!uid.find()) {
       return;
     }
-    long micros;
-    try {
-      micros = OffsetDateTime.parse(matched.group(1), TIME).toInstant().toEpochMilli() * 1000;
-    } catch (DateTimeParseException e) {
+    long micros = micros(matched.group(1));
+    if (micros == 0) {
       return;
     }
     String action = matched.group(2);
@@ -97,5 +135,14 @@ final class ControllerMarks {
             }
             + detail.group(1);
     byWhat.computeIfAbsent(what, w -> new HashMap<>()).putIfAbsent(uid.group(1), micros);
+  }
+
+  /** The line's time in epoch micros; 0 when it is not one. */
+  private static long micros(String time) {
+    try {
+      return OffsetDateTime.parse(time, TIME).toInstant().toEpochMilli() * 1000;
+    } catch (DateTimeParseException e) {
+      return 0;
+    }
   }
 }

@@ -44,15 +44,19 @@ public final class FleetBench {
             : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
     Settings settings = Settings.fromEnvironment();
     System.out.printf(
-        "fleet: %s nodes, %s; events are SYNTHETIC (no eBPF): %.1f events/s per Trace; %s%n",
+        "fleet: %s nodes, %s; events are SYNTHETIC (no eBPF): %.1f events/s per Trace; %s; %s%n",
         Arrays.toString(fleets),
         settings,
         settings.ratePerTrace(),
-        ControlPlanePriority.describe(settings.controlPlaneNice()));
+        ControlPlanePriority.describe(settings.controlPlaneNice()),
+        ControlPlaneCores.describe(settings.controlPlaneCpus()));
     Path data = Files.createTempDirectory("gadgetflow-fleet-");
     ContractTopics topics =
         ContractTopics.DEFAULTS.withEventsPartitions(settings.eventsPartitions());
-    try (KafkaCluster kafka =
+    // First, so that it closes last, once the processes it placed have ended.
+    try (ControlPlaneCores cores =
+            ControlPlaneCores.start(settings.controlPlaneCpus()).orElse(null);
+        KafkaCluster kafka =
             KafkaCluster.start(
                 data.resolve("kafka"),
                 3,
@@ -68,7 +72,16 @@ public final class FleetBench {
         AutoCloseable priority =
             ControlPlanePriority.start(settings.controlPlaneNice()).orElse(null)) {
       KafkaClients clients = new KafkaClients(kafka.bootstrapServers(), KafkaSecurity.PLAINTEXT);
-      Fleet fleet = new Fleet(settings, kafka, kube, client, clients, data, topics.names());
+      Fleet fleet =
+          new Fleet(
+              settings,
+              kafka,
+              kube,
+              client,
+              clients,
+              data,
+              topics.names(),
+              Optional.ofNullable(cores));
       fleet.run(fleets);
     }
     System.out.println("fleet data (logs) in " + data);
@@ -82,6 +95,8 @@ public final class FleetBench {
    * @param controllerJvmOptions more options of the controller's JVM, e.g. to profile it
    * @param controlPlaneNice the nice value of the control plane's processes, when it is to come
    *     first ({@link ControlPlanePriority}); empty: as-is
+   * @param controlPlaneCpus the cores kept for the control plane, the fleet's side capped to the
+   *     rest ({@link ControlPlaneCores}); empty: as-is
    */
   record Settings(
       double ratePerTrace,
@@ -89,7 +104,8 @@ public final class FleetBench {
       int watchSeconds,
       int eventsPartitions,
       List<String> controllerJvmOptions,
-      Optional<Integer> controlPlaneNice) {
+      Optional<Integer> controlPlaneNice,
+      Optional<Double> controlPlaneCpus) {
     static Settings fromEnvironment() {
       Map<String, String> env = System.getenv();
       String controllerOptions = env.getOrDefault("FLEET_CONTROLLER_JVM_OPTIONS", "").strip();
@@ -101,7 +117,10 @@ public final class FleetBench {
           controllerOptions.isEmpty() ? List.of() : List.of(controllerOptions.split("\\s+")),
           Optional.ofNullable(env.get("FLEET_CONTROL_PLANE_NICE"))
               .filter(nice -> !nice.isBlank())
-              .map(nice -> Integer.parseInt(nice.strip())));
+              .map(nice -> Integer.parseInt(nice.strip())),
+          Optional.ofNullable(env.get("FLEET_CONTROL_PLANE_CPUS"))
+              .filter(cpus -> !cpus.isBlank())
+              .map(cpus -> Double.parseDouble(cpus.strip())));
     }
   }
 
@@ -113,7 +132,8 @@ public final class FleetBench {
       KubernetesClient client,
       KafkaClients clients,
       Path data,
-      TopicNames topics) {
+      TopicNames topics,
+      Optional<ControlPlaneCores> cores) {
 
     void run(int[] fleets) throws Exception {
       Vertx vertx = Vertx.vertx();
@@ -132,10 +152,17 @@ public final class FleetBench {
           TraceTimeline timeline = new TraceTimeline(client, NAMESPACE, lag);
           SyntheticEvents events = new SyntheticEvents(settings.ratePerTrace())) {
         for (int nodes : fleets) {
+          double throttledBefore = cores.map(ControlPlaneCores::fleetThrottledSeconds).orElse(0.0);
           new Step(
                   this, vertx, controller, lag, control, timeline, events, web.port(), token, nodes)
               .run()
               .print(System.out);
+          cores.ifPresent(
+              kept ->
+                  System.out.printf(
+                      "  the fleet's side (agents' JVM, brokers) held back by its quota of %.1f"
+                          + " cores: %.1f s in this step%n",
+                      kept.fleetCores(), kept.fleetThrottledSeconds() - throttledBefore));
           timeline.clear();
         }
       } finally {

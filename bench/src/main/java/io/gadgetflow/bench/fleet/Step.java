@@ -89,7 +89,8 @@ final class Step {
       Map<String, ApiServerLatency.Histogram> apiServerLatency,
       Samples launchToCreated,
       Decomposition starts,
-      Decomposition stops) {
+      Decomposition stops,
+      String controllerLeadership) {
 
     void print(PrintStream out) {
       out.printf(
@@ -123,6 +124,7 @@ final class Step {
       out.printf("stop -> Stopped (watch): %s%n", stop);
       out.printf("aggregation lag, answers (report -> status seen): %s%n", answerLag);
       out.printf("aggregation lag, counters only: %s%n", countersLag);
+      out.printf("controller during the step: %s%n", controllerLeadership);
       out.printf(
           "controller CPU: %.1f s in all, %.1f ms per Trace; the three brokers: %.1f s; this JVM (agents, web UI, group, watch): %.1f s%n",
           controllerCpuSeconds,
@@ -307,7 +309,8 @@ final class Step {
           latency,
           launchToCreated,
           Decomposition.ofStarts(ofThisStep(stepStart), marks, control, lag),
-          Decomposition.ofStops(ofThisStep(stepStart), marks, control, lag));
+          Decomposition.ofStops(ofThisStep(stepStart), marks, control, lag),
+          marks.leadershipSince(stepStart));
     }
   }
 

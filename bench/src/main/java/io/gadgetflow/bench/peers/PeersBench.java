@@ -52,23 +52,28 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Arguments: SECONDS per step (10), RATES (50000,100000,200000,400000), WORKLOADS
  * (open,exec,flood,contract), TRACERS (gadgetflow,libbpf-tools,bpftrace). Environment: STORM (the
  * generator, built by run.sh), AGENT_JAR (cli/target/gadgetflow.jar), AGENT_JVM_OPTIONS (the
- * DaemonSet's JDK_JAVA_OPTIONS, read from k8s/install/07-node.yaml, as is its MALLOC_ARENA_MAX,
- * which the agent gets too), GADGETFLOW_ENV (more GADGETFLOW_* settings for the agent, as
- * NAME=VALUE separated by spaces: none by default).
+ * DaemonSet's JDK_JAVA_OPTIONS, read from k8s/install/07-node.yaml, as are its MALLOC_ARENA_MAX and
+ * GADGETFLOW_EVENT_FORM, which the agent gets too), GADGETFLOW_ENV (more GADGETFLOW_* settings for
+ * the agent, as NAME=VALUE separated by spaces: none by default).
  */
 public final class PeersBench {
   private static final String NODE = "peers-bench";
   private static final Path DAEMONSET = Path.of("k8s/install/07-node.yaml");
 
   /**
-   * Variables of the DaemonSet's agent container, besides JDK_JAVA_OPTIONS, that the agent gets.
+   * Variables of the DaemonSet's agent container, besides JDK_JAVA_OPTIONS, that the agent gets:
+   * glibc's, and GadgetFlow's that change what it measures.
    */
-  private static final List<String> DAEMONSET_NATIVE_SETTINGS = List.of("MALLOC_ARENA_MAX");
+  private static final List<String> DAEMONSET_SETTINGS =
+      List.of("MALLOC_ARENA_MAX", "GADGETFLOW_EVENT_FORM");
 
   private static final long TICKS_PER_SECOND = 100;
   private static final Pattern LOST = Pattern.compile("[Ll]ost (\\d+) (?:events|samples)");
   private static final byte[] WARNING = "\"type\":\"warn\"".getBytes(UTF_8);
   private static final Duration QUIET_FOR = Duration.ofSeconds(2);
+
+  /** The rate of the small storms that show a tracer is ready (the agent's, the peers'). */
+  private static final long PROBE_RATE = 20_000;
 
   /** A line of the agent's loss counter, {@code NodeMetrics}: its gadget, place and value. */
   private static final Pattern LOST_AT =
@@ -314,7 +319,12 @@ public final class PeersBench {
             .redirectError(err.toFile())
             .start();
     try {
-      awaitFile(out, peer, tracer.equals("bpftrace") ? 3 : 1);
+      String notReady = awaitOutput(out, err, peer, tracer.equals("bpftrace") ? 3 : 1, workload);
+      if (notReady != null) {
+        // One tracer that does not start must not cost the rest of the run its rows.
+        skippedRow(workload, rate, tracer, notReady);
+        return;
+      }
       long start = Files.size(out);
       long cpuBefore = cpuTicks(peer.pid());
       Storm traced = runStorm(workload, rate, seconds);
@@ -403,8 +413,9 @@ public final class PeersBench {
     String jvmOptions = daemonSetValue("JDK_JAVA_OPTIONS");
     check(jvmOptions != null, "no JDK_JAVA_OPTIONS in " + DAEMONSET);
     env.put("JDK_JAVA_OPTIONS", System.getenv().getOrDefault("AGENT_JVM_OPTIONS", jvmOptions));
-    // glibc's, read by the JVM's own allocations: the DaemonSet bounds its arenas.
-    for (String name : DAEMONSET_NATIVE_SETTINGS) {
+    // glibc's, read by the JVM's own allocations (the DaemonSet bounds its arenas), and the
+    // agent's own that the DaemonSet sets; GADGETFLOW_ENV below may override them.
+    for (String name : DAEMONSET_SETTINGS) {
       String value = daemonSetValue(name);
       if (value != null) {
         env.put(name, value);
@@ -422,10 +433,12 @@ public final class PeersBench {
       }
     }
     say(
-        "agent: %s, JDK_JAVA_OPTIONS=%s, MALLOC_ARENA_MAX=%s, GADGETFLOW_ENV=%s, log %s",
+        "agent: %s, JDK_JAVA_OPTIONS=%s, MALLOC_ARENA_MAX=%s, GADGETFLOW_EVENT_FORM=%s,"
+            + " GADGETFLOW_ENV=%s, log %s",
         command,
         env.get("JDK_JAVA_OPTIONS"),
         env.get("MALLOC_ARENA_MAX"),
+        env.get("GADGETFLOW_EVENT_FORM"),
         System.getenv().getOrDefault("GADGETFLOW_ENV", ""),
         work);
     return builder.start();
@@ -452,7 +465,7 @@ public final class PeersBench {
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     while (System.nanoTime() < deadline) {
       Map<TopicPartition, Long> before = kafka.endOffsets();
-      Storm probe = runStorm(workload, 20_000, 2);
+      Storm probe = runStorm(workload, PROBE_RATE, 2);
       Counted counted = kafka.countUntilCaughtUp(before, probe, marker(workload));
       if (counted.delivered() >= probe.offered()) {
         say(
@@ -468,16 +481,50 @@ public final class PeersBench {
     return Storm.await(Storm.start(storm, List.of(), workload, rate, stormSeconds));
   }
 
-  private static void awaitFile(Path file, Process process, int lines) throws Exception {
+  /**
+   * Waits until the tracer has printed {@code lines} lines (its header) and then gone quiet, with
+   * small storms of {@code workload} while it has not: a tracer's output to a file is buffered, so
+   * on a quiet machine execsnoop's header stays in its buffer until enough other execs come (it
+   * printed nothing within a minute in several runs). The probes' events are printed before the
+   * step starts, but for what is left in the tracer's buffer (some dozens of lines, counted among
+   * the step's events of other processes).
+   *
+   * @return null once it printed, else why the step cannot run: the tracer ended, or printed
+   *     nothing within a minute
+   */
+  private String awaitOutput(Path file, Path errors, Process process, int lines, String workload)
+      throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
     while (System.nanoTime() < deadline) {
-      check(process.isAlive(), "the tracer ended: " + process.info().commandLine().orElse(""));
+      if (!process.isAlive()) {
+        return "the tracer ended (exit " + process.exitValue() + "): " + firstLine(errors);
+      }
       if (Files.size(file) > 0 && Files.readAllLines(file).size() >= lines) {
+        awaitQuiet(file);
+        return null;
+      }
+      Thread.sleep(500);
+      runStorm(workload, PROBE_RATE, 1);
+    }
+    return "it printed nothing within a minute of probe storms";
+  }
+
+  private static String firstLine(Path file) throws IOException {
+    return Files.readAllLines(file).stream().findFirst().orElse("nothing on stderr");
+  }
+
+  /** Waits until {@code file} has not grown for half a second, at most ten seconds. */
+  private static void awaitQuiet(Path file) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long size = Files.size(file);
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      long now = Files.size(file);
+      if (now == size) {
         return;
       }
-      Thread.sleep(100);
+      size = now;
     }
-    throw new IllegalStateException("the tracer printed nothing: " + file);
   }
 
   private static void interrupt(Process process) throws Exception {
@@ -622,6 +669,23 @@ public final class PeersBench {
               outcome.allEvents(),
               load);
     }
+    lines.add(line);
+    System.out.println(line);
+  }
+
+  /** A row for a step that has no figures, and why. */
+  private void skippedRow(String workload, long rate, String tracer, String why)
+      throws IOException {
+    String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    String line =
+        String.format(
+            Locale.ROOT,
+            "| %s | %,d | %s | skipped: %s | | | | | | | | %s |",
+            workload,
+            rate,
+            tracer,
+            why,
+            load);
     lines.add(line);
     System.out.println(line);
   }
