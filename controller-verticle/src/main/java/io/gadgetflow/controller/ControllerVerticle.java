@@ -388,8 +388,8 @@ public final class ControllerVerticle extends VerticleBase implements Supervisio
                       : Future.succeededFuture());
     }
 
-    private void onDeadline(Awaited awaited) {
-      reportHandler.onDeadline(awaited);
+    private void onDeadline(Awaited awaited, boolean takenByKafka) {
+      reportHandler.onDeadline(awaited, takenByKafka);
     }
 
     private void onDeletionSettled(Awaited awaited) {

@@ -1,112 +1,84 @@
 package io.gadgetflow.faults;
 
-import io.gadgetflow.api.kafka.EventCounters;
-import io.gadgetflow.api.kafka.TopicNames;
-import io.gadgetflow.api.trace.OutputMode;
-import io.gadgetflow.local.kafka.KafkaCluster;
+import io.gadgetflow.api.trace.TraceState;
+import io.gadgetflow.controller.leader.LeaderElection;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.UUID;
+import java.util.List;
 
 /**
- * Faults of the node agent: the agent, a program of its own ({@link AgentProcess}) streaming
- * numbered events into one Trace, killed with SIGKILL and started again, which must run the Trace
- * again from the control topic with no operation sent to it, and say the gap in a warning event.
+ * Faults of the node agent: the agent, a program of its own ({@link AgentProcess}), killed with
+ * SIGKILL and started again while the real controller drives Traces of every output mode ({@link
+ * OperationsAround}). The new agent must run its Traces again from the control topic alone, say the
+ * gap in a warning event, and answer the operations handed over while no agent ran.
  */
 public final class AgentFaults {
-  private static final String NODE = "faults-agent";
-
-  /**
-   * The first number of the restarted agent's events, apart from those of the killed one: more than
-   * it emits in any run of the suite.
-   */
-  private static final int RESTARTED_FIRST = 10_000_000;
-
   private AgentFaults() {}
 
   /**
    * What {@link #agentRestart} measured: the restarted agent's figures (what the killed agent still
    * held in memory died with it and is not counted), how many of the killed agent's events arrived,
-   * and how many warnings said that the trace runs again after a gap.
+   * and how many warnings on the Stream Trace said that it runs again after a gap.
    */
-  public record AgentRestart(
-      FaultFigures figures, long deliveredBeforeKill, long resumedWarnings) {}
+  public record AgentRestart(PlatformFault fault, long deliveredBeforeKill, long resumedWarnings) {}
 
   /**
-   * One broker; the agent streams for {@code pace.steady()}, is killed with SIGKILL, stays down for
-   * {@code pace.down()}, then a new agent starts on the same node name and streams for {@code
-   * pace.after()} once its first event arrived.
+   * One broker; once the operations annotated before the fault are answered (a Status Trace's stop
+   * with its report, an ExternalResource Trace's generate with its profile), the agent is killed, a
+   * stop of another Status Trace and a generate of another ExternalResource Trace are annotated
+   * while it is down ({@code pace.down()}), then a new agent starts on the same node name. By
+   * design the Status Trace stopped while no agent ran says that its report was lost, and the
+   * ExternalResource Trace that no output was generated (the new agent cannot tell whether the
+   * killed one ran the generate; generating from its gadget just started would make a profile of
+   * almost nothing). Recovery: from starting the new agent.
    */
   public static AgentRestart agentRestart(FaultPace pace, Path scratch) throws Exception {
-    TopicNames topics = TopicNames.DEFAULTS;
-    try (KafkaCluster cluster = FaultSteps.startCluster(scratch, 1)) {
-      String bootstrap = cluster.bootstrapServers();
-      String uid = UUID.randomUUID().toString();
-      try (DeliveredEvents delivered = new DeliveredEvents(bootstrap, topics.events(), uid);
-          PublishedOperations operations =
-              new PublishedOperations(bootstrap, topics.control(), topics.status(), NODE)) {
-        long deliveredBeforeKill;
-        String stoppedBefore;
-        String stoppedWhileDown;
-        String stoppedAfter;
-        try (AgentProcess killed = start(bootstrap, pace, 0, scratch.resolve("agent-1.log"))) {
-          operations.start(uid, "execsnoop", OutputMode.STREAM, null);
-          stoppedBefore = operations.startProfile();
-          stoppedWhileDown = operations.startProfile();
-          stoppedAfter = operations.startProfile();
-          FaultSteps.awaitCondition(
-              () -> delivered.delivered() > 0, FaultSteps.START_TIMEOUT, "no event arrived");
-          operations.stop(stoppedBefore);
-          // The killed agent answered each before the kill: a restarted agent's answers are
-          // repeats.
-          operations.awaitAnswered(FaultSteps.START_TIMEOUT);
-          FaultSteps.sleep(pace.steady());
-          killed.kill();
-          deliveredBeforeKill = delivered.deliveredBetween(0, RESTARTED_FIRST);
-        }
-        operations.stop(stoppedWhileDown);
-        String startedWhileDown = operations.startProfile();
-        FaultSteps.sleep(pace.down());
-        long faultEnd = System.currentTimeMillis();
-        try (AgentProcess restarted =
-            start(bootstrap, pace, RESTARTED_FIRST, scratch.resolve("agent-2.log"))) {
-          delivered.awaitRecoveryAfter(faultEnd);
-          FaultSteps.awaitCondition(
-              () -> delivered.recoveredAtMillis() >= 0, FaultSteps.RECOVERY_TIMEOUT, null);
-          operations.stop(stoppedAfter);
-          operations.stop(startedWhileDown);
-          FaultSteps.sleep(pace.after());
-          // Events before the restarted agent's first delivered one came before the trace joined.
-          long produced =
-              restarted.stopEvents(FaultSteps.START_TIMEOUT)
-                  - (delivered.firstFrom(RESTARTED_FIRST) - RESTARTED_FIRST);
-          EventCounters counters =
-              FaultSteps.awaitSettled(
-                  bootstrap,
-                  topics.status(),
-                  uid,
-                  produced,
-                  () -> delivered.deliveredBetween(RESTARTED_FIRST, Integer.MAX_VALUE));
-          operations.awaitAnswered(FaultSteps.SETTLE_TIMEOUT);
-          FaultFigures figures =
-              new FaultFigures(
-                      "agent-restart",
-                      1,
-                      produced,
-                      delivered.deliveredBetween(RESTARTED_FIRST, Integer.MAX_VALUE),
-                      counters.lost(),
-                      delivered.duplicates(),
-                      FaultSteps.recovery(delivered, faultEnd))
-                  .withOperations(operations.figures(Instant.ofEpochMilli(faultEnd)));
-          return new AgentRestart(figures, deliveredBeforeKill, delivered.resumedWarnings());
-        }
-      }
-    }
-  }
+    long[] deliveredBeforeKill = {0};
+    DeliveredEvents[] stream = {null};
+    PlatformFault fault =
+        OperationsAround.run(
+            "agent-restart",
+            pace,
+            scratch,
+            FaultPlatform.Shape.AGENT_PROCESS,
+            LeaderElection.Timing.DEFAULT,
+            List.of("replica-1"),
+            new OperationsAround.Strike() {
+              @Override
+              public long strike(FaultPlatform platform, DeliveredEvents delivered, Runnable during)
+                  throws Exception {
+                // The killed agent answered these: a restarted agent's answers are repeats.
+                platform.ledger.await(
+                    "the operations before the kill answered",
+                    () ->
+                        platform.stateOf("status-0") == TraceState.COMPLETED
+                            && platform.stateOf("external-0") == TraceState.STARTED
+                            && platform.profile("external-0") != null);
+                stream[0] = delivered;
+                deliveredBeforeKill[0] = delivered.delivered();
+                platform.killAgent();
+                during.run();
+                FaultSteps.sleep(pace.down());
+                long restartedAt = System.nanoTime();
+                delivered.awaitRecoveryAfter(System.currentTimeMillis());
+                platform.startAgent(FaultPlatform.RESTARTED_FIRST);
+                return restartedAt;
+              }
 
-  private static AgentProcess start(String bootstrap, FaultPace pace, long firstSequence, Path log)
-      throws Exception {
-    return AgentProcess.start(
-        bootstrap, NODE, pace.rate(), firstSequence, log, FaultSteps.START_TIMEOUT);
+              @Override
+              public boolean stopsEvents() {
+                return true;
+              }
+
+              @Override
+              public String fileRecovery() {
+                return "n/a (the agent's, above)";
+              }
+
+              @Override
+              public List<String> resultsLostWithTheAgent() {
+                return List.of("status-1", "external-1");
+              }
+            });
+    return new AgentRestart(fault, deliveredBeforeKill[0], stream[0].resumedWarnings());
   }
 }

@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
  * output mode, driven by the real controller ({@code gadgetflow controller}, processes of their
  * own) on a Kubernetes API server and etcd of the fault's own: the API server killed and restarted,
  * the acting controller killed with and without a standby. Each measures the events (a Stream and a
- * File Trace run through the fault) and the operations annotated around it ({@link
- * OperationLedger}): lost or run twice, and the time until the operations annotated during the
- * fault were answered.
+ * File Trace run through the fault), the operations annotated around it ({@link OperationLedger}):
+ * lost or run twice, the Status and ExternalResource Traces' results, and the time until the
+ * operations annotated during the fault were answered.
  *
  * <p>No event goes through the API server or the controller: the goal is nothing lost and nothing
  * duplicated, and every operation run once.
@@ -34,19 +34,7 @@ public final class ControlPlaneFaults {
    */
   public static final Duration API_SERVER_DOWN = Duration.ofSeconds(25);
 
-  /** How long a generate's profile may come after its Trace answered the other operations. */
-  private static final Duration GENERATED_WITHIN = Duration.ofSeconds(30);
-
   private ControlPlaneFaults() {}
-
-  /**
-   * What a fault of the control plane did: the events of the Stream and File Traces that ran
-   * through it, the operations annotated around it, and what went wrong besides (an {@code
-   * operationError} a Trace showed, an operation timeout the controller logged, a result not what
-   * the gadget made): empty when nothing did.
-   */
-  public record ControlPlaneFault(
-      FaultFigures stream, FaultFigures file, OperationFigures operations, List<String> problems) {}
 
   /**
    * The API server killed with SIGKILL, down {@link #API_SERVER_DOWN} and started again on its
@@ -59,21 +47,21 @@ public final class ControlPlaneFaults {
    * of the ExternalResource Trace. Recovery: from the API server answering again to those
    * operations answered.
    */
-  public static ControlPlaneFault apiServerRestart(FaultPace pace, Path scratch) throws Exception {
-    try (ControlPlanePlatform platform =
-        ControlPlanePlatform.start(pace, scratch, "faults-apiserver")) {
+  public static PlatformFault apiServerRestart(FaultPace pace, Path scratch) throws Exception {
+    try (FaultPlatform platform =
+        FaultPlatform.start(pace, scratch, "faults-apiserver", FaultPlatform.Shape.ONE_BROKER)) {
       List<ControllerProcess> replicas =
           List.of(platform.controller("replica-a"), platform.controller("replica-b"));
       OperationLedger ledger = platform.ledger;
-      ledger.create("status", ControlPlanePlatform.NODE, "biolatency", "Status", null);
+      ledger.create("status", FaultPlatform.NODE, "biolatency", "Status", null);
       ledger.create(
           "external",
-          ControlPlanePlatform.NODE,
+          FaultPlatform.NODE,
           "seccomp",
           "ExternalResource",
           platform.profilePath("external"));
-      ledger.create("in-flight", ControlPlanePlatform.NODE, "biolatency", "Status", null);
-      ledger.create("late", ControlPlanePlatform.NODE, "execsnoop", "Stream", null);
+      ledger.create("in-flight", FaultPlatform.NODE, "biolatency", "Status", null);
+      ledger.create("late", FaultPlatform.NODE, "execsnoop", "Stream", null);
       platform.startStreamAndFile("status", "external", "in-flight");
       try (DeliveredEvents delivered = platform.delivered()) {
         FaultSteps.sleep(pace.steady());
@@ -115,8 +103,9 @@ public final class ControlPlaneFaults {
                     && ledger.taken("external")
                     && ledger.trace("external").get().getStatus().getOperationError() == null);
         String recovery = "%.1f s (operations)".formatted((answeredAt - backAt) / 1e9);
-        ControlPlaneFault fault =
-            platform.measure("apiserver-restart", delivered, recovery, "external", "late");
+        PlatformFault fault =
+            platform.measure(
+                "apiserver-restart", delivered, recovery, "n/a (no outage)", "external", "late");
         ledger.awaitState(TraceState.COMPLETED, "status", "in-flight");
         mostActingAtOnce[0] = Math.max(mostActingAtOnce[0], acting(replicas));
         LOG.info(
@@ -140,34 +129,36 @@ public final class ControlPlaneFaults {
                   .formatted(mostActingAtOnce[0], acting(replicas)));
         }
         return platform.withResults(
-            fault, problems, List.of("status", "in-flight"), List.of("external"));
+            fault, problems, List.of("status", "in-flight"), List.of("external"), List.of());
       }
     }
   }
 
   /**
    * The acting controller killed with SIGKILL while operations are annotated ({@link
-   * #operationsAround}). With {@code standby}, a second replica takes the Lease over (a problem if
+   * OperationsAround}). With {@code standby}, a second replica takes the Lease over (a problem if
    * later than the Lease's duration, a renewal period the last renewal read may be old by,
    * fabric8's retry period with its jitter, and a second); without, the only replica is started
    * again as a new pod would be (a new identity: it waits for the Lease to expire). Recovery: from
    * the kill to every operation annotated around it answered.
    */
-  public static ControlPlaneFault controllerKill(
+  public static PlatformFault controllerKill(
       FaultPace pace, Path scratch, boolean standby, LeaderElection.Timing lease) throws Exception {
     String fault = standby ? "controller-standby" : "controller-restart";
     List<String> replicas = standby ? List.of("replica-a", "replica-b") : List.of("replica-1");
-    return operationsAround(
+    return OperationsAround.run(
         fault,
         pace,
         scratch,
+        FaultPlatform.Shape.ONE_BROKER,
         lease,
         replicas,
-        new Strike() {
+        new OperationsAround.Strike() {
           private ZonedDateTime lastRenewal;
 
           @Override
-          public long strike(ControlPlanePlatform platform, Runnable during) throws Exception {
+          public long strike(FaultPlatform platform, DeliveredEvents delivered, Runnable during)
+              throws Exception {
             ControllerProcess acting = platform.holder();
             lastRenewal = platform.lease().get().getSpec().getRenewTime();
             acting.kill();
@@ -180,7 +171,7 @@ public final class ControlPlaneFaults {
           }
 
           @Override
-          public List<String> problemsOnceRecovered(ControlPlanePlatform platform) {
+          public List<String> problemsOnceRecovered(FaultPlatform platform) {
             Lease held = platform.lease().get();
             Duration takeover = Duration.between(lastRenewal, held.getSpec().getAcquireTime());
             LOG.info(
@@ -202,126 +193,6 @@ public final class ControlPlaneFaults {
         });
   }
 
-  /**
-   * The only broker killed with SIGKILL while operations are annotated ({@link #operationsAround}),
-   * down {@code pace.down()}, restarted on its data: the controller hands the operations annotated
-   * meanwhile over once the broker is back, and the node answers them. Recovery: from the restart
-   * to every operation annotated around the fault answered.
-   */
-  public static ControlPlaneFault brokerRestart(FaultPace pace, Path scratch) throws Exception {
-    return operationsAround(
-        "broker-restart with operations",
-        pace,
-        scratch,
-        LeaderElection.Timing.DEFAULT,
-        List.of("replica-1"),
-        (platform, during) -> {
-          platform.kafka.kill(1);
-          during.run();
-          FaultSteps.sleep(pace.down());
-          long restartedAt = System.nanoTime();
-          platform.kafka.restart(1);
-          return restartedAt;
-        });
-  }
-
-  /**
-   * A fault struck between the two halves of the operations {@link #operationsAround} annotates.
-   */
-  private interface Strike {
-    /**
-     * Strikes {@code platform}, annotating the second half of the operations ({@code during}) while
-     * the fault lasts; returns when the fault ended ({@link System#nanoTime()}), from which the
-     * recovery is measured.
-     */
-    long strike(ControlPlanePlatform platform, Runnable during) throws Exception;
-
-    /** What went wrong, seen once every operation was answered. */
-    default List<String> problemsOnceRecovered(ControlPlanePlatform platform) {
-      return List.of();
-    }
-  }
-
-  /**
-   * A fault struck while operations are annotated, with {@code replicas} of the controller: a
-   * Stream and a File Trace run through it; a stop of a Status Trace and a generate of an
-   * ExternalResource Trace are annotated just before it strikes, the same on two more Traces while
-   * it lasts, and once every one is answered the first Status Trace is started again.
-   */
-  private static ControlPlaneFault operationsAround(
-      String fault,
-      FaultPace pace,
-      Path scratch,
-      LeaderElection.Timing lease,
-      List<String> replicas,
-      Strike strike)
-      throws Exception {
-    try (ControlPlanePlatform platform =
-        ControlPlanePlatform.start(pace, scratch, "faults-" + fault.split(" ")[0])) {
-      platform.settings = platform.settings.withLease(lease);
-      for (String replica : replicas) {
-        platform.controller(replica);
-      }
-      OperationLedger ledger = platform.ledger;
-      List<String> struck = List.of("status-0", "external-0", "status-1", "external-1");
-      for (String name : struck) {
-        if (isStatus(name)) {
-          ledger.create(name, ControlPlanePlatform.NODE, "biolatency", "Status", null);
-        } else {
-          ledger.create(
-              name,
-              ControlPlanePlatform.NODE,
-              "seccomp",
-              "ExternalResource",
-              platform.profilePath(name));
-        }
-      }
-      platform.startStreamAndFile(struck.toArray(String[]::new));
-      try (DeliveredEvents delivered = platform.delivered()) {
-        FaultSteps.sleep(pace.steady());
-
-        struck.subList(0, 2).forEach(name -> ledger.annotate(name, operationOn(name)));
-        long endedAt =
-            strike.strike(
-                platform,
-                () ->
-                    struck.subList(2, 4).forEach(name -> ledger.annotate(name, operationOn(name))));
-        ledger.await(
-            "every operation annotated around the fault answered",
-            () ->
-                struck.stream()
-                    .allMatch(
-                        name ->
-                            platform.stateOf(name)
-                                == (isStatus(name) ? TraceState.COMPLETED : TraceState.STARTED)));
-        long answeredAt = System.nanoTime();
-        // A generate's Trace shows Started before its answer too: its profile may come a little
-        // later, or never (then it counts as lost, below).
-        FaultSteps.awaitCondition(
-            () -> platform.profile("external-0") != null && platform.profile("external-1") != null,
-            GENERATED_WITHIN,
-            null);
-        LOG.info(
-            "{}: every operation annotated around the fault answered {} ms after it ended",
-            fault,
-            (answeredAt - endedAt) / 1_000_000);
-        ledger.annotate(struck.getFirst(), "start");
-        ledger.awaitState(TraceState.STARTED, struck.getFirst());
-        List<String> problems = new ArrayList<>(strike.problemsOnceRecovered(platform));
-        String recovery = "%.1f s (operations)".formatted((answeredAt - endedAt) / 1e9);
-        ControlPlaneFault measured =
-            platform.measure(fault, delivered, recovery, "status-0", "external-0", "external-1");
-        problems.addAll(measured.problems());
-        ledger.awaitState(TraceState.COMPLETED, "status-1");
-        return platform.withResults(
-            measured,
-            problems,
-            List.of("status-0", "status-1"),
-            List.of("external-0", "external-1"));
-      }
-    }
-  }
-
   /** How many times {@code replicas} started acting on Traces, together. */
   private static int acted(List<ControllerProcess> replicas) {
     return replicas.stream().mapToInt(replica -> replica.logCount("now acts on Traces")).sum();
@@ -336,18 +207,5 @@ public final class ControlPlaneFaults {
                     replica.logCount("now acts on Traces")
                         > replica.logCount("stops acting on Traces"))
             .count();
-  }
-
-  /** The Status Traces' names start so, apart from those of the other output modes. */
-  static boolean isStatus(String trace) {
-    return trace.startsWith("status");
-  }
-
-  /**
-   * The operation struck by a controller's fault: a Status Trace's stop, an ExternalResource's
-   * generate.
-   */
-  private static String operationOn(String trace) {
-    return isStatus(trace) ? "stop" : "generate";
   }
 }

@@ -34,6 +34,8 @@ public final class DeliveredEvents implements AutoCloseable {
   private long duplicates;
   private long resumedWarnings;
   private long recoveredAtMillis = -1;
+  private long lastArrivalMillis = -1;
+  private long longestStallMillis;
   private long madeAfterMillis = Long.MAX_VALUE;
   private volatile boolean closing;
 
@@ -63,6 +65,14 @@ public final class DeliveredEvents implements AutoCloseable {
     recoveredAtMillis = -1;
   }
 
+  /**
+   * How long after the moment given to {@link #awaitRecoveryAfter} the first event made after it
+   * arrived, in milliseconds, or -1 while none did.
+   */
+  public synchronized long recoveryMillis() {
+    return recoveredAtMillis < 0 ? -1 : recoveredAtMillis - madeAfterMillis;
+  }
+
   /** When the first event made after the moment given arrived, or -1 while none did. */
   public synchronized long recoveredAtMillis() {
     return recoveredAtMillis;
@@ -70,14 +80,6 @@ public final class DeliveredEvents implements AutoCloseable {
 
   public synchronized long delivered() {
     return seen.cardinality();
-  }
-
-  /**
-   * The number of the first event that arrived: those before it were made before the trace joined
-   * the gadget, for no trace, and count as neither produced nor lost.
-   */
-  public synchronized long first() {
-    return Math.max(0, seen.nextSetBit(0));
   }
 
   public synchronized long duplicates() {
@@ -107,13 +109,21 @@ public final class DeliveredEvents implements AutoCloseable {
   }
 
   /** The number of the first event from {@code from} on that arrived, or {@code from}. */
-  public synchronized long firstFrom(int from) {
-    return Math.max(from, seen.nextSetBit(from));
+  public synchronized long firstFrom(long from) {
+    return Math.max(from, seen.nextSetBit((int) from));
   }
 
-  /** The numbered events that arrived in {@code [from, to)}. */
-  public synchronized long deliveredBetween(int from, int to) {
-    return seen.get(from, to).cardinality();
+  /** The numbered events from {@code from} on that arrived. */
+  public synchronized long deliveredFrom(long from) {
+    return seen.get((int) from, Math.max((int) from, seen.length())).cardinality();
+  }
+
+  /**
+   * The longest time between two arrivals of the trace's events so far, from its first: how long
+   * the stream stalled, in milliseconds.
+   */
+  public synchronized long longestStallMillis() {
+    return longestStallMillis;
   }
 
   private synchronized void note(String json) {
@@ -125,6 +135,11 @@ public final class DeliveredEvents implements AutoCloseable {
       return;
     }
     int number = Integer.parseInt(sequence.group(1));
+    long now = System.currentTimeMillis();
+    if (lastArrivalMillis >= 0) {
+      longestStallMillis = Math.max(longestStallMillis, now - lastArrivalMillis);
+    }
+    lastArrivalMillis = now;
     if (seen.get(number)) {
       duplicates++;
     } else {
@@ -134,7 +149,7 @@ public final class DeliveredEvents implements AutoCloseable {
     if (recoveredAtMillis < 0
         && timestamp.find()
         && Long.parseLong(timestamp.group(1)) / 1_000_000 >= madeAfterMillis) {
-      recoveredAtMillis = System.currentTimeMillis();
+      recoveredAtMillis = now;
     }
   }
 

@@ -4,6 +4,7 @@ import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
 import io.gadgetflow.api.kafka.NodeReport;
+import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.local.kafka.ContractTopics;
 import io.gadgetflow.local.kafka.KafkaCluster;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -86,11 +88,29 @@ final class FaultSteps {
     return agent;
   }
 
+  /**
+   * Starts an execsnoop Trace of {@code uid} on {@code node} by writing its control record, as the
+   * controller would, for a test that runs no controller.
+   */
   static void publishStart(
       String bootstrap, String topic, String uid, String node, OutputMode outputMode, String output)
       throws Exception {
     ControlRecord start =
-        PublishedOperations.startRecord(uid, node, "execsnoop", outputMode, output);
+        new ControlRecord(
+            "gadget",
+            "faults-" + uid.substring(0, 8),
+            uid,
+            1,
+            node,
+            "execsnoop",
+            null,
+            outputMode,
+            output,
+            Map.of(),
+            Operation.START,
+            "op-start-" + UUID.randomUUID(),
+            true,
+            Instant.now());
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
             Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
@@ -170,13 +190,6 @@ final class FaultSteps {
         SETTLE_TIMEOUT,
         null);
     return counters[0];
-  }
-
-  /** From the fault's end to the first event made after it, as the table shows it. */
-  static String recovery(DeliveredEvents delivered, long faultEndMillis) {
-    return delivered.recoveredAtMillis() < 0
-        ? "none"
-        : "%.1f s".formatted((delivered.recoveredAtMillis() - faultEndMillis) / 1000.0);
   }
 
   /**

@@ -26,9 +26,12 @@ record FileLines(BitSet seen, long duplicates) {
     return new FileLines(seen, duplicates);
   }
 
-  /** The first number in the file: those before it came before the trace joined. */
-  long first() {
-    return Math.max(0, seen.nextSetBit(0));
+  /**
+   * The first number in the file from {@code from} on (an agent's first), or {@code from}: those
+   * before it came before the trace joined.
+   */
+  long firstFrom(long from) {
+    return Math.max(from, seen.nextSetBit((int) from));
   }
 
   long distinct() {

@@ -1,31 +1,36 @@
 package io.gadgetflow.faults;
 
-import io.gadgetflow.api.kafka.EventCounters;
-import io.gadgetflow.api.kafka.TopicNames;
-import io.gadgetflow.api.trace.OutputMode;
-import io.gadgetflow.local.kafka.KafkaCluster;
-import io.gadgetflow.node.NodeConfig;
-import io.vertx.core.Vertx;
-import java.nio.file.Files;
+import io.gadgetflow.api.trace.TraceStatus;
+import io.gadgetflow.controller.leader.LeaderElection;
 import java.nio.file.Path;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
 
 /**
- * Faults of Kafka and of the disk under a node agent that streams numbered events ({@link
- * NumberedEvents}) into one Trace, each run on a cluster of its own whose brokers are processes
- * (killed with SIGKILL), measured by a reader of the events topic ({@link DeliveredEvents}) and the
- * agent's counters on the status topic.
+ * Faults of Kafka and of the disk under the node agent, struck while the real controller drives
+ * Traces of every output mode ({@link OperationsAround}), each on a cluster of its own whose
+ * brokers are processes (killed with SIGKILL, paused with SIGSTOP):
  *
  * <ul>
  *   <li>{@link #brokerRestart}: one broker killed, restarted on its data after the down time;
- *   <li>{@link #brokerLost}: three brokers (replication 3, {@code min.insync.replicas} 2), the
- *       quorum leader killed for good;
- *   <li>{@link #diskFull}: a Trace of output mode File on a small tmpfs that fills (needs root).
+ *   <li>{@link #brokerLost}: three brokers (replication 3, {@code min.insync.replicas} 2), one
+ *       killed for good: the quorum's leader, or another;
+ *   <li>{@link #brokerPause}: three brokers, the quorum's leader stopped for {@link #BROKER_PAUSE},
+ *       longer than the clusters' broker session (3 s) and quorum fetch timeout (1 s), then let go;
+ *   <li>{@link #diskFull}: the File Trace's directory a small tmpfs that fills (needs root).
  * </ul>
  */
 public final class KafkaFaults {
-  private static final String NODE = "faults-node";
+  /**
+   * How long {@link #brokerPause} stops a broker: longer than the broker session (3 s) and the
+   * quorum fetch timeout (1 s) of the clusters GadgetFlow configures, so that it is fenced and, the
+   * quorum's leader, replaced; as long as a long GC pause or a starved machine's stall.
+   */
+  public static final Duration BROKER_PAUSE = Duration.ofSeconds(5);
+
+  /** The longest wait for a paused broker to take part in the cluster again once let go. */
+  private static final Duration BACK_WITHIN = Duration.ofSeconds(60);
 
   /**
    * Bytes of the disk under the File output of the disk-full fault per event of the steady phase:
@@ -35,176 +40,182 @@ public final class KafkaFaults {
 
   private KafkaFaults() {}
 
-  /**
-   * What a broker fault did to two Traces of the agent's gadget running at once: one of output mode
-   * Stream, read from the events topic, and one of output mode File, whose file on the node does
-   * not need Kafka to hold every event.
-   */
-  public record BrokerFault(FaultFigures stream, FaultFigures file) {}
-
   /** One broker killed with SIGKILL and restarted on its data after {@code pace.down()}. */
-  public static BrokerFault brokerRestart(FaultPace pace, Path scratch) throws Exception {
-    return killBroker("broker-restart", 1, pace, scratch, true);
+  public static PlatformFault brokerRestart(FaultPace pace, Path scratch) throws Exception {
+    return withOneController(
+        "broker-restart",
+        pace,
+        scratch,
+        FaultPlatform.Shape.ONE_BROKER,
+        new EventsStopped() {
+          @Override
+          public long strike(FaultPlatform platform, DeliveredEvents delivered, Runnable during)
+              throws Exception {
+            platform.kafka.kill(1);
+            during.run();
+            FaultSteps.sleep(pace.down());
+            long restartedAt = System.nanoTime();
+            delivered.awaitRecoveryAfter(System.currentTimeMillis());
+            platform.kafka.restart(1);
+            return restartedAt;
+          }
+        });
   }
 
   /**
-   * Of three brokers, the one leading the KRaft quorum (the active controller) killed with SIGKILL,
-   * never restarted.
+   * Of three brokers, one killed with SIGKILL and never restarted: the one leading the KRaft quorum
+   * (the active controller: an election comes before the dead broker is fenced and its partitions
+   * move), or, {@code quorumLeader} false, another.
    */
-  public static BrokerFault brokerLost(FaultPace pace, Path scratch) throws Exception {
-    return killBroker("broker-lost", 3, pace, scratch, false);
-  }
-
-  private static BrokerFault killBroker(
-      String fault, int brokers, FaultPace pace, Path scratch, boolean restart) throws Exception {
-    TopicNames topics = TopicNames.DEFAULTS;
-    Vertx vertx = Vertx.vertx();
-    try (KafkaCluster cluster = FaultSteps.startCluster(scratch, brokers, pace.brokerSettings());
-        NumberedEvents events = new NumberedEvents(pace.rate(), NODE)) {
-      String bootstrap = cluster.bootstrapServers();
-      Path fileDirectory = Files.createDirectories(scratch.resolve("file-output"));
-      FaultSteps.deployAgent(
-          vertx,
-          NodeConfig.defaults(NODE, bootstrap).withFileOutputDirectory(fileDirectory),
-          events);
-      String uid = UUID.randomUUID().toString();
-      String fileUid = UUID.randomUUID().toString();
-      Path file = fileDirectory.resolve("events.jsonl");
-      try (DeliveredEvents delivered = new DeliveredEvents(bootstrap, topics.events(), uid);
-          PublishedOperations operations =
-              new PublishedOperations(bootstrap, topics.control(), topics.status(), NODE)) {
-        operations.start(uid, "execsnoop", OutputMode.STREAM, null);
-        operations.start(fileUid, "execsnoop", OutputMode.FILE, file.toString());
-        String stoppedInTheOutage = operations.startProfile();
-        String stoppedAfter = operations.startProfile();
-        FaultSteps.awaitCondition(
-            () -> delivered.delivered() > 0 && file.toFile().length() > 0,
-            FaultSteps.START_TIMEOUT,
-            "no event arrived");
-        FaultSteps.sleep(pace.steady());
-
-        // Of three, the one that leads the KRaft quorum, the worst to lose: an election comes
-        // before the dead broker is fenced and its partitions move.
-        int killed = cluster.quorumLeader();
-        cluster.kill(killed);
-        // Operations handed over while the broker is away (or its partitions have no leader yet).
-        operations.stop(stoppedInTheOutage);
-        String startedInTheOutage = operations.startProfile();
-        if (restart) {
-          FaultSteps.sleep(pace.down());
-        }
-        long faultEnd = System.currentTimeMillis();
-        if (restart) {
-          cluster.restart(killed);
-        }
-        delivered.awaitRecoveryAfter(faultEnd);
-        // However long the recovery takes (a restarted broker recovers its logs first), then on.
-        FaultSteps.awaitCondition(
-            () -> delivered.recoveredAtMillis() >= 0, FaultSteps.RECOVERY_TIMEOUT, null);
-        operations.stop(stoppedAfter);
-        operations.stop(startedInTheOutage);
-        FaultSteps.sleep(pace.after());
-        events.stop();
-        long produced = events.emitted() - delivered.first();
-
-        EventCounters counters =
-            FaultSteps.awaitSettled(
-                bootstrap, topics.status(), uid, produced, () -> delivered.delivered());
-        FaultFigures stream =
-            new FaultFigures(
-                fault,
-                brokers,
-                produced,
-                delivered.delivered(),
-                counters.lost(),
-                delivered.duplicates(),
-                FaultSteps.recovery(delivered, faultEnd));
-        operations.awaitAnswered(FaultSteps.SETTLE_TIMEOUT);
-        OperationFigures answered = operations.figures(null);
-
-        // The File trace's copy in Kafka settles as the Stream trace's did; its file has no wait.
-        FileLines written = FileLines.of(file);
-        long producedToFile = events.emitted() - written.first();
-        EventCounters fileCounters =
-            FaultSteps.awaitSettled(
-                bootstrap, topics.status(), fileUid, producedToFile, () -> Long.MAX_VALUE);
-        FaultFigures toFile =
-            new FaultFigures(
-                fault + ", File output",
-                brokers,
-                producedToFile,
-                written.distinct(),
-                fileCounters.lost(),
-                written.duplicates(),
-                "n/a (no outage)");
-        return new BrokerFault(stream.withOperations(answered), toFile.withOperations(answered));
-      }
-    } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    }
+  public static PlatformFault brokerLost(FaultPace pace, Path scratch, boolean quorumLeader)
+      throws Exception {
+    return withOneController(
+        quorumLeader ? "broker-lost" : "broker-lost (not the quorum's leader)",
+        pace,
+        scratch,
+        FaultPlatform.Shape.THREE_BROKERS,
+        new EventsStopped() {
+          @Override
+          public long strike(FaultPlatform platform, DeliveredEvents delivered, Runnable during) {
+            int leader = platform.kafka.quorumLeader();
+            int killed =
+                quorumLeader
+                    ? leader
+                    : IntStream.rangeClosed(1, platform.kafka.size())
+                        .filter(id -> id != leader)
+                        .findFirst()
+                        .orElseThrow();
+            platform.kafka.kill(killed);
+            long killedAt = System.nanoTime();
+            delivered.awaitRecoveryAfter(System.currentTimeMillis());
+            during.run();
+            return killedAt;
+          }
+        });
   }
 
   /**
-   * The disk under a File output fills while the agent writes: a tmpfs under the agent's file
-   * output directory, of {@link #DISK_BYTES_PER_STEADY_EVENT} per event of the steady phase. The
-   * events go on to Kafka; what the file could not take must be reported lost. Delivered counts the
-   * events in the file; there is no recovery, the disk stays full. Needs root, to mount the tmpfs.
+   * Of three brokers, the one leading the KRaft quorum stopped with SIGSTOP for {@link
+   * #BROKER_PAUSE}, then let go with SIGCONT: what the short broker session and quorum fetch
+   * timeout cost when a live broker stalls. Notes whether and when it was fenced, and when it was
+   * unfenced again; a problem if it did not come back within a minute. Recovery from the SIGCONT.
    */
-  public static FaultFigures diskFull(FaultPace pace, Path scratch) throws Exception {
-    Path directory = Files.createDirectories(scratch.resolve("file-output"));
+  public static PlatformFault brokerPause(FaultPace pace, Path scratch) throws Exception {
+    return withOneController(
+        "broker-pause",
+        pace,
+        scratch,
+        FaultPlatform.Shape.THREE_BROKERS,
+        new EventsStopped() {
+          private BrokerWatch watch;
+          private int paused;
+          private int leaderAfter;
+
+          @Override
+          public long strike(FaultPlatform platform, DeliveredEvents delivered, Runnable during)
+              throws Exception {
+            paused = platform.kafka.quorumLeader();
+            watch = new BrokerWatch(platform.kafka, paused);
+            long pausedAt = System.nanoTime();
+            platform.kafka.pause(paused);
+            watch.struck();
+            during.run();
+            Duration left = BROKER_PAUSE.minusNanos(System.nanoTime() - pausedAt);
+            if (left.isPositive()) {
+              FaultSteps.sleep(left);
+            }
+            long resumedAt = System.nanoTime();
+            delivered.awaitRecoveryAfter(System.currentTimeMillis());
+            platform.kafka.resume(paused);
+            watch.released();
+            return resumedAt;
+          }
+
+          @Override
+          public List<String> problemsOnceRecovered(FaultPlatform platform) throws Exception {
+            try {
+              boolean back = watch.awaitUnfencedAgain(BACK_WITHIN);
+              leaderAfter = platform.kafka.quorumLeader();
+              return back
+                  ? List.of()
+                  : List.of("the paused broker was not unfenced again within " + BACK_WITHIN);
+            } finally {
+              watch.close();
+            }
+          }
+
+          @Override
+          public List<String> notes() {
+            return List.of(
+                "node %d, the quorum's leader, paused %d s: %s, %s; the quorum's leader after: node %d"
+                    .formatted(
+                        paused,
+                        BROKER_PAUSE.toSeconds(),
+                        watch.fencedAfterSeconds() < 0
+                            ? "never seen fenced"
+                            : "fenced %.1f s after the SIGSTOP"
+                                .formatted(watch.fencedAfterSeconds()),
+                        watch.unfencedAfterSeconds() < 0
+                            ? "not seen unfenced again"
+                            : "unfenced %.1f s after the SIGCONT"
+                                .formatted(watch.unfencedAfterSeconds()),
+                        leaderAfter));
+          }
+        });
+  }
+
+  /**
+   * The disk under the File Trace's output fills while the agent writes: a tmpfs under the agent's
+   * file output directory, of {@link #DISK_BYTES_PER_STEADY_EVENT} per event of the steady phase.
+   * The events go on to Kafka; what the file could not take must be reported lost. The fault ends
+   * when the File Trace first reports a loss (the disk is full): the operations' recovery is from
+   * then; the disk stays full. Needs root, to mount the tmpfs.
+   */
+  public static PlatformFault diskFull(FaultPace pace, Path scratch) throws Exception {
     long steadyEvents = (long) (pace.rate() * pace.steady().toMillis() / 1000);
-    mount(directory, steadyEvents * DISK_BYTES_PER_STEADY_EVENT);
-    Vertx vertx = Vertx.vertx();
-    try (KafkaCluster cluster = FaultSteps.startCluster(scratch, 1);
-        NumberedEvents events = new NumberedEvents(pace.rate(), NODE)) {
-      String bootstrap = cluster.bootstrapServers();
-      FaultSteps.deployAgent(
-          vertx, NodeConfig.defaults(NODE, bootstrap).withFileOutputDirectory(directory), events);
-      String uid = UUID.randomUUID().toString();
-      Path file = directory.resolve("events.jsonl");
-      TopicNames topics = TopicNames.DEFAULTS;
-      try (DeliveredEvents delivered = new DeliveredEvents(bootstrap, topics.events(), uid)) {
-        FaultSteps.publishStart(
-            bootstrap, topics.control(), uid, NODE, OutputMode.FILE, file.toString());
-        FaultSteps.awaitCondition(
-            () -> delivered.delivered() > 0, FaultSteps.START_TIMEOUT, "no event arrived");
-        FaultSteps.sleep(pace.steady().plus(pace.after()));
-        events.stop();
-        long produced = events.emitted() - delivered.first();
-        EventCounters[] counters = {EventCounters.NONE};
-        FaultSteps.awaitCondition(
-            () -> {
-              counters[0] = FaultSteps.lastCounters(bootstrap, topics.status(), uid);
-              return counters[0].events() >= produced;
-            },
-            FaultSteps.SETTLE_TIMEOUT,
-            null);
-        FileLines written = FileLines.of(file);
-        return new FaultFigures(
-            "disk-full",
-            1,
-            produced,
-            written.distinctFrom(delivered.first()),
-            counters[0].lost(),
-            written.duplicates(),
-            "n/a (stays full)");
-      }
-    } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      new ProcessBuilder("umount", directory.toString()).inheritIO().start().waitFor();
-    }
+    return withOneController(
+        "disk-full",
+        pace,
+        scratch,
+        FaultPlatform.Shape.fullDisk(steadyEvents * DISK_BYTES_PER_STEADY_EVENT),
+        new OperationsAround.Strike() {
+          @Override
+          public long strike(FaultPlatform platform, DeliveredEvents delivered, Runnable during) {
+            platform.ledger.await(
+                "the File Trace's disk full",
+                () -> {
+                  TraceStatus status = platform.ledger.trace("file").get().getStatus();
+                  return status.getLostEvents() != null && status.getLostEvents() > 0;
+                });
+            long fullAt = System.nanoTime();
+            during.run();
+            return fullAt;
+          }
+
+          @Override
+          public String fileRecovery() {
+            return "n/a (stays full)";
+          }
+        });
   }
 
-  /** A tmpfs of {@code bytes} on {@code directory}; needs root. */
-  private static void mount(Path directory, long bytes) throws Exception {
-    int exit =
-        new ProcessBuilder(
-                "mount", "-t", "tmpfs", "-o", "size=" + bytes, "tmpfs", directory.toString())
-            .inheritIO()
-            .start()
-            .waitFor();
-    if (exit != 0) {
-      throw new IllegalStateException("disk-full needs root to mount a tmpfs on " + directory);
+  /** The fault struck under one controller with the product's Lease. */
+  private static PlatformFault withOneController(
+      String fault,
+      FaultPace pace,
+      Path scratch,
+      FaultPlatform.Shape shape,
+      OperationsAround.Strike strike)
+      throws Exception {
+    return OperationsAround.run(
+        fault, pace, scratch, shape, LeaderElection.Timing.DEFAULT, List.of("replica-1"), strike);
+  }
+
+  /** A fault of Kafka: the events stall until it recovers. */
+  private abstract static class EventsStopped implements OperationsAround.Strike {
+    @Override
+    public boolean stopsEvents() {
+      return true;
     }
   }
 }

@@ -16,9 +16,10 @@ import java.util.concurrent.TimeUnit;
  *   NumberedAgent BOOTSTRAP NODE RATE FIRST_SEQUENCE
  * </pre>
  *
- * <p>The topics and the key directory are the agent's own variables ({@code GADGETFLOW_TOPIC_*},
- * {@code GADGETFLOW_NODE_KEY_DIRECTORY}), for a test whose controller uses topics of its own and
- * trusts the node's key.
+ * <p>The topics, the key directory and the File output's directory are the agent's own variables
+ * ({@code GADGETFLOW_TOPIC_*}, {@code GADGETFLOW_NODE_KEY_DIRECTORY}, {@code
+ * GADGETFLOW_FILE_OUTPUT_DIRECTORY}), for a test whose controller uses topics of its own and trusts
+ * the node's key, or whose Traces write files.
  */
 public final class NumberedAgent {
   private NumberedAgent() {}
@@ -34,6 +35,9 @@ public final class NumberedAgent {
     NodeConfig config = NodeConfig.defaults(node, bootstrap).withTopics(environment.topics());
     if (environment.keyDirectory() != null) {
       config = config.withKeyDirectory(environment.keyDirectory());
+    }
+    if (System.getenv("GADGETFLOW_FILE_OUTPUT_DIRECTORY") != null) {
+      config = config.withFileOutputDirectory(environment.fileOutputDirectory());
     }
     FaultSteps.deployAgent(vertx, config, events);
     System.out.println("ready");

@@ -10,6 +10,7 @@ import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.testing.KubernetesCluster;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +25,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * The operations a fault annotates on its Traces with the real kubectl, and what became of them:
  * the control records that handed each to the node, the node's answers on the status topic (counter
  * updates repeat an answer and are not counted), and every {@code operationError} a Trace showed
- * while the fault waited on it. {@link #figures()} counts the operations lost or run twice; the
- * ITs' {@code OperationAssertions} assert each handed over once, in order, and answered once.
+ * while the fault waited on it. {@link #figures} counts the operations lost or run twice; the ITs'
+ * {@code OperationAssertions} assert each handed over once, in order, and answered once.
  */
 final class OperationLedger {
   private final KubernetesCluster cluster;
@@ -108,9 +109,11 @@ final class OperationLedger {
         });
   }
 
-  /** Whether the controller took the Trace's operation annotation. */
+  /** Whether the controller took the Trace's operation annotation; notes an error it shows. */
   boolean taken(String name) {
-    return answered(trace(name).get());
+    Trace trace = trace(name).get();
+    noteError(trace);
+    return answered(trace);
   }
 
   Set<String> errorsSeen() {
@@ -124,31 +127,50 @@ final class OperationLedger {
   /**
    * What became of the operations annotated so far: lost (never handed to the node, or handed over
    * and never answered) and run twice (handed over again, under its id or a new one, or answered
-   * more than once).
+   * more than once). {@code agentRestartedAt}, when the node's agent was started again (null when
+   * it was not): the restarted agent answers each Trace's last operation once more (a start it
+   * resumes, a stop; docs/reliability.md), so one answer after that instant to an operation that
+   * was its Trace's last one then and had been answered before counts as answered again by design.
    */
-  OperationFigures figures() {
+  OperationFigures figures(Instant agentRestartedAt) {
     Map<String, String> names = names();
     Map<String, List<Handed>> handedOver = handedOver(names);
-    Map<String, List<String>> answers = answers(names);
+    Map<String, List<Answered>> answers = answered(names);
     int count = 0;
     int lost = 0;
     int twice = 0;
+    int again = 0;
     for (Map.Entry<String, List<String>> trace : annotated.entrySet()) {
       int operations = trace.getValue().size();
-      List<String> ids =
-          handedOver.getOrDefault(trace.getKey(), List.of()).stream().map(Handed::id).toList();
+      List<Handed> handed = handedOver.getOrDefault(trace.getKey(), List.of());
+      List<String> ids = handed.stream().map(Handed::id).toList();
       Set<String> distinct = new TreeSet<>(ids);
-      List<String> answered = answers.getOrDefault(trace.getKey(), List.of());
+      List<Answered> answered = answers.getOrDefault(trace.getKey(), List.of());
+      // The Trace's last operation when the agent restarted, as the restarted agent read it.
+      String lastBeforeRestart =
+          agentRestartedAt == null
+              ? null
+              : handed.stream()
+                  .filter(op -> op.at().isBefore(agentRestartedAt))
+                  .reduce((first, second) -> second)
+                  .map(Handed::id)
+                  .orElse(null);
       count += operations;
       lost += Math.max(0, operations - distinct.size());
       twice += ids.size() - distinct.size() + Math.max(0, distinct.size() - operations);
       for (String id : distinct) {
-        long answersOfId = answered.stream().filter(id::equals).count();
-        lost += answersOfId == 0 ? 1 : 0;
-        twice += (int) Math.max(0, answersOfId - 1);
+        List<Instant> times =
+            answered.stream().filter(a -> a.id().equals(id)).map(Answered::at).toList();
+        boolean repeatByDesign =
+            id.equals(lastBeforeRestart)
+                && times.stream().anyMatch(time -> time.isBefore(agentRestartedAt))
+                && times.stream().anyMatch(time -> !time.isBefore(agentRestartedAt));
+        lost += times.isEmpty() ? 1 : 0;
+        again += repeatByDesign ? 1 : 0;
+        twice += Math.max(0, times.size() - 1 - (repeatByDesign ? 1 : 0));
       }
     }
-    return new OperationFigures(count, lost, twice);
+    return new OperationFigures(count, lost, twice, again);
   }
 
   /** The operations annotated, by Trace name, in order. */
@@ -156,8 +178,11 @@ final class OperationLedger {
     return annotated;
   }
 
-  /** An operation handed to the node: a control record's operation and id. */
-  record Handed(String operation, String id) {}
+  /** An operation handed to the node: a control record's operation, id and time. */
+  record Handed(String operation, String id, Instant at) {}
+
+  /** The node's answer to an operation: its id, and when the node answered. */
+  private record Answered(String id, Instant at) {}
 
   /** The operations handed to the node (the control topic), by Trace name, in order. */
   Map<String, List<Handed>> handedOver() {
@@ -166,7 +191,10 @@ final class OperationLedger {
 
   /** The ids of the operations the node answered, by Trace name; counter updates not counted. */
   Map<String, List<String>> answers() {
-    return answers(names());
+    Map<String, List<String>> ids = new TreeMap<>();
+    answered(names())
+        .forEach((name, answers) -> ids.put(name, answers.stream().map(Answered::id).toList()));
+    return ids;
   }
 
   private Map<String, List<Handed>> handedOver(Map<String, String> names) {
@@ -175,19 +203,21 @@ final class OperationLedger {
       if (names.containsKey(record.traceUid())) {
         handedOver
             .computeIfAbsent(names.get(record.traceUid()), n -> new ArrayList<>())
-            .add(new Handed(record.operation().annotationValue(), record.operationId()));
+            .add(
+                new Handed(
+                    record.operation().annotationValue(), record.operationId(), record.time()));
       }
     }
     return handedOver;
   }
 
-  private Map<String, List<String>> answers(Map<String, String> names) {
-    Map<String, List<String>> answers = new TreeMap<>();
+  private Map<String, List<Answered>> answered(Map<String, String> names) {
+    Map<String, List<Answered>> answers = new TreeMap<>();
     for (NodeReport report : read(topics.status(), NodeReport.class)) {
       if (!report.countersUpdate() && names.containsKey(report.traceUid())) {
         answers
             .computeIfAbsent(names.get(report.traceUid()), n -> new ArrayList<>())
-            .add(report.operationId());
+            .add(new Answered(report.operationId(), report.time()));
       }
     }
     return answers;

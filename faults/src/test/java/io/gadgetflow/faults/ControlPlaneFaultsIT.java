@@ -1,15 +1,10 @@
 package io.gadgetflow.faults;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.gadgetflow.controller.leader.LeaderElection;
-import io.gadgetflow.faults.ControlPlaneFaults.ControlPlaneFault;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The faults of the control plane ({@link ControlPlaneFaults}: the real controller as processes, an
@@ -22,8 +17,6 @@ import org.slf4j.LoggerFactory;
  * every one (no event goes through the API server or the controller).
  */
 class ControlPlaneFaultsIT {
-  private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneFaultsIT.class);
-
   /** The API server's down time is {@link ControlPlaneFaults#API_SERVER_DOWN}'s, not the pace's. */
   private static final FaultPace PACE =
       new FaultPace(500, Duration.ofSeconds(3), Duration.ZERO, Duration.ofSeconds(3));
@@ -72,21 +65,8 @@ class ControlPlaneFaultsIT {
     assertRanOnceAndLostNothing(ControlPlaneFaults.controllerKill(PACE, scratch, false, LEASE));
   }
 
-  private static void assertRanOnceAndLostNothing(ControlPlaneFault fault) {
-    LOG.info("{}\n{}\n{}", FaultFigures.header(), fault.stream().row(), fault.file().row());
-    assertThat(fault.problems()).as("what went wrong besides").isEmpty();
-    assertThat(fault.operations().annotated()).isPositive();
-    assertThat(fault.operations().lost()).as("operations lost").isZero();
-    assertThat(fault.operations().runTwice()).as("operations run twice").isZero();
-    FaultFigures stream = fault.stream();
-    assertThat(stream.delivered()).as(stream.row()).isPositive();
-    assertThat(stream.silentlyLost()).as("Stream: lost without a word: " + stream.row()).isZero();
-    assertThat(stream.duplicated()).as("Stream: delivered twice: " + stream.row()).isZero();
-    FaultFigures file = fault.file();
-    assertThat(file.delivered())
-        .as("the File Trace's file holds every event: " + file.row())
-        .isEqualTo(file.produced())
-        .isPositive();
-    assertThat(file.duplicated()).as("File: written twice: " + file.row()).isZero();
+  private static void assertRanOnceAndLostNothing(PlatformFault fault) {
+    FaultAssertions.assertOperationsRanOnceAndNothingSilent(fault);
+    FaultAssertions.assertEveryEventInTheFile(fault);
   }
 }

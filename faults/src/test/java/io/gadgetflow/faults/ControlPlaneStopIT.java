@@ -54,13 +54,13 @@ class ControlPlaneStopIT {
         ledger.await("the web UI listens", () -> web.logged("Web UI listening"));
         // One operation handed over while Kafka answers, so that the replica's producer is set up
         // as in a running cluster, then one while it is dead.
-        ledger.create("before", ControlPlanePlatform.NODE, "execsnoop", "Stream", null);
+        ledger.create("before", FaultPlatform.NODE, "execsnoop", "Stream", null);
         ledger.annotate("before", "start");
         ledger.await(
             "the first operation handed over",
             () -> controller.logged("action=operation-published"));
         kafka.kill(1);
-        ledger.create("during", ControlPlanePlatform.NODE, "execsnoop", "Stream", null);
+        ledger.create("during", FaultPlatform.NODE, "execsnoop", "Stream", null);
         ledger.annotate("during", "start");
         ledger.await(
             "the second operation taken",

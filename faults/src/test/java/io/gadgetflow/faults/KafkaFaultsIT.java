@@ -6,18 +6,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The fault suite's Kafka and disk faults, at a fifth of the bench's rate and with short phases,
- * each asserting issue 20's goal: on three brokers nothing lost and nothing duplicated; on one
- * broker and on a full disk, every loss in the agent's counters, none silent, none duplicated. In
- * the broker faults a Trace of output mode File runs beside the Stream one: its file holds every
- * event whatever Kafka does.
+ * The fault suite's Kafka and disk faults ({@link KafkaFaults}: the real controller as a process,
+ * an API server and a Kafka cluster of each test's own, a node agent streaming numbered events into
+ * Traces of every output mode), at a fifth of the bench's rate and with short phases, each
+ * asserting issue 20's goal: on three brokers nothing lost and nothing duplicated; on one broker
+ * and on a full disk, every loss in the agent's counters, none silent, none duplicated; and
+ * whatever the fault, every operation annotated around it answered once, every Status Trace's
+ * report and ExternalResource Trace's profile what the gadget made, no Trace showing an error. In
+ * the broker faults the File Trace's file holds every event whatever Kafka does.
  */
 class KafkaFaultsIT {
-  private static final Logger LOG = LoggerFactory.getLogger(KafkaFaultsIT.class);
   private static final FaultPace PACE =
       new FaultPace(2000, Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(3));
 
@@ -35,49 +35,49 @@ class KafkaFaultsIT {
 
   @Test
   void aBrokerKilledAndRestartedLosesNothingUnreported(@TempDir Path scratch) throws Exception {
-    KafkaFaults.BrokerFault fault = KafkaFaults.brokerRestart(PACE, scratch);
-    FaultFigures figures = fault.stream();
-    LOG.info("{}\n{}", figures.row(), fault.file().row());
+    PlatformFault fault = KafkaFaults.brokerRestart(PACE, scratch);
 
-    assertThat(figures.delivered()).as(figures.row()).isPositive();
-    assertThat(figures.silentlyLost()).as(figures.row()).isZero();
-    assertThat(figures.duplicated()).as(figures.row()).isZero();
-    assertThat(figures.recovery()).as(figures.row()).isNotEqualTo("none");
-    assertEveryEventInTheFile(fault.file());
+    FaultAssertions.assertOperationsRanOnceAndNothingSilent(fault);
+    assertThat(fault.stream().recovery()).as(fault.stream().row()).doesNotContain("none");
+    FaultAssertions.assertEveryEventInTheFile(fault);
   }
 
   @Test
   void oneOfThreeBrokersLostForGoodLosesAndDuplicatesNothing(@TempDir Path scratch)
       throws Exception {
-    KafkaFaults.BrokerFault fault = KafkaFaults.brokerLost(THREE_BROKER_PACE, scratch);
-    FaultFigures figures = fault.stream();
-    LOG.info("{}\n{}", figures.row(), fault.file().row());
+    assertNothingLostOrDuplicated(KafkaFaults.brokerLost(THREE_BROKER_PACE, scratch, true));
+  }
 
-    assertThat(figures.delivered()).as(figures.row()).isEqualTo(figures.produced()).isPositive();
-    assertThat(figures.reportedLost()).as(figures.row()).isZero();
-    assertThat(figures.duplicated()).as(figures.row()).isZero();
-    assertEveryEventInTheFile(fault.file());
-    OperationFigures operations = figures.operations();
-    assertThat(operations.annotated()).as(figures.row()).isEqualTo(8);
-    assertThat(operations.lost()).as("operations lost: " + figures.row()).isZero();
-    assertThat(operations.runTwice()).as("operations run twice: " + figures.row()).isZero();
+  /**
+   * The quorum's leader stopped (SIGSTOP) for longer than the broker session and the quorum fetch
+   * timeout, then let go: a live broker fenced and replaced costs no event and no operation, and it
+   * takes part in the cluster again (unfenced) once it runs (a problem otherwise).
+   */
+  @Test
+  void aBrokerPausedPastItsSessionComesBackLosingAndDuplicatingNothing(@TempDir Path scratch)
+      throws Exception {
+    assertNothingLostOrDuplicated(KafkaFaults.brokerPause(THREE_BROKER_PACE, scratch));
   }
 
   @Test
   void aFullDiskUnderFileOutputReportsEveryEventItCouldNotTake(@TempDir Path scratch)
       throws Exception {
-    FaultFigures figures = KafkaFaults.diskFull(PACE, scratch);
-    LOG.info("{}", figures.row());
+    PlatformFault fault = KafkaFaults.diskFull(PACE, scratch);
 
-    assertThat(figures.delivered()).as(figures.row()).isPositive();
-    assertThat(figures.reportedLost()).as("the disk filled: " + figures.row()).isPositive();
-    assertThat(figures.silentlyLost()).as(figures.row()).isZero();
-    assertThat(figures.duplicated()).as(figures.row()).isZero();
+    FaultAssertions.assertOperationsRanOnceAndNothingSilent(fault);
+    FaultFigures file = fault.file();
+    assertThat(file.delivered()).as(file.row()).isPositive();
+    assertThat(file.reportedLost()).as("the disk filled: " + file.row()).isPositive();
+    assertThat(file.silentlyLost()).as(file.row()).isZero();
+    assertThat(file.duplicated()).as(file.row()).isZero();
   }
 
-  /** The File trace that ran beside the Stream trace: its file holds every event, Kafka or not. */
-  private static void assertEveryEventInTheFile(FaultFigures file) {
-    assertThat(file.delivered()).as(file.row()).isEqualTo(file.produced()).isPositive();
-    assertThat(file.duplicated()).as(file.row()).isZero();
+  /** Issue 20's goal on three brokers: nothing lost, nothing duplicated, every operation once. */
+  private static void assertNothingLostOrDuplicated(PlatformFault fault) {
+    FaultAssertions.assertOperationsRanOnceAndNothingSilent(fault);
+    FaultFigures figures = fault.stream();
+    assertThat(figures.delivered()).as(figures.row()).isEqualTo(figures.produced());
+    assertThat(figures.reportedLost()).as(figures.row()).isZero();
+    FaultAssertions.assertEveryEventInTheFile(fault);
   }
 }

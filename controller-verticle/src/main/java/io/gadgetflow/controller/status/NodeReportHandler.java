@@ -177,8 +177,13 @@ public final class NodeReportHandler {
                         .field("error", e.toString())));
   }
 
-  /** The node did not answer in time: a deletion goes ahead, any other operation shows why. */
-  public Future<Void> onDeadline(Awaited awaited) {
+  /**
+   * The node did not answer in time: a deletion goes ahead, any other operation shows why: the node
+   * was silent, or, {@code takenByKafka} false, Kafka did not take the operation (it is away), so
+   * that the node never had it: the user is then pointed at Kafka, not at the node agent. Either
+   * error is replaced by the node's answer when it comes.
+   */
+  public Future<Void> onDeadline(Awaited awaited, boolean takenByKafka) {
     if (isDeletion(awaited)) {
       LOG.warn(
           "{}",
@@ -193,11 +198,14 @@ public final class NodeReportHandler {
       return Future.succeededFuture();
     }
     String message =
-        "Node \"%s\" did not answer operation \"%s\": is a GadgetFlow node agent running there?"
-            .formatted(awaited.node(), awaited.operation());
+        takenByKafka
+            ? "Node \"%s\" did not answer operation \"%s\": is a GadgetFlow node agent running there?"
+                .formatted(awaited.node(), awaited.operation())
+            : "Operation \"%s\" is not handed to node \"%s\" yet: Kafka did not take it in time; the node receives it once Kafka does"
+                .formatted(awaited.operation(), awaited.node());
     LOG.warn(
         "{}",
-        TraceLog.about("node-silent", trace.get())
+        TraceLog.about(takenByKafka ? "node-silent" : "operation-not-taken-by-kafka", trace.get())
             .field("operation", awaited.operation())
             .field("operationId", awaited.operationId()));
     return statusWriter.write(

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -18,6 +17,16 @@ public final class PendingAnswers {
   /** An operation waiting for its node's answer. */
   public record Awaited(String operationId, String traceKey, String node, String operation) {}
 
+  /** What the controller does when an operation's deadline passes unanswered. */
+  @FunctionalInterface
+  public interface Deadline {
+    /**
+     * @param takenByKafka whether Kafka acknowledged the hand-over: when it did not (Kafka away),
+     *     the node has not received the operation, and its silence says nothing of it
+     */
+    void passed(Awaited awaited, boolean takenByKafka);
+  }
+
   /**
    * @param timerId the deadline's timer
    * @param acknowledged whether Kafka acknowledged the hand-over (the deadline then runs from it)
@@ -25,10 +34,10 @@ public final class PendingAnswers {
   private record Entry(Awaited awaited, long timerId, boolean acknowledged) {}
 
   private final Vertx vertx;
-  private final Consumer<Awaited> onDeadline;
+  private final Deadline onDeadline;
   private final Map<String, Entry> byOperationId = new HashMap<>();
 
-  public PendingAnswers(Vertx vertx, Consumer<Awaited> onDeadline) {
+  public PendingAnswers(Vertx vertx, Deadline onDeadline) {
     this.vertx = vertx;
     this.onDeadline = onDeadline;
   }
@@ -41,15 +50,15 @@ public final class PendingAnswers {
    * from the acknowledgement when Kafka gives it within {@code timeout}: the time the controller's
    * own send took (seconds at 500 nodes, docs/scale.md) is not the node's, and counted, it showed
    * nodes that answered as silent. A hand-over still unacknowledged after {@code timeout} (Kafka
-   * away) meets its deadline then, so that the Trace shows it. A failed hand-over is no longer
-   * awaited.
+   * away) meets its deadline then, so that the Trace shows it, saying that Kafka did not take it
+   * rather than that the node did not answer. A failed hand-over is no longer awaited.
    *
    * @param handOver publishes the operation; called once, after the waiting started
    */
   public Future<Void> handOver(Awaited awaited, Duration timeout, Supplier<Future<Void>> handOver) {
     if (!byOperationId.containsKey(awaited.operationId())) {
       byOperationId.put(
-          awaited.operationId(), new Entry(awaited, deadline(awaited, timeout), false));
+          awaited.operationId(), new Entry(awaited, deadline(awaited, timeout, false), false));
     }
     return handOver
         .get()
@@ -65,17 +74,17 @@ public final class PendingAnswers {
     }
     vertx.cancelTimer(entry.timerId());
     byOperationId.put(
-        awaited.operationId(), new Entry(entry.awaited(), deadline(awaited, timeout), true));
+        awaited.operationId(), new Entry(entry.awaited(), deadline(awaited, timeout, true), true));
   }
 
-  private long deadline(Awaited awaited, Duration timeout) {
+  private long deadline(Awaited awaited, Duration timeout, boolean takenByKafka) {
     return vertx.setTimer(
         Math.max(1, timeout.toMillis()),
         id -> {
           Entry entry = byOperationId.get(awaited.operationId());
           if (entry != null && entry.timerId() == id) {
             byOperationId.remove(awaited.operationId());
-            onDeadline.accept(awaited);
+            onDeadline.passed(awaited, takenByKafka);
           }
         });
   }

@@ -71,26 +71,9 @@ class NodeReportHandlerTest {
       Consumer<Future<Void>> handledCheck) {
     vertx.runOnContext(
         ignored -> {
-          Trace trace = trace();
-          PendingAnswers pending = new PendingAnswers(vertx, timedOut::add);
-          StatusWriter writer =
-              new StatusWriter(
-                  (t, status) -> {
-                    writesAsked.add(status);
-                    return written.get();
-                  },
-                  vertx,
-                  Duration.ofSeconds(10),
-                  20);
-          NodeReportHandler handler =
-              new NodeReportHandler(
-                  new OneTrace(trace),
-                  new SeccompProfileWriter(null, null, (namespace, name) -> false),
-                  writer,
-                  pending,
-                  settled -> {},
-                  refused -> {},
-                  Clock.systemUTC());
+          PendingAnswers pending =
+              new PendingAnswers(vertx, (awaited, takenByKafka) -> timedOut.add(awaited));
+          NodeReportHandler handler = handler(vertx, pending, written);
           pending.handOver(START, TIMEOUT, Future::succeededFuture);
 
           Future<Void> handled = handler.onReport(answer());
@@ -109,6 +92,64 @@ class NodeReportHandlerTest {
                         test.completeNow();
                       }));
         });
+  }
+
+  /**
+   * A deadline passed: the Trace says whether the node was silent or Kafka never took the operation
+   * (then the node never had it, and asking whether an agent runs there would mislead).
+   */
+  @Test
+  void aDeadlineSaysWhetherKafkaOrTheNodeHeldTheOperationUp(Vertx vertx, VertxTestContext test) {
+    vertx.runOnContext(
+        ignored -> {
+          NodeReportHandler handler =
+              handler(
+                  vertx,
+                  new PendingAnswers(vertx, (awaited, takenByKafka) -> {}),
+                  () -> Future.succeededFuture(trace()));
+          handler
+              .onDeadline(START, false)
+              .compose(v -> handler.onDeadline(START, true))
+              .onComplete(
+                  test.succeeding(
+                      v ->
+                          test.verify(
+                              () -> {
+                                assertThat(writesAsked)
+                                    .extracting(TraceStatus::getOperationError)
+                                    .satisfiesExactly(
+                                        notTaken ->
+                                            assertThat(notTaken)
+                                                .isEqualTo(
+                                                    "Operation \"start\" is not handed to node \"node-a\" yet: Kafka did not take it in time; the node receives it once Kafka does"),
+                                        silent ->
+                                            assertThat(silent)
+                                                .isEqualTo(
+                                                    "Node \"node-a\" did not answer operation \"start\": is a GadgetFlow node agent running there?"));
+                                test.completeNow();
+                              })));
+        });
+  }
+
+  private NodeReportHandler handler(
+      Vertx vertx, PendingAnswers pending, Supplier<Future<Trace>> written) {
+    StatusWriter writer =
+        new StatusWriter(
+            (t, status) -> {
+              writesAsked.add(status);
+              return written.get();
+            },
+            vertx,
+            Duration.ofSeconds(10),
+            20);
+    return new NodeReportHandler(
+        new OneTrace(trace()),
+        new SeccompProfileWriter(null, null, (namespace, name) -> false),
+        writer,
+        pending,
+        settled -> {},
+        refused -> {},
+        Clock.systemUTC());
   }
 
   private static NodeReport answer() {

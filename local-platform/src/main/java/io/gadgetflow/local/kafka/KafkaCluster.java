@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,6 +19,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,6 +134,14 @@ public final class KafkaCluster implements AutoCloseable {
     return bootstrapServers;
   }
 
+  /** The client addresses of every node but {@code id}: to reach the cluster while it is away. */
+  public String bootstrapServersWithout(int id) {
+    return nodes.stream()
+        .filter(node -> node.id != node(id).id)
+        .map(node -> LoopbackPorts.HOST + ":" + node.clientPort)
+        .collect(Collectors.joining(","));
+  }
+
   /** How many nodes the cluster has (running or not). */
   public int size() {
     return nodes.size();
@@ -165,6 +175,61 @@ public final class KafkaCluster implements AutoCloseable {
     Process process = node(id).process;
     process.destroyForcibly();
     awaitExit(process);
+  }
+
+  /**
+   * Stops node {@code id} where it is (SIGSTOP), as a long GC pause or a starved machine would: it
+   * neither heartbeats nor answers, and keeps its connections, until {@link #resume}.
+   */
+  public void pause(int id) {
+    signal(id, "STOP");
+  }
+
+  /** Lets node {@code id} run on (SIGCONT) after {@link #pause}. */
+  public void resume(int id) {
+    signal(id, "CONT");
+  }
+
+  private void signal(int id, String signal) {
+    long pid = node(id).process.pid();
+    try {
+      int exit =
+          new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+              .inheritIO()
+              .start()
+              .waitFor();
+      if (exit != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + pid + " exited with " + exit);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot send SIG" + signal + " to Kafka node " + id, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while sending SIG" + signal, e);
+    }
+  }
+
+  /**
+   * The brokers the cluster's metadata holds as not fenced (taking writes as leaders and
+   * followers), as {@code admin} reads it within {@code timeout}; empty when it cannot say.
+   */
+  public static Set<Integer> unfencedBrokers(Admin admin, Duration timeout)
+      throws InterruptedException {
+    try {
+      return admin
+          .describeCluster(
+              new DescribeClusterOptions()
+                  .includeFencedBrokers(true)
+                  .timeoutMs((int) timeout.toMillis()))
+          .nodes()
+          .get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS)
+          .stream()
+          .filter(node -> !node.isFenced())
+          .map(org.apache.kafka.common.Node::id)
+          .collect(Collectors.toSet());
+    } catch (ExecutionException | TimeoutException e) {
+      return Set.of();
+    }
   }
 
   /** Starts node {@code id} again on its data and ports, after {@link #kill}; does not wait. */

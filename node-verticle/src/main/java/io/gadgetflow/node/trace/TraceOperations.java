@@ -4,7 +4,9 @@ import io.gadgetflow.api.gadget.GadgetCategory;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
 import io.gadgetflow.api.log.TraceLog;
+import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.OutputMode;
+import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.node.catalog.GadgetPrograms;
 import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.gadget.GadgetOptions;
@@ -70,10 +72,24 @@ final class TraceOperations {
 
   /**
    * Starts again a trace that ran before the agent restarted; its events begin with a warning about
-   * the time no agent ran it.
+   * the time no agent ran it. When the trace's last operation is a generate, the agent cannot tell
+   * whether the one before it ran it: the answer says that no output was generated and that the
+   * gadget records from now on (a generate the killed agent answered is not taken again by the
+   * controller, as for a stop). Generating from the gadget just started would write an output of
+   * almost nothing, as though it were what the Trace asked for.
    */
   Future<Answer> resume(SessionSlot slot, ControlRecord record) {
-    return start(slot, record, true);
+    Future<Answer> started = start(slot, record, true);
+    if (record.operation() != Operation.GENERATE) {
+      return started;
+    }
+    return started.map(
+        answer ->
+            answer.state() == TraceState.STARTED
+                ? answer.withWarning(
+                    "The node agent of node \"%s\" restarted before it ran \"generate\": no output was generated; the gadget records again from now on, annotate generate again"
+                        .formatted(settings.nodeName()))
+                : answer);
   }
 
   private Future<Answer> start(SessionSlot slot, ControlRecord record, boolean resumed) {

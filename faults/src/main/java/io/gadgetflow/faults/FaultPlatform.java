@@ -8,9 +8,9 @@ import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.kafka.EventCounters;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.api.trace.TraceState;
+import io.gadgetflow.api.trace.TraceStatus;
 import io.gadgetflow.controller.ControllerConfig;
 import io.gadgetflow.controller.output.SeccompProfileWriter;
-import io.gadgetflow.faults.ControlPlaneFaults.ControlPlaneFault;
 import io.gadgetflow.local.kafka.KafkaCluster;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.testing.KubernetesCluster;
@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,46 +31,84 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What one of {@link ControlPlaneFaults} runs on: a broker and an API server of its own, a node
- * agent in this JVM whose gadgets make up numbered events at the pace, the controller replicas it
- * started (their logs kept in target/control-plane-faults), and the ledger of the operations
- * annotated; and how such a fault is measured (the events of its Stream and File Traces, its
- * operations, the Traces' results).
+ * What every fault runs on: a Kafka cluster of one or three brokers (processes of their own), an
+ * API server of its own, a node agent whose gadgets make up numbered events at the pace (in this
+ * JVM, or a program of its own that a fault can kill), the controller replicas it started (their
+ * logs kept in target/control-plane-faults), and the ledger of the operations annotated; and how
+ * such a fault is measured (the events of its Stream and File Traces, its operations, the Status
+ * and ExternalResource Traces' results).
  */
-final class ControlPlanePlatform implements AutoCloseable {
+final class FaultPlatform implements AutoCloseable {
   /** The node agent's node, every Trace's. */
   static final String NODE = "faults-control-node";
 
-  private static final Logger LOG = LoggerFactory.getLogger(ControlPlanePlatform.class);
+  private static final Logger LOG = LoggerFactory.getLogger(FaultPlatform.class);
   private static final String PROFILE_PREFIX = "advised-";
 
   /** The longest wait for an operation's answer or a Trace's state. */
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
   /**
-   * The controller's wait for a node's answer: the node answers within milliseconds once it runs,
-   * but the product's 10 s were exceeded by first starts on this loaded machine, with no fault.
+   * The first number of a restarted agent's events, apart from those of the killed one: more than
+   * it emits in any run of the suite.
    */
-  private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(30);
+  static final long RESTARTED_FIRST = 10_000_000;
+
+  /**
+   * What a fault's platform is made of.
+   *
+   * @param brokers the Kafka cluster's size: 1, or 3 (replication 3, {@code min.insync.replicas} 2)
+   * @param fileDiskBytes when positive, the File output's directory is a tmpfs of this size (needs
+   *     root), which fills
+   * @param agentProcess the node agent a program of its own ({@link AgentProcess}), which a fault
+   *     kills and starts again, rather than a verticle in this JVM
+   */
+  record Shape(int brokers, long fileDiskBytes, boolean agentProcess) {
+    static final Shape ONE_BROKER = new Shape(1, 0, false);
+    static final Shape THREE_BROKERS = new Shape(3, 0, false);
+    static final Shape AGENT_PROCESS = new Shape(1, 0, true);
+
+    static Shape fullDisk(long bytes) {
+      return new Shape(1, bytes, false);
+    }
+  }
 
   final KafkaCluster kafka;
   final KillableControlPlane kube;
   private final KubernetesCluster cluster;
   private final String namespace;
   private final Path fileDirectory;
+  private final boolean fileDiskMounted;
   private final Path logs;
+  private final Path nodeKeys;
   private final Vertx vertx;
+
+  /** The events of the agent in this JVM; null when the agent is a program of its own. */
   final NumberedEvents events;
+
+  private AgentProcess agentProcess;
+
+  /** The number of the measured agent's first event: a restarted agent's are apart. */
+  private long firstSequence;
+
+  /** Events the measured agent emitted, once {@link #measure} stopped them. */
+  private long emitted;
+
+  /** When the node agent was started again, null while it was not. */
+  private Instant agentRestartedAt;
+
   private final FaultPace pace;
   final OperationLedger ledger;
   final List<ControllerProcess> replicas = new ArrayList<>();
   ControllerProcess.Settings settings;
 
-  private ControlPlanePlatform(
+  private FaultPlatform(
       KafkaCluster kafka,
       KillableControlPlane kube,
       String namespace,
-      Path scratch,
+      Path fileDirectory,
+      boolean fileDiskMounted,
+      Path nodeKeys,
       Vertx vertx,
       NumberedEvents events,
       FaultPace pace,
@@ -79,7 +118,9 @@ final class ControlPlanePlatform implements AutoCloseable {
     this.kube = kube;
     this.cluster = kube.cluster();
     this.namespace = namespace;
-    this.fileDirectory = Files.createDirectories(scratch.resolve("file-output"));
+    this.fileDirectory = fileDirectory;
+    this.fileDiskMounted = fileDiskMounted;
+    this.nodeKeys = nodeKeys;
     // Kept after the fault, for a look at what the replicas did: the module's target/ in the ITs,
     // the repository's in the bench; the next run of the fault replaces them.
     this.logs = Files.createDirectories(Path.of("target", "control-plane-faults", namespace));
@@ -93,21 +134,27 @@ final class ControlPlanePlatform implements AutoCloseable {
             cluster, namespace, kafka.bootstrapServers(), TopicNames.DEFAULTS, TIMEOUT);
   }
 
-  static ControlPlanePlatform start(FaultPace pace, Path scratch, String namespacePrefix)
+  static FaultPlatform start(FaultPace pace, Path scratch, String namespacePrefix, Shape shape)
       throws Exception {
-    KafkaCluster kafka = FaultSteps.startCluster(scratch, 1);
+    Path fileDirectory = Files.createDirectories(scratch.resolve("file-output"));
+    if (shape.fileDiskBytes() > 0) {
+      mountTmpfs(fileDirectory, shape.fileDiskBytes());
+    }
+    KafkaCluster kafka = FaultSteps.startCluster(scratch, shape.brokers(), pace.brokerSettings());
     KillableControlPlane kube = KillableControlPlane.start();
     SeccompProfileCrd.install(kube.cluster());
     String namespace = kube.cluster().createNamespace(namespacePrefix);
     Path nodeKeys = NodeKeyDirectory.temporary();
     Vertx vertx = Vertx.vertx();
-    NumberedEvents events = new NumberedEvents(pace.rate(), NODE);
-    ControlPlanePlatform platform =
-        new ControlPlanePlatform(
+    NumberedEvents events = shape.agentProcess() ? null : new NumberedEvents(pace.rate(), NODE);
+    FaultPlatform platform =
+        new FaultPlatform(
             kafka,
             kube,
             namespace,
-            scratch,
+            fileDirectory,
+            shape.fileDiskBytes() > 0,
+            nodeKeys,
             vertx,
             events,
             pace,
@@ -117,14 +164,55 @@ final class ControlPlanePlatform implements AutoCloseable {
                     TopicNames.DEFAULTS,
                     namespace,
                     nodeKeys)
-                .withOperationTimeout(OPERATION_TIMEOUT));
-    FaultSteps.deployAgent(
-        vertx,
-        NodeConfig.defaults(NODE, kafka.bootstrapServers())
-            .withKeyDirectory(nodeKeys)
-            .withFileOutputDirectory(platform.fileDirectory),
-        events);
+                .withOperationTimeout(pace.operationTimeout()));
+    if (shape.agentProcess()) {
+      platform.startAgent(0);
+    } else {
+      FaultSteps.deployAgent(
+          vertx,
+          NodeConfig.defaults(NODE, kafka.bootstrapServers())
+              .withKeyDirectory(nodeKeys)
+              .withFileOutputDirectory(fileDirectory),
+          events);
+    }
     return platform;
+  }
+
+  /**
+   * Starts the node agent as a program of its own, its events numbered from {@code firstSequence}
+   * (a restarted agent's apart from the killed one's); the events measured are its from then on.
+   */
+  void startAgent(long firstSequence) throws Exception {
+    Instant started = Instant.now();
+    agentProcess =
+        AgentProcess.start(
+            kafka.bootstrapServers(),
+            NODE,
+            pace.rate(),
+            firstSequence,
+            Map.of(
+                "GADGETFLOW_NODE_KEY_DIRECTORY", nodeKeys.toString(),
+                "GADGETFLOW_FILE_OUTPUT_DIRECTORY", fileDirectory.toString()),
+            logs.resolve("agent-from-" + firstSequence + ".log"),
+            FaultSteps.START_TIMEOUT);
+    if (firstSequence > 0) {
+      agentRestartedAt = started;
+    }
+    this.firstSequence = firstSequence;
+  }
+
+  /** SIGKILL to the node agent, a program of its own: what it held in memory dies with it. */
+  void killAgent() throws InterruptedException {
+    agentProcess.kill();
+  }
+
+  /** Stops the measured agent's events; returns how many it emitted. */
+  private long stopEvents() throws Exception {
+    if (events != null) {
+      events.stop();
+      return events.emitted();
+    }
+    return agentProcess.stopEvents(FaultSteps.START_TIMEOUT);
   }
 
   /**
@@ -174,54 +262,69 @@ final class ControlPlanePlatform implements AutoCloseable {
   }
 
   /**
-   * Stops the events once {@code pace.after()} passed, counts them on the Stream and File Traces,
-   * stops those and {@code running}, and counts the operations.
+   * Stops the events once {@code pace.after()} passed, counts them on the Stream and File Traces
+   * (those of the agent measured: a restarted agent's from its first event on), stops those and
+   * {@code running}, and counts the operations.
+   *
+   * @param fileRecovery the File Trace's recovery, as the table shows it
    */
-  ControlPlaneFault measure(
-      String fault, DeliveredEvents delivered, String recovery, String... running)
+  PlatformFault measure(
+      String fault,
+      DeliveredEvents delivered,
+      String recovery,
+      String fileRecovery,
+      String... running)
       throws Exception {
     FaultSteps.sleep(pace.after());
-    events.stop();
+    emitted = stopEvents();
     String bootstrap = kafka.bootstrapServers();
     TopicNames topics = TopicNames.DEFAULTS;
-    long produced = events.emitted() - delivered.first();
+    // Events before the first that arrived were made before the Trace joined the gadget.
+    long from = firstSequence;
+    long produced = emitted - (delivered.firstFrom(from) - from);
     EventCounters counters =
         FaultSteps.awaitSettled(
-            bootstrap, topics.status(), uid("stream"), produced, delivered::delivered);
+            bootstrap,
+            topics.status(),
+            uid("stream"),
+            produced,
+            () -> delivered.deliveredFrom(from));
+    String row = fault + pace.rowSuffix();
     FaultFigures stream =
         new FaultFigures(
-            fault,
-            1,
+            row,
+            kafka.size(),
             produced,
-            delivered.delivered(),
+            delivered.deliveredFrom(from),
             counters.lost(),
             delivered.duplicates(),
             recovery);
     FileLines written = FileLines.of(file());
-    long producedToFile = events.emitted() - written.first();
+    long firstInFile = written.firstFrom(from);
+    long producedToFile = emitted - (firstInFile - from);
     EventCounters fileCounters =
         FaultSteps.awaitSettled(
             bootstrap, topics.status(), uid("file"), producedToFile, () -> Long.MAX_VALUE);
     FaultFigures toFile =
         new FaultFigures(
-            fault + ", File output",
-            1,
+            row + ", File output",
+            kafka.size(),
             producedToFile,
-            written.distinct(),
+            written.distinctFrom(firstInFile),
             fileCounters.lost(),
             written.duplicates(),
-            "n/a (no outage)");
+            fileRecovery);
     List<String> stopped = new ArrayList<>(List.of("stream", "file"));
     stopped.addAll(List.of(running));
     stopped.forEach(name -> ledger.annotate(name, "stop"));
     // A profile's stop completes it with its report.
     ledger.awaitState(
         TraceState.STOPPED,
-        stopped.stream().filter(name -> !ControlPlaneFaults.isStatus(name)).toArray(String[]::new));
+        stopped.stream().filter(name -> !OperationsAround.isStatus(name)).toArray(String[]::new));
     ledger.awaitState(
         TraceState.COMPLETED,
-        stopped.stream().filter(ControlPlaneFaults::isStatus).toArray(String[]::new));
-    OperationFigures operations = ledger.figures();
+        stopped.stream().filter(OperationsAround::isStatus).toArray(String[]::new));
+    OperationFigures operations = ledger.figures(agentRestartedAt);
     List<String> problems = new ArrayList<>();
     Map<String, List<OperationLedger.Handed>> handedOver = ledger.handedOver();
     ledger
@@ -242,37 +345,68 @@ final class ControlPlanePlatform implements AutoCloseable {
         problems.add(replica.identity() + " timed an operation out (action=node-silent)");
       }
     }
-    return new ControlPlaneFault(
-        stream.withOperations(operations), toFile.withOperations(operations), operations, problems);
+    return new PlatformFault(
+        stream.withOperations(operations),
+        toFile.withOperations(operations),
+        operations,
+        problems,
+        List.of());
+  }
+
+  /**
+   * What is wrong with the Traces {@code resultsLostWithTheAgent}, whose last operation (a Status
+   * Trace's stop, an ExternalResource Trace's generate) was handed over while no agent ran: each
+   * must say in its warning that the agent restarted, and hold no result. Asked once they answered,
+   * before a later operation replaces the warning.
+   */
+  List<String> resultsLostWithTheAgentProblems(List<String> resultsLostWithTheAgent) {
+    List<String> problems = new ArrayList<>();
+    for (String name : resultsLostWithTheAgent) {
+      TraceStatus status = ledger.trace(name).get().getStatus();
+      String warning = status.getOperationWarning();
+      if (status.getOutput() != null
+          || profile(name) != null
+          || warning == null
+          || !warning.contains("The node agent of node \"%s\" restarted".formatted(NODE))) {
+        problems.add(
+            "%s: its last operation handed over while no agent ran, it holds a result or does not say that the agent restarted: %s"
+                .formatted(name, warning));
+      }
+    }
+    return problems;
   }
 
   /**
    * {@code measured} with {@code problems} and those of the Traces' results: an operation answered
    * whose result (a Status Trace's report, an ExternalResource Trace's profile) is not what the
-   * gadget made, or not there, counts as lost.
+   * gadget made, or not there, counts as lost; so does each of {@code resultsFoundWrong}, found
+   * earlier (e.g. by {@link #resultsLostWithTheAgentProblems}).
    */
-  ControlPlaneFault withResults(
-      ControlPlaneFault measured,
+  PlatformFault withResults(
+      PlatformFault measured,
       List<String> problems,
       List<String> statusTraces,
-      List<String> externalTraces)
+      List<String> externalTraces,
+      List<String> resultsFoundWrong)
       throws IOException {
     List<String> results = resultProblems(statusTraces, externalTraces);
+    results.addAll(resultsFoundWrong);
     List<String> all = new ArrayList<>(problems);
     all.addAll(results);
     OperationFigures operations = measured.operations().withResultsLost(results.size());
-    return new ControlPlaneFault(
+    return new PlatformFault(
         measured.stream().withOperations(operations),
         measured.file().withOperations(operations),
         operations,
-        all);
+        all,
+        measured.notes());
   }
 
   /**
    * What is wrong with the Status Traces' reports and the ExternalResource Traces' profiles: each
    * is what the made-up gadget makes.
    */
-  List<String> resultProblems(List<String> statusTraces, List<String> externalTraces)
+  private List<String> resultProblems(List<String> statusTraces, List<String> externalTraces)
       throws IOException {
     List<String> problems = new ArrayList<>();
     for (String name : statusTraces) {
@@ -281,7 +415,7 @@ final class ControlPlanePlatform implements AutoCloseable {
       if (report == null
           || !report.path("valType").asText().equals("usecs")
           || report.path("data").path(0).path("count").asLong() <= 0
-          || report.path("data").path(0).path("count").asLong() > events.emitted()) {
+          || report.path("data").path(0).path("count").asLong() > emitted) {
         problems.add(name + ": not the report its gadget made: " + output);
       }
     }
@@ -333,14 +467,35 @@ final class ControlPlanePlatform implements AutoCloseable {
     return ledger.trace(name).get().getMetadata().getUid();
   }
 
+  /** A tmpfs of {@code bytes} on {@code directory}; needs root. */
+  private static void mountTmpfs(Path directory, long bytes) throws Exception {
+    int exit =
+        new ProcessBuilder(
+                "mount", "-t", "tmpfs", "-o", "size=" + bytes, "tmpfs", directory.toString())
+            .inheritIO()
+            .start()
+            .waitFor();
+    if (exit != 0) {
+      throw new IllegalStateException("a full disk needs root to mount a tmpfs on " + directory);
+    }
+  }
+
   @Override
   public void close() throws Exception {
     for (ControllerProcess replica : replicas) {
       replica.close();
     }
-    events.close();
+    if (events != null) {
+      events.close();
+    }
+    if (agentProcess != null) {
+      agentProcess.close();
+    }
     vertx.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
     kube.close();
     kafka.close();
+    if (fileDiskMounted) {
+      new ProcessBuilder("umount", fileDirectory.toString()).inheritIO().start().waitFor();
+    }
   }
 }
