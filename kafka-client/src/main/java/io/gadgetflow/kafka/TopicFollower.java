@@ -14,7 +14,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
@@ -72,7 +71,6 @@ public final class TopicFollower implements AutoCloseable {
 
   private final String name;
   private final KafkaConsumer<String, byte[]> consumer;
-  private final Duration idlePollTimeout;
   private final List<TopicStart> starts;
   private final Listener listener;
   private final CountDownLatch closing = new CountDownLatch(1);
@@ -94,7 +92,6 @@ public final class TopicFollower implements AutoCloseable {
     this.consumer =
         new KafkaConsumer<>(
             consumerProperties, new StringDeserializer(), new ByteArrayDeserializer());
-    this.idlePollTimeout = idlePollTimeout(consumerProperties);
     this.starts = List.copyOf(starts);
     this.listener = listener;
     this.thread = Thread.ofPlatform().name(name).unstarted(this::run);
@@ -219,8 +216,7 @@ public final class TopicFollower implements AutoCloseable {
           LockSupport.parkNanos(this, POLL_TIMEOUT.toNanos());
           continue;
         }
-        ConsumerRecords<String, byte[]> records =
-            consumer.poll(caughtUp ? idlePollTimeout : POLL_TIMEOUT);
+        ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
         if (!records.isEmpty()) {
           listener.onRecords(records);
         }
@@ -231,22 +227,6 @@ public final class TopicFollower implements AutoCloseable {
         // A change to the followed partitions woke the consumer: it is applied next.
       }
     }
-  }
-
-  /**
-   * How long a caught-up follower's poll waits for records: as long as its consumer's fetches wait
-   * at the broker ({@code fetch.max.wait.ms}) when that is longer than {@link #POLL_TIMEOUT}. The
-   * broker answers a waiting fetch as soon as a record comes, and a wake-up (a change, the close)
-   * ends a poll at once, so a longer poll delays nothing; it only saves the polls and fetches that
-   * find nothing, which is what a follower of a quiet topic does all day.
-   */
-  static Duration idlePollTimeout(Properties consumerProperties) {
-    Object fetchWait = consumerProperties.get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
-    if (fetchWait == null) {
-      return POLL_TIMEOUT;
-    }
-    Duration wait = Duration.ofMillis(Long.parseLong(fetchWait.toString()));
-    return wait.compareTo(POLL_TIMEOUT) > 0 ? wait : POLL_TIMEOUT;
   }
 
   /** Positions {@code partitions}, assigned, at their end now (seeking to it is lazy). */

@@ -8,12 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -65,35 +63,6 @@ class TopicFollowerIT {
       assertThat(recorder.next()).isEqualTo("<caught up>");
       write(kafka, topic, "new-1");
       assertThat(recorder.next()).isEqualTo("new-1");
-      assertThat(follower.failure()).isEmpty();
-    }
-  }
-
-  /**
-   * A follower whose fetches wait 5 s at the broker (the node agent's control reader) and whose
-   * polls wait as long once it caught up: a record written while it waits still arrives at once.
-   */
-  @Test
-  void aFollowerWhoseFetchesWaitLongStillDeliversANewRecordAtOnce(KafkaBroker kafka)
-      throws Exception {
-    String topic = kafka.createTopic("follow-long-fetch");
-    Recorder recorder = new Recorder();
-    Properties consumer = clients(kafka).groupFreeConsumer("test-follower");
-    consumer.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5000");
-
-    try (TopicFollower follower =
-        TopicFollower.start(
-            "test-follower", consumer, List.of(TopicStart.beginning(topic)), recorder)) {
-      assertThat(recorder.next()).isEqualTo("<positioned>");
-      assertThat(recorder.next()).isEqualTo("<caught up>");
-      for (String value : List.of("first", "second", "third")) {
-        long written = System.nanoTime();
-        write(kafka, topic, value);
-        assertThat(recorder.next()).isEqualTo(value);
-        assertThat(Duration.ofNanos(System.nanoTime() - written))
-            .as("from the write to the follower")
-            .isLessThan(Duration.ofSeconds(4));
-      }
       assertThat(follower.failure()).isEmpty();
     }
   }

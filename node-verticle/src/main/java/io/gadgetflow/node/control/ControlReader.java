@@ -13,8 +13,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.Header;
@@ -30,16 +28,6 @@ import org.apache.kafka.common.header.Header;
  */
 public final class ControlReader implements AutoCloseable {
   private static final String THREAD_NAME = "gadgetflow-control-reader";
-
-  /**
-   * How long the reader's fetches wait at the broker for a record: 5 s instead of Kafka's 500 ms.
-   * An agent's control topic is quiet nearly all the time, and its reader's empty fetches and polls
-   * twice a second came too rarely for the JIT to compile them: they ran interpreted and cost the
-   * idle agent 0.4 % of a core, most of what it spends at rest (bench/peers, docs/benchmarks.md,
-   * "2026-12-07 noon"). The broker answers a waiting fetch as soon as a record comes, so an
-   * operation reaches the agent as fast as before; the follower polls as long once caught up.
-   */
-  static final int FETCH_WAIT_MS = 5000;
 
   /** Called on the agent's context. */
   public interface Listener {
@@ -90,17 +78,10 @@ public final class ControlReader implements AutoCloseable {
     reader.follower =
         TopicFollower.start(
             THREAD_NAME,
-            consumerProperties(kafka, nodeName),
+            kafka.groupFreeConsumer("gadgetflow-node-control-" + nodeName),
             List.of(TopicStart.beginning(topic)),
             reader.new Delivery());
     return reader;
-  }
-
-  /** The reader's consumer: outside any group, its fetches waiting {@link #FETCH_WAIT_MS}. */
-  static Properties consumerProperties(KafkaClients kafka, String nodeName) {
-    Properties properties = kafka.groupFreeConsumer("gadgetflow-node-control-" + nodeName);
-    properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.toString(FETCH_WAIT_MS));
-    return properties;
   }
 
   /**
