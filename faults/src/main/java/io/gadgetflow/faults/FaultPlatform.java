@@ -121,8 +121,9 @@ final class FaultPlatform implements AutoCloseable {
     this.fileDirectory = fileDirectory;
     this.fileDiskMounted = fileDiskMounted;
     this.nodeKeys = nodeKeys;
-    // Kept after the fault, for a look at what the replicas did: the module's target/ in the ITs,
-    // the repository's in the bench; the next run of the fault replaces them.
+    // Kept after the fault, for a look at what the replicas and agents did: the module's target/ in
+    // the ITs, the repository's in the bench; the next run of the fault replaces the replicas' logs
+    // and appends to the agents'.
     this.logs = Files.createDirectories(Path.of("target", "control-plane-faults", namespace));
     LOG.info("The controller replicas log into {}", logs);
     this.vertx = vertx;
