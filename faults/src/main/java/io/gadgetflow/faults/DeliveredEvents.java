@@ -17,12 +17,15 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads the events topic from its beginning, as a user's consumer would, through the fault: which
- * of the {@link NumberedEvents} arrived, which more than once, and when the first event made after
- * a moment arrived.
+ * of the {@link NumberedEvents} arrived, which more than once, when the first event made after a
+ * moment arrived, and how many lost events the warnings that arrived told of.
  */
 public final class DeliveredEvents implements AutoCloseable {
   private static final Pattern SEQUENCE = Pattern.compile("\"seq\":(\\d+)");
   private static final Pattern TIMESTAMP = Pattern.compile("\"timestamp\":(\\d+)");
+
+  /** A warning about lost events: how many it tells of. */
+  static final Pattern LOSS_WARNING = Pattern.compile("\"message\":\"lost (\\d+) samples\"");
 
   /** The start of the warning a restarted agent's resumed trace begins with. */
   private static final String RESUMED_WARNING = "\"node agent restarted:";
@@ -33,6 +36,7 @@ public final class DeliveredEvents implements AutoCloseable {
   private final BitSet seen = new BitSet();
   private long duplicates;
   private long resumedWarnings;
+  private long toldLost;
   private long recoveredAtMillis = -1;
   private long lastArrivalMillis = -1;
   private long longestStallMillis;
@@ -108,6 +112,11 @@ public final class DeliveredEvents implements AutoCloseable {
     return resumedWarnings;
   }
 
+  /** The lost events that the trace's warning events that arrived told of. */
+  public synchronized long toldLost() {
+    return toldLost;
+  }
+
   /** The number of the first event from {@code from} on that arrived, or {@code from}. */
   public synchronized long firstFrom(long from) {
     return Math.max(from, seen.nextSetBit((int) from));
@@ -129,6 +138,10 @@ public final class DeliveredEvents implements AutoCloseable {
   private synchronized void note(String json) {
     if (json.contains(RESUMED_WARNING)) {
       resumedWarnings++;
+    }
+    Matcher lossWarning = LOSS_WARNING.matcher(json);
+    if (lossWarning.find()) {
+      toldLost += Long.parseLong(lossWarning.group(1));
     }
     Matcher sequence = SEQUENCE.matcher(json);
     if (!sequence.find()) {

@@ -290,6 +290,10 @@ final class FaultPlatform implements AutoCloseable {
             uid("stream"),
             produced,
             () -> delivered.deliveredFrom(from));
+    // A warning tells of the losses counted since the last, at most every 100 ms; what Kafka
+    // refused, once it takes records again.
+    FaultSteps.awaitCondition(
+        () -> delivered.toldLost() >= counters.lost(), FaultSteps.WARNINGS_TIMEOUT, null);
     String row = fault + pace.rowSuffix();
     FaultFigures stream =
         new FaultFigures(
@@ -298,22 +302,31 @@ final class FaultPlatform implements AutoCloseable {
             produced,
             delivered.deliveredFrom(from),
             counters.lost(),
+            delivered.toldLost(),
             delivered.duplicates(),
             recovery);
-    FileLines written = FileLines.of(file());
-    long firstInFile = written.firstFrom(from);
+    long firstInFile = FileLines.of(file()).firstFrom(from);
     long producedToFile = emitted - (firstInFile - from);
     EventCounters fileCounters =
         FaultSteps.awaitSettled(
             bootstrap, topics.status(), uid("file"), producedToFile, () -> Long.MAX_VALUE);
+    FileLines[] written = {FileLines.of(file())};
+    FaultSteps.awaitCondition(
+        () -> {
+          written[0] = FileLines.of(file());
+          return written[0].toldLost() >= fileCounters.lost();
+        },
+        FaultSteps.WARNINGS_TIMEOUT,
+        null);
     FaultFigures toFile =
         new FaultFigures(
             row + ", File output",
             kafka.size(),
             producedToFile,
-            written.distinctFrom(firstInFile),
+            written[0].distinctFrom(firstInFile),
             fileCounters.lost(),
-            written.duplicates(),
+            written[0].toldLost(),
+            written[0].duplicates(),
             fileRecovery);
     List<String> stopped = new ArrayList<>(List.of("stream", "file"));
     stopped.addAll(List.of(running));

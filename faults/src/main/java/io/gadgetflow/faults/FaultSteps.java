@@ -49,6 +49,12 @@ final class FaultSteps {
   /** Longer than the producer's delivery timeout (120 s): every event is settled by then. */
   static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(150);
 
+  /**
+   * For the warnings to tell of every loss the settled counters have: an agent warns at most every
+   * 100 ms; the rest is room for a busy machine.
+   */
+  static final Duration WARNINGS_TIMEOUT = Duration.ofSeconds(10);
+
   private FaultSteps() {}
 
   /** A cluster of {@code brokers} processes, its data under {@code scratch}. */

@@ -40,6 +40,8 @@ public final class NumberedEvents implements GadgetLoader, AutoCloseable {
   private final AtomicLong emitted = new AtomicLong();
   private final Thread pacer;
   private volatile boolean emitting = true;
+  private final CountDownLatch emittingStopped = new CountDownLatch(1);
+  private volatile boolean closed;
   private volatile CountDownLatch resultsHeld = new CountDownLatch(0);
 
   public NumberedEvents(double ratePerSecond, String node) {
@@ -130,27 +132,33 @@ public final class NumberedEvents implements GadgetLoader, AutoCloseable {
    */
   public void stop() throws InterruptedException {
     emitting = false;
-    pacer.join();
+    emittingStopped.await();
   }
 
-  /** Emits the events due since the start at every tick; nothing while no gadget is loaded. */
+  /**
+   * Emits the events due since the start at every tick (nothing while no gadget is loaded) until
+   * {@link #stop()}; until {@link #close()}, has each gadget warn of its traces' losses, as a
+   * loaded gadget's reader does after every read of its ring, with events or without.
+   */
   private void pace() {
     long start = System.nanoTime();
     long ticks = 0;
     long due = 0;
-    while (emitting) {
+    while (!closed) {
       ticks++;
       LockSupport.parkNanos(start + ticks * TICK_NANOS - System.nanoTime());
       long nowDue = (long) ((System.nanoTime() - start) / 1e9 * ratePerSecond);
       long events = nowDue - due;
       due = nowDue;
-      if (gadgets.isEmpty()) {
-        continue;
-      }
-      for (long i = 0; i < events && emitting; i++) {
+      for (long i = 0; i < events && emitting && !gadgets.isEmpty(); i++) {
         emitOne();
       }
+      if (!emitting) {
+        emittingStopped.countDown();
+      }
+      gadgets.forEach(SyntheticGadget::warnAboutLosses);
     }
+    emittingStopped.countDown();
   }
 
   private void emitOne() {
@@ -170,5 +178,7 @@ public final class NumberedEvents implements GadgetLoader, AutoCloseable {
   public void close() throws InterruptedException {
     releaseResults();
     stop();
+    closed = true;
+    pacer.join();
   }
 }

@@ -14,8 +14,8 @@ final class FaultAssertions {
   /**
    * Nothing else went wrong (no Trace showed an error, no operation timed out, every Status Trace's
    * report and ExternalResource Trace's profile is what the gadget made); every operation annotated
-   * was handed over and answered, none twice; on the Stream Trace nothing lost without a word and
-   * nothing duplicated.
+   * was handed over and answered, none twice; on the Stream Trace nothing lost without a word (every
+   * loss in its counters and in its warning events) and nothing duplicated.
    */
   static void assertOperationsRanOnceAndNothingSilent(PlatformFault fault) {
     LOG.info(
@@ -31,10 +31,13 @@ final class FaultAssertions {
     FaultFigures stream = fault.stream();
     assertThat(stream.delivered()).as(stream.row()).isPositive();
     assertThat(stream.silentlyLost()).as("Stream: lost without a word: " + stream.row()).isZero();
+    assertThat(stream.toldLost())
+        .as("Stream: every loss told in a warning event too: " + stream.row())
+        .isGreaterThanOrEqualTo(stream.reportedLost());
     assertThat(stream.duplicated()).as("Stream: delivered twice: " + stream.row()).isZero();
   }
 
-  /** The File Trace's file holds every event, whatever Kafka did. */
+  /** The File Trace's file holds every event, whatever Kafka did, and a warning of every loss. */
   static void assertEveryEventInTheFile(PlatformFault fault) {
     FaultFigures file = fault.file();
     assertThat(file.delivered())
@@ -42,5 +45,8 @@ final class FaultAssertions {
         .isEqualTo(file.produced())
         .isPositive();
     assertThat(file.duplicated()).as("File: written twice: " + file.row()).isZero();
+    assertThat(file.toldLost())
+        .as("File: every loss told in a warning line too: " + file.row())
+        .isGreaterThanOrEqualTo(file.reportedLost());
   }
 }

@@ -1,5 +1,6 @@
 package io.gadgetflow.node.kafka;
 
+import io.gadgetflow.api.kafka.Losses;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -31,9 +32,9 @@ import org.apache.kafka.clients.producer.Callback;
  * kernel's ring, an empty queue starts again at the ring's beginning: the native memory it makes
  * resident is as deep as its deepest backlog, some hundred kilobytes while Kafka keeps up.
  *
- * <p>A record: its JSON's length (int), its stream's slot and whether it is a loss warning (int),
- * the event's id (long), its time (long), then the JSON. A stream holds a slot in {@link #slots}
- * while it has records queued; a slot whose stream has none left is reused.
+ * <p>A record: its JSON's length (int), its stream's slot and whether it is a warning (int), the
+ * event's id (long), its time (long), then the JSON. A stream holds a slot in {@link #slots} while
+ * it has records queued; a slot whose stream has none left is reused.
  */
 final class EventQueue implements AutoCloseable {
   /** The bytes of a record before its JSON. */
@@ -97,13 +98,14 @@ final class EventQueue implements AutoCloseable {
   }
 
   /**
-   * Queues one of {@code stream}'s events (a loss warning if {@code warning}), the first {@code
-   * length} bytes of {@code json}, with the stream's next id, unless the queue is full or, while it
-   * is more than three quarters full, the stream holds more than half of what is queued.
+   * Queues one of {@code stream}'s events, or a warning if {@code warning} is not null (the lost
+   * events it tells of, {@link Losses#NONE} for none), the first {@code length} bytes of {@code
+   * json}, with the stream's next id, unless the queue is full or, while it is more than three
+   * quarters full, the stream holds more than half of what is queued.
    *
    * @return false when refused (or closed); the event is then the caller's to count as lost
    */
-  boolean offer(EventStream stream, boolean warning, long epochNanos, byte[] json, int length) {
+  boolean offer(EventStream stream, Losses warning, long epochNanos, byte[] json, int length) {
     long bytes = recordBytes(length);
     producers.lock();
     try {
@@ -125,13 +127,18 @@ final class EventQueue implements AutoCloseable {
       long id = stream.nextId();
       // Counted before it is queued: the sender may send it, and Kafka answer, at once.
       stream.queued();
+      if (warning != null) {
+        stream.warningQueued(id, warning);
+      }
       stream.queuedBytes.addAndGet(bytes);
       long at = producerPosition;
       if (at == consumerPosition && offset(at) != 0) {
         at = restartAtTheBeginning(at);
       }
       data.set(
-          ValueLayout.JAVA_LONG, offset(at), (long) slot << 33 | (warning ? 1L << 32 : 0) | length);
+          ValueLayout.JAVA_LONG,
+          offset(at),
+          (long) slot << 33 | (warning != null ? 1L << 32 : 0) | length);
       data.set(ValueLayout.JAVA_LONG, offset(at + 8), id);
       data.set(ValueLayout.JAVA_LONG, offset(at + 16), epochNanos);
       long jsonOffset = offset(at + HEADER_BYTES);
@@ -176,7 +183,7 @@ final class EventQueue implements AutoCloseable {
         int first = (int) Math.min(length, data.byteSize() - jsonOffset);
         MemorySegment.copy(data, ValueLayout.JAVA_BYTE, jsonOffset, json, 0, first);
         MemorySegment.copy(data, ValueLayout.JAVA_BYTE, 0, json, first, length - first);
-        Callback outcome = (lengthAndSlot & 1L << 32) != 0 ? stream.lossWarnings() : stream;
+        Callback outcome = (lengthAndSlot & 1L << 32) != 0 ? stream.warningOutcome(id) : stream;
         into.add(new QueuedEvent(stream, id, epochNanos, json, outcome));
         at += recordBytes(length);
         taken++;

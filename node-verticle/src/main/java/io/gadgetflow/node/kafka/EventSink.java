@@ -2,6 +2,7 @@ package io.gadgetflow.node.kafka;
 
 import io.gadgetflow.api.health.Supervision;
 import io.gadgetflow.api.kafka.ControlRecord;
+import io.gadgetflow.api.kafka.Losses;
 import io.gadgetflow.kafka.KafkaClients;
 import io.gadgetflow.node.kafka.EventQueue.QueuedEvent;
 import io.micrometer.core.instrument.Timer;
@@ -227,16 +228,20 @@ public final class EventSink implements AutoCloseable {
    * @return false when the queue is full; the event is then the caller's to count as lost
    */
   public boolean offer(EventStream stream, long epochNanos, byte[] json, int length) {
-    return offer(stream, false, epochNanos, json, length);
+    return offer(stream, null, epochNanos, json, length);
   }
 
-  /** Queues a warning about lost events; its fate is counted apart from the trace's events. */
-  public boolean offerLossWarning(EventStream stream, long epochNanos, byte[] json) {
-    return offer(stream, true, epochNanos, json, json.length);
+  /**
+   * Queues a warning event of the trace's that tells of {@code lost} events ({@link Losses#NONE}
+   * for a warning that counts none); it is not one of the trace's events, and should Kafka refuse
+   * it, the stream gives what it told of back ({@link EventStream#takeLossesUntold()}).
+   */
+  public boolean offerWarning(EventStream stream, long epochNanos, byte[] json, Losses lost) {
+    return offer(stream, lost, epochNanos, json, json.length);
   }
 
   private boolean offer(
-      EventStream stream, boolean warning, long epochNanos, byte[] json, int length) {
+      EventStream stream, Losses warning, long epochNanos, byte[] json, int length) {
     if (closing || !queue.offer(stream, warning, epochNanos, json, length)) {
       return false;
     }
@@ -284,8 +289,8 @@ public final class EventSink implements AutoCloseable {
 
   /**
    * Where the batch record that starts with {@code batch[start]} ends: after the events that follow
-   * it of the same trace with the next ids (no loss warning between), up to {@link
-   * #MAX_BATCH_EVENTS} events and {@link #MAX_BATCH_BYTES} of JSON. A loss warning goes alone.
+   * it of the same trace with the next ids (no warning between), up to {@link #MAX_BATCH_EVENTS}
+   * events and {@link #MAX_BATCH_BYTES} of JSON. A warning goes alone.
    */
   private static int endOfRun(List<QueuedEvent> batch, int start) {
     QueuedEvent first = batch.get(start);

@@ -4,10 +4,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.gadgetflow.api.kafka.CloudEventHeaders;
 import io.gadgetflow.api.kafka.ControlRecord;
+import io.gadgetflow.api.kafka.Losses;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.producer.Callback;
@@ -22,9 +25,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * in order on one partition), CloudEvents headers encoded once, and what became of each event.
  * {@link #nextId()} is called by one thread at a time (the sink's queue calls it under its lock),
  * {@link #headers} by the sink's sender thread only; the counters are updated by Kafka's sender
- * thread. It also knows how many of its records (events and loss warnings) are queued or sent and
- * not yet answered by Kafka, so that a trace's stop can wait for its last events ({@link
- * #allAnswered()}).
+ * thread. It also knows how many of its records (events and warnings) are queued or sent and not
+ * yet answered by Kafka, so that a trace's stop can wait for its last events ({@link
+ * #allAnswered()}), and which lost events the warnings Kafka refused told of, so that they can be
+ * told again ({@link #takeLossesUntold()}).
  */
 public final class EventStream implements Callback {
   private static final Header SPEC_VERSION =
@@ -48,7 +52,15 @@ public final class EventStream implements Callback {
   private final Headers batchHeaders;
   private final LongAdder delivered = new LongAdder();
   private final LongAdder failed = new LongAdder();
-  private final Callback lossWarnings = (metadata, exception) -> answered();
+
+  /** The lost events each queued or sent warning tells of, by the warning's id, until answered. */
+  private final Map<Long, Losses> warningsUnanswered = new ConcurrentHashMap<>();
+
+  /**
+   * What the warnings Kafka refused told of, since {@link #takeLossesUntold()}; under {@code this}.
+   */
+  private Losses lossesUntold = Losses.NONE;
+
   private final AtomicLong unanswered = new AtomicLong();
   private final CompletableFuture<Void> lastAnswered = new CompletableFuture<>();
   private volatile boolean ended;
@@ -158,9 +170,38 @@ public final class EventStream implements Callback {
     };
   }
 
-  /** Where the outcome of warnings about lost events goes: they are not the trace's events. */
-  Callback lossWarnings() {
-    return lossWarnings;
+  /** A warning, id {@code id}, about {@code lost} events ({@link Losses#NONE} for none) queued. */
+  void warningQueued(long id, Losses lost) {
+    if (lost.total() != 0) {
+      warningsUnanswered.put(id, lost);
+    }
+  }
+
+  /**
+   * Where Kafka's answer to the warning {@code id} goes: a warning is not one of the trace's
+   * events, so its fate is not counted; if Kafka refused it, the losses it told of are untold
+   * again.
+   */
+  Callback warningOutcome(long id) {
+    return (metadata, exception) -> {
+      Losses told = warningsUnanswered.remove(id);
+      if (exception != null && told != null) {
+        synchronized (this) {
+          lossesUntold = lossesUntold.plus(told);
+        }
+      }
+      answered();
+    };
+  }
+
+  /**
+   * The lost events that warnings Kafka refused since the last call told of: no reader of the
+   * trace's events learnt of them, so the next warning tells of them again.
+   */
+  public synchronized Losses takeLossesUntold() {
+    Losses untold = lossesUntold;
+    lossesUntold = Losses.NONE;
+    return untold;
   }
 
   /** Events Kafka acknowledged. */

@@ -1,13 +1,15 @@
 package io.gadgetflow.node.trace;
 
 import io.gadgetflow.api.event.CommonEventFields;
+import io.gadgetflow.api.kafka.Losses;
 import io.gadgetflow.node.gadget.JsonEventWriter;
 import io.gadgetflow.node.gadget.JsonName;
+import io.gadgetflow.node.gadget.LostEventsWarning;
 
 /**
- * A warning event the node agent writes about a trace itself, when its events stop or start again
- * for a reason of the agent's own: no process did anything, so it names none ({@code mountnsid} 0,
- * empty container fields), as the warnings about lost samples.
+ * A warning event the node agent writes about a trace itself: when its events stop or start again
+ * for a reason of the agent's own, and when some of them were lost. No process did anything, so it
+ * names none ({@code mountnsid} 0, empty container fields).
  */
 final class AgentWarning {
   /** Written when the agent stops (its pod is deleted, say) while the trace should run on. */
@@ -36,6 +38,17 @@ final class AgentWarning {
     out.epochNanosField(TIMESTAMP, epochNanos);
     out.field(TYPE, "warn");
     out.field(MESSAGE, message);
+    return namingNoProcess(nodeName, out);
+  }
+
+  /** The warning about {@code lost} events ({@link LostEventsWarning}). */
+  static byte[] lostEvents(String nodeName, long epochNanos, Losses lost) {
+    JsonEventWriter out = new JsonEventWriter();
+    LostEventsWarning.begin(out, epochNanos, lost);
+    return namingNoProcess(nodeName, out);
+  }
+
+  private static byte[] namingNoProcess(String nodeName, JsonEventWriter out) {
     out.field(MOUNT_NS_ID, 0);
     out.field(NODE, nodeName);
     out.field(NAMESPACE, "");

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code outputMode: File} copy of a trace's events: JSON lines appended to a file on the node.
  * Written by the gadget's ring reader thread, closed by whoever stops the trace; a line that comes
- * after the close is not the trace's any more. A line that cannot be written is counted, never
- * thrown at the reader.
+ * after the close is not the trace's any more. An event's line that cannot be written is counted,
+ * never thrown at the reader; a warning's is not counted, as it is not one of the trace's events.
  */
 final class EventFile implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventFile.class);
@@ -22,7 +22,10 @@ final class EventFile implements AutoCloseable {
   private final Path path;
   private final OutputStream out;
   private volatile long failedLines;
+
+  /** Events' lines written since the last flush: lost too if the flush fails. */
   private long unflushedLines;
+
   private boolean broken;
   private boolean closed;
 
@@ -45,11 +48,7 @@ final class EventFile implements AutoCloseable {
     }
   }
 
-  synchronized void appendLine(byte[] json) {
-    appendLine(json, json.length);
-  }
-
-  /** The first {@code length} bytes of {@code json} as a line. */
+  /** One of the trace's events, the first {@code length} bytes of {@code json}, as a line. */
   synchronized void appendLine(byte[] json, int length) {
     if (closed) {
       return;
@@ -58,12 +57,22 @@ final class EventFile implements AutoCloseable {
       failedLines++;
       return;
     }
+    unflushedLines++;
+    write(json, length);
+  }
+
+  /** A warning event of the agent's as a line; not counted if lost. */
+  synchronized void appendWarning(byte[] json) {
+    if (!closed && !broken) {
+      write(json, json.length);
+    }
+  }
+
+  private void write(byte[] json, int length) {
     try {
       out.write(json, 0, length);
       out.write('\n');
-      unflushedLines++;
     } catch (IOException e) {
-      unflushedLines++;
       fail(e);
     }
   }
@@ -81,7 +90,7 @@ final class EventFile implements AutoCloseable {
     }
   }
 
-  /** Lines that did not make it into the file. */
+  /** Events' lines that did not make it into the file. */
   long failedLines() {
     return failedLines;
   }

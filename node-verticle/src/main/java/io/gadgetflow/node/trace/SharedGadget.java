@@ -2,7 +2,6 @@ package io.gadgetflow.node.trace;
 
 import io.gadgetflow.api.event.CommonEventFields;
 import io.gadgetflow.api.kafka.ControlRecord;
-import io.gadgetflow.api.kafka.Losses;
 import io.gadgetflow.node.bpf.RingBufferReader;
 import io.gadgetflow.node.containers.Container;
 import io.gadgetflow.node.containers.ContainerFilter;
@@ -14,7 +13,6 @@ import io.gadgetflow.node.gadget.GadgetParameters;
 import io.gadgetflow.node.gadget.GadgetProgram;
 import io.gadgetflow.node.gadget.JsonEventWriter;
 import io.gadgetflow.node.gadget.JsonName;
-import io.gadgetflow.node.gadget.LostEventsWarning;
 import io.gadgetflow.node.gadget.NetworkAttachments;
 import io.gadgetflow.node.gadget.PacketEventHeader;
 import io.gadgetflow.node.gadget.RunningGadget;
@@ -54,7 +52,6 @@ public final class SharedGadget implements LoadedGadget {
   private static final Logger LOG = LoggerFactory.getLogger(SharedGadget.class);
   private static final JsonName MOUNT_NS_ID = JsonName.of(CommonEventFields.MOUNT_NS_ID);
   private static final int POLL_TIMEOUT_MILLIS = 250;
-  private static final long LOSS_CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   /**
    * The longest pause after a busy pass: 4 ms, as the event sender's. At 1 ms (before issue 18) the
@@ -91,7 +88,7 @@ public final class SharedGadget implements LoadedGadget {
   /** Tells a top gadget's thread to end; a ring reader ends when its ring closes. */
   private volatile boolean closing;
 
-  private long nextLossCheckNanos;
+  private final LossWarningPace lossWarningPace = new LossWarningPace();
 
   /** Reader thread only: record bytes handed over, and when the last busy pass ended. */
   private long bytesRead;
@@ -383,22 +380,11 @@ public final class SharedGadget implements LoadedGadget {
 
   /** At most every so often, as reading the kernel's counter is a system call. */
   private void warnAboutLosses(TraceSession[] now) {
-    long nanoTime = System.nanoTime();
-    if (now.length == 0 || nanoTime - nextLossCheckNanos < 0) {
-      return;
-    }
-    nextLossCheckNanos = nanoTime + LOSS_CHECK_INTERVAL_NANOS;
-    KernelLosses kernelLost = kernelLosses();
-    for (TraceSession session : now) {
-      Losses unwarned = session.unwarnedLosses(kernelLost, malformedRecords);
-      if (unwarned.total() == 0) {
-        continue;
+    if (now.length != 0 && lossWarningPace.due()) {
+      KernelLosses kernelLost = kernelLosses();
+      for (TraceSession session : now) {
+        session.warnAboutLosses(nodeName, kernelLost, malformedRecords);
       }
-      long epochNanos = System.currentTimeMillis() * 1_000_000;
-      LostEventsWarning.begin(writer, epochNanos, unwarned);
-      writer.field(MOUNT_NS_ID, 0);
-      enrich(null);
-      session.warn(epochNanos, writer.toByteArray(), unwarned);
     }
   }
 

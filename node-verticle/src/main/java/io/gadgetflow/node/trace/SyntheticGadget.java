@@ -11,9 +11,10 @@ import java.util.function.Supplier;
  * A gadget without a BPF program, whose events a program makes up and hands in with {@link #emit}:
  * from there on they take the path a loaded gadget's events take, to each trace's session, the
  * agent's event queue and producer, under the trace's key and CloudEvents headers, counted in the
- * trace's reports. Nothing is filtered: every trace that joined gets every event. Public for
- * bench/fleet, which runs hundreds of node agents in one process and measures the control plane and
- * the fan-out of events, not the kernel's side (bench/nodepath measures that).
+ * trace's reports, and their losses told in warning events. Nothing is filtered: every trace that
+ * joined gets every event. Public for bench/fleet, which runs hundreds of node agents in one
+ * process and measures the control plane and the fan-out of events, not the kernel's side
+ * (bench/nodepath measures that).
  */
 public final class SyntheticGadget implements LoadedGadget {
   private final String gadget;
@@ -22,6 +23,7 @@ public final class SyntheticGadget implements LoadedGadget {
   private final Supplier<Optional<StatusOutput.Result>> result;
 
   private final JoinedSessions sessions = new JoinedSessions();
+  private final LossWarningPace lossWarningPace = new LossWarningPace();
 
   private volatile boolean closed;
 
@@ -65,6 +67,22 @@ public final class SyntheticGadget implements LoadedGadget {
     for (TraceSession session : sessions.now()) {
       session.deliver(epochNanos, json, json.length);
       session.afterRead(0);
+    }
+    warnAboutLosses();
+  }
+
+  /**
+   * Warns each trace that joined of its events lost since its last warning (at most every 100 ms),
+   * as a loaded gadget's reader does after every read of its ring, with events or without: {@link
+   * #emit} does it too, and a program that stops emitting calls it to have later losses told (what
+   * Kafka refuses is known late). Called by the thread that emits, or by one thread once none does.
+   */
+  public void warnAboutLosses() {
+    TraceSession[] now = sessions.now();
+    if (now.length != 0 && lossWarningPace.due()) {
+      for (TraceSession session : now) {
+        session.warnAboutLosses(nodeName, KernelLosses.NONE, 0);
+      }
     }
   }
 

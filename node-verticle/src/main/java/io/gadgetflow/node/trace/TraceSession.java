@@ -20,11 +20,11 @@ import java.util.function.ToLongFunction;
 /**
  * One trace's share of a {@link LoadedGadget}: the events of the containers its filter selects (all
  * of them, without a filter) queued for Kafka under the trace's key and headers, and appended to
- * its file for {@code outputMode: File}. Whatever the kernel, the decoder or the queue drops while
- * the trace runs is counted and said in warning events. A loss in the shared ring counts for the
- * trace when it was an event of a namespace the trace selects, for a gadget that counts its losses
- * per mount namespace; otherwise it may have been another trace's event, and counts for every trace
- * of the gadget.
+ * its file for {@code outputMode: File}. Whatever the kernel, the decoder, the queue, Kafka or the
+ * file loses while the trace runs is counted and said in warning events, through Kafka and in the
+ * file, each told every loss once. A loss in the shared ring counts for the trace when it was an
+ * event of a namespace the trace selects, for a gadget that counts its losses per mount namespace;
+ * otherwise it may have been another trace's event, and counts for every trace of the gadget.
  */
 public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
   private static final long[] NONE_SELECTED = {};
@@ -55,7 +55,14 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
   /** Written by the reader thread only. */
   private volatile long queueDrops;
 
-  private Losses lossesWarned = Losses.NONE;
+  /**
+   * The reader thread's: what the warnings queued for Kafka told of, less what those Kafka refused
+   * told of, and what the warnings appended to the file told of.
+   */
+  private Losses toldThroughKafka = Losses.NONE;
+
+  private Losses toldInFile = Losses.NONE;
+
   private volatile boolean closed;
 
   /** The agent's warning that it stops, for Kafka once no reader hands this session events. */
@@ -133,10 +140,7 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
     if (beforeKafka == null) {
       beforeKafka = droppedBeforeKafka(gadget.kernelLosses(), gadget.malformedRecords());
     }
-    return new EventCounters(
-        stream.delivered(),
-        beforeKafka.plus(
-            new Losses(0, 0, 0, 0, stream.failed(), file == null ? 0 : file.failedLines())));
+    return new EventCounters(stream.delivered(), lostSoFar(beforeKafka));
   }
 
   /**
@@ -181,19 +185,32 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
     }
   }
 
-  /** Losses since the last warning, from the reader thread. */
-  Losses unwarnedLosses(KernelLosses kernelLost, long malformedRecords) {
-    return droppedBeforeKafka(kernelLost, malformedRecords).minus(lossesWarned);
-  }
-
-  /** A warning about {@code losses} lost events, from the reader thread. */
-  void warn(long epochNanos, byte[] json, Losses losses) {
-    if (closed || !sink.offerLossWarning(stream, epochNanos, json)) {
+  /**
+   * Warns the trace's readers, through Kafka and in its file, of the events lost since each last
+   * learnt of a loss; from the reader thread. A warning Kafka refused (it was away: the losses it
+   * told of are often its own) is told again with the next one, so each loss reaches Kafka's
+   * readers once Kafka takes records again.
+   */
+  void warnAboutLosses(String nodeName, KernelLosses kernelLost, long malformedRecords) {
+    if (closed) {
       return;
     }
-    lossesWarned = lossesWarned.plus(losses);
-    if (file != null) {
-      file.appendLine(json);
+    Losses lost = lostSoFar(droppedBeforeKafka(kernelLost, malformedRecords));
+    toldThroughKafka = toldThroughKafka.minus(stream.takeLossesUntold());
+    Losses untoldThroughKafka = lost.minus(toldThroughKafka);
+    Losses untoldInFile = file == null ? Losses.NONE : lost.minus(toldInFile);
+    long epochNanos = System.currentTimeMillis() * 1_000_000;
+    if (untoldThroughKafka.total() != 0
+        && sink.offerWarning(
+            stream,
+            epochNanos,
+            AgentWarning.lostEvents(nodeName, epochNanos, untoldThroughKafka),
+            untoldThroughKafka)) {
+      toldThroughKafka = lost;
+    }
+    if (untoldInFile.total() != 0) {
+      file.appendWarning(AgentWarning.lostEvents(nodeName, epochNanos, untoldInFile));
+      toldInFile = lost;
     }
   }
 
@@ -205,9 +222,9 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
     long epochNanos = System.currentTimeMillis() * 1_000_000;
     byte[] json = AgentWarning.json(nodeName, epochNanos, AgentWarning.RESUMED);
     if (file != null) {
-      file.appendLine(json);
+      file.appendWarning(json);
     }
-    sink.offerLossWarning(stream, epochNanos, json);
+    sink.offerWarning(stream, epochNanos, json, Losses.NONE);
   }
 
   /**
@@ -217,7 +234,7 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
   void sayFarewell(String nodeName, long epochNanos) {
     byte[] json = AgentWarning.json(nodeName, epochNanos, AgentWarning.STOPPING);
     if (file != null) {
-      file.appendLine(json);
+      file.appendWarning(json);
     }
     farewell = new Farewell(epochNanos, json);
   }
@@ -229,7 +246,7 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
   void sendFarewell() {
     Farewell last = farewell;
     if (last != null) {
-      sink.offerLossWarning(stream, last.epochNanos(), last.json());
+      sink.offerWarning(stream, last.epochNanos(), last.json(), Losses.NONE);
     }
   }
 
@@ -253,7 +270,13 @@ public final class TraceSession implements NodeMetrics.Metered, AutoCloseable {
     lossesBeforeKafkaAtClose = droppedBeforeKafka(gadget.kernelLosses(), gadget.malformedRecords());
   }
 
-  /** By the kernel, the decoder or a full queue; the events a warning event tells of. */
+  /** With what Kafka refused or expired and what the file could not take. */
+  private Losses lostSoFar(Losses beforeKafka) {
+    return beforeKafka.plus(
+        new Losses(0, 0, 0, 0, stream.failed(), file == null ? 0 : file.failedLines()));
+  }
+
+  /** By the kernel, the decoder or a full queue. */
   private Losses droppedBeforeKafka(KernelLosses kernelLost, long malformedRecords) {
     KernelLosses kernel =
         namespaceLosses != null ? namespaceLosses.total() : kernelLost.minus(kernelLostBefore);

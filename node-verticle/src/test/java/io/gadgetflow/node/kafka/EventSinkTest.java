@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gadgetflow.api.health.Supervision;
+import io.gadgetflow.api.kafka.Losses;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -192,7 +193,7 @@ class EventSinkTest {
       for (int i = 1; i <= 100; i++) {
         assertThat(batching.offer(stream, i * 1_000_000L, json(i))).isTrue();
       }
-      assertThat(batching.offerLossWarning(stream, 101_000_000L, json(101))).isTrue();
+      assertThat(batching.offerWarning(stream, 101_000_000L, json(101), Losses.NONE)).isTrue();
       assertThat(batching.offer(otherTrace, 0, json(0))).isTrue();
       batchProducer.release.countDown();
 

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class EventFileTest {
   private static final byte[] EVENT = "{\"pid\":1}".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] WARNING =
+      "{\"type\":\"warn\",\"message\":\"lost 1 samples\"}".getBytes(StandardCharsets.UTF_8);
 
   @TempDir Path directory;
 
@@ -23,8 +25,8 @@ class EventFileTest {
     Path file = Files.writeString(directory.resolve("events.jsonl"), "{\"old\":true}\n");
 
     try (EventFile events = EventFile.append(file)) {
-      events.appendLine(EVENT);
-      events.appendLine(EVENT);
+      events.appendLine(EVENT, EVENT.length);
+      events.appendLine(EVENT, EVENT.length);
       events.flush();
       assertThat(Files.readAllLines(file))
           .containsExactly("{\"old\":true}", "{\"pid\":1}", "{\"pid\":1}");
@@ -36,10 +38,10 @@ class EventFileTest {
   void aLineAfterTheCloseIsNotWrittenNorCounted() throws Exception {
     Path file = directory.resolve("events.jsonl");
     EventFile events = EventFile.append(file);
-    events.appendLine(EVENT);
+    events.appendLine(EVENT, EVENT.length);
     events.close();
 
-    events.appendLine(EVENT);
+    events.appendLine(EVENT, EVENT.length);
     events.flush();
 
     assertThat(Files.readAllLines(file)).containsExactly("{\"pid\":1}");
@@ -47,7 +49,7 @@ class EventFileTest {
   }
 
   @Test
-  void linesThatCannotBeWrittenAreCountedAsLost() {
+  void eventsLinesThatCannotBeWrittenAreCountedAsLostWarningsNot() {
     OutputStream fullDisk =
         new OutputStream() {
           @Override
@@ -57,12 +59,14 @@ class EventFileTest {
         };
     try (EventFile events =
         new EventFile(directory.resolve("full.jsonl"), new BufferedOutputStream(fullDisk, 16))) {
-      events.appendLine(EVENT);
-      events.appendLine(EVENT);
+      events.appendLine(EVENT, EVENT.length);
+      events.appendWarning(WARNING);
+      events.appendLine(EVENT, EVENT.length);
       events.flush();
-      events.appendLine(EVENT);
+      events.appendWarning(WARNING);
+      events.appendLine(EVENT, EVENT.length);
 
-      assertThat(events.failedLines()).isEqualTo(3);
+      assertThat(events.failedLines()).as("events only: a warning is not one").isEqualTo(3);
     }
   }
 

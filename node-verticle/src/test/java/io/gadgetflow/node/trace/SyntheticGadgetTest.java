@@ -10,6 +10,8 @@ import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.kafka.EventForm;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.kafka.ExecsnoopStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -115,6 +117,52 @@ class SyntheticGadgetTest {
       assertThat(counters.lostAt()).isEqualTo(new Losses(0, 0, 0, 1, 1, 0));
       assertThat(counters.lost()).isEqualTo(2);
       assertThat(counters.events()).isEqualTo(offered - 2);
+    }
+  }
+
+  /**
+   * Kafka refuses an event, then the warning that tells of it (Kafka still away): the next warning
+   * tells of it again, and the warnings Kafka took add up to every loss the counters have.
+   */
+  @Test
+  void aLossKafkaRefusedIsToldInAWarningKafkaTakes() throws Exception {
+    MockProducer<byte[], byte[]> unanswering =
+        new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+    byte[] json = "{\"comm\":\"a\"}".getBytes(UTF_8);
+    try (EventSink sink =
+        EventSink.around(
+            unanswering, config.topics().events(), config.eventQueueBytes(), EventForm.RECORD)) {
+      SyntheticGadget gadget = new SyntheticGadget("execsnoop", sink, "node-1");
+      TraceSession session = gadget.join(ExecsnoopStream.start("uid-1"), Optional.empty());
+      List<String> warningsTaken = new ArrayList<>();
+      int answered = 0;
+      int warningsRefused = 0;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (warningsTaken.isEmpty()) {
+        assertThat(System.nanoTime()).as("a warning Kafka took, in time").isLessThan(deadline);
+        gadget.emit(1_000_000_000L, json);
+        List<ProducerRecord<byte[], byte[]>> sent = unanswering.history();
+        for (; answered < sent.size(); answered++) {
+          String value = new String(sent.get(answered).value(), UTF_8);
+          boolean warning = value.contains("\"warn\"");
+          if (answered == 0 || (warning && warningsRefused == 0)) {
+            warningsRefused += warning ? 1 : 0;
+            assertThat(unanswering.errorNext(new KafkaException("broker away"))).isTrue();
+          } else {
+            assertThat(unanswering.completeNext()).isTrue();
+            if (warning) {
+              warningsTaken.add(value);
+            }
+          }
+        }
+      }
+
+      assertThat(warningsRefused).isEqualTo(1);
+      assertThat(session.counters().lostAt()).isEqualTo(new Losses(0, 0, 0, 0, 1, 0));
+      assertThat(warningsTaken)
+          .singleElement()
+          .asString()
+          .contains("\"message\":\"lost 1 samples\",\"lostAt\":{\"kafka\":1}");
     }
   }
 
