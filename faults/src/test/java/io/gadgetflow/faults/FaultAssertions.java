@@ -14,8 +14,8 @@ final class FaultAssertions {
   /**
    * Nothing else went wrong (no Trace showed an error, no operation timed out, every Status Trace's
    * report and ExternalResource Trace's profile is what the gadget made); every operation annotated
-   * was handed over and answered, none twice; on the Stream Trace nothing lost without a word (every
-   * loss in its counters and in its warning events) and nothing duplicated.
+   * was handed over and answered, none twice; on the Stream Trace nothing lost without a word
+   * (every loss in its counters and in its warning events) and nothing duplicated.
    */
   static void assertOperationsRanOnceAndNothingSilent(PlatformFault fault) {
     LOG.info(
