@@ -246,7 +246,8 @@ public final class ControllerVerticle extends VerticleBase implements Supervisio
 
   /** What exists only while this replica holds the Lease. */
   private final class Acting {
-    private final PendingAnswers pendingAnswers = new PendingAnswers(vertx, this::onDeadline);
+    private final PendingAnswers pendingAnswers =
+        new PendingAnswers(vertx, reports::readThroughEnd, this::onDeadline);
     private final StatusWrites statusWrites =
         new StatusWrites(traces::replaceStatus, traces::read, vertx);
     private final StatusWriter statusWriter =

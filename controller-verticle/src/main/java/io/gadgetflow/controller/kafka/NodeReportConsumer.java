@@ -11,14 +11,18 @@ import io.gadgetflow.kafka.SkippedRecords;
 import io.gadgetflow.kafka.identity.StatusSignature;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -70,6 +74,12 @@ public final class NodeReportConsumer {
   private final SkippedRecords skipped;
   private final Supervision supervision;
   private final AppliedOffsets<TopicPartition> offsets = new AppliedOffsets<>();
+  private final ReadProgress<TopicPartition> progress = new ReadProgress<>();
+
+  /** Asked for the topic's end offsets while a look at them was on its way: the next look's. */
+  private List<Promise<Map<TopicPartition, Long>>> askingEnds = new ArrayList<>();
+
+  private boolean lookingAtEnds;
   private long commitTimer = -1;
 
   /** Where {@link #offsets} is used: the context of the last {@link #subscribe}. */
@@ -171,6 +181,7 @@ public final class NodeReportConsumer {
               offsets.applied(partition, offset);
             }
           }
+          progress.handedOver(partition, offset);
         });
     consumer.exceptionHandler(
         e -> {
@@ -218,6 +229,95 @@ public final class NodeReportConsumer {
         .onFailure(e -> LOG.debug("Committing {} failed: {}", commit, e.toString()));
   }
 
+  /**
+   * Completes once every report the topic held when this was asked (its end offsets then, in the
+   * partitions this replica reads) has been handed to the handler: an answer among them has been
+   * seen by then. Fails when the end offsets cannot be learned, or when this replica unsubscribes
+   * first. Looks at the end offsets once at a time: the deadlines of a {@code -A} run's operations
+   * pass together, and each look is a request on the consumer's one thread, between its polls.
+   */
+  public Future<Void> readThroughEnd() {
+    Promise<Map<TopicPartition, Long>> ends = Promise.promise();
+    Promise<Void> passed = Promise.promise();
+    Context context = subscribedOn;
+    if (context == null) {
+      return Future.failedFuture("not subscribed to " + topic);
+    }
+    context.runOnContext(
+        v -> {
+          askingEnds.add(ends);
+          if (!lookingAtEnds) {
+            lookAtEnds(context);
+          }
+        });
+    ends.future()
+        .onComplete(
+            looked ->
+                context.runOnContext(
+                    v -> {
+                      if (looked.succeeded()) {
+                        progress.await(looked.result(), passed);
+                      } else {
+                        passed.tryFail(looked.cause());
+                      }
+                    }));
+    return passed.future();
+  }
+
+  /**
+   * The end offsets of the partitions assigned, for everyone asking now; for a partition nothing of
+   * which was handed over yet, its committed offset tells where this replica's reading began.
+   */
+  private void lookAtEnds(Context context) {
+    List<Promise<Map<TopicPartition, Long>>> asking = askingEnds;
+    askingEnds = new ArrayList<>();
+    lookingAtEnds = true;
+    consumer
+        .assignment()
+        .compose(
+            assigned ->
+                assigned.isEmpty()
+                    ? Future.failedFuture("no partition of " + topic + " is assigned")
+                    : consumer.endOffsets(assigned))
+        .compose(ends -> committedWhereNothingRead(context, ends.keySet()).map(ends))
+        .onComplete(
+            looked ->
+                context.runOnContext(
+                    v -> {
+                      asking.forEach(ends -> ends.handle(looked));
+                      lookingAtEnds = false;
+                      if (!askingEnds.isEmpty()) {
+                        lookAtEnds(context);
+                      }
+                    }));
+  }
+
+  private Future<Void> committedWhereNothingRead(Context context, Set<TopicPartition> partitions) {
+    Promise<Set<TopicPartition>> unknown = Promise.promise();
+    context.runOnContext(v -> unknown.complete(progress.unknown(partitions)));
+    return unknown
+        .future()
+        .compose(
+            unread ->
+                Future.all(
+                    unread.stream()
+                        .map(
+                            partition ->
+                                consumer
+                                    .committed(partition)
+                                    .onSuccess(
+                                        committed -> {
+                                          if (committed != null) {
+                                            context.runOnContext(
+                                                v ->
+                                                    progress.passedUpTo(
+                                                        partition, committed.getOffset()));
+                                          }
+                                        }))
+                        .toList()))
+        .mapEmpty();
+  }
+
   private static StatusSignature signature(ConsumerRecord<String, byte[]> record) {
     return StatusSignature.fromHeaders(
         value(record.headers().lastHeader(StatusSignature.KEY_ID_HEADER)),
@@ -237,6 +337,7 @@ public final class NodeReportConsumer {
     // Both run on the consumer's own thread in the order asked, before a subscription after this.
     commitApplied();
     offsets.clear();
+    progress.clear("unsubscribed from " + topic);
     // With a handler, the stream would go on polling a consumer subscribed to nothing, each poll
     // failing at once: a standing-by replica logged that some 300 times a second (ControllerIT).
     consumer.handler(null);
