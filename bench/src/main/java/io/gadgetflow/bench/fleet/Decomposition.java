@@ -41,19 +41,13 @@ final class Decomposition {
   }
 
   static Decomposition ofStarts(
-      Collection<TraceTimeline.Seen> traces,
-      ControllerMarks controller,
-      ControlSent control,
-      StatusLag nodes) {
-    return of("start", TraceState.STARTED, "Started", traces, controller, control, nodes);
+      Collection<WatchMarks.Seen> traces, ControllerMarks controller, WatchMarks watch) {
+    return of("start", TraceState.STARTED, "Started", traces, controller, watch);
   }
 
   static Decomposition ofStops(
-      Collection<TraceTimeline.Seen> traces,
-      ControllerMarks controller,
-      ControlSent control,
-      StatusLag nodes) {
-    return of("stop", TraceState.STOPPED, "Stopped", traces, controller, control, nodes);
+      Collection<WatchMarks.Seen> traces, ControllerMarks controller, WatchMarks watch) {
+    return of("stop", TraceState.STOPPED, "Stopped", traces, controller, watch);
   }
 
   /**
@@ -64,19 +58,18 @@ final class Decomposition {
       String operation,
       TraceState state,
       String stateName,
-      Collection<TraceTimeline.Seen> traces,
+      Collection<WatchMarks.Seen> traces,
       ControllerMarks controller,
-      ControlSent control,
-      StatusLag nodes) {
+      WatchMarks watch) {
     Decomposition decomposition = new Decomposition(operation);
     boolean start = state == TraceState.STARTED;
-    for (TraceTimeline.Seen seen : traces) {
+    for (WatchMarks.Seen seen : traces) {
       long asked = start ? seen.created : seen.stopAsked;
       long shown = start ? seen.started : seen.stopped;
       long silence = controller.silent(seen.uid, operation);
       if (silence > 0) {
         decomposition.silent++;
-        long answered = nodes.answered(seen.uid, state);
+        long answered = watch.answered(seen.uid, state);
         if (answered > 0 && answered < silence) {
           decomposition.answeredBeforeSilence++;
         }
@@ -85,8 +78,8 @@ final class Decomposition {
         decomposition.add(
             asked,
             controller.taken(seen.uid, operation),
-            control.sent(seen.uid, operation),
-            nodes.answered(seen.uid, state),
+            watch.sent(seen.uid, operation),
+            watch.answered(seen.uid, state),
             controller.written(seen.uid, stateName),
             shown);
       }
