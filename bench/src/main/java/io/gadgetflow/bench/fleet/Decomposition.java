@@ -24,6 +24,10 @@ final class Decomposition {
     "whole: asked -> state seen"
   };
 
+  /** The controller's operation timeout, as the fleet runs it (its default). */
+  private static final long OPERATION_TIMEOUT_MICROS =
+      io.gadgetflow.controller.ControllerConfig.DEFAULT_OPERATION_TIMEOUT.toNanos() / 1000;
+
   private final String operation;
   private final Map<String, Samples> segments = new LinkedHashMap<>();
   private int incomplete;
@@ -32,6 +36,12 @@ final class Decomposition {
   private int silent;
 
   private int answeredBeforeSilence;
+
+  /**
+   * Of those, the ones whose answer was on the topic before the control record's time plus the
+   * operation timeout: before the deadline, which runs from Kafka's acknowledgement, later still.
+   */
+  private int answeredBeforeDeadline;
 
   private Decomposition(String operation) {
     this.operation = operation;
@@ -72,6 +82,10 @@ final class Decomposition {
         long answered = watch.answered(seen.uid, state);
         if (answered > 0 && answered < silence) {
           decomposition.answeredBeforeSilence++;
+        }
+        long sent = watch.sent(seen.uid, operation);
+        if (answered > 0 && sent > 0 && answered < sent + OPERATION_TIMEOUT_MICROS) {
+          decomposition.answeredBeforeDeadline++;
         }
       }
       if (asked > 0 && shown > 0) {
@@ -115,8 +129,9 @@ final class Decomposition {
         operation, segment(SEGMENTS.length - 1).count(), incomplete);
     out.printf(
         "  shown as \"did not answer\" (node-silent): %d Traces; their answer's record time on the"
-            + " status topic was before the verdict in %d%n",
-        silent, answeredBeforeSilence);
+            + " status topic was before the verdict in %d, before the control record's time plus"
+            + " the operation timeout (so before the deadline) in %d%n",
+        silent, answeredBeforeSilence, answeredBeforeDeadline);
     segments.forEach(
         (segment, samples) ->
             out.printf(

@@ -120,7 +120,7 @@ final class Step {
       out.printf("aggregation lag, counters only: %s%n", countersLag);
       out.printf("controller during the step: %s%n", controllerLeadership);
       out.printf(
-          "controller CPU: %.1f s in all, %.1f ms per Trace; the three brokers: %.1f s; this JVM (agents, web UI, group, watch): %.1f s%n",
+          "controller CPU: %.1f s in all, %.1f ms per Trace; the three brokers: %.1f s; this JVM (agents, web UI, group): %.1f s%n",
           controllerCpuSeconds,
           controllerCpuSeconds * 1000 / traces,
           brokersCpuSeconds,

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -64,6 +65,9 @@ public final class NodeReportConsumer {
 
   /** The part the supervision is told of, by the name of the consumer's client. */
   public static final String PART = "gadgetflow-controller-status";
+
+  /** How long a look at the topic's end offsets may take (a request or two to the brokers). */
+  static final Duration LOOK_AT_ENDS_TIMEOUT = Duration.ofSeconds(10);
 
   /** How often the offsets of applied reports are committed while subscribed. */
   static final Duration COMMIT_PERIOD = Duration.ofSeconds(1);
@@ -266,12 +270,24 @@ public final class NodeReportConsumer {
 
   /**
    * The end offsets of the partitions assigned, for everyone asking now; for a partition nothing of
-   * which was handed over yet, its committed offset tells where this replica's reading began.
+   * which was handed over yet, the consumer's position tells where this replica's reading is. A
+   * look that takes longer than {@link #LOOK_AT_ENDS_TIMEOUT} fails, so that the next can start.
    */
   private void lookAtEnds(Context context) {
     List<Promise<Map<TopicPartition, Long>>> asking = askingEnds;
     askingEnds = new ArrayList<>();
     lookingAtEnds = true;
+    Promise<Map<TopicPartition, Long>> looked = Promise.promise();
+    long timer =
+        vertx.setTimer(
+            LOOK_AT_ENDS_TIMEOUT.toMillis(),
+            id ->
+                looked.tryFail(
+                    "the end offsets of "
+                        + topic
+                        + " were not learned within "
+                        + LOOK_AT_ENDS_TIMEOUT.toSeconds()
+                        + " s"));
     consumer
         .assignment()
         .compose(
@@ -279,12 +295,23 @@ public final class NodeReportConsumer {
                 assigned.isEmpty()
                     ? Future.failedFuture("no partition of " + topic + " is assigned")
                     : consumer.endOffsets(assigned))
-        .compose(ends -> committedWhereNothingRead(context, ends.keySet()).map(ends))
+        .compose(ends -> positionsWhereNothingRead(context, ends).map(ends))
         .onComplete(
-            looked ->
+            result -> {
+              if (result.succeeded()) {
+                looked.tryComplete(result.result());
+              } else {
+                looked.tryFail(result.cause());
+              }
+            });
+    looked
+        .future()
+        .onComplete(
+            result ->
                 context.runOnContext(
                     v -> {
-                      asking.forEach(ends -> ends.handle(looked));
+                      vertx.cancelTimer(timer);
+                      asking.forEach(ends -> ends.handle(result));
                       lookingAtEnds = false;
                       if (!askingEnds.isEmpty()) {
                         lookAtEnds(context);
@@ -292,9 +319,20 @@ public final class NodeReportConsumer {
                     }));
   }
 
-  private Future<Void> committedWhereNothingRead(Context context, Set<TopicPartition> partitions) {
+  /**
+   * For a partition with reports below its end offset and nothing handed over yet in this
+   * subscription, where the consumer reads next: its reading began there, after what was committed.
+   * The position can count a first fetch whose records are still on their way to the handler: only
+   * in the moments after this replica began reading a partition.
+   */
+  private Future<Void> positionsWhereNothingRead(Context context, Map<TopicPartition, Long> ends) {
     Promise<Set<TopicPartition>> unknown = Promise.promise();
-    context.runOnContext(v -> unknown.complete(progress.unknown(partitions)));
+    context.runOnContext(
+        v ->
+            unknown.complete(
+                progress.unknown(ends.keySet()).stream()
+                    .filter(partition -> ends.get(partition) > 0)
+                    .collect(Collectors.toSet())));
     return unknown
         .future()
         .compose(
@@ -304,16 +342,11 @@ public final class NodeReportConsumer {
                         .map(
                             partition ->
                                 consumer
-                                    .committed(partition)
+                                    .position(partition)
                                     .onSuccess(
-                                        committed -> {
-                                          if (committed != null) {
+                                        position ->
                                             context.runOnContext(
-                                                v ->
-                                                    progress.passedUpTo(
-                                                        partition, committed.getOffset()));
-                                          }
-                                        }))
+                                                v -> progress.passedUpTo(partition, position))))
                         .toList()))
         .mapEmpty();
   }

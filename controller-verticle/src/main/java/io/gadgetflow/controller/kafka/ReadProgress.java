@@ -33,8 +33,8 @@ final class ReadProgress<P> {
   }
 
   /**
-   * Nothing below {@code offset} of {@code partition} is left for this reader, e.g. since it was
-   * committed: the reader starts after it.
+   * Nothing below {@code offset} of {@code partition} is left for this reader, e.g. since its
+   * reading began there.
    */
   void passedUpTo(P partition, long offset) {
     next.merge(partition, offset, Math::max);

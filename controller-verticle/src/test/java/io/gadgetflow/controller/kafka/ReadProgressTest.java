@@ -41,7 +41,7 @@ class ReadProgressTest {
     Promise<Void> passed = Promise.promise();
     progress.await(Map.of("p0", 7L, "p1", 1L), passed);
     assertThat(passed.future().isComplete()).isFalse();
-    // Committed at 7 by an earlier subscription: this one begins there.
+    // Read up to 7 by an earlier subscription, which committed it: this one begins there.
     progress.passedUpTo("p0", 7);
     assertThat(passed.future().succeeded()).isTrue();
   }
