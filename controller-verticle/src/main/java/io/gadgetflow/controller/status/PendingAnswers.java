@@ -31,7 +31,8 @@ public final class PendingAnswers {
   public interface AnswersRead {
     /**
      * Completes once every answer the nodes had written when this was asked has been read and
-     * handed to the controller's handler; fails when that cannot be learned.
+     * handed to the controller's handler, its node's signature checked; fails when that cannot be
+     * learned.
      */
     Future<Void> throughNow();
   }
