@@ -80,6 +80,12 @@ public final class NodeReportConsumer {
   private final AppliedOffsets<TopicPartition> offsets = new AppliedOffsets<>();
   private final ReadProgress<TopicPartition> progress = new ReadProgress<>();
 
+  /**
+   * Where {@link #progress} is used: the consumer hands its records over on the event loop of the
+   * context it was created on (a context of its own there), which a subscriber's may not be.
+   */
+  private final Context readOn;
+
   /** Asked for the topic's end offsets while a look at them was on its way: the next look's. */
   private List<Promise<Map<TopicPartition, Long>>> askingEnds = new ArrayList<>();
 
@@ -98,6 +104,7 @@ public final class NodeReportConsumer {
     this.vertx = vertx;
     this.consumer = consumer;
     this.topic = topic;
+    this.readOn = vertx.getOrCreateContext();
     this.skipped = skipped;
     this.supervision = supervision;
   }
@@ -243,10 +250,7 @@ public final class NodeReportConsumer {
   public Future<Void> readThroughEnd() {
     Promise<Map<TopicPartition, Long>> ends = Promise.promise();
     Promise<Void> passed = Promise.promise();
-    Context context = subscribedOn;
-    if (context == null) {
-      return Future.failedFuture("not subscribed to " + topic);
-    }
+    Context context = readOn;
     context.runOnContext(
         v -> {
           askingEnds.add(ends);
@@ -370,7 +374,7 @@ public final class NodeReportConsumer {
     // Both run on the consumer's own thread in the order asked, before a subscription after this.
     commitApplied();
     offsets.clear();
-    progress.clear("unsubscribed from " + topic);
+    readOn.runOnContext(v -> progress.clear("unsubscribed from " + topic));
     // With a handler, the stream would go on polling a consumer subscribed to nothing, each poll
     // failing at once: a standing-by replica logged that some 300 times a second (ControllerIT).
     consumer.handler(null);
