@@ -35,8 +35,8 @@ event_form="$(daemonset_value GADGETFLOW_EVENT_FORM)"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-# The DaemonSet's options, with room for the training's broker in the same heap (the heap's size
-# does not change what the cache holds).
+# The DaemonSet's options, with a larger heap for the training's broker, whose JVM gets them too
+# (the heap's size does not change what the cache holds).
 export JDK_JAVA_OPTIONS="$jvm_options -Xmx256m"
 if ! GADGETFLOW_EVENT_FORM="$event_form" "$java" "${launcher_options[@]}" -XX:AOTMode=record \
   -XX:AOTConfiguration="$work/node.aotconf" -cp "$app_dir/gadgetflow.jar" \
