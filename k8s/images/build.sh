@@ -14,7 +14,9 @@
 #   docker.io/gadgetflow/pause:catatonit         every pod's sandbox (containerd's sandbox_image)
 # Layers, shared by all images that have them: a minimal Debian (mmdebstrap, with libbpf1 for the
 # node agent and user 10001 for the others), the Java runtime (jlink from $JAVA_HOME), the launcher
-# jar and its lib/. The pause image is Debian's static catatonit alone.
+# jar and its lib/; the node image adds the agent's AOT cache, made by a training run of the agent
+# on that runtime (k8s/images/train-node.sh, some 40 s; docs/deployment.md). The pause image is
+# Debian's static catatonit alone.
 #
 # To push the same images to a registry:
 #   skopeo copy oci-archive:<archive>:docker.io/gadgetflow/node:0.1.0 docker://REGISTRY/gadgetflow/node:0.1.0
@@ -69,6 +71,8 @@ architecture="$(dpkg --print-architecture)"
 
 hash_of() { sha256sum | cut -c1-16; }
 script_hash="$(hash_of <"${BASH_SOURCE[0]}")"
+# The node agent's AOT cache depends on its training and on the DaemonSet's JVM options.
+training_hash="$(cat "$repo/k8s/images/train-node.sh" "$repo/k8s/install/07-node.yaml" | hash_of)"
 # The Debian root filesystem is made by this command line alone (it changes rarely, and takes a
 # minute to make): its cache key is the command line, not this whole script.
 rootfs_command=(mmdebstrap --quiet --variant=minbase --include="$debian_packages"
@@ -83,7 +87,7 @@ rootfs_key="$(printf '%s\n' "${rootfs_command[@]}" "${rootfs_mirrors[@]}" | hash
 java_command=(jlink --add-modules "$java_modules" --strip-debug --no-header-files --no-man-pages)
 java_key="$(printf '%s\n' "$(cat "$JAVA_HOME/release")" "${java_command[@]}" | hash_of)"
 app_key="$(cd "$app_dir" && find gadgetflow.jar lib -type f -print0 | sort -z | xargs -0 sha256sum | hash_of)"
-archive_key="$(printf '%s\n' "$script_hash" "$rootfs_key" "$java_key" "$app_key" "$catatonit_version" \
+archive_key="$(printf '%s\n' "$script_hash" "$training_hash" "$rootfs_key" "$java_key" "$app_key" "$catatonit_version" \
   "$controller_image" "$web_image" "$node_image" "$architecture" | hash_of)"
 archive="$cache/gadgetflow-images-$archive_key.tar"
 
@@ -132,7 +136,20 @@ fi
 log "adding the launcher from $app_dir"
 mkdir -p "$work/app/opt/gadgetflow"
 cp -r "$app_dir/gadgetflow.jar" "$app_dir/lib" "$work/app/opt/gadgetflow/"
+# The times the layer gives them (layer_of), so the training sees the files the image has.
+find "$work/app" -exec touch -h -d @0 {} +
 layer_of "$work/app" "$work/app.tar"
+
+# The node agent's AOT cache, made by the image's own Java runtime with the launcher as the image has
+# it (a cache fits only the runtime that made it; the launcher may move with its lib/). The agent
+# finds it at /opt/gadgetflow/node.aot; one that is missing or does not fit is said once on stdout
+# and the agent starts without it.
+log "training the node agent's AOT cache (about 40 s)"
+mkdir -p "$work/runtime" "$work/node-aot/opt/gadgetflow"
+tar -C "$work/runtime" -xf "$java_layer"
+"$repo/k8s/images/train-node.sh" "$work/runtime/opt/java/bin/java" "$work/app/opt/gadgetflow" \
+  "$work/node-aot/opt/gadgetflow/node.aot" "${java_options[@]}"
+layer_of "$work/node-aot" "$work/node-aot.tar"
 
 mkdir -p "$work/pause"
 cp "$(command -v catatonit)" "$work/pause/catatonit"
@@ -152,25 +169,30 @@ configure debian --tag "$demo_image" --config.cmd sleep --config.cmd infinity
 
 add_layer debian --tag java "$java_layer" --history.created_by "jlink --add-modules $java_modules"
 add_layer java --tag launcher "$work/app.tar" --history.created_by "gadgetflow.jar and lib/"
+add_layer launcher --tag node-launcher "$work/node-aot.tar" \
+  --history.created_by "k8s/images/train-node.sh: the node agent's AOT cache"
 launcher=(--config.env JAVA_HOME=/opt/java
   --config.env PATH=/opt/java/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
   --config.workingdir /opt/gadgetflow --config.exposedports 8081/tcp
   --config.entrypoint java)
 for option in "${java_options[@]}"; do launcher+=(--config.entrypoint "$option"); done
-launcher+=(--config.entrypoint -jar --config.entrypoint /opt/gadgetflow/gadgetflow.jar)
+node_launcher=("${launcher[@]}" --config.entrypoint -XX:AOTCache=/opt/gadgetflow/node.aot)
+jar=(--config.entrypoint -jar --config.entrypoint /opt/gadgetflow/gadgetflow.jar)
+launcher+=("${jar[@]}")
+node_launcher+=("${jar[@]}")
 configure launcher --tag "$controller_image" "${launcher[@]}" --config.user "$app_uid:$app_uid" \
   --config.cmd controller
 configure launcher --tag "$web_image" "${launcher[@]}" --config.user "$app_uid:$app_uid" \
   --config.exposedports 8080/tcp --config.cmd web
 # Root, with the capabilities the DaemonSet grants (k8s/install/07-node.yaml): the agent checks
 # for uid 0 before it loads programs.
-configure launcher --tag "$node_image" "${launcher[@]}" --config.user 0:0 --config.cmd node
+configure node-launcher --tag "$node_image" "${node_launcher[@]}" --config.user 0:0 --config.cmd node
 
 umoci new --image "$layout:pause"
 add_layer pause "$work/pause.tar" --history.created_by "catatonit $catatonit_version"
 configure pause --tag "$pause_image" --config.entrypoint /catatonit --config.entrypoint -P
 
-for intermediate in debian java launcher pause; do
+for intermediate in debian java launcher node-launcher pause; do
   umoci rm --image "$layout:$intermediate"
 done
 umoci gc --layout "$layout"

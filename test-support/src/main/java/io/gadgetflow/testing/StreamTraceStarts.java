@@ -1,11 +1,8 @@
 package io.gadgetflow.testing;
 
 import io.gadgetflow.api.kafka.ControlRecord;
-import io.gadgetflow.api.trace.Operation;
-import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.TraceFilter;
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * The control record that starts a Stream trace in namespace {@code gadget}, as the controller
@@ -31,20 +28,6 @@ public final class StreamTraceStarts {
       TraceFilter filter,
       String operationId,
       Instant time) {
-    return new ControlRecord(
-        "gadget",
-        name,
-        uid,
-        1,
-        node,
-        gadget,
-        filter,
-        OutputMode.STREAM,
-        null,
-        Map.of(),
-        Operation.START,
-        operationId,
-        true,
-        time);
+    return ControlRecord.streamStart(name, uid, node, gadget, filter, operationId, time);
   }
 }

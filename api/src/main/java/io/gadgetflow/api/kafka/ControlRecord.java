@@ -43,4 +43,36 @@ public record ControlRecord(
     parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
     filter = filter == null ? new TraceFilter(null, null, null, null) : filter;
   }
+
+  /**
+   * The record that starts a Stream trace in namespace {@code gadget}, as the controller publishes
+   * it for a Trace's first start (generation 1, no output, no parameters): what those who write in
+   * a controller's place publish (tests, benchmarks, the node image's training run).
+   *
+   * @param filter the containers the trace is limited to, or null for all
+   */
+  public static ControlRecord streamStart(
+      String name,
+      String uid,
+      String node,
+      String gadget,
+      TraceFilter filter,
+      String operationId,
+      Instant time) {
+    return new ControlRecord(
+        "gadget",
+        name,
+        uid,
+        1,
+        node,
+        gadget,
+        filter,
+        OutputMode.STREAM,
+        null,
+        Map.of(),
+        Operation.START,
+        operationId,
+        true,
+        time);
+  }
 }

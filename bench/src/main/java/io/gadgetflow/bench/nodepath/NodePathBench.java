@@ -7,8 +7,6 @@ import io.gadgetflow.api.gadget.GadgetCatalog;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
 import io.gadgetflow.api.kafka.Losses;
-import io.gadgetflow.api.trace.Operation;
-import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.containers.ContainerRegistry;
 import io.gadgetflow.node.gadget.GadgetOptions;
@@ -448,20 +446,13 @@ public final class NodePathBench {
   }
 
   private static ControlRecord trace(String name) {
-    return new ControlRecord(
-        "gadget",
+    return ControlRecord.streamStart(
         "nodepath-" + name,
         UUID.randomUUID().toString(),
-        1,
         NODE,
         GadgetCatalog.EXECSNOOP.name(),
         null,
-        OutputMode.STREAM,
-        null,
-        Map.of(),
-        Operation.START,
         UUID.randomUUID().toString(),
-        true,
         Instant.now());
   }
 

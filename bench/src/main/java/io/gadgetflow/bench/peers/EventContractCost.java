@@ -4,8 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.TopicNames;
-import io.gadgetflow.api.trace.Operation;
-import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.kafka.EventSink;
 import io.gadgetflow.node.kafka.EventStream;
@@ -15,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -144,20 +141,13 @@ final class EventContractCost {
   }
 
   private static ControlRecord trace(String node) {
-    return new ControlRecord(
-        "gadget",
+    return ControlRecord.streamStart(
         "peers-contract",
         UUID.randomUUID().toString(),
-        1,
         node,
         "opensnoop",
         null,
-        OutputMode.STREAM,
-        null,
-        Map.of(),
-        Operation.START,
         UUID.randomUUID().toString(),
-        true,
         Instant.now());
   }
 }

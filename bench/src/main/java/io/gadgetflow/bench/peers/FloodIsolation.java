@@ -3,8 +3,6 @@ package io.gadgetflow.bench.peers;
 import io.gadgetflow.api.health.Supervision;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.EventCounters;
-import io.gadgetflow.api.trace.Operation;
-import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.TraceFilter;
 import io.gadgetflow.bench.nodepath.BenchContainer;
 import io.gadgetflow.node.NodeConfig;
@@ -114,20 +112,13 @@ final class FloodIsolation {
   }
 
   private static ControlRecord trace(String node, String pod) {
-    return new ControlRecord(
-        "gadget",
+    return ControlRecord.streamStart(
         "flood-" + pod,
         UUID.randomUUID().toString(),
-        1,
         node,
         OpenGadget.PROGRAM.descriptor().name(),
         new TraceFilter("bench", pod, null, Map.of()),
-        OutputMode.STREAM,
-        null,
-        Map.of(),
-        Operation.START,
         UUID.randomUUID().toString(),
-        true,
         Instant.now());
   }
 }

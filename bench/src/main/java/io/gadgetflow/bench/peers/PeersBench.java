@@ -8,8 +8,6 @@ import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.Losses;
 import io.gadgetflow.api.kafka.TopicNames;
-import io.gadgetflow.api.trace.Operation;
-import io.gadgetflow.api.trace.OutputMode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,7 +16,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +51,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>Arguments: SECONDS per step (10), RATES (50000,100000,200000,400000), WORKLOADS
  * (open,exec,flood,contract), TRACERS (gadgetflow,libbpf-tools,bpftrace). Environment: STORM (the
- * generator, built by run.sh), AGENT_JAR (cli/target/gadgetflow.jar), AGENT_JVM_OPTIONS (the
+ * generator, built by run.sh), AGENT_JAR (cli/target/gadgetflow.jar), AGENT_AOT_CACHE (the node
+ * image's AOT cache for that jar, which run.sh makes; empty: none), AGENT_JVM_OPTIONS (the
  * DaemonSet's JDK_JAVA_OPTIONS, read from k8s/install/07-node.yaml, as are its MALLOC_ARENA_MAX and
  * GADGETFLOW_EVENT_FORM, which the agent gets too), GADGETFLOW_ENV (more GADGETFLOW_* settings for
  * the agent, as NAME=VALUE separated by spaces: none by default).
@@ -101,6 +102,8 @@ public final class PeersBench {
   private int agentMetricsPort;
 
   /**
+   * @param jitCpuSeconds of {@code cpuSeconds}, what the agent's JIT compiler threads spent; -1 for
+   *     the peers, which have none
    * @param lostAt where the agent lost what it lost, from its metrics ({@code kernel 12, queue
    *     3,456}); empty for the peers, which do not say
    */
@@ -109,6 +112,7 @@ public final class PeersBench {
       long allEvents,
       long reportedLost,
       double cpuSeconds,
+      double jitCpuSeconds,
       long peakRssKib,
       String lostAt) {}
 
@@ -188,9 +192,9 @@ public final class PeersBench {
     System.out.println();
     System.out.println(
         "| workload | offered/s | tracer | achieved/s | delivered | lost (reported) | lost where"
-            + " (agent) | tracer CPU µs/event | added ns per call | peak RSS MiB | all events | load"
-            + " |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+            + " (agent) | tracer CPU µs/event | of which JIT (agent) | added ns per call | peak RSS"
+            + " MiB | all events | load |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     lines.forEach(System.out::println);
     if (!floodRows.isEmpty()) {
       System.out.println();
@@ -235,9 +239,11 @@ public final class PeersBench {
     Map<TopicPartition, Long> before = kafka.endOffsets();
     Map<String, Long> lostBefore = agentLostAt(gadgetOf(workload));
     long cpuBefore = cpuTicks(agent.pid());
+    long jitBefore = compilerTicks(agent.pid());
     Storm traced = runStorm(workload, rate, seconds);
     Counted counted = kafka.countUntilCaughtUp(before, traced, marker(workload));
     long cpuTicks = cpuTicks(agent.pid()) - cpuBefore;
+    long jitTicks = compilerTicks(agent.pid()) - jitBefore;
     Map<String, Long> lostAfter = agentLostAt(gadgetOf(workload));
     row(
         workload,
@@ -249,6 +255,7 @@ public final class PeersBench {
             counted.all(),
             counted.lost(),
             (double) cpuTicks / TICKS_PER_SECOND,
+            (double) jitTicks / TICKS_PER_SECOND,
             peakRssKib(agent.pid()),
             lostSince(lostBefore, lostAfter)),
         untraced);
@@ -338,7 +345,8 @@ public final class PeersBench {
           rate,
           tracer,
           traced,
-          new Outcome(counted[0], counted[1], lost, (double) cpuTicks / TICKS_PER_SECOND, peak, ""),
+          new Outcome(
+              counted[0], counted[1], lost, (double) cpuTicks / TICKS_PER_SECOND, -1, peak, ""),
           untraced);
     } finally {
       peer.destroyForcibly();
@@ -394,17 +402,21 @@ public final class PeersBench {
   private Process startAgent(String bootstrap) throws IOException {
     String jar = System.getenv().getOrDefault("AGENT_JAR", "cli/target/gadgetflow.jar");
     List<String> command =
-        List.of(
-            "taskset",
-            "-c",
-            "1",
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--enable-native-access=ALL-UNNAMED",
-            "--sun-misc-unsafe-memory-access=allow",
-            "-XX:MaxRAMPercentage=75",
-            "-jar",
-            jar,
-            "node");
+        new ArrayList<>(
+            List.of(
+                "taskset",
+                "-c",
+                "1",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow",
+                "-XX:MaxRAMPercentage=75"));
+    // The node image's AOT cache, made by the same training for this jar and this JDK (run.sh).
+    String aotCache = System.getenv().getOrDefault("AGENT_AOT_CACHE", "");
+    if (!aotCache.isEmpty()) {
+      command.add("-XX:AOTCache=" + aotCache);
+    }
+    command.addAll(List.of("-jar", jar, "node"));
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -622,6 +634,32 @@ public final class PeersBench {
     return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
+  /**
+   * The CPU ticks of the JVM's JIT compiler threads of process {@code pid} ({@code C1
+   * CompilerThread0}, {@code C2 CompilerThread0}, as the kernel shortens their names): what the
+   * agent spends compiling its path rather than running it.
+   */
+  private static long compilerTicks(long pid) throws IOException {
+    long ticks = 0;
+    try (DirectoryStream<Path> tasks =
+        Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : tasks) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (NoSuchFileException ended) {
+          continue;
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        if (name.contains("CompilerThre")) {
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        }
+      }
+    }
+    return ticks;
+  }
+
   private static long peakRssKib(long pid) throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
       if (line.startsWith("VmHWM:")) {
@@ -642,7 +680,7 @@ public final class PeersBench {
       line =
           String.format(
               Locale.ROOT,
-              "| %s | %,d | %s | %,.0f | | | | | %.0f ns/call itself | | | %s |",
+              "| %s | %,d | %s | %,.0f | | | | | | %.0f ns/call itself | | | %s |",
               workload,
               rate,
               tracer,
@@ -653,8 +691,8 @@ public final class PeersBench {
       line =
           String.format(
               Locale.ROOT,
-              "| %s | %,d | %s | %,.0f | %,d (%.2f %%) | %,d | %s | %.2f | %+.0f | %.0f | %,d | %s"
-                  + " |",
+              "| %s | %,d | %s | %,.0f | %,d (%.2f %%) | %,d | %s | %.2f | %s | %+.0f | %.0f | %,d |"
+                  + " %s |",
               workload,
               rate,
               tracer,
@@ -664,6 +702,10 @@ public final class PeersBench {
               outcome.reportedLost(),
               outcome.lostAt(),
               outcome.allEvents() == 0 ? 0 : outcome.cpuSeconds() * 1e6 / outcome.allEvents(),
+              outcome.jitCpuSeconds() < 0 || outcome.allEvents() == 0
+                  ? ""
+                  : String.format(
+                      Locale.ROOT, "%.2f", outcome.jitCpuSeconds() * 1e6 / outcome.allEvents()),
               storm.cpuNanosPerCall() - untraced.cpuNanosPerCall(),
               outcome.peakRssKib() / 1024.0,
               outcome.allEvents(),
@@ -680,7 +722,7 @@ public final class PeersBench {
     String line =
         String.format(
             Locale.ROOT,
-            "| %s | %,d | %s | skipped: %s | | | | | | | | %s |",
+            "| %s | %,d | %s | skipped: %s | | | | | | | | | %s |",
             workload,
             rate,
             tracer,
@@ -760,20 +802,13 @@ public final class PeersBench {
     String startTrace(String workload) throws Exception {
       String uid = UUID.randomUUID().toString();
       ControlRecord start =
-          new ControlRecord(
-              "gadget",
+          ControlRecord.streamStart(
               "peers-" + workload,
               uid,
-              1,
               NODE,
               gadgetOf(workload),
               null,
-              OutputMode.STREAM,
-              null,
-              Map.of(),
-              Operation.START,
               UUID.randomUUID().toString(),
-              true,
               Instant.now());
       producer
           .send(

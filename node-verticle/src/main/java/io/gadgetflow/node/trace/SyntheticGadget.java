@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * trace's reports, and their losses told in warning events. Nothing is filtered: every trace that
  * joined gets every event. Public for bench/fleet, which runs hundreds of node agents in one
  * process and measures the control plane and the fan-out of events, not the kernel's side
- * (bench/nodepath measures that).
+ * (bench/nodepath measures that), and for the launcher's training run of the node image's AOT
+ * cache ({@code io.gadgetflow.cli.NodeTraining}), which has no BPF at an image's build.
  */
 public final class SyntheticGadget implements LoadedGadget {
   private final String gadget;
@@ -64,8 +65,16 @@ public final class SyntheticGadget implements LoadedGadget {
    * @param json one JSON object, the event as the agent's decoder and enricher would write it
    */
   public void emit(long epochNanos, byte[] json) {
+    emit(epochNanos, json, json.length);
+  }
+
+  /**
+   * As {@link #emit(long, byte[])}, with the event in the first {@code length} bytes of {@code
+   * json}: a writer's own array, which each session copies, as a loaded gadget's reader hands it.
+   */
+  public void emit(long epochNanos, byte[] json, int length) {
     for (TraceSession session : sessions.now()) {
-      session.deliver(epochNanos, json, json.length);
+      session.deliver(epochNanos, json, length);
       session.afterRead(0);
     }
     warnAboutLosses();
