@@ -14,8 +14,8 @@ import java.util.function.Supplier;
  * trace's reports, and their losses told in warning events. Nothing is filtered: every trace that
  * joined gets every event. Public for bench/fleet, which runs hundreds of node agents in one
  * process and measures the control plane and the fan-out of events, not the kernel's side
- * (bench/nodepath measures that), and for the launcher's training run of the node image's AOT
- * cache ({@code io.gadgetflow.cli.NodeTraining}), which has no BPF at an image's build.
+ * (bench/nodepath measures that), and for the launcher's training run of the node image's AOT cache
+ * ({@code io.gadgetflow.cli.NodeTraining}), which has no BPF at an image's build.
  */
 public final class SyntheticGadget implements LoadedGadget {
   private final String gadget;
