@@ -24,10 +24,6 @@ final class Decomposition {
     "whole: asked -> state seen"
   };
 
-  /** The controller's operation timeout, as the fleet runs it (its default). */
-  private static final long OPERATION_TIMEOUT_MICROS =
-      io.gadgetflow.controller.ControllerConfig.DEFAULT_OPERATION_TIMEOUT.toNanos() / 1000;
-
   private final String operation;
   private final Map<String, Samples> segments = new LinkedHashMap<>();
   private int incomplete;
@@ -37,12 +33,6 @@ final class Decomposition {
 
   private int answeredBeforeSilence;
 
-  /**
-   * Of those, the ones whose answer was on the topic before the control record's time plus the
-   * operation timeout: before the deadline, which runs from Kafka's acknowledgement, later still.
-   */
-  private int answeredBeforeDeadline;
-
   private Decomposition(String operation) {
     this.operation = operation;
     for (String segment : SEGMENTS) {
@@ -51,13 +41,19 @@ final class Decomposition {
   }
 
   static Decomposition ofStarts(
-      Collection<WatchMarks.Seen> traces, ControllerMarks controller, WatchMarks watch) {
-    return of("start", TraceState.STARTED, "Started", traces, controller, watch);
+      Collection<TraceTimeline.Seen> traces,
+      ControllerMarks controller,
+      ControlSent control,
+      StatusLag nodes) {
+    return of("start", TraceState.STARTED, "Started", traces, controller, control, nodes);
   }
 
   static Decomposition ofStops(
-      Collection<WatchMarks.Seen> traces, ControllerMarks controller, WatchMarks watch) {
-    return of("stop", TraceState.STOPPED, "Stopped", traces, controller, watch);
+      Collection<TraceTimeline.Seen> traces,
+      ControllerMarks controller,
+      ControlSent control,
+      StatusLag nodes) {
+    return of("stop", TraceState.STOPPED, "Stopped", traces, controller, control, nodes);
   }
 
   /**
@@ -68,32 +64,29 @@ final class Decomposition {
       String operation,
       TraceState state,
       String stateName,
-      Collection<WatchMarks.Seen> traces,
+      Collection<TraceTimeline.Seen> traces,
       ControllerMarks controller,
-      WatchMarks watch) {
+      ControlSent control,
+      StatusLag nodes) {
     Decomposition decomposition = new Decomposition(operation);
     boolean start = state == TraceState.STARTED;
-    for (WatchMarks.Seen seen : traces) {
+    for (TraceTimeline.Seen seen : traces) {
       long asked = start ? seen.created : seen.stopAsked;
       long shown = start ? seen.started : seen.stopped;
       long silence = controller.silent(seen.uid, operation);
       if (silence > 0) {
         decomposition.silent++;
-        long answered = watch.answered(seen.uid, state);
+        long answered = nodes.answered(seen.uid, state);
         if (answered > 0 && answered < silence) {
           decomposition.answeredBeforeSilence++;
-        }
-        long sent = watch.sent(seen.uid, operation);
-        if (answered > 0 && sent > 0 && answered < sent + OPERATION_TIMEOUT_MICROS) {
-          decomposition.answeredBeforeDeadline++;
         }
       }
       if (asked > 0 && shown > 0) {
         decomposition.add(
             asked,
             controller.taken(seen.uid, operation),
-            watch.sent(seen.uid, operation),
-            watch.answered(seen.uid, state),
+            control.sent(seen.uid, operation),
+            nodes.answered(seen.uid, state),
             controller.written(seen.uid, stateName),
             shown);
       }
@@ -129,9 +122,8 @@ final class Decomposition {
         operation, segment(SEGMENTS.length - 1).count(), incomplete);
     out.printf(
         "  shown as \"did not answer\" (node-silent): %d Traces; their answer's record time on the"
-            + " status topic was before the verdict in %d, before the control record's time plus"
-            + " the operation timeout (so before the deadline) in %d%n",
-        silent, answeredBeforeSilence, answeredBeforeDeadline);
+            + " status topic was before the verdict in %d%n",
+        silent, answeredBeforeSilence);
     segments.forEach(
         (segment, samples) ->
             out.printf(

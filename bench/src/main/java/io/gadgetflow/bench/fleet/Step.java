@@ -21,7 +21,9 @@ final class Step {
   private final FleetBench.Fleet fleet;
   private final Vertx vertx;
   private final ChildJvm controller;
-  private final WatchMarks watch;
+  private final StatusLag lag;
+  private final ControlSent control;
+  private final TraceTimeline timeline;
   private final SyntheticEvents events;
   private final int webPort;
   private final String token;
@@ -31,7 +33,9 @@ final class Step {
       FleetBench.Fleet fleet,
       Vertx vertx,
       ChildJvm controller,
-      WatchMarks watch,
+      StatusLag lag,
+      ControlSent control,
+      TraceTimeline timeline,
       SyntheticEvents events,
       int webPort,
       String token,
@@ -39,7 +43,9 @@ final class Step {
     this.fleet = fleet;
     this.vertx = vertx;
     this.controller = controller;
-    this.watch = watch;
+    this.lag = lag;
+    this.control = control;
+    this.timeline = timeline;
     this.events = events;
     this.webPort = webPort;
     this.token = token;
@@ -120,7 +126,7 @@ final class Step {
       out.printf("aggregation lag, counters only: %s%n", countersLag);
       out.printf("controller during the step: %s%n", controllerLeadership);
       out.printf(
-          "controller CPU: %.1f s in all, %.1f ms per Trace; the three brokers: %.1f s; this JVM (agents, web UI, group): %.1f s%n",
+          "controller CPU: %.1f s in all, %.1f ms per Trace; the three brokers: %.1f s; this JVM (agents, web UI, group, watch): %.1f s%n",
           controllerCpuSeconds,
           controllerCpuSeconds * 1000 / traces,
           brokersCpuSeconds,
@@ -161,8 +167,8 @@ final class Step {
       // The API server alone, on an idle fleet: what its writes cost before anything else asks.
       List<ApiServerBaseline.Phase> baseline =
           new ApiServerBaseline(fleet.client()).measure(BASELINE_TRACES);
-      watch.takeAnswerLags();
-      watch.takeCounterLags();
+      lag.takeAnswers();
+      lag.takeCounters();
       Map<String, ApiServerLatency.Histogram> latencyBefore = ApiServerLatency.read(fleet.client());
       double cpuBefore = controller.cpuSeconds();
       double brokersBefore = brokersCpuSeconds();
@@ -191,11 +197,12 @@ final class Step {
       Decomposition.ofStarts(
               ofThisStep(stepStart),
               ControllerMarks.read(fleet.data().resolve("controller.log")),
-              watch)
+              control,
+              lag)
           .print(System.out);
 
       // The web UI watches one trace while the fleet runs: the one started last.
-      WatchMarks.Seen one =
+      TraceTimeline.Seen one =
           ofThisStep(stepStart).stream()
               .filter(t -> t.started > 0)
               .max(java.util.Comparator.comparingLong(t -> t.started))
@@ -231,7 +238,7 @@ final class Step {
 
       Samples start = new Samples();
       Samples stop = new Samples();
-      for (WatchMarks.Seen seen : ofThisStep(stepStart)) {
+      for (TraceTimeline.Seen seen : ofThisStep(stepStart)) {
         if (seen.started > 0) {
           start.add(seen.started - seen.created);
         }
@@ -255,7 +262,7 @@ final class Step {
       for (int i = 0; i < runs.size(); i++) {
         KubectlGadgetRun run = runs.get(i);
         String gadget = gadgetOf(run.command);
-        List<WatchMarks.Seen> own =
+        List<TraceTimeline.Seen> own =
             ofThisStep(stepStart).stream().filter(t -> t.gadget.equals(gadget)).toList();
         own.forEach(t -> launchToCreated.add(t.created - run.launchedMicros));
         long lastPrinted =
@@ -286,8 +293,8 @@ final class Step {
           times,
           start,
           stop,
-          watch.takeAnswerLags(),
-          watch.takeCounterLags(),
+          lag.takeAnswers(),
+          lag.takeCounters(),
           cpu,
           brokersCpu,
           agentsCpu,
@@ -301,8 +308,8 @@ final class Step {
           baseline,
           latency,
           launchToCreated,
-          Decomposition.ofStarts(ofThisStep(stepStart), marks, watch),
-          Decomposition.ofStops(ofThisStep(stepStart), marks, watch),
+          Decomposition.ofStarts(ofThisStep(stepStart), marks, control, lag),
+          Decomposition.ofStops(ofThisStep(stepStart), marks, control, lag),
           marks.leadershipSince(stepStart));
     }
   }
@@ -314,7 +321,7 @@ final class Step {
   private long mismatches(KubectlGadgetRun run, Downstream downstream) {
     String gadget = gadgetOf(run.command);
     long mismatches = 0;
-    for (WatchMarks.Seen seen : watch.traces()) {
+    for (TraceTimeline.Seen seen : timeline.traces()) {
       if (!seen.gadget.equals(gadget)) {
         continue;
       }
@@ -337,8 +344,8 @@ final class Step {
     };
   }
 
-  private List<WatchMarks.Seen> ofThisStep(long stepStart) {
-    return watch.traces().stream().filter(t -> t.created >= stepStart).toList();
+  private List<TraceTimeline.Seen> ofThisStep(long stepStart) {
+    return timeline.traces().stream().filter(t -> t.created >= stepStart).toList();
   }
 
   private double brokersCpuSeconds() {
@@ -353,7 +360,8 @@ final class Step {
   private void awaitStarted(int traces, KubectlGadgetRun run) throws InterruptedException {
     long deadline = System.nanoTime() + START_DEADLINE.toNanos();
     while (System.nanoTime() < deadline && !run.ended()) {
-      long decided = watch.traces().stream().filter(t -> t.started > 0 || t.failed).count();
+      long decided =
+          timeline.traces().stream().filter(t -> t.started > 0 || t.error != null).count();
       if (decided >= traces) {
         return;
       }
