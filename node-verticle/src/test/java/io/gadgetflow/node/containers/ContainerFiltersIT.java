@@ -21,7 +21,6 @@ import io.gadgetflow.testing.DnsServer;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubernetesCluster;
 import io.gadgetflow.testing.RecordSchemas;
-import io.gadgetflow.testing.StreamTraceStarts;
 import io.gadgetflow.testing.WithKafka;
 import io.gadgetflow.testing.WithKubernetes;
 import io.vertx.core.Future;
@@ -436,7 +435,8 @@ class ContainerFiltersIT {
   private String publishStart(String node, String gadget, TraceFilter filter) throws Exception {
     String uid = UUID.randomUUID().toString();
     ControlRecord start =
-        StreamTraceStarts.of("trace-" + uid, uid, node, gadget, filter, "op-start", Instant.now());
+        ControlRecord.streamStart(
+            "trace-" + uid, uid, node, gadget, filter, "op-start", Instant.now());
     producer
         .send(
             new ProducerRecord<>(
