@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.gadgetflow.api.trace.Trace;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,18 +100,24 @@ class UndeployIT {
     List<Long> ids = new ArrayList<>();
     try (Stream<Path> descriptors = Files.list(process.resolve("fd"))) {
       for (Path descriptor : descriptors.toList()) {
-        if (!Files.readSymbolicLink(descriptor).toString().equals("anon_inode:bpf-prog")) {
-          continue;
-        }
-        for (String line :
-            Files.readAllLines(process.resolve("fdinfo").resolve(descriptor.getFileName()))) {
-          if (line.startsWith("prog_id:")) {
-            ids.add(Long.parseLong(line.substring("prog_id:".length()).strip()));
+        try {
+          if (Files.readSymbolicLink(descriptor).toString().equals("anon_inode:bpf-prog")) {
+            ids.addAll(programIds(process.resolve("fdinfo").resolve(descriptor.getFileName())));
           }
+        } catch (NoSuchFileException closedMeanwhile) {
+          // The agent keeps opening and closing sockets and files; a program stays open while
+          // its gadget runs, so one closed since the listing is not one of them.
         }
       }
     }
     return ids;
+  }
+
+  private static List<Long> programIds(Path fdinfo) throws IOException {
+    return Files.readAllLines(fdinfo).stream()
+        .filter(line -> line.startsWith("prog_id:"))
+        .map(line -> Long.parseLong(line.substring("prog_id:".length()).strip()))
+        .toList();
   }
 
   private static List<Long> loadedPrograms() {

@@ -40,11 +40,24 @@ public record PodNetwork(String bridge, String podSubnet, String podGateway) {
 
   /**
    * Makes the bridge with {@code nodeAddress} and the pods' gateway on it, replacing one an earlier
-   * run left behind.
+   * run left behind. The bridge gets a hardware address of its own: one the kernel picks would
+   * follow the lowest of its ports' addresses, so a pod that joins with a lower one would change
+   * the gateway's address under every other pod, whose frames then go to the old one and are
+   * dropped until its neighbour entry expires (up to about 45 s: the e2e tier's Kafka fetches and
+   * API requests from pods stalled that long).
    */
   public void create(String nodeAddress) {
     remove();
-    HostCommand.run(List.of("ip", "link", "add", bridge, "type", "bridge"));
+    HostCommand.run(
+        List.of(
+            "ip",
+            "link",
+            "add",
+            bridge,
+            "address",
+            hardwareAddress(nodeAddress),
+            "type",
+            "bridge"));
     HostCommand.run(
         List.of("ip", "address", "add", podGateway + "/" + prefixLength(podSubnet), "dev", bridge));
     HostCommand.run(List.of("ip", "address", "add", nodeAddress + "/32", "dev", bridge));
@@ -94,6 +107,22 @@ public record PodNetwork(String bridge, String podSubnet, String podGateway) {
     return new KubernetesSerialization()
         .asJson(
             Map.of("cniVersion", "1.0.0", "name", CNI_NETWORK, "plugins", List.of(bridgePlugin)));
+  }
+
+  /**
+   * A locally administered unicast address (02:00, then the four bytes of {@code nodeAddress}), so
+   * that it is the same in every run and clashes with no card's.
+   */
+  static String hardwareAddress(String nodeAddress) {
+    String[] bytes = nodeAddress.split("\\.", -1);
+    if (bytes.length != 4) {
+      throw new IllegalArgumentException("The node's address must be IPv4, not " + nodeAddress);
+    }
+    StringBuilder address = new StringBuilder("02:00");
+    for (String part : bytes) {
+      address.append(':').append("%02x".formatted(Integer.parseInt(part)));
+    }
+    return address.toString();
   }
 
   private static int prefixLength(String subnet) {

@@ -33,6 +33,14 @@ class PodNetworkTest {
   }
 
   @Test
+  void theBridgesHardwareAddressIsLocallyAdministeredAndNamesTheNode() {
+    assertThat(PodNetwork.hardwareAddress("198.18.0.1")).isEqualTo("02:00:c6:12:00:01");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> PodNetwork.hardwareAddress("::1"))
+        .withMessageContaining("::1");
+  }
+
+  @Test
   void aSubnetWithoutAUsablePrefixIsRefused() {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> new PodNetwork("br", "198.18.1.0", "198.18.1.1"))
