@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Where the fleet's CPU goes, beside a running `bench/fleet/run.sh`: every INTERVAL seconds, per
-role (agents' JVM, brokers, API server, etcd, controller, kubectl gadget runs, everything else),
-the CPU time its threads ran and the time they waited, runnable, for a CPU (schedstat(5): the
-kernel's own run-queue delay per thread), with the load average and the machine's CPU pressure.
+role (agents' JVM, brokers, API server, etcd, controller, the bench's watch, kubectl gadget runs,
+everything else), the CPU time its threads ran and the time they waited, runnable, for a CPU
+(schedstat(5): the kernel's own run-queue delay per thread), with the load average and the
+machine's CPU pressure.
 A role whose threads wait for a CPU longer than they run is starved by the machine, not slow by
 its own code.
 
@@ -21,6 +22,7 @@ ROLES = (
     ("agents", "io.gadgetflow.bench.fleet.FleetBench"),
     ("brokers", "io.gadgetflow.local.kafka.ClusterBroker"),
     ("controller", "io.gadgetflow.bench.fleet.FleetController"),
+    ("watch", "io.gadgetflow.bench.fleet.FleetWatch"),
     ("kubectl-gadget", "io.gadgetflow.kubectl.KubectlGadgetCommand"),
     ("apiserver", "kube-apiserver"),
     ("etcd", "etcd"),

@@ -3,6 +3,7 @@ package io.gadgetflow.controller;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gadgetflow.api.health.Supervision;
 import io.gadgetflow.api.kube.CallDeadline;
+import io.gadgetflow.controller.identity.ChecksUnderWay;
 import io.gadgetflow.controller.identity.NodeRegistrations;
 import io.gadgetflow.controller.identity.NodeReportVerifier;
 import io.gadgetflow.controller.identity.TrustedNodeKeys;
@@ -246,7 +247,11 @@ public final class ControllerVerticle extends VerticleBase implements Supervisio
 
   /** What exists only while this replica holds the Lease. */
   private final class Acting {
-    private final PendingAnswers pendingAnswers = new PendingAnswers(vertx, this::onDeadline);
+    /** Reports read whose node's signature is still being checked: a verdict waits for them. */
+    private final ChecksUnderWay reportChecks = new ChecksUnderWay();
+
+    private final PendingAnswers pendingAnswers =
+        new PendingAnswers(vertx, this::answersReadThroughNow, this::onDeadline);
     private final StatusWrites statusWrites =
         new StatusWrites(traces::replaceStatus, traces::read, vertx);
     private final StatusWriter statusWriter =
@@ -371,8 +376,8 @@ public final class ControllerVerticle extends VerticleBase implements Supervisio
      * read again by the replica acting next ({@link NodeReportConsumer}).
      */
     private Future<Void> onReport(ReceivedReport received) {
-      return reportVerifier
-          .refusal(received.report(), received.value(), received.signature())
+      return reportChecks
+          .track(reportVerifier.refusal(received.report(), received.value(), received.signature()))
           .compose(
               refusal -> {
                 if (refusal.isPresent()) {
@@ -386,6 +391,14 @@ public final class ControllerVerticle extends VerticleBase implements Supervisio
                   stopped
                       ? Future.failedFuture("controller " + config.identity() + " stopped acting")
                       : Future.succeededFuture());
+    }
+
+    /**
+     * Every report on the status topic now has been read and, its signature checked, handed to the
+     * report handler: an answer among them is no longer awaited.
+     */
+    private Future<Void> answersReadThroughNow() {
+      return reports.readThroughEnd().compose(read -> reportChecks.ended());
     }
 
     private void onDeadline(Awaited awaited, boolean takenByKafka) {

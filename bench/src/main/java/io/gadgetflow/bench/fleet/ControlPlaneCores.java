@@ -8,12 +8,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps cores for the control plane, as if it ran on machines of its own: the fleet's side (this
- * JVM with the agents, the web UI and the bench's watch, and the brokers) goes into a cgroup whose
- * CPU quota is the machine's cores less the ones kept, and the control plane (the API server, etcd,
- * the controller and the `kubectl gadget` runs: {@link ControlPlaneProcesses}) into a cgroup of its
- * own without a quota. On a busy machine the control plane then has at least the cores kept, and
- * more while the fleet uses less than its quota; the fleet never has more than its quota, even when
- * the control plane idles, as on separate machines. Unlike a nice value ({@link
+ * JVM with the agents and the web UI, and the brokers) goes into a cgroup whose CPU quota is the
+ * machine's cores less the ones kept, and the control plane (the API server, etcd, the controller,
+ * the bench's watch and the `kubectl gadget` runs: {@link ControlPlaneProcesses}) into a cgroup of
+ * its own without a quota. On a busy machine the control plane then has at least the cores kept,
+ * and more while the fleet uses less than its quota; the fleet never has more than its quota, even
+ * when the control plane idles, as on separate machines. Unlike a nice value ({@link
  * ControlPlanePriority}) this does not starve the agents in favour of the control plane beyond the
  * split. cgroup v1's {@code cpu} controller, which needs root; processes are looked at again five
  * times a second, since plugin runs come and go (a new child starts in this JVM's cgroup, the

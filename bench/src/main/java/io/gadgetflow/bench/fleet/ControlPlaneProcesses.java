@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Which of this JVM's child processes are the control plane: the API server, etcd, the controller
- * and the `kubectl gadget` runs, which on a cluster run on machines of their own (and on their
- * user's), not beside the nodes' agents and the brokers.
+ * Which of this JVM's child processes are the control plane: the API server, etcd, the controller,
+ * the bench's watch and the `kubectl gadget` runs, which on a cluster run on machines of their own
+ * (and on their user's), not beside the nodes' agents and the brokers.
  */
 final class ControlPlaneProcesses {
   /** The control plane's programs, by their executable's name. */
@@ -16,7 +16,10 @@ final class ControlPlaneProcesses {
 
   /** The control plane's JVMs, by their main class. */
   private static final List<String> MAIN_CLASSES =
-      List.of(FleetController.class.getName(), "io.gadgetflow.kubectl.KubectlGadgetCommand");
+      List.of(
+          FleetController.class.getName(),
+          FleetWatch.class.getName(),
+          "io.gadgetflow.kubectl.KubectlGadgetCommand");
 
   private ControlPlaneProcesses() {}
 

@@ -6,20 +6,22 @@ import io.gadgetflow.kafka.KafkaClients;
 import io.gadgetflow.kafka.TopicFollower;
 import io.gadgetflow.kafka.TopicStart;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * When the controller handed each Trace's operations to the nodes: the first control record of each
  * Trace uid and operation, at its record's time on the control topic (set by the controller's
- * producer when it sent the record, once the operation was taken off the Trace).
+ * producer when it sent the record, once the operation was taken off the Trace), said as a mark
+ * ({@link WatchMarks}); runs in the watch's JVM ({@link FleetWatch}).
  */
 final class ControlSent implements AutoCloseable {
-  private final Map<String, Long> sentMicros = new ConcurrentHashMap<>();
+  /** By {@code uid operation}: what was said already. */
+  private final Set<String> said = ConcurrentHashMap.newKeySet();
+
   private final TopicFollower follower;
 
-  ControlSent(KafkaClients kafka, String controlTopic) {
+  ControlSent(KafkaClients kafka, String controlTopic, WatchMarks.Sayer marks) {
     follower =
         TopicFollower.start(
             "fleet-control-sent",
@@ -32,19 +34,11 @@ final class ControlSent implements AutoCloseable {
                         return;
                       }
                       ControlRecord control = Json.decode(record.value(), ControlRecord.class);
-                      sentMicros.putIfAbsent(
-                          key(control.traceUid(), control.operation().annotationValue()),
-                          record.timestamp() * 1000);
+                      String operation = control.operation().annotationValue();
+                      if (said.add(control.traceUid() + " " + operation)) {
+                        marks.sent(control.traceUid(), operation, record.timestamp() * 1000);
+                      }
                     }));
-  }
-
-  /** When {@code operation} (e.g. {@code start}) of the Trace was sent; 0 if it was not seen. */
-  long sent(String uid, String operation) {
-    return sentMicros.getOrDefault(key(uid, operation), 0L);
-  }
-
-  private static String key(String uid, String operation) {
-    return uid + " " + operation.toLowerCase(Locale.ROOT);
   }
 
   @Override

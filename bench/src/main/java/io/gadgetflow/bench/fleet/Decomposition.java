@@ -24,6 +24,10 @@ final class Decomposition {
     "whole: asked -> state seen"
   };
 
+  /** The controller's operation timeout, as the fleet runs it (its default). */
+  private static final long OPERATION_TIMEOUT_MICROS =
+      io.gadgetflow.controller.ControllerConfig.DEFAULT_OPERATION_TIMEOUT.toNanos() / 1000;
+
   private final String operation;
   private final Map<String, Samples> segments = new LinkedHashMap<>();
   private int incomplete;
@@ -33,6 +37,12 @@ final class Decomposition {
 
   private int answeredBeforeSilence;
 
+  /**
+   * Of those, the ones whose answer was on the topic before the control record's time plus the
+   * operation timeout: before the deadline, which runs from Kafka's acknowledgement, later still.
+   */
+  private int answeredBeforeDeadline;
+
   private Decomposition(String operation) {
     this.operation = operation;
     for (String segment : SEGMENTS) {
@@ -41,19 +51,13 @@ final class Decomposition {
   }
 
   static Decomposition ofStarts(
-      Collection<TraceTimeline.Seen> traces,
-      ControllerMarks controller,
-      ControlSent control,
-      StatusLag nodes) {
-    return of("start", TraceState.STARTED, "Started", traces, controller, control, nodes);
+      Collection<WatchMarks.Seen> traces, ControllerMarks controller, WatchMarks watch) {
+    return of("start", TraceState.STARTED, "Started", traces, controller, watch);
   }
 
   static Decomposition ofStops(
-      Collection<TraceTimeline.Seen> traces,
-      ControllerMarks controller,
-      ControlSent control,
-      StatusLag nodes) {
-    return of("stop", TraceState.STOPPED, "Stopped", traces, controller, control, nodes);
+      Collection<WatchMarks.Seen> traces, ControllerMarks controller, WatchMarks watch) {
+    return of("stop", TraceState.STOPPED, "Stopped", traces, controller, watch);
   }
 
   /**
@@ -64,29 +68,32 @@ final class Decomposition {
       String operation,
       TraceState state,
       String stateName,
-      Collection<TraceTimeline.Seen> traces,
+      Collection<WatchMarks.Seen> traces,
       ControllerMarks controller,
-      ControlSent control,
-      StatusLag nodes) {
+      WatchMarks watch) {
     Decomposition decomposition = new Decomposition(operation);
     boolean start = state == TraceState.STARTED;
-    for (TraceTimeline.Seen seen : traces) {
+    for (WatchMarks.Seen seen : traces) {
       long asked = start ? seen.created : seen.stopAsked;
       long shown = start ? seen.started : seen.stopped;
       long silence = controller.silent(seen.uid, operation);
       if (silence > 0) {
         decomposition.silent++;
-        long answered = nodes.answered(seen.uid, state);
+        long answered = watch.answered(seen.uid, state);
         if (answered > 0 && answered < silence) {
           decomposition.answeredBeforeSilence++;
+        }
+        long sent = watch.sent(seen.uid, operation);
+        if (answered > 0 && sent > 0 && answered < sent + OPERATION_TIMEOUT_MICROS) {
+          decomposition.answeredBeforeDeadline++;
         }
       }
       if (asked > 0 && shown > 0) {
         decomposition.add(
             asked,
             controller.taken(seen.uid, operation),
-            control.sent(seen.uid, operation),
-            nodes.answered(seen.uid, state),
+            watch.sent(seen.uid, operation),
+            watch.answered(seen.uid, state),
             controller.written(seen.uid, stateName),
             shown);
       }
@@ -122,8 +129,9 @@ final class Decomposition {
         operation, segment(SEGMENTS.length - 1).count(), incomplete);
     out.printf(
         "  shown as \"did not answer\" (node-silent): %d Traces; their answer's record time on the"
-            + " status topic was before the verdict in %d%n",
-        silent, answeredBeforeSilence);
+            + " status topic was before the verdict in %d, before the control record's time plus"
+            + " the operation timeout (so before the deadline) in %d%n",
+        silent, answeredBeforeSilence, answeredBeforeDeadline);
     segments.forEach(
         (segment, samples) ->
             out.printf(

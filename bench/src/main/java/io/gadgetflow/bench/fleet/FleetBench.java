@@ -146,15 +146,13 @@ public final class FleetBench {
               Clock.systemUTC());
       vertx.deployVerticle(web).toCompletionStage().toCompletableFuture().get();
       String token = web.dashboardUrl().substring(web.dashboardUrl().indexOf("#token=") + 7);
+      WatchMarks watch = new WatchMarks();
       try (ChildJvm controller = startController();
-          StatusLag lag = new StatusLag(clients, topics.status());
-          ControlSent control = new ControlSent(clients, topics.control());
-          TraceTimeline timeline = new TraceTimeline(client, NAMESPACE, lag);
+          ChildJvm watching = startWatch(watch);
           SyntheticEvents events = new SyntheticEvents(settings.ratePerTrace())) {
         for (int nodes : fleets) {
           double throttledBefore = cores.map(ControlPlaneCores::fleetThrottledSeconds).orElse(0.0);
-          new Step(
-                  this, vertx, controller, lag, control, timeline, events, web.port(), token, nodes)
+          new Step(this, vertx, controller, watch, events, web.port(), token, nodes)
               .run()
               .print(System.out);
           cores.ifPresent(
@@ -163,7 +161,7 @@ public final class FleetBench {
                       "  the fleet's side (agents' JVM, brokers) held back by its quota of %.1f"
                           + " cores: %.1f s in this step%n",
                       kept.fleetCores(), kept.fleetThrottledSeconds() - throttledBefore));
-          timeline.clear();
+          watch.clear();
         }
       } finally {
         vertx.close().toCompletionStage().toCompletableFuture().get();
@@ -171,7 +169,6 @@ public final class FleetBench {
     }
 
     ChildJvm startController() throws Exception {
-      java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
       List<String> options =
           new java.util.ArrayList<>(
               List.of("-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
@@ -179,36 +176,76 @@ public final class FleetBench {
       options.addAll(ControllerMarks.JVM_OPTIONS);
       // e.g. -XX:StartFlightRecording=filename=controller.jfr to profile the controller.
       options.addAll(settings.controllerJvmOptions());
-      ChildJvm controller =
-          ChildJvm.start(
-              FleetController.class.getName(),
-              options,
-              List.of(),
-              Map.of(
-                  "GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS",
-                  kafka.bootstrapServers(),
-                  "KUBECONFIG",
-                  kube.kubeconfig().toString(),
-                  "GADGETFLOW_METRICS_PORT",
-                  "0",
-                  // Not the API server baseline's Traces (ApiServerBaseline).
-                  "GADGETFLOW_WATCH_NAMESPACE",
-                  NAMESPACE,
-                  // The agents' keys, as gadgetflow up trusts them: no registrations here.
-                  "GADGETFLOW_TRUSTED_NODE_KEYS",
-                  nodeKeys().toString(),
-                  "GADGETFLOW_NODE_SERVICE_ACCOUNT",
-                  "none"),
-              data.resolve("controller.log"),
-              (line, micros) -> {
-                if (line.equals(FleetController.READY)) {
-                  ready.countDown();
+      return startReady(
+          FleetController.class.getName(),
+          FleetController.READY,
+          lines ->
+              ChildJvm.start(
+                  FleetController.class.getName(),
+                  options,
+                  List.of(),
+                  Map.of(
+                      "GADGETFLOW_KAFKA_BOOTSTRAP_SERVERS",
+                      kafka.bootstrapServers(),
+                      "KUBECONFIG",
+                      kube.kubeconfig().toString(),
+                      "GADGETFLOW_METRICS_PORT",
+                      "0",
+                      // Not the API server baseline's Traces (ApiServerBaseline).
+                      "GADGETFLOW_WATCH_NAMESPACE",
+                      NAMESPACE,
+                      // The agents' keys, as gadgetflow up trusts them: no registrations here.
+                      "GADGETFLOW_TRUSTED_NODE_KEYS",
+                      nodeKeys().toString(),
+                      "GADGETFLOW_NODE_SERVICE_ACCOUNT",
+                      "none"),
+                  data.resolve("controller.log"),
+                  (line, micros) -> lines.accept(line)));
+    }
+
+    /**
+     * The bench's watch ({@link FleetWatch}), on the control plane's side: its marks go to {@code
+     * marks}.
+     */
+    ChildJvm startWatch(WatchMarks marks) throws Exception {
+      return startReady(
+          FleetWatch.class.getName(),
+          FleetWatch.READY,
+          lines ->
+              ChildJvm.start(
+                  FleetWatch.class.getName(),
+                  List.of("-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
+                  List.of(kafka.bootstrapServers(), topics.status(), topics.control(), NAMESPACE),
+                  Map.of("KUBECONFIG", kube.kubeconfig().toString()),
+                  data.resolve("watch.log"),
+                  (line, micros) -> {
+                    lines.accept(line);
+                    marks.read(line);
+                  }));
+    }
+
+    /** A child JVM started by {@code start}, once it printed {@code ready}. */
+    private static ChildJvm startReady(String what, String ready, ChildStart start)
+        throws Exception {
+      java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+      ChildJvm child =
+          start.start(
+              line -> {
+                if (line.equals(ready)) {
+                  started.countDown();
                 }
               });
-      if (!ready.await(2, TimeUnit.MINUTES)) {
-        throw new IllegalStateException("the controller did not start; see controller.log");
+      if (!started.await(2, TimeUnit.MINUTES)) {
+        child.close();
+        throw new IllegalStateException(what + " did not start; see its log in the fleet's data");
       }
-      return controller;
+      return child;
+    }
+
+    /** Starts a child JVM whose every line of output goes to {@code lines}. */
+    @FunctionalInterface
+    private interface ChildStart {
+      ChildJvm start(java.util.function.Consumer<String> lines) throws Exception;
     }
 
     /** Where the agents keep their status keys, which the controller trusts. */

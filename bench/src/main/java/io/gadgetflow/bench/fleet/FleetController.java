@@ -35,7 +35,8 @@ public final class FleetController {
     }
   }
 
-  private static void awaitStdinClosed() throws IOException {
+  /** Until standard input ends: the bench's signal to stop, as a closed pipe. */
+  static void awaitStdinClosed() throws IOException {
     while (System.in.read() >= 0) {
       // Nothing is said on stdin: its end is the signal to stop.
     }

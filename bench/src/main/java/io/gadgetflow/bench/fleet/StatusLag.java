@@ -10,28 +10,30 @@ import io.gadgetflow.kafka.TopicStart;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Status aggregation lag: from a node's report (its record's time on the status topic, set by the
  * agent's producer) to the first Trace status the watch sees that says what the report said (the
  * same state, error and counters). Answers (state or error changed) and counter updates apart: the
- * controller writes counters alone at most every GADGETFLOW_STATUS_COUNTERS_INTERVAL_SECONDS.
+ * controller writes counters alone at most every GADGETFLOW_STATUS_COUNTERS_INTERVAL_SECONDS. Said
+ * as marks ({@link WatchMarks}), with each Trace's first answer of a state; runs in the watch's JVM
+ * ({@link FleetWatch}).
  */
 final class StatusLag implements TraceTimeline.StatusListener, AutoCloseable {
   private record Said(String uid, TraceState state, String error, long events, long lost) {}
 
   private final Map<Said, Long> reportedMicros = new ConcurrentHashMap<>();
 
-  /** By {@code uid state}: the node's first report of that state, its record's time. */
-  private final Map<String, Long> firstAnswerMicros = new ConcurrentHashMap<>();
+  /** By {@code uid state}: the node's reports of that state said already (the first is). */
+  private final Set<String> answersSaid = ConcurrentHashMap.newKeySet();
 
-  private final Samples answers = new Samples();
-  private final Samples counters = new Samples();
+  private final WatchMarks.Sayer marks;
   private final TopicFollower follower;
-  private volatile long reports;
 
-  StatusLag(KafkaClients kafka, String statusTopic) {
+  StatusLag(KafkaClients kafka, String statusTopic, WatchMarks.Sayer marks) {
+    this.marks = marks;
     follower =
         TopicFollower.start(
             "fleet-status-lag",
@@ -41,10 +43,10 @@ final class StatusLag implements TraceTimeline.StatusListener, AutoCloseable {
                 records.forEach(
                     record -> {
                       NodeReport report = Json.decode(record.value(), NodeReport.class);
-                      reports++;
-                      if (report.state() != null) {
-                        firstAnswerMicros.putIfAbsent(
-                            report.traceUid() + " " + report.state(), record.timestamp() * 1000);
+                      if (report.state() != null
+                          && answersSaid.add(report.traceUid() + " " + report.state())) {
+                        marks.answered(
+                            report.traceUid(), report.state(), record.timestamp() * 1000);
                       }
                       reportedMicros.putIfAbsent(
                           new Said(
@@ -68,26 +70,8 @@ final class StatusLag implements TraceTimeline.StatusListener, AutoCloseable {
                 Objects.requireNonNullElse(status.getEvents(), 0L),
                 Objects.requireNonNullElse(status.getLostEvents(), 0L)));
     if (reported != null) {
-      (answer ? answers : counters).add(seenMicros - reported);
+      marks.lag(answer, seenMicros - reported);
     }
-  }
-
-  /** When the node first reported {@code state} for the Trace; 0 if it was not seen. */
-  long answered(String uid, TraceState state) {
-    return firstAnswerMicros.getOrDefault(uid + " " + state, 0L);
-  }
-
-  long reports() {
-    return reports;
-  }
-
-  /** Lags of answers, and takes them: the next step starts afresh. */
-  Samples takeAnswers() {
-    return answers.take();
-  }
-
-  Samples takeCounters() {
-    return counters.take();
   }
 
   @Override

@@ -21,9 +21,7 @@ final class Step {
   private final FleetBench.Fleet fleet;
   private final Vertx vertx;
   private final ChildJvm controller;
-  private final StatusLag lag;
-  private final ControlSent control;
-  private final TraceTimeline timeline;
+  private final WatchMarks watch;
   private final SyntheticEvents events;
   private final int webPort;
   private final String token;
@@ -33,9 +31,7 @@ final class Step {
       FleetBench.Fleet fleet,
       Vertx vertx,
       ChildJvm controller,
-      StatusLag lag,
-      ControlSent control,
-      TraceTimeline timeline,
+      WatchMarks watch,
       SyntheticEvents events,
       int webPort,
       String token,
@@ -43,9 +39,7 @@ final class Step {
     this.fleet = fleet;
     this.vertx = vertx;
     this.controller = controller;
-    this.lag = lag;
-    this.control = control;
-    this.timeline = timeline;
+    this.watch = watch;
     this.events = events;
     this.webPort = webPort;
     this.token = token;
@@ -126,7 +120,7 @@ final class Step {
       out.printf("aggregation lag, counters only: %s%n", countersLag);
       out.printf("controller during the step: %s%n", controllerLeadership);
       out.printf(
-          "controller CPU: %.1f s in all, %.1f ms per Trace; the three brokers: %.1f s; this JVM (agents, web UI, group, watch): %.1f s%n",
+          "controller CPU: %.1f s in all, %.1f ms per Trace; the three brokers: %.1f s; this JVM (agents, web UI, group): %.1f s%n",
           controllerCpuSeconds,
           controllerCpuSeconds * 1000 / traces,
           brokersCpuSeconds,
@@ -167,8 +161,8 @@ final class Step {
       // The API server alone, on an idle fleet: what its writes cost before anything else asks.
       List<ApiServerBaseline.Phase> baseline =
           new ApiServerBaseline(fleet.client()).measure(BASELINE_TRACES);
-      lag.takeAnswers();
-      lag.takeCounters();
+      watch.takeAnswerLags();
+      watch.takeCounterLags();
       Map<String, ApiServerLatency.Histogram> latencyBefore = ApiServerLatency.read(fleet.client());
       double cpuBefore = controller.cpuSeconds();
       double brokersBefore = brokersCpuSeconds();
@@ -197,12 +191,11 @@ final class Step {
       Decomposition.ofStarts(
               ofThisStep(stepStart),
               ControllerMarks.read(fleet.data().resolve("controller.log")),
-              control,
-              lag)
+              watch)
           .print(System.out);
 
       // The web UI watches one trace while the fleet runs: the one started last.
-      TraceTimeline.Seen one =
+      WatchMarks.Seen one =
           ofThisStep(stepStart).stream()
               .filter(t -> t.started > 0)
               .max(java.util.Comparator.comparingLong(t -> t.started))
@@ -238,7 +231,7 @@ final class Step {
 
       Samples start = new Samples();
       Samples stop = new Samples();
-      for (TraceTimeline.Seen seen : ofThisStep(stepStart)) {
+      for (WatchMarks.Seen seen : ofThisStep(stepStart)) {
         if (seen.started > 0) {
           start.add(seen.started - seen.created);
         }
@@ -262,7 +255,7 @@ final class Step {
       for (int i = 0; i < runs.size(); i++) {
         KubectlGadgetRun run = runs.get(i);
         String gadget = gadgetOf(run.command);
-        List<TraceTimeline.Seen> own =
+        List<WatchMarks.Seen> own =
             ofThisStep(stepStart).stream().filter(t -> t.gadget.equals(gadget)).toList();
         own.forEach(t -> launchToCreated.add(t.created - run.launchedMicros));
         long lastPrinted =
@@ -293,8 +286,8 @@ final class Step {
           times,
           start,
           stop,
-          lag.takeAnswers(),
-          lag.takeCounters(),
+          watch.takeAnswerLags(),
+          watch.takeCounterLags(),
           cpu,
           brokersCpu,
           agentsCpu,
@@ -308,8 +301,8 @@ final class Step {
           baseline,
           latency,
           launchToCreated,
-          Decomposition.ofStarts(ofThisStep(stepStart), marks, control, lag),
-          Decomposition.ofStops(ofThisStep(stepStart), marks, control, lag),
+          Decomposition.ofStarts(ofThisStep(stepStart), marks, watch),
+          Decomposition.ofStops(ofThisStep(stepStart), marks, watch),
           marks.leadershipSince(stepStart));
     }
   }
@@ -321,7 +314,7 @@ final class Step {
   private long mismatches(KubectlGadgetRun run, Downstream downstream) {
     String gadget = gadgetOf(run.command);
     long mismatches = 0;
-    for (TraceTimeline.Seen seen : timeline.traces()) {
+    for (WatchMarks.Seen seen : watch.traces()) {
       if (!seen.gadget.equals(gadget)) {
         continue;
       }
@@ -344,8 +337,8 @@ final class Step {
     };
   }
 
-  private List<TraceTimeline.Seen> ofThisStep(long stepStart) {
-    return timeline.traces().stream().filter(t -> t.created >= stepStart).toList();
+  private List<WatchMarks.Seen> ofThisStep(long stepStart) {
+    return watch.traces().stream().filter(t -> t.created >= stepStart).toList();
   }
 
   private double brokersCpuSeconds() {
@@ -360,8 +353,7 @@ final class Step {
   private void awaitStarted(int traces, KubectlGadgetRun run) throws InterruptedException {
     long deadline = System.nanoTime() + START_DEADLINE.toNanos();
     while (System.nanoTime() < deadline && !run.ended()) {
-      long decided =
-          timeline.traces().stream().filter(t -> t.started > 0 || t.error != null).count();
+      long decided = watch.traces().stream().filter(t -> t.started > 0 || t.failed).count();
       if (decided >= traces) {
         return;
       }

@@ -6,15 +6,16 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.api.trace.TraceStatus;
-import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a watch of the Traces sees and when (wall clock, microseconds): each Trace's creation, its
- * first Started, the first stop asked of it and its first Stopped; every status it shows goes to a
- * listener. Times of the watch, so the API server's delay to its watchers is in every figure.
+ * first Started, the first stop asked of it, its first Stopped and a failure shown, said as marks
+ * ({@link WatchMarks}); every status it shows goes to a listener. Times of the watch, so the API
+ * server's delay to its watchers is in every figure. Runs in the watch's JVM ({@link FleetWatch}).
  */
 final class TraceTimeline implements AutoCloseable {
   interface StatusListener {
@@ -24,34 +25,17 @@ final class TraceTimeline implements AutoCloseable {
     void onStatus(String uid, TraceStatus status, boolean answer, long seenMicros);
   }
 
-  /** One Trace as the watch saw it; 0 for what it did not see (yet). */
-  static final class Seen {
-    final String uid;
-    final String name;
-    final String node;
-    final String gadget;
-    final long created;
-    volatile long started;
-    volatile long stopAsked;
-    volatile long stopped;
-    volatile long events;
-    volatile String error;
+  /** By {@code uid mark}: what was said already, said once. */
+  private final Set<String> said = ConcurrentHashMap.newKeySet();
 
-    Seen(String uid, String name, String node, String gadget, long created) {
-      this.uid = uid;
-      this.name = name;
-      this.node = node;
-      this.gadget = gadget;
-      this.created = created;
-    }
-  }
-
-  private final Map<String, Seen> byUid = new ConcurrentHashMap<>();
   private final SharedIndexInformer<Trace> informer;
   private final StatusListener statuses;
+  private final WatchMarks.Sayer marks;
 
-  TraceTimeline(KubernetesClient client, String namespace, StatusListener statuses) {
+  TraceTimeline(
+      KubernetesClient client, String namespace, StatusListener statuses, WatchMarks.Sayer marks) {
     this.statuses = statuses;
+    this.marks = marks;
     this.informer =
         client
             .resources(Trace.class)
@@ -73,53 +57,35 @@ final class TraceTimeline implements AutoCloseable {
                 });
   }
 
-  Collection<Seen> traces() {
-    return byUid.values();
-  }
-
-  Seen get(String uid) {
-    return byUid.get(uid);
-  }
-
-  /** Forgets every Trace seen so far, before the next step. */
-  void clear() {
-    byUid.clear();
-  }
-
   private void seen(Trace before, Trace trace) {
     long now = Clocks.epochMicros();
     String uid = trace.getMetadata().getUid();
-    Seen seen =
-        byUid.computeIfAbsent(
-            uid,
-            u ->
-                new Seen(
-                    u,
-                    trace.getMetadata().getName(),
-                    trace.getSpec().getNode(),
-                    trace.getSpec().getGadget(),
-                    now));
+    if (first(uid, "created")) {
+      marks.created(
+          uid,
+          trace.getMetadata().getName(),
+          trace.getSpec().getNode(),
+          trace.getSpec().getGadget(),
+          now);
+    }
     Map<String, String> annotations = trace.getMetadata().getAnnotations();
-    if (seen.stopAsked == 0
-        && annotations != null
-        && "stop".equals(annotations.get(Trace.OPERATION_ANNOTATION))) {
-      seen.stopAsked = now;
+    if (annotations != null
+        && "stop".equals(annotations.get(Trace.OPERATION_ANNOTATION))
+        && first(uid, "stop-asked")) {
+      marks.stopAsked(uid, now);
     }
     TraceStatus status = trace.getStatus();
     if (status == null) {
       return;
     }
-    if (status.getState() == TraceState.STARTED && seen.started == 0) {
-      seen.started = now;
+    if (status.getState() == TraceState.STARTED && first(uid, "started")) {
+      marks.started(uid, now);
     }
-    if (status.getState() == TraceState.STOPPED && seen.stopped == 0) {
-      seen.stopped = now;
+    if (status.getState() == TraceState.STOPPED && first(uid, "stopped")) {
+      marks.stopped(uid, now);
     }
-    if (status.getEvents() != null) {
-      seen.events = status.getEvents();
-    }
-    if (status.getOperationError() != null) {
-      seen.error = status.getOperationError();
+    if (status.getOperationError() != null && first(uid, "failed")) {
+      marks.failed(uid);
     }
     TraceStatus previous = before == null ? null : before.getStatus();
     if (!Objects.equals(previous, status)) {
@@ -129,6 +95,10 @@ final class TraceTimeline implements AutoCloseable {
               || !Objects.equals(previous.getOperationError(), status.getOperationError());
       statuses.onStatus(uid, status, answer, now);
     }
+  }
+
+  private boolean first(String uid, String mark) {
+    return said.add(uid + " " + mark);
   }
 
   @Override

@@ -11,15 +11,20 @@ import io.gadgetflow.kafka.SkippedRecords;
 import io.gadgetflow.kafka.identity.StatusSignature;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -61,6 +66,9 @@ public final class NodeReportConsumer {
   /** The part the supervision is told of, by the name of the consumer's client. */
   public static final String PART = "gadgetflow-controller-status";
 
+  /** How long a look at the topic's end offsets may take (a request or two to the brokers). */
+  static final Duration LOOK_AT_ENDS_TIMEOUT = Duration.ofSeconds(10);
+
   /** How often the offsets of applied reports are committed while subscribed. */
   static final Duration COMMIT_PERIOD = Duration.ofSeconds(1);
 
@@ -70,6 +78,18 @@ public final class NodeReportConsumer {
   private final SkippedRecords skipped;
   private final Supervision supervision;
   private final AppliedOffsets<TopicPartition> offsets = new AppliedOffsets<>();
+  private final ReadProgress<TopicPartition> progress = new ReadProgress<>();
+
+  /**
+   * Where {@link #progress} is used: the consumer hands its records over on the event loop of the
+   * context it was created on (a context of its own there), which a subscriber's may not be.
+   */
+  private final Context readOn;
+
+  /** Asked for the topic's end offsets while a look at them was on its way: the next look's. */
+  private List<Promise<Map<TopicPartition, Long>>> askingEnds = new ArrayList<>();
+
+  private boolean lookingAtEnds;
   private long commitTimer = -1;
 
   /** Where {@link #offsets} is used: the context of the last {@link #subscribe}. */
@@ -84,6 +104,7 @@ public final class NodeReportConsumer {
     this.vertx = vertx;
     this.consumer = consumer;
     this.topic = topic;
+    this.readOn = vertx.getOrCreateContext();
     this.skipped = skipped;
     this.supervision = supervision;
   }
@@ -171,6 +192,7 @@ public final class NodeReportConsumer {
               offsets.applied(partition, offset);
             }
           }
+          progress.handedOver(partition, offset);
         });
     consumer.exceptionHandler(
         e -> {
@@ -218,6 +240,121 @@ public final class NodeReportConsumer {
         .onFailure(e -> LOG.debug("Committing {} failed: {}", commit, e.toString()));
   }
 
+  /**
+   * Completes once every report the topic held when this was asked (its end offsets then, in the
+   * partitions this replica reads) has been handed to the handler: an answer among them has been
+   * seen by then. Fails when the end offsets cannot be learned, or when this replica unsubscribes
+   * first. Looks at the end offsets once at a time: the deadlines of a {@code -A} run's operations
+   * pass together, and each look is a request on the consumer's one thread, between its polls.
+   */
+  public Future<Void> readThroughEnd() {
+    Promise<Map<TopicPartition, Long>> ends = Promise.promise();
+    Promise<Void> passed = Promise.promise();
+    Context context = readOn;
+    context.runOnContext(
+        v -> {
+          askingEnds.add(ends);
+          if (!lookingAtEnds) {
+            lookAtEnds(context);
+          }
+        });
+    ends.future()
+        .onComplete(
+            looked ->
+                context.runOnContext(
+                    v -> {
+                      if (looked.succeeded()) {
+                        progress.await(looked.result(), passed);
+                      } else {
+                        passed.tryFail(looked.cause());
+                      }
+                    }));
+    return passed.future();
+  }
+
+  /**
+   * The end offsets of the partitions assigned, for everyone asking now; for a partition nothing of
+   * which was handed over yet, the consumer's position tells where this replica's reading is. A
+   * look that takes longer than {@link #LOOK_AT_ENDS_TIMEOUT} fails, so that the next can start.
+   */
+  private void lookAtEnds(Context context) {
+    List<Promise<Map<TopicPartition, Long>>> asking = askingEnds;
+    askingEnds = new ArrayList<>();
+    lookingAtEnds = true;
+    Promise<Map<TopicPartition, Long>> looked = Promise.promise();
+    long timer =
+        vertx.setTimer(
+            LOOK_AT_ENDS_TIMEOUT.toMillis(),
+            id ->
+                looked.tryFail(
+                    "the end offsets of "
+                        + topic
+                        + " were not learned within "
+                        + LOOK_AT_ENDS_TIMEOUT.toSeconds()
+                        + " s"));
+    consumer
+        .assignment()
+        .compose(
+            assigned ->
+                assigned.isEmpty()
+                    ? Future.failedFuture("no partition of " + topic + " is assigned")
+                    : consumer.endOffsets(assigned))
+        .compose(ends -> positionsWhereNothingRead(context, ends).map(ends))
+        .onComplete(
+            result -> {
+              if (result.succeeded()) {
+                looked.tryComplete(result.result());
+              } else {
+                looked.tryFail(result.cause());
+              }
+            });
+    looked
+        .future()
+        .onComplete(
+            result ->
+                context.runOnContext(
+                    v -> {
+                      vertx.cancelTimer(timer);
+                      asking.forEach(ends -> ends.handle(result));
+                      lookingAtEnds = false;
+                      if (!askingEnds.isEmpty()) {
+                        lookAtEnds(context);
+                      }
+                    }));
+  }
+
+  /**
+   * For a partition with reports below its end offset and nothing handed over yet in this
+   * subscription, where the consumer reads next: its reading began there, after what was committed.
+   * The position can count a first fetch whose records are still on their way to the handler: only
+   * in the moments after this replica began reading a partition.
+   */
+  private Future<Void> positionsWhereNothingRead(Context context, Map<TopicPartition, Long> ends) {
+    Promise<Set<TopicPartition>> unknown = Promise.promise();
+    context.runOnContext(
+        v ->
+            unknown.complete(
+                progress.unknown(ends.keySet()).stream()
+                    .filter(partition -> ends.get(partition) > 0)
+                    .collect(Collectors.toSet())));
+    return unknown
+        .future()
+        .compose(
+            unread ->
+                Future.all(
+                    unread.stream()
+                        .map(
+                            partition ->
+                                consumer
+                                    .position(partition)
+                                    .onSuccess(
+                                        position ->
+                                            context.runOnContext(
+                                                v -> progress.passedUpTo(partition, position))))
+                        .toList()))
+        .mapEmpty();
+  }
+
   private static StatusSignature signature(ConsumerRecord<String, byte[]> record) {
     return StatusSignature.fromHeaders(
         value(record.headers().lastHeader(StatusSignature.KEY_ID_HEADER)),
@@ -237,6 +374,7 @@ public final class NodeReportConsumer {
     // Both run on the consumer's own thread in the order asked, before a subscription after this.
     commitApplied();
     offsets.clear();
+    readOn.runOnContext(v -> progress.clear("unsubscribed from " + topic));
     // With a handler, the stream would go on polling a consumer subscribed to nothing, each poll
     // failing at once: a standing-by replica logged that some 300 times a second (ControllerIT).
     consumer.handler(null);

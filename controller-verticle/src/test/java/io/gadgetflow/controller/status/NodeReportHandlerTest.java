@@ -72,7 +72,8 @@ class NodeReportHandlerTest {
     vertx.runOnContext(
         ignored -> {
           PendingAnswers pending =
-              new PendingAnswers(vertx, (awaited, takenByKafka) -> timedOut.add(awaited));
+              new PendingAnswers(
+                  vertx, Future::succeededFuture, (awaited, takenByKafka) -> timedOut.add(awaited));
           NodeReportHandler handler = handler(vertx, pending, written);
           pending.handOver(START, TIMEOUT, Future::succeededFuture);
 
@@ -105,7 +106,7 @@ class NodeReportHandlerTest {
           NodeReportHandler handler =
               handler(
                   vertx,
-                  new PendingAnswers(vertx, (awaited, takenByKafka) -> {}),
+                  new PendingAnswers(vertx, Future::succeededFuture, (awaited, takenByKafka) -> {}),
                   () -> Future.succeededFuture(trace()));
           handler
               .onDeadline(START, false)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gadgetflow.controller.status.PendingAnswers.Awaited;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -28,7 +29,8 @@ class PendingAnswersTest {
   void anAnswerBeforeTheHandOverIsAcknowledgedCounts(Vertx vertx, VertxTestContext test) {
     vertx.runOnContext(
         ignored -> {
-          PendingAnswers pending = new PendingAnswers(vertx, this::timedOut);
+          PendingAnswers pending =
+              new PendingAnswers(vertx, Future::succeededFuture, this::timedOut);
           Promise<Void> published = Promise.promise();
           pending.handOver(STOP, TIMEOUT, published::future);
           test.verify(() -> assertThat(pending.answered(STOP.operationId())).contains(STOP));
@@ -41,7 +43,8 @@ class PendingAnswersTest {
   void theDeadlineRunsFromTheHandOversAcknowledgement(Vertx vertx, VertxTestContext test) {
     vertx.runOnContext(
         ignored -> {
-          PendingAnswers pending = new PendingAnswers(vertx, this::timedOut);
+          PendingAnswers pending =
+              new PendingAnswers(vertx, Future::succeededFuture, this::timedOut);
           Promise<Void> published = Promise.promise();
           pending.handOver(STOP, TIMEOUT, published::future);
           // Kafka took the record most of a timeout after it was sent; the node answered a
@@ -63,7 +66,8 @@ class PendingAnswersTest {
   void aHandOverKafkaNeverAcknowledgesMeetsItsDeadline(Vertx vertx, VertxTestContext test) {
     vertx.runOnContext(
         ignored -> {
-          PendingAnswers pending = new PendingAnswers(vertx, this::timedOut);
+          PendingAnswers pending =
+              new PendingAnswers(vertx, Future::succeededFuture, this::timedOut);
           pending.handOver(STOP, TIMEOUT, () -> Promise.<Void>promise().future());
           afterTheDeadline(
               vertx, test, () -> assertThat(timedOut).containsExactly(new TimedOut(STOP, false)));
@@ -74,7 +78,8 @@ class PendingAnswersTest {
   void anUnansweredOperationTimesOut(Vertx vertx, VertxTestContext test) {
     vertx.runOnContext(
         ignored -> {
-          PendingAnswers pending = new PendingAnswers(vertx, this::timedOut);
+          PendingAnswers pending =
+              new PendingAnswers(vertx, Future::succeededFuture, this::timedOut);
           pending.handOver(STOP, TIMEOUT, Future::succeededFuture);
           afterTheDeadline(
               vertx,
@@ -90,7 +95,8 @@ class PendingAnswersTest {
   void aFailedHandOverIsNotAwaited(Vertx vertx, VertxTestContext test) {
     vertx.runOnContext(
         ignored -> {
-          PendingAnswers pending = new PendingAnswers(vertx, this::timedOut);
+          PendingAnswers pending =
+              new PendingAnswers(vertx, Future::succeededFuture, this::timedOut);
           pending
               .handOver(
                   STOP, TIMEOUT, () -> Future.failedFuture(new IllegalStateException("no broker")))
@@ -102,6 +108,75 @@ class PendingAnswersTest {
                             assertThat(pending.isAwaited(STOP.operationId())).isFalse();
                           }));
           afterTheDeadline(vertx, test, () -> assertThat(timedOut).isEmpty());
+        });
+  }
+
+  @Test
+  void anAnswerReadAfterTheDeadlineButWrittenBeforeItWins(Vertx vertx, VertxTestContext test) {
+    Promise<Void> readThroughDeadline = Promise.promise();
+    whileTheReadingLags(
+        vertx,
+        readThroughDeadline,
+        pending -> {
+          // The node's answer was on the topic at the deadline: it is read now, then the reading
+          // passes the deadline.
+          test.verify(
+              () -> {
+                assertThat(timedOut).isEmpty();
+                assertThat(pending.answered(STOP.operationId())).contains(STOP);
+              });
+          readThroughDeadline.complete();
+          afterTheDeadline(vertx, test, () -> assertThat(timedOut).isEmpty());
+        });
+  }
+
+  @Test
+  void theVerdictWaitsUntilTheAnswersAreReadThroughTheDeadline(Vertx vertx, VertxTestContext test) {
+    Promise<Void> readThroughDeadline = Promise.promise();
+    whileTheReadingLags(
+        vertx,
+        readThroughDeadline,
+        pending -> {
+          test.verify(() -> assertThat(timedOut).isEmpty());
+          readThroughDeadline.complete();
+          vertx.setTimer(
+              TIMEOUT.toMillis() / 4,
+              verdictGiven ->
+                  test.verify(
+                      () -> {
+                        assertThat(timedOut).containsExactly(new TimedOut(STOP, true));
+                        assertThat(pending.isAwaited(STOP.operationId())).isFalse();
+                        test.completeNow();
+                      }));
+        });
+  }
+
+  /**
+   * A stop handed over while the controller reads the status topic behind its writers: the reading
+   * passes the deadline when {@code readThroughDeadline} completes; {@code pastTheDeadline} runs
+   * half a timeout after the deadline, on the event loop.
+   */
+  private void whileTheReadingLags(
+      Vertx vertx, Promise<Void> readThroughDeadline, Handler<PendingAnswers> pastTheDeadline) {
+    vertx.runOnContext(
+        ignored -> {
+          PendingAnswers pending =
+              new PendingAnswers(vertx, readThroughDeadline::future, this::timedOut);
+          pending.handOver(STOP, TIMEOUT, Future::succeededFuture);
+          vertx.setTimer(TIMEOUT.toMillis() * 3 / 2, late -> pastTheDeadline.handle(pending));
+        });
+  }
+
+  @Test
+  void theVerdictIsGivenWhenTheAnswersCannotBeReadWithinTheTimeout(
+      Vertx vertx, VertxTestContext test) {
+    vertx.runOnContext(
+        ignored -> {
+          PendingAnswers pending =
+              new PendingAnswers(vertx, () -> Promise.<Void>promise().future(), this::timedOut);
+          pending.handOver(STOP, TIMEOUT, Future::succeededFuture);
+          afterTheDeadline(
+              vertx, test, () -> assertThat(timedOut).containsExactly(new TimedOut(STOP, true)));
         });
   }
 
