@@ -35,16 +35,24 @@ final class Events {
    */
   static JsonNode repeatUntilSeen(
       KubectlGadget run, String marker, Runnable action, Duration timeout) {
+    return repeatUntil(run, line -> line.contains(marker), marker, action, timeout);
+  }
+
+  /**
+   * Runs {@code action} until the run prints a line {@code wanted} accepts, and returns that event.
+   * A run that ended is not waited for: its error says why it ended.
+   */
+  static JsonNode repeatUntil(
+      KubectlGadget run, Predicate<String> wanted, String what, Runnable action, Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
-    Predicate<String> seen = line -> line.contains(marker);
     while (true) {
       action.run();
-      var line = run.findLine(seen, Duration.ofSeconds(3));
+      var line = run.findLine(wanted, Duration.ofSeconds(3));
       if (line.isPresent()) {
         return parse(line.get());
       }
-      if (Instant.now().isAfter(deadline)) {
-        return parse(run.awaitLine(seen, Duration.ZERO, marker));
+      if (Instant.now().isAfter(deadline) || !run.running()) {
+        return parse(run.awaitLine(wanted, Duration.ZERO, what));
       }
     }
   }

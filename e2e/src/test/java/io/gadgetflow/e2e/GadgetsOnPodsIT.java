@@ -246,17 +246,7 @@ class GadgetsOnPodsIT {
 
   private static JsonNode repeatUntil(
       KubectlGadget trace, Predicate<String> wanted, Runnable action) {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (true) {
-      action.run();
-      var line = trace.findLine(wanted, Duration.ofSeconds(3));
-      if (line.isPresent()) {
-        return Events.parse(line.get());
-      }
-      if (System.nanoTime() > deadline) {
-        return Events.parse(trace.awaitLine(wanted, Duration.ZERO, "the wanted event"));
-      }
-    }
+    return Events.repeatUntil(trace, wanted, "the wanted event", action, TIMEOUT);
   }
 
   private static void assertNamedAfterThePod(JsonNode event) {

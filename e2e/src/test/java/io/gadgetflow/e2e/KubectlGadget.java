@@ -90,8 +90,9 @@ final class KubectlGadget implements AutoCloseable {
                 new AssertionError(
                     "kubectl-gadget printed no line with "
                         + what
-                        + " within "
-                        + timeout
+                        + (running()
+                            ? " within " + timeout
+                            : " before it exited with " + process.exitValue())
                         + " ("
                         + String.join(" ", command)
                         + ")\nstdout:\n"
@@ -122,6 +123,10 @@ final class KubectlGadget implements AutoCloseable {
         }
       }
     }
+  }
+
+  boolean running() {
+    return process.isAlive();
   }
 
   String stderr() {
