@@ -16,6 +16,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The fault suite (issue 20) as a benchmark: runs the faults of the {@code faults} module at the
@@ -100,12 +101,13 @@ public final class FaultsBench {
       }
     }
     String note =
-        "%s to %s UTC (load average %s at the start, %s at the end), `bench/faults/run.sh %s`: %s.%s"
+        "%s to %s UTC (load average %s at the start, %s at the end), `%sbench/faults/run.sh %s`: %s.%s"
             .formatted(
                 started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")),
                 ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("HH:mm")),
                 loadAtStart,
                 loadAverage(),
+                settingsGiven(),
                 String.join(" ", faults),
                 pace.describe(),
                 seen.isEmpty() ? "" : " Seen: " + String.join("; ", seen) + ".");
@@ -123,6 +125,17 @@ public final class FaultsBench {
                         && f.operations().lost() == 0
                         && f.operations().runTwice() == 0);
     System.exit(lossless && !failed ? 0 : 1);
+  }
+
+  /**
+   * The {@code FAULTS_*} variables this run was given, as the command's prefix: its exact command.
+   */
+  private static String settingsGiven() {
+    return System.getenv().entrySet().stream()
+        .filter(variable -> variable.getKey().startsWith("FAULTS_"))
+        .map(variable -> variable.getKey() + "=" + variable.getValue() + " ")
+        .sorted()
+        .collect(Collectors.joining());
   }
 
   /** The machine's load average over the last minute, as {@code uptime} says it first. */
