@@ -10,8 +10,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * Watches, from the other nodes, whether the cluster's metadata holds one broker as fenced: when it
- * was fenced after {@link #struck()} and when it was unfenced again after {@link #released()}, each
- * to the poll (every {@link #POLL}).
+ * was fenced after {@link #struck()} and when it was unfenced after {@link #released()}, each to
+ * the poll (every {@link #POLL}) that saw it; polls that get no answer see nothing.
  */
 final class BrokerWatch implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(250);
@@ -24,6 +24,8 @@ final class BrokerWatch implements AutoCloseable {
   private volatile long releasedAt = -1;
   private volatile long fencedAt = -1;
   private volatile long unfencedAgainAt = -1;
+  private volatile long lastSeenFencedAt = -1;
+  private volatile long lastSeenUnfencedAt = -1;
 
   BrokerWatch(KafkaCluster cluster, int broker) {
     this.broker = broker;
@@ -48,18 +50,21 @@ final class BrokerWatch implements AutoCloseable {
   }
 
   /**
-   * Waits until the broker, fenced, is unfenced again after {@link #released()}, or {@code
-   * timeout}; returns whether it is unfenced now (one never fenced is, once a few polls after its
-   * release saw it so).
+   * Waits until a poll a few polls after {@link #released()} saw the broker unfenced, later than
+   * any poll saw it fenced, or {@code timeout}; returns whether one did. Only what a poll saw
+   * counts: while the broker is stopped the watch's reads can go to it and time out, so that it may
+   * never see it fenced, and a broker never let go must not pass as back.
    */
   boolean awaitUnfencedAgain(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     long settled = releasedAt + 8 * POLL.toNanos();
-    while (System.nanoTime() < deadline
-        && (fencedAt >= 0 ? unfencedAgainAt < 0 : System.nanoTime() < settled)) {
+    while (lastSeenUnfencedAt < settled || lastSeenUnfencedAt < lastSeenFencedAt) {
+      if (System.nanoTime() >= deadline) {
+        return false;
+      }
       TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
     }
-    return fencedAt < 0 || unfencedAgainAt >= 0;
+    return true;
   }
 
   /** Seconds from {@link #struck()} until it was seen fenced, or -1 when it never was. */
@@ -67,7 +72,10 @@ final class BrokerWatch implements AutoCloseable {
     return fencedAt < 0 ? -1 : (fencedAt - struckAt) / 1e9;
   }
 
-  /** Seconds from {@link #released()} until it was seen unfenced again, or -1. */
+  /**
+   * Seconds from {@link #released()} until a poll first saw it unfenced (again, when one saw it
+   * fenced), or -1.
+   */
   double unfencedAfterSeconds() {
     return unfencedAgainAt < 0 ? -1 : (unfencedAgainAt - releasedAt) / 1e9;
   }
@@ -79,10 +87,15 @@ final class BrokerWatch implements AutoCloseable {
         long now = System.nanoTime();
         if (!unfenced.isEmpty() && struckAt >= 0) {
           boolean isFenced = !unfenced.contains(broker);
+          if (isFenced) {
+            lastSeenFencedAt = now;
+          } else {
+            lastSeenUnfencedAt = now;
+          }
           if (isFenced && fencedAt < 0) {
             fencedAt = now;
           }
-          if (!isFenced && fencedAt >= 0 && releasedAt >= 0 && unfencedAgainAt < 0) {
+          if (!isFenced && releasedAt >= 0 && now > releasedAt && unfencedAgainAt < 0) {
             unfencedAgainAt = now;
           }
         }

@@ -109,7 +109,7 @@ public final class KafkaFaults {
         new EventsStopped() {
           private BrokerWatch watch;
           private int paused;
-          private int leaderAfter;
+          private int leaderAfter = -1;
 
           @Override
           public long strike(FaultPlatform platform, DeliveredEvents delivered, Runnable during)
@@ -134,11 +134,14 @@ public final class KafkaFaults {
           @Override
           public List<String> problemsOnceRecovered(FaultPlatform platform) throws Exception {
             try {
-              boolean back = watch.awaitUnfencedAgain(BACK_WITHIN);
+              if (!watch.awaitUnfencedAgain(BACK_WITHIN)) {
+                // The quorum's leader is not asked: the cluster's clients may still wait on it.
+                return List.of(
+                    "the paused broker was not seen unfenced within %d s of its SIGCONT"
+                        .formatted(BACK_WITHIN.toSeconds()));
+              }
               leaderAfter = platform.kafka.quorumLeader();
-              return back
-                  ? List.of()
-                  : List.of("the paused broker was not unfenced again within " + BACK_WITHIN);
+              return List.of();
             } finally {
               watch.close();
             }
@@ -147,19 +150,20 @@ public final class KafkaFaults {
           @Override
           public List<String> notes() {
             return List.of(
-                "node %d, the quorum's leader, paused %d s: %s, %s; the quorum's leader after: node %d"
+                "node %d, the quorum's leader, paused %d s: %s, %s; the quorum's leader after: %s"
                     .formatted(
                         paused,
                         BROKER_PAUSE.toSeconds(),
                         watch.fencedAfterSeconds() < 0
-                            ? "never seen fenced"
+                            ? "never seen fenced (the watch's reads may go unanswered while it is"
+                                + " stopped)"
                             : "fenced %.1f s after the SIGSTOP"
                                 .formatted(watch.fencedAfterSeconds()),
                         watch.unfencedAfterSeconds() < 0
-                            ? "not seen unfenced again"
-                            : "unfenced %.1f s after the SIGCONT"
+                            ? "not seen unfenced after the SIGCONT"
+                            : "seen unfenced %.1f s after the SIGCONT"
                                 .formatted(watch.unfencedAfterSeconds()),
-                        leaderAfter));
+                        leaderAfter < 0 ? "not asked" : "node " + leaderAfter));
           }
         });
   }

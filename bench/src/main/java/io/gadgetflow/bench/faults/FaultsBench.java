@@ -8,12 +8,15 @@ import io.gadgetflow.faults.FaultFigures;
 import io.gadgetflow.faults.FaultPace;
 import io.gadgetflow.faults.KafkaFaults;
 import io.gadgetflow.faults.PlatformFault;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The fault suite (issue 20) as a benchmark: runs the faults of the {@code faults} module at the
@@ -45,9 +48,6 @@ import java.util.List;
  * operations are annotated around it and whose results are checked.
  */
 public final class FaultsBench {
-  private static final String BEGIN = "<!-- faults-table:begin -->";
-  private static final String END = "<!-- faults-table:end -->";
-
   private FaultsBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -74,6 +74,8 @@ public final class FaultsBench {
               "controller-restart");
     }
     FaultPace pace = FaultPace.fromEnvironment(System.getenv());
+    ZonedDateTime started = ZonedDateTime.now(ZoneOffset.UTC);
+    String loadAtStart = loadAverage();
     List<FaultFigures> figures = new ArrayList<>();
     List<String> seen = new ArrayList<>();
     boolean failed = false;
@@ -99,16 +101,21 @@ public final class FaultsBench {
       }
     }
     String note =
-        "%s, `bench/faults/run.sh %s`: %s.%s"
+        "%s to %s UTC (load average %s at the start, %s at the end), `%sbench/faults/run.sh %s`: %s.%s"
             .formatted(
-                LocalDate.now(ZoneOffset.UTC),
+                started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")),
+                ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("HH:mm")),
+                loadAtStart,
+                loadAverage(),
+                settingsGiven(),
                 String.join(" ", faults),
                 pace.describe(),
                 seen.isEmpty() ? "" : " Seen: " + String.join("; ", seen) + ".");
     System.out.println(FaultFigures.header());
     figures.forEach(f -> System.out.println(f.row()));
-    if (doc != null) {
-      writeTable(doc, figures, note);
+    // A run that measured nothing has no row for its note to stand beside.
+    if (doc != null && !figures.isEmpty()) {
+      Files.writeString(doc, FaultsTable.withRun(Files.readString(doc), figures, note));
     }
     boolean lossless =
         figures.stream()
@@ -118,6 +125,22 @@ public final class FaultsBench {
                         && f.operations().lost() == 0
                         && f.operations().runTwice() == 0);
     System.exit(lossless && !failed ? 0 : 1);
+  }
+
+  /**
+   * The {@code FAULTS_*} variables this run was given, as the command's prefix: its exact command.
+   */
+  private static String settingsGiven() {
+    return System.getenv().entrySet().stream()
+        .filter(variable -> variable.getKey().startsWith("FAULTS_"))
+        .map(variable -> variable.getKey() + "=" + variable.getValue() + " ")
+        .sorted()
+        .collect(Collectors.joining());
+  }
+
+  /** The machine's load average over the last minute, as {@code uptime} says it first. */
+  private static String loadAverage() throws IOException {
+    return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
   }
 
   /** One fault, in a scratch directory of its own. */
@@ -141,50 +164,5 @@ public final class FaultsBench {
     } finally {
       Directories.deleteRecursively(scratch);
     }
-  }
-
-  /**
-   * Puts the rows into {@code doc}'s table between its markers: a fault measured now replaces its
-   * row, the others stay; the note of this run (date, command, settings) joins those of earlier
-   * runs whose rows are still there.
-   */
-  private static void writeTable(Path doc, List<FaultFigures> figures, String note)
-      throws Exception {
-    String text = Files.readString(doc);
-    int begin = text.indexOf(BEGIN);
-    int end = text.indexOf(END);
-    if (begin < 0 || end < begin) {
-      throw new IllegalStateException(doc + " lacks the markers " + BEGIN + " and " + END);
-    }
-    List<String> measured = figures.stream().map(FaultFigures::fault).toList();
-    List<String> rows = new ArrayList<>();
-    List<String> notes = new ArrayList<>();
-    List<String> old = text.substring(begin + BEGIN.length(), end).lines().toList();
-    for (String line : old) {
-      if (line.startsWith("| ") && !line.startsWith("| fault ") && !line.startsWith("| --- ")) {
-        String fault = line.substring(2, line.indexOf(" |", 2));
-        if (!measured.contains(fault)) {
-          rows.add(line);
-        }
-      } else if (!line.isBlank() && !line.startsWith("|")) {
-        notes.add(line);
-      }
-    }
-    figures.forEach(f -> rows.add(f.row()));
-    // A note names the faults run, not their rows' further Traces ("broker-restart, File output").
-    notes.removeIf(
-        earlier ->
-            measured.stream()
-                .map(row -> row.split(",")[0])
-                .allMatch(fault -> earlier.contains("run.sh") && earlier.contains(fault)));
-    notes.add(note);
-    String table =
-        FaultFigures.header()
-            + "\n"
-            + String.join("\n", rows)
-            + "\n\n"
-            + String.join("\n\n", notes);
-    Files.writeString(
-        doc, text.substring(0, begin + BEGIN.length()) + "\n" + table + "\n" + text.substring(end));
   }
 }
