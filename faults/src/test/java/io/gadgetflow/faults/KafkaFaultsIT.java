@@ -23,7 +23,7 @@ class KafkaFaultsIT {
 
   /**
    * Two and a half times the others' rate, half the bench's: the two Traces' 10,000 events/s to
-   * Kafka fit the agent's event queue (16 MiB) and producer buffer for far longer than the stall
+   * Kafka fit the agent's event queue (32 MiB) and producer buffer for far longer than the stall
    * until the dead broker, the KRaft quorum's leader, is fenced and its partitions have new leaders
    * (3.8 to 5.2 s at the bench's 20,000 events/s with the clusters' 3 s broker session and 1 s
    * quorum fetch timeout, nothing lost; 11.8 s with Kafka's 9 s and 2 s, 38,074 events lost).

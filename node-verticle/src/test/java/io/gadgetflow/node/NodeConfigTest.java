@@ -50,7 +50,7 @@ class NodeConfigTest {
   @Test
   void boundsTheEventQueueInBytesAndRefusesTheOldCountByName() {
     assertThat(NodeConfig.fromEnvironment(Map.of(), "h").eventQueueBytes())
-        .isEqualTo(16 * 1024 * 1024);
+        .isEqualTo(32 * 1024 * 1024);
     assertThat(
             NodeConfig.fromEnvironment(Map.of("GADGETFLOW_EVENT_QUEUE_BYTES", "1048576"), "h")
                 .eventQueueBytes())
