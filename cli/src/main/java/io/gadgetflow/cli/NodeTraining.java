@@ -9,6 +9,7 @@ import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.TopicNames;
 import io.gadgetflow.cli.monitoring.Monitoring;
 import io.gadgetflow.cli.monitoring.MonitoringConfig;
+import io.gadgetflow.kafka.ControlPartitions;
 import io.gadgetflow.node.NodeConfig;
 import io.gadgetflow.node.NodeVerticle;
 import io.vertx.core.Future;
@@ -120,8 +121,7 @@ public final class NodeTraining {
           for (String uid : traces) {
             // A tombstone, as the controller writes for a deleted Trace.
             control
-                .send(
-                    new ProducerRecord<>(TopicNames.DEFAULTS.control(), uid.getBytes(UTF_8), null))
+                .send(controlRecord(control, uid, null))
                 .get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
           }
         }
@@ -145,14 +145,20 @@ public final class NodeTraining {
             Instant.now());
     try {
       control
-          .send(
-              new ProducerRecord<>(
-                  TopicNames.DEFAULTS.control(), uid.getBytes(UTF_8), Json.encode(start)))
+          .send(controlRecord(control, uid, Json.encode(start)))
           .get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the training's trace of " + gadget.name(), e);
     }
     return uid;
+  }
+
+  /** A record of the training node's trace {@code uid}, placed as the controller places it. */
+  private static ProducerRecord<byte[], byte[]> controlRecord(
+      KafkaProducer<byte[], byte[]> control, String uid, byte[] value) {
+    String topic = TopicNames.DEFAULTS.control();
+    return new ProducerRecord<>(
+        topic, ControlPartitions.of(control, topic, NODE), uid.getBytes(UTF_8), value);
   }
 
   private static long eventRecords(TrainingBroker kafka) throws Exception {

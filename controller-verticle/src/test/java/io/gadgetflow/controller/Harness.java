@@ -43,6 +43,12 @@ final class Harness implements AutoCloseable {
   static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(4);
   static final Duration DELETION_TIMEOUT = Duration.ofSeconds(4);
 
+  /**
+   * Several, as installed: the agent reads only its node's partition, so the controller's records
+   * reach it only where both place them alike.
+   */
+  static final int CONTROL_PARTITIONS = 4;
+
   final KubernetesCluster cluster;
   final KafkaBroker kafka;
   final String namespace;
@@ -67,7 +73,7 @@ final class Harness implements AutoCloseable {
     this.namespace = namespace;
     this.topics =
         new TopicNames(
-            kafka.createTopic("control"),
+            kafka.createTopic("control", CONTROL_PARTITIONS),
             kafka.createTopic("status"),
             kafka.createTopic("events"),
             kafka.createTopic("nodes"));

@@ -15,6 +15,7 @@ import io.gadgetflow.api.trace.OutputMode;
 import io.gadgetflow.api.trace.Trace;
 import io.gadgetflow.api.trace.TraceState;
 import io.gadgetflow.controller.kube.TakenOperation;
+import io.gadgetflow.kafka.ControlPartitions;
 import io.gadgetflow.testing.KafkaBroker;
 import io.gadgetflow.testing.KubernetesCluster;
 import io.gadgetflow.testing.RecordSchemas;
@@ -156,10 +157,12 @@ class SeccompIT {
             true,
             Instant.now());
     try (KafkaProducer<String, String> producer = platform.kafka.producer()) {
+      String topic = platform.topics.control();
       producer
           .send(
               new ProducerRecord<>(
-                  platform.topics.control(),
+                  topic,
+                  ControlPartitions.of(producer, topic, node),
                   uid,
                   new String(Json.encode(generate), StandardCharsets.UTF_8)))
           .get(30, TimeUnit.SECONDS);

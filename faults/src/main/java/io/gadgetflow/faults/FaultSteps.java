@@ -6,6 +6,7 @@ import io.gadgetflow.api.kafka.EventCounters;
 import io.gadgetflow.api.kafka.NodeReport;
 import io.gadgetflow.api.trace.Operation;
 import io.gadgetflow.api.trace.OutputMode;
+import io.gadgetflow.kafka.ControlPartitions;
 import io.gadgetflow.local.kafka.ContractTopics;
 import io.gadgetflow.local.kafka.KafkaCluster;
 import io.gadgetflow.node.NodeConfig;
@@ -122,7 +123,11 @@ final class FaultSteps {
             Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
             new StringSerializer(),
             new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(topic, uid, Json.encode(start))).get(60, TimeUnit.SECONDS);
+      // In the node's partition, as the controller places it.
+      int partition = ControlPartitions.of(producer, topic, node);
+      producer
+          .send(new ProducerRecord<>(topic, partition, uid, Json.encode(start)))
+          .get(60, TimeUnit.SECONDS);
     }
   }
 

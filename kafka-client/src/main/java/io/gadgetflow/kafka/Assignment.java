@@ -8,8 +8,8 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Every partition of some topics assigned to one consumer, each topic positioned where its reading
- * starts, and where each partition ended at that moment.
+ * The partitions read of some topics ({@link TopicStart}) assigned to one consumer, each topic
+ * positioned where its reading starts, and where each partition ended at that moment.
  */
 final class Assignment {
   private final Map<TopicPartition, Long> endsWhenPositioned;
@@ -22,7 +22,8 @@ final class Assignment {
     List<List<TopicPartition>> partitionsByTopic = new ArrayList<>();
     List<TopicPartition> all = new ArrayList<>();
     for (TopicStart start : starts) {
-      List<TopicPartition> partitions = TopicPartitions.of(consumer, start.topic(), timeout);
+      List<TopicPartition> partitions =
+          start.partitionsRead(TopicPartitions.of(consumer, start.topic(), timeout));
       partitionsByTopic.add(partitions);
       all.addAll(partitions);
     }

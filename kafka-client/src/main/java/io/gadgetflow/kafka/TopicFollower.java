@@ -27,14 +27,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows topics on a platform thread of its own, with a consumer outside any consumer group: it
- * assigns every partition, positions each topic where its reading starts, then polls until closed
- * and hands each poll's records to a listener, on this thread. When Kafka fails (unreachable, a
- * topic missing or not created yet) it says so in the log and positions everything again after a
- * pause, so a follower outlives a broker restart and waits for a topic created after it started.
- * Anything else ends the thread: {@link #failure()} then says why, and the listener is told. So
- * does a refusal by the broker's ACLs ({@link AuthorizationException}), which no retry undoes: a
- * follower that warned every few seconds and read nothing left its role saying UP while it did no
- * work; ended, it makes the role exit 70, and the pod's restarts show the refusal.
+ * assigns the partitions it reads of each topic (every one, or one: {@link TopicStart}), positions
+ * each topic where its reading starts, then polls until closed and hands each poll's records to a
+ * listener, on this thread. When Kafka fails (unreachable, a topic missing or not created yet) it
+ * says so in the log and positions everything again after a pause, so a follower outlives a broker
+ * restart and waits for a topic created after it started. Anything else ends the thread: {@link
+ * #failure()} then says why, and the listener is told. So does a refusal by the broker's ACLs
+ * ({@link AuthorizationException}), which no retry undoes: a follower that warned every few seconds
+ * and read nothing left its role saying UP while it did no work; ended, it makes the role exit 70,
+ * and the pod's restarts show the refusal.
  *
  * <p>Besides its topics, a follower can follow single partitions of another topic for as long as
  * they are asked for ({@link #followKey}): a reader that needs one key's records pays for that

@@ -33,9 +33,10 @@ public record ControlRecord(
 
   /**
    * The header naming the node a record is for, {@link #node()} in UTF-8, set by the controller on
-   * each record it publishes. Every agent reads every record of the topic; with it an agent passes
-   * over other nodes' records without decoding their JSON (docs/events.md). Records without it
-   * (written before it existed, or by another writer) are decoded and kept by the node they name.
+   * each record it publishes. An agent reads its node's partition, which other nodes share; with it
+   * an agent passes over their records without decoding their JSON (docs/events.md). Records
+   * without it (written before it existed, or by another writer) are decoded and kept by the node
+   * they name.
    */
   public static final String NODE_HEADER = "gadgetflow_node";
 

@@ -7,15 +7,24 @@ import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
-/** What Kafka consumers of this JVM read, records and headers, by their own metrics (JMX). */
+/** What Kafka consumers of this JVM fetched, by their own metrics (JMX). */
 final class ConsumerBytes {
   private ConsumerBytes() {}
 
   /**
-   * bytes-consumed-total by topic, summed over the consumers whose client id matches {@code
-   * clientIds} (a JMX pattern: {@code *} for any characters).
+   * bytes-consumed-total (records and headers) by topic, summed over the consumers whose client id
+   * matches {@code clientIds} (a JMX pattern: {@code *} for any characters).
    */
   static Map<String, Double> byTopic(String clientIds) {
+    return sumByTopic(clientIds, "bytes-consumed-total");
+  }
+
+  /** records-consumed-total by topic, summed as {@link #byTopic} sums bytes. */
+  static Map<String, Double> recordsByTopic(String clientIds) {
+    return sumByTopic(clientIds, "records-consumed-total");
+  }
+
+  private static Map<String, Double> sumByTopic(String clientIds, String metric) {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     Map<String, Double> byTopic = new TreeMap<>();
     try {
@@ -31,8 +40,7 @@ final class ConsumerBytes {
           // Kafka registers each topic's meters a second time with its dots as underscores.
           continue;
         }
-        byTopic.merge(
-            topic, (Double) server.getAttribute(name, "bytes-consumed-total"), Double::sum);
+        byTopic.merge(topic, (Double) server.getAttribute(name, metric), Double::sum);
       }
     } catch (JMException e) {
       throw new IllegalStateException("cannot read the Kafka consumers' metrics", e);

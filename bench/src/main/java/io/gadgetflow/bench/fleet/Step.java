@@ -15,6 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Step {
   private static final Duration START_DEADLINE = Duration.ofMinutes(3);
 
+  /** The client ids of the agents' control readers ({@code ControlReader}), as a JMX pattern. */
+  private static final String CONTROL_READERS = "gadgetflow-node-control-*";
+
   /** Traces the API server alone writes at each step's start (ApiServerBaseline). */
   private static final int BASELINE_TRACES = 200;
 
@@ -75,6 +78,8 @@ final class Step {
       Map<String, Long> traceRequests,
       WatchedTrace.Watched watched,
       double fleetEventBytesPerSecond,
+      double controlRecordsPerAgent,
+      double controlBytesPerAgent,
       long downstreamTraces,
       long downstreamGaps,
       long kubectlMismatches,
@@ -139,6 +144,9 @@ final class Step {
           watched.eventBytes(),
           watched.feedBytesByTopic(),
           fleetEventBytesPerSecond);
+      out.printf(
+          "control topic fetched per agent, since the agents started (their consumers' metrics): %.0f records, %.0f bytes%n",
+          controlRecordsPerAgent, controlBytesPerAgent);
       out.printf(
           "downstream group: %d traces, %d with a gap or repeat; kubectl gadget vs downstream: %d mismatches%n",
           downstreamTraces, downstreamGaps, kubectlMismatches);
@@ -248,6 +256,11 @@ final class Step {
           gaps++;
         }
       }
+      // Read while the agents run: their consumers' metrics go with them.
+      String controlTopic = fleet.topics().control();
+      double controlRecords =
+          ConsumerBytes.recordsByTopic(CONTROL_READERS).getOrDefault(controlTopic, 0.0);
+      double controlBytes = ConsumerBytes.byTopic(CONTROL_READERS).getOrDefault(controlTopic, 0.0);
       ControllerMarks marks = ControllerMarks.read(fleet.data().resolve("controller.log"));
       List<RunTimes> times = new ArrayList<>();
       Samples launchToCreated = new Samples();
@@ -294,6 +307,8 @@ final class Step {
           requests,
           watched,
           fleetBytesPerSecond,
+          controlRecords / nodes,
+          controlBytes / nodes,
           downstream.traces().size(),
           gaps,
           mismatches,

@@ -8,6 +8,7 @@ import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.api.kafka.Losses;
 import io.gadgetflow.api.kafka.TopicNames;
+import io.gadgetflow.kafka.ControlPartitions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -810,19 +811,20 @@ public final class PeersBench {
               null,
               UUID.randomUUID().toString(),
               Instant.now());
-      producer
-          .send(
-              new ProducerRecord<>(
-                  TopicNames.DEFAULTS.control(), uid.getBytes(UTF_8), Json.encode(start)))
-          .get();
+      producer.send(controlRecord(uid, Json.encode(start))).get();
       return uid;
     }
 
     /** Ends trace {@code uid} as the controller does when its Trace is deleted: a tombstone. */
     void endTrace(String uid) throws Exception {
-      producer
-          .send(new ProducerRecord<>(TopicNames.DEFAULTS.control(), uid.getBytes(UTF_8), null))
-          .get();
+      producer.send(controlRecord(uid, null)).get();
+    }
+
+    /** A record of the agent's trace {@code uid}, placed as the controller places it. */
+    private ProducerRecord<byte[], byte[]> controlRecord(String uid, byte[] value) {
+      String topic = TopicNames.DEFAULTS.control();
+      return new ProducerRecord<>(
+          topic, ControlPartitions.of(producer, topic, NODE), uid.getBytes(UTF_8), value);
     }
 
     Map<TopicPartition, Long> endOffsets() {

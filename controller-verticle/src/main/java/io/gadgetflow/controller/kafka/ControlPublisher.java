@@ -2,6 +2,7 @@ package io.gadgetflow.controller.kafka;
 
 import io.gadgetflow.api.json.Json;
 import io.gadgetflow.api.kafka.ControlRecord;
+import io.gadgetflow.kafka.ControlPartitions;
 import io.gadgetflow.kafka.KafkaClients;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -42,23 +43,38 @@ public final class ControlPublisher {
   }
 
   /**
-   * Completes once the broker has the record on all in-sync replicas. The record names its node in
-   * a header too ({@link ControlRecord#NODE_HEADER}), so that the agents of other nodes pass over
-   * it without decoding it.
+   * Completes once the broker has the record on all in-sync replicas. The record goes to its node's
+   * partition ({@link ControlPartitions}), the only one that node's agent reads, and names its node
+   * in a header too ({@link ControlRecord#NODE_HEADER}), so that the agents of the other nodes of
+   * that partition pass over it without decoding it.
    */
   public Future<Void> publish(ControlRecord record) {
-    return producer
-        .send(
-            KafkaProducerRecord.create(topic, record.traceUid(), Json.encode(record))
-                .addHeader(ControlRecord.NODE_HEADER, record.node()))
+    return placed(record.node(), record.traceUid(), Json.encode(record))
+        .map(placed -> placed.addHeader(ControlRecord.NODE_HEADER, record.node()))
+        .compose(producer::send)
         .mapEmpty();
   }
 
-  /** Removes a deleted Trace from the compacted topic, so restarted nodes forget it. */
-  public Future<Void> tombstone(String traceUid) {
+  /**
+   * Removes a deleted Trace from the compacted topic, so restarted nodes forget it: in the
+   * partition of its node ({@code node}), where its records are.
+   */
+  public Future<Void> tombstone(String traceUid, String node) {
+    return placed(node, traceUid, null).compose(producer::send).mapEmpty();
+  }
+
+  /**
+   * The record of {@code traceUid} in {@code node}'s partition, by the producer's metadata of the
+   * topic (fetched once, then kept and refreshed by the producer).
+   */
+  private Future<KafkaProducerRecord<String, byte[]>> placed(
+      String node, String traceUid, byte[] value) {
     return producer
-        .send(KafkaProducerRecord.<String, byte[]>create(topic, traceUid, null))
-        .mapEmpty();
+        .partitionsFor(topic)
+        .map(
+            partitions ->
+                KafkaProducerRecord.create(
+                    topic, traceUid, value, null, ControlPartitions.of(node, partitions.size())));
   }
 
   /**

@@ -146,7 +146,7 @@ public final class TraceReconciler {
           () -> control.publish(controlRecord(trace, Operation.DELETE, operationId, false)));
     }
     return control
-        .tombstone(trace.getMetadata().getUid())
+        .tombstone(trace.getMetadata().getUid(), node(trace))
         .compose(v -> traces.patch(trace, TracePatch.of(trace).removeFinalizer(Trace.FINALIZER)))
         .onSuccess(
             v -> {

@@ -20,7 +20,14 @@ import org.apache.kafka.common.config.TopicConfig;
 public record ContractTopics(
     TopicNames names, int controlPartitions, int statusPartitions, int eventsPartitions) {
 
-  public static final ContractTopics DEFAULTS = new ContractTopics(TopicNames.DEFAULTS, 1, 3, 6);
+  /**
+   * The control topic's records go to their node's partition and each agent reads its own
+   * (docs/kafka.md): with 32, an agent fetches the records of about 1/32 of the nodes.
+   */
+  static final int DEFAULT_CONTROL_PARTITIONS = 32;
+
+  public static final ContractTopics DEFAULTS =
+      new ContractTopics(TopicNames.DEFAULTS, DEFAULT_CONTROL_PARTITIONS, 3, 6);
 
   static final Duration STATUS_RETENTION = Duration.ofDays(1);
   static final Duration EVENTS_RETENTION = Duration.ofDays(1);

@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 class ContractTopicsTest {
 
   @Test
-  void controlTopicIsCompactedSoItKeepsEachTracesLatestState() {
+  void controlTopicIsCompactedSoItKeepsEachTracesLatestStateInPartitionsByNode() {
     NewTopic control = byName(ContractTopics.DEFAULTS.newTopics()).get("gadget.control");
 
     assertThat(control.configs()).containsEntry("cleanup.policy", "compact");
-    assertThat(control.numPartitions()).isEqualTo(1);
+    assertThat(control.numPartitions()).isEqualTo(32);
   }
 
   @Test

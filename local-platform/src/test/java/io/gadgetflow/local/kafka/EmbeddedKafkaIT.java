@@ -98,7 +98,7 @@ class EmbeddedKafkaIT {
 
     assertThat(partitionCounts())
         .isEqualTo(before)
-        .isEqualTo(Map.of(CONTROL, 1, STATUS, 3, EVENTS, 6));
+        .isEqualTo(Map.of(CONTROL, 32, STATUS, 3, EVENTS, 6));
   }
 
   @Test

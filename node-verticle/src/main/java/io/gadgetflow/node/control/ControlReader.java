@@ -3,11 +3,11 @@ package io.gadgetflow.node.control;
 import io.gadgetflow.api.health.Supervision;
 import io.gadgetflow.api.kafka.ControlRecord;
 import io.gadgetflow.kafka.ContractRecords;
+import io.gadgetflow.kafka.ControlPartitions;
 import io.gadgetflow.kafka.KafkaClients;
 import io.gadgetflow.kafka.RecordFault;
 import io.gadgetflow.kafka.SkippedRecords;
 import io.gadgetflow.kafka.TopicFollower;
-import io.gadgetflow.kafka.TopicStart;
 import io.gadgetflow.node.control.NodeControlRecords.Outcome;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -18,13 +18,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.Header;
 
 /**
- * Reads the whole compacted control topic from its beginning, then follows it. Each node reads
- * every record (no consumer group): the topic is the desired state of all traces, and a restarted
- * agent rebuilds its own from it. This node's records arrive on the agent's context in topic order,
- * other nodes' are passed over ({@link NodeControlRecords}); {@link Listener#onCaughtUp()} says
- * when the records that existed at start have all been delivered. A trace's records may be
- * delivered again after Kafka was unreachable. A record that is not a trace's desired state (see
- * {@link ContractRecords#controlRecord}) is counted and skipped.
+ * Reads this node's partition of the compacted control topic ({@link ControlPartitions}) from its
+ * beginning, then follows it, without a consumer group: the partition holds the desired state of
+ * this node's traces, and a restarted agent rebuilds its own from it. This node's records arrive on
+ * the agent's context in the partition's order; those of the other nodes that share the partition
+ * are passed over ({@link NodeControlRecords}); {@link Listener#onCaughtUp()} says when the records
+ * that existed at start have all been delivered. A trace's records may be delivered again after
+ * Kafka was unreachable. A record that is not a trace's desired state (see {@link
+ * ContractRecords#controlRecord}) is counted and skipped.
  */
 public final class ControlReader implements AutoCloseable {
   private static final String THREAD_NAME = "gadgetflow-control-reader";
@@ -79,14 +80,14 @@ public final class ControlReader implements AutoCloseable {
         TopicFollower.start(
             THREAD_NAME,
             kafka.groupFreeConsumer("gadgetflow-node-control-" + nodeName),
-            List.of(TopicStart.beginning(topic)),
+            List.of(ControlPartitions.nodeReading(topic, nodeName)),
             reader.new Delivery());
     return reader;
   }
 
   /**
-   * Completes once the reader knows where the topic ended when it started: records written after
-   * that are operations to run, records before it the state to resume.
+   * Completes once the reader knows where its partition ended when it started: records written
+   * after that are operations to run, records before it the state to resume.
    */
   public Future<Void> positioned() {
     return positioned.future();

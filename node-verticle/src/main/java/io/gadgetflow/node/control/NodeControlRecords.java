@@ -10,13 +10,14 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Picks one node's records out of the control topic, which every agent reads whole. A record whose
- * header names another node ({@link ControlRecord#NODE_HEADER}, set by the controller) is passed
- * over by comparing its bytes, without decoding the JSON: in a {@code kubectl gadget -A} start on N
- * nodes each agent would otherwise decode N records to keep one (docs/scale.md). A record without
- * the header (written before it existed, or by another writer) is decoded and kept when its value
- * names this node. A trace that was this node's is told as gone when its record turns into a
- * tombstone or names another node; a tombstone of a trace this node never had is passed over.
+ * Picks one node's records out of its partition of the control topic, which it shares with the
+ * other nodes whose names map to it ({@code ControlPartitions}; in a topic of one partition, every
+ * node). A record whose header names another node ({@link ControlRecord#NODE_HEADER}, set by the
+ * controller) is passed over by comparing its bytes, without decoding the JSON (docs/scale.md, run
+ * E). A record without the header (written before it existed, or by another writer) is decoded and
+ * kept when its value names this node. A trace that was this node's is told as gone when its record
+ * turns into a tombstone or names another node; a tombstone of a trace this node never had is
+ * passed over.
  *
  * <p>Used on the control reader's thread only.
  */
