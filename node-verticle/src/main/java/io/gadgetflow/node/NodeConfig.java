@@ -55,12 +55,13 @@ public record NodeConfig(
   public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "localhost:9092";
 
   /**
-   * Some 100,000 open events: 5 s of a trace at 20,000 events/s while its partition has no leader
-   * (a broker lost: 3.8 to 5.5 s on three brokers with a 3 s session, docs/reliability.md), the
-   * producer's buffer holding a few seconds more. 16 MiB lost 3,886 events in a 5.5 s stall. Native
-   * memory outside the Java heap since issue 18 ({@code EventQueue}), resident only as deep as the
-   * deepest backlog, so a node that never backs up this far never holds it; 8 MiB lost three times
-   * as many events as 16 MiB at 400,000/s in bench/peers (docs/benchmarks.md, "2026-12-07").
+   * Some 100,000 open events: 5 s of a node's 20,000 events/s while a lost broker's partitions wait
+   * for new leaders and in-sync replicas (3.8 to 6.8 s on three brokers with a 3 s session,
+   * docs/reliability.md), the producer's buffer holding more. 16 MiB lost 3,886 events in a 5.5 s
+   * stall. Native memory outside the Java heap since issue 18 ({@code EventQueue}), resident only
+   * as deep as the deepest backlog, so a node that never backs up this far never holds it; 8 MiB
+   * lost three times as many events as 16 MiB at 400,000/s in bench/peers (docs/benchmarks.md,
+   * "2026-12-07").
    */
   public static final int DEFAULT_EVENT_QUEUE_BYTES = 32 * 1024 * 1024;
 
